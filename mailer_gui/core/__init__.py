@@ -1,0 +1,1 @@
+"""Qt-free core: storage, limits, queue, composing, SMTP, the engine step."""

@@ -1,0 +1,101 @@
+"""Campaign records: create, edit, list, add recipients, test sends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import queue
+from .clock import utc
+from .errors import MailerError, StateError
+from .models import LIVE_STATUSES, Campaign, QueueEntry, Recipient, Suppression
+
+
+def normalize_email(addr: str) -> str:
+    """Lower-cased, trimmed address used for de-duplication and suppression."""
+    return addr.strip().lower()
+
+
+def create(session: Session, name: str, subject: str, html: str, text: str | None,
+           now: datetime, reply_to: str | None = None) -> Campaign:
+    if not name.strip():
+        raise MailerError("name: enter a name for the campaign")
+    c = Campaign(name=name.strip(), subject=subject, html_body=html, text_body=text or None,
+                 reply_to=reply_to or None, created_at=utc(now), updated_at=utc(now))
+    session.add(c)
+    session.flush()
+    return c
+
+
+def update(session: Session, campaign_id: int, now: datetime, **changes: Any) -> Campaign:
+    """Edit a campaign; refused while it is being sent, since recipients would
+    get different versions."""
+    c = queue.get_campaign(session, campaign_id)
+    entry = queue.campaign_entry(session, campaign_id)
+    content_keys = {"subject", "html_body", "text_body", "reply_to"}
+    if entry is not None and entry.status in ("processing",) and content_keys & changes.keys():
+        raise StateError("the campaign is sending; pause it before changing its content")
+    for key, value in changes.items():
+        if key not in {"name", "test_address"} | content_keys:
+            raise ValueError(key)
+        setattr(c, key, value)
+    c.updated_at = utc(now)
+    return c
+
+
+def add_recipients(session: Session, campaign_id: int,
+                   rows: Iterable[tuple[int | None, str, Mapping[str, Any]]]) -> dict[str, int]:
+    """Add (row number, address, fields) rows; duplicates of existing addresses
+    are skipped, suppressed addresses are stored as ``suppressed``."""
+    queue.get_campaign(session, campaign_id)
+    existing = set(session.scalars(
+        select(Recipient.email_norm).where(Recipient.campaign_id == campaign_id,
+                                           Recipient.test_entry_id.is_(None))))
+    suppressed = set(session.scalars(select(Suppression.email_norm)))
+    counts = {"added": 0, "duplicate": 0, "suppressed": 0}
+    for row_number, email, fields in rows:
+        norm = normalize_email(email)
+        if norm in existing:
+            counts["duplicate"] += 1
+            continue
+        existing.add(norm)
+        status = "suppressed" if norm in suppressed else "pending"
+        counts["added" if status == "pending" else "suppressed"] += 1
+        session.add(Recipient(campaign_id=campaign_id, email=email.strip(), email_norm=norm,
+                              fields=dict(fields), row_number=row_number, status=status))
+    return counts
+
+
+def list_campaigns(session: Session) -> list[Campaign]:
+    return list(session.scalars(select(Campaign).order_by(Campaign.id)))
+
+
+def delete(session: Session, campaign_id: int) -> None:
+    c = queue.get_campaign(session, campaign_id)
+    live = session.scalar(select(func.count()).select_from(QueueEntry).where(
+        QueueEntry.campaign_id == campaign_id, QueueEntry.status.in_(LIVE_STATUSES)))
+    if live:
+        raise StateError("the campaign is in the queue; cancel it before deleting it")
+    session.delete(c)
+
+
+def test_send(session: Session, campaign_id: int, to_addr: str, now: datetime,
+              row: int | None = None) -> QueueEntry:
+    """Queue a test send to ``to_addr``, rendered with a recipient's data
+    (the ``row``-th recipient, 1-based; the first if not given)."""
+    if "@" not in to_addr or any(c.isspace() for c in to_addr.strip()):
+        raise MailerError(f"--to: {to_addr!r} is not an email address")
+    q = select(Recipient).where(Recipient.campaign_id == campaign_id,
+                                Recipient.test_entry_id.is_(None)).order_by(Recipient.id)
+    queue.get_campaign(session, campaign_id)
+    sample = session.scalars(q.offset((row or 1) - 1).limit(1)).first()
+    fields: dict[str, Any] = dict(sample.fields) if sample else {}
+    campaign = session.get(Campaign, campaign_id)
+    assert campaign is not None
+    campaign.test_address = to_addr.strip()
+    return queue.enqueue_test(session, campaign_id, to_addr.strip(), fields, now,
+                              normalize_email(to_addr))

@@ -1,0 +1,58 @@
+"""One explicit context object passed to what needs it (no globals)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .clock import Clock, RealClock
+from .db import Database, open_database
+from .secrets import SecretStore
+
+ENV_HOME = "MAILER_GUI_HOME"
+
+
+def default_data_dir() -> Path:
+    """``MAILER_GUI_HOME`` if set, else platformdirs' user data folder."""
+    if os.environ.get(ENV_HOME):
+        return Path(os.environ[ENV_HOME]).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("mailer-gui", appauthor=False))
+
+
+def default_log_dir(data_dir: Path | None = None) -> Path:
+    if os.environ.get(ENV_HOME) or data_dir is not None:
+        return (data_dir or default_data_dir()) / "logs"
+    from platformdirs import user_log_dir
+
+    return Path(user_log_dir("mailer-gui", appauthor=False))
+
+
+@dataclass
+class AppContext:
+    """Database, secrets, clock and a tiny event hub, shared by UI, CLI and engine."""
+
+    data_dir: Path
+    db: Database
+    secrets: SecretStore
+    clock: Clock
+    listeners: list[Callable[[str], None]] = field(default_factory=list)
+
+    def emit(self, event: str) -> None:
+        """Tell listeners something changed ("queue", "settings"); they re-read the DB."""
+        for listener in list(self.listeners):
+            listener(event)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def open_context(data_dir: Path | None = None, clock: Clock | None = None,
+                 secrets: SecretStore | None = None) -> AppContext:
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    db = open_database(data_dir)
+    return AppContext(data_dir=data_dir, db=db, secrets=secrets or SecretStore(),
+                      clock=clock or RealClock())

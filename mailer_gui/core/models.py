@@ -1,0 +1,243 @@
+"""SQLAlchemy 2 models: the whole state of the app lives in these tables.
+
+The queue table (:class:`QueueEntry`) is the one source of truth for reason,
+next run time, order and the active campaign (SPEC invariant D). Times are
+stored as naive UTC and handed out as aware UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out; naive UTC on disk.
+
+    Stored naive so that SQLite compares them as strings in time order.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+# Queue entry statuses. ``queued``/``processing``/``deferred``/``paused`` are live;
+# the other three are final.
+LIVE_STATUSES = ("queued", "processing", "deferred", "paused")
+FINAL_STATUSES = ("completed", "completed_with_errors", "cancelled")
+
+# Recipient states.
+# ``suppressed``: imported but on the suppression list; counted, never sent.
+RECIPIENT_STATES = ("pending", "sending", "sent", "failed", "uncertain", "suppressed")
+
+
+class Setting(Base):
+    """Key/value settings (JSON values); typed access lives in ``settings``."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON, nullable=False)
+
+
+class Campaign(Base):
+    __tablename__ = "campaigns"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    subject: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    html_body: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    text_body: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reply_to: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    # Address the editor remembers for "Send test".
+    test_address: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    recipients: Mapped[list[Recipient]] = relationship(
+        back_populates="campaign", cascade="all, delete-orphan", passive_deletes=True
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="campaign", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255), nullable=False)
+    mime_type: Mapped[str] = mapped_column(String(127), nullable=False)
+    content: Mapped[bytes] = mapped_column(nullable=False)
+    campaign: Mapped[Campaign] = relationship(back_populates="attachments")
+
+
+class Recipient(Base):
+    """One address of a campaign (or the single address of a test send).
+
+    ``attempts`` counts the slots this recipient consumed, so that the sum of
+    attempts always equals the number of rows in the slot ledger.
+    """
+
+    __tablename__ = "recipients"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False
+    )
+    # Set for the recipient of a test send; such rows are not the campaign's.
+    test_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("queue_entries.id", ondelete="CASCADE"), nullable=True
+    )
+    email: Mapped[str] = mapped_column(String(320), nullable=False)
+    email_norm: Mapped[str] = mapped_column(String(320), nullable=False)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    row_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")
+    message_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    reply: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    engine_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="recipients")
+
+    __table_args__ = (
+        Index("ix_recipients_campaign_status", "campaign_id", "status"),
+        Index("ix_recipients_status", "status"),
+        Index(
+            "uq_recipients_campaign_email",
+            "campaign_id",
+            "email_norm",
+            unique=True,
+            sqlite_where=text("test_entry_id IS NULL"),
+        ),
+        Index("ix_recipients_test_entry", "test_entry_id"),
+    )
+
+
+class QueueEntry(Base):
+    """A campaign (or a test send) in the queue: the one source of truth (D)."""
+
+    __tablename__ = "queue_entries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), nullable=False, default="campaign")
+    status: Mapped[str] = mapped_column(String(24), nullable=False, default="queued")
+    priority: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    order_key: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    start_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reason_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reason_detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # How many transient deferrals in a row (for the back-off).
+    transient_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Content rejections (5.7.x at end of DATA) in a row.
+    content_reject_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    notified_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    notified_next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_queue_status", "status", "next_run_at"),)
+
+
+class SlotReservation(Base):
+    """The ledger of sending slots: one row per reservation, indexed by time.
+
+    Transaction A counts the clock hour, the rolling 60 minutes and the month
+    from this table, under the write lock (invariant E).
+    """
+
+    __tablename__ = "slot_ledger"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    recipient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recipients.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    campaign_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class PauseEvent(Base):
+    """Pause history: each deferral with its reason, start and end (for reports)."""
+
+    __tablename__ = "pause_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("queue_entries.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    campaign_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    reason_code: Mapped[str] = mapped_column(String(32), nullable=False)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Notification(Base):
+    """What the app told the operator; one per change of reason or time."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    campaign_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    entry_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    reason_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    read: Mapped[bool] = mapped_column(nullable=False, default=False)
+
+
+class Suppression(Base):
+    """Addresses never to mail again (unsubscribed, hard-bounced, added by hand)."""
+
+    __tablename__ = "suppressions"
+    email_norm: Mapped[str] = mapped_column(String(320), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(32), nullable=False)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class Lease(Base):
+    """The sending lease: one engine per database sends (invariants B, G)."""
+
+    __tablename__ = "lease"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    host: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    label: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    acquired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -1,0 +1,422 @@
+"""The queue: enqueue, pause, resume, cancel, move, the one ``defer()``, pick-next
+and the honest final status. Every function runs inside the caller's session.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import Session
+
+from .clock import utc
+from .errors import NotFoundError, StateError
+from .models import (
+    FINAL_STATUSES,
+    LIVE_STATUSES,
+    Campaign,
+    Notification,
+    PauseEvent,
+    QueueEntry,
+    Recipient,
+)
+
+# Reason codes (SPEC). Those that need the operator carry no time.
+TIMED_REASONS = frozenset(
+    {"outside_hours", "hourly_limit", "monthly_quota", "transient_error", "provider_limit",
+     "scheduled"}
+)
+OPERATOR_REASONS = frozenset({"smtp_not_configured", "smtp_auth_failed", "smtp_rejected"})
+REASONS = TIMED_REASONS | OPERATOR_REASONS | {"paused", "waiting"}
+# The operator asked for these; telling them again is noise.
+SILENT_REASONS = frozenset({"paused", "scheduled"})
+
+TEST_PRIORITY = 1_000_000
+
+
+def get_campaign(session: Session, campaign_id: int) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFoundError(f"campaign {campaign_id} does not exist; `status` lists the ids")
+    return campaign
+
+
+def campaign_entry(session: Session, campaign_id: int) -> QueueEntry | None:
+    """The campaign's own queue entry (not its test sends), if it was ever queued."""
+    return session.scalars(
+        select(QueueEntry)
+        .where(QueueEntry.campaign_id == campaign_id, QueueEntry.kind == "campaign")
+        .order_by(QueueEntry.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _open_pause(session: Session, entry: QueueEntry) -> PauseEvent | None:
+    return session.scalars(
+        select(PauseEvent)
+        .where(PauseEvent.entry_id == entry.id, PauseEvent.ended_at.is_(None))
+        .order_by(PauseEvent.id.desc())
+        .limit(1)
+    ).first()
+
+
+def close_pause(session: Session, entry: QueueEntry, now: datetime) -> None:
+    """End the entry's open pause (if any) in the pause history."""
+    ev = _open_pause(session, entry)
+    if ev is not None:
+        ev.ended_at = utc(now)
+
+
+def notify(
+    session: Session, now: datetime, kind: str, text: str, entry: QueueEntry | None = None,
+    reason: str | None = None, next_run_at: datetime | None = None,
+) -> None:
+    session.add(
+        Notification(
+            at=utc(now), kind=kind, text=text, reason_code=reason, next_run_at=next_run_at,
+            campaign_id=entry.campaign_id if entry else None,
+            entry_id=entry.id if entry else None,
+        )
+    )
+
+
+def defer(
+    session: Session,
+    entry: QueueEntry,
+    reason: str,
+    next_run_at: datetime | None,
+    now: datetime,
+    detail: str | None = None,
+) -> bool:
+    """The one way to pause a queue entry (invariant C).
+
+    Records the reason code and the next run time on the entry, keeps the
+    pause history, and decides whether to notify: once per change of reason,
+    or of time while the same pause goes on (edge case 5). Returns True if a
+    notification was recorded.
+    """
+    if reason not in REASONS or reason == "waiting":
+        raise ValueError(f"unknown defer reason {reason!r}")
+    if reason in OPERATOR_REASONS or reason == "paused":
+        if next_run_at is not None:
+            raise ValueError(f"{reason} waits for the operator and takes no time")
+    elif next_run_at is None:
+        raise ValueError(f"{reason} needs a next run time")
+    now = utc(now)
+    next_run_at = None if next_run_at is None else utc(next_run_at)
+    entry.status = "paused" if reason == "paused" else "deferred"
+    entry.reason_code = reason
+    entry.next_run_at = next_run_at
+    entry.reason_detail = detail
+    ev = _open_pause(session, entry)
+    same_pause = ev is not None and ev.reason_code == reason
+    if ev is not None and not same_pause:
+        ev.ended_at = now
+    if same_pause:
+        assert ev is not None
+        ev.next_run_at = next_run_at
+        ev.detail = detail
+    else:
+        session.add(PauseEvent(entry_id=entry.id, campaign_id=entry.campaign_id,
+                               reason_code=reason, detail=detail, started_at=now,
+                               next_run_at=next_run_at))
+    changed = reason != entry.notified_reason or (
+        same_pause and next_run_at != entry.notified_next_run_at
+    )
+    if not changed or reason in SILENT_REASONS:
+        return False
+    entry.notified_reason = reason
+    entry.notified_next_run_at = next_run_at
+    notify(session, now, "deferred", detail or reason, entry, reason, next_run_at)
+    return True
+
+
+def start_processing(session: Session, entry: QueueEntry, now: datetime) -> None:
+    """Make ``entry`` the active one; any other processing entry goes back to queued."""
+    session.execute(
+        update(QueueEntry)
+        .where(QueueEntry.status == "processing", QueueEntry.id != entry.id)
+        .values(status="queued")
+    )
+    if entry.status != "processing":
+        close_pause(session, entry, now)
+        entry.status = "processing"
+        entry.reason_code = None
+        entry.next_run_at = None
+        entry.reason_detail = None
+        if entry.started_at is None:
+            entry.started_at = utc(now)
+
+
+def _next_order_key(session: Session) -> int:
+    return int(session.scalar(select(func.coalesce(func.max(QueueEntry.order_key), 0))) or 0) + 1
+
+
+def recipient_scope(entry: QueueEntry) -> list:  # type: ignore[type-arg]
+    """SQL conditions selecting the recipients this entry sends to."""
+    conds = [Recipient.campaign_id == entry.campaign_id]
+    if entry.kind == "test":
+        conds.append(Recipient.test_entry_id == entry.id)
+    else:
+        conds.append(Recipient.test_entry_id.is_(None))
+    return conds
+
+
+def counts_for(session: Session, entry: QueueEntry) -> dict[str, int]:
+    rows = session.execute(
+        select(Recipient.status, func.count()).where(*recipient_scope(entry))
+        .group_by(Recipient.status)
+    ).all()
+    out = {s: 0 for s in ("pending", "sending", "sent", "failed", "uncertain", "suppressed")}
+    for status, n in rows:
+        out[status] = int(n)
+    return out
+
+
+def enqueue(
+    session: Session, campaign_id: int, now: datetime, start_at: datetime | None = None,
+    priority: int = 0,
+) -> QueueEntry:
+    """Put a campaign in the queue (or back in it after it finished)."""
+    campaign = get_campaign(session, campaign_id)
+    entry = campaign_entry(session, campaign.id)
+    if entry is not None and entry.status in LIVE_STATUSES:
+        raise StateError(f"campaign {campaign_id} is already in the queue ({entry.status})")
+    pending = session.scalar(
+        select(func.count()).select_from(Recipient).where(
+            Recipient.campaign_id == campaign.id, Recipient.test_entry_id.is_(None),
+            Recipient.status == "pending")
+    )
+    if not pending:
+        raise StateError(
+            f"campaign {campaign_id} has no recipients waiting to be sent; add recipients first"
+        )
+    now = utc(now)
+    order_key = _next_order_key(session)
+    if entry is None:
+        entry = QueueEntry(campaign_id=campaign.id, kind="campaign", queued_at=now)
+        session.add(entry)
+    entry.status = "queued"
+    entry.priority = priority
+    entry.order_key = order_key
+    entry.queued_at = now
+    entry.start_at = None if start_at is None else utc(start_at)
+    entry.reason_code = entry.next_run_at = entry.reason_detail = None
+    entry.finished_at = None
+    entry.transient_count = entry.content_reject_count = 0
+    entry.notified_reason = entry.notified_next_run_at = None
+    session.flush()
+    if entry.start_at is not None and entry.start_at > now:
+        defer(session, entry, "scheduled", entry.start_at, now)
+    return entry
+
+
+def enqueue_test(
+    session: Session, campaign_id: int, to_addr: str, fields: dict[str, object], now: datetime,
+    email_norm: str,
+) -> QueueEntry:
+    """A test send: a queue entry of its own kind, with top priority (invariant A)."""
+    campaign = get_campaign(session, campaign_id)
+    now = utc(now)
+    entry = QueueEntry(campaign_id=campaign.id, kind="test", status="queued",
+                       priority=TEST_PRIORITY, order_key=_next_order_key(session),
+                       queued_at=now)
+    session.add(entry)
+    session.flush()
+    session.add(Recipient(campaign_id=campaign.id, test_entry_id=entry.id, email=to_addr,
+                          email_norm=email_norm, fields=dict(fields), status="pending"))
+    return entry
+
+
+def _live_entry(session: Session, campaign_id: int) -> QueueEntry:
+    get_campaign(session, campaign_id)
+    entry = campaign_entry(session, campaign_id)
+    if entry is None or entry.status not in LIVE_STATUSES:
+        raise StateError(f"campaign {campaign_id} is not in the queue; enqueue it first")
+    return entry
+
+
+def pause(session: Session, campaign_id: int, now: datetime) -> QueueEntry:
+    entry = _live_entry(session, campaign_id)
+    defer(session, entry, "paused", None, now)
+    return entry
+
+
+def resume(session: Session, campaign_id: int, now: datetime) -> QueueEntry:
+    """Release an operator hold (paused, or an SMTP problem the operator fixed)."""
+    entry = _live_entry(session, campaign_id)
+    if entry.status == "paused" or entry.reason_code in OPERATOR_REASONS:
+        _release(session, entry, now)
+    return entry
+
+
+def _release(session: Session, entry: QueueEntry, now: datetime) -> None:
+    close_pause(session, entry, now)
+    entry.status = "queued"
+    entry.reason_code = entry.next_run_at = entry.reason_detail = None
+    entry.content_reject_count = 0
+    if entry.start_at is not None and entry.start_at > utc(now):
+        defer(session, entry, "scheduled", entry.start_at, now)
+
+
+def release_operator_holds(session: Session, now: datetime) -> int:
+    """After the SMTP settings change, entries held for an SMTP problem may run."""
+    held = session.scalars(
+        select(QueueEntry).where(QueueEntry.status == "deferred",
+                                 QueueEntry.reason_code.in_(OPERATOR_REASONS))
+    ).all()
+    for entry in held:
+        _release(session, entry, now)
+    return len(held)
+
+
+def cancel(session: Session, campaign_id: int, now: datetime) -> QueueEntry:
+    entry = _live_entry(session, campaign_id)
+    close_pause(session, entry, now)
+    entry.status = "cancelled"
+    entry.reason_code = entry.next_run_at = entry.reason_detail = None
+    entry.finished_at = utc(now)
+    return entry
+
+
+def live_entries(session: Session) -> list[QueueEntry]:
+    """Live entries in queue order: tests first, then priority, then time queued."""
+    return list(
+        session.scalars(
+            select(QueueEntry)
+            .where(QueueEntry.status.in_(LIVE_STATUSES))
+            .order_by(
+                QueueEntry.priority.desc(), QueueEntry.order_key, QueueEntry.id
+            )
+        )
+    )
+
+
+def move(session: Session, campaign_id: int, delta: int) -> QueueEntry:
+    """Move a campaign up (delta < 0) or down in the queue by swapping order keys."""
+    entry = _live_entry(session, campaign_id)
+    peers = [e for e in live_entries(session)
+             if e.kind == "campaign" and e.priority == entry.priority]
+    i = peers.index(entry)
+    j = max(0, min(len(peers) - 1, i + delta))
+    if i != j:
+        other = peers[j]
+        entry.order_key, other.order_key = other.order_key, entry.order_key
+    return entry
+
+
+def set_priority(session: Session, campaign_id: int, priority: int) -> QueueEntry:
+    entry = _live_entry(session, campaign_id)
+    if abs(priority) >= TEST_PRIORITY:
+        raise StateError(f"priority must be between {-TEST_PRIORITY + 1} and {TEST_PRIORITY - 1}")
+    entry.priority = priority
+    return entry
+
+
+def eligible(session: Session, now: datetime) -> list[QueueEntry]:
+    """Entries that may send now, best first: tests, then the active campaign,
+    then priority and time queued. Deferred entries whose time has not come and
+    entries held for the operator are skipped (edge case 4)."""
+    now = utc(now)
+    return list(
+        session.scalars(
+            select(QueueEntry)
+            .where(
+                QueueEntry.status.in_(("queued", "processing", "deferred")),
+                (QueueEntry.status != "deferred")
+                | ((QueueEntry.next_run_at.is_not(None)) & (QueueEntry.next_run_at <= now)),
+            )
+            .order_by(
+                case((QueueEntry.kind == "test", 0), else_=1),
+                case((QueueEntry.status == "processing", 0), else_=1),
+                QueueEntry.priority.desc(),
+                QueueEntry.order_key,
+                QueueEntry.id,
+            )
+        )
+    )
+
+
+def finish_if_done(session: Session, entry: QueueEntry, now: datetime) -> str | None:
+    """Give the entry its honest final status when nothing is left to send (I).
+
+    ``completed`` only when every recipient was sent; otherwise
+    ``completed_with_errors``. Suppressed addresses were never to be sent and
+    do not count as errors. Returns the final status, or None if not done.
+    """
+    counts = counts_for(session, entry)
+    if counts["pending"] or counts["sending"]:
+        return None
+    final = "completed" if not (counts["failed"] or counts["uncertain"]) else \
+        "completed_with_errors"
+    close_pause(session, entry, now)
+    entry.status = final
+    entry.reason_code = entry.next_run_at = entry.reason_detail = None
+    entry.finished_at = utc(now)
+    name = session.get(Campaign, entry.campaign_id)
+    label = "Test send" if entry.kind == "test" else "Campaign"
+    text = (f"{label} {name.name if name else entry.campaign_id!s} finished: {final} "
+            f"({counts['sent']} sent, {counts['failed']} failed, "
+            f"{counts['uncertain']} uncertain)")
+    notify(session, now, "finished", text, entry)
+    return final
+
+
+def reconcile(session: Session, now: datetime, engine_id: str) -> dict[str, int]:
+    """Start-up repair by a new lease holder (edge cases 2 and 8).
+
+    Recipients left in ``sending`` by a dead engine become ``uncertain`` (never
+    re-sent automatically, H); a ``processing`` entry goes back to ``queued``;
+    live entries with nothing left get their honest final status.
+    """
+    now = utc(now)
+    res = session.execute(
+        update(Recipient)
+        .where(Recipient.status == "sending", (Recipient.engine_id != engine_id)
+               | Recipient.engine_id.is_(None))
+        .values(status="uncertain", finished_at=now,
+                reply="the app stopped during the SMTP transaction; the server may have "
+                      "accepted this message")
+    )
+    uncertain = int(res.rowcount or 0)  # type: ignore[attr-defined]
+    session.execute(
+        update(QueueEntry).where(QueueEntry.status == "processing").values(status="queued")
+    )
+    finished = 0
+    for entry in session.scalars(
+        select(QueueEntry).where(QueueEntry.status.in_(("queued", "deferred")))
+    ).all():
+        if finish_if_done(session, entry, now):
+            finished += 1
+    return {"uncertain": uncertain, "finished": finished}
+
+
+def resolve_uncertain(session: Session, campaign_id: int, action: str, now: datetime) -> int:
+    """The operator's decision on uncertain recipients: ``mark_sent`` or ``requeue``.
+
+    Re-queued recipients keep their Message-ID, so a receiving server that
+    deduplicates on it can drop a second copy.
+    """
+    get_campaign(session, campaign_id)
+    rows = session.scalars(
+        select(Recipient).where(Recipient.campaign_id == campaign_id,
+                                Recipient.test_entry_id.is_(None),
+                                Recipient.status == "uncertain")
+    ).all()
+    if action not in ("mark_sent", "requeue"):
+        raise ValueError(action)
+    for r in rows:
+        if action == "mark_sent":
+            r.status = "sent"
+            r.reply = (r.reply or "") + " [marked sent by the operator]"
+        else:
+            r.status = "pending"
+    entry = campaign_entry(session, campaign_id)
+    if entry is not None and rows:
+        if action == "requeue" and entry.status in FINAL_STATUSES:
+            enqueue(session, campaign_id, now)
+        elif action == "mark_sent" and entry.status == "completed_with_errors":
+            counts = counts_for(session, entry)
+            if not counts["failed"]:
+                entry.status = "completed"
+    return len(rows)

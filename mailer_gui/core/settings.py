@@ -1,0 +1,195 @@
+"""Typed settings stored in the ``settings`` table, validated on save."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.orm import Session
+
+from .clock import utc
+from .errors import SettingsError
+from .models import Setting
+
+SECURITY_MODES = ("none", "starttls", "tls")
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HHMM = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
+_ADDR = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str
+    from_addr: str
+    from_name: str = ""
+    user: str = ""
+    reply_to: str = ""
+    unsubscribe_url: str = ""
+    timeout: float = 30.0
+
+    def validate(self) -> None:
+        if not self.host.strip() or any(c.isspace() for c in self.host):
+            raise SettingsError("host", "enter the SMTP server name, e.g. smtp.example.com")
+        if not 1 <= self.port <= 65535:
+            raise SettingsError("port", "enter a port from 1 to 65535 (usually 587 or 465)")
+        if self.security not in SECURITY_MODES:
+            raise SettingsError("security", "choose one of none, starttls, tls")
+        if not _ADDR.match(self.from_addr):
+            raise SettingsError("from_addr", "enter the sender address, e.g. news@example.com")
+        if self.reply_to and not _ADDR.match(self.reply_to):
+            raise SettingsError("reply_to", "enter a valid address or leave it empty")
+        for name in ("from_name", "user", "host"):
+            if re.search(r"[\r\n\x00\u2028\u2029]", getattr(self, name)):
+                raise SettingsError(name, "line breaks are not allowed here")
+        if self.unsubscribe_url and not self.unsubscribe_url.startswith("https://"):
+            raise SettingsError("unsubscribe_url", "enter an https:// address or leave it empty")
+        if not 1 <= self.timeout <= 600:
+            raise SettingsError("timeout", "enter a timeout from 1 to 600 seconds")
+
+    @property
+    def keyring_account(self) -> str:
+        return f"{self.user}@{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    hourly: int = 100
+    monthly: int = 15_000
+    timezone: str = "Europe/Moscow"
+    start: str = "09:00"
+    end: str = "18:00"
+    days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+
+    def validate(self) -> None:
+        if not 1 <= self.hourly <= 1_000_000:
+            raise SettingsError("hourly", "enter a whole number of messages per hour, 1 or more")
+        if not 1 <= self.monthly <= 100_000_000:
+            raise SettingsError("monthly", "enter a whole number of messages per month, 1 or more")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(
+                "timezone", f"unknown time zone {self.timezone!r}; use an IANA name such as "
+                "Europe/Moscow"
+            ) from None
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            m = _HHMM.match(value)
+            if not m or (m.group(1) == "24" and m.group(2) != "00"):
+                raise SettingsError(name, f"{value!r} is not a time; use HH:MM, e.g. 09:00")
+        if self.start == "24:00":
+            raise SettingsError("start", "the working day cannot start at 24:00")
+        if _minutes(self.end) <= _minutes(self.start):
+            raise SettingsError("end", "the working day must end after it starts "
+                                "(00:00-24:00 means all day)")
+        if not self.days:
+            raise SettingsError("days", "choose at least one working day")
+        for d in self.days:
+            if d not in DAY_NAMES:
+                raise SettingsError("days", f"{d!r} is not a day; use mon,tue,wed,thu,fri,sat,sun")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def start_time(self) -> time:
+        return _to_time(self.start)
+
+    @property
+    def weekday_numbers(self) -> frozenset[int]:
+        return frozenset(DAY_NAMES.index(d) for d in self.days)
+
+
+@dataclass(frozen=True)
+class QuotaSync:
+    """Usage this month as the provider reported it, as of ``synced_at``."""
+
+    used: int
+    synced_at: datetime
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    smtp: SmtpSettings | None = None
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    quota: QuotaSync | None = None
+
+
+def _minutes(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+def _to_time(hhmm: str) -> time:
+    mins = _minutes(hhmm)
+    return time(mins // 60, mins % 60) if mins < 24 * 60 else time(0, 0)
+
+
+def parse_days(text: str) -> tuple[str, ...]:
+    """``"mon,tue"`` (or ``"mon-fri"``) to a tuple of day names; raises SettingsError."""
+    out: list[str] = []
+    for part in (p.strip().lower() for p in text.split(",") if p.strip()):
+        if "-" in part:
+            a, _, b = part.partition("-")
+            if a not in DAY_NAMES or b not in DAY_NAMES:
+                raise SettingsError("days", f"{part!r} is not a day range; e.g. mon-fri")
+            i, j = DAY_NAMES.index(a), DAY_NAMES.index(b)
+            out.extend(DAY_NAMES[i : j + 1])
+        elif part in DAY_NAMES:
+            out.append(part)
+        else:
+            raise SettingsError("days", f"{part!r} is not a day; use mon,tue,wed,thu,fri,sat,sun")
+    return tuple(d for d in DAY_NAMES if d in out)
+
+
+def _get(session: Session, key: str) -> Any:
+    row = session.get(Setting, key)
+    return None if row is None else row.value
+
+
+def _put(session: Session, key: str, value: Any) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def load(session: Session) -> AppSettings:
+    """Read all settings (defaults where none were saved)."""
+    smtp_raw = _get(session, "smtp")
+    limits_raw = _get(session, "limits")
+    quota_raw = _get(session, "quota")
+    smtp = SmtpSettings(**smtp_raw) if smtp_raw else None
+    limits = LimitSettings()
+    if limits_raw:
+        limits = replace(limits, **{**limits_raw, "days": tuple(limits_raw.get("days", ()))})
+    quota = None
+    if quota_raw:
+        quota = QuotaSync(used=quota_raw["used"],
+                          synced_at=utc(datetime.fromisoformat(quota_raw["synced_at"])))
+    return AppSettings(smtp=smtp, limits=limits, quota=quota)
+
+
+def save_smtp(session: Session, smtp: SmtpSettings) -> None:
+    smtp.validate()
+    _put(session, "smtp", asdict(smtp))
+
+
+def save_limits(session: Session, limits: LimitSettings) -> None:
+    limits.validate()
+    data = asdict(limits)
+    data["days"] = list(limits.days)
+    _put(session, "limits", data)
+
+
+def save_quota(session: Session, used: int, now: datetime) -> None:
+    if used < 0:
+        raise SettingsError("used", "enter the number of messages the provider counts, 0 or more")
+    _put(session, "quota", {"used": used, "synced_at": utc(now).isoformat()})
