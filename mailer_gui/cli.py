@@ -1,0 +1,413 @@
+"""The headless front: the same core as the window, from a terminal.
+
+Exit codes: 0 success, 2 usage error, 1 any other error (one line on stderr
+saying what went wrong and how to fix it).
+
+Other modules add command groups through ``COMMAND_GROUPS``: each is a
+function ``register(subparsers)`` that adds its parsers and sets
+``func=handler(ctx, args) -> int`` on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import signal
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .core import campaigns, queue, snapshot
+from .core import settings as settings_mod
+from .core.clock import utc
+from .core.context import AppContext, open_context
+from .core.engine import Engine
+from .core.errors import LeaseHeldError, MailerError, SettingsError
+
+Handler = Callable[[AppContext, argparse.Namespace], int]
+COMMAND_GROUPS: list[Callable[[Any], None]] = []
+
+
+class CliError(MailerError):
+    """A one-line error for the operator."""
+
+
+def _read_text(path: str, what: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CliError(f"{what}: {path} does not exist") from None
+    except UnicodeDecodeError:
+        raise CliError(f"{what}: {path} is not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise CliError(f"{what}: cannot read {path}: {exc.strerror}") from None
+
+
+def _parse_time(value: str, what: str) -> datetime:
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        raise CliError(f"{what}: {value!r} is not an ISO 8601 time, e.g. "
+                       "2026-12-01T09:00:00+03:00") from None
+    if dt.tzinfo is None:
+        raise CliError(f"{what}: {value!r} has no UTC offset; add one, e.g. +03:00")
+    return utc(dt)
+
+
+# ----------------------------------------------------------------- config
+
+
+def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
+    smtp = settings_mod.SmtpSettings(host=a.host, port=a.port, security=a.security,
+                                     from_addr=a.from_addr, from_name=a.from_name or "",
+                                     user=a.user or "", reply_to=a.reply_to or "",
+                                     unsubscribe_url=a.unsubscribe_url or "")
+    smtp.validate()
+    password = None
+    if a.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise CliError("--password-stdin: no password on standard input")
+    now = ctx.clock.now()
+    with ctx.db.write() as s:
+        settings_mod.save_smtp(s, smtp)
+        queue.release_operator_holds(s, now)
+    if password is not None:
+        if not ctx.secrets.keychain_available():
+            print("warning: no OS keychain is available, so the password was not stored; "
+                  "set MAILER_GUI_SMTP_PASSWORD when you run `run` or `test-send`",
+                  file=sys.stderr)
+        else:
+            ctx.secrets.set_password(smtp.keyring_account, password)
+    print(f"SMTP settings saved: {smtp.host}:{smtp.port} ({smtp.security})")
+    return 0
+
+
+def cmd_config_limits(ctx: AppContext, a: argparse.Namespace) -> int:
+    with ctx.db.write() as s:
+        cur = settings_mod.load(s).limits
+        changes: dict[str, Any] = {}
+        if a.hourly is not None:
+            changes["hourly"] = a.hourly
+        if a.monthly is not None:
+            changes["monthly"] = a.monthly
+        if a.timezone is not None:
+            changes["timezone"] = a.timezone
+        if a.hours is not None:
+            start, sep, end = a.hours.partition("-")
+            if not sep:
+                raise SettingsError("hours", f"{a.hours!r}: use HH:MM-HH:MM, e.g. 09:00-18:00")
+            changes["start"], changes["end"] = start.strip(), end.strip()
+        if a.days is not None:
+            changes["days"] = settings_mod.parse_days(a.days)
+        from dataclasses import replace
+
+        new = replace(cur, **changes)
+        settings_mod.save_limits(s, new)
+    print(f"limits: {new.hourly}/hour, {new.monthly}/month, {new.start}-{new.end} "
+          f"{','.join(new.days)} ({new.timezone})")
+    return 0
+
+
+def cmd_config_quota_sync(ctx: AppContext, a: argparse.Namespace) -> int:
+    with ctx.db.write() as s:
+        settings_mod.save_quota(s, a.used, ctx.clock.now())
+    print(f"provider usage this month recorded: {a.used}")
+    return 0
+
+
+def cmd_config_show(ctx: AppContext, a: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    with ctx.db.read() as s:
+        st = settings_mod.load(s)
+    out = {"data_dir": str(ctx.data_dir),
+           "smtp": asdict(st.smtp) if st.smtp else None,
+           "limits": asdict(st.limits),
+           "quota": None if st.quota is None else {"used": st.quota.used,
+                                                    "synced_at": st.quota.synced_at.isoformat()},
+           "keychain_available": ctx.secrets.keychain_available()}
+    print(json.dumps(out, indent=2, ensure_ascii=False))
+    return 0
+
+
+# ----------------------------------------------------------------- campaign
+
+
+def cmd_campaign_create(ctx: AppContext, a: argparse.Namespace) -> int:
+    html = _read_text(a.html_file, "--html-file")
+    text = _read_text(a.text_file, "--text-file") if a.text_file else None
+    with ctx.db.write() as s:
+        c = campaigns.create(s, a.name, a.subject, html, text, ctx.clock.now(),
+                             reply_to=a.reply_to)
+        cid = c.id
+    print(cid)
+    return 0
+
+
+def read_recipient_csv(path: str) -> list[tuple[int, str, dict[str, str]]]:
+    """A UTF-8 CSV with a header row and an ``email`` column."""
+    text = _read_text(path, "recipients file")
+    reader = csv.DictReader(text.splitlines())
+    if not reader.fieldnames or "email" not in [f.strip().lower() for f in reader.fieldnames]:
+        raise CliError(f"{path}: no `email` column in the header row; add one")
+    rows = []
+    for i, row in enumerate(reader, start=2):
+        fields = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
+        email = next((v for k, v in fields.items() if k.lower() == "email"), "")
+        if not email or "@" not in email or any(c.isspace() for c in email):
+            raise CliError(f"{path}: row {i}: {email!r} is not an email address; fix or "
+                           "remove the row")
+        rows.append((i, email, {k: v for k, v in fields.items() if k.lower() != "email"}))
+    return rows
+
+
+def cmd_campaign_add_recipients(ctx: AppContext, a: argparse.Namespace) -> int:
+    rows = read_recipient_csv(a.file)
+    with ctx.db.write() as s:
+        counts = campaigns.add_recipients(s, a.id, rows)
+    print(f"added {counts['added']}, duplicates skipped {counts['duplicate']}, "
+          f"suppressed {counts['suppressed']}")
+    return 0
+
+
+def cmd_campaign_enqueue(ctx: AppContext, a: argparse.Namespace) -> int:
+    start = _parse_time(a.start_at, "--start-at") if a.start_at else None
+    with ctx.db.write() as s:
+        entry = queue.enqueue(s, a.id, ctx.clock.now(), start_at=start, priority=a.priority)
+        status = entry.status
+    print(f"campaign {a.id} queued ({status})")
+    return 0
+
+
+def _simple(action: Callable[..., Any], done: str) -> Handler:
+    def handler(ctx: AppContext, a: argparse.Namespace) -> int:
+        with ctx.db.write() as s:
+            action(s, a.id, ctx.clock.now())
+        print(f"campaign {a.id} {done}")
+        return 0
+
+    return handler
+
+
+def cmd_campaign_move(ctx: AppContext, a: argparse.Namespace) -> int:
+    with ctx.db.write() as s:
+        queue.move(s, a.id, -1 if a.direction == "up" else 1)
+    print(f"campaign {a.id} moved {a.direction}")
+    return 0
+
+
+def cmd_campaign_resolve(ctx: AppContext, a: argparse.Namespace) -> int:
+    action = "mark_sent" if a.mark_sent else "requeue"
+    with ctx.db.write() as s:
+        n = queue.resolve_uncertain(s, a.id, action, ctx.clock.now())
+    print(f"{n} uncertain recipient(s) " + ("marked sent" if a.mark_sent else "re-queued"))
+    return 0
+
+
+def cmd_campaign_list(ctx: AppContext, a: argparse.Namespace) -> int:
+    with ctx.db.read() as s:
+        rows = [(c.id, c.name) for c in campaigns.list_campaigns(s)]
+    for cid, name in rows:
+        print(f"{cid}\t{name}")
+    return 0
+
+
+# ----------------------------------------------------------------- sending
+
+
+def cmd_test_send(ctx: AppContext, a: argparse.Namespace) -> int:
+    with ctx.db.write() as s:
+        entry = campaigns.test_send(s, a.id, a.to, ctx.clock.now(), row=a.row)
+        entry_id = entry.id
+    engine = Engine(ctx, label="cli test-send")
+    try:
+        engine.acquire()
+    except LeaseHeldError as exc:
+        print(f"test send queued; the running app will send it ({exc})")
+        return 0
+    try:
+        engine.run_until_idle()
+    finally:
+        engine.release()
+    with ctx.db.read() as s:
+        from .core.models import QueueEntry, Recipient
+
+        entry_row = s.get(QueueEntry, entry_id)
+        r = s.query(Recipient).filter(Recipient.test_entry_id == entry_id).one()
+        assert entry_row is not None
+        if r.status == "sent":
+            print(f"sent to {r.email}: {r.reply or ''}".rstrip())
+            return 0
+        if r.status == "failed":
+            print(f"failed: {r.reply}")
+            return 1
+        when = entry_row.next_run_at.isoformat() if entry_row.next_run_at else "operator action"
+        print(f"waiting: {entry_row.reason_code} ({entry_row.reason_detail or ''}); "
+              f"next try: {when}")
+        return 0
+
+
+def cmd_run(ctx: AppContext, a: argparse.Namespace) -> int:
+    engine = Engine(ctx, label="cli run")
+    try:
+        fixed = engine.acquire()
+    except LeaseHeldError as exc:
+        raise CliError(str(exc)) from None
+    if fixed["uncertain"]:
+        print(f"{fixed['uncertain']} recipient(s) from an interrupted run are now uncertain; "
+              "see `campaign resolve-uncertain`", file=sys.stderr)
+
+    def on_signal(signum: int, frame: Any) -> None:
+        engine.stop()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    sent = 0
+    try:
+        if a.until_idle:
+            results = engine.run_until_idle()
+            sent = sum(1 for r in results if r.outcome is not None and r.outcome.kind == "sent")
+        else:
+            engine.run_forever()
+    finally:
+        engine.release()
+    if a.until_idle:
+        print(f"idle: {sent} message(s) sent in this run")
+    return 0
+
+
+def cmd_status(ctx: AppContext, a: argparse.Namespace) -> int:
+    with ctx.db.read() as s:
+        snap = snapshot.build(s, ctx.clock.now())
+    if a.json:
+        print(json.dumps(snap.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    b = snap.budget
+    print(f"This hour {b.hourly_used}/{b.hourly_limit} · Month {b.monthly_used}/"
+          f"{b.monthly_limit}" + (f" · next slot {b.next_slot_at.isoformat()}"
+                                  if b.next_slot_at else ""))
+    if not snap.smtp_configured:
+        print("SMTP is not configured: run `config smtp`")
+    if snap.active_campaign:
+        print(f"sending: {snap.active_campaign[1]} (#{snap.active_campaign[0]})")
+    for e in snap.entries:
+        c = e.counts
+        when = e.next_run_at.isoformat() if e.next_run_at else ""
+        print(f"{e.position or '-':>3} #{e.campaign_id} {e.name} [{e.kind}] {e.status} "
+              f"{e.reason_code or ''} {when} sent {c.get('sent', 0)}/{e.total} "
+              f"failed {c.get('failed', 0)} uncertain {c.get('uncertain', 0)}".rstrip())
+    return 0
+
+
+# ----------------------------------------------------------------- parser
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # exit 2 with one line
+        self.exit(2, f"{self.prog}: usage error: {message} (see --help)\n")
+
+
+def _register_core(sub: Any) -> None:
+    cfg = sub.add_parser("config", help="settings").add_subparsers(dest="sub", required=True)
+    p = cfg.add_parser("smtp", help="the SMTP account")
+    p.add_argument("--host", required=True)
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--security", choices=settings_mod.SECURITY_MODES, required=True)
+    p.add_argument("--from-addr", required=True)
+    p.add_argument("--from-name")
+    p.add_argument("--user")
+    p.add_argument("--reply-to")
+    p.add_argument("--unsubscribe-url")
+    p.add_argument("--password-stdin", action="store_true")
+    p.set_defaults(func=cmd_config_smtp)
+    p = cfg.add_parser("limits", help="hourly/monthly limits and working hours")
+    p.add_argument("--hourly", type=int)
+    p.add_argument("--monthly", type=int)
+    p.add_argument("--timezone")
+    p.add_argument("--hours", help="HH:MM-HH:MM (00:00-24:00 = all day)")
+    p.add_argument("--days", help="e.g. mon,tue,wed,thu,fri or mon-fri")
+    p.set_defaults(func=cmd_config_limits)
+    p = cfg.add_parser("quota-sync", help="usage this month as the provider reports it")
+    p.add_argument("--used", type=int, required=True)
+    p.set_defaults(func=cmd_config_quota_sync)
+    cfg.add_parser("show", help="print the settings (no password)").set_defaults(
+        func=cmd_config_show)
+
+    camp = sub.add_parser("campaign", help="campaigns").add_subparsers(dest="sub", required=True)
+    p = camp.add_parser("create")
+    p.add_argument("--name", required=True)
+    p.add_argument("--subject", required=True)
+    p.add_argument("--html-file", required=True)
+    p.add_argument("--text-file")
+    p.add_argument("--reply-to")
+    p.set_defaults(func=cmd_campaign_create)
+    p = camp.add_parser("add-recipients")
+    p.add_argument("id", type=int)
+    p.add_argument("file")
+    p.set_defaults(func=cmd_campaign_add_recipients)
+    p = camp.add_parser("enqueue")
+    p.add_argument("id", type=int)
+    p.add_argument("--start-at")
+    p.add_argument("--priority", type=int, default=0)
+    p.set_defaults(func=cmd_campaign_enqueue)
+    for name, action, done in (("pause", queue.pause, "paused"),
+                               ("resume", queue.resume, "resumed"),
+                               ("cancel", queue.cancel, "cancelled")):
+        p = camp.add_parser(name)
+        p.add_argument("id", type=int)
+        p.set_defaults(func=_simple(action, done))
+    p = camp.add_parser("move")
+    p.add_argument("id", type=int)
+    p.add_argument("direction", choices=("up", "down"))
+    p.set_defaults(func=cmd_campaign_move)
+    p = camp.add_parser("resolve-uncertain")
+    p.add_argument("id", type=int)
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--mark-sent", action="store_true")
+    g.add_argument("--requeue", action="store_true")
+    p.set_defaults(func=cmd_campaign_resolve)
+    camp.add_parser("list").set_defaults(func=cmd_campaign_list)
+
+    p = sub.add_parser("test-send", help="send one test message through the engine")
+    p.add_argument("id", type=int)
+    p.add_argument("--to", required=True)
+    p.add_argument("--row", type=int, help="render with this recipient's data (1-based)")
+    p.set_defaults(func=cmd_test_send)
+    p = sub.add_parser("run", help="send what the queue allows")
+    p.add_argument("--until-idle", action="store_true")
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("status", help="the queue and the limits")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_status)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mailer-gui", description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", help="data folder (default: MAILER_GUI_HOME or the "
+                        "platform's user data folder)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _register_core(sub)
+    for register in COMMAND_GROUPS:
+        register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        ctx = open_context(Path(args.data_dir) if args.data_dir else None)
+    except Exception as exc:  # unreadable folder, not a Mailer database...
+        print(f"mailer-gui: error: cannot open the data folder: {exc}", file=sys.stderr)
+        return 1
+    try:
+        return int(args.func(ctx, args))
+    except (MailerError, ValueError) as exc:
+        print(f"mailer-gui: error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        ctx.close()
