@@ -1,0 +1,167 @@
+"""A real SMTP server for the tests (aiosmtpd on 127.0.0.1) that can be told
+to answer 4xx/5xx at any phase, drop the line, be slow, or require AUTH.
+
+Rules are set on ``server.rules``: a key is a phase (``mail``, ``rcpt``,
+``data``), optionally with ``:address`` for one recipient; a value is either a
+reply line such as ``"451 4.3.0 try later"``, ``"drop"`` (close the line
+without a reply) or, for ``data``, ``"store-then-drop"`` (keep the message,
+then close the line before replying). A rule given as a list is consumed one
+item per use (the last item stays).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        return message_from_bytes(self.data, policy=policy.default)  # type: ignore[return-value]
+
+
+@dataclass
+class _State:
+    rules: dict[str, Any] = field(default_factory=dict)
+    received: list[Received] = field(default_factory=list)
+    delay: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _Handler:
+    def __init__(self, state: _State) -> None:
+        self.state = state
+
+    def _rule(self, phase: str, address: str | None = None) -> str | None:
+        with self.state.lock:
+            for key in ((f"{phase}:{address.lower()}",) if address else ()) + (phase,):
+                if key in self.state.rules:
+                    value = self.state.rules[key]
+                    if isinstance(value, list):
+                        item = value[0]
+                        if len(value) > 1:
+                            value.pop(0)
+                        return str(item) if item is not None else None
+                    return str(value) if value is not None else None
+        return None
+
+    @staticmethod
+    def _drop(server: Any) -> str:
+        server.transport.close()
+        return "421 closing"
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str,
+                          mail_options: list[str]) -> str:
+        rule = self._rule("mail")
+        if rule == "drop":
+            return self._drop(server)
+        if rule:
+            return rule
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: list[str]) -> str:
+        rule = self._rule("rcpt", address)
+        if rule == "drop":
+            return self._drop(server)
+        if rule:
+            return rule
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.state.delay:
+            import asyncio
+
+            await asyncio.sleep(self.state.delay)
+        rule = self._rule("data", envelope.rcpt_tos[0] if envelope.rcpt_tos else None)
+        if rule == "drop":
+            return self._drop(server)
+        if rule and rule != "store-then-drop":
+            return rule
+        with self.state.lock:
+            self.state.received.append(
+                Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content
+                         or envelope.content))
+        if rule == "store-then-drop":
+            return self._drop(server)
+        return "250 2.0.0 OK queued"
+
+
+class TestSmtpServer:
+    """Start with ``start()``; ``port``, ``rules``, ``received`` and ``delay`` are live."""
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, user: str | None = None, password: str | None = None,
+                 tls_context: Any = None, port: int | None = None) -> None:
+        self.state = _State()
+        self.port = port or free_port()
+        kwargs: dict[str, Any] = {}
+        if user is not None:
+            def authenticator(server: Any, session: Any, envelope: Any, mechanism: str,
+                              auth_data: Any) -> AuthResult:
+                ok = isinstance(auth_data, LoginPassword) and \
+                    auth_data.login.decode() == user and auth_data.password.decode() == password
+                return AuthResult(success=ok)
+
+            kwargs.update(authenticator=authenticator, auth_require_tls=False)
+        if tls_context is not None:
+            kwargs.update(tls_context=tls_context, require_starttls=True)
+        self.controller = Controller(_Handler(self.state), hostname="127.0.0.1",
+                                     port=self.port, **kwargs)
+
+    @property
+    def rules(self) -> dict[str, Any]:
+        return self.state.rules
+
+    @property
+    def received(self) -> list[Received]:
+        with self.state.lock:
+            return list(self.state.received)
+
+    @property
+    def delay(self) -> float:
+        return self.state.delay
+
+    @delay.setter
+    def delay(self, seconds: float) -> None:
+        self.state.delay = seconds
+
+    def start(self) -> TestSmtpServer:
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def wait_for(self, n: int, timeout: float = 10.0) -> list[Received]:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            got = self.received
+            if len(got) >= n:
+                return got
+            time.sleep(0.02)
+        return self.received
