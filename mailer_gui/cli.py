@@ -3,8 +3,8 @@
 Exit codes: 0 success, 2 usage error, 1 any other error (one line on stderr
 saying what went wrong and how to fix it).
 
-Other modules add command groups through ``COMMAND_GROUPS``: each is a
-function ``register(subparsers)`` that adds its parsers and sets
+Other modules add command groups: each module named in ``EXTENSIONS``
+defines ``register(subparsers)`` that adds its parsers and sets
 ``func=handler(ctx, args) -> int`` on them.
 """
 
@@ -28,7 +28,7 @@ from .core.engine import Engine
 from .core.errors import LeaseHeldError, MailerError, SettingsError
 
 Handler = Callable[[AppContext, argparse.Namespace], int]
-COMMAND_GROUPS: list[Callable[[Any], None]] = []
+EXTENSIONS = ("mailer_gui.cli_content", "mailer_gui.cli_report", "mailer_gui.cli_app")
 
 
 class CliError(MailerError):
@@ -391,8 +391,16 @@ def build_parser() -> argparse.ArgumentParser:
                         "platform's user data folder)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _register_core(sub)
-    for register in COMMAND_GROUPS:
-        register(sub)
+    import importlib
+
+    for name in EXTENSIONS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
     return parser
 
 
