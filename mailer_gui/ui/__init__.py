@@ -1,0 +1,1 @@
+"""Qt widgets, models and the worker thread; imports core, never the reverse."""
