@@ -125,7 +125,7 @@ class TestSmtpServer:
                               auth_data: Any) -> AuthResult:
                 ok = isinstance(auth_data, LoginPassword) and \
                     auth_data.login.decode() == user and auth_data.password.decode() == password
-                return AuthResult(success=ok)
+                return AuthResult(success=ok, handled=False)
 
             kwargs.update(authenticator=authenticator, auth_require_tls=False)
         if tls_context is not None:

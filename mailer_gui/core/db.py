@@ -66,10 +66,11 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only snapshot; rolled back at the end."""
-        with self._reader() as session, session.begin():
+        """A read snapshot; closed (never committed) at the end. Objects read
+        stay usable, detached, after the block."""
+        with self._reader() as session:
+            session.begin()
             yield session
-            session.rollback()
 
     def dispose(self) -> None:
         self.engine.dispose()

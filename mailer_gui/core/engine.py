@@ -320,7 +320,7 @@ class Engine:
         if not outcome.mail_sent:
             limits.release_slot(s, claim.slot_id)
             r.attempts -= 1
-        r.reply = outcome.text or None
+        r.reply = (f"{outcome.code} {outcome.text}" if outcome.code else outcome.text) or None
         r.engine_id = None
         kind = outcome.kind
         if kind == SENT:

@@ -52,7 +52,9 @@ class ConnectError(Exception):
 
 _ENHANCED = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
 _RETRY = re.compile(r"(\d+)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|h)\b", re.I)
-_LIMIT_WORDS = re.compile(r"quota|rate limit|too many|limit exceeded|throttl", re.I)
+_LIMIT_WORDS = re.compile(
+    r"quota|rate.?limit|limit (?:exceeded|reached)|throttl|too many (?:messages|mails|emails)",
+    re.I)
 
 
 def _text(resp: bytes | str) -> str:
@@ -158,7 +160,7 @@ class SmtpTransport:
                     raise ConnectError(Outcome(REJECTED, "auth", None,
                                                "no password is available for the SMTP account"))
                 try:
-                    conn.login(s.user, self._password)
+                    self._login(conn, s.user, self._password)
                 except smtplib.SMTPAuthenticationError as exc:
                     conn.close()
                     raise ConnectError(classify("auth", exc.smtp_code,
@@ -189,6 +191,23 @@ class SmtpTransport:
                 TRANSIENT, phase, None,
                 f"could not reach {s.host}:{s.port}: {_text(str(exc)) or type(exc).__name__}"
             )) from None
+
+    @staticmethod
+    def _login(conn: smtplib.SMTP, user: str, password: str) -> None:
+        """Log in with one mechanism (PLAIN, else LOGIN, else CRAM-MD5).
+
+        smtplib's ``login`` tries every mechanism in turn after a refusal,
+        which some servers answer with a stall; one clear refusal is better.
+        """
+        advertised = conn.esmtp_features.get("auth", "").upper().split()
+        for mech in ("PLAIN", "LOGIN", "CRAM-MD5"):
+            if mech in advertised:
+                break
+        else:
+            raise smtplib.SMTPNotSupportedError("no supported AUTH mechanism")
+        conn.user, conn.password = user, password
+        authobject = getattr(conn, "auth_" + mech.lower().replace("-", "_"))
+        conn.auth(mech, authobject, initial_response_ok=True)
 
     def check(self) -> Outcome:
         """Connect, secure and log in, then disconnect: sends no message."""
