@@ -320,7 +320,7 @@ class Engine:
         if not outcome.mail_sent:
             limits.release_slot(s, claim.slot_id)
             r.attempts -= 1
-        r.reply = (f"{outcome.code} {outcome.text}" if outcome.code else outcome.text) or None
+        r.reply = outcome.reply or None
         r.engine_id = None
         kind = outcome.kind
         if kind == SENT:
@@ -335,7 +335,7 @@ class Engine:
                 if entry.content_reject_count >= CONTENT_REJECT_LIMIT:
                     self._defer_live(s, [entry], "smtp_rejected", None, now,
                                      f"the server refused the content {CONTENT_REJECT_LIMIT} "
-                                     f"times in a row: {outcome.text}")
+                                     f"times in a row: {outcome.reply}")
             else:
                 entry.content_reject_count = 0
         elif kind == UNCERTAIN:
@@ -348,7 +348,7 @@ class Engine:
                           outcome)
 
     def _defer_for(self, s: Session, entry: QueueEntry, outcome: Outcome, now: datetime) -> None:
-        kind, text = outcome.kind, outcome.text
+        kind, text = outcome.kind, outcome.reply
         if kind == TRANSIENT:
             entry.transient_count += 1
             self._defer_live(s, [entry], "transient_error",

@@ -37,6 +37,11 @@ class Outcome:
     retry_after: float | None = None  # seconds, when the server said
 
     @property
+    def reply(self) -> str:
+        """The server's reply as one line, code first."""
+        return f"{self.code} {self.text}" if self.code else self.text
+
+    @property
     def mail_sent(self) -> bool:
         """True once MAIL FROM went out: from then on the slot counts."""
         return self.phase in ("mail", "rcpt", "data", "body", "done")
