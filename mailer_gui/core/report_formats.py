@@ -1,0 +1,267 @@
+"""CSV and XLSX writers for send reports, and the cell safety they share.
+
+Every text cell is untrusted (addresses and fields came from someone's
+spreadsheet, replies from a remote server): control characters become
+spaces, length is capped, and a cell that starts with ``= + - @``, tab or CR
+gets a leading single quote so a spreadsheet shows it instead of running it
+(OWASP CSV injection). Files are written next to the target and renamed into
+place at the end, so a cancelled or failed export leaves no half file.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .errors import MailerError
+from .reports import CampaignReport, PeriodReport, ReportError
+
+FORMATS = ("csv", "xlsx", "pdf")
+DELIMITERS = (",", ";")
+MAX_CELL = 2000
+MAX_REPLY = 500
+PROGRESS_EVERY = 1000
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+# C0/C1 controls, line/paragraph separators, and bidi overrides that can make
+# a reply read differently from what it says.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
+
+Report = CampaignReport | PeriodReport
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+class ExportCancelled(MailerError):
+    """The operator cancelled the export; no file was written."""
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What to export: a campaign (``campaign_id``) or local days ``start``..``end``."""
+
+    fmt: str
+    out: Path
+    campaign_id: int | None = None
+    start: date | None = None
+    end: date | None = None
+    delimiter: str = ","
+    fields: tuple[str, ...] | None = None
+
+    def validate(self) -> None:
+        if self.fmt not in FORMATS:
+            raise ReportError(f"format {self.fmt!r}: choose one of {', '.join(FORMATS)}")
+        if self.delimiter not in DELIMITERS:
+            raise ReportError(f"delimiter {self.delimiter!r}: choose ',' or ';'")
+        if (self.campaign_id is None) == (self.start is None or self.end is None):
+            raise ReportError("give either a campaign id or a period (from and to dates)")
+        if not Path(self.out).parent.is_dir():
+            raise ReportError(f"{Path(self.out).parent} is not a folder; choose where to save")
+
+
+# ------------------------------------------------------------------ cells
+
+
+def clean_text(value: Any, limit: int = MAX_CELL) -> str:
+    """Untrusted text on one line, without controls, at most ``limit`` characters."""
+    s = "" if value is None else str(value)
+    if not s.isprintable():
+        s = _CONTROL.sub(" ", s)
+    s = s.strip()
+    if len(s) > limit:
+        s = s[: limit - 1] + "\u2026"
+    return s
+
+
+def safe_cell(value: Any, limit: int = MAX_CELL) -> str:
+    """``clean_text`` plus the formula guard: a leading ``'`` on dangerous starts."""
+    s = clean_text(value, limit)
+    if s.startswith(_DANGEROUS):
+        s = "'" + s
+    return s
+
+
+def local_time(dt: datetime | None, tz: ZoneInfo) -> datetime | None:
+    """Naive local time (spreadsheets have no time zones; the header names it)."""
+    return None if dt is None else dt.astimezone(tz).replace(tzinfo=None)
+
+
+def time_text(dt: datetime | None, tz: ZoneInfo) -> str:
+    return "" if dt is None else dt.astimezone(tz).isoformat(sep=" ", timespec="seconds")
+
+
+def length_text(td: timedelta | None) -> str:
+    if td is None:
+        return ""
+    total = int(td.total_seconds())
+    h, rest = divmod(total, 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+# ------------------------------------------------------------------ tables
+
+
+def header(report: Report) -> list[str]:
+    """Column titles of the report's row table."""
+    tz = report.summary.timezone
+    if isinstance(report, CampaignReport):
+        return ["address", *(safe_cell(f) for f in report.field_names), "state",
+                f"time ({tz})", "message_id", "server_reply", "attempts"]
+    return [f"time ({tz})", "campaign_id", "campaign", "kind", "address", "result",
+            "message_id", "server_reply"]
+
+
+def table_rows(report: Report, as_text: bool) -> Iterator[list[Any]]:
+    """The report's rows as safe cells; times as text (CSV) or naive local (XLSX)."""
+    tz = ZoneInfo(report.summary.timezone)
+    when: Callable[[datetime | None], Any] = (
+        (lambda d: time_text(d, tz)) if as_text else (lambda d: local_time(d, tz)))
+    if isinstance(report, CampaignReport):
+        for r in report.rows:
+            yield [safe_cell(r.address), *(safe_cell(v) for v in r.fields), r.state,
+                   when(r.time), safe_cell(r.message_id), safe_cell(r.reply, MAX_REPLY),
+                   r.attempts]
+    else:
+        for s in report.rows:
+            yield [when(s.at), s.campaign_id, safe_cell(s.campaign), s.kind,
+                   safe_cell(s.address), s.result, safe_cell(s.message_id),
+                   safe_cell(s.reply, MAX_REPLY)]
+
+
+def tracked(rows: Iterator[list[Any]], total: int, progress: Progress | None,
+            cancelled: Cancelled | None) -> Iterator[list[Any]]:
+    """Pass rows through, reporting progress and honouring cancel every so often."""
+    done = 0
+    if cancelled is not None and cancelled():
+        raise ExportCancelled("export cancelled")
+    for row in rows:
+        yield row
+        done += 1
+        if done % PROGRESS_EVERY == 0:
+            if cancelled is not None and cancelled():
+                raise ExportCancelled("export cancelled")
+            if progress is not None:
+                progress(done, total)
+    if progress is not None:
+        progress(done, total)
+
+
+@contextmanager
+def atomic_path(out: Path) -> Iterator[Path]:
+    """A temporary path beside ``out``, renamed to ``out`` only on success."""
+    out = Path(out)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
+    try:
+        yield tmp
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise ReportError(f"cannot write {out}: {exc.strerror or exc}") from None
+    finally:
+        with suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+# ------------------------------------------------------------------ summary sections
+
+
+@dataclass(frozen=True)
+class Section:
+    """A small table of the summary: shared by the XLSX summary sheet and the PDF."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: list[list[Any]]
+
+
+def _campaign_sections(report: CampaignReport) -> list[Section]:
+    s = report.summary
+    tz = ZoneInfo(s.timezone)
+    rate = None if s.average_per_hour is None else round(s.average_per_hour, 1)
+    info = [["Campaign", safe_cell(s.name)], ["Campaign id", s.campaign_id],
+            ["Subject", safe_cell(s.subject)], ["Queue status", s.queue_status or "never queued"],
+            ["Started", local_time(s.started_at, tz)], ["Finished", local_time(s.finished_at, tz)],
+            ["Duration (h:mm:ss)", length_text(s.duration)],
+            ["Average rate (sent per hour)", rate],
+            ["Limits", f"{s.hourly_limit} per hour, {s.monthly_limit} per month"],
+            ["Time zone", s.timezone], ["Report made", local_time(s.generated_at, tz)]]
+    states = [[state, s.counts[state], s.test_counts[state]] for state in s.counts
+              if s.counts[state] or s.test_counts[state] or state != "sending"]
+    states.append(["total", s.total, s.test_total])
+    pauses = [[p.reason_code, local_time(p.started_at, tz), local_time(p.ended_at, tz),
+               length_text(p.length) + (" (ongoing)" if p.ongoing else ""),
+               safe_cell(p.detail, MAX_REPLY)] for p in s.pauses]
+    return [Section("Summary", ("item", "value"), info),
+            Section("Recipients by state", ("state", "recipients", "test sends"), states),
+            Section("Pause history", ("reason", "start", "end", "length", "detail"), pauses)]
+
+
+def _period_sections(report: PeriodReport) -> list[Section]:
+    s = report.summary
+    tz = ZoneInfo(s.timezone)
+    info = [["Period", f"{s.start.isoformat()} to {s.end.isoformat()}"],
+            ["Time zone", s.timezone], ["Sends (slots the provider counts)", s.total],
+            ["of which test sends", s.test_sends], ["Campaigns", s.campaigns],
+            ["Hourly limit", s.hourly_limit], ["Monthly limit", s.monthly_limit],
+            ["Hours over the hourly limit", len(s.hours_over_limit)],
+            ["Report made", local_time(s.generated_at, tz)]]
+    results = [[k, v] for k, v in sorted(s.results.items())]
+    days = [[d.day, d.sends, d.peak_hour, s.hourly_limit, d.month_to_date, s.monthly_limit]
+            for d in s.days]
+    hours = [[h.hour.replace(tzinfo=None), h.sends, s.hourly_limit,
+              "over" if h.sends > s.hourly_limit else ""] for h in s.hours]
+    return [Section("Summary", ("item", "value"), info),
+            Section("Sends by result", ("result", "sends"), results),
+            Section("Daily totals", ("day", "sends", "busiest hour", "hourly limit",
+                                     "month to date", "monthly limit"), days),
+            Section("Hourly totals", ("hour", "sends", "hourly limit", ""), hours)]
+
+
+def summary_sections(report: Report) -> list[Section]:
+    """The summary as small tables; times are naive local (the zone is in the table)."""
+    if isinstance(report, CampaignReport):
+        return _campaign_sections(report)
+    return _period_sections(report)
+
+
+# ------------------------------------------------------------------ writers
+
+
+def write_csv(report: Report, out: Path, delimiter: str = ",",
+              progress: Progress | None = None, cancelled: Cancelled | None = None) -> int:
+    """The row table as CSV (UTF-8 with BOM so Excel opens it); returns the row count."""
+    n = 0
+    with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
+        w.writerow(header(report))
+        for row in tracked(table_rows(report, as_text=True), report.row_count, progress,
+                           cancelled):
+            w.writerow(row)
+            n += 1
+    return n
+
+
+def write_xlsx(report: Report, out: Path, progress: Progress | None = None,
+               cancelled: Cancelled | None = None) -> int:
+    """Summary sheet(s) and a row sheet, openpyxl write-only; returns the row count."""
+    from . import report_xlsx
+
+    with atomic_path(out) as tmp:
+        return report_xlsx.write(report, tmp, tracked(table_rows(report, as_text=False),
+                                                      report.row_count, progress, cancelled))
+
+
+def write(report: Report, request: ExportRequest, progress: Progress | None = None,
+          cancelled: Cancelled | None = None) -> int:
+    """Write ``report`` as ``request.fmt`` (csv or xlsx); returns the row count."""
+    if request.fmt == "csv":
+        return write_csv(report, request.out, request.delimiter, progress, cancelled)
+    if request.fmt == "xlsx":
+        return write_xlsx(report, request.out, progress, cancelled)
+    raise ReportError(f"{request.fmt}: the core writes csv and xlsx; PDF needs the Qt front")

@@ -1,0 +1,385 @@
+"""Send reports as plain data: what one campaign did, and every send in a period.
+
+A report is opened as a context manager over one read transaction, so the
+summary and the row stream come from the same snapshot of the database even
+while the engine goes on sending. Rows are generators over a server-side
+cursor (``yield_per``): 100,000 recipients use flat memory.
+
+Writers: CSV and XLSX in :mod:`report_formats`; the PDF is drawn with Qt in
+``mailer_gui.report_pdf`` (Qt stays out of ``core``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, select, true
+from sqlalchemy.orm import Session
+
+from . import queue
+from . import settings as settings_mod
+from .clock import utc
+from .db import Database
+from .errors import MailerError
+from .models import PauseEvent, QueueEntry, Recipient, SlotReservation
+from .models import Campaign as CampaignRow
+
+STATES = ("pending", "sending", "sent", "failed", "uncertain", "suppressed")
+YIELD_PER = 2000
+MAX_PERIOD_DAYS = 366
+
+
+class ReportError(MailerError):
+    """A report cannot be made as asked (unknown campaign, bad date range...)."""
+
+
+# ------------------------------------------------------------------ data
+
+
+@dataclass(frozen=True)
+class PauseRow:
+    """One pause of the campaign: why, from when, until when, how long."""
+
+    reason_code: str
+    detail: str | None
+    started_at: datetime
+    ended_at: datetime | None
+    next_run_at: datetime | None
+    length: timedelta  # until ended_at, or until the report time if still going on
+
+    @property
+    def ongoing(self) -> bool:
+        return self.ended_at is None
+
+
+@dataclass(frozen=True)
+class HourCount:
+    """Sends (slots taken) in one clock hour; ``hour`` is local (settings' zone)."""
+
+    hour: datetime
+    sends: int
+
+
+@dataclass(frozen=True)
+class CampaignSummary:
+    campaign_id: int
+    name: str
+    subject: str
+    generated_at: datetime
+    timezone: str
+    hourly_limit: int
+    monthly_limit: int
+    queue_status: str | None  # None: never queued
+    counts: dict[str, int]  # campaign recipients by state (test sends not included)
+    test_counts: dict[str, int]  # test sends by state
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration: timedelta | None  # until finished, or until the report time
+    average_per_hour: float | None  # sent messages per hour of duration
+    pauses: tuple[PauseRow, ...]
+    per_hour: tuple[HourCount, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def test_total(self) -> int:
+        return sum(self.test_counts.values())
+
+
+@dataclass(frozen=True)
+class RecipientRow:
+    address: str
+    fields: tuple[str, ...]  # values of ``CampaignReport.field_names``, in order
+    state: str
+    time: datetime | None  # finished, else claimed (UTC)
+    message_id: str | None
+    reply: str | None  # the server's reply or the error; untrusted text
+    attempts: int
+
+
+@dataclass
+class CampaignReport:
+    """Summary plus a single-use stream of recipient rows (valid inside the ``with``)."""
+
+    summary: CampaignSummary
+    field_names: tuple[str, ...]
+    rows: Iterator[RecipientRow]
+    row_count: int
+    kind: str = "campaign"
+
+
+@dataclass(frozen=True)
+class DayTotal:
+    day: date
+    sends: int
+    peak_hour: int  # the busiest local hour of the day
+    month_to_date: int  # sends in the day's calendar month up to the end of the day
+
+
+@dataclass(frozen=True)
+class PeriodSummary:
+    start: date
+    end: date  # inclusive
+    generated_at: datetime
+    timezone: str
+    hourly_limit: int
+    monthly_limit: int
+    total: int  # every slot taken: what the provider counts
+    test_sends: int
+    campaigns: int
+    results: dict[str, int]  # final state of each send; "retried" for earlier attempts
+    days: tuple[DayTotal, ...]
+    hours: tuple[HourCount, ...]  # only hours with sends
+
+    @property
+    def hours_over_limit(self) -> tuple[HourCount, ...]:
+        return tuple(h for h in self.hours if h.sends > self.hourly_limit)
+
+
+@dataclass(frozen=True)
+class SendRow:
+    at: datetime  # UTC
+    campaign_id: int | None
+    campaign: str
+    kind: str  # campaign | test
+    address: str
+    result: str
+    message_id: str | None
+    reply: str | None
+
+
+@dataclass
+class PeriodReport:
+    summary: PeriodSummary
+    rows: Iterator[SendRow]
+    row_count: int
+    kind: str = "period"
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _state_counts(session: Session, campaign_id: int, tests: bool) -> dict[str, int]:
+    scope = Recipient.test_entry_id.is_not(None) if tests else Recipient.test_entry_id.is_(None)
+    out = dict.fromkeys(STATES, 0)
+    for status, n in session.execute(
+        select(Recipient.status, func.count())
+        .where(Recipient.campaign_id == campaign_id, scope).group_by(Recipient.status)
+    ):
+        out[status] = int(n)
+    return out
+
+
+def _per_minute(session: Session, *conds: Any,
+                join_recipients: bool = False) -> Iterator[tuple[datetime, int]]:
+    """Ledger counts per UTC minute (every zone's hours start on a whole UTC minute)."""
+    minute = func.strftime("%Y-%m-%d %H:%M", SlotReservation.at)
+    q = select(minute, func.count()).select_from(SlotReservation)
+    if join_recipients:
+        q = q.join(Recipient, Recipient.id == SlotReservation.recipient_id)
+    for m, n in session.execute(q.where(*conds).group_by(minute)):
+        yield datetime.strptime(m, "%Y-%m-%d %H:%M").replace(tzinfo=UTC), int(n)
+
+
+def _local_hours(minutes: Iterator[tuple[datetime, int]], tz: ZoneInfo) -> list[HourCount]:
+    hours: Counter[datetime] = Counter()
+    for m, n in minutes:
+        hours[m.astimezone(tz).replace(minute=0)] += n
+    return [HourCount(h, n) for h, n in sorted(hours.items())]
+
+
+def _pauses(session: Session, campaign_id: int, now: datetime) -> tuple[PauseRow, ...]:
+    entries = select(QueueEntry.id).where(QueueEntry.campaign_id == campaign_id,
+                                          QueueEntry.kind == "campaign")
+    rows = session.scalars(
+        select(PauseEvent).where(PauseEvent.entry_id.in_(entries))
+        .order_by(PauseEvent.started_at, PauseEvent.id)
+    )
+    return tuple(
+        PauseRow(p.reason_code, p.detail, p.started_at, p.ended_at, p.next_run_at,
+                 max(timedelta(0), (p.ended_at or now) - p.started_at))
+        for p in rows
+    )
+
+
+def _field_names(session: Session, campaign_id: int) -> tuple[str, ...]:
+    """Every field key of the campaign: the first recipient's order, then the rest."""
+    scope = (Recipient.campaign_id == campaign_id, Recipient.test_entry_id.is_(None))
+    first = session.scalars(select(Recipient.fields).where(*scope)
+                            .order_by(Recipient.id).limit(1)).first() or {}
+    each = func.json_each(Recipient.fields).table_valued("key")
+    keys = set(session.scalars(select(each.c.key).select_from(Recipient).join(each, true())
+                               .where(*scope).distinct()))
+    ordered = [k for k in first if k in keys]
+    return tuple(ordered + sorted(keys - set(ordered)))
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+# ------------------------------------------------------------------ campaign
+
+
+def campaign_summary(session: Session, campaign_id: int, now: datetime) -> CampaignSummary:
+    """The campaign's summary as of ``now``, read in ``session``."""
+    now = utc(now)
+    c = session.get(CampaignRow, campaign_id)
+    if c is None:
+        raise ReportError(f"campaign {campaign_id} does not exist; `campaign list` shows the ids")
+    limits = settings_mod.load(session).limits
+    counts = _state_counts(session, campaign_id, tests=False)
+    entry = queue.campaign_entry(session, campaign_id)
+    started = entry.started_at if entry else None
+    finished = entry.finished_at if entry else None
+    duration = None if started is None else max(timedelta(0), (finished or now) - started)
+    rate = None
+    if duration is not None and duration.total_seconds() >= 1:
+        rate = counts["sent"] / (duration.total_seconds() / 3600)
+    per_hour = _local_hours(_per_minute(session, SlotReservation.campaign_id == campaign_id,
+                                        Recipient.test_entry_id.is_(None),
+                                        join_recipients=True), limits.tz)
+    return CampaignSummary(
+        campaign_id=c.id, name=c.name, subject=c.subject, generated_at=now,
+        timezone=limits.timezone, hourly_limit=limits.hourly, monthly_limit=limits.monthly,
+        queue_status=entry.status if entry else None, counts=counts,
+        test_counts=_state_counts(session, campaign_id, tests=True),
+        started_at=started, finished_at=finished, duration=duration, average_per_hour=rate,
+        pauses=_pauses(session, campaign_id, now), per_hour=tuple(per_hour),
+    )
+
+
+def _recipient_rows(session: Session, campaign_id: int,
+                    field_names: Sequence[str]) -> Iterator[RecipientRow]:
+    stmt = (
+        select(Recipient.email, Recipient.fields, Recipient.status, Recipient.finished_at,
+               Recipient.claimed_at, Recipient.message_id, Recipient.reply, Recipient.attempts)
+        .where(Recipient.campaign_id == campaign_id, Recipient.test_entry_id.is_(None))
+        .order_by(Recipient.id)
+        .execution_options(yield_per=YIELD_PER)
+    )
+    names = tuple(field_names)
+    for email, fields, status, fin, claimed, mid, reply, attempts in session.execute(stmt):
+        f = fields or {}
+        yield RecipientRow(email, tuple(_text(f.get(k)) for k in names), status,
+                           fin or claimed, mid, reply, attempts)
+
+
+@contextmanager
+def campaign_report(db: Database, campaign_id: int, now: datetime,
+                    fields: Sequence[str] | None = None) -> Iterator[CampaignReport]:
+    """Open a campaign report; ``fields`` chooses the personal fields (default all)."""
+    with db.read() as s:
+        summary = campaign_summary(s, campaign_id, now)
+        names = tuple(fields) if fields is not None else _field_names(s, campaign_id)
+        yield CampaignReport(summary, names, _recipient_rows(s, campaign_id, names),
+                             summary.total)
+
+
+# ------------------------------------------------------------------ period
+
+
+def period_bounds(start: date, end: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """UTC bounds of local days ``start`` to ``end`` inclusive: [start 00:00, end+1 00:00)."""
+    if end < start:
+        raise ReportError(f"the period ends ({end}) before it starts ({start})")
+    if (end - start).days >= MAX_PERIOD_DAYS:
+        raise ReportError(f"the period is longer than {MAX_PERIOD_DAYS} days; split it")
+    lo = datetime(start.year, start.month, start.day, tzinfo=tz).astimezone(UTC)
+    nxt = end + timedelta(days=1)
+    hi = datetime(nxt.year, nxt.month, nxt.day, tzinfo=tz).astimezone(UTC)
+    return lo, hi
+
+
+def _ledger_count(session: Session, lo: datetime, hi: datetime) -> int:
+    return int(session.scalar(select(func.count()).select_from(SlotReservation)
+                              .where(SlotReservation.at >= lo, SlotReservation.at < hi)) or 0)
+
+
+def _day_totals(session: Session, hours: list[HourCount], start: date, end: date,
+                tz: ZoneInfo) -> tuple[DayTotal, ...]:
+    per_day: Counter[date] = Counter()
+    peak: dict[date, int] = {}
+    for h in hours:
+        per_day[h.hour.date()] += h.sends
+        peak[h.hour.date()] = max(peak.get(h.hour.date(), 0), h.sends)
+    out: list[DayTotal] = []
+    month_key: tuple[int, int] | None = None
+    running = 0
+    day = start
+    while day <= end:
+        if (day.year, day.month) != month_key:
+            month_key = (day.year, day.month)
+            # Sends earlier in the same month, before the period, count toward the quota.
+            running = _ledger_count(session, *period_bounds(day.replace(day=1), day, tz)) \
+                - per_day[day]
+        running += per_day[day]
+        out.append(DayTotal(day, per_day[day], peak.get(day, 0), running))
+        day += timedelta(days=1)
+    return tuple(out)
+
+
+def _result_expr() -> Any:
+    return case((Recipient.id.is_(None), "deleted"),
+                (Recipient.claimed_at == SlotReservation.at, Recipient.status),
+                else_="retried")
+
+
+def period_summary(session: Session, start: date, end: date, now: datetime) -> PeriodSummary:
+    """Every slot taken in local days ``start``..``end`` with daily and hourly totals."""
+    limits = settings_mod.load(session).limits
+    lo, hi = period_bounds(start, end, limits.tz)
+    in_range = (SlotReservation.at >= lo, SlotReservation.at < hi)
+    hours = _local_hours(_per_minute(session, *in_range), limits.tz)
+    base = select().select_from(SlotReservation).outerjoin(
+        Recipient, Recipient.id == SlotReservation.recipient_id).where(*in_range)
+    result = _result_expr()
+    results = {str(k): int(n) for k, n in session.execute(
+        base.add_columns(result, func.count()).group_by(result))}
+    tests = int(session.scalar(base.add_columns(func.count())
+                               .where(Recipient.test_entry_id.is_not(None))) or 0)
+    n_campaigns = int(session.scalar(
+        base.add_columns(func.count(func.distinct(SlotReservation.campaign_id)))) or 0)
+    return PeriodSummary(
+        start=start, end=end, generated_at=utc(now), timezone=limits.timezone,
+        hourly_limit=limits.hourly, monthly_limit=limits.monthly,
+        total=sum(h.sends for h in hours), test_sends=tests, campaigns=n_campaigns,
+        results=results, days=_day_totals(session, hours, start, end, limits.tz),
+        hours=tuple(hours),
+    )
+
+
+def _send_rows(session: Session, lo: datetime, hi: datetime) -> Iterator[SendRow]:
+    stmt = (
+        select(SlotReservation.at, SlotReservation.campaign_id, CampaignRow.name,
+               Recipient.test_entry_id, Recipient.email, _result_expr(), Recipient.message_id,
+               Recipient.reply)
+        .select_from(SlotReservation)
+        .outerjoin(Recipient, Recipient.id == SlotReservation.recipient_id)
+        .outerjoin(CampaignRow, CampaignRow.id == SlotReservation.campaign_id)
+        .where(SlotReservation.at >= lo, SlotReservation.at < hi)
+        .order_by(SlotReservation.at, SlotReservation.id)
+        .execution_options(yield_per=YIELD_PER)
+    )
+    for at, cid, name, test_id, email, result, mid, reply in session.execute(stmt):
+        yield SendRow(at, cid, name if name is not None else "(deleted campaign)",
+                      "test" if test_id is not None else "campaign", email or "", str(result),
+                      mid, reply)
+
+
+@contextmanager
+def period_report(db: Database, start: date, end: date,
+                  now: datetime) -> Iterator[PeriodReport]:
+    """Open a period report over local days ``start``..``end`` (settings' time zone)."""
+    with db.read() as s:
+        summary = period_summary(s, start, end, now)
+        lo, hi = period_bounds(start, end, ZoneInfo(summary.timezone))
+        yield PeriodReport(summary, _send_rows(s, lo, hi), summary.total)

@@ -1,0 +1,49 @@
+"""A campaign with every recipient state and several pauses, built for real:
+a real SQLite file, the real engine, the real SMTP test server, a simulated
+clock. Shared by the report tests (core, PDF, dialog)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mailer_gui.core import campaigns
+from mailer_gui.core.context import AppContext
+from mailer_gui.core.engine import Engine
+from mailer_gui.core.models import Suppression
+
+from .conftest import configure, make_campaign
+from .smtp_server import TestSmtpServer
+
+
+@dataclass(frozen=True)
+class Built:
+    campaign_id: int
+    test_address: str = "boss@example.net"
+
+
+def run_engine(ctx: AppContext) -> None:
+    eng = Engine(ctx)
+    eng.acquire()
+    try:
+        eng.run_until_idle()
+    finally:
+        eng.release()
+
+
+def build_campaign(ctx: AppContext, server: TestSmtpServer, clock, hourly: int = 2) -> Built:
+    """r0..r5 at example.org: r1 fails (550 at RCPT), r2 is uncertain (the line drops
+    after DATA), r4 is suppressed; a test send; hourly limit 2 so that the
+    campaign pauses twice (07:00, 08:00, 09:00 UTC = 10, 11, 12 in Moscow)."""
+    configure(ctx, server, hourly=hourly)
+    with ctx.db.write() as s:
+        s.add(Suppression(email_norm="r4@example.org", reason="unsubscribed",
+                          added_at=clock.now()))
+    cid = make_campaign(ctx, 6, name="Spring promo")
+    with ctx.db.write() as s:
+        campaigns.test_send(s, cid, "boss@example.net", clock.now())
+    server.rules["rcpt:r1@example.org"] = "550 5.1.1 no such user"
+    server.rules["data:r2@example.org"] = "store-then-drop"
+    for _ in range(3):
+        run_engine(ctx)
+        clock.advance(3600)
+    return Built(cid)
