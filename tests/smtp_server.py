@@ -45,6 +45,7 @@ class _State:
     rules: dict[str, Any] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     delay: float = 0.0
+    delay_after_store: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -107,6 +108,11 @@ class _Handler:
                          or envelope.content))
         if rule == "store-then-drop":
             return self._drop(server)
+        if self.state.delay_after_store:
+            import asyncio
+
+            # The message is kept; a client killed now never learns it.
+            await asyncio.sleep(self.state.delay_after_store)
         return "250 2.0.0 OK queued"
 
 
@@ -149,6 +155,11 @@ class TestSmtpServer:
     @delay.setter
     def delay(self, seconds: float) -> None:
         self.state.delay = seconds
+
+    def set_slow(self, before: float, after_store: float) -> None:
+        """Delay each DATA reply: ``before`` storing and ``after_store``."""
+        self.state.delay = before
+        self.state.delay_after_store = after_store
 
     def start(self) -> TestSmtpServer:
         self.controller.start()
