@@ -1,28 +1,30 @@
-"""Reason codes and countdowns in plain, translatable words."""
+"""Reason codes and countdowns in plain, translatable words.
+
+Every string is a literal inside ``QCoreApplication.translate`` so that
+``pyside6-lupdate`` finds it.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Reasons", text)
+_tr = QCoreApplication.translate
 
 
 def reason_text(code: str | None) -> str:
     """The reason code in plain words (the code itself goes in a tooltip)."""
     texts = {
-        "outside_hours": _t("Outside working hours"),
-        "hourly_limit": _t("Hourly limit reached"),
-        "monthly_quota": _t("Monthly quota used up"),
-        "transient_error": _t("Temporary server error, will retry"),
-        "provider_limit": _t("The provider is throttling sending"),
-        "smtp_not_configured": _t("SMTP is not set up: open Settings"),
-        "smtp_auth_failed": _t("The server refused the login: check the password"),
-        "smtp_rejected": _t("The server refused the sender or content"),
-        "scheduled": _t("Scheduled"),
-        "paused": _t("Paused by you"),
-        "waiting": _t("Waiting for its turn"),
+        "outside_hours": _tr("Reasons", "Outside working hours"),
+        "hourly_limit": _tr("Reasons", "Hourly limit reached"),
+        "monthly_quota": _tr("Reasons", "Monthly quota used up"),
+        "transient_error": _tr("Reasons", "Temporary server error, will retry"),
+        "provider_limit": _tr("Reasons", "The provider is throttling sending"),
+        "smtp_not_configured": _tr("Reasons", "SMTP is not set up: open Settings"),
+        "smtp_auth_failed": _tr("Reasons", "The server refused the login: check the password"),
+        "smtp_rejected": _tr("Reasons", "The server refused the sender or content"),
+        "scheduled": _tr("Reasons", "Scheduled"),
+        "paused": _tr("Reasons", "Paused by you"),
+        "waiting": _tr("Reasons", "Waiting for its turn"),
     }
     if code is None:
         return ""
@@ -31,13 +33,13 @@ def reason_text(code: str | None) -> str:
 
 def status_text(status: str) -> str:
     texts = {
-        "queued": _t("Queued"),
-        "processing": _t("Sending"),
-        "deferred": _t("Waiting"),
-        "paused": _t("Paused"),
-        "completed": _t("Completed"),
-        "completed_with_errors": _t("Completed with errors"),
-        "cancelled": _t("Cancelled"),
+        "queued": _tr("Reasons", "Queued"),
+        "processing": _tr("Reasons", "Sending"),
+        "deferred": _tr("Reasons", "Waiting"),
+        "paused": _tr("Reasons", "Paused"),
+        "completed": _tr("Reasons", "Completed"),
+        "completed_with_errors": _tr("Reasons", "Completed with errors"),
+        "cancelled": _tr("Reasons", "Cancelled"),
     }
     return texts.get(status, status)
 
@@ -49,4 +51,4 @@ def countdown_text(seconds: float) -> str:
         return f"{s // 60:02d}:{s % 60:02d}"
     if s < 86400:
         return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
-    return _t("{d} d {h} h").format(d=s // 86400, h=s % 86400 // 3600)
+    return _tr("Reasons", "{d} d {h} h").format(d=s // 86400, h=s % 86400 // 3600)

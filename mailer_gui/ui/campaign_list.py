@@ -1,0 +1,182 @@
+"""The campaign list: a table model over the campaigns, filtered by a proxy.
+
+Rows are read from the database on the GUI thread only when the list itself
+changes (start, save, import); each campaign's queue status comes from the
+worker's snapshots, so a send in progress costs no query here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..core.context import AppContext
+from ..core.models import Campaign, Recipient
+from ..core.snapshot import Snapshot
+from .queue_panel import local_time_text
+from .reasons import status_text
+
+COL_NAME, COL_STATUS, COL_RECIPIENTS, COL_UPDATED = range(4)
+COLUMN_COUNT = 4
+CampaignIdRole = Qt.ItemDataRole.UserRole + 1
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    id: int
+    name: str
+    recipients: int
+    updated_at: datetime
+
+
+def load_rows(s: Session) -> list[CampaignRow]:
+    counts = dict(s.execute(
+        select(Recipient.campaign_id, func.count()).where(Recipient.test_entry_id.is_(None))
+        .group_by(Recipient.campaign_id)).all())
+    return [CampaignRow(cid, name, int(counts.get(cid, 0)), updated)
+            for cid, name, updated in s.execute(
+                select(Campaign.id, Campaign.name, Campaign.updated_at).order_by(Campaign.id))]
+
+
+class CampaignModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[CampaignRow] = []
+        self._status: dict[int, str] = {}
+        self._now = datetime.now().astimezone()
+
+    def set_rows(self, rows: list[CampaignRow]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def known_ids(self) -> set[int]:
+        return {r.id for r in self._rows}
+
+    def set_snapshot(self, snap: Snapshot) -> None:
+        status = {e.campaign_id: e.status for e in reversed(snap.entries)
+                  if e.kind == "campaign"}
+        self._now = snap.now
+        if status != self._status and self._rows:
+            self._status = status
+            self.dataChanged.emit(self.index(0, COL_STATUS),
+                                  self.index(len(self._rows) - 1, COL_STATUS))
+
+    def row_of(self, campaign_id: int) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.id == campaign_id), -1)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else COLUMN_COUNT
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (self.tr("Campaign"), self.tr("Status"), self.tr("Recipients"),
+                self.tr("Changed"))[section]
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        r, col = self._rows[index.row()], index.column()
+        if role == CampaignIdRole:
+            return r.id
+        if role == Qt.ItemDataRole.UserRole:  # sort key
+            return (r.name.lower(), self._status.get(r.id, ""), r.recipients,
+                    r.updated_at.timestamp())[col]
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if col == COL_NAME:
+            return r.name
+        if col == COL_STATUS:
+            st = self._status.get(r.id)
+            return status_text(st) if st else self.tr("Draft")
+        if col == COL_RECIPIENTS:
+            return f"{r.recipients:,}".replace(",", "\u202f")
+        return local_time_text(r.updated_at, self._now)
+
+
+class CampaignList(QWidget):
+    """The list with a filter box; ``campaignChosen(id)`` when the operator picks one."""
+
+    campaignChosen = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = CampaignModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        self.proxy.setFilterKeyColumn(COL_NAME)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText(self.tr("Filter campaigns"))
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.view = self._build_view()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.view)
+
+    def _build_view(self) -> QTableView:
+        view = QTableView(self)
+        view.setModel(self.proxy)
+        view.setSortingEnabled(True)
+        view.sortByColumn(COL_UPDATED, Qt.SortOrder.DescendingOrder)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.verticalHeader().hide()
+        view.horizontalHeader().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        view.activated.connect(self._chosen)
+        view.clicked.connect(self._chosen)
+        return view
+
+    def _chosen(self, index: QModelIndex) -> None:
+        cid = index.data(CampaignIdRole)
+        if cid is not None:
+            self.campaignChosen.emit(int(cid))
+
+    def reload(self) -> None:
+        with self.ctx.db.read() as s:
+            rows = load_rows(s)
+        self.model.set_rows(rows)
+
+    def on_snapshot(self, snap: Snapshot) -> None:
+        if any(e.campaign_id not in self.model.known_ids() for e in snap.entries):
+            self.reload()
+        self.model.set_snapshot(snap)
+
+    def select(self, campaign_id: int) -> None:
+        row = self.model.row_of(campaign_id)
+        if row >= 0:
+            self.view.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+
+    def current_id(self) -> int | None:
+        rows = self.view.selectionModel().selectedRows()
+        return None if not rows else int(rows[0].data(CampaignIdRole))

@@ -1,0 +1,102 @@
+"""Notifications: a tray message where a tray exists, an in-app list always.
+
+One per notification row; the core already records one per change of reason
+or time (never per tick), and rows are shown once each by id.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from PySide6.QtCore import QCoreApplication, QDateTime, QObject, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSystemTrayIcon, QWidget
+
+from .reasons import reason_text, status_text
+
+_tr = QCoreApplication.translate
+
+
+class TrayLike(Protocol):
+    def showMessage(self, title: str, msg: str, icon: Any = ..., msecs: int = ...) -> None: ...
+
+
+def _local(when: Any) -> str:
+    if when is None:
+        return ""
+    qdt = QDateTime.fromSecsSinceEpoch(int(when.timestamp())).toLocalTime()
+    return qdt.toString("dd.MM HH:mm")
+
+
+def notification_text(d: dict[str, Any]) -> str:
+    """A notification in the operator's language, from the worker's plain dict."""
+    name = d.get("campaign_name") or "?"
+    if d.get("kind") == "finished" and d.get("final_status"):
+        c = d.get("counts") or {}
+        template = _tr("Notifications", "Test send of “%1” finished: %2") \
+            if d.get("entry_kind") == "test" else \
+            _tr("Notifications", "“%1” finished: %2 — %3 sent, %4 failed, %5 uncertain")
+        return (template.replace("%1", name).replace("%2", status_text(d["final_status"]))
+                .replace("%3", str(c.get("sent", 0))).replace("%4", str(c.get("failed", 0)))
+                .replace("%5", str(c.get("uncertain", 0))))
+    if d.get("kind") == "deferred" and d.get("reason_code"):
+        text = _tr("Notifications", "“%1” waits: %2").replace("%1", name).replace(
+            "%2", reason_text(d["reason_code"]))
+        if d.get("next_run_at") is not None:
+            text += _tr("Notifications", "; next try %1").replace("%1", _local(d["next_run_at"]))
+        return text
+    return str(d.get("text", ""))
+
+
+class Notifier(QObject):
+    """Shows each notification row once: tray balloon if any, and in ``list_widget``."""
+
+    shown = Signal(dict, str)
+
+    def __init__(self, tray: TrayLike | None = None, parent: QWidget | None = None,
+                 use_system_tray: bool = True) -> None:
+        super().__init__(parent)
+        self.tray: Any = tray
+        if tray is None and use_system_tray and QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(_app_icon(), parent)
+            self.tray.setToolTip(self.tr("Mailer"))
+            self.tray.show()
+        self.list_widget = QListWidget(parent)
+        self.list_widget.setObjectName("NotificationList")
+        self._seen: set[int] = set()
+
+    @property
+    def has_tray(self) -> bool:
+        return self.tray is not None
+
+    def on_notifications(self, rows: list[dict[str, Any]]) -> None:
+        for d in rows:
+            if d.get("id") in self._seen:
+                continue
+            self._seen.add(int(d.get("id", -1)))
+            self._show(d)
+
+    def _show(self, d: dict[str, Any]) -> None:
+        text = notification_text(d)
+        item = QListWidgetItem(f"{_local(d.get('at'))}  {text}")
+        item.setToolTip(str(d.get("text", "")))
+        self.list_widget.insertItem(0, item)
+        if self.tray is not None:
+            icon = QSystemTrayIcon.MessageIcon.Information
+            if d.get("final_status") == "completed_with_errors" or d.get("reason_code") in (
+                    "smtp_auth_failed", "smtp_rejected", "smtp_not_configured"):
+                icon = QSystemTrayIcon.MessageIcon.Warning
+            self.tray.showMessage(self.tr("Mailer"), text, icon, 10_000)
+        self.shown.emit(d, text)
+
+    def count(self) -> int:
+        return self.list_widget.count()
+
+
+def _app_icon() -> QIcon:
+    icon = QIcon.fromTheme("mail-send")
+    if icon.isNull():
+        from PySide6.QtWidgets import QApplication, QStyle
+
+        icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_DialogOkButton)
+    return icon

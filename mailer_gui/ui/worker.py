@@ -1,0 +1,194 @@
+"""The worker thread: runs the engine loop and reports plain data to the GUI.
+
+It sleeps inside ``Engine.run_forever`` until the earliest ``next_run_at``, a
+wake-up (queue or settings changed: ``ctx.listeners`` -> ``engine.wake()``)
+or the engine's periodic re-check. After each step it builds a status
+snapshot *in this thread* and emits it as the plain ``Snapshot`` dataclass,
+plus new notification rows as plain dicts; GUI-side slots fill the models.
+
+No APScheduler: the engine recomputes the next wake-up from the queue table
+after every step and waits on a ``threading.Event`` with that timeout, capped
+by a 30-second re-check. That is all a scheduler would do here, and a timeout
+re-evaluated on every loop cannot miss a run after sleep or a clock jump
+(Vorta replaced APScheduler's Qt scheduler with single-shot timers for that
+reason). A scheduler would be a second place holding time state.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from PySide6.QtCore import QThread, Signal
+from sqlalchemy import func, select
+
+from ..core import queue, snapshot
+from ..core.context import AppContext
+from ..core.engine import Engine, StepResult
+from ..core.errors import LeaseHeldError
+from ..core.models import Notification, QueueEntry
+
+log = logging.getLogger(__name__)
+
+LEASE_RETRY_SECONDS = 3.0
+ERROR_RETRY_SECONDS = 5.0
+# While messages stream out, one snapshot per this many seconds is plenty.
+SNAPSHOT_MIN_INTERVAL = 0.25
+
+
+class EngineWorker(QThread):
+    """One engine per window; ``stop_and_wait()`` stops after the current message."""
+
+    snapshotReady = Signal(object)  # snapshot.Snapshot
+    notificationsReady = Signal(list)  # list[dict]
+    leaseHeld = Signal(str)  # "" when this window holds the lease
+    stepped = Signal(object)  # engine.StepResult
+    failed = Signal(str)
+
+    def __init__(self, ctx: AppContext, engine: Engine | None = None,
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("EngineWorker")
+        self.ctx = ctx
+        self.engine = engine or Engine(ctx, label="gui")
+        self._stopping = threading.Event()
+        self._poke = threading.Event()
+        self._last_snapshot = 0.0
+        self._last_note_id = self._max_notification_id()
+        self._thread_ident: int | None = None
+        ctx.listeners.append(self._on_event)
+
+    # -- called from any thread --------------------------------------------
+    def _on_event(self, event: str) -> None:
+        if threading.get_ident() == self._thread_ident:
+            return  # the engine's own step: the snapshot follows anyway
+        self.engine.wake()
+        self._poke.set()
+
+    def wake(self) -> None:
+        self._on_event("wake")
+
+    def stop(self) -> None:
+        """Ask the loop to end after the current SMTP transaction is recorded."""
+        self._stopping.set()
+        self.engine.stop()
+        self._poke.set()
+
+    def stop_and_wait(self, timeout_ms: int = 120_000) -> bool:
+        self.stop()
+        done = self.wait(timeout_ms) if self.isRunning() else True
+        if self._on_event in self.ctx.listeners:
+            self.ctx.listeners.remove(self._on_event)
+        return bool(done)
+
+    # -- the thread ----------------------------------------------------------
+    def run(self) -> None:
+        self._thread_ident = threading.get_ident()
+        try:
+            while not self._stopping.is_set():
+                if not self._acquire():
+                    continue
+                self._run_engine()
+        finally:
+            self._release()
+
+    def _acquire(self) -> bool:
+        try:
+            self.engine.acquire()
+        except LeaseHeldError as exc:
+            self.leaseHeld.emit(str(exc))
+            self._publish(force=True)
+            self._sleep(LEASE_RETRY_SECONDS)
+            return False
+        except Exception as exc:  # the DB may be busy or broken: say so, retry
+            log.exception("could not take the sending lease")
+            self.failed.emit(str(exc))
+            self._sleep(ERROR_RETRY_SECONDS)
+            return False
+        self.leaseHeld.emit("")
+        self._publish(force=True)
+        return True
+
+    def _run_engine(self) -> None:
+        try:
+            self.engine.run_forever(on_step=self._after_step)
+        except Exception as exc:
+            log.exception("the send loop failed; retrying")
+            self.failed.emit(str(exc))
+            self._sleep(ERROR_RETRY_SECONDS)
+
+    def _after_step(self, result: StepResult) -> None:
+        self.stepped.emit(result)
+        streaming = result.kind == "sent" and not self._stopping.is_set()
+        self._publish(force=not streaming)
+
+    def _sleep(self, seconds: float) -> None:
+        """Wait (read-only or after an error), still publishing when poked."""
+        end = time.monotonic() + seconds
+        while not self._stopping.is_set() and time.monotonic() < end:
+            if self._poke.wait(max(0.0, end - time.monotonic())):
+                self._poke.clear()
+                if not self._stopping.is_set():
+                    self._publish(force=True)
+
+    def _release(self) -> None:
+        try:
+            self.engine.release()
+        except Exception:
+            log.exception("could not release the sending lease")
+        self._publish(force=True)
+
+    # -- plain data out --------------------------------------------------------
+    def _publish(self, force: bool) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_snapshot < SNAPSHOT_MIN_INTERVAL:
+            return
+        self._last_snapshot = now
+        try:
+            with self.ctx.db.read() as s:
+                snap = snapshot.build(s, self.ctx.clock.now())
+                notes = self._new_notifications(s)
+        except Exception as exc:
+            log.exception("could not read the status")
+            self.failed.emit(str(exc))
+            return
+        self.snapshotReady.emit(snap)
+        if notes:
+            self.notificationsReady.emit(notes)
+
+    def _max_notification_id(self) -> int:
+        with self.ctx.db.read() as s:
+            return int(s.scalar(select(func.coalesce(func.max(Notification.id), 0))) or 0)
+
+    def _new_notifications(self, s: Any) -> list[dict[str, Any]]:
+        rows = s.scalars(select(Notification).where(Notification.id > self._last_note_id)
+                         .order_by(Notification.id)).all()
+        out = []
+        for n in rows:
+            self._last_note_id = max(self._last_note_id, n.id)
+            out.append(notification_dict(s, n))
+        return out
+
+
+def notification_dict(s: Any, n: Notification) -> dict[str, Any]:
+    """A notification row as plain data, with what the GUI needs to word it."""
+    d: dict[str, Any] = {
+        "id": n.id, "at": n.at, "kind": n.kind, "text": n.text,
+        "reason_code": n.reason_code, "next_run_at": n.next_run_at,
+        "campaign_id": n.campaign_id, "entry_id": n.entry_id,
+        "campaign_name": None, "entry_kind": None, "final_status": None, "counts": None,
+    }
+    if n.campaign_id is not None:
+        from ..core.models import Campaign
+
+        c = s.get(Campaign, n.campaign_id)
+        d["campaign_name"] = c.name if c is not None else None
+    entry = s.get(QueueEntry, n.entry_id) if n.entry_id is not None else None
+    if entry is not None:
+        d["entry_kind"] = entry.kind
+        if n.kind == "finished":
+            d["final_status"] = entry.status
+            d["counts"] = queue.counts_for(s, entry)
+    return d
