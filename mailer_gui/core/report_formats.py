@@ -22,7 +22,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .errors import MailerError
-from .reports import CampaignReport, PeriodReport, ReportError
+from .db import Database
+from .reports import CampaignReport, PeriodReport, ReportError, campaign_report, period_report
 
 FORMATS = ("csv", "xlsx", "pdf")
 DELIMITERS = (",", ";")
@@ -64,6 +65,19 @@ class ExportRequest:
             raise ReportError("give either a campaign id or a period (from and to dates)")
         if not Path(self.out).parent.is_dir():
             raise ReportError(f"{Path(self.out).parent} is not a folder; choose where to save")
+
+
+@contextmanager
+def open_report(db: Database, request: ExportRequest, now: datetime) -> Iterator[Report]:
+    """The campaign or period report the request asks for (see ``reports``)."""
+    request.validate()
+    if request.campaign_id is not None:
+        with campaign_report(db, request.campaign_id, now, request.fields) as rep:
+            yield rep
+    else:
+        assert request.start is not None and request.end is not None
+        with period_report(db, request.start, request.end, now) as prep:
+            yield prep
 
 
 # ------------------------------------------------------------------ cells
