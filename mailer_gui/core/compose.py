@@ -1,9 +1,13 @@
 """Templates to ``EmailMessage``: sandboxed rendering, safe headers, Message-ID.
 
 Templates run in Jinja2's ``SandboxedEnvironment`` with ``StrictUndefined``;
-any header value containing CR, LF, NUL, U+2028 or U+2029 is refused with the
-field named. Messages are built with ``email.message.EmailMessage`` and the
-strict SMTP policy.
+any header value containing a line break or a control character (CR, LF, NUL,
+U+2028, U+2029, and the others ``str.splitlines`` or a mail parser would split
+on) is refused with the field named. Messages are built with
+``email.message.EmailMessage`` and the strict SMTP policy.
+
+When a campaign has no text part, one is derived from the HTML with
+inscriptis (Apache-2.0; see README, "Content: import, templates, suppression").
 """
 
 from __future__ import annotations
@@ -12,23 +16,25 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import MailerError
 from .settings import SmtpSettings
 
 SMTP_POLICY = policy.SMTP.clone(raise_on_defect=True)
-_BAD_HEADER_CHARS = re.compile(r"[\r\n\x00\u2028\u2029]")
-_TAGS = re.compile(r"<[^>]+>")
+# Total size of a campaign's attachments (before base64), as providers reject big mail.
+MAX_ATTACHMENTS_BYTES = 10 * 1024 * 1024
+_BAD_HEADER_CHARS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
 
 
 class TemplateRenderError(MailerError):
@@ -41,46 +47,71 @@ class TemplateRenderError(MailerError):
 
 
 class HeaderInjectionError(TemplateRenderError):
-    pass
+    """A rendered header value holds a line break or control character."""
+
+
+class AttachmentTooLarge(TemplateRenderError):
+    """The attachments together exceed the size limit."""
 
 
 _text_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 _html_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
 
 
-def render_field(field: str, source: str, context: Mapping[str, Any], html: bool = False) -> str:
-    """Render one template; every failure becomes a TemplateRenderError naming ``field``."""
-    env = _html_env if html else _text_env
+@lru_cache(maxsize=128)
+def _compiled(source: str, html: bool) -> Template:
+    return (_html_env if html else _text_env).from_string(source)
+
+
+def compile_template(field: str, source: str, html: bool = False) -> Template:
+    """Parse a template once; a syntax error becomes a TemplateRenderError naming ``field``."""
     try:
-        return env.from_string(source).render(**context)
+        return _compiled(source, html)
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
         where = f" (line {line})" if line else ""
         raise TemplateRenderError(field, f"{exc.__class__.__name__}{where}: {exc}") from None
-    except Exception as exc:  # a sandbox refusal or a filter error
+
+
+def render_template(field: str, template: Template, context: Mapping[str, Any]) -> str:
+    """Render a compiled template; any failure becomes a TemplateRenderError naming ``field``."""
+    try:
+        return template.render(**context)
+    except TemplateError as exc:  # undefined field, sandbox refusal (SecurityError) ...
+        raise TemplateRenderError(field, f"{exc.__class__.__name__}: {exc}") from None
+    except Exception as exc:  # a filter or a value that fails at run time
         raise TemplateRenderError(field, f"{exc.__class__.__name__}: {exc}") from None
 
 
+def render_field(field: str, source: str, context: Mapping[str, Any], html: bool = False) -> str:
+    """Render one template; every failure becomes a TemplateRenderError naming ``field``."""
+    return render_template(field, compile_template(field, source, html), context)
+
+
 def check_header(field: str, value: str) -> str:
+    """``value`` unchanged, or HeaderInjectionError naming ``field``."""
     if _BAD_HEADER_CHARS.search(value):
         raise HeaderInjectionError(
             field, "line breaks or control characters are not allowed in a header; "
-            "remove them from the template or the recipient's data"
-        )
+            "remove them from the template or the recipient's data")
     return value
 
 
 def html_to_text(html: str) -> str:
-    """A plain-text part derived from HTML (used when no text part is given)."""
-    text = re.sub(r"(?is)<(script|style).*?</\1>", "", html)
-    text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</h[1-6]>|</li>|</tr>", "\n", text)
-    text = re.sub(r'(?i)<a\s[^>]*href="([^"]+)"[^>]*>(.*?)</a>', r"\2 (\1)", text)
-    text = _TAGS.sub("", text)
-    import html as _html
+    """A plain-text part derived from HTML (used when no text part is given).
 
-    text = _html.unescape(text)
-    text = re.sub(r"[ \t]+", " ", text)
-    return re.sub(r"\n\s*\n+", "\n\n", text).strip() + "\n"
+    inscriptis lays out block elements, lists and tables as a reader sees them
+    and keeps links as ``[text](url)``, so the plain part stays usable.
+    """
+    from inscriptis import get_text
+    from inscriptis.css_profiles import CSS_PROFILES
+    from inscriptis.model.config import ParserConfig
+
+    if not html.strip():
+        return ""
+    text = get_text(html, ParserConfig(css=CSS_PROFILES["strict"], display_links=True))
+    lines = [line.rstrip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
 def sender_domain(addr: str) -> str:
@@ -101,9 +132,20 @@ class Content:
     text: str | None = None
     reply_to: str | None = None
     attachments: tuple[tuple[str, str, bytes], ...] = ()  # (filename, mime type, data)
+    max_attachment_bytes: int = MAX_ATTACHMENTS_BYTES
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One recipient's rendered parts; ``text`` is None when it is to be derived."""
+
+    subject: str
+    html: str
+    text: str | None
 
 
 def template_context(email: str, fields: Mapping[str, Any], smtp: SmtpSettings) -> dict[str, Any]:
+    """The recipient's fields plus the built-ins ``email`` and ``unsubscribe_url``."""
     ctx: dict[str, Any] = {k: v for k, v in fields.items() if isinstance(k, str)}
     ctx["email"] = email
     ctx["unsubscribe_url"] = unsubscribe_url(smtp, email)
@@ -113,20 +155,64 @@ def template_context(email: str, fields: Mapping[str, Any], smtp: SmtpSettings) 
 def unsubscribe_url(smtp: SmtpSettings, email: str) -> str:
     if smtp.unsubscribe_url:
         sep = "&" if "?" in smtp.unsubscribe_url else "?"
-        return f"{smtp.unsubscribe_url}{sep}email={quote(email)}"
+        return f"{smtp.unsubscribe_url}{sep}email={quote(email, safe='')}"
     return f"mailto:{smtp.from_addr}?subject=unsubscribe"
 
 
-def _address(field: str, addr: str, name: str = "") -> Address:
+def list_unsubscribe(smtp: SmtpSettings, to_addr: str) -> dict[str, str]:
+    """RFC 2369 / RFC 8058 headers: mailto always, https one-click when configured."""
+    mailto = f"<mailto:{smtp.from_addr}?subject=unsubscribe>"
+    if not smtp.unsubscribe_url:
+        return {"List-Unsubscribe": check_header("unsubscribe", mailto)}
+    url = check_header("unsubscribe_url", unsubscribe_url(smtp, to_addr))
+    return {"List-Unsubscribe": f"{mailto}, <{url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def address(field: str, addr: str, name: str = "") -> Address:
+    """A header address; refuses line breaks and anything that is not one address."""
     check_header(field, addr)
     check_header(field, name)
-    local, _, domain = addr.rpartition("@")
-    if not local or not domain:
+    local, _, domain = addr.strip().rpartition("@")
+    if not local or not domain or any(c in addr for c in "<>,;\" ") or "@" in local:
         raise TemplateRenderError(field, f"{addr!r} is not an email address")
     try:
         return Address(display_name=name, username=local, domain=domain)
     except (ValueError, IndexError) as exc:
         raise TemplateRenderError(field, f"{addr!r} is not a valid address: {exc}") from None
+
+
+def check_attachments(content: Content) -> None:
+    total = sum(len(data) for _, _, data in content.attachments)
+    if total > content.max_attachment_bytes:
+        raise AttachmentTooLarge(
+            "attachments", f"the attachments total {total / 1048576:.1f} MB, over the "
+            f"{content.max_attachment_bytes / 1048576:.0f} MB limit; remove some, compress "
+            "them, or link to the files instead")
+    for filename, _, _ in content.attachments:
+        check_header("attachment", filename)
+
+
+def render(content: Content, smtp: SmtpSettings, to_addr: str,
+           fields: Mapping[str, Any]) -> Rendered:
+    """Render the subject, HTML and text for one recipient, checking the subject."""
+    ctx = template_context(to_addr, fields, smtp)
+    subject = check_header("subject", render_field("subject", content.subject, ctx))
+    html = render_field("html", content.html, ctx, html=True)
+    text = render_field("text", content.text, ctx) if content.text else None
+    if not html.strip() and not (text or "").strip():
+        raise TemplateRenderError("html", "the message is empty; write the HTML or the text")
+    return Rendered(subject, html, text)
+
+
+def check_headers(content: Content, smtp: SmtpSettings, to_addr: str) -> None:
+    """Every header value that does not depend on the templates, checked as build_message does."""
+    address("from", smtp.from_addr, smtp.from_name)
+    address("to", to_addr)
+    if content.reply_to or smtp.reply_to:
+        address("reply_to", content.reply_to or smtp.reply_to)
+    list_unsubscribe(smtp, to_addr)
+    check_attachments(content)
 
 
 def build_message(
@@ -138,27 +224,24 @@ def build_message(
     now: datetime,
 ) -> EmailMessage:
     """Render and assemble one message for one recipient."""
-    ctx = template_context(to_addr, fields, smtp)
-    subject = check_header("subject", render_field("subject", content.subject, ctx))
-    html = render_field("html", content.html, ctx, html=True)
-    text = render_field("text", content.text, ctx) if content.text else html_to_text(html)
+    r = render(content, smtp, to_addr, fields)
+    check_attachments(content)
     msg = EmailMessage(policy=SMTP_POLICY)
-    msg["From"] = _address("from", smtp.from_addr, smtp.from_name)
-    msg["To"] = _address("to", to_addr)
+    msg["From"] = address("from", smtp.from_addr, smtp.from_name)
+    msg["To"] = address("to", to_addr)
     reply_to = content.reply_to or smtp.reply_to
     if reply_to:
-        msg["Reply-To"] = _address("reply_to", reply_to)
-    msg["Subject"] = subject
+        msg["Reply-To"] = address("reply_to", reply_to)
+    msg["Subject"] = r.subject
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = check_header("message_id", message_id)
-    mailto = f"<mailto:{smtp.from_addr}?subject=unsubscribe>"
-    if smtp.unsubscribe_url:
-        msg["List-Unsubscribe"] = f"{mailto}, <{check_header('unsubscribe_url', unsubscribe_url(smtp, to_addr))}>"
-        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    for name, value in list_unsubscribe(smtp, to_addr).items():
+        msg[name] = value
+    if r.html.strip():
+        msg.set_content(r.text if r.text is not None else html_to_text(r.html))
+        msg.add_alternative(r.html, subtype="html")
     else:
-        msg["List-Unsubscribe"] = mailto
-    msg.set_content(text)
-    msg.add_alternative(html, subtype="html")
+        msg.set_content(r.text or "")
     for filename, mime, data in content.attachments:
         maintype, _, subtype = mime.partition("/")
         msg.add_attachment(data, maintype=maintype or "application",

@@ -191,6 +191,7 @@ def enqueue(
         raise StateError(
             f"campaign {campaign_id} has no recipients waiting to be sent; add recipients first"
         )
+    _refuse_if_preflight_fails(session, campaign_id)
     now = utc(now)
     order_key = _next_order_key(session)
     if entry is None:
@@ -209,6 +210,17 @@ def enqueue(
     if entry.start_at is not None and entry.start_at > now:
         defer(session, entry, "scheduled", entry.start_at, now)
     return entry
+
+
+def _refuse_if_preflight_fails(session: Session, campaign_id: int) -> None:
+    """Content check (issue 3): every pending recipient must render before enqueue."""
+    from .preflight import preflight, summary  # preflight imports this module
+
+    errors = preflight(session, campaign_id, limit=4)
+    if errors:
+        raise StateError(f"campaign {campaign_id} cannot be queued until its templates render "
+                         f"for every recipient (see `campaign preflight`): "
+                         f"{summary(errors, complete=len(errors) < 4)}")
 
 
 def enqueue_test(

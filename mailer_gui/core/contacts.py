@@ -1,0 +1,372 @@
+"""Importing recipients from CSV/XLSX: preview, column mapping, validation,
+de-duplication, suppression, in one all-or-nothing transaction.
+
+The import streams: rows are read, validated and inserted in batches, and the
+de-duplication asks the database (the unique index on the campaign's
+addresses) rather than keeping every address in memory. A cancel, an error in
+the file or any other failure rolls the whole import back.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from . import addresses, queue, tabular
+from .db import Database
+from .errors import MailerError
+from .models import Recipient
+
+PREVIEW_ROWS = 20
+BATCH = 500
+BUILTIN_FIELDS = frozenset({"email", "unsubscribe_url"})
+MEMORY_REJECTS = 100_000
+
+
+class ImportFileError(MailerError):
+    """The file cannot be imported as it is; the message names the row/column and what to do."""
+
+
+class ImportCancelled(MailerError):
+    """The operator cancelled the import; nothing was added."""
+
+
+@dataclass
+class ImportOptions:
+    encoding: str | None = None
+    delimiter: str | None = None
+    # field name -> column header; must include "email"
+    mapping: dict[str, str] | None = None
+    sheet: str | None = None  # xlsx only
+
+
+@dataclass
+class FilePreview:
+    encoding: str
+    delimiter: str | None
+    headers: list[str]
+    rows: list[list[str]]  # the first PREVIEW_ROWS data rows
+    mapping: dict[str, str]  # guessed (or given) field -> header
+    sheets: list[str]  # xlsx sheet names, [] for csv
+    header_row: int = 1
+
+
+@dataclass
+class Reject:
+    row: int
+    value: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    imported: int = 0
+    invalid: int = 0
+    duplicate: int = 0
+    suppressed: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    # Rejects beyond MEMORY_REJECTS are counted here but not kept.
+    rejects_dropped: int = 0
+
+    def write_rejects_csv(self, path: str | Path) -> None:
+        """Write the rejected rows (row, value, reason) as UTF-8 CSV with a BOM (Excel)."""
+        with Path(path).open("w", encoding="utf-8-sig", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["row", "value", "reason"])
+            for r in self.rejects:
+                w.writerow([r.row, _neutralise(r.value), r.reason])
+
+    def _reject(self, row: int, value: str, reason: str) -> None:
+        if len(self.rejects) < MEMORY_REJECTS:
+            self.rejects.append(Reject(row, value, reason))
+        else:
+            self.rejects_dropped += 1
+
+
+def _neutralise(value: str) -> str:
+    """OWASP CSV injection: a cell starting with = + - @ tab or CR is not a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+# ------------------------------------------------------------------ mapping
+
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "email": ("email", "e-mail", "e_mail", "mail", "email address", "e-mail address",
+              "emailaddress", "mail address", "почта", "эл. почта", "эл.почта",
+              "электронная почта", "адрес электронной почты", "адрес эл. почты", "емейл",
+              "имейл", "е-мейл", "емэйл", "e-mail адрес", "email адрес", "courriel"),
+    "first_name": ("first name", "firstname", "first_name", "first", "given name",
+                   "forename", "имя"),
+    "last_name": ("last name", "lastname", "last_name", "surname", "family name",
+                  "фамилия"),
+}
+
+
+def _key(header: str) -> str:
+    return re.sub(r"[\W_]+", "", header.lower().replace("ё", "е"))
+
+
+_GUESS = {_key(s): name for name, syns in _SYNONYMS.items() for s in syns}
+
+
+def guess_mapping(headers: list[str]) -> dict[str, str]:
+    """Field -> header for the columns whose names say what they are."""
+    out: dict[str, str] = {}
+    for h in headers:
+        name = _GUESS.get(_key(h))
+        if name and name not in out:
+            out[name] = h
+    return out
+
+
+def _clean_headers(cells: list[str]) -> list[str]:
+    return [c.strip() or f"column {i}" for i, c in enumerate(cells, start=1)]
+
+
+def _field_keys(headers: list[str], mapping: dict[str, str], row: int) -> list[str | None]:
+    """Per column, the field name it is stored under (None for the email column).
+
+    Mapped columns take their field's name; the others a name made from their
+    header (``Company name`` -> ``company_name``), so templates can use them.
+    """
+    index: dict[str, list[int]] = {}
+    for i, h in enumerate(headers):
+        index.setdefault(h.lower(), []).append(i)
+    keys: list[str | None] = [None] * len(headers)
+    used: dict[int, str] = {}
+    for name, header in mapping.items():
+        cols = index.get(header.strip().lower())
+        if not cols:
+            raise ImportFileError(f"row {row}: no column named {header!r} for {name!r}; the "
+                                  f"columns are: {', '.join(headers)}")
+        if len(cols) > 1:
+            raise ImportFileError(
+                f"row {row}: the header {header!r} appears in columns "
+                f"{', '.join(str(c + 1) for c in cols)}; rename one of them in the file")
+        if cols[0] in used:
+            raise ImportFileError(f"row {row}: column {header!r} is mapped to both "
+                                  f"{used[cols[0]]!r} and {name!r}; map each field to its own "
+                                  "column")
+        used[cols[0]] = name
+        keys[cols[0]] = None if name == "email" else name
+    taken = set(mapping) | BUILTIN_FIELDS
+    for i, h in enumerate(headers):
+        if i in used:
+            continue
+        base = re.sub(r"\W+", "_", h.lower()).strip("_")
+        if not base.isidentifier():
+            base = f"column_{i + 1}"
+        k, n = base, 2
+        while k in taken:
+            k, n = f"{base}_{n}", n + 1
+        taken.add(k)
+        keys[i] = k
+    return keys
+
+
+# ------------------------------------------------------------------ reading
+
+def _source(path: str | Path, options: ImportOptions) -> tabular.Source:
+    try:
+        return tabular.open_source(path, options.encoding, options.delimiter, options.sheet)
+    except tabular.FileFormatError as exc:
+        raise ImportFileError(str(exc)) from None
+
+
+def _rows(src: tabular.Source) -> Iterator[tuple[int, list[str], int]]:
+    try:
+        yield from tabular.records(src)
+    except tabular.FileFormatError as exc:
+        raise ImportFileError(str(exc)) from None
+
+
+def _looks_like_data(headers: list[str], row: int) -> None:
+    for h in headers:
+        if "@" in h:
+            try:
+                addresses.check(h)
+            except addresses.InvalidAddress:
+                continue
+            raise ImportFileError(
+                f"row {row} holds an address ({h!r}), not column names; add a header row "
+                "naming the columns (e.g. email;first_name) as the first line")
+
+
+def preview_file(path: str | Path, options: ImportOptions | None = None) -> FilePreview:
+    """What the import would see: encoding, delimiter, headers, first rows, mapping."""
+    opts = options or ImportOptions()
+    src = _source(path, opts)
+    headers: list[str] | None = None
+    header_row = 1
+    rows: list[list[str]] = []
+    it = _rows(src)
+    try:
+        for row, cells, _ in it:
+            if not any(c.strip() for c in cells):
+                continue
+            if headers is None:
+                headers, header_row = _clean_headers(cells), row
+            else:
+                rows.append(cells)
+                if len(rows) >= PREVIEW_ROWS:
+                    break
+    finally:
+        it.close()
+    if headers is None:
+        raise ImportFileError(f"{src.path.name}: the file has no rows; add a header row "
+                              "and the recipients")
+    mapping = dict(opts.mapping) if opts.mapping else guess_mapping(headers)
+    return FilePreview(src.encoding, src.delimiter, headers, rows, mapping, src.sheets,
+                       header_row)
+
+
+# ------------------------------------------------------------------ import
+
+class _Importer:
+    """One import into one open write session."""
+
+    def __init__(self, session: Session, campaign_id: int) -> None:
+        self.s = session
+        self.cid = campaign_id
+        self.result = ImportResult()
+        # Recipients above this id were added by this import (for the reject reason).
+        self.first_new = int(session.scalar(select(func.coalesce(func.max(Recipient.id), 0)))
+                             or 0)
+        self.batch: list[tuple[int, str, str, str, dict[str, str]]] = []
+
+    def add(self, row: int, value: str, addr: addresses.Checked, fields: dict[str, str]) -> None:
+        self.batch.append((row, value, addr.email, addr.norm, fields))
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        norms = list({b[3] for b in self.batch})
+        conn = self.s.connection()
+        marks = ",".join("?" * len(norms))
+        existing = {n: (i, r) for n, i, r in conn.exec_driver_sql(
+            f"SELECT email_norm, id, row_number FROM recipients WHERE campaign_id = ? AND "
+            f"test_entry_id IS NULL AND email_norm IN ({marks})", (self.cid, *norms)).all()}
+        suppressed = {n for (n,) in conn.exec_driver_sql(
+            f"SELECT email_norm FROM suppressions WHERE email_norm IN ({marks})",
+            tuple(norms)).all()}
+        seen: dict[str, int] = {}
+        out: list[tuple[Any, ...]] = []
+        res = self.result
+        for row, value, email, norm, fields in self.batch:
+            if norm in existing or norm in seen:
+                if norm in seen:
+                    why = f"duplicate of row {seen[norm]}"
+                elif existing[norm][0] > self.first_new:
+                    why = f"duplicate of row {existing[norm][1]}"
+                else:
+                    why = "already in the campaign"
+                res.duplicate += 1
+                res._reject(row, value, why)
+                continue
+            seen[norm] = row
+            status = "suppressed" if norm in suppressed else "pending"
+            if status == "suppressed":
+                res.suppressed += 1
+            else:
+                res.imported += 1
+            out.append((self.cid, email, norm, json.dumps(fields, ensure_ascii=False), row,
+                        status))
+        if out:
+            conn.exec_driver_sql(
+                "INSERT INTO recipients (campaign_id, email, email_norm, fields, row_number, "
+                "status, attempts) VALUES (?, ?, ?, ?, ?, ?, 0)", out)
+        self.batch.clear()
+
+
+def import_file(db: Database, campaign_id: int, path: str | Path,
+                options: ImportOptions | None = None,
+                progress: Callable[[int, int], None] | None = None,
+                cancel: Callable[[], bool] | None = None) -> ImportResult:
+    """Import a file's rows into a campaign, all or nothing.
+
+    ``progress(bytes_done, bytes_total)`` is called as the file is read;
+    ``cancel()`` returning True stops the import (ImportCancelled) and leaves
+    nothing behind. Raises ImportFileError when the file cannot be imported.
+    """
+    opts = options or ImportOptions()
+    src = _source(path, opts)
+    with db.write() as s:
+        queue.get_campaign(s, campaign_id)
+        imp = _Importer(s, campaign_id)
+        _run(imp, src, opts, progress, cancel)
+        imp.flush()
+    imp.result.rejects.sort(key=lambda r: r.row)
+    if progress:
+        progress(src.size, src.size)
+    return imp.result
+
+
+def _run(imp: _Importer, src: tabular.Source, opts: ImportOptions,
+         progress: Callable[[int, int], None] | None,
+         cancel: Callable[[], bool] | None) -> None:
+    keys: list[str | None] = []
+    email_col = -1
+    it = _rows(src)
+    try:
+        for n, (row, cells, done) in enumerate(it):
+            if n % 500 == 0:
+                if cancel is not None and cancel():
+                    raise ImportCancelled("import cancelled; no recipient was added")
+                if progress is not None:
+                    progress(done, src.size)
+            if not any(c.strip() for c in cells):
+                continue
+            if email_col < 0:
+                headers = _clean_headers(cells)
+                _looks_like_data(headers, row)
+                mapping = dict(opts.mapping) if opts.mapping else guess_mapping(headers)
+                if "email" not in mapping:
+                    raise ImportFileError(
+                        f"row {row}: no column looks like the email address (columns: "
+                        f"{', '.join(headers)}); choose it, e.g. --map email=COLUMN")
+                keys = _field_keys(headers, mapping, row)
+                email_col = keys.index(None)
+                continue
+            _row(imp, row, cells, keys, email_col)
+    finally:
+        it.close()
+    if email_col < 0:
+        raise ImportFileError(f"{src.path.name}: the file has no rows; add a header row and "
+                              "the recipients")
+
+
+def _row(imp: _Importer, row: int, cells: list[str], keys: list[str | None],
+         email_col: int) -> None:
+    value = cells[email_col].strip() if email_col < len(cells) else ""
+    if len(cells) > len(keys) and any(c.strip() for c in cells[len(keys):]):
+        imp.result.invalid += 1
+        imp.result._reject(row, value, f"{len(cells)} cells but the header has {len(keys)} "
+                           "columns; put values that contain the delimiter in double quotes")
+        return
+    try:
+        addr = addresses.check(value)
+    except addresses.InvalidAddress as exc:
+        imp.result.invalid += 1
+        imp.result._reject(row, value, f"not a valid email address: {exc}")
+        return
+    fields = {k: cells[i].strip() if i < len(cells) else ""
+              for i, k in enumerate(keys) if k is not None}
+    imp.add(row, value, addr, fields)
+
+
+def count_recipients(session: Session, campaign_id: int) -> dict[str, int]:
+    """Recipients of a campaign by status (test sends excluded)."""
+    rows = session.execute(text(
+        "SELECT status, count(*) FROM recipients WHERE campaign_id = :c AND test_entry_id "
+        "IS NULL GROUP BY status"), {"c": campaign_id}).all()
+    return {str(st): int(n) for st, n in rows}
