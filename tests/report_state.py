@@ -47,3 +47,31 @@ def build_campaign(ctx: AppContext, server: TestSmtpServer, clock, hourly: int =
         run_engine(ctx)
         clock.advance(3600)
     return Built(cid)
+
+
+def insert_recipients(ctx: AppContext, campaign_id: int, n: int, start: int = 0) -> None:
+    """``n`` finished recipients written straight into the real database (fast setup
+    for size tests): mostly sent, some failed, uncertain and suppressed."""
+    import json
+    import sqlite3
+
+    def row(i: int) -> tuple[object, ...]:
+        kind = ("failed", "uncertain", "suppressed")[i % 3] if i % 20 == 0 else "sent"
+        at = f"2026-11-{1 + (i // 3000) % 28:02d} {(i // 125) % 24:02d}:{i % 60:02d}:00.000000"
+        done = kind != "suppressed"
+        reply = {"sent": "250 2.0.0 OK queued", "failed": "550 5.1.1 no such user",
+                 "uncertain": "the connection was lost after the message was sent"}.get(kind)
+        return (campaign_id, f"user{i}@example.org", f"user{i}@example.org",
+                json.dumps({"first_name": f"Name{i}", "city": "Moscow"}), i + 2, kind,
+                f"<{i:032x}@example.com>" if done else None, reply, int(done),
+                at if done else None, at if done else None)
+
+    conn = sqlite3.connect(ctx.db.path)
+    try:
+        with conn:
+            conn.executemany(
+                "INSERT INTO recipients (campaign_id, email, email_norm, fields, row_number, "
+                "status, message_id, reply, attempts, claimed_at, finished_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)", (row(i) for i in range(start, start + n)))
+    finally:
+        conn.close()
