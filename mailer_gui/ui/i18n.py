@@ -70,9 +70,9 @@ def install_translators(app: QApplication, language: str | None = None) -> str:
         app.removeTranslator(old)
     _installed.clear()
     lang = effective_language(language)
-    QLocale.setDefault(QLocale(QLocale.Language.Russian if lang == "ru"
-                               else QLocale.Language.English,
-                               QLocale.Territory.AnyTerritory))
+    if QLocale.system().name().split("_")[0] != lang:
+        # Numbers and dates follow the chosen language, not a different system one.
+        QLocale.setDefault(QLocale("ru_RU" if lang == "ru" else "en_US"))
     if lang == "en":
         return lang
     ours = qm_path(lang)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSystemTrayIcon, QWi
 
 from .reasons import reason_text, status_text
 
-_tr = QCoreApplication.translate
 
 
 class TrayLike(Protocol):
@@ -33,17 +32,17 @@ def notification_text(d: dict[str, Any]) -> str:
     name = d.get("campaign_name") or "?"
     if d.get("kind") == "finished" and d.get("final_status"):
         c = d.get("counts") or {}
-        template = _tr("Notifications", "Test send of “%1” finished: %2") \
+        template = QCoreApplication.translate("Notifications", "Test send of “%1” finished: %2") \
             if d.get("entry_kind") == "test" else \
-            _tr("Notifications", "“%1” finished: %2 — %3 sent, %4 failed, %5 uncertain")
+            QCoreApplication.translate("Notifications", "“%1” finished: %2 — %3 sent, %4 failed, %5 uncertain")
         return (template.replace("%1", name).replace("%2", status_text(d["final_status"]))
                 .replace("%3", str(c.get("sent", 0))).replace("%4", str(c.get("failed", 0)))
                 .replace("%5", str(c.get("uncertain", 0))))
     if d.get("kind") == "deferred" and d.get("reason_code"):
-        text = _tr("Notifications", "“%1” waits: %2").replace("%1", name).replace(
+        text = QCoreApplication.translate("Notifications", "“%1” waits: %2").replace("%1", name).replace(
             "%2", reason_text(d["reason_code"]))
         if d.get("next_run_at") is not None:
-            text += _tr("Notifications", "; next try %1").replace("%1", _local(d["next_run_at"]))
+            text += QCoreApplication.translate("Notifications", "; next try %1").replace("%1", _local(d["next_run_at"]))
         return text
     return str(d.get("text", ""))
 

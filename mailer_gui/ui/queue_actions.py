@@ -14,7 +14,6 @@ from ..core.context import AppContext
 from ..core.errors import MailerError
 from ..core.snapshot import EntryStatus
 
-_tr = QCoreApplication.translate
 
 
 def run_queue_action(ctx: AppContext, parent: QWidget | None, action: Callable[..., Any],
@@ -24,7 +23,7 @@ def run_queue_action(ctx: AppContext, parent: QWidget | None, action: Callable[.
         with ctx.db.write() as s:
             action(s, *args)
     except MailerError as exc:
-        QMessageBox.warning(parent, _tr("QueueActions", "Queue"), str(exc))
+        QMessageBox.warning(parent, QCoreApplication.translate("QueueActions", "Queue"), str(exc))
         return False
     ctx.emit("queue")
     return True
@@ -41,8 +40,8 @@ def resume(ctx: AppContext, parent: QWidget | None, e: EntryStatus) -> bool:
 def cancel(ctx: AppContext, parent: QWidget | None, e: EntryStatus, confirm: bool = True) -> bool:
     if confirm:
         answer = QMessageBox.question(
-            parent, _tr("QueueActions", "Cancel campaign"),
-            _tr("QueueActions", "Stop sending “%1”? Recipients not reached yet will not get "
+            parent, QCoreApplication.translate("QueueActions", "Cancel campaign"),
+            QCoreApplication.translate("QueueActions", "Stop sending “%1”? Recipients not reached yet will not get "
                 "it; you can put it in the queue again later.").replace("%1", e.name))
         if answer != QMessageBox.StandardButton.Yes:
             return False
@@ -58,16 +57,16 @@ def ask_resolution(parent: QWidget | None, e: EntryStatus) -> str | None:
     n = e.counts.get("uncertain", 0)
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(_tr("QueueActions", "Uncertain recipients"))
-    box.setText(_tr("QueueActions", "%1 recipient(s) of “%2” are uncertain: the connection "
+    box.setWindowTitle(QCoreApplication.translate("QueueActions", "Uncertain recipients"))
+    box.setText(QCoreApplication.translate("QueueActions", "%1 recipient(s) of “%2” are uncertain: the connection "
                     "broke after the message was handed to the server, so it may have "
                     "been delivered.").replace("%1", str(n)).replace("%2", e.name))
-    box.setInformativeText(_tr(
+    box.setInformativeText(QCoreApplication.translate(
         "QueueActions", "Re-queue sends them again: anyone who did get the first message "
         "receives a duplicate. Mark as sent never sends them again: anyone who did not "
         "get it never will."))
-    sent = box.addButton(_tr("QueueActions", "Mark as sent"), QMessageBox.ButtonRole.AcceptRole)
-    again = box.addButton(_tr("QueueActions", "Re-queue (risk of duplicates)"),
+    sent = box.addButton(QCoreApplication.translate("QueueActions", "Mark as sent"), QMessageBox.ButtonRole.AcceptRole)
+    again = box.addButton(QCoreApplication.translate("QueueActions", "Re-queue (risk of duplicates)"),
                           QMessageBox.ButtonRole.DestructiveRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.exec()

@@ -8,23 +8,22 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-_tr = QCoreApplication.translate
 
 
 def reason_text(code: str | None) -> str:
     """The reason code in plain words (the code itself goes in a tooltip)."""
     texts = {
-        "outside_hours": _tr("Reasons", "Outside working hours"),
-        "hourly_limit": _tr("Reasons", "Hourly limit reached"),
-        "monthly_quota": _tr("Reasons", "Monthly quota used up"),
-        "transient_error": _tr("Reasons", "Temporary server error, will retry"),
-        "provider_limit": _tr("Reasons", "The provider is throttling sending"),
-        "smtp_not_configured": _tr("Reasons", "SMTP is not set up: open Settings"),
-        "smtp_auth_failed": _tr("Reasons", "The server refused the login: check the password"),
-        "smtp_rejected": _tr("Reasons", "The server refused the sender or content"),
-        "scheduled": _tr("Reasons", "Scheduled"),
-        "paused": _tr("Reasons", "Paused by you"),
-        "waiting": _tr("Reasons", "Waiting for its turn"),
+        "outside_hours": QCoreApplication.translate("Reasons", "Outside working hours"),
+        "hourly_limit": QCoreApplication.translate("Reasons", "Hourly limit reached"),
+        "monthly_quota": QCoreApplication.translate("Reasons", "Monthly quota used up"),
+        "transient_error": QCoreApplication.translate("Reasons", "Temporary server error, will retry"),
+        "provider_limit": QCoreApplication.translate("Reasons", "The provider is throttling sending"),
+        "smtp_not_configured": QCoreApplication.translate("Reasons", "SMTP is not set up: open Settings"),
+        "smtp_auth_failed": QCoreApplication.translate("Reasons", "The server refused the login: check the password"),
+        "smtp_rejected": QCoreApplication.translate("Reasons", "The server refused the sender or content"),
+        "scheduled": QCoreApplication.translate("Reasons", "Scheduled"),
+        "paused": QCoreApplication.translate("Reasons", "Paused by you"),
+        "waiting": QCoreApplication.translate("Reasons", "Waiting for its turn"),
     }
     if code is None:
         return ""
@@ -33,13 +32,13 @@ def reason_text(code: str | None) -> str:
 
 def status_text(status: str) -> str:
     texts = {
-        "queued": _tr("Reasons", "Queued"),
-        "processing": _tr("Reasons", "Sending"),
-        "deferred": _tr("Reasons", "Waiting"),
-        "paused": _tr("Reasons", "Paused"),
-        "completed": _tr("Reasons", "Completed"),
-        "completed_with_errors": _tr("Reasons", "Completed with errors"),
-        "cancelled": _tr("Reasons", "Cancelled"),
+        "queued": QCoreApplication.translate("Reasons", "Queued"),
+        "processing": QCoreApplication.translate("Reasons", "Sending"),
+        "deferred": QCoreApplication.translate("Reasons", "Waiting"),
+        "paused": QCoreApplication.translate("Reasons", "Paused"),
+        "completed": QCoreApplication.translate("Reasons", "Completed"),
+        "completed_with_errors": QCoreApplication.translate("Reasons", "Completed with errors"),
+        "cancelled": QCoreApplication.translate("Reasons", "Cancelled"),
     }
     return texts.get(status, status)
 
@@ -51,4 +50,4 @@ def countdown_text(seconds: float) -> str:
         return f"{s // 60:02d}:{s % 60:02d}"
     if s < 86400:
         return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
-    return _tr("Reasons", "{d} d {h} h").format(d=s // 86400, h=s % 86400 // 3600)
+    return QCoreApplication.translate("Reasons", "{d} d {h} h").format(d=s // 86400, h=s % 86400 // 3600)

@@ -13,7 +13,6 @@ from ..core import campaigns
 from ..core.context import AppContext
 
 log = logging.getLogger(__name__)
-_tr = QCoreApplication.translate
 
 
 class WelcomePage(QWidget):
@@ -51,9 +50,9 @@ def _minimal_sample(s: Session, ctx: AppContext) -> int:
     """Used only while ``core.sample`` is not in the build."""
     now = ctx.clock.now()
     c = campaigns.create(
-        s, _tr("Welcome", "Sample: monthly newsletter"),
-        _tr("Welcome", "News for you, {{ first_name }}"),
-        _tr("Welcome", "<h2>Hello {{ first_name }},</h2><p>Here is what is new this month."
+        s, QCoreApplication.translate("Welcome", "Sample: monthly newsletter"),
+        QCoreApplication.translate("Welcome", "News for you, {{ first_name }}"),
+        QCoreApplication.translate("Welcome", "<h2>Hello {{ first_name }},</h2><p>Here is what is new this month."
             "</p><p>Best regards,<br>The team</p>"),
         None, now)
     rows = [(2, "anna@example.com", {"first_name": "Anna"}),

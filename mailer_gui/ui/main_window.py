@@ -1,0 +1,397 @@
+"""The main window: campaign list, editor area and the live queue panel.
+
+Docks remember their geometry (QSettings); the status bar shows the budget.
+The worker thread sends the only data the window shows about the queue;
+closing while sending asks whether to keep sending in the tray or to stop
+after the current message, and never leaves a recipient in ``sending``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QSystemTrayIcon,
+    QWidget,
+)
+
+from ..core import settings as settings_mod
+from ..core.context import AppContext
+from ..core.snapshot import EntryStatus, Snapshot
+from . import i18n, queue_actions
+from .campaign_list import CampaignList
+from .notifications import Notifier
+from .optional import optional_class
+from .queue_panel import QueuePanel
+from .status_budget import BudgetLabel
+from .welcome import WelcomePage, create_sample
+from .window_actions import build_actions, build_menus
+from .worker import EngineWorker
+
+log = logging.getLogger(__name__)
+LIVE = ("queued", "processing", "deferred", "paused")
+
+
+class MainWindow(QMainWindow):
+    shown = Signal()
+
+    def __init__(self, ctx: AppContext, demo: Any = None, worker: EngineWorker | None = None,
+                 notifier: Notifier | None = None, start_worker: bool = True) -> None:
+        super().__init__()
+        self.ctx, self.demo = ctx, demo
+        self.setObjectName("MainWindow")
+        self.setWindowTitle(self.tr("Mailer") + (self.tr(" (demo)") if demo else ""))
+        self.last_snapshot: Snapshot | None = None
+        self.holds_lease = False
+        self._quitting = self._stopping = self._closed = self._shown_once = False
+        self._outbox: Any = None
+        self.worker = worker or EngineWorker(ctx)
+        self.notifier = notifier or Notifier(parent=self)
+        self._build_central()
+        self._build_docks()
+        self._build_status_bar()
+        self.actions = build_actions(self)
+        build_menus(self, self.actions, [self.campaigns_dock, self.queue_dock, self.notes_dock])
+        self._wire()
+        self._restore_layout()
+        self.campaign_list.reload()
+        self._show_start_page()
+        if start_worker:
+            self.worker.start()
+
+    # -- building ----------------------------------------------------------------
+    def _build_central(self) -> None:
+        self.stack = QStackedWidget(self)
+        self.welcome = WelcomePage(self.stack)
+        self.stack.addWidget(self.welcome)
+        editor_cls = optional_class("editor")
+        self.editor: Any = editor_cls(self.ctx, self.stack) if editor_cls else None
+        if self.editor is None:
+            holder = QLabel(self.tr("The campaign editor is not part of this build."), self)
+            holder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.editor_page: QWidget = holder
+        else:
+            self.editor_page = self.editor
+        self.stack.addWidget(self.editor_page)
+        self.setCentralWidget(self.stack)
+
+    def _dock(self, title: str, name: str, widget: QWidget,
+              area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        self.campaign_list = CampaignList(self.ctx, self)
+        self.queue_panel = QueuePanel(self.ctx, self)
+        self.campaigns_dock = self._dock(self.tr("Campaigns"), "CampaignsDock",
+                                         self.campaign_list, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.queue_dock = self._dock(self.tr("Queue"), "QueueDock", self.queue_panel,
+                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.notes_dock = self._dock(self.tr("Notifications"), "NotificationsDock",
+                                     self.notifier.list_widget,
+                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.queue_dock, self.notes_dock)
+        self.queue_dock.raise_()
+        self.resize(1200, 780)
+        self.resizeDocks([self.campaigns_dock], [300], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.queue_dock], [280], Qt.Orientation.Vertical)
+
+    def _build_status_bar(self) -> None:
+        self.activity_label = QLabel(self)
+        self.lease_label = QLabel(self)
+        self.lease_label.hide()
+        self.budget_label = BudgetLabel(self)
+        bar = self.statusBar()
+        bar.addWidget(self.activity_label, 1)
+        bar.addPermanentWidget(self.lease_label)
+        bar.addPermanentWidget(self.budget_label)
+
+    def _wire(self) -> None:
+        w = self.worker
+        w.snapshotReady.connect(self.on_snapshot)
+        w.notificationsReady.connect(self.notifier.on_notifications)
+        w.leaseHeld.connect(self.on_lease)
+        w.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
+        self.notifier.shown.connect(self._on_notification_shown)
+        self.campaign_list.campaignChosen.connect(self.open_campaign)
+        self.welcome.settingsRequested.connect(self.open_settings)
+        self.welcome.sampleRequested.connect(self.open_sample)
+        if self.editor is not None:
+            self.editor.saved.connect(self._on_saved)
+            self.editor.testSendQueued.connect(lambda _id: self.worker.wake())
+        if isinstance(self.notifier.tray, QSystemTrayIcon):
+            menu = QMenu(self)
+            menu.addAction(self.tr("Show Mailer"), self.bring_forward)
+            menu.addAction(self.actions.quit)
+            self.notifier.tray.setContextMenu(menu)
+            self.notifier.tray.activated.connect(lambda _reason: self.bring_forward())
+        self._update_actions()
+
+    # -- layout memory -------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        s = i18n.gui_settings()
+        geometry, state = s.value("main/geometry"), s.value("main/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def save_layout(self) -> None:
+        s = i18n.gui_settings()
+        s.setValue("main/geometry", self.saveGeometry())
+        s.setValue("main/state", self.saveState())
+        s.sync()
+
+    # -- data from the worker --------------------------------------------------------
+    def on_snapshot(self, snap: Snapshot) -> None:
+        self.last_snapshot = snap
+        self.queue_panel.on_snapshot(snap)
+        self.campaign_list.on_snapshot(snap)
+        self.budget_label.set_snapshot(snap)
+        if self.editor is not None and hasattr(self.editor, "on_snapshot"):
+            self.editor.on_snapshot(snap)
+        if snap.active_campaign is not None:
+            self.activity_label.setText(self.tr("Sending “%1”").replace(
+                "%1", snap.active_campaign[1]))
+        else:
+            self.activity_label.setText("")
+        self._update_actions()
+
+    def on_lease(self, message: str) -> None:
+        self.holds_lease = not message
+        self.lease_label.setVisible(bool(message))
+        self.lease_label.setText(self.tr("Read-only: another Mailer is sending"))
+        self.lease_label.setToolTip(message)
+
+    def _on_notification_shown(self, _d: dict[str, Any], text: str) -> None:
+        if not self.notifier.has_tray:
+            self.notes_dock.show()
+            self.notes_dock.raise_()
+        self.statusBar().showMessage(text, 15_000)
+
+    # -- pages and campaigns -----------------------------------------------------------
+    def _show_start_page(self) -> None:
+        with self.ctx.db.read() as s:
+            configured = settings_mod.load(s).smtp is not None
+        self.stack.setCurrentWidget(self.editor_page if configured else self.welcome)
+
+    def current_campaign_id(self) -> int | None:
+        if self.editor is not None and self.stack.currentWidget() is self.editor_page:
+            cid = self.editor.campaign_id
+            if cid is not None:
+                return int(cid)
+        return self.campaign_list.current_id()
+
+    def campaign_entry(self, campaign_id: int | None) -> EntryStatus | None:
+        if self.last_snapshot is None or campaign_id is None:
+            return None
+        return next((e for e in self.last_snapshot.entries if e.campaign_id == campaign_id
+                     and e.kind == "campaign" and e.status in LIVE), None)
+
+    def open_campaign(self, campaign_id: int) -> None:
+        if self.editor is None:
+            return
+        if self.editor.campaign_id != campaign_id:
+            if not self.editor.maybe_save():
+                return
+            self.editor.load(campaign_id)
+        self.stack.setCurrentWidget(self.editor_page)
+        self.queue_panel.select_campaign(campaign_id)
+
+    def open_sample(self) -> None:
+        cid = create_sample(self.ctx)
+        self.campaign_list.reload()
+        self.campaign_list.select(cid)
+        self.open_campaign(cid)
+
+    def _on_saved(self, campaign_id: int) -> None:
+        self.campaign_list.reload()
+        self.campaign_list.select(campaign_id)
+
+    def _update_actions(self) -> None:
+        a = getattr(self, "actions", None)
+        if a is None:
+            return
+        has_editor = self.editor is not None
+        for act in (a.new, a.save, a.send_test, a.enqueue):
+            act.setEnabled(has_editor)
+        a.pause_resume.setEnabled(self.campaign_entry(self.current_campaign_id()) is not None)
+        a.settings.setEnabled(optional_class("settings") is not None)
+        a.export.setEnabled(optional_class("export") is not None)
+        a.import_.setEnabled(optional_class("import") is not None)
+        a.about.setEnabled(optional_class("about") is not None)
+        a.outbox.setVisible(self.demo is not None)
+
+    # -- actions ----------------------------------------------------------------------
+    def new_campaign(self) -> None:
+        if self.editor is not None and self.editor.maybe_save():
+            self.editor.new_campaign()
+            self.stack.setCurrentWidget(self.editor_page)
+
+    def save_campaign(self) -> None:
+        if self.editor is not None:
+            self.editor.save()
+
+    def send_test(self) -> None:
+        if self.editor is not None:
+            self.stack.setCurrentWidget(self.editor_page)
+            self.editor.send_test()
+
+    def enqueue_campaign(self) -> None:
+        if self.editor is not None:
+            self.stack.setCurrentWidget(self.editor_page)
+            self.editor.enqueue()
+
+    def pause_resume(self) -> None:
+        entry = self.campaign_entry(self.current_campaign_id())
+        if entry is None:
+            self.statusBar().showMessage(self.tr("This campaign is not in the queue."), 5000)
+        elif entry.status == "paused" or entry.reason_code in (
+                "smtp_auth_failed", "smtp_rejected", "smtp_not_configured"):
+            queue_actions.resume(self.ctx, self, entry)
+        else:
+            queue_actions.pause(self.ctx, self, entry)
+
+    def _open_dialog(self, part: str, *args: Any, **kwargs: Any) -> Any:
+        cls = optional_class(part)
+        if cls is None:
+            QMessageBox.information(self, self.tr("Mailer"),
+                                    self.tr("This part is not available in this build."))
+            return None
+        dialog = cls(self.ctx, *args, **kwargs)
+        dialog.exec()
+        return dialog
+
+    def open_settings(self) -> None:
+        if self._open_dialog("settings", self) is not None:
+            self.ctx.emit("settings")
+            if self.stack.currentWidget() is self.welcome:
+                self._show_start_page()
+
+    def open_export(self) -> None:
+        self._open_dialog("export", self.current_campaign_id(), self)
+
+    def open_import(self) -> None:
+        cid = self.current_campaign_id()
+        if cid is None:
+            QMessageBox.information(self, self.tr("Import recipients"),
+                                    self.tr("Choose or save a campaign first."))
+            return
+        if self._open_dialog("import", cid, parent=self) is not None:
+            self.campaign_list.reload()
+            if self.editor is not None and self.editor.campaign_id == cid \
+                    and not self.editor.is_dirty():
+                self.editor.load(cid)
+
+    def open_about(self) -> None:
+        self._open_dialog("about", self)
+
+    def open_outbox(self) -> None:
+        cls = optional_class("outbox")
+        if self.demo is None or cls is None:
+            return
+        if self._outbox is None:
+            self._outbox = cls(self.demo, self)
+        self._outbox.show()
+        self._outbox.raise_()
+
+    def choose_language(self, action: QAction) -> None:
+        i18n.set_language_choice(str(action.data()))
+        QMessageBox.information(self, self.tr("Language"),
+                                self.tr("The new language applies when you restart Mailer."))
+
+    def bring_forward(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def quit_app(self) -> None:
+        self._quitting = True
+        self.close()
+
+    # -- closing -------------------------------------------------------------------------
+    def has_work(self) -> bool:
+        """Something is sending or will send later, and this window is the sender."""
+        snap = self.last_snapshot
+        if snap is None or not self.holds_lease:
+            return False
+        return any(e.status in ("queued", "processing") or
+                   (e.status == "deferred" and e.next_run_at is not None)
+                   for e in snap.entries if e.position is not None)
+
+    def ask_close_choice(self) -> str | None:
+        """``tray``, ``stop`` or None (cancel)."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Mailer is sending"),
+                          self.tr("Campaigns are still sending or waiting to send."),
+                          QMessageBox.StandardButton.Cancel, self)
+        tray = None
+        if self.notifier.has_tray:
+            tray = box.addButton(self.tr("Keep sending in the tray"),
+                                 QMessageBox.ButtonRole.AcceptRole)
+        stop = box.addButton(self.tr("Stop after the current message"),
+                             QMessageBox.ButtonRole.DestructiveRole)
+        box.exec()
+        clicked = box.clickedButton()
+        return "tray" if tray is not None and clicked is tray else \
+            "stop" if clicked is stop else None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closed:
+            event.accept()
+            return
+        event.ignore()
+        if self._stopping:
+            return
+        if not self._quitting and self.has_work():
+            choice = self.ask_close_choice()
+            if choice is None:
+                return
+            if choice == "tray":
+                QApplication.setQuitOnLastWindowClosed(False)
+                self.save_layout()
+                self.hide()
+                return
+        if self.editor is not None and not self.editor.maybe_save():
+            self._quitting = False
+            return
+        self.save_layout()
+        self.begin_shutdown()
+
+    def begin_shutdown(self) -> None:
+        """Stop after the current message; the window closes when the worker ends."""
+        self._stopping = True
+        self.setEnabled(False)
+        self.statusBar().showMessage(self.tr("Stopping after the current message…"))
+        if self.worker.isRunning():
+            self.worker.finished.connect(self._finish_close)
+            self.worker.stop()
+        else:
+            self._finish_close()
+
+    def _finish_close(self) -> None:
+        self.worker.stop_and_wait()
+        self._closed = True
+        if isinstance(self.notifier.tray, QSystemTrayIcon):
+            self.notifier.tray.hide()
+        self.close()
+        if not QApplication.quitOnLastWindowClosed():
+            QApplication.quit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.shown.emit()
