@@ -123,7 +123,8 @@ class Outbox:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
 
-    def _numbers(self) -> list[int]:
+    def numbers(self) -> list[int]:
+        """The numbers of the caught messages, in arrival order."""
         out = []
         for p in self.folder.glob("*.eml"):
             if p.stem.isdigit():
@@ -131,12 +132,12 @@ class Outbox:
         return sorted(out)
 
     def count(self) -> int:
-        return len(self._numbers())
+        return len(self.numbers())
 
     def store(self, mail_from: str, rcpt_tos: list[str], raw: bytes) -> Path:
         """Keep one message: metadata first, then the .eml appears atomically."""
         with self._lock:
-            numbers = self._numbers()
+            numbers = self.numbers()
             number = (numbers[-1] + 1) if numbers else 1
             stem = self.folder / f"{number:04d}"
             meta = {"mail_from": mail_from, "rcpt_tos": list(rcpt_tos),
@@ -162,7 +163,7 @@ class Outbox:
 
     def messages(self) -> list[OutboxMessage]:
         """Every caught message, oldest first."""
-        return [self.load(n) for n in self._numbers()]
+        return [self.load(n) for n in self.numbers()]
 
     def wait_for(self, n: int, timeout: float = 10.0) -> list[OutboxMessage]:
         """Poll until at least ``n`` messages are in (for tests and the smoke run)."""
