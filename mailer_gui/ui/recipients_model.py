@@ -75,8 +75,8 @@ class PlainTableModel(QAbstractTableModel):
 class RecipientsModel(QAbstractTableModel):
     """A campaign's recipients (not its test sends), fetched ``BATCH`` at a time."""
 
-    COL_ROW, COL_EMAIL, COL_STATUS, COL_REPLY = range(4)
-    FIXED = 4
+    COL_ROW, COL_EMAIL, COL_STATUS = range(3)
+    FIXED = 3  # then one column per imported field, then the server's reply
 
     def __init__(self, ctx: AppContext, parent: Any = None) -> None:
         super().__init__(parent)
@@ -124,7 +124,7 @@ class RecipientsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.FIXED + len(self._fields)
+        return 0 if parent.isValid() else self.FIXED + len(self._fields) + 1
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
@@ -137,8 +137,8 @@ class RecipientsModel(QAbstractTableModel):
         if col == self.COL_EMAIL:
             return email
         if col == self.COL_STATUS:
-            return status
-        if col == self.COL_REPLY:
+            return status_name(status) if role == Qt.ItemDataRole.DisplayRole else status
+        if col == self.reply_column:
             return reply
         value = fields.get(self._fields[col - self.FIXED])
         return "" if value is None else str(value)
@@ -147,9 +147,23 @@ class RecipientsModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
-        fixed = [_t("Row"), _t("Email"), _t("Status"), _t("Server reply")]
+        fixed = [_t("Row"), _t("Email"), _t("Status")]
         if section < self.FIXED:
             return fixed[section]
+        if section == self.reply_column:
+            return _t("Server reply")
         if section - self.FIXED < len(self._fields):
             return self._fields[section - self.FIXED]
         return None
+
+    @property
+    def reply_column(self) -> int:
+        return self.FIXED + len(self._fields)
+
+
+def status_name(status: str) -> str:
+    """A recipient state in words (the code stays in the tooltip)."""
+    names = {"pending": _t("waiting"), "sending": _t("sending"), "sent": _t("sent"),
+             "failed": _t("failed"), "uncertain": _t("uncertain"),
+             "suppressed": _t("suppressed")}
+    return names.get(status, status)
