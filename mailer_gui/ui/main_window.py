@@ -132,6 +132,10 @@ class MainWindow(QMainWindow):
         if self.editor is not None:
             self.editor.saved.connect(self._on_saved)
             self.editor.testSendQueued.connect(lambda _id: self.worker.wake())
+            for name, slot in (("settingsRequested", self.open_settings),
+                               ("enqueued", self._on_saved)):
+                if hasattr(self.editor, name):
+                    getattr(self.editor, name).connect(slot)
         if isinstance(self.notifier.tray, QSystemTrayIcon):
             menu = QMenu(self)
             menu.addAction(self.tr("Show Mailer"), self.bring_forward)
