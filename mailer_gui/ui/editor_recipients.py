@@ -79,9 +79,9 @@ class RecipientsTab(QWidget):
         self.import_button = QPushButton(self.tr("Import from file…"))
         self.import_button.clicked.connect(self.importRequested)
         self.model = RecipientsModel(ctx, self)
-        self.table = _table(self.model)
+        self.table = make_table(self.model)
         self.preflight_model = PlainTableModel(parent=self)
-        self.preflight_table = _table(self.preflight_model)
+        self.preflight_table = make_table(self.preflight_model)
         self.preflight_label = QLabel()
         self.preflight_label.setWordWrap(True)
         self.check_button = QPushButton(self.tr("Check templates"))
@@ -150,7 +150,7 @@ class RecipientsTab(QWidget):
         return self.preflight_model.rows()
 
 
-def _table(model: Any) -> QTableView:
+def make_table(model: Any) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
