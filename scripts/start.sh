@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Start Mailer desktop (sets itself up on first run). Without arguments it
+# opens the demo: a built-in local mail catcher, a sample campaign, small
+# limits; no message leaves the machine. Pass your own arguments otherwise,
+# e.g. `scripts/start.sh --data-dir ~/mailer` or `scripts/start.sh status`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh >&2
+if (( $# == 0 )); then
+  set -- --demo
+fi
+exec .venv/bin/mailer-gui "$@"
