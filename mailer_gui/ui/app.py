@@ -47,8 +47,9 @@ def _setup_logging(data_dir: Path | None) -> None:
 
 
 def _application(qt_args: list[str]) -> QApplication:
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "mailer-gui",
-                                                  *qt_args])
+    app = QApplication.instance() or QApplication(
+        [sys.argv[0] if sys.argv else "mailer-gui", *qt_args]
+    )
     assert isinstance(app, QApplication)
     app.setOrganizationName("mailer-gui")
     app.setApplicationName("mailer-gui")
@@ -79,23 +80,28 @@ def _run(args: argparse.Namespace, qt_args: list[str], data_dir: Path, demo: Any
     app = _application(qt_args)
     instance = SingleInstance(data_dir)
     if instance.forward():
-        print("mailer-gui: already running for this data folder; brought it forward",
-              file=sys.stderr)
+        print(
+            "mailer-gui: already running for this data folder; brought it forward", file=sys.stderr
+        )
         return 0
     if not instance.acquire():
         if instance.forward(3000):
             return 0
-        print(f"mailer-gui: another Mailer window holds {data_dir}; close it first",
-              file=sys.stderr)
+        print(
+            f"mailer-gui: another Mailer window holds {data_dir}; close it first", file=sys.stderr
+        )
         return 1
     try:
         ctx = open_context(data_dir)
     except Exception as exc:
         log.exception("could not open %s", data_dir)
-        QMessageBox.critical(None, QCoreApplication.translate("App", "Mailer"),
-                             QCoreApplication.translate("App", "Could not open the data "
-                                                        "folder %1:\n%2")
-                             .replace("%1", str(data_dir)).replace("%2", str(exc)))
+        QMessageBox.critical(
+            None,
+            QCoreApplication.translate("App", "Mailer"),
+            QCoreApplication.translate("App", "Could not open the data folder %1:\n%2")
+            .replace("%1", str(data_dir))
+            .replace("%2", str(exc)),
+        )
         instance.release()
         return 1
     try:
@@ -105,8 +111,9 @@ def _run(args: argparse.Namespace, qt_args: list[str], data_dir: Path, demo: Any
         instance.release()
 
 
-def _run_window(app: QApplication, ctx: Any, demo: Any, instance: SingleInstance,
-                smoke: bool) -> int:
+def _run_window(
+    app: QApplication, ctx: Any, demo: Any, instance: SingleInstance, smoke: bool
+) -> int:
     from .main_window import MainWindow
 
     window = MainWindow(ctx, demo=demo)

@@ -51,12 +51,19 @@ class CampaignRow:
 
 
 def load_rows(s: Session) -> list[CampaignRow]:
-    counts = dict(s.execute(
-        select(Recipient.campaign_id, func.count()).where(Recipient.test_entry_id.is_(None))
-        .group_by(Recipient.campaign_id)).all())
-    return [CampaignRow(cid, name, int(counts.get(cid, 0)), updated)
-            for cid, name, updated in s.execute(
-                select(Campaign.id, Campaign.name, Campaign.updated_at).order_by(Campaign.id))]
+    counts = dict(
+        s.execute(
+            select(Recipient.campaign_id, func.count())
+            .where(Recipient.test_entry_id.is_(None))
+            .group_by(Recipient.campaign_id)
+        ).all()
+    )
+    return [
+        CampaignRow(cid, name, int(counts.get(cid, 0)), updated)
+        for cid, name, updated in s.execute(
+            select(Campaign.id, Campaign.name, Campaign.updated_at).order_by(Campaign.id)
+        )
+    ]
 
 
 class CampaignModel(QAbstractTableModel):
@@ -75,13 +82,13 @@ class CampaignModel(QAbstractTableModel):
         return {r.id for r in self._rows}
 
     def set_snapshot(self, snap: Snapshot) -> None:
-        status = {e.campaign_id: e.status for e in reversed(snap.entries)
-                  if e.kind == "campaign"}
+        status = {e.campaign_id: e.status for e in reversed(snap.entries) if e.kind == "campaign"}
         self._now = snap.now
         if status != self._status and self._rows:
             self._status = status
-            self.dataChanged.emit(self.index(0, COL_STATUS),
-                                  self.index(len(self._rows) - 1, COL_STATUS))
+            self.dataChanged.emit(
+                self.index(0, COL_STATUS), self.index(len(self._rows) - 1, COL_STATUS)
+            )
 
     def row_of(self, campaign_id: int) -> int:
         return next((i for i, r in enumerate(self._rows) if r.id == campaign_id), -1)
@@ -92,12 +99,14 @@ class CampaignModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else COLUMN_COUNT
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
-        return (self.tr("Campaign"), self.tr("Status"), self.tr("Recipients"),
-                self.tr("Changed"))[section]
+        return (self.tr("Campaign"), self.tr("Status"), self.tr("Recipients"), self.tr("Changed"))[
+            section
+        ]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -106,8 +115,12 @@ class CampaignModel(QAbstractTableModel):
         if role == CampaignIdRole:
             return r.id
         if role == Qt.ItemDataRole.UserRole:  # sort key
-            return (r.name.lower(), self._status.get(r.id, ""), r.recipients,
-                    r.updated_at.timestamp())[col]
+            return (
+                r.name.lower(),
+                self._status.get(r.id, ""),
+                r.recipients,
+                r.updated_at.timestamp(),
+            )[col]
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if col == COL_NAME:

@@ -26,8 +26,9 @@ _installed: list[QTranslator] = []
 
 def gui_settings() -> QSettings:
     """The per-user GUI preferences (language, window layout), not per database."""
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                     "mailer-gui", "mailer-gui")
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, "mailer-gui", "mailer-gui"
+    )
 
 
 def language_choice() -> str:

@@ -28,8 +28,9 @@ _TOOL = "from PySide6.scripts.pyside_tool import {0}; {0}()"
 
 
 def _qt_tool(name: str, args: list[str]) -> None:
-    subprocess.run([sys.executable, "-c", _TOOL.format(name), *args], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-c", _TOOL.format(name), *args], check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def compile_translations(out_dir: Path, ts_dir: Path = TS_DIR) -> list[Path]:

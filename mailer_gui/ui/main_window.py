@@ -19,16 +19,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QStackedWidget,
     QSystemTrayIcon,
     QWidget,
 )
 
+from ..core import queue
 from ..core import settings as settings_mod
 from ..core.context import AppContext
 from ..core.snapshot import EntryStatus, Snapshot
-from . import i18n, queue_actions
+from . import i18n, queue_actions, window_dialogs
 from .campaign_list import CampaignList
 from .notifications import Notifier
 from .optional import optional_class
@@ -45,8 +45,14 @@ LIVE = ("queued", "processing", "deferred", "paused")
 class MainWindow(QMainWindow):
     shown = Signal()
 
-    def __init__(self, ctx: AppContext, demo: Any = None, worker: EngineWorker | None = None,
-                 notifier: Notifier | None = None, start_worker: bool = True) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        demo: Any = None,
+        worker: EngineWorker | None = None,
+        notifier: Notifier | None = None,
+        start_worker: bool = True,
+    ) -> None:
         super().__init__()
         self.ctx, self.demo = ctx, demo
         self.setObjectName("MainWindow")
@@ -85,8 +91,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.editor_page)
         self.setCentralWidget(self.stack)
 
-    def _dock(self, title: str, name: str, widget: QWidget,
-              area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setWidget(widget)
@@ -96,13 +101,21 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         self.campaign_list = CampaignList(self.ctx, self)
         self.queue_panel = QueuePanel(self.ctx, self)
-        self.campaigns_dock = self._dock(self.tr("Campaigns"), "CampaignsDock",
-                                         self.campaign_list, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.queue_dock = self._dock(self.tr("Queue"), "QueueDock", self.queue_panel,
-                                     Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.notes_dock = self._dock(self.tr("Notifications"), "NotificationsDock",
-                                     self.notifier.list_widget,
-                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.campaigns_dock = self._dock(
+            self.tr("Campaigns"),
+            "CampaignsDock",
+            self.campaign_list,
+            Qt.DockWidgetArea.LeftDockWidgetArea,
+        )
+        self.queue_dock = self._dock(
+            self.tr("Queue"), "QueueDock", self.queue_panel, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.notes_dock = self._dock(
+            self.tr("Notifications"),
+            "NotificationsDock",
+            self.notifier.list_widget,
+            Qt.DockWidgetArea.BottomDockWidgetArea,
+        )
         self.tabifyDockWidget(self.queue_dock, self.notes_dock)
         self.queue_dock.raise_()
         self.resize(1200, 780)
@@ -132,8 +145,10 @@ class MainWindow(QMainWindow):
         if self.editor is not None:
             self.editor.saved.connect(self._on_saved)
             self.editor.testSendQueued.connect(lambda _id: self.worker.wake())
-            for name, slot in (("settingsRequested", self.open_settings),
-                               ("enqueued", self._on_saved)):
+            for name, slot in (
+                ("settingsRequested", self.open_settings),
+                ("enqueued", self._on_saved),
+            ):
                 if hasattr(self.editor, name):
                     getattr(self.editor, name).connect(slot)
         if isinstance(self.notifier.tray, QSystemTrayIcon):
@@ -168,8 +183,9 @@ class MainWindow(QMainWindow):
         if self.editor is not None and hasattr(self.editor, "on_snapshot"):
             self.editor.on_snapshot(snap)
         if snap.active_campaign is not None:
-            self.activity_label.setText(self.tr("Sending “%1”").replace(
-                "%1", snap.active_campaign[1]))
+            self.activity_label.setText(
+                self.tr("Sending “%1”").replace("%1", snap.active_campaign[1])
+            )
         else:
             self.activity_label.setText("")
         self._update_actions()
@@ -202,8 +218,14 @@ class MainWindow(QMainWindow):
     def campaign_entry(self, campaign_id: int | None) -> EntryStatus | None:
         if self.last_snapshot is None or campaign_id is None:
             return None
-        return next((e for e in self.last_snapshot.entries if e.campaign_id == campaign_id
-                     and e.kind == "campaign" and e.status in LIVE), None)
+        return next(
+            (
+                e
+                for e in self.last_snapshot.entries
+                if e.campaign_id == campaign_id and e.kind == "campaign" and e.status in LIVE
+            ),
+            None,
+        )
 
     def open_campaign(self, campaign_id: int) -> None:
         if self.editor is None:
@@ -263,59 +285,31 @@ class MainWindow(QMainWindow):
         entry = self.campaign_entry(self.current_campaign_id())
         if entry is None:
             self.statusBar().showMessage(self.tr("This campaign is not in the queue."), 5000)
-        elif entry.status == "paused" or entry.reason_code in (
-                "smtp_auth_failed", "smtp_rejected", "smtp_not_configured"):
+        elif entry.status == "paused" or entry.reason_code in queue.OPERATOR_REASONS:
             queue_actions.resume(self.ctx, self, entry)
         else:
             queue_actions.pause(self.ctx, self, entry)
 
-    def _open_dialog(self, part: str, *args: Any, **kwargs: Any) -> Any:
-        cls = optional_class(part)
-        if cls is None:
-            QMessageBox.information(self, self.tr("Mailer"),
-                                    self.tr("This part is not available in this build."))
-            return None
-        dialog = cls(self.ctx, *args, **kwargs)
-        dialog.exec()
-        return dialog
-
     def open_settings(self) -> None:
-        if self._open_dialog("settings", self) is not None:
+        if window_dialogs.open_dialog(self, "settings", self) is not None:
             self.ctx.emit("settings")
             if self.stack.currentWidget() is self.welcome:
                 self._show_start_page()
 
     def open_export(self) -> None:
-        self._open_dialog("export", self.current_campaign_id(), self)
+        window_dialogs.open_dialog(self, "export", self.current_campaign_id(), self)
 
     def open_import(self) -> None:
-        cid = self.current_campaign_id()
-        if cid is None:
-            QMessageBox.information(self, self.tr("Import recipients"),
-                                    self.tr("Choose or save a campaign first."))
-            return
-        if self._open_dialog("import", cid, parent=self) is not None:
-            self.campaign_list.reload()
-            if self.editor is not None and self.editor.campaign_id == cid \
-                    and not self.editor.is_dirty():
-                self.editor.load(cid)
+        window_dialogs.open_import(self)
 
     def open_about(self) -> None:
-        self._open_dialog("about", self)
+        window_dialogs.open_dialog(self, "about", self)
 
     def open_outbox(self) -> None:
-        cls = optional_class("outbox")
-        if self.demo is None or cls is None:
-            return
-        if self._outbox is None:
-            self._outbox = cls(self.demo, self)
-        self._outbox.show()
-        self._outbox.raise_()
+        window_dialogs.open_outbox(self)
 
     def choose_language(self, action: QAction) -> None:
-        i18n.set_language_choice(str(action.data()))
-        QMessageBox.information(self, self.tr("Language"),
-                                self.tr("The new language applies when you restart Mailer."))
+        window_dialogs.choose_language(self, str(action.data()))
 
     def bring_forward(self) -> None:
         self.showNormal()
@@ -328,29 +322,11 @@ class MainWindow(QMainWindow):
 
     # -- closing -------------------------------------------------------------------------
     def has_work(self) -> bool:
-        """Something is sending or will send later, and this window is the sender."""
-        snap = self.last_snapshot
-        if snap is None or not self.holds_lease:
-            return False
-        return any(e.status in ("queued", "processing") or
-                   (e.status == "deferred" and e.next_run_at is not None)
-                   for e in snap.entries if e.position is not None)
+        return window_dialogs.has_work(self.last_snapshot, self.holds_lease)
 
     def ask_close_choice(self) -> str | None:
         """``tray``, ``stop`` or None (cancel)."""
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Mailer is sending"),
-                          self.tr("Campaigns are still sending or waiting to send."),
-                          QMessageBox.StandardButton.Cancel, self)
-        tray = None
-        if self.notifier.has_tray:
-            tray = box.addButton(self.tr("Keep sending in the tray"),
-                                 QMessageBox.ButtonRole.AcceptRole)
-        stop = box.addButton(self.tr("Stop after the current message"),
-                             QMessageBox.ButtonRole.DestructiveRole)
-        box.exec()
-        clicked = box.clickedButton()
-        return "tray" if tray is not None and clicked is tray else \
-            "stop" if clicked is stop else None
+        return window_dialogs.ask_close_choice(self, self.notifier.has_tray)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._closed:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSystemTrayIcon, QWi
 from .reasons import reason_text, status_text
 
 
-
 class TrayLike(Protocol):
     def showMessage(self, title: str, msg: str, icon: Any = ..., msecs: int = ...) -> None: ...
 
@@ -32,17 +31,30 @@ def notification_text(d: dict[str, Any]) -> str:
     name = d.get("campaign_name") or "?"
     if d.get("kind") == "finished" and d.get("final_status"):
         c = d.get("counts") or {}
-        template = QCoreApplication.translate("Notifications", "Test send of “%1” finished: %2") \
-            if d.get("entry_kind") == "test" else \
-            QCoreApplication.translate("Notifications", "“%1” finished: %2 — %3 sent, %4 failed, %5 uncertain")
-        return (template.replace("%1", name).replace("%2", status_text(d["final_status"]))
-                .replace("%3", str(c.get("sent", 0))).replace("%4", str(c.get("failed", 0)))
-                .replace("%5", str(c.get("uncertain", 0))))
+        template = (
+            QCoreApplication.translate("Notifications", "Test send of “%1” finished: %2")
+            if d.get("entry_kind") == "test"
+            else QCoreApplication.translate(
+                "Notifications", "“%1” finished: %2 — %3 sent, %4 failed, %5 uncertain"
+            )
+        )
+        return (
+            template.replace("%1", name)
+            .replace("%2", status_text(d["final_status"]))
+            .replace("%3", str(c.get("sent", 0)))
+            .replace("%4", str(c.get("failed", 0)))
+            .replace("%5", str(c.get("uncertain", 0)))
+        )
     if d.get("kind") == "deferred" and d.get("reason_code"):
-        text = QCoreApplication.translate("Notifications", "“%1” waits: %2").replace("%1", name).replace(
-            "%2", reason_text(d["reason_code"]))
+        text = (
+            QCoreApplication.translate("Notifications", "“%1” waits: %2")
+            .replace("%1", name)
+            .replace("%2", reason_text(d["reason_code"]))
+        )
         if d.get("next_run_at") is not None:
-            text += QCoreApplication.translate("Notifications", "; next try %1").replace("%1", _local(d["next_run_at"]))
+            text += QCoreApplication.translate("Notifications", "; next try %1").replace(
+                "%1", _local(d["next_run_at"])
+            )
         return text
     return str(d.get("text", ""))
 
@@ -52,8 +64,12 @@ class Notifier(QObject):
 
     shown = Signal(dict, str)
 
-    def __init__(self, tray: TrayLike | None = None, parent: QWidget | None = None,
-                 use_system_tray: bool = True) -> None:
+    def __init__(
+        self,
+        tray: TrayLike | None = None,
+        parent: QWidget | None = None,
+        use_system_tray: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.tray: Any = tray
         if tray is None and use_system_tray and QSystemTrayIcon.isSystemTrayAvailable():
@@ -83,7 +99,10 @@ class Notifier(QObject):
         if self.tray is not None:
             icon = QSystemTrayIcon.MessageIcon.Information
             if d.get("final_status") == "completed_with_errors" or d.get("reason_code") in (
-                    "smtp_auth_failed", "smtp_rejected", "smtp_not_configured"):
+                "smtp_auth_failed",
+                "smtp_rejected",
+                "smtp_not_configured",
+            ):
                 icon = QSystemTrayIcon.MessageIcon.Warning
             self.tray.showMessage(self.tr("Mailer"), text, icon, 10_000)
         self.shown.emit(d, text)

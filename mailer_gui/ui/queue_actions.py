@@ -15,9 +15,9 @@ from ..core.errors import MailerError
 from ..core.snapshot import EntryStatus
 
 
-
-def run_queue_action(ctx: AppContext, parent: QWidget | None, action: Callable[..., Any],
-                     *args: Any) -> bool:
+def run_queue_action(
+    ctx: AppContext, parent: QWidget | None, action: Callable[..., Any], *args: Any
+) -> bool:
     """``action(session, *args)`` in a write transaction; errors shown to the operator."""
     try:
         with ctx.db.write() as s:
@@ -40,9 +40,14 @@ def resume(ctx: AppContext, parent: QWidget | None, e: EntryStatus) -> bool:
 def cancel(ctx: AppContext, parent: QWidget | None, e: EntryStatus, confirm: bool = True) -> bool:
     if confirm:
         answer = QMessageBox.question(
-            parent, QCoreApplication.translate("QueueActions", "Cancel campaign"),
-            QCoreApplication.translate("QueueActions", "Stop sending “%1”? Recipients not reached yet will not get "
-                "it; you can put it in the queue again later.").replace("%1", e.name))
+            parent,
+            QCoreApplication.translate("QueueActions", "Cancel campaign"),
+            QCoreApplication.translate(
+                "QueueActions",
+                "Stop sending “%1”? Recipients not reached yet will not get "
+                "it; you can put it in the queue again later.",
+            ).replace("%1", e.name),
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return False
     return run_queue_action(ctx, parent, queue.cancel, e.campaign_id, ctx.clock.now())
@@ -58,26 +63,44 @@ def ask_resolution(parent: QWidget | None, e: EntryStatus) -> str | None:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(QCoreApplication.translate("QueueActions", "Uncertain recipients"))
-    box.setText(QCoreApplication.translate("QueueActions", "%1 recipient(s) of “%2” are uncertain: the connection "
-                    "broke after the message was handed to the server, so it may have "
-                    "been delivered.").replace("%1", str(n)).replace("%2", e.name))
-    box.setInformativeText(QCoreApplication.translate(
-        "QueueActions", "Re-queue sends them again: anyone who did get the first message "
-        "receives a duplicate. Mark as sent never sends them again: anyone who did not "
-        "get it never will."))
-    sent = box.addButton(QCoreApplication.translate("QueueActions", "Mark as sent"), QMessageBox.ButtonRole.AcceptRole)
-    again = box.addButton(QCoreApplication.translate("QueueActions", "Re-queue (risk of duplicates)"),
-                          QMessageBox.ButtonRole.DestructiveRole)
+    box.setText(
+        QCoreApplication.translate(
+            "QueueActions",
+            "%1 recipient(s) of “%2” are uncertain: the connection "
+            "broke after the message was handed to the server, so it may have "
+            "been delivered.",
+        )
+        .replace("%1", str(n))
+        .replace("%2", e.name)
+    )
+    box.setInformativeText(
+        QCoreApplication.translate(
+            "QueueActions",
+            "Re-queue sends them again: anyone who did get the first message "
+            "receives a duplicate. Mark as sent never sends them again: anyone who did not "
+            "get it never will.",
+        )
+    )
+    sent = box.addButton(
+        QCoreApplication.translate("QueueActions", "Mark as sent"),
+        QMessageBox.ButtonRole.AcceptRole,
+    )
+    again = box.addButton(
+        QCoreApplication.translate("QueueActions", "Re-queue (risk of duplicates)"),
+        QMessageBox.ButtonRole.DestructiveRole,
+    )
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.exec()
     clicked = box.clickedButton()
     return "mark_sent" if clicked is sent else "requeue" if clicked is again else None
 
 
-def resolve_uncertain(ctx: AppContext, parent: QWidget | None, e: EntryStatus,
-                      decision: str | None = None) -> bool:
+def resolve_uncertain(
+    ctx: AppContext, parent: QWidget | None, e: EntryStatus, decision: str | None = None
+) -> bool:
     decision = decision or ask_resolution(parent, e)
     if decision is None:
         return False
-    return run_queue_action(ctx, parent, queue.resolve_uncertain, e.campaign_id, decision,
-                            ctx.clock.now())
+    return run_queue_action(
+        ctx, parent, queue.resolve_uncertain, e.campaign_id, decision, ctx.clock.now()
+    )

@@ -39,8 +39,7 @@ from ..core.snapshot import EntryStatus, Snapshot
 from . import queue_actions
 from .reasons import countdown_text, reason_text, status_text
 
-COL_POSITION, COL_CAMPAIGN, COL_STATUS, COL_PROGRESS, COL_REASON, COL_NEXT_RUN, COL_ETA = \
-    range(7)
+COL_POSITION, COL_CAMPAIGN, COL_STATUS, COL_PROGRESS, COL_REASON, COL_NEXT_RUN, COL_ETA = range(7)
 COLUMN_COUNT = 7
 ProgressRole = Qt.ItemDataRole.UserRole + 1  # (sent, failed, uncertain, total)
 EntryRole = Qt.ItemDataRole.UserRole + 2  # the EntryStatus
@@ -79,8 +78,7 @@ class QueueModel(QAbstractTableModel):
         if [e.entry_id for e in new] == [e.entry_id for e in self._entries]:
             self._entries = new
             if new:
-                self.dataChanged.emit(self.index(0, 0),
-                                      self.index(len(new) - 1, COLUMN_COUNT - 1))
+                self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, COLUMN_COUNT - 1))
             return
         self.beginResetModel()
         self._entries = new
@@ -92,9 +90,11 @@ class QueueModel(QAbstractTableModel):
 
     def tick(self) -> None:
         if self._entries:
-            self.dataChanged.emit(self.index(0, COL_NEXT_RUN),
-                                  self.index(len(self._entries) - 1, COL_NEXT_RUN),
-                                  [Qt.ItemDataRole.DisplayRole])
+            self.dataChanged.emit(
+                self.index(0, COL_NEXT_RUN),
+                self.index(len(self._entries) - 1, COL_NEXT_RUN),
+                [Qt.ItemDataRole.DisplayRole],
+            )
 
     def entry(self, row: int) -> EntryStatus | None:
         return self._entries[row] if 0 <= row < len(self._entries) else None
@@ -112,12 +112,20 @@ class QueueModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else COLUMN_COUNT
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
-        return (self.tr("#"), self.tr("Campaign"), self.tr("Status"), self.tr("Progress"),
-                self.tr("Why it waits"), self.tr("Next run in"), self.tr("Done by"))[section]
+        return (
+            self.tr("#"),
+            self.tr("Campaign"),
+            self.tr("Status"),
+            self.tr("Progress"),
+            self.tr("Why it waits"),
+            self.tr("Next run in"),
+            self.tr("Done by"),
+        )[section]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         e = self.entry(index.row()) if index.isValid() else None
@@ -130,8 +138,12 @@ class QueueModel(QAbstractTableModel):
             return self._tooltip(e, col)
         if role == ProgressRole:
             c = e.counts
-            return (c.get("sent", 0), c.get("failed", 0), c.get("uncertain", 0),
-                    e.total - c.get("suppressed", 0))
+            return (
+                c.get("sent", 0),
+                c.get("failed", 0),
+                c.get("uncertain", 0),
+                e.total - c.get("suppressed", 0),
+            )
         if role == EntryRole:
             return e
         if role == Qt.ItemDataRole.ForegroundRole and e.position is None:
@@ -144,14 +156,18 @@ class QueueModel(QAbstractTableModel):
         if col == COL_POSITION:
             return "" if e.position is None else str(e.position)
         if col == COL_CAMPAIGN:
-            return e.name if e.kind == "campaign" else self.tr("Test send: %1").replace(
-                "%1", e.name)
+            return (
+                e.name if e.kind == "campaign" else self.tr("Test send: %1").replace("%1", e.name)
+            )
         if col == COL_STATUS:
             return status_text(e.status)
         if col == COL_PROGRESS:
             c = e.counts
-            return self.tr("%1 of %2 sent").replace("%1", str(c.get("sent", 0))).replace(
-                "%2", str(e.total - c.get("suppressed", 0)))
+            return (
+                self.tr("%1 of %2 sent")
+                .replace("%1", str(c.get("sent", 0)))
+                .replace("%2", str(e.total - c.get("suppressed", 0)))
+            )
         if col == COL_REASON:
             return reason_text(e.reason_code)
         if col == COL_NEXT_RUN:
@@ -170,9 +186,13 @@ class QueueModel(QAbstractTableModel):
             return local_time_text(e.next_run_at, self.now())
         if col == COL_PROGRESS:
             c = e.counts
-            return self.tr("sent %1, failed %2, uncertain %3, pending %4").replace(
-                "%1", str(c.get("sent", 0))).replace("%2", str(c.get("failed", 0))).replace(
-                "%3", str(c.get("uncertain", 0))).replace("%4", str(c.get("pending", 0)))
+            return (
+                self.tr("sent %1, failed %2, uncertain %3, pending %4")
+                .replace("%1", str(c.get("sent", 0)))
+                .replace("%2", str(c.get("failed", 0)))
+                .replace("%3", str(c.get("uncertain", 0)))
+                .replace("%4", str(c.get("pending", 0)))
+            )
         return None
 
     @staticmethod
@@ -207,8 +227,7 @@ class ProgressDelegate(QStyledItemDelegate):
             if total <= 0 or n <= 0:
                 continue
             w = max(1, round(rect.width() * n / total))
-            painter.fillRect(x, rect.top() + 1, min(w, rect.right() - x), rect.height() - 2,
-                             color)
+            painter.fillRect(x, rect.top() + 1, min(w, rect.right() - x), rect.height() - 2, color)
             x += w
         painter.setPen(QColor("#202020"))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(index.data()))
@@ -246,8 +265,13 @@ class QueuePanel(QWidget):
         header = view.horizontalHeader()
         header.setSectionResizeMode(COL_CAMPAIGN, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_REASON, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_POSITION, 36), (COL_STATUS, 150), (COL_PROGRESS, 140),
-                           (COL_NEXT_RUN, 100), (COL_ETA, 110)):
+        for col, width in (
+            (COL_POSITION, 36),
+            (COL_STATUS, 150),
+            (COL_PROGRESS, 140),
+            (COL_NEXT_RUN, 100),
+            (COL_ETA, 110),
+        ):
             view.setColumnWidth(col, width)
         view.selectionModel().selectionChanged.connect(self._update_actions)
         return view
@@ -260,18 +284,28 @@ class QueuePanel(QWidget):
             self.toolbar.addAction(act)
             return act
 
-        self.act_pause = make(self.tr("Pause"), self.pause_selected,
-                              self.tr("Pause the selected campaign"))
-        self.act_resume = make(self.tr("Resume"), self.resume_selected,
-                               self.tr("Let the selected campaign run again"))
-        self.act_cancel = make(self.tr("Cancel"), self.cancel_selected,
-                               self.tr("Stop the selected campaign for good"))
-        self.act_up = make(self.tr("Move up"), lambda: self.move_selected(-1),
-                           self.tr("Send this campaign earlier"))
-        self.act_down = make(self.tr("Move down"), lambda: self.move_selected(1),
-                             self.tr("Send this campaign later"))
-        self.act_resolve = make(self.tr("Resolve uncertain…"), self.resolve_selected,
-                                self.tr("Decide about recipients that may have been sent"))
+        self.act_pause = make(
+            self.tr("Pause"), self.pause_selected, self.tr("Pause the selected campaign")
+        )
+        self.act_resume = make(
+            self.tr("Resume"), self.resume_selected, self.tr("Let the selected campaign run again")
+        )
+        self.act_cancel = make(
+            self.tr("Cancel"), self.cancel_selected, self.tr("Stop the selected campaign for good")
+        )
+        self.act_up = make(
+            self.tr("Move up"),
+            lambda: self.move_selected(-1),
+            self.tr("Send this campaign earlier"),
+        )
+        self.act_down = make(
+            self.tr("Move down"), lambda: self.move_selected(1), self.tr("Send this campaign later")
+        )
+        self.act_resolve = make(
+            self.tr("Resolve uncertain…"),
+            self.resolve_selected,
+            self.tr("Decide about recipients that may have been sent"),
+        )
 
     # -- selection -------------------------------------------------------------
     def selected_entry(self) -> EntryStatus | None:
@@ -298,15 +332,22 @@ class QueuePanel(QWidget):
         e = self.selected_entry()
         own = e is not None and e.kind == "campaign"
         live = own and e is not None and e.status not in FINAL_STATUSES
-        held = live and e is not None and (e.status == "paused" or e.reason_code in (
-            "smtp_auth_failed", "smtp_rejected", "smtp_not_configured"))
+        held = (
+            live
+            and e is not None
+            and (
+                e.status == "paused"
+                or e.reason_code in ("smtp_auth_failed", "smtp_rejected", "smtp_not_configured")
+            )
+        )
         self.act_pause.setEnabled(bool(live and e is not None and e.status != "paused"))
         self.act_resume.setEnabled(bool(held))
         self.act_cancel.setEnabled(bool(live))
         self.act_up.setEnabled(bool(live))
         self.act_down.setEnabled(bool(live))
-        self.act_resolve.setEnabled(bool(own and e is not None
-                                         and e.counts.get("uncertain", 0) > 0))
+        self.act_resolve.setEnabled(
+            bool(own and e is not None and e.counts.get("uncertain", 0) > 0)
+        )
 
     def _context_menu(self, pos: Any) -> None:
         menu = QMenu(self)

@@ -9,18 +9,27 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 
-
 def reason_text(code: str | None) -> str:
     """The reason code in plain words (the code itself goes in a tooltip)."""
     texts = {
         "outside_hours": QCoreApplication.translate("Reasons", "Outside working hours"),
         "hourly_limit": QCoreApplication.translate("Reasons", "Hourly limit reached"),
         "monthly_quota": QCoreApplication.translate("Reasons", "Monthly quota used up"),
-        "transient_error": QCoreApplication.translate("Reasons", "Temporary server error, will retry"),
-        "provider_limit": QCoreApplication.translate("Reasons", "The provider is throttling sending"),
-        "smtp_not_configured": QCoreApplication.translate("Reasons", "SMTP is not set up: open Settings"),
-        "smtp_auth_failed": QCoreApplication.translate("Reasons", "The server refused the login: check the password"),
-        "smtp_rejected": QCoreApplication.translate("Reasons", "The server refused the sender or content"),
+        "transient_error": QCoreApplication.translate(
+            "Reasons", "Temporary server error, will retry"
+        ),
+        "provider_limit": QCoreApplication.translate(
+            "Reasons", "The provider is throttling sending"
+        ),
+        "smtp_not_configured": QCoreApplication.translate(
+            "Reasons", "SMTP is not set up: open Settings"
+        ),
+        "smtp_auth_failed": QCoreApplication.translate(
+            "Reasons", "The server refused the login: check the password"
+        ),
+        "smtp_rejected": QCoreApplication.translate(
+            "Reasons", "The server refused the sender or content"
+        ),
         "scheduled": QCoreApplication.translate("Reasons", "Scheduled"),
         "paused": QCoreApplication.translate("Reasons", "Paused by you"),
         "waiting": QCoreApplication.translate("Reasons", "Waiting for its turn"),
@@ -50,4 +59,6 @@ def countdown_text(seconds: float) -> str:
         return f"{s // 60:02d}:{s % 60:02d}"
     if s < 86400:
         return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
-    return QCoreApplication.translate("Reasons", "{d} d {h} h").format(d=s // 86400, h=s % 86400 // 3600)
+    return QCoreApplication.translate("Reasons", "{d} d {h} h").format(
+        d=s // 86400, h=s % 86400 // 3600
+    )

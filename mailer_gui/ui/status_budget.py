@@ -40,9 +40,13 @@ class BudgetLabel(QLabel):
         if b is None or snap is None:
             return ""
         loc = QLocale()
-        text = self.tr("This hour %1/%2 · Month %3/%4").replace(
-            "%1", loc.toString(b.hourly_used)).replace("%2", loc.toString(b.hourly_limit)).replace(
-            "%3", loc.toString(b.monthly_used)).replace("%4", loc.toString(b.monthly_limit))
+        text = (
+            self.tr("This hour %1/%2 · Month %3/%4")
+            .replace("%1", loc.toString(b.hourly_used))
+            .replace("%2", loc.toString(b.hourly_limit))
+            .replace("%3", loc.toString(b.monthly_used))
+            .replace("%4", loc.toString(b.monthly_limit))
+        )
         if b.next_slot_at is not None:
             now = snap.now + timedelta(seconds=time.monotonic() - self._received)
             left = (b.next_slot_at - now).total_seconds()

@@ -27,12 +27,16 @@ class WelcomePage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         title.setFont(font)
-        body = QLabel(self.tr(
-            "Mailer sends your campaigns through your own SMTP account, within your "
-            "provider's hourly and monthly limits and your working hours.\n\n"
-            "1. Enter your provider's SMTP server, sender address and limits.\n"
-            "2. Look at the sample campaign, or start a new one (Ctrl+N).\n"
-            "3. Send yourself a test, then put the campaign in the queue."), self)
+        body = QLabel(
+            self.tr(
+                "Mailer sends your campaigns through your own SMTP account, within your "
+                "provider's hourly and monthly limits and your working hours.\n\n"
+                "1. Enter your provider's SMTP server, sender address and limits.\n"
+                "2. Look at the sample campaign, or start a new one (Ctrl+N).\n"
+                "3. Send yourself a test, then put the campaign in the queue."
+            ),
+            self,
+        )
         body.setWordWrap(True)
         self.settings_button = QPushButton(self.tr("Set up SMTP…"), self)
         self.sample_button = QPushButton(self.tr("Open the sample campaign"), self)
@@ -50,13 +54,21 @@ def _minimal_sample(s: Session, ctx: AppContext) -> int:
     """Used only while ``core.sample`` is not in the build."""
     now = ctx.clock.now()
     c = campaigns.create(
-        s, QCoreApplication.translate("Welcome", "Sample: monthly newsletter"),
+        s,
+        QCoreApplication.translate("Welcome", "Sample: monthly newsletter"),
         QCoreApplication.translate("Welcome", "News for you, {{ first_name }}"),
-        QCoreApplication.translate("Welcome", "<h2>Hello {{ first_name }},</h2><p>Here is what is new this month."
-            "</p><p>Best regards,<br>The team</p>"),
-        None, now)
-    rows = [(2, "anna@example.com", {"first_name": "Anna"}),
-            (3, "boris@example.com", {"first_name": "Boris"})]
+        QCoreApplication.translate(
+            "Welcome",
+            "<h2>Hello {{ first_name }},</h2><p>Here is what is new this month."
+            "</p><p>Best regards,<br>The team</p>",
+        ),
+        None,
+        now,
+    )
+    rows = [
+        (2, "anna@example.com", {"first_name": "Anna"}),
+        (3, "boris@example.com", {"first_name": "Boris"}),
+    ]
     campaigns.add_recipients(s, c.id, rows)
     return int(c.id)
 

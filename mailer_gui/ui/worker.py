@@ -47,8 +47,7 @@ class EngineWorker(QThread):
     stepped = Signal(object)  # engine.StepResult
     failed = Signal(str)
 
-    def __init__(self, ctx: AppContext, engine: Engine | None = None,
-                 parent: Any = None) -> None:
+    def __init__(self, ctx: AppContext, engine: Engine | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("EngineWorker")
         self.ctx = ctx
@@ -163,8 +162,11 @@ class EngineWorker(QThread):
             return int(s.scalar(select(func.coalesce(func.max(Notification.id), 0))) or 0)
 
     def _new_notifications(self, s: Any) -> list[dict[str, Any]]:
-        rows = s.scalars(select(Notification).where(Notification.id > self._last_note_id)
-                         .order_by(Notification.id)).all()
+        rows = s.scalars(
+            select(Notification)
+            .where(Notification.id > self._last_note_id)
+            .order_by(Notification.id)
+        ).all()
         out = []
         for n in rows:
             self._last_note_id = max(self._last_note_id, n.id)
@@ -175,10 +177,18 @@ class EngineWorker(QThread):
 def notification_dict(s: Any, n: Notification) -> dict[str, Any]:
     """A notification row as plain data, with what the GUI needs to word it."""
     d: dict[str, Any] = {
-        "id": n.id, "at": n.at, "kind": n.kind, "text": n.text,
-        "reason_code": n.reason_code, "next_run_at": n.next_run_at,
-        "campaign_id": n.campaign_id, "entry_id": n.entry_id,
-        "campaign_name": None, "entry_kind": None, "final_status": None, "counts": None,
+        "id": n.id,
+        "at": n.at,
+        "kind": n.kind,
+        "text": n.text,
+        "reason_code": n.reason_code,
+        "next_run_at": n.next_run_at,
+        "campaign_id": n.campaign_id,
+        "entry_id": n.entry_id,
+        "campaign_name": None,
+        "entry_kind": None,
+        "final_status": None,
+        "counts": None,
     }
     if n.campaign_id is not None:
         from ..core.models import Campaign

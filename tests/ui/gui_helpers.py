@@ -16,8 +16,8 @@ from mailer_gui.core.models import Recipient
 from mailer_gui.core.secrets import SecretStore
 
 
-@pytest.fixture
-def gui_settings_dir(tmp_path: Path) -> Iterator[Path]:
+@pytest.fixture(name="gui_settings_dir")
+def gui_settings_dir_fixture(tmp_path: Path) -> Iterator[Path]:
     """QSettings (layout, language) in a temporary folder, not the user's."""
     folder = tmp_path / "qsettings"
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
@@ -25,8 +25,8 @@ def gui_settings_dir(tmp_path: Path) -> Iterator[Path]:
     QApplication.setQuitOnLastWindowClosed(True)
 
 
-@pytest.fixture
-def live_ctx(tmp_path: Path, gui_settings_dir: Path) -> Iterator[AppContext]:
+@pytest.fixture(name="live_ctx")
+def live_ctx_fixture(tmp_path: Path, gui_settings_dir: Path) -> Iterator[AppContext]:
     """A context on the real clock, for the live worker thread."""
     c = open_context(tmp_path / "live", secrets=SecretStore(use_env=False))
     yield c

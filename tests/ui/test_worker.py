@@ -11,7 +11,12 @@ from mailer_gui.ui.notifications import Notifier
 from mailer_gui.ui.worker import EngineWorker
 
 from ..conftest import configure, make_campaign
-from .gui_helpers import FakeTray, gui_settings_dir, live_ctx, recipient_counts  # noqa: F401
+from .gui_helpers import (  # noqa: F401 (fixtures)
+    FakeTray,
+    gui_settings_dir_fixture,
+    live_ctx_fixture,
+    recipient_counts,
+)
 
 
 class Collector:
@@ -26,8 +31,14 @@ class Collector:
     def entry_status(self, campaign_id: int) -> str | None:
         if not self.snaps:
             return None
-        return next((e.status for e in self.snaps[-1].entries
-                     if e.campaign_id == campaign_id and e.kind == "campaign"), None)
+        return next(
+            (
+                e.status
+                for e in self.snaps[-1].entries
+                if e.campaign_id == campaign_id and e.kind == "campaign"
+            ),
+            None,
+        )
 
 
 def _start(qtbot: Any, ctx: Any) -> tuple[EngineWorker, Collector]:
@@ -46,8 +57,9 @@ def test_worker_sends_a_campaign_end_to_end(qtbot, live_ctx, smtp_server):
         qtbot.waitUntil(lambda: got.entry_status(cid) == "completed", timeout=10_000)
     finally:
         assert w.stop_and_wait(10_000)
-    assert sorted(r.rcpt_tos[0] for r in smtp_server.received) == \
-        [f"r{i}@example.org" for i in range(5)]
+    assert sorted(r.rcpt_tos[0] for r in smtp_server.received) == [
+        f"r{i}@example.org" for i in range(5)
+    ]
     assert recipient_counts(live_ctx, cid) == {"sent": 5}
     assert got.lease[0] == ""
     finished = [n for n in got.notes if n["kind"] == "finished"]
@@ -70,8 +82,7 @@ def test_a_queue_change_wakes_the_idle_worker(qtbot, live_ctx, smtp_server):
     assert len(smtp_server.received) == 2
 
 
-def test_stop_finishes_the_current_message_and_leaves_none_sending(qtbot, live_ctx,
-                                                                    smtp_server):
+def test_stop_finishes_the_current_message_and_leaves_none_sending(qtbot, live_ctx, smtp_server):
     configure(live_ctx, smtp_server)
     smtp_server.delay = 0.3
     cid = make_campaign(live_ctx, 20)
@@ -84,8 +95,9 @@ def test_stop_finishes_the_current_message_and_leaves_none_sending(qtbot, live_c
     assert counts["sent"] + counts["pending"] == 20
 
 
-def test_lease_held_elsewhere_shows_read_only_then_takes_over(qtbot, live_ctx, smtp_server,
-                                                              monkeypatch):
+def test_lease_held_elsewhere_shows_read_only_then_takes_over(
+    qtbot, live_ctx, smtp_server, monkeypatch
+):
     monkeypatch.setattr(worker_mod, "LEASE_RETRY_SECONDS", 0.3)
     configure(live_ctx, smtp_server)
     other = Engine(live_ctx, label="cli")
