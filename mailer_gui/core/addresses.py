@@ -16,8 +16,7 @@ a test checks that both paths agree.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from typing import NamedTuple
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -32,8 +31,7 @@ _CASE_INSENSITIVE = frozenset({
 _MAX_LEN = 254
 
 
-@dataclass(frozen=True)
-class Checked:
+class Checked(NamedTuple):
     """A valid address: ``email`` to send to, ``norm`` to compare."""
 
     email: str
@@ -44,13 +42,24 @@ class InvalidAddress(ValueError):
     """The address is not valid; the message says why, in the library's words."""
 
 
-@lru_cache(maxsize=4096)
-def _domain(domain: str) -> str | InvalidAddress:
+_DOMAINS: dict[str, str | None] = {}  # domain as written -> ASCII form, None if invalid
+_DOMAINS_MAX = 20_000
+
+
+def _domain(domain: str) -> str | None:
+    try:
+        return _DOMAINS[domain]
+    except KeyError:
+        pass
     try:
         info = validate_email(f"x@{domain}", check_deliverability=False, allow_smtputf8=False)
-    except EmailNotValidError as exc:
-        return InvalidAddress(str(exc))
-    return str(info.ascii_domain)
+        result: str | None = str(info.ascii_domain)
+    except EmailNotValidError:
+        result = None
+    if len(_DOMAINS) >= _DOMAINS_MAX:
+        _DOMAINS.clear()
+    _DOMAINS[domain] = result
+    return result
 
 
 def _full(value: str) -> Checked:
@@ -70,12 +79,13 @@ def check(value: str) -> Checked:
     if not value:
         raise InvalidAddress("there is no email address")
     m = _FAST.match(value)
-    if m is None or len(value) > _MAX_LEN or m.group(1).lower() in _CASE_INSENSITIVE:
+    if m is None or len(value) > _MAX_LEN:
         return _full(value)
-    domain = _domain(m.group(2))
-    if isinstance(domain, InvalidAddress):
-        return _full(value)  # the library words the error for the whole address
-    email = f"{m.group(1)}@{domain}"
+    local, domain = m.groups()
+    ascii_domain = _domain(domain)
+    if ascii_domain is None or local.lower() in _CASE_INSENSITIVE:
+        return _full(value)  # the library words the error, or lower-cases the local part
+    email = local + "@" + ascii_domain
     if len(email) > _MAX_LEN:
         return _full(value)
     return Checked(email, email.lower())

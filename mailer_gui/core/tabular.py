@@ -172,32 +172,64 @@ def open_source(path: str | Path, encoding: str | None = None, delimiter: str | 
     return Source(p, "csv", enc, delimiter, [], None, size)
 
 
-def records(src: Source) -> Iterator[tuple[int, list[str], int]]:
-    """Yield ``(row number, cells, bytes read so far)`` for every record, blank ones too."""
-    if src.kind == "xlsx":
-        yield from _xlsx_records(src)
-    else:
-        yield from _csv_records(src)
+class Records:
+    """The records of a file: iterate for ``(row number, cells)``, blank rows too;
+    ``bytes_done()`` says how far the reading got (for a progress bar)."""
 
+    def __init__(self, src: Source) -> None:
+        self.src = src
+        self._raw: io.BufferedReader | None = None
+        self._xlsx_done = 0
+        self._it = self._xlsx() if src.kind == "xlsx" else self._csv()
 
-def _csv_records(src: Source) -> Iterator[tuple[int, list[str], int]]:
-    csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
-    row = 0
-    with src.path.open("rb") as raw:
-        text = io.TextIOWrapper(raw, encoding=src.encoding, newline="")
-        reader = csv.reader(text, delimiter=src.delimiter or ",")
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        return self._it
+
+    def bytes_done(self) -> int:
+        if self._raw is not None and not self._raw.closed:
+            return self._raw.tell()
+        return self._xlsx_done
+
+    def close(self) -> None:
+        self._it.close()
+
+    def _csv(self) -> Iterator[tuple[int, list[str]]]:
+        src = self.src
+        csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
+        row = 0
+        with src.path.open("rb") as raw:
+            self._raw = raw
+            text = io.TextIOWrapper(raw, encoding=src.encoding, newline="")
+            reader = csv.reader(text, delimiter=src.delimiter or ",")
+            try:
+                for row, cells in enumerate(reader, start=1):
+                    yield row, cells
+            except UnicodeDecodeError:
+                raise FileFormatError(
+                    f"{src.path.name}: row {row + 1}: bytes that are not {src.encoding}; choose "
+                    f"the file's encoding (utf-8, cp1251, utf-16) or {_TO_EXPORT}") from None
+            except csv.Error as exc:
+                raise FileFormatError(
+                    f"{src.path.name}: row {row + 1}: {exc}; check the quotes in that row "
+                    f"(a value with the delimiter or a line break must be in double quotes)"
+                ) from None
+            finally:
+                text.detach()
+
+    def _xlsx(self) -> Iterator[tuple[int, list[str]]]:
+        src = self.src
+        wb = _workbook(src.path)
         try:
-            for row, cells in enumerate(reader, start=1):
-                yield row, cells, raw.tell()
-        except UnicodeDecodeError:
-            raise FileFormatError(
-                f"{src.path.name}: row {row + 1}: bytes that are not {src.encoding}; choose "
-                f"the file's encoding (utf-8, cp1251, utf-16) or {_TO_EXPORT}") from None
-        except csv.Error as exc:
-            raise FileFormatError(
-                f"{src.path.name}: row {row + 1}: {exc}; check the quotes in that row "
-                f"(a value with the delimiter or a line break must be in double quotes)"
-            ) from None
+            ws = wb[src.sheet] if src.sheet else wb.worksheets[0]
+            total = max(int(ws.max_row or 1), 1)
+            for row, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                cells = [cell_text(v) for v in values]
+                while cells and cells[-1] == "":
+                    cells.pop()
+                self._xlsx_done = min(src.size, src.size * row // total)
+                yield row, cells
+        finally:
+            wb.close()
 
 
 def cell_text(value: Any) -> str:
@@ -213,17 +245,3 @@ def cell_text(value: Any) -> str:
     if isinstance(value, date | time):
         return value.isoformat()
     return str(value)
-
-
-def _xlsx_records(src: Source) -> Iterator[tuple[int, list[str], int]]:
-    wb = _workbook(src.path)
-    try:
-        ws = wb[src.sheet] if src.sheet else wb.worksheets[0]
-        total = max(int(ws.max_row or 1), 1)
-        for row, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            cells = [cell_text(v) for v in values]
-            while cells and cells[-1] == "":
-                cells.pop()
-            yield row, cells, min(src.size, src.size * row // total)
-    finally:
-        wb.close()
