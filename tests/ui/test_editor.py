@@ -1,0 +1,216 @@
+"""Campaign editor: round trip, unsaved-change prompt, live preview, preflight
+before enqueue, and a test send through the real engine to a real server."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import select
+
+from mailer_gui.core import queue, snapshot
+from mailer_gui.core.engine import Engine
+from mailer_gui.core.models import Attachment, Campaign, QueueEntry
+from mailer_gui.ui.editor import CampaignEditor
+from mailer_gui.ui.reasons import countdown_text
+
+from ..conftest import configure, make_campaign
+
+
+@pytest.fixture
+def editor(qtbot, ctx) -> CampaignEditor:
+    ed = CampaignEditor(ctx)
+    qtbot.addWidget(ed)
+    return ed
+
+
+def _run_engine(ctx) -> None:
+    eng = Engine(ctx)
+    eng.acquire()
+    try:
+        eng.run_until_idle()
+    finally:
+        eng.release()
+
+
+def _snapshot(ctx) -> snapshot.Snapshot:
+    with ctx.db.read() as s:
+        return snapshot.build(s, ctx.clock.now())
+
+
+def test_round_trip_create_edit_save_reopen(qtbot, ctx, editor, tmp_path):
+    assert editor.campaign_id is None and not editor.is_dirty()
+    editor.name.setText("November news")
+    editor.subject.setText("Hello {{ first_name }}")
+    editor.html.setPlainText("<p>Dear {{ first_name }}</p>")
+    editor.text.setPlainText("Dear {{ first_name }}")
+    (tmp_path / "price list.pdf").write_bytes(b"%PDF-1.4 test")
+    assert editor.attachments.add_file(tmp_path / "price list.pdf")
+    assert editor.is_dirty()
+    with qtbot.waitSignal(editor.saved, timeout=2000) as got:
+        assert editor.save()
+    cid = got.args[0]
+    assert editor.campaign_id == cid and not editor.is_dirty()
+
+    again = CampaignEditor(ctx)
+    qtbot.addWidget(again)
+    again.load(cid)
+    assert again.name.text() == "November news"
+    assert again.subject.text() == "Hello {{ first_name }}"
+    assert again.html.toPlainText() == "<p>Dear {{ first_name }}</p>"
+    assert again.text.toPlainText() == "Dear {{ first_name }}"
+    assert [(a.filename, a.mime_type, a.size) for a in again.attachments.items] == \
+        [("price list.pdf", "application/pdf", 13)]
+    assert not again.is_dirty()
+
+    again.subject.setText("Changed")
+    again.attachments.list.setCurrentRow(0)
+    again.attachments.remove_selected()
+    assert again.is_dirty() and again.save()
+    with ctx.db.read() as s:
+        assert s.get(Campaign, cid).subject == "Changed"
+        assert s.scalars(select(Attachment)).all() == []
+
+
+def test_save_without_a_name_is_marked_and_writes_nothing(ctx, editor):
+    editor.subject.setText("Hi")
+    assert editor.save() is False
+    assert editor.marks.is_marked("name")
+    assert "name" in editor.marks.message("name")
+    with ctx.db.read() as s:
+        assert s.scalars(select(Campaign)).all() == []
+
+
+@pytest.mark.parametrize("answer", ["cancel", "discard", "save"])
+def test_unsaved_change_prompt(ctx, editor, monkeypatch, answer):
+    cid = make_campaign(ctx, 2, enqueue=False)
+    editor.load(cid)
+    assert editor.maybe_save() is True  # nothing changed: no question
+    editor.subject.setText("Edited subject")
+    asked: list[str] = []
+    buttons = {"cancel": QMessageBox.StandardButton.Cancel,
+               "discard": QMessageBox.StandardButton.Discard,
+               "save": QMessageBox.StandardButton.Save}
+
+    def question(parent, title, text, *args):
+        asked.append(text)
+        return buttons[answer]
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    proceed = editor.maybe_save()
+    assert len(asked) == 1 and "Promo" in asked[0]
+    with ctx.db.read() as s:
+        stored = s.get(Campaign, cid).subject
+    if answer == "cancel":
+        assert proceed is False and editor.is_dirty()
+        assert stored == "Hello {{ first_name }}"
+    elif answer == "discard":
+        assert proceed is True and not editor.is_dirty()
+        assert editor.subject.text() == stored == "Hello {{ first_name }}"
+    else:
+        assert proceed is True and not editor.is_dirty()
+        assert stored == "Edited subject"
+
+
+def test_preview_renders_the_chosen_recipient_and_reports_errors(qtbot, ctx, editor):
+    cid = make_campaign(ctx, 3, enqueue=False)
+    editor.load(cid)
+    assert "Name0" in editor.preview.browser.toPlainText()
+    assert editor.preview.subject.text() == "Hello Name0"
+    editor.preview.row_spin.setValue(3)
+    qtbot.waitUntil(lambda: "Name2" in editor.preview.browser.toPlainText(), timeout=2000)
+    editor.html.setPlainText("<p>{{ first_name }} at {{ company }}</p>")
+    qtbot.waitUntil(lambda: editor.preview.error is not None, timeout=2000)
+    assert not editor.preview.problem.isHidden()
+    assert "company" in editor.preview.problem.text()
+    assert {"first_name", "email", "unsubscribe_url"} <= set(editor.picker.fields)
+    editor.html.setPlainText("<p>Hi </p>")
+    cursor = editor.html.textCursor()
+    cursor.setPosition(len("<p>Hi "))
+    editor.html.setTextCursor(cursor)
+    editor.picker.insert("first_name", editor.html)
+    assert editor.html.toPlainText() == "<p>Hi {{ first_name }}</p>"
+
+
+def test_enqueue_is_refused_while_preflight_finds_problems(qtbot, ctx, editor):
+    cid = make_campaign(ctx, 3, enqueue=False)
+    editor.load(cid)
+    editor.html.setPlainText("<p>{{ first_name }} {{ company }}</p>")
+    with qtbot.waitSignal(editor.preflightDone, timeout=10_000) as got:
+        editor.enqueue()
+    assert got.args[0] == 3
+    rows = editor.recipients.preflight_rows()
+    assert [r[0] for r in rows] == [2, 3, 4]  # file row numbers
+    assert all("company" in r[3] for r in rows)
+    assert editor.tabs.currentWidget() is editor.recipients
+    with ctx.db.read() as s:
+        assert queue.campaign_entry(s, cid) is None
+
+    editor.html.setPlainText("<p>{{ first_name }}</p>")
+    editor.start_check.setChecked(True)
+    editor.start_edit.setDateTime(editor.start_edit.dateTime().addDays(1))
+    with qtbot.waitSignal(editor.enqueued, timeout=10_000):
+        editor.enqueue()
+    with ctx.db.read() as s:
+        entry = queue.campaign_entry(s, cid)
+        assert (entry.status, entry.reason_code) == ("deferred", "scheduled")
+        assert entry.start_at == editor.start_at()
+        assert entry.start_at > ctx.clock.now() + timedelta(hours=12)
+
+
+def test_send_test_goes_through_the_engine_and_shows_the_server_reply(
+        qtbot, ctx, editor, smtp_server):
+    configure(ctx, smtp_server)
+    cid = make_campaign(ctx, 3, enqueue=False)
+    editor.load(cid)
+    events: list[str] = []
+    ctx.listeners.append(events.append)
+    editor.test_panel.address.setText("me@example.com")
+    editor.preview.row_spin.setValue(2)
+    with qtbot.waitSignal(editor.testSendQueued, timeout=2000) as got:
+        entry_id = editor.send_test()
+    assert got.args[0] == entry_id and events == ["queue"]
+    assert smtp_server.received == []  # the editor itself sent nothing
+    editor.on_snapshot(_snapshot(ctx))
+    assert "queued" in editor.test_panel.status.text()
+
+    _run_engine(ctx)
+    (msg,) = smtp_server.received
+    assert msg.rcpt_tos == ["me@example.com"]
+    assert msg.message["Subject"] == "Hello Name1"  # rendered with the chosen row
+    editor.on_snapshot(_snapshot(ctx))
+    assert editor.test_panel.status.text() == "Sent: 250 2.0.0 OK queued"
+    with ctx.db.read() as s:
+        assert s.get(Campaign, cid).test_address == "me@example.com"
+        assert s.get(QueueEntry, entry_id).kind == "test"
+    reopened = CampaignEditor(ctx)
+    qtbot.addWidget(reopened)
+    reopened.load(cid)
+    assert reopened.test_panel.address.text() == "me@example.com"
+
+
+def test_send_test_that_waits_shows_the_reason_and_a_ticking_countdown(
+        qtbot, ctx, editor, smtp_server, clock):
+    configure(ctx, smtp_server, hourly=1)
+    cid = make_campaign(ctx, 2, enqueue=False)
+    editor.load(cid)
+    editor.test_panel.address.setText("me@example.com")
+    editor.send_test()
+    _run_engine(ctx)
+    editor.on_snapshot(_snapshot(ctx))
+    assert editor.test_panel.status.text().startswith("Sent:")
+    entry_id = editor.send_test()
+    _run_engine(ctx)  # the hour's only slot is used: the test waits
+    snap = _snapshot(ctx)
+    (entry,) = [e for e in snap.entries if e.entry_id == entry_id]
+    assert entry.reason_code == "hourly_limit" and entry.next_run_at is not None
+    editor.on_snapshot(snap)
+    left = (entry.next_run_at - clock.now()).total_seconds()
+    first = editor.test_panel.status.text()
+    assert first.startswith("Waiting: Hourly limit reached")
+    assert first.endswith(countdown_text(left))
+    clock.advance(10)
+    qtbot.waitUntil(lambda: editor.test_panel.status.text() != first, timeout=3000)
+    assert editor.test_panel.status.text().endswith(countdown_text(left - 10))
+    assert len(smtp_server.received) == 1
