@@ -214,3 +214,34 @@ def test_send_test_that_waits_shows_the_reason_and_a_ticking_countdown(
     qtbot.waitUntil(lambda: editor.test_panel.status.text() != first, timeout=3000)
     assert editor.test_panel.status.text().endswith(countdown_text(left - 10))
     assert len(smtp_server.received) == 1
+
+
+def test_import_from_the_recipients_tab_saves_first_then_refreshes(qtbot, ctx, editor, tmp_path):
+    editor.name.setText("Fresh list")
+    editor.html.setPlainText("<p>Hi {{ first_name }}</p>")
+    path = tmp_path / "list.csv"
+    path.write_bytes("\ufeffEmail,First name\na@example.org,Ann\nb@example.org,Bob\n"
+                     .encode("utf-8"))
+    wizard = editor.open_import_wizard()
+    assert editor.campaign_id is not None and not editor.is_dirty()  # saved before importing
+    wizard.set_path(path)
+    with qtbot.waitSignal(wizard.imported, timeout=10_000):
+        wizard.start_import()
+    assert editor.recipients.counts["pending"] == 2
+    assert editor.recipients.model.rowCount() == 2
+    assert "first_name" in editor.picker.fields
+    assert editor.preview.row_spin.maximum() == 2
+    qtbot.waitUntil(lambda: "Ann" in editor.preview.browser.toPlainText(), timeout=2000)
+    wizard.close()
+
+
+def test_sender_comes_from_the_settings_and_follows_changes(qtbot, ctx, editor, smtp_server):
+    assert "Not set up" in editor.sender.text()
+    requested: list[bool] = []
+    editor.settingsRequested.connect(lambda: requested.append(True))
+    editor.sender.linkActivated.emit("settings")
+    assert requested == [True]
+    configure(ctx, smtp_server)
+    ctx.emit("settings")
+    qtbot.waitUntil(lambda: "news@example.com" in editor.sender.text(), timeout=2000)
+    assert "Example News" in editor.sender.text()
