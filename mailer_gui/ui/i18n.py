@@ -56,6 +56,14 @@ def effective_language(choice: str | None = None) -> str:
     return "en"
 
 
+def number_text(n: int) -> str:
+    """``4,210`` / ``4 210``: grouped in the UI language (the C locale groups nothing)."""
+    loc = QLocale()
+    if loc.language() == QLocale.Language.C:
+        loc = QLocale("en_US")
+    return loc.toString(n)
+
+
 def qm_path(language: str) -> Path | None:
     """The compiled catalogue for ``language``, installed copy first."""
     for folder in (PACKAGE_QM_DIR, SOURCE_TS_DIR):

@@ -140,6 +140,8 @@ class MainWindow(QMainWindow):
         w.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
         self.notifier.shown.connect(self._on_notification_shown)
         self.campaign_list.campaignChosen.connect(self.open_campaign)
+        self.campaign_list.view.selectionModel().selectionChanged.connect(self._update_actions)
+        self.stack.currentChanged.connect(self._update_actions)
         self.welcome.settingsRequested.connect(self.open_settings)
         self.welcome.sampleRequested.connect(self.open_sample)
         if self.editor is not None:
@@ -247,7 +249,7 @@ class MainWindow(QMainWindow):
         self.campaign_list.reload()
         self.campaign_list.select(campaign_id)
 
-    def _update_actions(self) -> None:
+    def _update_actions(self, *_: Any) -> None:
         a = getattr(self, "actions", None)
         if a is None:
             return

@@ -57,15 +57,16 @@ class SingleInstance(QObject):
         assert self.server is not None
         while self.server.hasPendingConnections():
             sock = self.server.nextPendingConnection()
-            sock.readyRead.connect(lambda s=sock: self._read(s))
-            sock.disconnected.connect(sock.deleteLater)
-
-    def _read(self, sock: QLocalSocket) -> None:
-        if bytes(sock.readAll().data()).startswith(RAISE.strip()):
-            self.activated.emit()
+            # The other start writes one line at once; a short blocking read is fine.
+            if sock.bytesAvailable() or sock.waitForReadyRead(500):
+                if bytes(sock.readAll().data()).startswith(RAISE.strip()):
+                    self.activated.emit()
+            sock.disconnectFromServer()
+            sock.deleteLater()
 
     def release(self) -> None:
         if self.server is not None:
             self.server.close()
+            self.server.deleteLater()
             self.server = None
         self.lock.unlock()

@@ -9,10 +9,11 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCore import QLocale, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 
 from ..core.snapshot import Budget, Snapshot
+from .i18n import number_text
 from .reasons import countdown_text
 
 
@@ -39,13 +40,12 @@ class BudgetLabel(QLabel):
         b, snap = self._budget, self._snap
         if b is None or snap is None:
             return ""
-        loc = QLocale()
         text = (
             self.tr("This hour %1/%2 · Month %3/%4")
-            .replace("%1", loc.toString(b.hourly_used))
-            .replace("%2", loc.toString(b.hourly_limit))
-            .replace("%3", loc.toString(b.monthly_used))
-            .replace("%4", loc.toString(b.monthly_limit))
+            .replace("%1", number_text(b.hourly_used))
+            .replace("%2", number_text(b.hourly_limit))
+            .replace("%3", number_text(b.monthly_used))
+            .replace("%4", number_text(b.monthly_limit))
         )
         if b.next_slot_at is not None:
             now = snap.now + timedelta(seconds=time.monotonic() - self._received)
