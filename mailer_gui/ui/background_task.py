@@ -29,11 +29,14 @@ class _Runnable(QRunnable):
     def run(self) -> None:
         task = self.task
         try:
-            result = task.func(task)
-        except BaseException as exc:  # reported to the GUI thread, never lost
-            task.signals.failed.emit(exc)
-        else:
-            task.signals.done.emit(result)
+            try:
+                result = task.func(task)
+            except BaseException as exc:  # reported to the GUI thread, never lost
+                task.signals.failed.emit(exc)
+            else:
+                task.signals.done.emit(result)
+        except RuntimeError:
+            pass  # the receiver side is gone (the app is quitting): nobody to tell
         finally:
             task.finished_event.set()
 
@@ -70,7 +73,10 @@ class BackgroundTask:
         return self
 
     def report(self, done: int, total: int) -> None:
-        self.signals.progress.emit(int(done), int(total))
+        try:
+            self.signals.progress.emit(int(done), int(total))
+        except RuntimeError:
+            self._cancel.set()  # the dialog is gone: stop the work
 
     def cancel(self) -> None:
         self._cancel.set()

@@ -7,13 +7,11 @@ Nothing here opens SMTP: a test send is a queue entry the engine sends
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QDateTimeEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -21,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -34,9 +31,9 @@ from ..core.context import AppContext
 from ..core.errors import MailerError
 from ..core.models import Campaign
 from ..core.snapshot import Snapshot
-from .background_task import BackgroundTask
+from .editor_enqueue import EnqueueBar
 from .editor_panels import AttachmentsPanel, PreviewInput, PreviewPanel
-from .editor_preflight import Problem, run_preflight
+from .editor_preflight import Problem
 from .editor_recipients import RecipientsTab, recipient_at
 from .editor_testsend import TestSendPanel
 from .field_picker import FieldPicker
@@ -72,8 +69,6 @@ class CampaignEditor(QWidget):
         self._saved_state = BLANK
         self._smtp: settings_mod.SmtpSettings | None = None
         self._limits = settings_mod.LimitSettings()
-        self._task: BackgroundTask | None = None
-        self._enqueue_after_check = False
         self.marks = FieldMarks()
         self._build()
         self._listen_to_ctx()
@@ -85,7 +80,7 @@ class CampaignEditor(QWidget):
         self.tabs.addTab(self._build_content_tab(), self.tr("Content"))
         self.recipients = RecipientsTab(self.ctx)
         self.recipients.importRequested.connect(self.open_import_wizard)
-        self.recipients.checkRequested.connect(lambda: self.check(enqueue_after=False))
+        self.recipients.checkRequested.connect(self.check)
         self.tabs.addTab(self.recipients, self.tr("Recipients"))
         lay = QVBoxLayout(self)
         lay.addWidget(self.tabs, 1)
@@ -153,30 +148,14 @@ class CampaignEditor(QWidget):
     def _build_send_bar(self) -> QWidget:
         self.test_panel = TestSendPanel(self.ctx)
         self.test_panel.sendRequested.connect(self.send_test)
-        self.start_check = QCheckBox(self.tr("Start at"))
-        self.start_edit = QDateTimeEdit()
-        self.start_edit.setCalendarPopup(True)
-        self.start_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.start_edit.setEnabled(False)
-        self.start_check.toggled.connect(self.start_edit.setEnabled)
-        self.tz_label = QLabel()
-        self.enqueue_button = QPushButton(self.tr("Put in queue"))
-        self.enqueue_button.setDefault(True)
-        self.enqueue_button.clicked.connect(self.enqueue)
-        self.enqueue_status = QLabel()
-        self.enqueue_status.setObjectName("enqueueStatus")
-        row = QHBoxLayout()
-        row.addWidget(self.start_check)
-        row.addWidget(self.start_edit)
-        row.addWidget(self.tz_label)
-        row.addStretch(1)
-        row.addWidget(self.enqueue_status)
-        row.addWidget(self.enqueue_button)
+        self.enqueue_bar = EnqueueBar(self.ctx, self._saved_id)
+        self.enqueue_bar.checked.connect(self._on_checked)
+        self.enqueue_bar.enqueued.connect(self.enqueued)
         box = QWidget()
         lay = QVBoxLayout(box)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.test_panel)
-        lay.addLayout(row)
+        lay.addWidget(self.enqueue_bar)
         return box
 
     def _listen_to_ctx(self) -> None:
@@ -211,7 +190,7 @@ class CampaignEditor(QWidget):
             text = who.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
                 + " · " + link
         self.sender.setText(text)
-        self.tz_label.setText(f"({self._limits.timezone})")
+        self.enqueue_bar.set_limits(self._limits)
 
     def new_campaign(self) -> None:
         """Start a blank, unsaved campaign."""
@@ -238,11 +217,9 @@ class CampaignEditor(QWidget):
         self.test_panel.address.setText(test_address)
         self.test_panel.reset()
         self.marks.clear()
-        self.enqueue_status.clear()
-        self.start_check.setChecked(False)
-        self.start_edit.setDateTime(QDateTime.currentDateTime().addSecs(3600))
         self._saved_state = self._state()
         self._load_settings()
+        self.enqueue_bar.reset(self._limits)
         self.reload_recipients()
         self.preview.render_now()
 
@@ -336,6 +313,9 @@ class CampaignEditor(QWidget):
     def _ensure_saved(self) -> bool:
         return (self._campaign_id is not None and not self.is_dirty()) or self.save()
 
+    def _saved_id(self) -> int | None:
+        return self._campaign_id if self._ensure_saved() else None
+
     # -- actions ------------------------------------------------------------------
     def request_settings(self) -> None:
         if self.receivers("2settingsRequested()") > 0:
@@ -392,64 +372,21 @@ class CampaignEditor(QWidget):
         self.test_panel.on_snapshot(snapshot)
 
     def start_at(self) -> datetime | None:
-        """The chosen start time (in the settings' time zone), as aware UTC."""
-        if not self.start_check.isChecked():
-            return None
-        naive = self.start_edit.dateTime().toPython()
-        return naive.replace(tzinfo=self._limits.tz).astimezone(UTC)
+        return self.enqueue_bar.start_at()
 
     @Slot()
     def enqueue(self) -> None:
-        """Check every recipient (off the GUI thread), then queue if nothing is wrong."""
-        self.check(enqueue_after=True)
+        """Check every recipient (off the GUI thread), then queue if nothing is wrong;
+        ``enqueued(campaign_id)`` follows, or the problems are listed with their rows."""
+        self.enqueue_bar.check(enqueue_after=True)
 
-    def check(self, enqueue_after: bool) -> None:
-        if not self._ensure_saved() or (self._task is not None and self._task.running):
-            return
-        cid = self._campaign_id
-        assert cid is not None
-        self._enqueue_after_check = enqueue_after
-        self.enqueue_button.setEnabled(False)
-        self.enqueue_status.setText(self.tr("Checking every recipient…"))
-
-        def work(_task: BackgroundTask) -> list[Problem]:
-            with self.ctx.db.read() as s:
-                return run_preflight(s, cid)
-
-        self._task = BackgroundTask(work, self._on_checked, self._on_check_failed).start()
+    def check(self) -> None:
+        """Run preflight only and list the problems."""
+        self.enqueue_bar.check(enqueue_after=False)
 
     @Slot(object)
     def _on_checked(self, problems: list[Problem]) -> None:
-        self.enqueue_button.setEnabled(True)
         self.recipients.show_preflight(problems)
         self.preflightDone.emit(len(problems))
         if problems:
-            self.enqueue_status.setText(self.tr("{n} problems: see Recipients").format(
-                n=len(problems)))
             self.tabs.setCurrentWidget(self.recipients)
-            return
-        self.enqueue_status.clear()
-        if self._enqueue_after_check:
-            self._put_in_queue()
-
-    @Slot(object)
-    def _on_check_failed(self, exc: BaseException) -> None:
-        self.enqueue_button.setEnabled(True)
-        self.enqueue_status.setText(self.tr("Check failed: {error}").format(error=exc))
-
-    def _put_in_queue(self) -> None:
-        cid = self._campaign_id
-        assert cid is not None
-        start = self.start_at()
-        if start is not None and start < self.ctx.clock.now() - timedelta(minutes=1):
-            self.enqueue_status.setText(self.tr("The start time is in the past."))
-            return
-        try:
-            with self.ctx.db.write() as s:
-                queue.enqueue(s, cid, self.ctx.clock.now(), start_at=start)
-        except MailerError as exc:
-            QMessageBox.warning(self, self.tr("Cannot queue"), str(exc))
-            return
-        self.enqueue_status.setText(self.tr("In the queue."))
-        self.enqueued.emit(cid)
-        self.ctx.emit("queue")

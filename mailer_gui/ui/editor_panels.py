@@ -127,6 +127,8 @@ class PreviewPanel(QWidget):
             self.problem.setText(self.tr("Cannot render for this recipient: {error}")
                                  .format(error=self.error))
             self.problem.show()
+            self.subject.clear()
+            self.browser.clear()
             return
         self.error = None
         self.problem.hide()

@@ -148,8 +148,8 @@ def test_enqueue_is_refused_while_preflight_finds_problems(qtbot, ctx, editor):
         assert queue.campaign_entry(s, cid) is None
 
     editor.html.setPlainText("<p>{{ first_name }}</p>")
-    editor.start_check.setChecked(True)
-    editor.start_edit.setDateTime(editor.start_edit.dateTime().addDays(1))
+    editor.enqueue_bar.start_check.setChecked(True)
+    editor.enqueue_bar.start_edit.setDateTime(editor.enqueue_bar.start_edit.dateTime().addDays(1))
     with qtbot.waitSignal(editor.enqueued, timeout=10_000):
         editor.enqueue()
     with ctx.db.read() as s:
