@@ -30,10 +30,10 @@ from ..core import settings as settings_mod
 from ..core.context import AppContext
 from ..core.errors import MailerError
 from ..core.models import Campaign
+from ..core.preflight import PreflightError
 from ..core.snapshot import Snapshot
 from .editor_enqueue import EnqueueBar
 from .editor_panels import AttachmentsPanel, PreviewInput, PreviewPanel
-from .editor_preflight import Problem
 from .editor_recipients import RecipientsTab, recipient_at
 from .editor_testsend import TestSendPanel
 from .field_picker import FieldPicker
@@ -385,7 +385,7 @@ class CampaignEditor(QWidget):
         self.enqueue_bar.check(enqueue_after=False)
 
     @Slot(object)
-    def _on_checked(self, problems: list[Problem]) -> None:
+    def _on_checked(self, problems: list[PreflightError]) -> None:
         self.recipients.show_preflight(problems)
         self.preflightDone.emit(len(problems))
         if problems:

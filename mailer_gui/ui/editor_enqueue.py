@@ -4,6 +4,7 @@ thread, and the enqueue itself (refused while preflight finds any problem)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Signal, Slot
@@ -20,15 +21,26 @@ from PySide6.QtWidgets import (
 from ..core import queue
 from ..core.context import AppContext
 from ..core.errors import MailerError
+from ..core.preflight import PreflightError, preflight
 from ..core.settings import LimitSettings
 from .background_task import BackgroundTask
-from .editor_preflight import Problem, run_preflight
+
+MAX_LISTED = 1000
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """What the background check found (plain data for the GUI thread)."""
+
+    problems: list[PreflightError]
+    queued: bool = False
+    error: str | None = None
 
 
 class EnqueueBar(QWidget):
     """``ensure_saved()`` returns the campaign id to check, or None if it cannot be saved."""
 
-    checked = Signal(object)  # list[Problem]
+    checked = Signal(object)  # list[PreflightError]
     enqueued = Signal(int)
 
     def __init__(self, ctx: AppContext, ensure_saved: Callable[[], int | None],
@@ -84,54 +96,54 @@ class EnqueueBar(QWidget):
         return self._task is not None and self._task.running
 
     def check(self, enqueue_after: bool) -> None:
-        """Render every recipient off the GUI thread; then enqueue if asked and clean."""
+        """Render every recipient off the GUI thread; if asked and nothing is wrong,
+        enqueue there too (the core checks again inside its write transaction)."""
         if self.running:
             return
         cid = self._ensure_saved()
         if cid is None:
             return
-        self._campaign_id, self._enqueue_after = cid, enqueue_after
+        start = self.start_at() if enqueue_after else None
+        if start is not None and start < self.ctx.clock.now() - timedelta(minutes=1):
+            self.status.setText(self.tr("The start time is in the past."))
+            return
         self.button.setEnabled(False)
         self.status.setText(self.tr("Checking every recipient…"))
-        db = self.ctx.db
+        ctx = self.ctx
 
-        def work(_task: BackgroundTask) -> list[Problem]:
-            with db.read() as s:
-                return run_preflight(s, cid)
+        def work(_task: BackgroundTask) -> CheckOutcome:
+            with ctx.db.read() as s:
+                problems = preflight(s, cid, limit=MAX_LISTED)
+            if problems or not enqueue_after:
+                return CheckOutcome(problems)
+            try:
+                with ctx.db.write() as s:
+                    queue.enqueue(s, cid, ctx.clock.now(), start_at=start)
+            except MailerError as exc:
+                return CheckOutcome([], error=str(exc))
+            return CheckOutcome([], queued=True)
 
+        self._campaign_id = cid
         self._task = BackgroundTask(work, self._on_checked, self._on_failed).start()
 
     @Slot(object)
-    def _on_checked(self, problems: list[Problem]) -> None:
+    def _on_checked(self, outcome: CheckOutcome) -> None:
         self.button.setEnabled(True)
-        self.checked.emit(problems)
-        if problems:
-            self.status.setText(self.tr("{n} problems: see Recipients").format(n=len(problems)))
-            return
-        self.status.clear()
-        if self._enqueue_after:
-            self._put_in_queue()
+        self.checked.emit(outcome.problems)
+        if outcome.problems:
+            self.status.setText(self.tr("{n} problems: see Recipients").format(
+                n=len(outcome.problems)))
+        elif outcome.error:
+            self.status.clear()
+            QMessageBox.warning(self, self.tr("Cannot queue"), outcome.error)
+        elif outcome.queued and self._campaign_id is not None:
+            self.status.setText(self.tr("In the queue."))
+            self.enqueued.emit(self._campaign_id)
+            self.ctx.emit("queue")
+        else:
+            self.status.clear()
 
     @Slot(object)
     def _on_failed(self, exc: BaseException) -> None:
         self.button.setEnabled(True)
         self.status.setText(self.tr("Check failed: {error}").format(error=exc))
-
-    def _put_in_queue(self) -> None:
-        cid = self._campaign_id
-        start = self.start_at()
-        now = self.ctx.clock.now()
-        if cid is None:
-            return
-        if start is not None and start < now - timedelta(minutes=1):
-            self.status.setText(self.tr("The start time is in the past."))
-            return
-        try:
-            with self.ctx.db.write() as s:
-                queue.enqueue(s, cid, now, start_at=start)
-        except MailerError as exc:
-            QMessageBox.warning(self, self.tr("Cannot queue"), str(exc))
-            return
-        self.status.setText(self.tr("In the queue."))
-        self.enqueued.emit(cid)
-        self.ctx.emit("queue")

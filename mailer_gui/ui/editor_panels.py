@@ -31,12 +31,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..core import compose
-from ..core.compose import TemplateRenderError
+from ..core.compose import MAX_ATTACHMENTS_BYTES, TemplateRenderError
+from ..core.preflight import PLACEHOLDER_SMTP
 from ..core.settings import SmtpSettings
-
-MAX_ATTACHMENTS_BYTES = 10 * 1024 * 1024
-PLACEHOLDER_SMTP = SmtpSettings(host="localhost", port=25, security="none",
-                                from_addr="sender@example.com")
 
 
 @dataclass(frozen=True)
