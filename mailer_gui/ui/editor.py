@@ -370,6 +370,10 @@ class CampaignEditor(QWidget):
     def on_snapshot(self, snapshot: Snapshot) -> None:
         """The worker's latest status: show the test send's outcome or why it waits."""
         self.test_panel.on_snapshot(snapshot)
+        own = next((e for e in snapshot.entries if e.kind == "campaign"
+                    and e.campaign_id == self._campaign_id and e.position is not None), None)
+        if own is not None and own.counts != self.recipients.counts:
+            self.recipients.set_counts(own.counts)  # live, without a query
 
     def start_at(self) -> datetime | None:
         return self.enqueue_bar.start_at()

@@ -113,15 +113,20 @@ class RecipientsTab(QWidget):
             self.counts = recipient_counts(s, campaign_id)
             fields = recipient_fields(s, campaign_id)
         self.model.set_campaign(campaign_id, [f for f in fields if f not in BUILTINS])
+        self.set_counts(self.counts)
         header = self.table.horizontalHeader()
         for col, width in ((0, 60), (1, 230), (2, 90)):
             header.resizeSection(col, width)
+        return fields
+
+    def set_counts(self, counts: dict[str, int]) -> None:
+        """Show counts by state (from the DB, or live from a snapshot entry)."""
+        self.counts = {k: int(counts.get(k, 0)) for k in STATES}
         total = sum(self.counts.values())
         parts = [self.tr("{n} {state}").format(n=f"{self.counts[k]:,}", state=status_name(k))
                  for k in STATES if self.counts[k]]
         self.counts_label.setText(self.tr("{total} recipients").format(total=f"{total:,}")
                                   + (": " + " · ".join(parts) if parts else ""))
-        return fields
 
     def total(self) -> int:
         return sum(self.counts.values())

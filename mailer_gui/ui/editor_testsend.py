@@ -120,6 +120,7 @@ class TestSendPanel(QWidget):
             return  # the snapshot was older than the row; wait for the next one
         self._waiting = None
         self._tick.stop()
+        self.entry_id = None  # done: later snapshots need not look for it
         rstatus, reply, email = outcome
         if rstatus == "sent":
             self.show_message(self.tr("Sent: {reply}").format(reply=reply), OK_COLOR)

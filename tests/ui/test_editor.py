@@ -216,6 +216,17 @@ def test_send_test_that_waits_shows_the_reason_and_a_ticking_countdown(
     assert len(smtp_server.received) == 1
 
 
+def test_recipient_counts_follow_the_snapshot_while_sending(qtbot, ctx, editor, smtp_server):
+    configure(ctx, smtp_server, hourly=2)
+    cid = make_campaign(ctx, 3)
+    editor.load(cid)
+    assert editor.recipients.counts["pending"] == 3
+    _run_engine(ctx)  # two sent, then the hourly limit
+    editor.on_snapshot(_snapshot(ctx))
+    assert editor.recipients.counts["sent"] == 2 and editor.recipients.counts["pending"] == 1
+    assert "2 sent" in editor.recipients.counts_label.text()
+
+
 def test_import_from_the_recipients_tab_saves_first_then_refreshes(qtbot, ctx, editor, tmp_path):
     editor.name.setText("Fresh list")
     editor.html.setPlainText("<p>Hi {{ first_name }}</p>")
