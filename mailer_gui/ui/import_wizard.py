@@ -121,8 +121,15 @@ class ImportWizard(QDialog):
             fp.preview_model.set_rows([], [])
             self._show_page(self.PAGE_FILE)
             return
-        fp.show_error("")
         self._fill_preview(self.preview)
+        if "email" in self.preview.mapping:
+            fp.show_error("")
+        elif self.preview.sheets:
+            fp.show_error(self.tr("No column looks like an email address: choose it under "
+                                  "Columns, or pick another sheet."))
+        else:
+            fp.show_error(self.tr("No column looks like an email address: choose it under "
+                                  "Columns."))
         self._show_page(self.PAGE_FILE)
 
     def _fill_preview(self, p: contacts.FilePreview) -> None:

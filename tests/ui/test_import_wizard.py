@@ -103,3 +103,29 @@ def test_cancel_leaves_nothing_behind(qtbot, ctx, tmp_path):
     assert "cancelled" in wizard.file_page.error.text()
     assert wizard.result is None
     assert _statuses(ctx, cid) == {}
+
+
+def test_xlsx_sheet_choice(qtbot, ctx, tmp_path):
+    from openpyxl import Workbook
+
+    cid = _campaign(ctx)
+    wb = Workbook()
+    wb.active.title = "Notes"
+    wb.active.append(["nothing here"])
+    sheet = wb.create_sheet("Clients")
+    sheet.append(["E-mail", "First name", "City"])
+    for i in range(4):
+        sheet.append([f"c{i}@example.org", f"Name{i}", "Kazan"])
+    wb.save(tmp_path / "list.xlsx")
+    wizard = ImportWizard(ctx, cid, tmp_path / "list.xlsx")
+    qtbot.addWidget(wizard)
+    fp = wizard.file_page
+    assert fp.error.text().startswith("No column looks like an email address")
+    fp.sheet.setCurrentText("Clients")
+    fp.sheet.textActivated.emit("Clients")
+    assert fp.error.isHidden()
+    assert fp.chosen_mapping() == {"email": "E-mail", "first_name": "First name"}
+    with qtbot.waitSignal(wizard.imported, timeout=10_000) as got:
+        wizard.start_import()
+    assert got.args[0].imported == 4
+    assert _statuses(ctx, cid) == {"pending": 4}
