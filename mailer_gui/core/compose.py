@@ -35,6 +35,7 @@ SMTP_POLICY = policy.SMTP.clone(raise_on_defect=True)
 # Total size of a campaign's attachments (before base64), as providers reject big mail.
 MAX_ATTACHMENTS_BYTES = 10 * 1024 * 1024
 _BAD_HEADER_CHARS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
+_WSP_RUN = re.compile(r"[ \t]+")
 
 
 class TemplateRenderError(MailerError):
@@ -95,6 +96,12 @@ def check_header(field: str, value: str) -> str:
             field, "line breaks or control characters are not allowed in a header; "
             "remove them from the template or the recipient's data")
     return value
+
+
+def header_text(value: str) -> str:
+    """A header's text as a mail reader shows it: tabs and runs of spaces become
+    one space, none at either end (folding would not keep them anyway)."""
+    return _WSP_RUN.sub(" ", value).strip(" ")
 
 
 def html_to_text(html: str) -> str:
@@ -177,7 +184,7 @@ def address(field: str, addr: str, name: str = "") -> Address:
     if not local or not domain or any(c in addr for c in "<>,;\" ") or "@" in local:
         raise TemplateRenderError(field, f"{addr!r} is not an email address")
     try:
-        return Address(display_name=name, username=local, domain=domain)
+        return Address(display_name=header_text(name), username=local, domain=domain)
     except (ValueError, IndexError) as exc:
         raise TemplateRenderError(field, f"{addr!r} is not a valid address: {exc}") from None
 
@@ -197,7 +204,7 @@ def render(content: Content, smtp: SmtpSettings, to_addr: str,
            fields: Mapping[str, Any]) -> Rendered:
     """Render the subject, HTML and text for one recipient, checking the subject."""
     ctx = template_context(to_addr, fields, smtp)
-    subject = check_header("subject", render_field("subject", content.subject, ctx))
+    subject = header_text(check_header("subject", render_field("subject", content.subject, ctx)))
     html = render_field("html", content.html, ctx, html=True)
     text = render_field("text", content.text, ctx) if content.text else None
     if not html.strip() and not (text or "").strip():

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .errors import MailerError
 
@@ -67,7 +67,7 @@ def _utf8_check(path: Path) -> bool:
             try:
                 text = decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                if not saw_multibyte:
+                if not (saw_multibyte or not chunk[:exc.start].isascii()):
                     return False
                 with path.open("rb") as g:
                     line = g.read(offset + exc.start).count(b"\n") + 1
@@ -132,12 +132,19 @@ def detect_delimiter(sample: str, truncated: bool) -> str:
     return best[2]
 
 
-def _workbook(path: Path) -> Any:
+def _workbook(path: Path) -> tuple[Any, BinaryIO]:
+    """An openpyxl read-only workbook and its open file (close both).
+
+    Opened from a file object so that an .xlsx saved under another name
+    (``.csv``) still reads: openpyxl refuses paths by their extension.
+    """
     from openpyxl import load_workbook
 
+    fh = path.open("rb")
     try:
-        return load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(fh, read_only=True, data_only=True), fh
     except Exception as exc:  # zipfile, XML or openpyxl's own errors
+        fh.close()
         raise FileFormatError(f"{path.name}: cannot read this Excel file ({exc.__class__.__name__}"
                               f"); open it in Excel and save it again as .xlsx") from None
 
@@ -151,11 +158,12 @@ def open_source(path: str | Path, encoding: str | None = None, delimiter: str | 
     if not head.strip():
         raise FileFormatError(f"{p.name}: the file is empty; {_TO_EXPORT}")
     if head.startswith(_ZIP_MAGIC):
-        wb = _workbook(p)
+        wb, fh = _workbook(p)
         try:
             names = list(wb.sheetnames)
         finally:
             wb.close()
+            fh.close()
         if sheet is not None and sheet not in names:
             raise FileFormatError(f"{p.name}: no sheet named {sheet!r}; the sheets are "
                                   f"{', '.join(names)}")
@@ -218,7 +226,7 @@ class Records:
 
     def _xlsx(self) -> Iterator[tuple[int, list[str]]]:
         src = self.src
-        wb = _workbook(src.path)
+        wb, fh = _workbook(src.path)
         try:
             ws = wb[src.sheet] if src.sheet else wb.worksheets[0]
             total = max(int(ws.max_row or 1), 1)
@@ -230,6 +238,7 @@ class Records:
                 yield row, cells
         finally:
             wb.close()
+            fh.close()
 
 
 def cell_text(value: Any) -> str:
