@@ -93,9 +93,10 @@ def _import(db: Database, src: tabular.Source, now: datetime, reason: str) -> in
     added = 0
     col: int | None = None
     first = True
+    reader = tabular.Records(src)
     with db.write() as s:
         existing = set(s.scalars(select(Suppression.email_norm)))
-        for row, cells, _ in tabular.records(src):
+        for row, cells in reader:
             if not any(c.strip() for c in cells):
                 continue
             if first:
@@ -118,6 +119,7 @@ def _import(db: Database, src: tabular.Source, now: datetime, reason: str) -> in
                 s.add(Suppression(email_norm=norm, reason=reason,
                                   detail=f"{src.path.name}, row {row}", added_at=utc(now)))
                 added += 1
+        reader.close()
     return added
 
 
