@@ -112,7 +112,7 @@ def test_sigkill_many_times(tmp_path, smtp_server):
 
 
 def test_second_engine_is_refused_and_says_who_holds_the_lease(tmp_path, smtp_server):
-    smtp_server.set_slow(0.05, 0.0)
+    smtp_server.set_slow(0.4, 0.0)  # 10 messages take 4 s: the second starts meanwhile
     data = prepare(tmp_path, smtp_server, 30, hourly=10)
     first = cli(data, "run", "--until-idle")
     deadline = time.monotonic() + 20

@@ -64,6 +64,14 @@ class Database:
         with self._writer() as session, session.begin():
             yield session
 
+    def write_session(self) -> Session:
+        """A session whose transaction starts with BEGIN IMMEDIATE on first use;
+        the caller commits or closes it (the engine commits it from a helper
+        thread while SMTP commands go out)."""
+        session = self._writer()
+        session.begin()
+        return session
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read snapshot; closed (never committed) at the end. Objects read

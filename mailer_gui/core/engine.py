@@ -94,6 +94,30 @@ class StepResult:
     next_wake_at: datetime | None = None
 
 
+class _Committer:
+    """Commits a session in a helper thread; ``wait()`` re-raises its error."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="mailer-commit", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._session.commit()
+        except BaseException as exc:  # handed to the waiting thread
+            self._error = exc
+
+    def wait(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def join(self) -> None:
+        self._thread.join()
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -123,6 +147,7 @@ class Engine:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self.holds_lease = False
+        self._pending: tuple[Claim, Outcome] | None = None
 
     # -- lease ---------------------------------------------------------------
     def acquire(self) -> dict[str, int]:
@@ -171,7 +196,9 @@ class Engine:
             self._own_lease(s)
 
     def release(self) -> None:
-        """Close the connection and give the lease back."""
+        """Record what is pending, close the connection and give the lease back."""
+        if self._pending is not None and self.holds_lease:
+            self.flush()
         self._close_transport()
         if not self.holds_lease:
             return
@@ -184,17 +211,51 @@ class Engine:
 
     # -- the step ------------------------------------------------------------
     def step(self) -> StepResult:
-        """Do one unit of work; never holds the write lock during SMTP."""
-        with self.ctx.db.write() as s:
+        """One unit of work; never holds the write lock during SMTP.
+
+        The previous message's outcome (transaction B) and the next claim
+        (transaction A) share one write transaction, so a message costs one
+        commit. That commit runs in a helper thread while MAIL, RCPT and DATA
+        go out; the body, whose final dot lets the server accept, is sent only
+        once the claim is durable.
+        """
+        s = self.ctx.db.write_session()
+        committer: _Committer | None = None
+        try:
             self._own_lease(s)
+            recorded = self._record_pending(s)
             picked = self._pick(s)
-        if not isinstance(picked, Claim):
-            if picked.kind != "idle":
-                self.ctx.emit("queue")
-            return picked
-        outcome = self._deliver(picked)
+            if not isinstance(picked, Claim):
+                s.commit()
+                self._pending = None
+                if recorded is not None or picked.kind != "idle":
+                    self.ctx.emit("queue")
+                return recorded or picked
+            committer = _Committer(s)
+            outcome = self._deliver(picked, committer.wait)
+            committer.wait()
+        finally:
+            if committer is not None:
+                committer.join()
+            s.close()
+        self._pending = (picked, outcome)
+        self.ctx.emit("queue")
+        return recorded or StepResult("sending", picked.entry_id, picked.campaign_id,
+                                      picked.recipient_id)
+
+    def _record_pending(self, s: Session) -> StepResult | None:
+        if self._pending is None:
+            return None
+        claim, outcome = self._pending
+        return self._record(s, claim, outcome)
+
+    def flush(self) -> StepResult | None:
+        """Record the last message's outcome now (before sleeping or stopping)."""
+        if self._pending is None:
+            return None
         with self.ctx.db.write() as s:
-            result = self._record(s, picked, outcome)
+            result = self._record_pending(s)
+        self._pending = None
         self.ctx.emit("queue")
         return result
 
@@ -302,14 +363,15 @@ class Engine:
         self._transport = None
         self._transport_key = None
 
-    def _deliver(self, claim: Claim) -> Outcome:
+    def _deliver(self, claim: Claim, before_body: Callable[[], None]) -> Outcome:
         try:
             msg = build_message(claim.content, claim.smtp, claim.to_addr, claim.fields,
                                 claim.message_id, self.ctx.clock.now())
         except TemplateRenderError as exc:
             return Outcome(RECIPIENT_FAILED, "compose", None, f"template error: {exc}")
         transport = self._transport_for(claim.smtp, claim.password)
-        return transport.send(msg, claim.smtp.from_addr, claim.to_addr)  # type: ignore[no-any-return]
+        return transport.send(  # type: ignore[no-any-return]
+            msg, claim.smtp.from_addr, claim.to_addr, before_body=before_body)
 
     # -- transaction B -------------------------------------------------------
     def _record(self, s: Session, claim: Claim, outcome: Outcome) -> StepResult:
@@ -317,6 +379,8 @@ class Engine:
         r = s.get(Recipient, claim.recipient_id)
         entry = s.get(QueueEntry, claim.entry_id)
         assert r is not None and entry is not None
+        if r.status not in ("sending", "uncertain"):
+            return StepResult("skipped", entry.id, entry.campaign_id, r.id, outcome)
         if not outcome.mail_sent:
             limits.release_slot(s, claim.slot_id)
             r.attempts -= 1
@@ -393,11 +457,16 @@ class Engine:
     def run_until_idle(self, max_steps: int | None = None) -> list[StepResult]:
         """Step until nothing can be sent at this moment."""
         results: list[StepResult] = []
-        while max_steps is None or len(results) < max_steps:
-            r = self.step()
-            results.append(r)
-            if r.kind == "idle" or self._stop.is_set():
-                break
+        try:
+            while max_steps is None or len(results) < max_steps:
+                r = self.step()
+                results.append(r)
+                if r.kind == "idle" or self._stop.is_set():
+                    break
+        finally:
+            last = self.flush()
+            if last is not None:
+                results.append(last)
         return results
 
     def wake(self) -> None:
@@ -416,6 +485,14 @@ class Engine:
     def run_forever(self, on_step: Callable[[StepResult], None] | None = None) -> None:
         """Send whenever something can be sent; sleep until the next run time,
         a wake-up, or a periodic re-check (clock jumps, sleep/resume)."""
+        try:
+            self._loop(on_step)
+        finally:
+            last = self.flush()
+            if last is not None and on_step is not None:
+                on_step(last)
+
+    def _loop(self, on_step: Callable[[StepResult], None] | None) -> None:
         while not self._stop.is_set():
             r = self.step()
             if on_step is not None:

@@ -12,6 +12,7 @@ import re
 import smtplib
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -257,15 +258,22 @@ class SmtpTransport:
             self._drop()
 
     # -- one message -------------------------------------------------------
-    def send(self, msg: EmailMessage, from_addr: str, to_addr: str) -> Outcome:
-        """Send one message to one recipient; the outcome says what happened."""
+    def send(self, msg: EmailMessage, from_addr: str, to_addr: str,
+             before_body: Callable[[], None] | None = None) -> Outcome:
+        """Send one message to one recipient; the outcome says what happened.
+
+        ``before_body`` is called after the server's 354 and before the body
+        (whose final dot is what lets the server accept): if it raises, the
+        line is dropped without the dot, so nothing can be delivered, and the
+        exception propagates.
+        """
         reused = self._conn is not None
         if self._conn is None:
             try:
                 self._conn = self._open()
             except ConnectError as exc:
                 return exc.outcome
-        outcome = self._transaction(msg, from_addr, to_addr, retry_stale=reused)
+        outcome = self._transaction(msg, from_addr, to_addr, reused, before_body)
         if outcome.kind == SENT:
             return outcome
         if outcome.kind in (RECIPIENT_FAILED, CONTENT_REJECTED):
@@ -275,7 +283,7 @@ class SmtpTransport:
         return outcome
 
     def _transaction(self, msg: EmailMessage, from_addr: str, to_addr: str,
-                     retry_stale: bool) -> Outcome:
+                     retry_stale: bool, before_body: Callable[[], None] | None) -> Outcome:
         conn = self._conn
         assert conn is not None
         try:
@@ -288,7 +296,7 @@ class SmtpTransport:
                     self._conn = self._open()
                 except ConnectError as cexc:
                     return cexc.outcome
-                return self._transaction(msg, from_addr, to_addr, retry_stale=False)
+                return self._transaction(msg, from_addr, to_addr, False, before_body)
             return Outcome(TRANSIENT, "mail", None, f"connection lost: {_text(str(exc))}")
         if code != 250:
             return classify("mail", code, _text(resp))
@@ -303,6 +311,12 @@ class SmtpTransport:
             return Outcome(TRANSIENT, "data", None, f"connection lost before DATA: "
                                                     f"{_text(str(exc)) or type(exc).__name__}")
         payload = _dot_stuff(msg.as_bytes(policy=msg.policy))
+        if before_body is not None:
+            try:
+                before_body()
+            except BaseException:
+                self._drop()
+                raise
         try:
             conn.send(payload)
         except (smtplib.SMTPException, OSError) as exc:
