@@ -176,9 +176,8 @@ def cmd_campaign_add_recipients(ctx: AppContext, a: argparse.Namespace) -> int:
 
 def cmd_campaign_enqueue(ctx: AppContext, a: argparse.Namespace) -> int:
     start = _parse_time(a.start_at, "--start-at") if a.start_at else None
-    with ctx.db.write() as s:
-        entry = queue.enqueue(s, a.id, ctx.clock.now(), start_at=start, priority=a.priority)
-        status = entry.status
+    status = queue.enqueue_checked(ctx.db, a.id, ctx.clock.now(), start_at=start,
+                                   priority=a.priority)
     print(f"campaign {a.id} queued ({status})")
     return 0
 

@@ -21,6 +21,8 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -94,28 +96,20 @@ class StepResult:
     next_wake_at: datetime | None = None
 
 
+_COMMIT_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailer-commit")
+
+
 class _Committer:
-    """Commits a session in a helper thread; ``wait()`` re-raises its error."""
+    """Commits a session on the commit thread; ``wait()`` re-raises its error."""
 
     def __init__(self, session: Session) -> None:
-        self._session = session
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="mailer-commit", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._session.commit()
-        except BaseException as exc:  # handed to the waiting thread
-            self._error = exc
+        self._future = _COMMIT_POOL.submit(session.commit)
 
     def wait(self) -> None:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
+        self._future.result()
 
     def join(self) -> None:
-        self._thread.join()
+        futures_wait([self._future])
 
 
 def _pid_alive(pid: int) -> bool:

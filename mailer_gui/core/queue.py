@@ -10,6 +10,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from .clock import utc
+from .db import Database
 from .errors import NotFoundError, StateError
 from .models import (
     FINAL_STATUSES,
@@ -175,9 +176,13 @@ def counts_for(session: Session, entry: QueueEntry) -> dict[str, int]:
 
 def enqueue(
     session: Session, campaign_id: int, now: datetime, start_at: datetime | None = None,
-    priority: int = 0,
+    priority: int = 0, *, checked: bool = False,
 ) -> QueueEntry:
-    """Put a campaign in the queue (or back in it after it finished)."""
+    """Put a campaign in the queue (or back in it after it finished).
+
+    Unless ``checked`` (the caller ran preflight already, see
+    :func:`enqueue_checked`), every pending recipient is rendered first.
+    """
     campaign = get_campaign(session, campaign_id)
     entry = campaign_entry(session, campaign.id)
     if entry is not None and entry.status in LIVE_STATUSES:
@@ -191,7 +196,8 @@ def enqueue(
         raise StateError(
             f"campaign {campaign_id} has no recipients waiting to be sent; add recipients first"
         )
-    _refuse_if_preflight_fails(session, campaign_id)
+    if not checked:
+        _refuse_if_preflight_fails(session, campaign_id)
     now = utc(now)
     order_key = _next_order_key(session)
     if entry is None:
@@ -210,6 +216,20 @@ def enqueue(
     if entry.start_at is not None and entry.start_at > now:
         defer(session, entry, "scheduled", entry.start_at, now)
     return entry
+
+
+def enqueue_checked(
+    db: Database, campaign_id: int, now: datetime, start_at: datetime | None = None,
+    priority: int = 0,
+) -> str:
+    """Preflight in a read transaction (rendering a large list takes seconds and
+    must not hold the write lock the engine needs), then enqueue in a short
+    write transaction. Returns the entry's status."""
+    with db.read() as s:
+        get_campaign(s, campaign_id)
+        _refuse_if_preflight_fails(s, campaign_id)
+    with db.write() as s:
+        return enqueue(s, campaign_id, now, start_at, priority, checked=True).status
 
 
 def _refuse_if_preflight_fails(session: Session, campaign_id: int) -> None:
@@ -356,9 +376,11 @@ def finish_if_done(session: Session, entry: QueueEntry, now: datetime) -> str | 
     ``completed_with_errors``. Suppressed addresses were never to be sent and
     do not count as errors. Returns the final status, or None if not done.
     """
-    counts = counts_for(session, entry)
-    if counts["pending"] or counts["sending"]:
+    left = session.scalar(select(Recipient.id).where(
+        *recipient_scope(entry), Recipient.status.in_(("pending", "sending"))).limit(1))
+    if left is not None:
         return None
+    counts = counts_for(session, entry)
     final = "completed" if not (counts["failed"] or counts["uncertain"]) else \
         "completed_with_errors"
     close_pause(session, entry, now)

@@ -118,7 +118,7 @@ class EnqueueBar(QWidget):
                 return CheckOutcome(problems)
             try:
                 with ctx.db.write() as s:
-                    queue.enqueue(s, cid, ctx.clock.now(), start_at=start)
+                    queue.enqueue(s, cid, ctx.clock.now(), start_at=start, checked=True)
             except MailerError as exc:
                 return CheckOutcome([], error=str(exc))
             return CheckOutcome([], queued=True)
