@@ -8,7 +8,6 @@ deferred BEGIN and never block the writer in WAL mode.
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -130,9 +129,13 @@ def upgrade(db: Database) -> Path | None:
             )
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
         backup = db.path.with_name(f"{db.path.name}.{current}.{stamp}.bak")
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(FULL)")
-        shutil.copy2(db.path, backup)
+        # SQLite's online backup copies a consistent image, WAL content included.
+        src, dst = sqlite3.connect(db.path), sqlite3.connect(backup)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

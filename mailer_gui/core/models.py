@@ -141,6 +141,7 @@ class Recipient(Base):
             sqlite_where=text("test_entry_id IS NULL"),
         ),
         Index("ix_recipients_test_entry", "test_entry_id"),
+        Index("ix_recipients_finished_at", "finished_at"),
     )
 
 
