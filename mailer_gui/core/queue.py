@@ -81,6 +81,19 @@ def notify(
     )
 
 
+def _sent_since_notified(session: Session, entry: QueueEntry) -> bool:
+    """Did the entry send anything since it was last notified? A pause that
+    comes back after progress (the hourly limit, again) is the same story;
+    one that comes back with no progress (a retry failed) is news."""
+    last = session.scalar(select(func.max(Notification.at)).where(
+        Notification.entry_id == entry.id, Notification.kind == "deferred"))
+    if last is None:
+        return False
+    return session.scalar(select(Recipient.id).where(
+        *recipient_scope(entry), Recipient.status == "sent", Recipient.finished_at >= last
+    ).limit(1)) is not None
+
+
 def defer(
     session: Session,
     entry: QueueEntry,
@@ -122,7 +135,8 @@ def defer(
                                reason_code=reason, detail=detail, started_at=now,
                                next_run_at=next_run_at))
     changed = reason != entry.notified_reason or (
-        same_pause and next_run_at != entry.notified_next_run_at
+        next_run_at != entry.notified_next_run_at
+        and (same_pause or not _sent_since_notified(session, entry))
     )
     if not changed or reason in SILENT_REASONS:
         return False
