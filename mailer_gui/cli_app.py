@@ -81,7 +81,7 @@ def _run_window(demo: Any, timeout: float, report: list[str]) -> None:
     from .ui.notifications import Notifier
 
     app = QApplication.instance()
-    assert app is not None
+    assert isinstance(app, QApplication)
     i18n.install_translators(app, "en")
     ctx = open_context(demo.data_dir)
     win = MainWindow(ctx, demo=demo, notifier=Notifier(use_system_tray=False))

@@ -86,7 +86,9 @@ class OutboxMessage:
 
     @property
     def message(self) -> EmailMessage:
-        return message_from_bytes(self.raw, policy=policy.default)  # type: ignore[return-value]
+        msg = message_from_bytes(self.raw, policy=policy.default)
+        assert isinstance(msg, EmailMessage)  # policy.default builds EmailMessage
+        return msg
 
     @property
     def headers(self) -> list[tuple[str, str]]:

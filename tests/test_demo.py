@@ -138,5 +138,5 @@ def test_sample_files_match_the_code(tmp_path: Path) -> None:
     write_sample_files(tmp_path)
     for name in ("sample.html", "sample.txt", "recipients.csv"):
         assert (ROOT / "resources" / "sample" / name).read_text("utf-8") == \
-            (tmp_path / name).read_text("utf-8"), f"run python -m mailer_gui.core.sample"
+            (tmp_path / name).read_text("utf-8"), "run python -m mailer_gui.core.sample"
     assert recipients_csv().splitlines()[0] == "email,first_name,last_name,company"

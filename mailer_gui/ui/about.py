@@ -46,15 +46,24 @@ def resources_dir() -> Path:
     return Path(mailer_gui.__file__).resolve().parent.parent / "resources"
 
 
+def icon_dirs() -> list[Path]:
+    """Where the icon files may be: inside the package (a wheel carrying
+    ``mailer_gui/resources``), or beside it (a checkout, the bundle)."""
+    package = Path(mailer_gui.__file__).resolve().parent
+    return [package / "resources" / "icons", resources_dir() / "icons"]
+
+
 def app_icon() -> QIcon:
-    """The app icon from ``resources/icons`` (all sizes), else the desktop theme's."""
-    folder = resources_dir() / "icons"
+    """The app icon (every PNG size), else the SVG, else the desktop theme's."""
     icon = QIcon()
-    for png in sorted(folder.glob(f"{ICON_NAME}-*.png")):
-        icon.addFile(str(png))
-    if icon.isNull() and (folder / f"{ICON_NAME}.svg").is_file():
-        icon.addFile(str(folder / f"{ICON_NAME}.svg"))
-    return icon if not icon.isNull() else QIcon.fromTheme(ICON_NAME)
+    for folder in icon_dirs():
+        for png in sorted(folder.glob(f"{ICON_NAME}-*.png")):
+            icon.addFile(str(png))
+        if icon.isNull() and (folder / f"{ICON_NAME}.svg").is_file():
+            icon.addFile(str(folder / f"{ICON_NAME}.svg"))
+        if not icon.isNull():
+            return icon
+    return QIcon.fromTheme(ICON_NAME)
 
 
 def app_version() -> str:
