@@ -22,12 +22,13 @@ from email_validator import EmailNotValidError, validate_email
 
 # RFC 5322 atext, exactly as email-validator's DOT_ATOM_TEXT (ASCII only).
 _ATEXT = r"a-zA-Z0-9_!#\$%&'\*\+\-/=\?\^`\{\|\}~"
-_FAST = re.compile(r"([" + _ATEXT + r"]+(?:\.[" + _ATEXT + r"]+)*)@([A-Za-z0-9.\-]+)\Z")
-# email-validator lower-cases these local parts (RFC 2142); let it do so.
-_CASE_INSENSITIVE = frozenset({
-    "info", "marketing", "sales", "support", "abuse", "noc", "security", "postmaster",
-    "hostmaster", "usenet", "news", "webmaster", "www", "uucp", "ftp",
-})
+# email-validator lower-cases these local parts (RFC 2142); the fast path leaves
+# them to it.
+_CASE_INSENSITIVE = ("info", "marketing", "sales", "support", "abuse", "noc", "security",
+                     "postmaster", "hostmaster", "usenet", "news", "webmaster", "www", "uucp",
+                     "ftp")
+_FAST = re.compile(r"(?!(?i:" + "|".join(_CASE_INSENSITIVE) + r")@)"
+                   r"([" + _ATEXT + r"]+(?:\.[" + _ATEXT + r"]+)*)@([A-Za-z0-9.\-]+)\Z")
 _MAX_LEN = 254
 
 
@@ -73,22 +74,29 @@ def _full(value: str) -> Checked:
     return Checked(ascii_email, ascii_email.lower())
 
 
+def quick(value: str) -> tuple[str, str] | None:
+    """The fast path alone: the result for a plain address it is sure of, else None
+    (then call :func:`check`). ``value`` must be stripped already."""
+    m = _FAST.match(value)
+    if m is None or len(value) > _MAX_LEN:
+        return None
+    local, domain = m.groups()
+    ascii_domain = _DOMAINS.get(domain) or _domain(domain)
+    if ascii_domain is None:
+        return None  # the library words the error
+    email = local + "@" + ascii_domain
+    if len(email) > _MAX_LEN:
+        return None
+    return email, email.lower()
+
+
 def check(value: str) -> Checked:
     """Validate and normalise one address; raises :class:`InvalidAddress`."""
     value = value.strip()
     if not value:
         raise InvalidAddress("there is no email address")
-    m = _FAST.match(value)
-    if m is None or len(value) > _MAX_LEN:
-        return _full(value)
-    local, domain = m.groups()
-    ascii_domain = _domain(domain)
-    if ascii_domain is None or local.lower() in _CASE_INSENSITIVE:
-        return _full(value)  # the library words the error, or lower-cases the local part
-    email = local + "@" + ascii_domain
-    if len(email) > _MAX_LEN:
-        return _full(value)
-    return Checked(email, email.lower())
+    found = quick(value)
+    return Checked(*found) if found is not None else _full(value)
 
 
 def normalize(value: str) -> str:

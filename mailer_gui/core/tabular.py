@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -201,7 +201,7 @@ class Records:
     def close(self) -> None:
         self._it.close()
 
-    def _csv(self) -> Iterator[tuple[int, list[str]]]:
+    def _csv(self) -> Generator[tuple[int, list[str]], None, None]:
         src = self.src
         csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
         row = 0
@@ -224,7 +224,7 @@ class Records:
             finally:
                 text.detach()
 
-    def _xlsx(self) -> Iterator[tuple[int, list[str]]]:
+    def _xlsx(self) -> Generator[tuple[int, list[str]], None, None]:
         src = self.src
         wb, fh = _workbook(src.path)
         try:
