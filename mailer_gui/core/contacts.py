@@ -10,7 +10,6 @@ the file or any other failure rolls the whole import back.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 from . import addresses, queue, tabular
 from .db import Database
 from .errors import MailerError
+from .mapping import ImportFileError, clean_headers, field_keys, guess_mapping
 from .models import Recipient, Suppression
 
 PREVIEW_ROWS = 20
@@ -30,12 +30,7 @@ BATCH = 2000  # rows validated, de-duplicated and inserted together
 CHECK_EVERY = 500  # rows between progress reports and cancel checks
 # A suppression list up to this size is held in memory for the import (not the file).
 SUPPRESSIONS_IN_MEMORY = 200_000
-BUILTIN_FIELDS = frozenset({"email", "unsubscribe_url"})
 MEMORY_REJECTS = 100_000
-
-
-class ImportFileError(MailerError):
-    """The file cannot be imported as it is; the message names the row/column and what to do."""
 
 
 class ImportCancelled(MailerError):
@@ -86,6 +81,9 @@ class ImportResult:
             w.writerow(["row", "value", "reason"])
             for r in self.rejects:
                 w.writerow([r.row, _neutralise(r.value), r.reason])
+            if self.rejects_dropped:
+                w.writerow(["", "", f"and {self.rejects_dropped} more rejected rows, not kept "
+                            f"(over {MEMORY_REJECTS:,}); fix the column mapping and import again"])
 
     def _reject(self, row: int, value: str, reason: str) -> None:
         if len(self.rejects) < MEMORY_REJECTS:
@@ -97,82 +95,6 @@ class ImportResult:
 def _neutralise(value: str) -> str:
     """OWASP CSV injection: a cell starting with = + - @ tab or CR is not a formula."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-# ------------------------------------------------------------------ mapping
-
-_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "email": ("email", "e-mail", "e_mail", "mail", "email address", "e-mail address",
-              "emailaddress", "mail address", "почта", "эл. почта", "эл.почта",
-              "электронная почта", "адрес электронной почты", "адрес эл. почты", "емейл",
-              "имейл", "е-мейл", "емэйл", "e-mail адрес", "email адрес", "courriel"),
-    "first_name": ("first name", "firstname", "first_name", "first", "given name",
-                   "forename", "имя"),
-    "last_name": ("last name", "lastname", "last_name", "surname", "family name",
-                  "фамилия"),
-}
-
-
-def _key(header: str) -> str:
-    return re.sub(r"[\W_]+", "", header.lower().replace("ё", "е"))
-
-
-_GUESS = {_key(s): name for name, syns in _SYNONYMS.items() for s in syns}
-
-
-def guess_mapping(headers: list[str]) -> dict[str, str]:
-    """Field -> header for the columns whose names say what they are."""
-    out: dict[str, str] = {}
-    for h in headers:
-        name = _GUESS.get(_key(h))
-        if name and name not in out:
-            out[name] = h
-    return out
-
-
-def _clean_headers(cells: list[str]) -> list[str]:
-    return [c.strip() or f"column {i}" for i, c in enumerate(cells, start=1)]
-
-
-def _field_keys(headers: list[str], mapping: dict[str, str], row: int) -> list[str | None]:
-    """Per column, the field name it is stored under (None for the email column).
-
-    Mapped columns take their field's name; the others a name made from their
-    header (``Company name`` -> ``company_name``), so templates can use them.
-    """
-    index: dict[str, list[int]] = {}
-    for i, h in enumerate(headers):
-        index.setdefault(h.lower(), []).append(i)
-    keys: list[str | None] = [None] * len(headers)
-    used: dict[int, str] = {}
-    for name, header in mapping.items():
-        cols = index.get(header.strip().lower())
-        if not cols:
-            raise ImportFileError(f"row {row}: no column named {header!r} for {name!r}; the "
-                                  f"columns are: {', '.join(headers)}")
-        if len(cols) > 1:
-            raise ImportFileError(
-                f"row {row}: the header {header!r} appears in columns "
-                f"{', '.join(str(c + 1) for c in cols)}; rename one of them in the file")
-        if cols[0] in used:
-            raise ImportFileError(f"row {row}: column {header!r} is mapped to both "
-                                  f"{used[cols[0]]!r} and {name!r}; map each field to its own "
-                                  "column")
-        used[cols[0]] = name
-        keys[cols[0]] = None if name == "email" else name
-    taken = set(mapping) | BUILTIN_FIELDS
-    for i, h in enumerate(headers):
-        if i in used:
-            continue
-        base = re.sub(r"\W+", "_", h.lower()).strip("_")
-        if not base.isidentifier():
-            base = f"column_{i + 1}"
-        k, n = base, 2
-        while k in taken:
-            k, n = f"{base}_{n}", n + 1
-        taken.add(k)
-        keys[i] = k
-    return keys
 
 
 # ------------------------------------------------------------------ reading
@@ -209,7 +131,7 @@ def preview_file(path: str | Path, options: ImportOptions | None = None) -> File
             if not any(c.strip() for c in cells):
                 continue
             if headers is None:
-                headers, header_row = _clean_headers(cells), row
+                headers, header_row = clean_headers(cells), row
             else:
                 rows.append(cells)
                 if len(rows) >= PREVIEW_ROWS:
@@ -349,14 +271,14 @@ def import_file(db: Database, campaign_id: int, path: str | Path,
 
 def _start(s: Session, campaign_id: int, row: int, cells: list[str],
            opts: ImportOptions) -> _Importer:
-    headers = _clean_headers(cells)
+    headers = clean_headers(cells)
     _looks_like_data(headers, row)
     mapping = dict(opts.mapping) if opts.mapping else guess_mapping(headers)
     if "email" not in mapping:
         raise ImportFileError(
             f"row {row}: no column looks like the email address (columns: "
             f"{', '.join(headers)}); choose it, e.g. --map email=COLUMN")
-    return _Importer(s, campaign_id, _field_keys(headers, mapping, row))
+    return _Importer(s, campaign_id, field_keys(headers, mapping, row))
 
 
 def _run(s: Session, campaign_id: int, src: tabular.Source, opts: ImportOptions,
