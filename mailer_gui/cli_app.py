@@ -23,6 +23,7 @@ from typing import Any
 from .core.context import AppContext
 
 SMOKE_TO = "smoke@example.com"
+CLOSE_GRACE = 15.0  # seconds allowed to close, even with a tiny --timeout
 
 
 class SmokeFailure(Exception):
@@ -104,13 +105,22 @@ def _run_window(demo: Any, timeout: float, report: list[str]) -> None:
         report.append(f"test send through the engine caught as {msg.path.name} in {t:.1f} s: "
                       f"{msg.subject!r}")
     finally:
-        win.quit_app()
-        try:
-            _wait(app, lambda: bool(getattr(win, "_closed", True)), timeout,
-                  "the window to close")
-        finally:
-            win.worker.stop_and_wait(int(timeout * 1000))
-            ctx.close()
+        _close_window(app, win, ctx, max(timeout, CLOSE_GRACE), report)
+
+
+def _close_window(app: Any, win: Any, ctx: AppContext, timeout: float,
+                  report: list[str]) -> None:
+    """Quit as the operator would; a close that hangs is reported, not raised
+    over the error that got us here."""
+    win.quit_app()
+    try:
+        _wait(app, lambda: bool(getattr(win, "_closed", True)), timeout, "the window to close")
+    except SmokeFailure as exc:
+        report.append(f"while closing: {exc}")
+    # The worker thread must be gone before Qt tears down, or the process aborts.
+    if not win.worker.stop_and_wait(int(timeout * 1000)):
+        report.append("the engine worker did not stop")
+    ctx.close()
 
 
 def cmd_smoke(_ctx: AppContext, a: argparse.Namespace) -> int:
@@ -122,8 +132,13 @@ def cmd_smoke(_ctx: AppContext, a: argparse.Namespace) -> int:
     folder = Path(tempfile.mkdtemp(prefix="mailer-gui-smoke-"))
     demo = None
     try:
+        from PySide6.QtCore import QSettings
         from PySide6.QtWidgets import QApplication
 
+        # The window saves its layout on close: into the smoke folder, never
+        # over the operator's own preferences.
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                          str(folder / "qsettings"))
         if QApplication.instance() is None:
             QApplication([sys.argv[0] or "mailer-gui"])
         if a.bundle_checks:

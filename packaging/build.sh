@@ -28,6 +28,13 @@ else
     [ -x "$PY" ] || PY=$VENV/Scripts/python.exe
 fi
 
+# A non-editable install would replace a developer's editable one.
+if "$PY" -m pip show mailer-gui 2>/dev/null | grep -qi '^Editable project location'; then
+    echo "build.sh: $VENV has mailer-gui installed in editable mode (a development venv);" \
+         "use a separate venv (unset MAILER_BUILD_VENV)" >&2
+    exit 1
+fi
+
 step "installing build tools and the app's dependencies"
 "$PY" -m pip install --quiet --disable-pip-version-check \
     "pyinstaller>=6.10" "setuptools>=68" wheel "PySide6-Essentials>=6.6"

@@ -101,3 +101,12 @@ def test_cli_smoke_command_sends_through_the_demo_server(tmp_path: Path) -> None
     assert out.returncode == 0, out.stdout + out.stderr
     assert "main window shown" in out.stdout
     assert "test send through the engine caught as 0001.eml" in out.stdout
+
+
+def test_cli_smoke_command_fails_with_a_reason(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MAILER_GUI_HOME": str(tmp_path),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    out = subprocess.run([sys.executable, "-m", "mailer_gui", "smoke", "--timeout", "0"],
+                         capture_output=True, text=True, timeout=90, env=env, cwd=ROOT)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "smoke: FAILED: timed out after 0 s waiting for" in out.stderr
