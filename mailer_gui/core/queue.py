@@ -148,19 +148,20 @@ def defer(
 
 def start_processing(session: Session, entry: QueueEntry, now: datetime) -> None:
     """Make ``entry`` the active one; any other processing entry goes back to queued."""
+    if entry.status == "processing":
+        return  # already active, and at most one entry ever is (B)
     session.execute(
         update(QueueEntry)
         .where(QueueEntry.status == "processing", QueueEntry.id != entry.id)
         .values(status="queued")
     )
-    if entry.status != "processing":
-        close_pause(session, entry, now)
-        entry.status = "processing"
-        entry.reason_code = None
-        entry.next_run_at = None
-        entry.reason_detail = None
-        if entry.started_at is None:
-            entry.started_at = utc(now)
+    close_pause(session, entry, now)
+    entry.status = "processing"
+    entry.reason_code = None
+    entry.next_run_at = None
+    entry.reason_detail = None
+    if entry.started_at is None:
+        entry.started_at = utc(now)
 
 
 def _next_order_key(session: Session) -> int:

@@ -8,6 +8,7 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .clock import utc
@@ -163,9 +164,9 @@ def _put(session: Session, key: str, value: Any) -> None:
 
 def load(session: Session) -> AppSettings:
     """Read all settings (defaults where none were saved)."""
-    smtp_raw = _get(session, "smtp")
-    limits_raw = _get(session, "limits")
-    quota_raw = _get(session, "quota")
+    rows = dict(session.execute(select(Setting.key, Setting.value).where(
+        Setting.key.in_(("smtp", "limits", "quota")))).all())
+    smtp_raw, limits_raw, quota_raw = rows.get("smtp"), rows.get("limits"), rows.get("quota")
     smtp = SmtpSettings(**smtp_raw) if smtp_raw else None
     limits = LimitSettings()
     if limits_raw:
