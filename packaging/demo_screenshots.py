@@ -38,6 +38,7 @@ def main(argv: list[str]) -> int:
     a = p.parse_args(argv)
     a.out.mkdir(parents=True, exist_ok=True)
 
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from mailer_gui.core import campaigns, queue
@@ -49,6 +50,9 @@ def main(argv: list[str]) -> int:
     from mailer_gui.ui.outbox import OutboxWindow
 
     demo = start_demo()
+    # Window layout and language go to the demo folder, not the user's preferences.
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(demo.data_dir / "qsettings"))
     app = QApplication.instance() or QApplication(["mailer-gui"])
     app.setWindowIcon(app_icon())
     i18n.install_translators(app, a.lang)
