@@ -9,6 +9,7 @@ fixed column widths (write-only mode cannot measure the cells afterwards).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,23 @@ def _row_widths(report: Report) -> list[float]:
 def write(report: Report, path: Path, rows: Iterable[list[Any]]) -> int:
     """Write the workbook to ``path``; ``rows`` is the (tracked) row table."""
     wb = Workbook(write_only=True)
+    try:
+        return _fill(wb, report, path, rows)
+    except BaseException:
+        _discard(wb)
+        raise
+
+
+def _discard(wb: Workbook) -> None:
+    """Close the sheets' streams and delete openpyxl's temporary files (cancel, error)."""
+    for ws in wb.worksheets:
+        with suppress(Exception):
+            ws.close()
+        with suppress(Exception):
+            ws._writer.cleanup()
+
+
+def _fill(wb: Workbook, report: Report, path: Path, rows: Iterable[list[Any]]) -> int:
     _summary_sheets(wb, report)
     cols = header(report)
     ws = wb.create_sheet("Recipients" if isinstance(report, CampaignReport) else "Sends")
