@@ -77,6 +77,13 @@ def test_utf8_with_bom_comma(ctx, cid, tmp_path):
     assert r.fields == {"first_name": "Ann", "company": "ACME"}
 
 
+def test_forced_utf8_on_a_bom_file_still_finds_the_header(ctx, cid, tmp_path):
+    p = write(tmp_path, "bom.csv", codecs.BOM_UTF8 + b"email;name\nann@example.com;Ann\n")
+    pre = contacts.preview_file(p, ImportOptions(encoding="utf-8"))
+    assert pre.headers == ["email", "name"] and pre.mapping == {"email": "email"}
+    assert contacts.import_file(ctx.db, cid, p, ImportOptions(encoding="utf-8")).imported == 1
+
+
 def test_utf16_tab_as_excel_unicode_text(ctx, cid, tmp_path):
     text = "E-mail\tИмя\r\nann@example.com\tАнна\r\nbob@example.com\tБоб\r\n"
     p = write(tmp_path, "unicode.txt", text.encode("utf-16"))  # BOM + UTF-16LE

@@ -44,7 +44,10 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
 
 
 def clean_headers(cells: list[str]) -> list[str]:
-    return [c.strip() or f"column {i}" for i, c in enumerate(cells, start=1)]
+    """Header cells trimmed (a stray BOM too, when the encoding was forced to
+    plain utf-8); an empty one is named ``column N``."""
+    return [c.strip().lstrip("\ufeff").strip() or f"column {i}"
+            for i, c in enumerate(cells, start=1)]
 
 
 def field_keys(headers: list[str], mapping: dict[str, str], row: int) -> list[str | None]:

@@ -9,6 +9,7 @@ Addresses are compared by ``addresses.normalize`` (ASCII form, lower case).
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from . import addresses, tabular
 from .clock import utc
 from .db import Database
 from .errors import MailerError
+from .mapping import clean_headers, guess_mapping
 from .models import Suppression
 
 REASONS = ("manual", "unsubscribed", "hard_bounce", "complaint", "imported")
@@ -72,8 +74,12 @@ def list_all(session: Session) -> list[Suppression]:
 
 def _email_column(cells: list[str]) -> int | None:
     """The header's email column, or None if the first row is an address (no header)."""
-    for i, c in enumerate(cells):
-        if c.strip().lower() in _EMAIL_HEADERS:
+    headers = clean_headers(cells)
+    guessed = guess_mapping(headers).get("email")
+    if guessed is not None:
+        return headers.index(guessed)
+    for i, h in enumerate(headers):
+        if h.lower() in _EMAIL_HEADERS:
             return i
     return None
 
@@ -94,7 +100,7 @@ def _import(db: Database, src: tabular.Source, now: datetime, reason: str) -> in
     col: int | None = None
     first = True
     reader = tabular.Records(src)
-    with db.write() as s:
+    with db.write() as s, contextlib.closing(reader):
         existing = set(s.scalars(select(Suppression.email_norm)))
         for row, cells in reader:
             if not any(c.strip() for c in cells):
@@ -119,7 +125,6 @@ def _import(db: Database, src: tabular.Source, now: datetime, reason: str) -> in
                 s.add(Suppression(email_norm=norm, reason=reason,
                                   detail=f"{src.path.name}, row {row}", added_at=utc(now)))
                 added += 1
-        reader.close()
     return added
 
 
