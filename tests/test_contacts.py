@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from mailer_gui.core import addresses, campaigns, contacts, suppression
 from mailer_gui.core.contacts import ImportCancelled, ImportFileError, ImportOptions
+from mailer_gui.core.errors import NotFoundError
 from mailer_gui.core.models import Recipient
 
 HEADER_RU = "Эл. почта;Имя;Фамилия;Город\r\n"
@@ -343,7 +344,7 @@ def test_cancel_leaves_nothing_and_progress_is_reported(ctx, cid, tmp_path):
 
 def test_unknown_campaign(ctx, tmp_path):
     p = write(tmp_path, "x.csv", b"email\nann@example.com\n")
-    with pytest.raises(Exception, match="campaign 999 does not exist"):
+    with pytest.raises(NotFoundError, match="campaign 999 does not exist"):
         contacts.import_file(ctx.db, 999, p)
 
 
