@@ -36,7 +36,8 @@ from .clock import utc
 from .compose import Content, TemplateRenderError, build_message, new_message_id
 from .context import AppContext
 from .errors import LeaseHeldError, MailerError
-from .models import Attachment, Campaign, Lease, QueueEntry, Recipient, Suppression
+from .models import Lease, QueueEntry, Recipient, Suppression
+from .preflight import campaign_content
 from .settings import AppSettings, SmtpSettings
 from .smtp import (
     AUTH_FAILED,
@@ -325,15 +326,7 @@ class Engine:
         s.flush()
         return Claim(entry.id, entry.kind, entry.campaign_id, recipient.id, slot.id,
                      recipient.email, dict(recipient.fields or {}), recipient.message_id,
-                     self._content(s, entry.campaign_id), st.smtp, password)
-
-    def _content(self, s: Session, campaign_id: int) -> Content:
-        c = s.get(Campaign, campaign_id)
-        assert c is not None
-        atts = tuple((a.filename, a.mime_type, a.content) for a in s.scalars(
-            select(Attachment).where(Attachment.campaign_id == campaign_id)
-            .order_by(Attachment.id)))
-        return Content(c.subject, c.html_body, c.text_body, c.reply_to, atts)
+                     campaign_content(s, entry.campaign_id), st.smtp, password)
 
     def _next_wake(self, s: Session) -> datetime | None:
         return s.scalar(
