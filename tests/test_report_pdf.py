@@ -17,8 +17,13 @@ from mailer_gui.report_pdf import export_report
 
 from .report_state import build_campaign
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                reason="needs poppler-utils (pdftotext, pdftoppm)")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("pdftotext") is None,
+                       reason="needs poppler-utils (pdftotext, pdftoppm)"),
+    # pytest-qt's QApplication first: a bare QGuiApplication made by the exporter
+    # would outlive this module and make later widget tests abort.
+    pytest.mark.usefixtures("qapp"),
+]
 
 
 def _text(pdf: Path) -> list[str]:

@@ -402,7 +402,9 @@ def _cli(ctx, *args: str) -> int:
     return cli.main(["--data-dir", str(ctx.data_dir), "report", *args])
 
 
-def test_cli_writes_every_format(ctx, built, tmp_path, capsys):
+def test_cli_writes_every_format(qapp, ctx, built, tmp_path, capsys):
+    # qapp: pytest-qt's QApplication, so the PDF exporter does not make a bare
+    # QGuiApplication that later widget tests in this process cannot use.
     cid = str(built.campaign_id)
     assert _cli(ctx, cid, "--format", "csv", "--out", str(tmp_path / "a.csv"),
                 "--delimiter", ";") == 0

@@ -15,8 +15,9 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from itertools import islice
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,6 +32,24 @@ MAX_CELL = 2000
 MAX_REPLY = 500
 PROGRESS_EVERY = 1000
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_UNSAFE_START = (*_DANGEROUS, " ")
+# One check of a whole row, its cells joined by a printable separator: C-level
+# string operations find any control character, any dangerous or blank start
+# and any blank end. Rows that pass (nearly all) skip the per-cell work; the
+# separator count catches a cell that itself contains the separator.
+_SEP = "\u00a6"
+_BAD_EDGES = tuple(_SEP + c for c in "=+-@ ") + (" " + _SEP,)
+
+
+def _row_is_plain(texts: list[str], limit: int) -> bool:
+    probe = f"{_SEP}{_SEP.join(texts)}{_SEP}"
+    if not probe.isprintable() or len(probe) > limit or probe.count(_SEP) != len(texts) + 1:
+        return False
+    e0, e1, e2, e3, e4, e5 = _BAD_EDGES
+    return not (e0 in probe or e1 in probe or e2 in probe or e3 in probe or e4 in probe
+                or e5 in probe)
+
+
 # C0/C1 controls, line/paragraph separators, and bidi overrides that can make
 # a reply read differently from what it says.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
@@ -96,6 +115,10 @@ def clean_text(value: Any, limit: int = MAX_CELL) -> str:
 
 def safe_cell(value: Any, limit: int = MAX_CELL) -> str:
     """``clean_text`` plus the formula guard: a leading ``'`` on dangerous starts."""
+    # Fast path, one call per cell: most cells are short, printable, trimmed, harmless.
+    if (type(value) is str and value.isprintable() and len(value) <= limit
+            and not value.startswith(_UNSAFE_START) and not value.endswith(" ")):
+        return value
     s = clean_text(value, limit)
     if s.startswith(_DANGEROUS):
         s = "'" + s
@@ -132,39 +155,77 @@ def header(report: Report) -> list[str]:
             "message_id", "server_reply"]
 
 
+class _LocalTimes:
+    """Stored UTC text to local text/naive datetime, remembering the last minute's
+    offset (rows come in time order; offsets change only on whole minutes)."""
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self._minute = ""
+        self._prefix = ""
+        self._suffix = ""
+        self._offset = timedelta(0)
+
+    def _learn(self, stored: str) -> None:
+        local = datetime.fromisoformat(stored[:16]).replace(tzinfo=UTC).astimezone(self.tz)
+        text = local.isoformat(sep=" ", timespec="minutes")
+        self._minute, self._prefix, self._suffix = stored[:16], text[:16], text[16:]
+        self._offset = local.utcoffset() or timedelta(0)
+
+    def text(self, stored: str | None) -> str:
+        if stored is None:
+            return ""
+        if stored[:16] != self._minute:
+            self._learn(stored)
+        return self._prefix + stored[16:19] + self._suffix
+
+    def naive(self, stored: str | None) -> datetime | None:
+        if stored is None:
+            return None
+        if stored[:16] != self._minute:
+            self._learn(stored)
+        return datetime.fromisoformat(stored) + self._offset
+
+
 def table_rows(report: Report, as_text: bool) -> Iterator[list[Any]]:
     """The report's rows as safe cells; times as text (CSV) or naive local (XLSX)."""
     tz = ZoneInfo(report.summary.timezone)
-    when: Callable[[datetime | None], Any] = (
-        (lambda d: time_text(d, tz)) if as_text else (lambda d: local_time(d, tz)))
+    sc, reply_cap = safe_cell, MAX_REPLY
     if isinstance(report, CampaignReport):
-        for r in report.rows:
-            yield [safe_cell(r.address), *(safe_cell(v) for v in r.fields), r.state,
-                   when(r.time), safe_cell(r.message_id), safe_cell(r.reply, MAX_REPLY),
-                   r.attempts]
-    else:
-        for s in report.rows:
-            yield [when(s.at), s.campaign_id, safe_cell(s.campaign), s.kind,
-                   safe_cell(s.address), s.result, safe_cell(s.message_id),
-                   safe_cell(s.reply, MAX_REPLY)]
+        times = _LocalTimes(tz)
+        when = times.text if as_text else times.naive
+        plain = _row_is_plain
+        for email, values, state, stored, mid, reply, attempts in report.records:
+            if plain([email, *values, state, mid or "", reply or ""], reply_cap):
+                yield [email, *values, state, when(stored), mid, reply, attempts]
+            else:
+                yield [sc(email), *map(sc, values), sc(state), when(stored), sc(mid),
+                       sc(reply, reply_cap), attempts]
+        return
+    at: Callable[[datetime], Any] = (
+        (lambda d: time_text(d, tz)) if as_text else (lambda d: local_time(d, tz)))
+    for s in report.rows:
+        yield [at(s.at), s.campaign_id, sc(s.campaign), s.kind, sc(s.address), s.result,
+               sc(s.message_id), sc(s.reply, reply_cap)]
 
 
-def tracked(rows: Iterator[list[Any]], total: int, progress: Progress | None,
-            cancelled: Cancelled | None) -> Iterator[list[Any]]:
-    """Pass rows through, reporting progress and honouring cancel every so often."""
+def chunked(rows: Iterator[list[Any]], total: int, progress: Progress | None,
+            cancelled: Cancelled | None) -> Iterator[list[list[Any]]]:
+    """Rows in lists of ``PROGRESS_EVERY``, honouring cancel and reporting progress
+    between lists (bounded memory; writers hand each list to C in one call)."""
     done = 0
-    if cancelled is not None and cancelled():
-        raise ExportCancelled("export cancelled")
-    for row in rows:
-        yield row
-        done += 1
-        if done % PROGRESS_EVERY == 0:
-            if cancelled is not None and cancelled():
-                raise ExportCancelled("export cancelled")
-            if progress is not None:
-                progress(done, total)
-    if progress is not None:
-        progress(done, total)
+    while True:
+        if cancelled is not None and cancelled():
+            raise ExportCancelled("export cancelled")
+        chunk = list(islice(rows, PROGRESS_EVERY))
+        if not chunk:
+            break
+        yield chunk
+        done += len(chunk)
+        if progress is not None:
+            progress(done, total)
+    if progress is not None and done == 0:
+        progress(0, total)
 
 
 @contextmanager
@@ -254,10 +315,10 @@ def write_csv(report: Report, out: Path, delimiter: str = ",",
     with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
         w.writerow(header(report))
-        for row in tracked(table_rows(report, as_text=True), report.row_count, progress,
-                           cancelled):
-            w.writerow(row)
-            n += 1
+        for chunk in chunked(table_rows(report, as_text=True), report.row_count, progress,
+                             cancelled):
+            w.writerows(chunk)
+            n += len(chunk)
     return n
 
 
@@ -267,8 +328,9 @@ def write_xlsx(report: Report, out: Path, progress: Progress | None = None,
     from . import report_xlsx
 
     with atomic_path(out) as tmp:
-        return report_xlsx.write(report, tmp, tracked(table_rows(report, as_text=False),
-                                                      report.row_count, progress, cancelled))
+        rows = chunked(table_rows(report, as_text=False), report.row_count, progress,
+                       cancelled)
+        return report_xlsx.write(report, tmp, (row for chunk in rows for row in chunk))
 
 
 def write(report: Report, request: ExportRequest, progress: Progress | None = None,
