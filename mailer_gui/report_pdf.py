@@ -154,7 +154,8 @@ def _chart(page: _Page, hours: tuple[HourCount, ...], limit: int) -> None:
     if not bars:
         page.text("No sends.", 9)
         return
-    p, fm = page.p, page.font(8)
+    p = page.p
+    page.font(8)
     left, top = pt(34), page.y + pt(6)
     width, plot_h = page.width - left - pt(4), height - pt(30)
     top_value = max(limit, max(n for _, n in bars))

@@ -15,15 +15,15 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from itertools import islice
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .errors import MailerError
 from .db import Database
+from .errors import MailerError
 from .reports import CampaignReport, PeriodReport, ReportError, campaign_report, period_report
 
 FORMATS = ("csv", "xlsx", "pdf")

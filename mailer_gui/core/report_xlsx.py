@@ -82,7 +82,7 @@ def _row_widths(report: Report) -> list[float]:
 
 
 def write(report: Report, path: Path, rows: Iterable[list[Any]]) -> int:
-    """Write the workbook to ``path``; ``rows`` is the row table (cancel and progress already wired in)."""
+    """Write the workbook to ``path``; ``rows`` is the row table (cancel/progress wired)."""
     wb = Workbook(write_only=True)
     try:
         return _fill(wb, report, path, rows)

@@ -29,8 +29,8 @@ from . import settings as settings_mod
 from .clock import utc
 from .db import Database
 from .errors import MailerError
-from .models import PauseEvent, QueueEntry, Recipient, SlotReservation
 from .models import Campaign as CampaignRow
+from .models import PauseEvent, QueueEntry, Recipient, SlotReservation
 
 STATES = ("pending", "sending", "sent", "failed", "uncertain", "suppressed")
 YIELD_PER = 2000
