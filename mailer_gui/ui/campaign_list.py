@@ -165,7 +165,13 @@ class CampaignList(QWidget):
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.verticalHeader().hide()
-        view.horizontalHeader().setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        header = view.horizontalHeader()
+        # Fixed widths: ResizeToContents would measure every row on each update.
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((COL_STATUS, 150), (COL_RECIPIENTS, 80), (COL_UPDATED, 90)):
+            view.setColumnWidth(col, width)
+        view.setWordWrap(False)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.activated.connect(self._chosen)
         view.clicked.connect(self._chosen)
         return view
@@ -181,7 +187,8 @@ class CampaignList(QWidget):
         self.model.set_rows(rows)
 
     def on_snapshot(self, snap: Snapshot) -> None:
-        if any(e.campaign_id not in self.model.known_ids() for e in snap.entries):
+        known = self.model.known_ids()
+        if any(e.campaign_id not in known for e in snap.entries):
             self.reload()
         self.model.set_snapshot(snap)
 

@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.queue_dock, self.notes_dock)
         self.queue_dock.raise_()
         self.resize(1200, 780)
-        self.resizeDocks([self.campaigns_dock], [300], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.campaigns_dock], [430], Qt.Orientation.Horizontal)
         self.resizeDocks([self.queue_dock], [280], Qt.Orientation.Vertical)
 
     def _build_status_bar(self) -> None:

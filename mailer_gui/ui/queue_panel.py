@@ -268,7 +268,7 @@ class QueuePanel(QWidget):
         for col, width in (
             (COL_POSITION, 36),
             (COL_STATUS, 150),
-            (COL_PROGRESS, 140),
+            (COL_PROGRESS, 170),
             (COL_NEXT_RUN, 100),
             (COL_ETA, 110),
         ):
