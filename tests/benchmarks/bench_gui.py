@@ -66,7 +66,7 @@ def fill(ctx, port: int) -> int:
 def responsiveness() -> dict[str, float]:
     from mailer_gui.ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])
     server = TestSmtpServer().start()
     with tempfile.TemporaryDirectory() as tmp:
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)

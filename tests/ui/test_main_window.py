@@ -52,7 +52,8 @@ def test_budget_in_the_status_bar_moves_by_one_after_a_send(qtbot, live_ctx, smt
                         timeout=5000)
         assert w.budget_label.text() == "This hour 1/100 · Month 1/15,000"
         assert len(smtp_server.received) == 1
-        assert w.campaign_list.model.index(0, 1).data() == "Completed"
+        qtbot.waitUntil(lambda: w.campaign_list.model.index(0, 1).data() == "Completed",
+                        timeout=5000)
     finally:
         _close(qtbot, w)
 
