@@ -45,6 +45,14 @@ class MemoryKeyring(KeyringBackend):
         self.store.pop((service, username), None)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _one_qapplication(qapp: Any) -> Any:
+    """One QApplication for the whole run, made first: code that needs Qt outside
+    a window (the PDF report) then uses it instead of making a bare
+    QGuiApplication that later widget tests would trip over."""
+    return qapp
+
+
 @pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:
     previous = keyring.get_keyring()
