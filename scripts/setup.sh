@@ -39,6 +39,5 @@ if [[ ! -x .venv/bin/python ]]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".$extra"
-if [[ -x scripts/build_translations.sh ]]; then
-  scripts/build_translations.sh
-fi
+# The compiled translations (.qm) are build products: make them for this checkout.
+.venv/bin/python -m mailer_gui.ui.i18n_build >/dev/null

@@ -47,6 +47,12 @@ def test_reads_do_not_block_a_writer(tmp_path):
     d.dispose()
 
 
+def test_schema_head_constant_matches_the_migrations(tmp_path):
+    d = dbmod.Database(tmp_path / "mailer.db")
+    assert dbmod.SCHEMA_HEAD == dbmod._head_revision(dbmod._alembic_config(d))
+    d.dispose()
+
+
 def test_fresh_database_is_at_head_without_backup(tmp_path):
     d = dbmod.Database(tmp_path / "mailer.db")
     assert dbmod.upgrade(d) is None
