@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from mailer_gui.core import queue, snapshot
 from mailer_gui.core.engine import Engine
-from mailer_gui.core.models import QueueEntry, Recipient, SlotReservation
+from mailer_gui.core.models import Recipient, SlotReservation
 
 from .conftest import configure, make_campaign
 

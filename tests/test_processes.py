@@ -139,7 +139,7 @@ def test_parallel_runs_never_exceed_the_hourly_limit(tmp_path, smtp_server):
     results = [p.communicate(timeout=120) for p in procs]
     codes = sorted(p.returncode for p in procs)
     assert codes[0] == 0
-    for p, (out, err) in zip(procs, results, strict=True):
+    for p, (_out, err) in zip(procs, results, strict=True):
         assert p.returncode == 0 or "another Mailer" in err
     got = Counter(r.rcpt_tos[0] for r in smtp_server.received)
     assert len(smtp_server.received) == 15

@@ -9,12 +9,14 @@ sending resumes at the very moment a paused entry's time comes.
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-import tempfile
 
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from mailer_gui.core import limits, queue
@@ -26,7 +28,6 @@ from mailer_gui.core.models import QueueEntry, Recipient, SlotReservation
 from mailer_gui.core.secrets import SecretStore
 
 from .conftest import make_campaign
-from .smtp_server import TestSmtpServer
 
 ZONES = ["UTC", "Europe/Moscow", "America/New_York", "Asia/Kolkata", "Australia/Sydney"]
 HOUR = timedelta(hours=1)
@@ -58,7 +59,7 @@ def scenarios(draw):
 def _check_ledger(stamps: list[datetime], lim: cfg.LimitSettings,
                   sync: tuple[int, datetime] | None) -> None:
     stamps = sorted(stamps)
-    for i, a in enumerate(stamps):
+    for a in stamps:
         in_window = sum(1 for b in stamps if a <= b < a + HOUR)
         assert in_window <= lim.hourly, f"rolling hour from {a}: {in_window}"
         assert limits.is_open(lim, a), f"sent outside working hours at {a}"

@@ -124,7 +124,8 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _backoff(count: int) -> timedelta:
-    return min(TRANSIENT_FIRST * (2 ** max(0, count - 1)), TRANSIENT_MAX)
+    doubled: timedelta = TRANSIENT_FIRST * (2 ** max(0, count - 1))
+    return min(doubled, TRANSIENT_MAX)
 
 
 class Engine:

@@ -259,7 +259,7 @@ def _campaign_sections(report: CampaignReport) -> list[Section]:
     s = report.summary
     tz = ZoneInfo(s.timezone)
     rate = None if s.average_per_hour is None else round(s.average_per_hour, 1)
-    info = [["Campaign", safe_cell(s.name)], ["Campaign id", s.campaign_id],
+    info: list[list[Any]] = [["Campaign", safe_cell(s.name)], ["Campaign id", s.campaign_id],
             ["Subject", safe_cell(s.subject)], ["Queue status", s.queue_status or "never queued"],
             ["Started", local_time(s.started_at, tz)], ["Finished", local_time(s.finished_at, tz)],
             ["Duration (h:mm:ss)", length_text(s.duration)],
@@ -280,7 +280,7 @@ def _campaign_sections(report: CampaignReport) -> list[Section]:
 def _period_sections(report: PeriodReport) -> list[Section]:
     s = report.summary
     tz = ZoneInfo(s.timezone)
-    info = [["Period", f"{s.start.isoformat()} to {s.end.isoformat()}"],
+    info: list[list[Any]] = [["Period", f"{s.start.isoformat()} to {s.end.isoformat()}"],
             ["Time zone", s.timezone], ["Sends (slots the provider counts)", s.total],
             ["of which test sends", s.test_sends], ["Campaigns", s.campaigns],
             ["Hourly limit", s.hourly_limit], ["Monthly limit", s.monthly_limit],

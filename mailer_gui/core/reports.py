@@ -277,7 +277,7 @@ def _utc_text(value: str | None) -> datetime | None:
 # Recipient records as the writers stream them: (address, field values, state,
 # time as stored (naive UTC text) or None, Message-ID, reply, attempts).
 Record = tuple[str, list[str], str, str | None, str | None, str | None, int]
-_scan_json = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
+_scan_json = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 
 
 def _records(session: Session, campaign_id: int,

@@ -164,7 +164,7 @@ def _put(session: Session, key: str, value: Any) -> None:
 
 def load(session: Session) -> AppSettings:
     """Read all settings (defaults where none were saved)."""
-    rows = dict(session.execute(select(Setting.key, Setting.value).where(
+    rows: dict[str, Any] = dict(session.execute(select(Setting.key, Setting.value).where(
         Setting.key.in_(("smtp", "limits", "quota")))).all())
     smtp_raw, limits_raw, quota_raw = rows.get("smtp"), rows.get("limits"), rows.get("quota")
     smtp = SmtpSettings(**smtp_raw) if smtp_raw else None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import smtplib
-import socket
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -288,7 +287,7 @@ class SmtpTransport:
         assert conn is not None
         try:
             code, resp = conn.mail(from_addr)
-        except (smtplib.SMTPServerDisconnected, ConnectionError, socket.timeout) as exc:
+        except (TimeoutError, smtplib.SMTPServerDisconnected, ConnectionError) as exc:
             self._drop()
             if retry_stale:
                 # The server closed an idle connection; it never saw our MAIL.

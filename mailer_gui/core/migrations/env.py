@@ -13,7 +13,7 @@ def run() -> None:
     if connection is None:
         from sqlalchemy import create_engine
 
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
         with engine.begin() as conn:
             context.configure(connection=conn, target_metadata=target_metadata,
                               render_as_batch=True)
