@@ -104,3 +104,15 @@ def make_campaign(ctx: AppContext, n: int, enqueue: bool = True, name: str = "Pr
         if enqueue:
             queue.enqueue(s, c.id, now)
         return c.id
+
+
+def drain(ctx: AppContext, max_steps: int = 200) -> list[Any]:
+    """Take the lease, send whatever can be sent now, give the lease back."""
+    from mailer_gui.core.engine import Engine
+
+    eng = Engine(ctx)
+    eng.acquire()
+    try:
+        return eng.run_until_idle(max_steps=max_steps)
+    finally:
+        eng.release()

@@ -13,15 +13,7 @@ from mailer_gui.core.errors import LeaseHeldError, StateError
 from mailer_gui.core.models import Notification, PauseEvent, QueueEntry, Recipient
 
 from .conftest import configure, make_campaign
-
-
-def run(ctx):
-    eng = Engine(ctx)
-    eng.acquire()
-    try:
-        return eng.run_until_idle(max_steps=200)
-    finally:
-        eng.release()
+from .conftest import drain as run
 
 
 def entry_of(ctx, cid):

@@ -15,18 +15,8 @@ from mailer_gui.core.models import Recipient, SlotReservation, Suppression
 from mailer_gui.core.smtp import REJECTED, SENT, SmtpTransport
 
 from .conftest import configure, make_campaign
+from .conftest import drain as run
 from .smtp_server import TestSmtpServer, free_port
-
-ACCOUNT_LEVEL = "account"
-
-
-def run(ctx):
-    eng = Engine(ctx)
-    eng.acquire()
-    try:
-        return eng.run_until_idle(max_steps=50)
-    finally:
-        eng.release()
 
 
 def state(ctx, cid):
