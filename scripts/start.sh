@@ -9,4 +9,9 @@ scripts/setup.sh >&2
 if (( $# == 0 )); then
   set -- --demo
 fi
+if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" && -z "${QT_QPA_PLATFORM:-}" ]]; then
+  echo "start.sh: no display found (DISPLAY/WAYLAND_DISPLAY unset); running offscreen." \
+       "Run it in a desktop session to see the window." >&2
+  export QT_QPA_PLATFORM=offscreen
+fi
 exec .venv/bin/mailer-gui "$@"
