@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -181,7 +181,7 @@ class CampaignEditor(QWidget):
         with self.ctx.db.read() as s:
             st = settings_mod.load(s)
         self._smtp, self._limits = st.smtp, st.limits
-        link = f'<a href="settings">{self.tr("Settings…")}</a>'
+        link = '<a href="settings">' + self.tr("Settings…") + "</a>"
         if st.smtp is None:
             text = self.tr("Not set up yet") + " · " + link
         else:
@@ -284,7 +284,8 @@ class CampaignEditor(QWidget):
     @staticmethod
     def _changes(c: Campaign | None, state: _State, test_address: str | None) -> dict[str, Any]:
         if c is None:
-            raise MailerError("the campaign was deleted; save it as a new one")
+            raise MailerError(QCoreApplication.translate(
+                "CampaignEditor", "The campaign was deleted; save it as a new one."))
         wanted = {"name": state.name, "subject": state.subject, "html_body": state.html,
                   "text_body": state.text or None, "test_address": test_address}
         return {k: v for k, v in wanted.items() if getattr(c, k) != v}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -236,7 +236,9 @@ class AttachmentsPanel(QWidget):
 
 def _size_text(n: int) -> str:
     if n < 1024:
-        return f"{n} B"
+        return QCoreApplication.translate("AttachmentsPanel", "%1 B").replace("%1", str(n))
     if n < 1024 * 1024:
-        return f"{n / 1024:.0f} KB"
-    return f"{n / 1024 / 1024:.1f} MB"
+        return QCoreApplication.translate("AttachmentsPanel", "%1 KB").replace(
+            "%1", f"{n / 1024:.0f}")
+    return QCoreApplication.translate("AttachmentsPanel", "%1 MB").replace(
+        "%1", f"{n / 1024 / 1024:.1f}")

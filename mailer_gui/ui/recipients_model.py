@@ -27,10 +27,6 @@ Index = QModelIndex | QPersistentModelIndex
 BATCH = 200
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("RecipientsModel", text)
-
-
 class PlainTableModel(QAbstractTableModel):
     """Read-only rows of plain values under fixed headers."""
 
@@ -147,11 +143,14 @@ class RecipientsModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
-        fixed = [_t("Row"), _t("Email"), _t("Status")]
+        # Written out in full so that lupdate finds the strings.
+        fixed = [QCoreApplication.translate("RecipientsModel", "Row"),
+                 QCoreApplication.translate("RecipientsModel", "Email"),
+                 QCoreApplication.translate("RecipientsModel", "Status")]
         if section < self.FIXED:
             return fixed[section]
         if section == self.reply_column:
-            return _t("Server reply")
+            return QCoreApplication.translate("RecipientsModel", "Server reply")
         if section - self.FIXED < len(self._fields):
             return self._fields[section - self.FIXED]
         return None
@@ -163,7 +162,10 @@ class RecipientsModel(QAbstractTableModel):
 
 def status_name(status: str) -> str:
     """A recipient state in words (the code stays in the tooltip)."""
-    names = {"pending": _t("waiting"), "sending": _t("sending"), "sent": _t("sent"),
-             "failed": _t("failed"), "uncertain": _t("uncertain"),
-             "suppressed": _t("suppressed")}
+    names = {"pending": QCoreApplication.translate("RecipientsModel", "waiting"),
+             "sending": QCoreApplication.translate("RecipientsModel", "sending"),
+             "sent": QCoreApplication.translate("RecipientsModel", "sent"),
+             "failed": QCoreApplication.translate("RecipientsModel", "failed"),
+             "uncertain": QCoreApplication.translate("RecipientsModel", "uncertain"),
+             "suppressed": QCoreApplication.translate("RecipientsModel", "suppressed")}
     return names.get(status, status)

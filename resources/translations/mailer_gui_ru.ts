@@ -1,43 +1,43 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
     <name>AboutDialog</name>
     <message>
         <source>About Mailer</source>
-        <translation type="unfinished" />
+        <translation>О программе Mailer</translation>
     </message>
     <message>
-        <source>&lt;p&gt;Version {version}&lt;/p&gt;&lt;p&gt;Email campaigns from your laptop, through your own SMTP account, within your provider's limits.&lt;/p&gt;</source>
-        <translation type="unfinished" />
+        <source>&lt;p&gt;Version {version}&lt;/p&gt;&lt;p&gt;Email campaigns from your laptop, through your own SMTP account, within your provider&apos;s limits.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Версия {version}&lt;/p&gt;&lt;p&gt;Email-рассылки с вашего компьютера через ваш SMTP-аккаунт, в пределах лимитов провайдера.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Data folder</source>
-        <translation type="unfinished" />
+        <translation>Папка данных</translation>
     </message>
     <message>
         <source>Settings folder</source>
-        <translation type="unfinished" />
+        <translation>Папка настроек</translation>
     </message>
     <message>
         <source>Log folder</source>
-        <translation type="unfinished" />
+        <translation>Папка журналов</translation>
     </message>
     <message>
         <source>Open folder</source>
-        <translation type="unfinished" />
+        <translation>Открыть папку</translation>
     </message>
     <message>
         <source>Copy diagnostics</source>
-        <translation type="unfinished" />
+        <translation>Копировать диагностику</translation>
     </message>
     <message>
         <source>Versions, folders, settings (never the password) and the last log lines, for a support request</source>
-        <translation type="unfinished" />
+        <translation>Версии, папки, настройки (без пароля) и последние строки журнала — для обращения в поддержку</translation>
     </message>
     <message>
         <source>Copied to the clipboard.</source>
-        <translation type="unfinished" />
+        <translation>Скопировано в буфер обмена.</translation>
     </message>
 </context>
 <context>
@@ -57,23 +57,35 @@
     <name>AttachmentsPanel</name>
     <message>
         <source>Add file…</source>
-        <translation type="unfinished" />
+        <translation>Добавить файл…</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished" />
+        <translation>Удалить</translation>
     </message>
     <message>
         <source>Attach a file</source>
-        <translation type="unfinished" />
+        <translation>Вложить файл</translation>
     </message>
     <message>
         <source>Attachment too large</source>
-        <translation type="unfinished" />
+        <translation>Слишком большое вложение</translation>
     </message>
     <message>
         <source>Attachments may total at most {limit}; with this file they would be {total}. Link to large files instead.</source>
-        <translation type="unfinished" />
+        <translation>Общий размер вложений — не более {limit}, а с этим файлом получится {total}. Большие файлы лучше дать ссылкой.</translation>
+    </message>
+    <message>
+        <source>%1 B</source>
+        <translation>%1 Б</translation>
+    </message>
+    <message>
+        <source>%1 KB</source>
+        <translation>%1 КБ</translation>
+    </message>
+    <message>
+        <source>%1 MB</source>
+        <translation>%1 МБ</translation>
     </message>
 </context>
 <context>
@@ -91,7 +103,7 @@
     <name>CampaignEditor</name>
     <message>
         <source>Content</source>
-        <translation type="unfinished" />
+        <translation>Содержание</translation>
     </message>
     <message>
         <source>Recipients</source>
@@ -99,75 +111,83 @@
     </message>
     <message>
         <source>e.g. November newsletter</source>
-        <translation type="unfinished" />
+        <translation>например, Новости ноября</translation>
     </message>
     <message>
         <source>e.g. News for you, {{ first_name }}</source>
-        <translation type="unfinished" />
+        <translation>например, Новости для вас, {{ first_name }}</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished" />
+        <translation>Название</translation>
     </message>
     <message>
         <source>Subject</source>
-        <translation type="unfinished" />
+        <translation>Тема</translation>
     </message>
     <message>
         <source>From</source>
-        <translation type="unfinished" />
+        <translation>Отправитель</translation>
     </message>
     <message>
         <source>Optional. Left empty, a plain-text part is made from the HTML.</source>
-        <translation type="unfinished" />
+        <translation>Необязательно. Если оставить пустым, текстовая версия будет создана из HTML.</translation>
     </message>
     <message>
         <source>HTML</source>
-        <translation type="unfinished" />
+        <translation>HTML</translation>
     </message>
     <message>
         <source>Plain text</source>
-        <translation type="unfinished" />
+        <translation>Простой текст</translation>
     </message>
     <message>
         <source>Attachments</source>
-        <translation type="unfinished" />
+        <translation>Вложения</translation>
     </message>
     <message>
         <source>Body</source>
-        <translation type="unfinished" />
+        <translation>Текст письма</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Настройки…</translation>
     </message>
     <message>
         <source>Not set up yet</source>
-        <translation type="unfinished" />
+        <translation>Ещё не настроен</translation>
     </message>
     <message>
         <source>enter a name for the campaign</source>
-        <translation type="unfinished" />
+        <translation>введите название рассылки</translation>
     </message>
     <message>
         <source>Cannot save</source>
-        <translation type="unfinished" />
+        <translation>Не удалось сохранить</translation>
+    </message>
+    <message>
+        <source>The campaign was deleted; save it as a new one.</source>
+        <translation>Рассылка была удалена; сохраните её как новую.</translation>
     </message>
     <message>
         <source>Unsaved changes</source>
-        <translation type="unfinished" />
+        <translation>Несохранённые изменения</translation>
     </message>
     <message>
         <source>The campaign “{name}” has unsaved changes. Save them?</source>
-        <translation type="unfinished" />
+        <translation>В рассылке «{name}» есть несохранённые изменения. Сохранить их?</translation>
     </message>
     <message>
         <source>Untitled</source>
-        <translation type="unfinished" />
+        <translation>Без названия</translation>
     </message>
     <message>
         <source>Enter the address to send the test to.</source>
-        <translation type="unfinished" />
+        <translation>Введите адрес для тестового письма.</translation>
     </message>
     <message>
         <source>Fix the template first: {error}</source>
-        <translation type="unfinished" />
+        <translation>Сначала исправьте шаблон: {error}</translation>
     </message>
 </context>
 <context>
@@ -204,170 +224,170 @@
     <name>EnqueueBar</name>
     <message>
         <source>Start at</source>
-        <translation type="unfinished" />
+        <translation>Начать в</translation>
     </message>
     <message>
         <source>Put in queue</source>
-        <translation type="unfinished" />
+        <translation>Поставить в очередь</translation>
     </message>
     <message>
         <source>Checking every recipient…</source>
-        <translation type="unfinished" />
+        <translation>Проверка всех получателей…</translation>
     </message>
     <message>
         <source>{n} problems: see Recipients</source>
-        <translation type="unfinished" />
+        <translation>Проблем: {n}, см. «Получатели»</translation>
     </message>
     <message>
         <source>Check failed: {error}</source>
-        <translation type="unfinished" />
+        <translation>Проверка не удалась: {error}</translation>
     </message>
     <message>
         <source>The start time is in the past.</source>
-        <translation type="unfinished" />
+        <translation>Время начала уже прошло.</translation>
     </message>
     <message>
         <source>Cannot queue</source>
-        <translation type="unfinished" />
+        <translation>Не удалось поставить в очередь</translation>
     </message>
     <message>
         <source>In the queue.</source>
-        <translation type="unfinished" />
+        <translation>Рассылка в очереди.</translation>
     </message>
 </context>
 <context>
     <name>ExportDialog</name>
     <message>
         <source>Export send report</source>
-        <translation type="unfinished" />
+        <translation>Экспорт отчёта об отправке</translation>
     </message>
     <message>
         <source>Send report of “%1”</source>
-        <translation type="unfinished" />
+        <translation>Отчёт об отправке «%1»</translation>
     </message>
     <message>
         <source>Who got the campaign, who did not and why; its pauses and sending rate.</source>
-        <translation type="unfinished" />
+        <translation>Кто получил рассылку, кто нет и почему; паузы и скорость отправки.</translation>
     </message>
     <message>
         <source>Sends in a period</source>
-        <translation type="unfinished" />
+        <translation>Отправки за период</translation>
     </message>
     <message>
-        <source>Every message handed to the server, across campaigns, with daily and hourly totals against the limits, to match the provider's bill. Days are in the time zone of the settings.</source>
-        <translation type="unfinished" />
+        <source>Every message handed to the server, across campaigns, with daily and hourly totals against the limits, to match the provider&apos;s bill. Days are in the time zone of the settings.</source>
+        <translation>Все письма, переданные серверу, по всем рассылкам, с итогами по дням и часам в сравнении с лимитами — чтобы сверить со счётом провайдера. Дни считаются в часовом поясе из настроек.</translation>
     </message>
     <message>
         <source>From:</source>
-        <translation type="unfinished" />
+        <translation>С:</translation>
     </message>
     <message>
         <source>To (included):</source>
-        <translation type="unfinished" />
+        <translation>По (включительно):</translation>
     </message>
     <message>
         <source>CSV — opens in any spreadsheet</source>
-        <translation type="unfinished" />
+        <translation>CSV — открывается в любой таблице</translation>
     </message>
     <message>
         <source>Excel workbook (.xlsx)</source>
-        <translation type="unfinished" />
+        <translation>Книга Excel (.xlsx)</translation>
     </message>
     <message>
         <source>PDF — summary, pauses and chart</source>
-        <translation type="unfinished" />
+        <translation>PDF — сводка, паузы и график</translation>
     </message>
     <message>
         <source>Format:</source>
-        <translation type="unfinished" />
+        <translation>Формат:</translation>
     </message>
     <message>
         <source>Comma ( , )</source>
-        <translation type="unfinished" />
+        <translation>Запятая ( , )</translation>
     </message>
     <message>
         <source>Semicolon ( ; ) — Excel in many European languages</source>
-        <translation type="unfinished" />
+        <translation>Точка с запятой ( ; ) — для русского Excel</translation>
     </message>
     <message>
         <source>Separator:</source>
-        <translation type="unfinished" />
+        <translation>Разделитель:</translation>
     </message>
     <message>
         <source>Choose…</source>
-        <translation type="unfinished" />
+        <translation>Выбрать…</translation>
     </message>
     <message>
         <source>Save as:</source>
-        <translation type="unfinished" />
+        <translation>Сохранить как:</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation type="unfinished" />
+        <translation>Экспорт</translation>
     </message>
     <message>
         <source>Open folder</source>
-        <translation type="unfinished" />
+        <translation>Открыть папку</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished" />
+        <translation>Закрыть</translation>
     </message>
     <message>
         <source>CSV files (*.csv)</source>
-        <translation type="unfinished" />
+        <translation>Файлы CSV (*.csv)</translation>
     </message>
     <message>
         <source>Excel files (*.xlsx)</source>
-        <translation type="unfinished" />
+        <translation>Файлы Excel (*.xlsx)</translation>
     </message>
     <message>
         <source>PDF files (*.pdf)</source>
-        <translation type="unfinished" />
+        <translation>Файлы PDF (*.pdf)</translation>
     </message>
     <message>
         <source>Save the report as</source>
-        <translation type="unfinished" />
+        <translation>Сохранить отчёт как</translation>
     </message>
     <message>
         <source>Choose where to save the report.</source>
-        <translation type="unfinished" />
+        <translation>Выберите, куда сохранить отчёт.</translation>
     </message>
     <message>
         <source>Exporting…</source>
-        <translation type="unfinished" />
+        <translation>Экспорт…</translation>
     </message>
     <message>
         <source>Cancelling…</source>
-        <translation type="unfinished" />
+        <translation>Отмена…</translation>
     </message>
     <message>
         <source>1 page</source>
-        <translation type="unfinished" />
+        <translation>1 страница</translation>
     </message>
     <message>
         <source>%1 pages</source>
-        <translation type="unfinished" />
+        <translation>%1 стр.</translation>
     </message>
     <message>
         <source>1 row</source>
-        <translation type="unfinished" />
+        <translation>1 строка</translation>
     </message>
     <message>
         <source>%1 rows</source>
-        <translation type="unfinished" />
+        <translation>строк: %1</translation>
     </message>
     <message>
         <source>Saved %1 (%2).</source>
-        <translation type="unfinished" />
+        <translation>Сохранено: %1 (%2).</translation>
     </message>
     <message>
         <source>Cancelled; no file was written.</source>
-        <translation type="unfinished" />
+        <translation>Отменено; файл не записан.</translation>
     </message>
     <message>
         <source>The report could not be saved: %1</source>
-        <translation type="unfinished" />
+        <translation>Не удалось сохранить отчёт: %1</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -378,70 +398,70 @@
     <name>FieldPicker</name>
     <message>
         <source>Insert field</source>
-        <translation type="unfinished" />
+        <translation>Вставить поле</translation>
     </message>
     <message>
         <source>Insert a personal field where the cursor is</source>
-        <translation type="unfinished" />
+        <translation>Вставить персональное поле в позицию курсора</translation>
     </message>
 </context>
 <context>
     <name>FilePage</name>
     <message>
         <source>Choose a CSV or Excel (.xlsx) file</source>
-        <translation type="unfinished" />
+        <translation>Выберите файл CSV или Excel (.xlsx)</translation>
     </message>
     <message>
         <source>Choose file…</source>
-        <translation type="unfinished" />
+        <translation>Выбрать файл…</translation>
     </message>
     <message>
         <source>; semicolon</source>
-        <translation type="unfinished" />
+        <translation>; точка с запятой</translation>
     </message>
     <message>
         <source>, comma</source>
-        <translation type="unfinished" />
+        <translation>, запятая</translation>
     </message>
     <message>
         <source>tab</source>
-        <translation type="unfinished" />
+        <translation>табуляция</translation>
     </message>
     <message>
         <source>How to read it</source>
-        <translation type="unfinished" />
+        <translation>Как читать файл</translation>
     </message>
     <message>
         <source>Encoding</source>
-        <translation type="unfinished" />
+        <translation>Кодировка</translation>
     </message>
     <message>
         <source>Delimiter</source>
-        <translation type="unfinished" />
+        <translation>Разделитель</translation>
     </message>
     <message>
         <source>Sheet</source>
-        <translation type="unfinished" />
+        <translation>Лист</translation>
     </message>
     <message>
         <source>Columns</source>
-        <translation type="unfinished" />
+        <translation>Столбцы</translation>
     </message>
     <message>
         <source>Other columns are imported too, named after their header (e.g. “Company” becomes {{ company }}).</source>
-        <translation type="unfinished" />
+        <translation>Остальные столбцы тоже импортируются под именем из заголовка: «Компания» станет {{ компания }}.</translation>
     </message>
     <message>
         <source>First rows of the file</source>
-        <translation type="unfinished" />
+        <translation>Первые строки файла</translation>
     </message>
     <message>
         <source>(not imported)</source>
-        <translation type="unfinished" />
+        <translation>(не импортировать)</translation>
     </message>
     <message>
         <source>(choose the column)</source>
-        <translation type="unfinished" />
+        <translation>(выберите столбец)</translation>
     </message>
 </context>
 <context>
@@ -452,11 +472,11 @@
     </message>
     <message>
         <source>Import</source>
-        <translation type="unfinished" />
+        <translation>Импортировать</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished" />
+        <translation>Закрыть</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -464,158 +484,158 @@
     </message>
     <message>
         <source>Choose the recipients file</source>
-        <translation type="unfinished" />
+        <translation>Выберите файл с получателями</translation>
     </message>
     <message>
         <source>Spreadsheets (*.csv *.txt *.tsv *.xlsx);;All files (*)</source>
-        <translation type="unfinished" />
+        <translation>Таблицы (*.csv *.txt *.tsv *.xlsx);;Все файлы (*)</translation>
     </message>
     <message>
         <source>No column looks like an email address: choose it under Columns, or pick another sheet.</source>
-        <translation type="unfinished" />
+        <translation>Ни один столбец не похож на адрес email: укажите его в разделе «Столбцы» или выберите другой лист.</translation>
     </message>
     <message>
         <source>No column looks like an email address: choose it under Columns.</source>
-        <translation type="unfinished" />
+        <translation>Ни один столбец не похож на адрес email: укажите его в разделе «Столбцы».</translation>
     </message>
     <message>
         <source>Choose the column that holds the email address.</source>
-        <translation type="unfinished" />
+        <translation>Выберите столбец с адресом email.</translation>
     </message>
     <message>
         <source>Importing {name}…</source>
-        <translation type="unfinished" />
+        <translation>Импорт {name}…</translation>
     </message>
     <message>
         <source>Cancelling…</source>
-        <translation type="unfinished" />
+        <translation>Отмена…</translation>
     </message>
     <message>
         <source>Import cancelled; no recipient was added.</source>
-        <translation type="unfinished" />
+        <translation>Импорт отменён; получатели не добавлены.</translation>
     </message>
     <message>
         <source>The import failed: {error}</source>
-        <translation type="unfinished" />
+        <translation>Импорт не удался: {error}</translation>
     </message>
     <message>
         <source>&lt;b&gt;{imported}&lt;/b&gt; imported · &lt;b&gt;{invalid}&lt;/b&gt; invalid · &lt;b&gt;{duplicate}&lt;/b&gt; duplicate · &lt;b&gt;{suppressed}&lt;/b&gt; on the suppression list</source>
-        <translation type="unfinished" />
+        <translation>Импортировано: &lt;b&gt;{imported}&lt;/b&gt; · с ошибками: &lt;b&gt;{invalid}&lt;/b&gt; · повторов: &lt;b&gt;{duplicate}&lt;/b&gt; · в списке исключений: &lt;b&gt;{suppressed}&lt;/b&gt;</translation>
     </message>
     <message>
         <source>Row</source>
-        <translation type="unfinished" />
+        <translation>Строка</translation>
     </message>
     <message>
         <source>Value</source>
-        <translation type="unfinished" />
+        <translation>Значение</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished" />
+        <translation>Причина</translation>
     </message>
     <message>
         <source>{n} rows were not imported:</source>
-        <translation type="unfinished" />
+        <translation>Не импортированы строки ({n}):</translation>
     </message>
     <message>
         <source>Every row was imported.</source>
-        <translation type="unfinished" />
+        <translation>Все строки импортированы.</translation>
     </message>
     <message>
         <source>Save rejected rows</source>
-        <translation type="unfinished" />
+        <translation>Сохранить отклонённые строки</translation>
     </message>
     <message>
         <source>CSV files (*.csv)</source>
-        <translation type="unfinished" />
+        <translation>Файлы CSV (*.csv)</translation>
     </message>
 </context>
 <context>
     <name>LimitsPage</name>
     <message>
         <source>no change</source>
-        <translation type="unfinished" />
+        <translation>без изменений</translation>
     </message>
     <message>
         <source>Mon</source>
-        <translation type="unfinished" />
+        <translation>Пн</translation>
     </message>
     <message>
         <source>Tue</source>
-        <translation type="unfinished" />
+        <translation>Вт</translation>
     </message>
     <message>
         <source>Wed</source>
-        <translation type="unfinished" />
+        <translation>Ср</translation>
     </message>
     <message>
         <source>Thu</source>
-        <translation type="unfinished" />
+        <translation>Чт</translation>
     </message>
     <message>
         <source>Fri</source>
-        <translation type="unfinished" />
+        <translation>Пт</translation>
     </message>
     <message>
         <source>Sat</source>
-        <translation type="unfinished" />
+        <translation>Сб</translation>
     </message>
     <message>
         <source>Sun</source>
-        <translation type="unfinished" />
+        <translation>Вс</translation>
     </message>
     <message>
         <source>Provider limits</source>
-        <translation type="unfinished" />
+        <translation>Лимиты провайдера</translation>
     </message>
     <message>
         <source>Messages per hour</source>
-        <translation type="unfinished" />
+        <translation>Писем в час</translation>
     </message>
     <message>
         <source>Messages per month</source>
-        <translation type="unfinished" />
+        <translation>Писем в месяц</translation>
     </message>
     <message>
         <source>Working hours</source>
-        <translation type="unfinished" />
+        <translation>Рабочие часы</translation>
     </message>
     <message>
         <source>Start</source>
-        <translation type="unfinished" />
+        <translation>Начало</translation>
     </message>
     <message>
         <source>End</source>
-        <translation type="unfinished" />
+        <translation>Конец</translation>
     </message>
     <message>
         <source>Days</source>
-        <translation type="unfinished" />
+        <translation>Дни</translation>
     </message>
     <message>
         <source>Time zone</source>
-        <translation type="unfinished" />
+        <translation>Часовой пояс</translation>
     </message>
     <message>
         <source>00:00 to 24:00 means all day.</source>
-        <translation type="unfinished" />
+        <translation>С 00:00 до 24:00 — круглосуточно.</translation>
     </message>
     <message>
         <source>Provider quota sync</source>
-        <translation type="unfinished" />
+        <translation>Сверка квоты с провайдером</translation>
     </message>
     <message>
         <source>Used this month, as the provider shows now</source>
-        <translation type="unfinished" />
+        <translation>Израсходовано за месяц по данным провайдера</translation>
     </message>
     <message>
-        <source>Not synced yet: the month's usage counts only messages sent by this app.</source>
-        <translation type="unfinished" />
+        <source>Not synced yet: the month&apos;s usage counts only messages sent by this app.</source>
+        <translation>Сверки ещё не было: расход за месяц учитывает только письма, отправленные этой программой.</translation>
     </message>
     <message>
         <source>Last sync: {used} used as of {when}; messages sent since are added.</source>
-        <translation type="unfinished" />
+        <translation>Последняя сверка: израсходовано {used} на {when}; письма, отправленные после этого, прибавляются.</translation>
     </message>
 </context>
 <context>
@@ -643,6 +663,18 @@
     <message>
         <source>Notifications</source>
         <translation>Уведомления</translation>
+    </message>
+    <message>
+        <source>open the Outbox</source>
+        <translation>откройте «Исходящие»</translation>
+    </message>
+    <message>
+        <source>DEMO — messages stay on this computer; %1</source>
+        <translation>ДЕМО — письма остаются на этом компьютере; %1</translation>
+    </message>
+    <message>
+        <source>Demo mode: a built-in mail server on 127.0.0.1:%1 keeps every message; nothing is delivered. Data folder: %2</source>
+        <translation>Демо-режим: встроенный почтовый сервер на 127.0.0.1:%1 сохраняет все письма, ничего не доставляется. Папка данных: %2</translation>
     </message>
     <message>
         <source>Show Mailer</source>
@@ -746,7 +778,7 @@
     </message>
     <message>
         <source>SMTP account, limits and working hours</source>
-        <translation>SMTP-аккаунт, лимиты и рабочее время</translation>
+        <translation>SMTP-аккаунт, лимиты и рабочие часы</translation>
     </message>
     <message>
         <source>E&amp;xport report…</source>
@@ -770,7 +802,7 @@
     </message>
     <message>
         <source>Demo &amp;outbox</source>
-        <translation>&amp;Исходящие демо</translation>
+        <translation>&amp;Исходящие (демо)</translation>
     </message>
     <message>
         <source>Messages caught by the demo server</source>
@@ -813,7 +845,7 @@
     <name>Notifications</name>
     <message>
         <source>Test send of “%1” finished: %2</source>
-        <translation>Тестовая отправка «%1» завершена: %2</translation>
+        <translation>Тестовое письмо рассылки «%1»: %2</translation>
     </message>
     <message>
         <source>“%1” finished: %2 — %3 sent, %4 failed, %5 uncertain</source>
@@ -839,92 +871,92 @@
     <name>OutboxModel</name>
     <message>
         <source>Received</source>
-        <translation type="unfinished" />
+        <translation>Получено</translation>
     </message>
     <message>
         <source>To</source>
-        <translation type="unfinished" />
+        <translation>Кому</translation>
     </message>
     <message>
         <source>Subject</source>
-        <translation type="unfinished" />
+        <translation>Тема</translation>
     </message>
 </context>
 <context>
     <name>OutboxWindow</name>
     <message>
         <source>Demo outbox — Mailer</source>
-        <translation type="unfinished" />
+        <translation>Исходящие (демо) — Mailer</translation>
     </message>
     <message>
         <source>&lt;b&gt;Demo&lt;/b&gt; — these messages were caught by the built-in test server on 127.0.0.1:{port}. Nothing was sent to anyone: no message leaves this computer.</source>
-        <translation type="unfinished" />
+        <translation>&lt;b&gt;Демо&lt;/b&gt; — эти письма перехвачены встроенным тестовым сервером на 127.0.0.1:{port}. Никому ничего не отправлено: письма не покидают этот компьютер.</translation>
     </message>
     <message>
         <source>HTML</source>
-        <translation type="unfinished" />
+        <translation>HTML</translation>
     </message>
     <message>
         <source>Text</source>
-        <translation type="unfinished" />
+        <translation>Текст</translation>
     </message>
     <message>
         <source>Headers</source>
-        <translation type="unfinished" />
+        <translation>Заголовки</translation>
     </message>
     <message>
         <source>Source</source>
-        <translation type="unfinished" />
+        <translation>Исходный код</translation>
     </message>
     <message numerus="yes">
         <source>Messages caught: %n</source>
-        <translation type="unfinished">
-            <numerusform />
-            <numerusform />
-            <numerusform />
+        <translation>
+            <numerusform>Перехвачено писем: %n</numerusform>
+            <numerusform>Перехвачено писем: %n</numerusform>
+            <numerusform>Перехвачено писем: %n</numerusform>
         </translation>
     </message>
     <message>
         <source>No messages yet. Press “Send test” or put the sample campaign in the queue; every message the app sends in demo mode appears here.</source>
-        <translation type="unfinished" />
+        <translation>Писем пока нет. Нажмите «Отправить тест» или поставьте пример рассылки в очередь — здесь появятся все письма демо-режима.</translation>
     </message>
     <message>
         <source>(this message has no HTML part)</source>
-        <translation type="unfinished" />
+        <translation>(в этом письме нет HTML-части)</translation>
     </message>
     <message>
         <source>(this message has no text part)</source>
-        <translation type="unfinished" />
+        <translation>(в этом письме нет текстовой части)</translation>
     </message>
 </context>
 <context>
     <name>PreviewPanel</name>
     <message>
         <source>Recipient </source>
-        <translation type="unfinished" />
+        <translation>Получатель </translation>
     </message>
     <message>
         <source>Preview for</source>
-        <translation type="unfinished" />
+        <translation>Просмотр:</translation>
     </message>
     <message>
         <source> of {n}</source>
-        <translation type="unfinished" />
+        <translation> из {n}</translation>
     </message>
     <message>
         <source>Cannot render for this recipient: {error}</source>
-        <translation type="unfinished" />
+        <translation>Не удаётся собрать письмо для этого получателя: {error}</translation>
     </message>
 </context>
 <context>
     <name>ProgressPage</name>
     <message>
         <source>Importing…</source>
-        <translation type="unfinished" />
+        <translation>Импорт…</translation>
     </message>
     <message>
         <source>Cancel import</source>
-        <translation type="unfinished" />
+        <translation>Отменить импорт</translation>
     </message>
 </context>
 <context>
@@ -1049,18 +1081,30 @@
     </message>
     <message>
         <source>Resolve uncertain…</source>
-        <translation>Решить по неясным…</translation>
+        <translation>Разобрать неясные…</translation>
     </message>
     <message>
         <source>Decide about recipients that may have been sent</source>
         <translation>Решить, что делать с получателями, которым письмо могло уйти</translation>
+    </message>
+    <message>
+        <source>Export report…</source>
+        <translation>Экспорт отчёта…</translation>
+    </message>
+    <message>
+        <source>Export the send report of the selected campaign</source>
+        <translation>Выгрузить отчёт об отправке выбранной рассылки</translation>
+    </message>
+    <message>
+        <source>Export a report of every send in a period</source>
+        <translation>Выгрузить отчёт обо всех отправках за период</translation>
     </message>
 </context>
 <context>
     <name>Reasons</name>
     <message>
         <source>Outside working hours</source>
-        <translation>Вне рабочего времени</translation>
+        <translation>Вне рабочих часов</translation>
     </message>
     <message>
         <source>Hourly limit reached</source>
@@ -1124,7 +1168,7 @@
     </message>
     <message>
         <source>Completed with errors</source>
-        <translation>Завершена с ошибками</translation>
+        <translation>С ошибками</translation>
     </message>
     <message>
         <source>Cancelled</source>
@@ -1136,80 +1180,123 @@
     </message>
 </context>
 <context>
-    <name>RecipientsTab</name>
-    <message>
-        <source>Import from file…</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Check templates</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Render the message for every recipient and list each problem with its row</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Problems found before sending</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>{n} {state}</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>{total} recipients</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Not checked yet.</source>
-        <translation type="unfinished" />
-    </message>
+    <name>RecipientsModel</name>
     <message>
         <source>Row</source>
-        <translation type="unfinished" />
+        <translation>Строка</translation>
     </message>
     <message>
         <source>Email</source>
-        <translation type="unfinished" />
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <source>Server reply</source>
+        <translation>Ответ сервера</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>в ожидании</translation>
+    </message>
+    <message>
+        <source>sending</source>
+        <translation>отправка</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>отправлено</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>ошибка</translation>
+    </message>
+    <message>
+        <source>uncertain</source>
+        <translation>неясно</translation>
+    </message>
+    <message>
+        <source>suppressed</source>
+        <translation>исключено</translation>
+    </message>
+</context>
+<context>
+    <name>RecipientsTab</name>
+    <message>
+        <source>Import from file…</source>
+        <translation>Импорт из файла…</translation>
+    </message>
+    <message>
+        <source>Check templates</source>
+        <translation>Проверить шаблоны</translation>
+    </message>
+    <message>
+        <source>Render the message for every recipient and list each problem with its row</source>
+        <translation>Собрать письмо для каждого получателя и показать все проблемы с номерами строк</translation>
+    </message>
+    <message>
+        <source>Problems found before sending</source>
+        <translation>Проблемы, найденные до отправки</translation>
+    </message>
+    <message>
+        <source>{n} {state}</source>
+        <translation>{state} — {n}</translation>
+    </message>
+    <message>
+        <source>{total} recipients</source>
+        <translation>Получатели ({total})</translation>
+    </message>
+    <message>
+        <source>Not checked yet.</source>
+        <translation>Ещё не проверено.</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>Строка</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Email</translation>
     </message>
     <message>
         <source>Field</source>
-        <translation type="unfinished" />
+        <translation>Поле</translation>
     </message>
     <message>
         <source>Problem</source>
-        <translation type="unfinished" />
+        <translation>Проблема</translation>
     </message>
     <message>
         <source>{n} problems: fix the template or the data before queueing.</source>
-        <translation type="unfinished" />
+        <translation>Проблем: {n}. Исправьте шаблон или данные, прежде чем ставить рассылку в очередь.</translation>
     </message>
     <message>
         <source>Every recipient renders correctly.</source>
-        <translation type="unfinished" />
+        <translation>Письмо собирается без ошибок для всех получателей.</translation>
     </message>
 </context>
 <context>
     <name>ResultPage</name>
     <message>
         <source>Save rejected rows as CSV…</source>
-        <translation type="unfinished" />
+        <translation>Сохранить отклонённые строки в CSV…</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
-        <translation type="unfinished" />
+        <translation>Настройки</translation>
     </message>
     <message>
         <source>Server</source>
-        <translation type="unfinished" />
+        <translation>Сервер</translation>
     </message>
     <message>
         <source>Limits and hours</source>
-        <translation type="unfinished" />
+        <translation>Лимиты и рабочие часы</translation>
     </message>
     <message>
         <source>Language</source>
@@ -1217,15 +1304,15 @@
     </message>
     <message>
         <source>No keychain is available on this computer, so the password is kept only while the app runs: you will be asked for it again after a restart. It is never written to disk.</source>
-        <translation type="unfinished" />
+        <translation>На этом компьютере нет хранилища паролей, поэтому пароль хранится, только пока программа запущена: после перезапуска его нужно будет ввести снова. На диск он не записывается.</translation>
     </message>
     <message>
         <source>Test connection</source>
-        <translation type="unfinished" />
+        <translation>Проверить подключение</translation>
     </message>
     <message>
         <source>Connect, secure and log in; no message is sent</source>
-        <translation type="unfinished" />
+        <translation>Подключиться, включить шифрование и войти; письмо не отправляется</translation>
     </message>
     <message>
         <source>System language</source>
@@ -1233,161 +1320,161 @@
     </message>
     <message>
         <source>The language changes the next time the app starts.</source>
-        <translation type="unfinished" />
+        <translation>Язык сменится при следующем запуске программы.</translation>
     </message>
     <message>
         <source>enter the password for this account</source>
-        <translation type="unfinished" />
+        <translation>введите пароль от этой учётной записи</translation>
     </message>
     <message>
         <source>enter the SMTP server name first</source>
-        <translation type="unfinished" />
+        <translation>сначала укажите SMTP-сервер</translation>
     </message>
     <message>
         <source>Fix the marked fields first.</source>
-        <translation type="unfinished" />
+        <translation>Сначала исправьте отмеченные поля.</translation>
     </message>
     <message>
         <source>Connecting to {host}:{port}…</source>
-        <translation type="unfinished" />
+        <translation>Подключение к {host}:{port}…</translation>
     </message>
     <message>
         <source>Connected and logged in. No message was sent.</source>
-        <translation type="unfinished" />
+        <translation>Подключение и вход выполнены. Письмо не отправлялось.</translation>
     </message>
     <message>
         <source>The server refused ({phase}): {reply}</source>
-        <translation type="unfinished" />
+        <translation>Сервер отказал ({phase}): {reply}</translation>
     </message>
     <message>
         <source>no reply</source>
-        <translation type="unfinished" />
+        <translation>нет ответа</translation>
     </message>
     <message>
         <source>Could not connect: {error}</source>
-        <translation type="unfinished" />
+        <translation>Не удалось подключиться: {error}</translation>
     </message>
 </context>
 <context>
     <name>SmtpPage</name>
     <message>
         <source>STARTTLS (usually port 587)</source>
-        <translation type="unfinished" />
+        <translation>STARTTLS (обычно порт 587)</translation>
     </message>
     <message>
         <source>TLS (usually port 465)</source>
-        <translation type="unfinished" />
+        <translation>TLS (обычно порт 465)</translation>
     </message>
     <message>
         <source>None: plain text (local servers only)</source>
-        <translation type="unfinished" />
+        <translation>Нет: без шифрования (только локальные серверы)</translation>
     </message>
     <message>
         <source>optional</source>
-        <translation type="unfinished" />
+        <translation>необязательно</translation>
     </message>
     <message>
         <source>optional, https://…</source>
-        <translation type="unfinished" />
+        <translation>необязательно, https://…</translation>
     </message>
     <message>
         <source>Account</source>
-        <translation type="unfinished" />
+        <translation>Учётная запись</translation>
     </message>
     <message>
         <source>SMTP server</source>
-        <translation type="unfinished" />
+        <translation>SMTP-сервер</translation>
     </message>
     <message>
         <source>Port</source>
-        <translation type="unfinished" />
+        <translation>Порт</translation>
     </message>
     <message>
         <source>Security</source>
-        <translation type="unfinished" />
+        <translation>Шифрование</translation>
     </message>
     <message>
         <source>User name</source>
-        <translation type="unfinished" />
+        <translation>Логин</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished" />
+        <translation>Пароль</translation>
     </message>
     <message>
         <source>Sender</source>
-        <translation type="unfinished" />
+        <translation>Отправитель</translation>
     </message>
     <message>
         <source>From address</source>
-        <translation type="unfinished" />
+        <translation>Адрес отправителя</translation>
     </message>
     <message>
         <source>From name</source>
-        <translation type="unfinished" />
+        <translation>Имя отправителя</translation>
     </message>
     <message>
         <source>Reply-to</source>
-        <translation type="unfinished" />
+        <translation>Адрес для ответов</translation>
     </message>
     <message>
         <source>Unsubscribe page</source>
-        <translation type="unfinished" />
+        <translation>Страница отписки</translation>
     </message>
     <message>
         <source>saved; leave empty to keep it</source>
-        <translation type="unfinished" />
+        <translation>сохранён; оставьте пустым, чтобы не менять</translation>
     </message>
 </context>
 <context>
     <name>TestSendPanel</name>
     <message>
         <source>your address, e.g. me@example.com</source>
-        <translation type="unfinished" />
+        <translation>например, me@example.com</translation>
     </message>
     <message>
         <source>Send test</source>
-        <translation type="unfinished" />
+        <translation>Отправить тест</translation>
     </message>
     <message>
-        <source>Queue one message to this address, rendered with the preview's recipient; it goes through the queue and counts against the limits</source>
-        <translation type="unfinished" />
+        <source>Queue one message to this address, rendered with the preview&apos;s recipient; it goes through the queue and counts against the limits</source>
+        <translation>Поставить в очередь одно письмо на этот адрес с данными получателя из просмотра; оно проходит через очередь и учитывается в лимитах</translation>
     </message>
     <message>
         <source>Test to</source>
-        <translation type="unfinished" />
+        <translation>Тест на</translation>
     </message>
     <message>
         <source>Test queued; waiting for the sender…</source>
-        <translation type="unfinished" />
+        <translation>Тестовое письмо в очереди, ждёт отправки…</translation>
     </message>
     <message>
         <source>Sending the test…</source>
-        <translation type="unfinished" />
+        <translation>Отправка тестового письма…</translation>
     </message>
     <message>
         <source>Waiting: {reason}</source>
-        <translation type="unfinished" />
+        <translation>Ждёт: {reason}</translation>
     </message>
     <message>
         <source>, sends in {countdown}</source>
-        <translation type="unfinished" />
+        <translation>, отправка через {countdown}</translation>
     </message>
     <message>
         <source>Sent: {reply}</source>
-        <translation type="unfinished" />
+        <translation>Отправлено: {reply}</translation>
     </message>
     <message>
         <source>The test send was cancelled.</source>
-        <translation type="unfinished" />
+        <translation>Тестовое письмо отменено.</translation>
     </message>
     <message>
         <source>Uncertain: {reply}</source>
-        <translation type="unfinished" />
+        <translation>Неясно, доставлено ли: {reply}</translation>
     </message>
     <message>
         <source>Not sent to {email}: {reply}</source>
-        <translation type="unfinished" />
+        <translation>Не отправлено на {email}: {reply}</translation>
     </message>
 </context>
 <context>
@@ -1412,12 +1499,12 @@
         <translation>Добро пожаловать в Mailer</translation>
     </message>
     <message>
-        <source>Mailer sends your campaigns through your own SMTP account, within your provider's hourly and monthly limits and your working hours.
+        <source>Mailer sends your campaigns through your own SMTP account, within your provider&apos;s hourly and monthly limits and your working hours.
 
-1. Enter your provider's SMTP server, sender address and limits.
+1. Enter your provider&apos;s SMTP server, sender address and limits.
 2. Look at the sample campaign, or start a new one (Ctrl+N).
 3. Send yourself a test, then put the campaign in the queue.</source>
-        <translation>Mailer отправляет ваши рассылки через ваш собственный SMTP-аккаунт, соблюдая часовой и месячный лимиты провайдера и ваше рабочее время.
+        <translation>Mailer отправляет ваши рассылки через ваш собственный SMTP-аккаунт, соблюдая часовой и месячный лимиты провайдера и ваши рабочие часы.
 
 1. Укажите SMTP-сервер провайдера, адрес отправителя и лимиты.
 2. Посмотрите пример рассылки или начните новую (Ctrl+N).
