@@ -5,6 +5,7 @@ and the honest final status. Every function runs inside the caller's session.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
@@ -364,24 +365,24 @@ def eligible(session: Session, now: datetime) -> list[QueueEntry]:
     """Entries that may send now, best first: tests, then the active campaign,
     then priority and time queued. Deferred entries whose time has not come and
     entries held for the operator are skipped (edge case 4)."""
-    now = utc(now)
-    return list(
-        session.scalars(
-            select(QueueEntry)
-            .where(
-                QueueEntry.status.in_(("queued", "processing", "deferred")),
-                (QueueEntry.status != "deferred")
-                | ((QueueEntry.next_run_at.is_not(None)) & (QueueEntry.next_run_at <= now)),
-            )
-            .order_by(
-                case((QueueEntry.kind == "test", 0), else_=1),
-                case((QueueEntry.status == "processing", 0), else_=1),
-                QueueEntry.priority.desc(),
-                QueueEntry.order_key,
-                QueueEntry.id,
-            )
-        )
-    )
+    return list(session.scalars(
+        select(QueueEntry).where(*eligible_where(utc(now))).order_by(*ELIGIBLE_ORDER)))
+
+
+def eligible_where(now: Any) -> tuple[Any, ...]:
+    """The conditions of :func:`eligible` (``now`` a time or a bind parameter)."""
+    return (QueueEntry.status.in_(("queued", "processing", "deferred")),
+            (QueueEntry.status != "deferred")
+            | ((QueueEntry.next_run_at.is_not(None)) & (QueueEntry.next_run_at <= now)))
+
+
+ELIGIBLE_ORDER = (
+    case((QueueEntry.kind == "test", 0), else_=1),
+    case((QueueEntry.status == "processing", 0), else_=1),
+    QueueEntry.priority.desc(),
+    QueueEntry.order_key,
+    QueueEntry.id,
+)
 
 
 def finish_if_done(session: Session, entry: QueueEntry, now: datetime) -> str | None:

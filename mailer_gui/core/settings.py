@@ -8,7 +8,7 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from .clock import utc
@@ -162,10 +162,21 @@ def _put(session: Session, key: str, value: Any) -> None:
         row.value = value
 
 
-def load(session: Session) -> AppSettings:
+_LOAD = select(Setting.key, Setting.value).where(Setting.key.in_(("smtp", "limits", "quota")))
+
+
+def load_raw(session: Session | Connection) -> dict[str, Any]:
+    """The stored settings rows (decoded JSON), keyed by name."""
+    return {key: value for key, value in session.execute(_LOAD)}
+
+
+def load(session: Session | Connection) -> AppSettings:
     """Read all settings (defaults where none were saved)."""
-    rows: dict[str, Any] = dict(session.execute(select(Setting.key, Setting.value).where(
-        Setting.key.in_(("smtp", "limits", "quota")))).all())
+    return parse(load_raw(session))
+
+
+def parse(rows: dict[str, Any]) -> AppSettings:
+    """Typed settings from the rows :func:`load_raw` returns."""
     smtp_raw, limits_raw, quota_raw = rows.get("smtp"), rows.get("limits"), rows.get("quota")
     smtp = SmtpSettings(**smtp_raw) if smtp_raw else None
     limits = LimitSettings()

@@ -1,0 +1,158 @@
+"""Transaction B: the recipient's outcome, the entry's deferral or its honest
+final status (I). Runs in the same write transaction as the next claim.
+
+A sent message (nearly every one) takes the SQL path: one UPDATE of the
+recipient, one read of the entry, and the "anything left?" probe; the entry
+is loaded as an object only when it may be finished. Every other outcome
+takes the object path, which defers through ``queue.defer`` (C).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from . import claims, limits, queue
+from .claims import Claim, StepResult
+from .models import QueueEntry, Recipient, Suppression, UTCDateTime
+from .smtp import (
+    AUTH_FAILED,
+    CONTENT_REJECTED,
+    PROVIDER_LIMIT,
+    RECIPIENT_FAILED,
+    REJECTED,
+    SENT,
+    TRANSIENT,
+    UNCERTAIN,
+    Outcome,
+)
+
+TRANSIENT_FIRST = timedelta(minutes=5)
+TRANSIENT_MAX = timedelta(minutes=60)
+PROVIDER_DEFAULT = timedelta(minutes=60)
+CONTENT_REJECT_LIMIT = 3
+
+
+def backoff(count: int) -> timedelta:
+    doubled: timedelta = TRANSIENT_FIRST * (2 ** max(0, count - 1))
+    return min(doubled, TRANSIENT_MAX)
+
+
+def record(s: Session, claim: Claim, outcome: Outcome, now: datetime) -> StepResult:
+    """Record one message's outcome; leaves no unflushed ORM change behind, so
+    the SQL reads of the next claim see it."""
+    if outcome.kind == SENT:
+        return _record_sent(s, claim, outcome, now)
+    result = _record_other(s, claim, outcome, now)
+    s.flush()
+    return result
+
+
+_MARK_SENT = (
+    update(Recipient)
+    .where(Recipient.id == bindparam("rid"), Recipient.status.in_(("sending", "uncertain")))
+    .values(status="sent", finished_at=bindparam("at", type_=UTCDateTime()),
+            reply=bindparam("text"), engine_id=None)
+)
+_ENTRY = select(QueueEntry.status, QueueEntry.transient_count,
+                QueueEntry.content_reject_count).where(QueueEntry.id == bindparam("eid"))
+_RESET = update(QueueEntry).where(QueueEntry.id == bindparam("eid")).values(
+    transient_count=0, content_reject_count=0)
+
+
+def _record_sent(s: Session, claim: Claim, outcome: Outcome, now: datetime) -> StepResult:
+    conn = s.connection()
+    res = conn.execute(_MARK_SENT, {"rid": claim.recipient_id, "at": now,
+                                    "text": outcome.reply or None})
+    if res.rowcount != 1:  # the operator resolved it meanwhile
+        return StepResult("skipped", claim.entry_id, claim.campaign_id, claim.recipient_id,
+                          outcome)
+    status, transient, rejects = conn.execute(_ENTRY, {"eid": claim.entry_id}).one()
+    if transient or rejects:
+        conn.execute(_RESET, {"eid": claim.entry_id})
+    final = None
+    if status == "processing" and not claims.any_left(s, claim.entry_kind, claim.entry_id,
+                                                      claim.campaign_id):
+        entry = s.get(QueueEntry, claim.entry_id)
+        assert entry is not None
+        final = queue.finish_if_done(s, entry, now)
+        s.flush()
+    return StepResult(final and "finished" or SENT, claim.entry_id, claim.campaign_id,
+                      claim.recipient_id, outcome)
+
+
+def _record_other(s: Session, claim: Claim, outcome: Outcome, now: datetime) -> StepResult:
+    r = s.get(Recipient, claim.recipient_id)
+    entry = s.get(QueueEntry, claim.entry_id)
+    assert r is not None and entry is not None
+    if r.status not in ("sending", "uncertain"):
+        return StepResult("skipped", entry.id, entry.campaign_id, r.id, outcome)
+    if not outcome.mail_sent:
+        limits.release_slot(s, claim.slot_id)
+        r.attempts -= 1
+    r.reply = outcome.reply or None
+    r.engine_id = None
+    kind = outcome.kind
+    if kind in (RECIPIENT_FAILED, CONTENT_REJECTED):
+        r.status, r.finished_at = "failed", now
+        if outcome.phase == "rcpt" and entry.kind == "campaign":
+            _suppress(s, r, outcome, now)
+        if kind == CONTENT_REJECTED:
+            entry.content_reject_count += 1
+            if entry.content_reject_count >= CONTENT_REJECT_LIMIT:
+                _defer_live(s, [entry], "smtp_rejected", None, now,
+                            f"the server refused the content {CONTENT_REJECT_LIMIT} "
+                            f"times in a row: {outcome.reply}")
+        else:
+            entry.content_reject_count = 0
+    elif kind == UNCERTAIN:
+        r.status, r.finished_at = "uncertain", now
+    else:
+        r.status = "pending"
+        _defer_for(s, entry, outcome, now)
+    final = queue.finish_if_done(s, entry, now) if entry.status == "processing" else None
+    return StepResult(final and "finished" or kind, entry.id, entry.campaign_id, r.id,
+                      outcome)
+
+
+def _defer_for(s: Session, entry: QueueEntry, outcome: Outcome, now: datetime) -> None:
+    kind, text = outcome.kind, outcome.reply
+    if kind == TRANSIENT:
+        entry.transient_count += 1
+        _defer_live(s, [entry], "transient_error", now + backoff(entry.transient_count), now,
+                    text)
+    elif kind == PROVIDER_LIMIT:
+        wait = PROVIDER_DEFAULT
+        if outcome.retry_after:
+            wait = min(wait, timedelta(seconds=max(60.0, outcome.retry_after)))
+        _defer_live(s, _account_entries(s, entry), "provider_limit", now + wait, now, text)
+    elif kind == AUTH_FAILED:
+        _defer_live(s, _account_entries(s, entry), "smtp_auth_failed", None, now,
+                    f"the server refused the login: {text}")
+    elif kind == REJECTED:
+        scope = [entry] if outcome.phase in ("data", "body") else _account_entries(s, entry)
+        _defer_live(s, scope, "smtp_rejected", None, now, text)
+    else:  # pragma: no cover - every outcome kind is handled above
+        raise AssertionError(kind)
+
+
+def _account_entries(s: Session, entry: QueueEntry) -> list[QueueEntry]:
+    others = [e for e in queue.live_entries(s) if e.id != entry.id
+              and e.status in ("queued", "processing")]
+    return [entry, *others]
+
+
+def _defer_live(s: Session, entries: list[QueueEntry], reason: str,
+                when: datetime | None, now: datetime, detail: str) -> None:
+    for e in entries:
+        # The operator's pause or cancel during the send wins.
+        if e.status in ("queued", "processing", "deferred"):
+            queue.defer(s, e, reason, when, now, detail)
+
+
+def _suppress(s: Session, r: Recipient, outcome: Outcome, now: datetime) -> None:
+    if s.get(Suppression, r.email_norm) is None:
+        s.add(Suppression(email_norm=r.email_norm, reason="hard_bounce",
+                          detail=f"{outcome.code} {outcome.text}"[:500], added_at=now))
