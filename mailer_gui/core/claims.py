@@ -107,6 +107,17 @@ _RESERVE = insert(SlotReservation).values(
     campaign_id=bindparam("s_cid"))
 
 
+def left_probe(test: bool) -> Any:
+    """A scalar subquery, correlated to ``queue_entries``: the id of one of the
+    entry's recipients still pending or sending, or NULL when none is left."""
+    scope = Recipient.test_entry_id == QueueEntry.id if test else \
+        Recipient.test_entry_id.is_(None)
+    return (select(Recipient.id)
+            .where(Recipient.campaign_id == QueueEntry.campaign_id, scope,
+                   Recipient.status.in_(("pending", "sending")))
+            .limit(1).correlate(QueueEntry).scalar_subquery())
+
+
 def next_pending(s: Session, kind: str, entry_id: int, campaign_id: int) -> Row[Any] | None:
     """The entry's next pending recipient (id, email, fields, message_id), if any."""
     return s.connection().execute(_NEXT[kind == "test"],

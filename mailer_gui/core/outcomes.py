@@ -2,8 +2,8 @@
 final status (I). Runs in the same write transaction as the next claim.
 
 A sent message (nearly every one) takes the SQL path: one UPDATE of the
-recipient, one read of the entry, and the "anything left?" probe; the entry
-is loaded as an object only when it may be finished. Every other outcome
+recipient and one read of the entry with an "anything left?" probe; the
+entry is loaded as an object only when it may be finished. Every other outcome
 takes the object path, which defers through ``queue.defer`` (C).
 """
 
@@ -56,8 +56,10 @@ _MARK_SENT = (
     .values(status="sent", finished_at=bindparam("at", type_=UTCDateTime()),
             reply=bindparam("text"), engine_id=None)
 )
-_ENTRY = select(QueueEntry.status, QueueEntry.transient_count,
-                QueueEntry.content_reject_count).where(QueueEntry.id == bindparam("eid"))
+# The entry's state and whether it has a recipient left (pending or sending), at once.
+_ENTRY = {test: select(QueueEntry.status, QueueEntry.transient_count,
+                       QueueEntry.content_reject_count, claims.left_probe(test))
+          .where(QueueEntry.id == bindparam("eid")) for test in (False, True)}
 _RESET = update(QueueEntry).where(QueueEntry.id == bindparam("eid")).values(
     transient_count=0, content_reject_count=0)
 
@@ -69,12 +71,12 @@ def _record_sent(s: Session, claim: Claim, outcome: Outcome, now: datetime) -> S
     if res.rowcount != 1:  # the operator resolved it meanwhile
         return StepResult("skipped", claim.entry_id, claim.campaign_id, claim.recipient_id,
                           outcome)
-    status, transient, rejects = conn.execute(_ENTRY, {"eid": claim.entry_id}).one()
+    status, transient, rejects, left = conn.execute(
+        _ENTRY[claim.entry_kind == "test"], {"eid": claim.entry_id}).one()
     if transient or rejects:
         conn.execute(_RESET, {"eid": claim.entry_id})
     final = None
-    if status == "processing" and not claims.any_left(s, claim.entry_kind, claim.entry_id,
-                                                      claim.campaign_id):
+    if status == "processing" and left is None:
         entry = s.get(QueueEntry, claim.entry_id)
         assert entry is not None
         final = queue.finish_if_done(s, entry, now)
