@@ -60,7 +60,7 @@ def _bundle_checks() -> list[str]:
         problems.append(f"no compiled Russian translation (looked in {i18n.PACKAGE_QM_DIR} "
                         f"and {i18n.SOURCE_TS_DIR})")
     if app_icon().isNull():
-        problems.append("no app icon in resources/icons")
+        problems.append("no app icon in mailer_gui/resources/icons")
     return problems
 
 

@@ -1,4 +1,4 @@
-"""Render resources/icons/io.github.mailer_gui.svg to the PNG sizes desktops ask for.
+"""Render mailer_gui/resources/icons/io.github.mailer_gui.svg to the PNG sizes desktops ask for.
 
     python packaging/make_icons.py [--check]
 
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ICONS = ROOT / "resources" / "icons"
+ICONS = ROOT / "mailer_gui" / "resources" / "icons"
 NAME = "io.github.mailer_gui"
 SIZES = (16, 32, 48, 64, 128, 256)
 

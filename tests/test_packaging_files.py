@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGING = ROOT / "packaging"
 DESKTOP = PACKAGING / "mailer-gui.desktop"
 METAINFO = PACKAGING / "io.github.mailer_gui.metainfo.xml"
-ICONS = ROOT / "resources" / "icons"
+ICONS = ROOT / "mailer_gui" / "resources" / "icons"
 APP_ID = "io.github.mailer_gui"
 SIZES = (16, 32, 48, 64, 128, 256)
 
@@ -83,8 +83,8 @@ def test_icons_svg_and_every_png_size() -> None:
 
 def test_spec_bundles_what_the_app_looks_up() -> None:
     spec = (PACKAGING / "mailer-gui.spec").read_text("utf-8")
-    # i18n.PACKAGE_QM_DIR, about.resources_dir(), db.MIGRATIONS_DIR
-    for needle in ('"mailer_gui/translations"', '"resources/icons"',
+    # i18n.PACKAGE_QM_DIR, icons.ICON_DIR, db.MIGRATIONS_DIR
+    for needle in ('"mailer_gui/translations"', '"mailer_gui/resources/icons"',
                    'subdir="core/migrations"', 'copy_metadata("mailer-gui")',
                    'collect_submodules("mailer_gui"'):
         assert needle in spec, needle

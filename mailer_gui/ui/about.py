@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, qVersion
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -35,35 +35,10 @@ from .. import logsetup
 from ..core import settings as settings_mod
 from ..core.context import AppContext, default_data_dir, default_log_dir
 from ..core.secrets import ENV_PASSWORD
+from .icons import ICON_NAME, app_icon, icon_dirs  # noqa: F401 (re-exported)
 
 APP_NAME = "Mailer"
 LOG_LINES = 50
-ICON_NAME = "io.github.mailer_gui"
-
-
-def resources_dir() -> Path:
-    """``resources/`` next to the package: a checkout, or the PyInstaller bundle."""
-    return Path(mailer_gui.__file__).resolve().parent.parent / "resources"
-
-
-def icon_dirs() -> list[Path]:
-    """Where the icon files may be: inside the package (a wheel carrying
-    ``mailer_gui/resources``), or beside it (a checkout, the bundle)."""
-    package = Path(mailer_gui.__file__).resolve().parent
-    return [package / "resources" / "icons", resources_dir() / "icons"]
-
-
-def app_icon() -> QIcon:
-    """The app icon (every PNG size), else the SVG, else the desktop theme's."""
-    icon = QIcon()
-    for folder in icon_dirs():
-        for png in sorted(folder.glob(f"{ICON_NAME}-*.png")):
-            icon.addFile(str(png))
-        if icon.isNull() and (folder / f"{ICON_NAME}.svg").is_file():
-            icon.addFile(str(folder / f"{ICON_NAME}.svg"))
-        if not icon.isNull():
-            return icon
-    return QIcon.fromTheme(ICON_NAME)
 
 
 def app_version() -> str:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from .. import __version__
 from ..core.context import default_data_dir, default_log_dir, open_context
 from . import i18n
+from .icons import app_icon
 from .single_instance import SingleInstance
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ def _application(qt_args: list[str]) -> QApplication:
     app.setApplicationDisplayName("Mailer")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("mailer-gui")
+    app.setWindowIcon(app_icon())
     i18n.install_translators(app)
     return app
 

@@ -8,7 +8,7 @@ worker's snapshots, so a send in progress costs no query here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
@@ -39,6 +39,10 @@ from .reasons import status_text
 COL_NAME, COL_STATUS, COL_RECIPIENTS, COL_UPDATED = range(4)
 COLUMN_COUNT = 4
 CampaignIdRole = Qt.ItemDataRole.UserRole + 1
+STATUS_SAMPLES = ("queued", "processing", "deferred", "paused", "completed",
+                  "completed_with_errors", "cancelled")
+SAMPLE_DATE = datetime(2026, 12, 28, 23, 58, tzinfo=UTC)  # a long date in any zone
+LATER = timedelta(days=3)  # so that it is shown with its date
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -90,6 +94,9 @@ class CampaignModel(QAbstractTableModel):
                 self.index(0, COL_STATUS), self.index(len(self._rows) - 1, COL_STATUS)
             )
 
+    def draft_text(self) -> str:
+        return self.tr("Draft")
+
     def row_of(self, campaign_id: int) -> int:
         return next((i for i, r in enumerate(self._rows) if r.id == campaign_id), -1)
 
@@ -127,7 +134,7 @@ class CampaignModel(QAbstractTableModel):
             return r.name
         if col == COL_STATUS:
             st = self._status.get(r.id)
-            return status_text(st) if st else self.tr("Draft")
+            return status_text(st) if st else self.draft_text()
         if col == COL_RECIPIENTS:
             return f"{r.recipients:,}".replace(",", "\u202f")
         return local_time_text(r.updated_at, self._now)
@@ -166,15 +173,40 @@ class CampaignList(QWidget):
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.verticalHeader().hide()
         header = view.horizontalHeader()
-        # Fixed widths: ResizeToContents would measure every row on each update.
+        # Fixed widths, measured once from the longest texts the columns can
+        # show in this language: ResizeToContents would measure every row on
+        # each update.
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_STATUS, 150), (COL_RECIPIENTS, 80), (COL_UPDATED, 90)):
+        for col, width in self._column_widths(view).items():
             view.setColumnWidth(col, width)
         view.setWordWrap(False)
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.activated.connect(self._chosen)
         view.clicked.connect(self._chosen)
         return view
+
+    def _column_widths(self, view: QTableView) -> dict[int, int]:
+        fm, pad = view.fontMetrics(), 18
+        header_fm = view.horizontalHeader().fontMetrics()
+
+        def fit(col: int, *samples: str) -> int:
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            widest = max(fm.horizontalAdvance(s) for s in samples)
+            return max(widest, header_fm.horizontalAdvance(title) + 12) + pad
+
+        statuses = [status_text(s) for s in STATUS_SAMPLES] + [self.model.draft_text()]
+        return {
+            COL_STATUS: fit(COL_STATUS, *statuses),
+            COL_RECIPIENTS: fit(COL_RECIPIENTS, "100\u202f000"),
+            COL_UPDATED: fit(COL_UPDATED, local_time_text(SAMPLE_DATE, SAMPLE_DATE + LATER)),
+        }
+
+    def preferred_width(self) -> int:
+        """A dock width that shows about 24 characters of a campaign's name."""
+        view = self.view
+        fixed = sum(view.columnWidth(c) for c in (COL_STATUS, COL_RECIPIENTS, COL_UPDATED))
+        name = view.fontMetrics().averageCharWidth() * 24
+        return fixed + name + view.verticalScrollBar().sizeHint().width() + 12
 
     def _chosen(self, index: QModelIndex) -> None:
         cid = index.data(CampaignIdRole)

@@ -9,13 +9,12 @@ after the current message, and never leaves a recipient in ``sending``.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QDockWidget,
     QLabel,
     QMainWindow,
     QMenu,
@@ -28,15 +27,20 @@ from ..core import queue
 from ..core import settings as settings_mod
 from ..core.context import AppContext
 from ..core.snapshot import EntryStatus, Snapshot
-from . import i18n, queue_actions, window_dialogs
-from .campaign_list import CampaignList
+from . import i18n, queue_actions, window_dialogs, window_layout
+from .icons import app_icon
 from .notifications import Notifier
 from .optional import optional_class
-from .queue_panel import QueuePanel
-from .status_budget import BudgetLabel
 from .welcome import WelcomePage, create_sample
 from .window_actions import build_actions, build_menus
 from .worker import EngineWorker
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDockWidget
+
+    from .campaign_list import CampaignList
+    from .queue_panel import QueuePanel
+    from .status_budget import BudgetLabel
 
 log = logging.getLogger(__name__)
 LIVE = ("queued", "processing", "deferred", "paused")
@@ -44,6 +48,16 @@ LIVE = ("queued", "processing", "deferred", "paused")
 
 class MainWindow(QMainWindow):
     shown = Signal()
+    # Built by window_layout:
+    campaign_list: CampaignList
+    queue_panel: QueuePanel
+    campaigns_dock: QDockWidget
+    queue_dock: QDockWidget
+    notes_dock: QDockWidget
+    activity_label: QLabel
+    lease_label: QLabel
+    budget_label: BudgetLabel
+    demo_label: QLabel | None
 
     def __init__(
         self,
@@ -63,9 +77,10 @@ class MainWindow(QMainWindow):
         self._outbox: Any = None
         self.worker = worker or EngineWorker(ctx)
         self.notifier = notifier or Notifier(parent=self)
+        self.setWindowIcon(app_icon())
         self._build_central()
-        self._build_docks()
-        self._build_status_bar()
+        window_layout.build_docks(self)
+        window_layout.build_status_bar(self)
         self.actions = build_actions(self)
         build_menus(self, self.actions, [self.campaigns_dock, self.queue_dock, self.notes_dock])
         self._wire()
@@ -90,47 +105,6 @@ class MainWindow(QMainWindow):
             self.editor_page = self.editor
         self.stack.addWidget(self.editor_page)
         self.setCentralWidget(self.stack)
-
-    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        return dock
-
-    def _build_docks(self) -> None:
-        self.campaign_list = CampaignList(self.ctx, self)
-        self.queue_panel = QueuePanel(self.ctx, self)
-        self.campaigns_dock = self._dock(
-            self.tr("Campaigns"),
-            "CampaignsDock",
-            self.campaign_list,
-            Qt.DockWidgetArea.LeftDockWidgetArea,
-        )
-        self.queue_dock = self._dock(
-            self.tr("Queue"), "QueueDock", self.queue_panel, Qt.DockWidgetArea.BottomDockWidgetArea
-        )
-        self.notes_dock = self._dock(
-            self.tr("Notifications"),
-            "NotificationsDock",
-            self.notifier.list_widget,
-            Qt.DockWidgetArea.BottomDockWidgetArea,
-        )
-        self.tabifyDockWidget(self.queue_dock, self.notes_dock)
-        self.queue_dock.raise_()
-        self.resize(1200, 780)
-        self.resizeDocks([self.campaigns_dock], [430], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.queue_dock], [280], Qt.Orientation.Vertical)
-
-    def _build_status_bar(self) -> None:
-        self.activity_label = QLabel(self)
-        self.lease_label = QLabel(self)
-        self.lease_label.hide()
-        self.budget_label = BudgetLabel(self)
-        bar = self.statusBar()
-        bar.addWidget(self.activity_label, 1)
-        bar.addPermanentWidget(self.lease_label)
-        bar.addPermanentWidget(self.budget_label)
 
     def _wire(self) -> None:
         w = self.worker
@@ -167,13 +141,13 @@ class MainWindow(QMainWindow):
         geometry, state = s.value("main/geometry"), s.value("main/state")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state)
+        restored = state is not None and self.restoreState(state, window_layout.LAYOUT_VERSION)
+        self._default_sizes_pending = not restored
 
     def save_layout(self) -> None:
         s = i18n.gui_settings()
         s.setValue("main/geometry", self.saveGeometry())
-        s.setValue("main/state", self.saveState())
+        s.setValue("main/state", self.saveState(window_layout.LAYOUT_VERSION))
         s.sync()
 
     # -- data from the worker --------------------------------------------------------
@@ -200,12 +174,16 @@ class MainWindow(QMainWindow):
 
     def _on_notification_shown(self, _d: dict[str, Any], text: str) -> None:
         if not self.notifier.has_tray:
-            self.notes_dock.show()
-            self.notes_dock.raise_()
+            self.notes_dock.show()  # beside the queue, never over it
         self.statusBar().showMessage(text, 15_000)
 
     # -- pages and campaigns -----------------------------------------------------------
     def _show_start_page(self) -> None:
+        demo_campaign = getattr(self.demo, "campaign_id", None)
+        if demo_campaign is not None and self.editor is not None:
+            self.open_campaign(int(demo_campaign))  # the demo starts on its sample
+            self.campaign_list.select(int(demo_campaign))
+            return
         with self.ctx.db.read() as s:
             configured = settings_mod.load(s).smtp is not None
         self.stack.setCurrentWidget(self.editor_page if configured else self.welcome)
@@ -376,4 +354,6 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
+            if self._default_sizes_pending:
+                window_layout.apply_default_sizes(self)
             self.shown.emit()

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QObject, Signal
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSystemTrayIcon, QWidget
+from PySide6.QtCore import QCoreApplication, QDateTime, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QSystemTrayIcon,
+    QWidget,
+)
 
+from .icons import app_icon
 from .reasons import reason_text, status_text
 
 
@@ -73,11 +79,15 @@ class Notifier(QObject):
         super().__init__(parent)
         self.tray: Any = tray
         if tray is None and use_system_tray and QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = QSystemTrayIcon(_app_icon(), parent)
+            self.tray = QSystemTrayIcon(app_icon(), parent)
             self.tray.setToolTip(self.tr("Mailer"))
             self.tray.show()
         self.list_widget = QListWidget(parent)
         self.list_widget.setObjectName("NotificationList")
+        # A narrow dock: wrap long notices instead of scrolling sideways.
+        self.list_widget.setWordWrap(True)
+        self.list_widget.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list_widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._seen: set[int] = set()
 
     @property
@@ -110,11 +120,3 @@ class Notifier(QObject):
     def count(self) -> int:
         return self.list_widget.count()
 
-
-def _app_icon() -> QIcon:
-    icon = QIcon.fromTheme("mail-send")
-    if icon.isNull():
-        from PySide6.QtWidgets import QApplication, QStyle
-
-        icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_DialogOkButton)
-    return icon

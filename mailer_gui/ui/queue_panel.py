@@ -37,6 +37,7 @@ from ..core.context import AppContext
 from ..core.models import FINAL_STATUSES
 from ..core.snapshot import EntryStatus, Snapshot
 from . import queue_actions
+from .optional import optional_class
 from .reasons import countdown_text, reason_text, status_text
 
 COL_POSITION, COL_CAMPAIGN, COL_STATUS, COL_PROGRESS, COL_REASON, COL_NEXT_RUN, COL_ETA = range(7)
@@ -306,6 +307,8 @@ class QueuePanel(QWidget):
             self.resolve_selected,
             self.tr("Decide about recipients that may have been sent"),
         )
+        self.toolbar.addSeparator()
+        self.act_export = make(self.tr("Export report…"), self.export_selected, "")
 
     # -- selection -------------------------------------------------------------
     def selected_entry(self) -> EntryStatus | None:
@@ -348,12 +351,23 @@ class QueuePanel(QWidget):
         self.act_resolve.setEnabled(
             bool(own and e is not None and e.counts.get("uncertain", 0) > 0)
         )
+        self.act_export.setToolTip(
+            self.tr("Export the send report of the selected campaign")
+            if e is not None
+            else self.tr("Export a report of every send in a period")
+        )
 
-    def _context_menu(self, pos: Any) -> None:
+    def context_menu(self) -> QMenu:
+        """The toolbar's actions, Export included, as a menu."""
         menu = QMenu(self)
         for act in self.toolbar.actions():
             menu.addAction(act)
+        return menu
+
+    def _context_menu(self, pos: Any) -> None:
+        menu = self.context_menu()
         menu.exec(self.view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     # -- actions ----------------------------------------------------------------
     def pause_selected(self) -> bool:
@@ -371,6 +385,17 @@ class QueuePanel(QWidget):
     def move_selected(self, delta: int) -> bool:
         e = self.selected_entry()
         return e is not None and queue_actions.move(self.ctx, self, e, delta)
+
+    def export_selected(self) -> Any:
+        """The send report of the selected entry's campaign; a period report
+        when nothing is selected. Returns the dialog (None if not in this build)."""
+        cls = optional_class("export")  # imported on first use, not at start
+        if cls is None:
+            return None
+        e = self.selected_entry()
+        dialog = cls(self.ctx, e.campaign_id if e is not None else None, self)
+        dialog.exec()
+        return dialog
 
     def resolve_selected(self) -> bool:
         e = self.selected_entry()
