@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from ..core.context import AppContext
 from ..core.models import Campaign, Recipient
 from ..core.snapshot import Snapshot
+from .model_updates import emit_rows_changed
 from .queue_panel import local_time_text
 from .reasons import status_text
 
@@ -74,25 +75,29 @@ class CampaignModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[CampaignRow] = []
+        self._ids: set[int] = set()
         self._status: dict[int, str] = {}
         self._now = datetime.now().astimezone()
 
     def set_rows(self, rows: list[CampaignRow]) -> None:
         self.beginResetModel()
         self._rows = rows
+        self._ids = {r.id for r in rows}
         self.endResetModel()
 
     def known_ids(self) -> set[int]:
-        return {r.id for r in self._rows}
+        return self._ids
 
-    def set_snapshot(self, snap: Snapshot) -> None:
+    def set_snapshot(self, snap: Snapshot) -> bool:
+        """Take the queue statuses; True if any campaign's status changed."""
         status = {e.campaign_id: e.status for e in reversed(snap.entries) if e.kind == "campaign"}
         self._now = snap.now
-        if status != self._status and self._rows:
-            self._status = status
-            self.dataChanged.emit(
-                self.index(0, COL_STATUS), self.index(len(self._rows) - 1, COL_STATUS)
-            )
+        if status == self._status:
+            return False
+        old, self._status = self._status, status
+        changed = [i for i, r in enumerate(self._rows) if old.get(r.id) != status.get(r.id)]
+        # Only those rows: a view re-reads what it is told changed.
+        return emit_rows_changed(self, changed, COL_STATUS, COL_STATUS) > 0
 
     def draft_text(self) -> str:
         return self.tr("Draft")
@@ -154,6 +159,10 @@ class CampaignList(QWidget):
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
         self.proxy.setFilterKeyColumn(COL_NAME)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        # Names and dates change only by a reload (a reset, after which the proxy
+        # sorts and filters anew); a dynamic proxy would re-filter every row a
+        # snapshot touches. Only a sort by status needs redoing: on_snapshot.
+        self.proxy.setDynamicSortFilter(False)
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText(self.tr("Filter campaigns"))
         self.filter.setClearButtonEnabled(True)
@@ -222,7 +231,8 @@ class CampaignList(QWidget):
         known = self.model.known_ids()
         if any(e.campaign_id not in known for e in snap.entries):
             self.reload()
-        self.model.set_snapshot(snap)
+        if self.model.set_snapshot(snap) and self.proxy.sortColumn() == COL_STATUS:
+            self.proxy.sort(COL_STATUS, self.proxy.sortOrder())
 
     def select(self, campaign_id: int) -> None:
         row = self.model.row_of(campaign_id)

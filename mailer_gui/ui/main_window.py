@@ -8,10 +8,11 @@ after the current message, and never leaves a recipient in ``sending``.
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -44,6 +45,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 LIVE = ("queued", "processing", "deferred", "paused")
+# After the first paint the window still lays out its docks once; measured
+# here it needs well under this much when the engine does not compete.
+WORKER_START_DELAY_MS = 150
 
 
 class MainWindow(QMainWindow):
@@ -72,6 +76,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.setWindowTitle(self.tr("Mailer") + (self.tr(" (demo)") if demo else ""))
         self.last_snapshot: Snapshot | None = None
+        self._pending_snapshot: Snapshot | None = None
         self.holds_lease = False
         self._quitting = self._stopping = self._closed = self._shown_once = False
         self._outbox: Any = None
@@ -87,8 +92,10 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.campaign_list.reload()
         self._show_start_page()
-        if start_worker:
-            self.worker.start()
+        # The engine starts once the window is on screen: its first steps
+        # (reconcile, a full snapshot) would otherwise compete with the first
+        # paint for the interpreter, and the window would appear later.
+        self._start_worker = start_worker
 
     # -- building ----------------------------------------------------------------
     def _build_central(self) -> None:
@@ -108,7 +115,7 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         w = self.worker
-        w.snapshotReady.connect(self.on_snapshot)
+        w.snapshotReady.connect(self._snapshot_arrived)
         w.notificationsReady.connect(self.notifier.on_notifications)
         w.leaseHeld.connect(self.on_lease)
         w.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
@@ -151,6 +158,18 @@ class MainWindow(QMainWindow):
         s.sync()
 
     # -- data from the worker --------------------------------------------------------
+    def _snapshot_arrived(self, snap: Snapshot) -> None:
+        """Keep only the newest: if several queued up while the GUI was busy,
+        the ones in between would be shown for no time at all."""
+        pending, self._pending_snapshot = self._pending_snapshot, snap
+        if pending is None:
+            QTimer.singleShot(0, self._apply_pending_snapshot)
+
+    def _apply_pending_snapshot(self) -> None:
+        snap, self._pending_snapshot = self._pending_snapshot, None
+        if snap is not None:
+            self.on_snapshot(snap)
+
     def on_snapshot(self, snap: Snapshot) -> None:
         self.last_snapshot = snap
         self.queue_panel.on_snapshot(snap)
@@ -339,7 +358,8 @@ class MainWindow(QMainWindow):
             self.worker.finished.connect(self._finish_close)
             self.worker.stop()
         else:
-            self._finish_close()
+            # Not from inside closeEvent: Qt ignores a close() made there.
+            QTimer.singleShot(0, self._finish_close)
 
     def _finish_close(self) -> None:
         self.worker.stop_and_wait()
@@ -356,4 +376,15 @@ class MainWindow(QMainWindow):
             self._shown_once = True
             if self._default_sizes_pending:
                 window_layout.apply_default_sizes(self)
+            # What exists now (modules, the ORM's mappings, every widget) lives
+            # as long as the window: keep it out of the collector's full scans,
+            # which otherwise stall every thread for ~80 ms each second or so
+            # while snapshots stream in.
+            gc.freeze()
+            if self._start_worker:
+                window_layout.AfterFirstPaint(self, self._start_worker_now, WORKER_START_DELAY_MS)
             self.shown.emit()
+
+    def _start_worker_now(self) -> None:
+        if not (self._stopping or self._closed or self.worker.isRunning()):
+            self.worker.start()

@@ -37,6 +37,7 @@ from ..core.context import AppContext
 from ..core.models import FINAL_STATUSES
 from ..core.snapshot import EntryStatus, Snapshot
 from . import queue_actions
+from .model_updates import emit_rows_changed
 from .optional import optional_class
 from .reasons import countdown_text, reason_text, status_text
 
@@ -76,11 +77,16 @@ class QueueModel(QAbstractTableModel):
     def set_snapshot(self, snap: Snapshot) -> None:
         self._snap_now, self._received = snap.now, time.monotonic()
         new = list(snap.entries)
-        if [e.entry_id for e in new] == [e.entry_id for e in self._entries]:
+        old = self._entries
+        if len(new) == len(old) and all(
+            n.entry_id == o.entry_id for n, o in zip(new, old, strict=True)
+        ):
+            # Same rows in the same order: only the values of some changed.
+            changed = [i for i, (n, o) in enumerate(zip(new, old, strict=True)) if n != o]
             self._entries = new
-            if new:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, COLUMN_COUNT - 1))
+            emit_rows_changed(self, changed, 0, COLUMN_COUNT - 1)
             return
+        # Rows came, went or moved: a reset is simpler than a move map, and rare.
         self.beginResetModel()
         self._entries = new
         self.endResetModel()

@@ -34,7 +34,16 @@ class BudgetLabel(QLabel):
         self.refresh()
 
     def refresh(self) -> None:
-        self.setText(self.budget_text())
+        text = self.budget_text()
+        if text == self.text():
+            return
+        self.setText(text)
+        # A label of fixed size does not ask the window to lay itself out
+        # again; a countdown that changes every second otherwise would. It
+        # grows when the text needs more room, and never shrinks.
+        hint = self.sizeHint()
+        if hint.width() > self.width() or self.minimumWidth() != self.maximumWidth():
+            self.setFixedSize(max(hint.width(), self.minimumWidth()), hint.height())
 
     def budget_text(self) -> str:
         b, snap = self._budget, self._snap

@@ -7,9 +7,10 @@ is no system tray) sit below the campaign list, in the left column.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
 from .campaign_list import CampaignList
@@ -126,3 +127,33 @@ def demo_label(w: Any) -> QLabel:
     )
     label.linkActivated.connect(lambda _link: w.open_outbox())
     return label
+
+
+class AfterFirstPaint(QObject):
+    """Calls ``callback`` once, ``delay_ms`` after ``widget`` was first painted
+    (or after ``fallback_ms`` if it never is, e.g. hidden to the tray at once).
+
+    Work started then does not compete with the first paint: every virtual
+    call into a widget made from Python needs the interpreter lock, which a
+    busy Python thread holds for up to the switch interval at a time.
+    """
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None], delay_ms: int = 0,
+                 fallback_ms: int = 1000) -> None:
+        super().__init__(widget)
+        self._widget, self._callback, self._done = widget, callback, False
+        self._delay_ms = delay_ms
+        widget.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self._widget and event.type() == QEvent.Type.Paint:
+            self._widget.removeEventFilter(self)
+            QTimer.singleShot(self._delay_ms, self._fire)  # after the rest of this paint
+        return False
+
+    def _fire(self) -> None:
+        if not self._done:
+            self._done = True
+            self._widget.removeEventFilter(self)
+            self._callback()
