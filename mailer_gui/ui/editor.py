@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -30,7 +30,6 @@ from ..core import settings as settings_mod
 from ..core.context import AppContext
 from ..core.errors import MailerError
 from ..core.models import Campaign
-from ..core.preflight import PreflightError
 from ..core.snapshot import Snapshot
 from .editor_enqueue import EnqueueBar
 from .editor_panels import AttachmentsPanel, PreviewInput, PreviewPanel
@@ -38,6 +37,9 @@ from .editor_recipients import RecipientsTab, recipient_at
 from .editor_testsend import TestSendPanel
 from .field_picker import FieldPicker
 from .field_validation import FieldMarks
+
+if TYPE_CHECKING:  # preflight brings Jinja2: loaded when a check runs
+    from ..core.preflight import PreflightError
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
@@ -21,9 +22,11 @@ from PySide6.QtWidgets import (
 from ..core import queue
 from ..core.context import AppContext
 from ..core.errors import MailerError
-from ..core.preflight import PreflightError, preflight
 from ..core.settings import LimitSettings
 from .background_task import BackgroundTask
+
+if TYPE_CHECKING:  # preflight brings Jinja2: loaded when a check runs
+    from ..core.preflight import PreflightError
 
 MAX_LISTED = 1000
 
@@ -112,6 +115,8 @@ class EnqueueBar(QWidget):
         ctx = self.ctx
 
         def work(_task: BackgroundTask) -> CheckOutcome:
+            from ..core.preflight import preflight
+
             with ctx.db.read() as s:
                 problems = preflight(s, cid, limit=MAX_LISTED)
             if problems or not enqueue_after:

@@ -30,9 +30,6 @@ from PySide6.QtWidgets import (
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..core import compose
-from ..core.compose import MAX_ATTACHMENTS_BYTES, TemplateRenderError
-from ..core.preflight import PLACEHOLDER_SMTP
 from ..core.settings import SmtpSettings
 
 
@@ -115,6 +112,10 @@ class PreviewPanel(QWidget):
             return
         data = self._source(self.row())
         self.who.setText(data.email)
+        from ..core import compose  # Jinja2 on the first preview, not at start
+        from ..core.compose import TemplateRenderError
+        from ..core.preflight import PLACEHOLDER_SMTP
+
         context = compose.template_context(data.email, data.fields, data.smtp or PLACEHOLDER_SMTP)
         try:
             subject = compose.render_field("subject", data.subject, context)
@@ -193,6 +194,8 @@ class AttachmentsPanel(QWidget):
             self.add_file(Path(path))
 
     def add_file(self, path: Path) -> bool:
+        from ..core.compose import MAX_ATTACHMENTS_BYTES
+
         data = path.read_bytes()
         total = sum(a.size for a in self.items) + len(data)
         if total > MAX_ATTACHMENTS_BYTES:

@@ -31,7 +31,7 @@ from ..core.snapshot import EntryStatus, Snapshot
 from . import i18n, queue_actions, window_dialogs, window_layout
 from .icons import app_icon
 from .notifications import Notifier
-from .optional import optional_class
+from .optional import optional_available, optional_class
 from .welcome import WelcomePage, create_sample
 from .window_actions import build_actions, build_menus
 from .worker import EngineWorker
@@ -254,10 +254,10 @@ class MainWindow(QMainWindow):
         for act in (a.new, a.save, a.send_test, a.enqueue):
             act.setEnabled(has_editor)
         a.pause_resume.setEnabled(self.campaign_entry(self.current_campaign_id()) is not None)
-        a.settings.setEnabled(optional_class("settings") is not None)
-        a.export.setEnabled(optional_class("export") is not None)
-        a.import_.setEnabled(optional_class("import") is not None)
-        a.about.setEnabled(optional_class("about") is not None)
+        a.settings.setEnabled(optional_available("settings"))
+        a.export.setEnabled(optional_available("export"))
+        a.import_.setEnabled(optional_available("import"))
+        a.about.setEnabled(optional_available("about"))
         a.outbox.setVisible(self.demo is not None)
 
     # -- actions ----------------------------------------------------------------------

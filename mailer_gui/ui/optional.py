@@ -7,6 +7,7 @@ a disabled action); an error *inside* a present module is logged loudly.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 from typing import Any
 
@@ -36,6 +37,21 @@ def optional_class(part: str) -> Any:
         log.exception("%s is present but could not be imported", module_name)
         return None
     return getattr(module, class_name, None)
+
+
+def optional_available(part: str) -> bool:
+    """Whether ``part``'s module is in this build, without importing it (the
+    window asks at start, and importing every dialog then would cost start-up
+    time: reports, the import wizard's address validation ...)."""
+    if part not in _available:
+        try:
+            _available[part] = importlib.util.find_spec(PARTS[part][0]) is not None
+        except (ImportError, ValueError):
+            _available[part] = False
+    return _available[part]
+
+
+_available: dict[str, bool] = {}
 
 
 def missing_parts() -> list[str]:

@@ -19,16 +19,18 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QThread, Signal
 from sqlalchemy import func, select
 
 from ..core import queue, snapshot
 from ..core.context import AppContext
-from ..core.engine import Engine, StepResult
 from ..core.errors import LeaseHeldError
 from ..core.models import Notification, QueueEntry
+
+if TYPE_CHECKING:
+    from ..core.engine import Engine, StepResult
 
 log = logging.getLogger(__name__)
 
@@ -51,19 +53,34 @@ class EngineWorker(QThread):
         super().__init__(parent)
         self.setObjectName("EngineWorker")
         self.ctx = ctx
-        self.engine = engine or Engine(ctx, label="gui")
+        self._engine = engine
         self._stopping = threading.Event()
+        self._engine_lock = threading.Lock()
         self._poke = threading.Event()
         self._last_snapshot = 0.0
         self._last_note_id = self._max_notification_id()
         self._thread_ident: int | None = None
         ctx.listeners.append(self._on_event)
 
+    @property
+    def engine(self) -> Engine:
+        """Made on first use, normally in the worker thread once the window is
+        up: the engine's imports (templates, SMTP) need not delay the start."""
+        with self._engine_lock:
+            if self._engine is None:
+                from ..core.engine import Engine
+
+                self._engine = Engine(self.ctx, label="gui")
+                if self._stopping.is_set():  # stop() came before there was an engine
+                    self._engine.stop()
+            return self._engine
+
     # -- called from any thread --------------------------------------------
     def _on_event(self, event: str) -> None:
         if threading.get_ident() == self._thread_ident:
             return  # the engine's own step: the snapshot follows anyway
-        self.engine.wake()
+        if self._engine is not None:  # none yet: it starts awake anyway
+            self._engine.wake()
         self._poke.set()
 
     def wake(self) -> None:
@@ -72,7 +89,8 @@ class EngineWorker(QThread):
     def stop(self) -> None:
         """Ask the loop to end after the current SMTP transaction is recorded."""
         self._stopping.set()
-        self.engine.stop()
+        if self._engine is not None:
+            self._engine.stop()
         self._poke.set()
 
     def stop_and_wait(self, timeout_ms: int = 120_000) -> bool:

@@ -151,3 +151,38 @@ def test_quit_before_the_engine_started_closes_the_window(qtbot: Any,
     qtbot.waitUntil(lambda: w._closed and not w.isVisible(), timeout=5000)  # noqa: SLF001
     qtbot.wait(300)
     assert not w.worker.isRunning()
+
+
+START_PROBE = """
+import json, sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from mailer_gui.core.context import open_context
+from mailer_gui.ui.main_window import MainWindow
+from mailer_gui.ui.notifications import Notifier
+ctx = open_context(Path(sys.argv[1]))
+w = MainWindow(ctx, notifier=Notifier(use_system_tray=False), start_worker=False)
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_building_the_window_leaves_heavy_parts_for_later(tmp_path: Any) -> None:
+    """Dialogs, reports, address validation and the engine load when used.
+    (Jinja2 is not in the list: the editor renders its first preview at once.)"""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", START_PROBE, str(tmp_path / "d")],
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert "mailer_gui.ui.main_window" in loaded
+    for heavy in ("mailer_gui.ui.export_dialog", "mailer_gui.ui.import_wizard",
+                  "mailer_gui.ui.settings_dialog", "mailer_gui.ui.about",
+                  "mailer_gui.core.reports", "mailer_gui.core.contacts",
+                  "mailer_gui.core.engine", "openpyxl", "email_validator"):
+        assert heavy not in loaded, heavy
