@@ -10,14 +10,28 @@ from __future__ import annotations
 import sys
 
 
-def _wants_cli(argv: list[str]) -> bool:
-    from .cli import build_parser
+# Options that belong to the window (with how many values each takes).
+GUI_OPTIONS = {"--data-dir": 1, "--demo": 0, "--smoke": 0}
 
-    parser = build_parser()
-    commands: set[str] = set()
-    for action in parser._subparsers._group_actions if parser._subparsers else []:  # noqa: SLF001
-        commands.update(getattr(action, "choices", {}) or {})
-    return any(arg in commands for arg in argv) or any(a in ("-h", "--help") for a in argv)
+
+def _wants_cli(argv: list[str]) -> bool:
+    """A command word (``status``, ``run`` ...) or ``--help`` means the CLI.
+
+    Decided without importing the CLI, which would cost the window's start-up.
+    """
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("-h", "--help"):
+            return True
+        name = arg.split("=", 1)[0]
+        if name in GUI_OPTIONS:
+            i += 1 + (GUI_OPTIONS[name] if "=" not in arg else 0)
+            continue
+        if not arg.startswith("-"):
+            return True
+        i += 1
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:
