@@ -116,3 +116,15 @@ def drain(ctx: AppContext, max_steps: int = 200) -> list[Any]:
         return eng.run_until_idle(max_steps=max_steps)
     finally:
         eng.release()
+
+
+@pytest.fixture(autouse=True)
+def _background_tasks_end_with_their_test() -> Iterator[None]:
+    """A task left running would hold a pool thread (there are two) and starve
+    the next test's tasks: wait for them here, and say which test left one."""
+    yield
+    from mailer_gui.ui.background_task import BackgroundTask
+
+    pool = BackgroundTask._pool
+    if pool is not None:
+        assert pool.waitForDone(30_000), "a background task outlived its test"
