@@ -12,13 +12,12 @@ import socket
 import time
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from . import queue
+from . import hotsql, queue
 from .clock import utc
 from .errors import LeaseHeldError, MailerError
-from .models import Lease, UTCDateTime
+from .models import Lease
 
 LEASE_TTL = 90.0  # seconds without a heartbeat before a lease is taken over
 HEARTBEAT_EVERY = 10.0
@@ -70,19 +69,15 @@ def take(s: Session, owner: str, label: str, now: datetime) -> dict[str, int]:
     return queue.reconcile(s, now, owner)
 
 
-_OWNER = select(Lease.owner).where(Lease.id == 1)
-_BEAT = update(Lease).where(Lease.id == 1).values(
-    heartbeat_at=bindparam("beat", type_=UTCDateTime()))
-
-
 def check(s: Session, owner: str, beat: bool) -> None:
     """Raise LeaseLostError unless ``owner`` holds the lease; with ``beat``,
     record a heartbeat too. Runs inside the caller's write transaction."""
-    conn = s.connection()
-    if conn.execute(_OWNER).scalar() != owner:
+    con = hotsql.driver(s)
+    row = con.execute(hotsql.LEASE_OWNER).fetchone()
+    if row is None or row[0] != owner:
         raise LeaseLostError("this engine no longer holds the sending lease")
     if beat:
-        conn.execute(_BEAT, {"beat": wall_now()})
+        con.execute(hotsql.LEASE_BEAT, (hotsql.ts(wall_now()),))
 
 
 def give_back(s: Session, owner: str) -> None:

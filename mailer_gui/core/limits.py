@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from . import hotsql
 from .clock import utc
-from .models import SlotReservation, UTCDateTime
+from .models import SlotReservation
 from .settings import LimitSettings, QuotaSync
 
 HOUR = timedelta(hours=1)
@@ -175,25 +175,14 @@ def monthly_usage(
     return MonthlyUsage(limit=limits.monthly, used=used, resets_at=resets)
 
 
-def _ledger_count(lo: str, hi: str | None) -> Any:
-    q = select(func.count()).select_from(SlotReservation).where(
-        SlotReservation.at >= bindparam(lo, type_=UTCDateTime()))
-    if hi is not None:
-        q = q.where(SlotReservation.at < bindparam(hi, type_=UTCDateTime()))
-    return q.scalar_subquery()
-
-
-# The month, the clock hour and the rolling hour, counted in one statement.
-_COUNTS = select(_ledger_count("m_lo", "m_hi"), _ledger_count("h_lo", "h_hi"),
-                 _ledger_count("r_lo", None))
-
-
 def capacity(session: Session, limits: LimitSettings, quota: QuotaSync | None,
              now: datetime) -> tuple[MonthlyUsage, HourlyUsage | None]:
     """Monthly usage, and the hourly usage when no hourly slot is free (else None).
 
-    The same counts as :func:`monthly_usage` and :func:`hourly_usage`, in one
-    round trip; run inside transaction A, before :func:`reserve_slot`.
+    The same counts as :func:`monthly_usage` and :func:`hourly_usage`, in raw
+    SQL on the session's transaction; run inside transaction A, before the
+    slot is reserved. The month is counted only up to what is left of the
+    quota (exactly, in full, once it is used up).
     """
     now = utc(now)
     m_lo, m_hi = month_start(limits, now), next_month_start(limits, now)
@@ -201,10 +190,11 @@ def capacity(session: Session, limits: LimitSettings, quota: QuotaSync | None,
     if quota is not None and m_lo <= utc(quota.synced_at) < m_hi:
         base, m_lo = quota.used, utc(quota.synced_at)
     hs = clock_hour_start(now)
-    month, clock, rolling = session.connection().execute(_COUNTS, {
-        "m_lo": m_lo, "m_hi": m_hi, "h_lo": hs, "h_hi": hs + HOUR,
-        "r_lo": now - HOUR + timedelta(microseconds=1)}).one()
-    monthly = MonthlyUsage(limit=limits.monthly, used=base + int(month), resets_at=m_hi)
+    con = hotsql.driver(session)
+    month = hotsql.month_count(con, m_lo, m_hi, limits.monthly - base)
+    clock, rolling = hotsql.hour_counts(con, hs, hs + HOUR,
+                                        now - HOUR + timedelta(microseconds=1))
+    monthly = MonthlyUsage(limit=limits.monthly, used=base + month, resets_at=m_hi)
     if clock < limits.hourly and rolling < limits.hourly:
         return monthly, None
     return monthly, hourly_usage(session, limits, now)

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from . import claims, limits, queue
+from . import hotsql, limits, queue
 from .claims import Claim, StepResult
-from .models import QueueEntry, Recipient, Suppression, UTCDateTime
+from .models import QueueEntry, Recipient, Suppression
 from .smtp import (
     AUTH_FAILED,
     CONTENT_REJECTED,
@@ -50,31 +49,19 @@ def record(s: Session, claim: Claim, outcome: Outcome, now: datetime) -> StepRes
     return result
 
 
-_MARK_SENT = (
-    update(Recipient)
-    .where(Recipient.id == bindparam("rid"), Recipient.status.in_(("sending", "uncertain")))
-    .values(status="sent", finished_at=bindparam("at", type_=UTCDateTime()),
-            reply=bindparam("text"), engine_id=None)
-)
-# The entry's state and whether it has a recipient left (pending or sending), at once.
-_ENTRY = {test: select(QueueEntry.status, QueueEntry.transient_count,
-                       QueueEntry.content_reject_count, claims.left_probe(test))
-          .where(QueueEntry.id == bindparam("eid")) for test in (False, True)}
-_RESET = update(QueueEntry).where(QueueEntry.id == bindparam("eid")).values(
-    transient_count=0, content_reject_count=0)
-
-
 def _record_sent(s: Session, claim: Claim, outcome: Outcome, now: datetime) -> StepResult:
-    conn = s.connection()
-    res = conn.execute(_MARK_SENT, {"rid": claim.recipient_id, "at": now,
-                                    "text": outcome.reply or None})
+    """The common case, in raw SQL (:mod:`hotsql`): one UPDATE of the recipient
+    and one read of the entry with an "anything left?" probe."""
+    con = hotsql.driver(s)
+    res = con.execute(hotsql.MARK_SENT, (outcome.reply or None, hotsql.ts(now),
+                                         claim.recipient_id))
     if res.rowcount != 1:  # the operator resolved it meanwhile
         return StepResult("skipped", claim.entry_id, claim.campaign_id, claim.recipient_id,
                           outcome)
-    status, transient, rejects, left = conn.execute(
-        _ENTRY[claim.entry_kind == "test"], {"eid": claim.entry_id}).one()
+    status, transient, rejects, left = con.execute(
+        hotsql.ENTRY_LEFT[claim.entry_kind == "test"], (claim.entry_id,)).fetchone()
     if transient or rejects:
-        conn.execute(_RESET, {"eid": claim.entry_id})
+        con.execute(hotsql.RESET, (claim.entry_id,))
     final = None
     if status == "processing" and left is None:
         entry = s.get(QueueEntry, claim.entry_id)

@@ -1,0 +1,170 @@
+"""The send step's hot statements, as plain SQL on the sqlite3 connection.
+
+Each message runs about ten statements in transaction A/B. Through
+SQLAlchemy each costs tens of microseconds of Python; on the driver they cost
+a few. They run on :func:`driver`, the sqlite3 connection of the session's
+*current* transaction (``BEGIN IMMEDIATE`` already emitted), so they are part
+of the same atomic step as everything the ORM does in it (E, G, H).
+
+Values are written exactly as SQLAlchemy writes them, so rows from either
+writer compare and read back the same: times as naive UTC text
+``YYYY-MM-DD HH:MM:SS.ffffff`` (:func:`ts`; string order is time order), JSON
+as ``json.dumps`` text. Raw statements never autoflush: callers flush pending
+ORM changes first, as they did for Core statements.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any, NamedTuple, cast
+
+from sqlalchemy.orm import Session
+
+
+def driver(s: Session) -> sqlite3.Connection:
+    """The sqlite3 connection of ``s``'s transaction (begun if not yet)."""
+    return cast(sqlite3.Connection, s.connection().connection.driver_connection)
+
+
+def ts(value: datetime) -> str:
+    """An aware time as SQLAlchemy's SQLite DateTime stores a UTCDateTime."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    v = value.astimezone(UTC)
+    return (f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
+            f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}")
+
+
+def ts_opt(value: datetime | None) -> str | None:
+    return None if value is None else ts(value)
+
+
+def from_ts(text: str | None) -> datetime | None:
+    """A stored time read back as aware UTC (as UTCDateTime returns it)."""
+    return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def from_json(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+# ---------------------------------------------------------------- lease
+
+LEASE_OWNER = "SELECT owner FROM lease WHERE id = 1"
+LEASE_BEAT = "UPDATE lease SET heartbeat_at = ? WHERE id = 1"
+
+# ---------------------------------------------------------------- pick
+
+ELIGIBLE = (
+    "SELECT id, kind, status, campaign_id, start_at FROM queue_entries"
+    " WHERE status IN ('queued', 'processing', 'deferred')"
+    " AND (status != 'deferred' OR next_run_at IS NOT NULL AND next_run_at <= ?)"
+    " ORDER BY CASE WHEN kind = 'test' THEN 0 ELSE 1 END,"
+    " CASE WHEN status = 'processing' THEN 0 ELSE 1 END, priority DESC, order_key, id"
+)
+
+
+class EntryRow(NamedTuple):
+    id: int
+    kind: str
+    status: str
+    campaign_id: int
+    start_at: datetime | None
+
+
+def eligible(con: sqlite3.Connection, now: datetime) -> list[EntryRow]:
+    return [EntryRow(i, k, st, c, from_ts(start))
+            for i, k, st, c, start in con.execute(ELIGIBLE, (ts(now),))]
+
+
+SETTINGS_RAW = "SELECT key, value FROM settings WHERE key IN ('smtp', 'limits', 'quota')"
+
+
+def settings_text(con: sqlite3.Connection) -> tuple[tuple[str, str], ...]:
+    """The settings rows as stored (JSON text), in a stable order."""
+    return tuple(sorted(con.execute(SETTINGS_RAW).fetchall()))
+
+
+# ---------------------------------------------------------------- capacity
+
+_COUNT = "(SELECT count(*) FROM slot_ledger WHERE at >= ? AND at < ?)"
+HOUR_COUNTS = f"SELECT {_COUNT}, (SELECT count(*) FROM slot_ledger WHERE at >= ?)"
+# The month, counted only up to ``cap`` rows: capacity needs "used >= limit".
+MONTH_CAPPED = ("SELECT count(*) FROM (SELECT 1 FROM slot_ledger"
+                " WHERE at >= ? AND at < ? LIMIT ?)")
+MONTH_EXACT = "SELECT count(*) FROM slot_ledger WHERE at >= ? AND at < ?"
+
+
+def hour_counts(con: sqlite3.Connection, h_lo: datetime, h_hi: datetime,
+                r_lo: datetime) -> tuple[int, int]:
+    clock, rolling = con.execute(HOUR_COUNTS, (ts(h_lo), ts(h_hi), ts(r_lo))).fetchone()
+    return int(clock), int(rolling)
+
+
+def month_count(con: sqlite3.Connection, lo: datetime, hi: datetime, cap: int) -> int:
+    """Ledger rows in ``[lo, hi)``: exact below ``cap``, counted in full (for
+    the operator's message) when ``cap`` is reached."""
+    args = (ts(lo), ts(hi))
+    n = int(con.execute(MONTH_CAPPED, (*args, max(cap, 0))).fetchone()[0])
+    if n >= cap:
+        n = int(con.execute(MONTH_EXACT, args).fetchone()[0])
+    return n
+
+
+# ---------------------------------------------------------------- claim
+
+_NEXT = ("SELECT id, email, fields, message_id FROM recipients WHERE campaign_id = ?"
+         " AND {scope} AND status = 'pending' ORDER BY id LIMIT 1")
+NEXT = {False: _NEXT.format(scope="test_entry_id IS NULL"),
+        True: _NEXT.format(scope="test_entry_id = ?")}
+
+
+class PendingRow(NamedTuple):
+    id: int
+    email: str
+    fields: dict[str, Any]
+    message_id: str | None
+
+
+def next_pending(con: sqlite3.Connection, test: bool, entry_id: int,
+                 campaign_id: int) -> PendingRow | None:
+    args = (campaign_id, entry_id) if test else (campaign_id,)
+    row = con.execute(NEXT[test], args).fetchone()
+    if row is None:
+        return None
+    return PendingRow(row[0], row[1], from_json(row[2]) or {}, row[3])
+
+
+CLAIM = ("UPDATE recipients SET status = 'sending', message_id = ?, attempts = attempts + 1,"
+         " engine_id = ?, claimed_at = ? WHERE id = ? AND status = 'pending'")
+RESERVE = "INSERT INTO slot_ledger (at, recipient_id, campaign_id) VALUES (?, ?, ?)"
+
+
+def claim(con: sqlite3.Connection, recipient_id: int, campaign_id: int, message_id: str,
+          engine_id: str, now: datetime) -> int:
+    at = ts(now)
+    if con.execute(CLAIM, (message_id, engine_id, at, recipient_id)).rowcount != 1:
+        raise AssertionError(f"recipient {recipient_id} was not pending")
+    slot = con.execute(RESERVE, (at, recipient_id, campaign_id)).lastrowid
+    assert slot is not None
+    return int(slot)
+
+
+CONTENT = (
+    "SELECT c.subject, c.html_body, c.text_body, c.reply_to, a.filename, a.mime_type,"
+    " a.content FROM campaigns c LEFT OUTER JOIN attachments a ON a.campaign_id = c.id"
+    " WHERE c.id = ? ORDER BY a.id"
+)
+
+# ---------------------------------------------------------------- outcome
+
+MARK_SENT = ("UPDATE recipients SET status = 'sent', reply = ?, engine_id = NULL,"
+             " finished_at = ? WHERE id = ? AND status IN ('sending', 'uncertain')")
+_ENTRY = ("SELECT q.status, q.transient_count, q.content_reject_count,"
+          " (SELECT r.id FROM recipients r WHERE r.campaign_id = q.campaign_id AND {scope}"
+          " AND r.status IN ('pending', 'sending') LIMIT 1) FROM queue_entries q WHERE q.id = ?")
+ENTRY_LEFT = {False: _ENTRY.format(scope="r.test_entry_id IS NULL"),
+              True: _ENTRY.format(scope="r.test_entry_id = q.id")}
+RESET = "UPDATE queue_entries SET transient_count = 0, content_reject_count = 0 WHERE id = ?"

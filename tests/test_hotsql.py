@@ -1,0 +1,116 @@
+"""The raw-SQL hot path (``core.hotsql``) writes and reads exactly what the ORM
+does: rows from either writer compare, sort and read back the same."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select, text
+
+from mailer_gui.core import claims, hotsql, limits, queue, settings
+from mailer_gui.core.models import QueueEntry, Recipient, SlotReservation
+
+from .conftest import configure, make_campaign
+
+TIMES = [
+    datetime(2026, 3, 1, 0, 0, tzinfo=UTC),                      # no microseconds
+    datetime(2026, 3, 1, 0, 0, 0, 1, tzinfo=UTC),
+    datetime(2026, 2, 28, 23, 59, 59, 999999, tzinfo=UTC),
+    datetime(2026, 3, 1, 3, 0, 0, 500, tzinfo=timezone(timedelta(hours=3))),  # = 00:00 UTC
+    datetime(2026, 12, 31, 21, 0, 0, 123456, tzinfo=timezone(timedelta(hours=-5))),
+    datetime(999, 1, 2, 3, 4, 5, 6, tzinfo=UTC),
+]
+
+
+def test_times_from_both_writers_are_the_same_text_and_sort_in_time_order(ctx):
+    with ctx.db.write() as s:
+        for t in TIMES:
+            s.add(SlotReservation(at=t))
+        s.flush()
+        con = hotsql.driver(s)
+        for t in TIMES:
+            con.execute(hotsql.RESERVE, (hotsql.ts(t), None, None))
+    with ctx.db.read() as s:
+        stored = s.execute(text("SELECT at FROM slot_ledger ORDER BY id")).scalars().all()
+        orm, raw = stored[:len(TIMES)], stored[len(TIMES):]
+        assert orm == raw
+        assert raw[0] == "2026-03-01 00:00:00.000000"
+        by_text = s.execute(text("SELECT at FROM slot_ledger ORDER BY at, id")).scalars().all()
+        assert by_text == sorted(stored, key=lambda a: hotsql.from_ts(a))
+        read = s.scalars(select(SlotReservation.at).order_by(SlotReservation.id)).all()
+    assert read[:len(TIMES)] == read[len(TIMES):] == [t.astimezone(UTC) for t in TIMES]
+    assert [hotsql.from_ts(a) for a in raw] == read[len(TIMES):]
+    assert all(r.tzinfo is UTC for r in read)
+
+
+def test_naive_times_are_refused_like_the_orm_refuses_them():
+    with pytest.raises(ValueError):
+        hotsql.ts(datetime(2026, 3, 1))
+
+
+def test_claim_writes_what_the_orm_reads_back(ctx, clock):
+    cid = make_campaign(ctx, 2)
+    fields = {"first_name": "Zoë", "n": 1, "nested": {"a": [1, "é"]}}
+    now = clock.now().replace(microsecond=0)
+    with ctx.db.write() as s:
+        s.execute(Recipient.__table__.update().values(fields=fields))
+        entry = queue.campaign_entry(s, cid)
+        r = claims.next_pending(s, "campaign", entry.id, cid)
+        assert r is not None and r.fields == fields and r.message_id is None
+        slot = claims.claim(s, r.id, cid, "<m@x>", "eng", now)
+    with ctx.db.read() as s:
+        rec = s.get(Recipient, r.id)
+        assert (rec.status, rec.message_id, rec.attempts, rec.engine_id, rec.claimed_at) == \
+            ("sending", "<m@x>", 1, "eng", now)
+        assert s.get(SlotReservation, slot).at == now
+        orm_text = s.execute(text("SELECT fields FROM recipients WHERE id != :i"),
+                             {"i": r.id}).scalar()
+    assert hotsql.from_json(orm_text) == fields
+
+
+def test_settings_text_decodes_to_what_the_orm_reads(ctx, smtp_server, clock):
+    configure(ctx, smtp_server, hourly=7)
+    with ctx.db.write() as s:
+        settings.save_quota(s, 12, clock.now())
+    with ctx.db.read() as s:
+        raw = {k: hotsql.from_json(v) for k, v in hotsql.settings_text(hotsql.driver(s))}
+        assert raw == settings.load_raw(s)
+        assert settings.parse(raw) == settings.load(s)
+
+
+def test_eligible_matches_the_orm_query(ctx, clock):
+    now = clock.now()
+    ids = [make_campaign(ctx, 1, name=f"C{i}", domain=f"d{i}.org") for i in range(5)]
+    with ctx.db.write() as s:
+        e = [queue.campaign_entry(s, c) for c in ids]
+        queue.defer(s, e[0], "hourly_limit", now + timedelta(minutes=5), now)
+        queue.defer(s, e[1], "hourly_limit", now - timedelta(seconds=1), now)
+        queue.defer(s, e[2], "smtp_not_configured", None, now)
+        queue.start_processing(s, e[3], now)
+        e[4].start_at = now + timedelta(hours=1, microseconds=7)
+        queue.set_priority(s, ids[1], 5)
+    with ctx.db.write() as s:
+        orm = queue.eligible(s, now)
+        raw = claims.eligible(s, now)
+        assert [(r.id, r.kind, r.status, r.campaign_id, r.start_at) for r in raw] == \
+            [(q.id, q.kind, q.status, q.campaign_id, q.start_at) for q in orm]
+        assert len(raw) == 3 and s.get(QueueEntry, raw[-1].id).start_at == raw[-1].start_at
+
+
+def test_capped_month_count_is_exact_when_it_matters(ctx, smtp_server, clock):
+    configure(ctx, smtp_server, monthly=3)
+    now = clock.now()
+    with ctx.db.write() as s:
+        for i in range(5):
+            s.add(SlotReservation(at=now - timedelta(minutes=i)))
+    with ctx.db.write() as s:
+        st = settings.load(s)
+        month, _ = limits.capacity(s, st.limits, st.quota, now)
+        assert month == limits.monthly_usage(s, st.limits, st.quota, now)
+        assert month.used == 5 and month.exhausted
+        con = hotsql.driver(s)
+        lo, hi = limits.month_start(st.limits, now), limits.next_month_start(st.limits, now)
+        assert hotsql.month_count(con, lo, hi, 10) == 5
+        assert hotsql.month_count(con, lo, hi, 0) == 5
+        assert hotsql.month_count(con, lo, hi, 6) == 5
