@@ -89,28 +89,20 @@ def settings_text(con: sqlite3.Connection) -> tuple[tuple[str, str], ...]:
 
 # ---------------------------------------------------------------- capacity
 
-_COUNT = "(SELECT count(*) FROM slot_ledger WHERE at >= ? AND at < ?)"
-HOUR_COUNTS = f"SELECT {_COUNT}, (SELECT count(*) FROM slot_ledger WHERE at >= ?)"
-# The month, counted only up to ``cap`` rows: capacity needs "used >= limit".
-MONTH_CAPPED = ("SELECT count(*) FROM (SELECT 1 FROM slot_ledger"
-                " WHERE at >= ? AND at < ? LIMIT ?)")
-MONTH_EXACT = "SELECT count(*) FROM slot_ledger WHERE at >= ? AND at < ?"
+# The month, the clock hour and the rolling hour, in one statement. The month
+# is counted in full: "used >= limit" needs up to ``limit`` rows counted
+# anyway, and the operator is shown the exact figure.
+COUNTS = ("SELECT (SELECT count(*) FROM slot_ledger WHERE at >= ? AND at < ?),"
+          " (SELECT count(*) FROM slot_ledger WHERE at >= ? AND at < ?),"
+          " (SELECT count(*) FROM slot_ledger WHERE at >= ?)")
 
 
-def hour_counts(con: sqlite3.Connection, h_lo: datetime, h_hi: datetime,
-                r_lo: datetime) -> tuple[int, int]:
-    clock, rolling = con.execute(HOUR_COUNTS, (ts(h_lo), ts(h_hi), ts(r_lo))).fetchone()
-    return int(clock), int(rolling)
-
-
-def month_count(con: sqlite3.Connection, lo: datetime, hi: datetime, cap: int) -> int:
-    """Ledger rows in ``[lo, hi)``: exact below ``cap``, counted in full (for
-    the operator's message) when ``cap`` is reached."""
-    args = (ts(lo), ts(hi))
-    n = int(con.execute(MONTH_CAPPED, (*args, max(cap, 0))).fetchone()[0])
-    if n >= cap:
-        n = int(con.execute(MONTH_EXACT, args).fetchone()[0])
-    return n
+def counts(con: sqlite3.Connection, m_lo: datetime, m_hi: datetime, h_lo: datetime,
+           h_hi: datetime, r_lo: datetime) -> tuple[int, int, int]:
+    """Ledger rows in ``[m_lo, m_hi)``, ``[h_lo, h_hi)`` and at or after ``r_lo``."""
+    args = tuple(ts(t) for t in (m_lo, m_hi, h_lo, h_hi, r_lo))
+    month, clock, rolling = con.execute(COUNTS, args).fetchone()
+    return int(month), int(clock), int(rolling)
 
 
 # ---------------------------------------------------------------- claim

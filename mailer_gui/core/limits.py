@@ -180,9 +180,8 @@ def capacity(session: Session, limits: LimitSettings, quota: QuotaSync | None,
     """Monthly usage, and the hourly usage when no hourly slot is free (else None).
 
     The same counts as :func:`monthly_usage` and :func:`hourly_usage`, in raw
-    SQL on the session's transaction; run inside transaction A, before the
-    slot is reserved. The month is counted only up to what is left of the
-    quota (exactly, in full, once it is used up).
+    SQL on the session's transaction, in one round trip; run inside
+    transaction A, before the slot is reserved.
     """
     now = utc(now)
     m_lo, m_hi = month_start(limits, now), next_month_start(limits, now)
@@ -190,10 +189,8 @@ def capacity(session: Session, limits: LimitSettings, quota: QuotaSync | None,
     if quota is not None and m_lo <= utc(quota.synced_at) < m_hi:
         base, m_lo = quota.used, utc(quota.synced_at)
     hs = clock_hour_start(now)
-    con = hotsql.driver(session)
-    month = hotsql.month_count(con, m_lo, m_hi, limits.monthly - base)
-    clock, rolling = hotsql.hour_counts(con, hs, hs + HOUR,
-                                        now - HOUR + timedelta(microseconds=1))
+    month, clock, rolling = hotsql.counts(hotsql.driver(session), m_lo, m_hi, hs, hs + HOUR,
+                                          now - HOUR + timedelta(microseconds=1))
     monthly = MonthlyUsage(limit=limits.monthly, used=base + month, resets_at=m_hi)
     if clock < limits.hourly and rolling < limits.hourly:
         return monthly, None
