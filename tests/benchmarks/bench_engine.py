@@ -9,7 +9,10 @@ the same messages and sends them over one smtplib connection with no
 bookkeeping at all. Prints messages/second for both, the ratio (target: the
 engine at >= 0.8x the plain loop) and the cost of one send step's commits.
 
-    python tests/benchmarks/bench_engine.py [N] [ROUNDS]
+    python tests/benchmarks/bench_engine.py [N] [ROUNDS] [LEDGER]
+
+LEDGER (default 0) pre-fills the slot ledger with that many reservations made
+earlier this month, as a busy month leaves it (the monthly count covers them).
 """
 
 from __future__ import annotations
@@ -20,13 +23,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from mailer_gui.core import campaigns, queue, settings  # noqa: E402
+from mailer_gui.core import campaigns, hotsql, queue, settings  # noqa: E402
 from mailer_gui.core.compose import Content, build_message, new_message_id  # noqa: E402
 from mailer_gui.core.context import open_context  # noqa: E402
 from mailer_gui.core.engine import Engine  # noqa: E402
@@ -61,7 +66,18 @@ def smtp_settings(port: int) -> settings.SmtpSettings:
                                  from_addr="news@example.com", from_name="News")
 
 
-def run_engine(port: int, n: int) -> tuple[float, float]:
+def prefill_ledger(s: Session, now: datetime, rows: int) -> None:
+    """``rows`` reservations spread over the hours before ``now`` this month."""
+    first = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    span = (now - timedelta(hours=2) - first).total_seconds()
+    if rows <= 0 or span <= 0:
+        return
+    stamps = [hotsql.ts(first + timedelta(seconds=span * i / rows)) for i in range(rows)]
+    hotsql.driver(s).executemany("INSERT INTO slot_ledger (at) VALUES (?)",
+                                 [(a,) for a in stamps])
+
+
+def run_engine(port: int, n: int, ledger: int = 0) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         ctx = open_context(Path(tmp), secrets=SecretStore(use_env=False))
         now = ctx.clock.now()
@@ -73,6 +89,7 @@ def run_engine(port: int, n: int) -> tuple[float, float]:
             c = campaigns.create(s, "Bench", SUBJECT, HTML, None, now)
             campaigns.add_recipients(s, c.id, recipients(n))
             queue.enqueue(s, c.id, now)
+            prefill_ledger(s, now, ledger)
         eng = Engine(ctx)
         eng.acquire()
         t0 = time.perf_counter()
@@ -109,6 +126,7 @@ def run_plain(port: int, n: int) -> float:
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    ledger = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     port = free_port()
     sink = subprocess.Popen([sys.executable, "-c", SINK, str(port)], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True)
@@ -117,14 +135,15 @@ def main() -> None:
         eng_rates, plain_rates, commits, ratios = [], [], [], []
         for _ in range(rounds):  # paired, alternating, so drift hits both
             p = run_plain(port, n)
-            e, c = run_engine(port, n)
+            e, c = run_engine(port, n, ledger)
             plain_rates.append(p)
             eng_rates.append(e)
             commits.append(c)
             ratios.append(e / p)
     finally:
         sink.communicate("")
-    print(f"{n} messages x {rounds} rounds, sink in its own process")
+    print(f"{n} messages x {rounds} rounds, sink in its own process, "
+          f"{ledger} reservations already in the ledger")
     print(f"{'':28}{'median':>10}{'min':>10}{'max':>10}")
     for label, vals, fmt in (("plain smtplib loop msg/s", plain_rates, "{:10.0f}"),
                              ("engine msg/s", eng_rates, "{:10.0f}"),
