@@ -57,8 +57,7 @@ class StepResult:
 
 def eligible(s: Session, now: datetime) -> Sequence[Any]:
     """:func:`queue.eligible` as rows (id, kind, status, campaign_id, start_at),
-    best first (raw SQL: see
-    :mod:`hotsql`)."""
+    best first (raw SQL: see :mod:`hotsql`)."""
     return hotsql.eligible(hotsql.driver(s), now)
 
 
@@ -88,17 +87,6 @@ def _recipients(test: bool, statuses: tuple[str, ...], *cols: Any) -> Any:
 # Any one will do: no ORDER BY, so SQLite probes the (campaign, status) index.
 _LEFT = {test: _recipients(test, ("pending", "sending"), Recipient.id)
          for test in (False, True)}
-def left_probe(test: bool) -> Any:
-    """A scalar subquery, correlated to ``queue_entries``: the id of one of the
-    entry's recipients still pending or sending, or NULL when none is left."""
-    scope = Recipient.test_entry_id == QueueEntry.id if test else \
-        Recipient.test_entry_id.is_(None)
-    return (select(Recipient.id)
-            .where(Recipient.campaign_id == QueueEntry.campaign_id, scope,
-                   Recipient.status.in_(("pending", "sending")))
-            .limit(1).correlate(QueueEntry).scalar_subquery())
-
-
 def next_pending(s: Session, kind: str, entry_id: int,
                  campaign_id: int) -> hotsql.PendingRow | None:
     """The entry's next pending recipient (id, email, fields, message_id), if any."""

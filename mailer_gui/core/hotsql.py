@@ -57,6 +57,8 @@ LEASE_BEAT = "UPDATE lease SET heartbeat_at = ? WHERE id = 1"
 
 # ---------------------------------------------------------------- pick
 
+# queue.eligible_where and queue.ELIGIBLE_ORDER, spelt out (a test compares
+# the two on the same rows).
 ELIGIBLE = (
     "SELECT id, kind, status, campaign_id, start_at FROM queue_entries"
     " WHERE status IN ('queued', 'processing', 'deferred')"
