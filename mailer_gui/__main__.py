@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 
-
 # Options that belong to the window (with how many values each takes).
 GUI_OPTIONS = {"--data-dir": 1, "--demo": 0, "--smoke": 0}
 
