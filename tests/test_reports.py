@@ -434,3 +434,123 @@ def test_cli_errors(ctx, built, tmp_path, capsys):
             _cli(ctx, *args)
         assert exc.value.code == 2
     assert not list(tmp_path.glob("x.*"))
+
+
+# ------------------------------------------------ CSV built by SQLite (local times in SQL)
+
+import dataclasses  # noqa: E402
+import json  # noqa: E402
+import sqlite3  # noqa: E402
+from zoneinfo import ZoneInfo  # noqa: E402
+
+from mailer_gui.core import settings as settings_mod  # noqa: E402
+from mailer_gui.core.report_formats import MAX_REPLY, time_text  # noqa: E402
+from mailer_gui.core.reports import local_time_sql, zone_segments  # noqa: E402
+
+# Whole-hour DST, the half-hour DST of Lord Howe, +5:45, +12:45/+13:45, southern
+# hemisphere, a zone without DST, and UTC.
+DST_ZONES = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu",
+             "Pacific/Chatham", "America/Santiago", "Europe/Moscow", "UTC"]
+
+
+def _stored_times(lo: datetime, hi: datetime) -> list[str]:
+    """Times as ``UTCDateTime`` stores them: every 7 min 13.5 s, plus the seconds
+    around each whole and half hour (where zones change their offset)."""
+    out, t = [], lo
+    while t <= hi:
+        out.append(t)
+        t += timedelta(minutes=7, seconds=13, microseconds=500_000)
+    t = lo.replace(minute=0, second=0, microsecond=0)
+    while t <= hi:
+        for d in (-1, -0.000001, 0, 0.999999, 1):
+            out.append(t + timedelta(seconds=d))
+        t += timedelta(minutes=30)
+    return [x.strftime("%Y-%m-%d %H:%M:%S.%f") for x in out if lo <= x <= hi]
+
+
+@pytest.mark.parametrize("zone", DST_ZONES)
+def test_local_times_in_sql_equal_zoneinfo_across_dst_changes(zone):
+    tz = ZoneInfo(zone)
+    lo, hi = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 11, 30, 23, 59, tzinfo=UTC)
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (at TEXT)")
+    stored = _stored_times(lo, hi)
+    conn.executemany("INSERT INTO t VALUES (?)", [(s,) for s in stored] + [(None,)])
+    got = [r[0] for r in conn.execute(f"SELECT {local_time_sql('at', tz, lo, hi)} FROM t")]
+    want = [time_text(datetime.fromisoformat(s).replace(tzinfo=UTC), tz) for s in stored]
+    assert got == [*want, ""]
+
+
+def test_zone_segments_find_each_change_to_the_microsecond():
+    berlin = zone_segments(ZoneInfo("Europe/Berlin"), datetime(2026, 1, 1, tzinfo=UTC),
+                           datetime(2026, 12, 31, tzinfo=UTC))
+    assert [(s.isoformat(), o) for s, o in berlin] == [
+        ("2026-01-01T00:00:00+00:00", timedelta(hours=1)),
+        ("2026-03-29T01:00:00+00:00", timedelta(hours=2)),
+        ("2026-10-25T01:00:00+00:00", timedelta(hours=1))]
+    lord_howe = zone_segments(ZoneInfo("Australia/Lord_Howe"),
+                              datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 12, 31, tzinfo=UTC))
+    # 02:00 local (+11:00) in April and 02:00 local (+10:30) in October: half past in UTC.
+    assert [s.isoformat() for s, _ in lord_howe[1:]] == [
+        "2026-04-04T15:00:00+00:00", "2026-10-03T15:30:00+00:00"]
+    assert [o for _, o in lord_howe] == [timedelta(hours=11), timedelta(hours=10, minutes=30),
+                                         timedelta(hours=11)]
+
+
+NASTY = ["=1+2", "+x", "-y", "@z", "\tt", "\rr", " lead", "trail ", "a,b", 'q"uote', "se;mi",
+         "ctl\x07x", "bidi\u202ex", "nbsp\u00a0", "\u00a6sep", "x\u00a6y", "Иван", "a" * 600, "",
+         "line\nbreak", "=HYPERLINK(\"http://x\")"]
+
+
+def _reference_csv(rep, delimiter: str) -> str:
+    """The CSV from the plain dataclass rows: every cell through ``safe_cell``,
+    times through ``time_text`` (zoneinfo); what the SQL-built lines must equal."""
+    tz = ZoneInfo(rep.summary.timezone)
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
+    for r in rep.rows:
+        w.writerow([safe_cell(r.address), *map(safe_cell, r.fields), safe_cell(r.state),
+                    time_text(r.time, tz), safe_cell(r.message_id),
+                    safe_cell(r.reply, MAX_REPLY), r.attempts])
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("zone,delimiter", [("Australia/Lord_Howe", ","),
+                                            ("America/New_York", ";")])
+def test_sql_built_csv_equals_the_row_by_row_reference(ctx, clock, tmp_path, zone, delimiter):
+    with ctx.db.write() as s:
+        limits = settings_mod.load(s).limits
+        settings_mod.save_limits(s, dataclasses.replace(limits, timezone=zone))
+    cid = make_campaign(ctx, 0, enqueue=False, name="nasty")
+    start = datetime(2026, 3, 27, 12, 0, 0, 123456)  # across the March/April changes
+    rows = []
+    for i in range(600):
+        v = NASTY[i % len(NASTY)]
+        fields: dict[str, object] = {"first_name": v, "city": NASTY[i * 7 % len(NASTY)],
+                                     "Имя": "Пётр", 'say "hi"': "x"}
+        if i % 11 == 0:  # values that are not JSON strings, and a missing key
+            fields = {"first_name": 5, "city": None, "Имя": True, "n": {"a": [1]}}
+        at = (start + timedelta(minutes=97 * i, seconds=i % 60)).strftime(
+            "%Y-%m-%d %H:%M:%S.%f")
+        rows.append((cid, f"u{i}{v[:4]}@ex.org", f"u{i}@ex.org", json.dumps(fields), i + 2,
+                     ("sent", "failed", "uncertain", "suppressed", "sending")[i % 5],
+                     NASTY[i * 3 % len(NASTY)] if i % 5 else None,
+                     NASTY[i * 5 % len(NASTY)] if i % 4 else None, i % 4,
+                     at if i % 7 else None, at if i % 9 else None))
+    conn = sqlite3.connect(ctx.db.path)
+    with conn:
+        conn.executemany(
+            "INSERT INTO recipients (campaign_id, email, email_norm, fields, row_number, "
+            "status, message_id, reply, attempts, claimed_at, finished_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+    conn.close()
+    insert_recipients(ctx, cid, 300, start=1000)  # plain rows too, in November
+    for fields in (None, ("city", "missing", 'say "hi"', "Имя")):
+        req = ExportRequest(fmt="csv", out=tmp_path / "r.csv", campaign_id=cid,
+                            delimiter=delimiter, fields=fields)
+        with open_report(ctx.db, req, ctx.clock.now()) as rep:
+            write(rep, req)
+        with campaign_report(ctx.db, cid, ctx.clock.now(), fields) as rep:
+            want = _reference_csv(rep, delimiter)
+        got = req.out.read_bytes()[3:].decode("utf-8")
+        assert got.split("\r\n", 1)[1] == want

@@ -19,12 +19,20 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from .db import Database
 from .errors import MailerError
-from .reports import CampaignReport, PeriodReport, ReportError, campaign_report, period_report
+from .reports import (
+    PROBE_SEP,
+    CampaignReport,
+    PeriodReport,
+    Record,
+    ReportError,
+    campaign_report,
+    period_report,
+)
 
 FORMATS = ("csv", "xlsx", "pdf")
 DELIMITERS = (",", ";")
@@ -55,6 +63,7 @@ def _row_is_plain(texts: list[str], limit: int) -> bool:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
 
 Report = CampaignReport | PeriodReport
+T = TypeVar("T")
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
@@ -155,53 +164,70 @@ def header(report: Report) -> list[str]:
             "message_id", "server_reply"]
 
 
-class _LocalTimes:
-    """Stored UTC text to local text/naive datetime, remembering the last minute's
-    offset (rows come in time order; offsets change only on whole minutes)."""
+def _stored_time(stored: str | None) -> datetime | None:
+    """A time as ``UTCDateTime`` stores it (naive UTC text) to an aware datetime."""
+    return None if stored is None else datetime.fromisoformat(stored).replace(tzinfo=UTC)
 
-    def __init__(self, tz: ZoneInfo) -> None:
-        self.tz = tz
-        self._minute = ""
-        self._prefix = ""
-        self._suffix = ""
-        self._offset = timedelta(0)
 
-    def _learn(self, stored: str) -> None:
-        local = datetime.fromisoformat(stored[:16]).replace(tzinfo=UTC).astimezone(self.tz)
-        text = local.isoformat(sep=" ", timespec="minutes")
-        self._minute, self._prefix, self._suffix = stored[:16], text[:16], text[16:]
-        self._offset = local.utcoffset() or timedelta(0)
+def _safe_record(record: Record, when: Any) -> list[Any]:
+    email, values, state, _stored, mid, reply, attempts = record
+    return [safe_cell(email), *map(safe_cell, values), safe_cell(state), when, safe_cell(mid),
+            safe_cell(reply, MAX_REPLY), attempts]
 
-    def text(self, stored: str | None) -> str:
-        if stored is None:
-            return ""
-        if stored[:16] != self._minute:
-            self._learn(stored)
-        return self._prefix + stored[16:19] + self._suffix
 
-    def naive(self, stored: str | None) -> datetime | None:
-        if stored is None:
-            return None
-        if stored[:16] != self._minute:
-            self._learn(stored)
-        return datetime.fromisoformat(stored) + self._offset
+def _campaign_csv_rows(report: CampaignReport,
+                       delimiter: str | None = None) -> Iterator[list[Any] | str]:
+    """CSV rows from the lines SQLite builds (``CampaignReport.csv_probes``): a line
+    is used as is only when every cell in it would come out of ``safe_cell``
+    unchanged (all printable, short enough for the reply cap, no cell starting with
+    a dangerous character or a blank, none ending in a blank, none holding the
+    separator); any other recipient is read again and every cell cleaned.
+
+    With a ``delimiter``, a passing line that ``csv.writer`` would not quote (no
+    quote character, no delimiter; printable, so no line break) comes as the
+    finished CSV line, text, exactly as the writer would write it."""
+    tz = ZoneInfo(report.summary.timezone)
+    sep, limit = PROBE_SEP, MAX_REPLY
+    seps = len(report.field_names) + 7  # cells + 1
+    e0, e1, e2, e3, e4, e5 = (*(sep + c for c in "=+-@ "), " " + sep)
+    direct = delimiter is not None
+    delim = delimiter or ","
+    for probe, rid in report.csv_probes():
+        if (probe is not None and probe.isprintable() and len(probe) <= limit
+                and probe.count(sep) == seps
+                and not (e0 in probe or e1 in probe or e2 in probe or e3 in probe
+                         or e4 in probe or e5 in probe)):
+            if direct and not ('"' in probe or delim in probe):
+                yield probe[1:-1].replace(sep, delim) + "\r\n"
+            else:
+                yield probe[1:-1].split(sep)
+        else:
+            record = report.record(rid)
+            yield _safe_record(record, time_text(_stored_time(record[3]), tz))
+
+
+def _campaign_xlsx_rows(report: CampaignReport, tz: ZoneInfo) -> Iterator[list[Any]]:
+    for record in report.records:
+        email, values, state, stored, mid, reply, attempts = record
+        when = local_time(_stored_time(stored), tz)
+        if _row_is_plain([email, *values, state, mid or "", reply or ""], MAX_REPLY):
+            yield [email, *values, state, when, mid, reply, attempts]
+        else:
+            yield _safe_record(record, when)
 
 
 def table_rows(report: Report, as_text: bool) -> Iterator[list[Any]]:
     """The report's rows as safe cells; times as text (CSV) or naive local (XLSX)."""
     tz = ZoneInfo(report.summary.timezone)
-    sc, reply_cap = safe_cell, MAX_REPLY
     if isinstance(report, CampaignReport):
-        times = _LocalTimes(tz)
-        when = times.text if as_text else times.naive
-        plain = _row_is_plain
-        for email, values, state, stored, mid, reply, attempts in report.records:
-            if plain([email, *values, state, mid or "", reply or ""], reply_cap):
-                yield [email, *values, state, when(stored), mid, reply, attempts]
-            else:
-                yield [sc(email), *map(sc, values), sc(state), when(stored), sc(mid),
-                       sc(reply, reply_cap), attempts]
-        return
+        rows: Iterator[Any] = (_campaign_csv_rows(report) if as_text
+                               else _campaign_xlsx_rows(report, tz))
+        return rows
+    return _period_rows(report, tz, as_text)
+
+
+def _period_rows(report: PeriodReport, tz: ZoneInfo, as_text: bool) -> Iterator[list[Any]]:
+    sc, reply_cap = safe_cell, MAX_REPLY
     at: Callable[[datetime], Any] = (
         (lambda d: time_text(d, tz)) if as_text else (lambda d: local_time(d, tz)))
     for s in report.rows:
@@ -209,8 +235,8 @@ def table_rows(report: Report, as_text: bool) -> Iterator[list[Any]]:
                sc(s.message_id), sc(s.reply, reply_cap)]
 
 
-def chunked(rows: Iterator[list[Any]], total: int, progress: Progress | None,
-            cancelled: Cancelled | None) -> Iterator[list[list[Any]]]:
+def chunked(rows: Iterator[T], total: int, progress: Progress | None,
+            cancelled: Cancelled | None) -> Iterator[list[T]]:
     """Rows in lists of ``PROGRESS_EVERY``, honouring cancel and reporting progress
     between lists (bounded memory; writers hand each list to C in one call)."""
     done = 0
@@ -315,6 +341,21 @@ def write_csv(report: Report, out: Path, delimiter: str = ",",
     with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh, delimiter=delimiter, lineterminator="\r\n")
         w.writerow(header(report))
+        if isinstance(report, CampaignReport):
+            # Finished lines (text) and rows for the writer, kept in order.
+            for items in chunked(_campaign_csv_rows(report, delimiter), report.row_count,
+                                 progress, cancelled):
+                lines: list[str] = []
+                for item in items:
+                    if type(item) is str:
+                        lines.append(item)
+                    else:
+                        fh.write("".join(lines))
+                        lines.clear()
+                        w.writerow(item)
+                fh.write("".join(lines))
+                n += len(items)
+            return n
         for chunk in chunked(table_rows(report, as_text=True), report.row_count, progress,
                              cancelled):
             w.writerows(chunk)

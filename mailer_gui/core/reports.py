@@ -14,14 +14,14 @@ from __future__ import annotations
 import json
 import json.scanner
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select, true
+from sqlalchemy import case, func, select, text, true
 from sqlalchemy.orm import Session
 
 from . import queue
@@ -117,10 +117,30 @@ class CampaignReport:
     records: Iterator[Record]
     row_count: int
     kind: str = "campaign"
+    # CSV lines built by SQLite (see ``csv_probes``) and the one-recipient lookup
+    # the writer falls back to; both valid inside the ``with`` only.
+    probes: Callable[[], Iterator[tuple[str | None, int]]] | None = None
+    lookup: Callable[[int], Record] | None = None
 
     @property
     def rows(self) -> Iterator[RecipientRow]:
         return _recipient_rows(self.records)
+
+    def csv_probes(self) -> Iterator[tuple[str | None, int]]:
+        """``(probe, recipient id)`` per recipient, in order: the probe is the CSV
+        row's cells (local time as ``time_text`` gives it) joined and framed by
+        ``PROBE_SEP``, NULL values as ''; a field value that is not a JSON string
+        shows as ``NOT_TEXT``, and the probe is None when ``fields`` is no object.
+        Writers use it as is only after checking it; else ``record(id)``."""
+        if self.probes is None:
+            raise ReportError("this report has no probe stream")
+        return self.probes()
+
+    def record(self, recipient_id: int) -> Record:
+        """One recipient's record, as ``records`` gives it."""
+        if self.lookup is None:
+            raise ReportError("this report has no lookup")
+        return self.lookup(recipient_id)
 
 
 @dataclass(frozen=True)
@@ -174,15 +194,24 @@ class PeriodReport:
 # ------------------------------------------------------------------ helpers
 
 
-def _state_counts(session: Session, campaign_id: int, tests: bool) -> dict[str, int]:
-    scope = Recipient.test_entry_id.is_not(None) if tests else Recipient.test_entry_id.is_(None)
-    out = dict.fromkeys(STATES, 0)
+def _state_counts(session: Session, campaign_id: int) -> tuple[dict[str, int], dict[str, int]]:
+    """Campaign recipients by state and test sends by state. All recipients are
+    counted from the (campaign, status) index alone and the test sends by a plain
+    scan; the campaign's own are the difference (one snapshot, so exact)."""
+    every, tests = dict.fromkeys(STATES, 0), dict.fromkeys(STATES, 0)
     for status, n in session.execute(
         select(Recipient.status, func.count())
-        .where(Recipient.campaign_id == campaign_id, scope).group_by(Recipient.status)
+        .where(Recipient.campaign_id == campaign_id).group_by(Recipient.status)
     ):
-        out[status] = int(n)
-    return out
+        every[status] = int(n)
+    # "+campaign_id" keeps SQLite off the (campaign, status) index, whose row
+    # lookups for test_entry_id cost more than reading the table straight.
+    for status, n in session.execute(
+        text("SELECT status, count(*) FROM recipients WHERE +campaign_id = :cid "
+             "AND test_entry_id IS NOT NULL GROUP BY status"), {"cid": campaign_id}
+    ):
+        tests[status] = int(n)
+    return {k: every[k] - tests.get(k, 0) for k in every}, tests
 
 
 def _per_minute(session: Session, *conds: Any,
@@ -217,16 +246,34 @@ def _pauses(session: Session, campaign_id: int, now: datetime) -> tuple[PauseRow
     )
 
 
-def _field_names(session: Session, campaign_id: int) -> tuple[str, ...]:
-    """Every field key of the campaign: the first recipient's order, then the rest."""
+Bounds = tuple[datetime, datetime] | None  # earliest and latest recipient time, if any
+
+
+def _field_names_and_times(session: Session,
+                           campaign_id: int) -> tuple[tuple[str, ...], Bounds]:
+    """Every field key of the campaign (the first recipient's order, then the rest)
+    and ``_time_range``, in one pass over the campaign's rows:
+    the first recipient's keys are removed from every row's fields, and only when
+    some row has anything left are the keys gathered from every row."""
     scope = (Recipient.campaign_id == campaign_id, Recipient.test_entry_id.is_(None))
     first = session.scalars(select(Recipient.fields).where(*scope)
                             .order_by(Recipient.id).limit(1)).first() or {}
+    params: dict[str, Any] = {f"k{i}": "$." + json.dumps(k) for i, k in enumerate(first)}
+    params["cid"] = campaign_id
+    rest = f"json_remove(fields, {', '.join(':' + k for k in params if k != 'cid')})" \
+        if first else "json(fields)"
+    lo, hi, others = session.execute(text(
+        f"SELECT min({_RECIPIENT_TIME}), max({_RECIPIENT_TIME}), "
+        f"sum(CASE WHEN fields LIKE '{{%' AND {rest} = '{{}}' THEN 0 ELSE 1 END) "
+        f"{_RECIPIENT_WHERE.replace('?', ':cid')}"), params).one()
+    bounds = None if lo is None or hi is None else (_stored(lo), _stored(hi))
+    if not others:
+        return tuple(first), bounds
     each = func.json_each(Recipient.fields).table_valued("key")
     keys = set(session.scalars(select(each.c.key).select_from(Recipient).join(each, true())
                                .where(*scope).distinct()))
     ordered = [k for k in first if k in keys]
-    return tuple(ordered + sorted(keys - set(ordered)))
+    return tuple(ordered + sorted(keys - set(ordered))), bounds
 
 
 def _text(value: Any) -> str:
@@ -243,7 +290,7 @@ def campaign_summary(session: Session, campaign_id: int, now: datetime) -> Campa
     if c is None:
         raise ReportError(f"campaign {campaign_id} does not exist; `campaign list` shows the ids")
     limits = settings_mod.load(session).limits
-    counts = _state_counts(session, campaign_id, tests=False)
+    counts, test_counts = _state_counts(session, campaign_id)
     entry = queue.campaign_entry(session, campaign_id)
     started = entry.started_at if entry else None
     finished = entry.finished_at if entry else None
@@ -258,15 +305,73 @@ def campaign_summary(session: Session, campaign_id: int, now: datetime) -> Campa
         campaign_id=c.id, name=c.name, subject=c.subject, generated_at=now,
         timezone=limits.timezone, hourly_limit=limits.hourly, monthly_limit=limits.monthly,
         queue_status=entry.status if entry else None, counts=counts,
-        test_counts=_state_counts(session, campaign_id, tests=True),
+        test_counts=test_counts,
         started_at=started, finished_at=finished, duration=duration, average_per_hour=rate,
         pauses=_pauses(session, campaign_id, now), per_hour=tuple(per_hour),
     )
 
 
+_RECIPIENT_WHERE = "FROM recipients WHERE campaign_id = ? AND test_entry_id IS NULL"
+_RECIPIENT_TIME = "COALESCE(finished_at, claimed_at)"
 _RECIPIENT_SQL = (
-    "SELECT email, fields, status, COALESCE(finished_at, claimed_at), message_id, reply, "
-    "attempts FROM recipients WHERE campaign_id = ? AND test_entry_id IS NULL ORDER BY id")
+    "SELECT email, fields, status, {time}, message_id, reply, attempts "
+    f"{_RECIPIENT_WHERE} ORDER BY id")
+_STORED_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how ``UTCDateTime`` stores a time (fixed width)
+
+
+def _offset_at(tz: ZoneInfo, at: datetime) -> timedelta:
+    return at.astimezone(tz).utcoffset() or timedelta(0)
+
+
+def zone_segments(tz: ZoneInfo, lo: datetime, hi: datetime) -> list[tuple[datetime, timedelta]]:
+    """The zone's UTC offsets over ``lo``..``hi`` (aware): ``(from, offset)`` pairs, the
+    first from ``lo``, each next one from the exact instant (to the microsecond) the
+    offset changes. The offset is sampled every hour and each change bisected; no zone
+    changes its offset twice within an hour, so no change is missed."""
+    step, tick = timedelta(hours=1), timedelta(microseconds=1)
+    segments = [(lo, _offset_at(tz, lo))]
+    t = lo
+    while t < hi:
+        nxt = min(t + step, hi)
+        off = _offset_at(tz, nxt)
+        if off != segments[-1][1]:
+            a, b = t, nxt  # offset at a is the old one, at b the new one
+            while b - a > tick:
+                mid = a + (b - a) // 2
+                if _offset_at(tz, mid) == segments[-1][1]:
+                    a = mid
+                else:
+                    b = mid
+            segments.append((b, off))
+        t = nxt
+    return segments
+
+
+def _offset_suffix(tz: ZoneInfo, at: datetime) -> str:
+    return at.astimezone(tz).isoformat(sep=" ", timespec="seconds")[19:]
+
+
+def local_time_sql(column: str, tz: ZoneInfo, lo: datetime, hi: datetime) -> str:
+    """An SQLite expression turning stored UTC text ``column`` (times within
+    ``lo``..``hi``) into the text ``time_text`` gives in ``tz`` ('' for NULL): the
+    whole seconds shifted by the offset of the time's segment (``zone_segments``;
+    tzdata offsets are whole seconds, and ``time_text`` drops the fraction)."""
+    branches: list[str] = []
+    segments = zone_segments(tz, lo, hi)
+    for i, (start, offset) in enumerate(segments):
+        secs = int(offset.total_seconds())
+        if secs != offset.total_seconds():
+            raise ReportError(f"{tz.key}: an offset of {offset} is not whole seconds")
+        expr = (f"datetime(substr({column}, 1, 19), '{secs:+d} seconds') "
+                f"|| '{_offset_suffix(tz, start)}'")
+        if i + 1 < len(segments):
+            until = segments[i + 1][0].astimezone(UTC).strftime(_STORED_FORMAT)
+            branches.append(f"WHEN {column} < '{until}' THEN {expr}")
+        else:
+            branches.append(f"ELSE {expr}")
+    if len(branches) == 1:
+        return f"ifnull({branches[0].removeprefix('ELSE ')}, '')"
+    return f"ifnull(CASE {' '.join(branches)} END, '')"
 
 
 def _utc_text(value: str | None) -> datetime | None:
@@ -280,19 +385,90 @@ Record = tuple[str, list[str], str, str | None, str | None, str | None, int]
 _scan_json = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 
 
+def _time_range(session: Session, campaign_id: int) -> Bounds:
+    cur = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cur.execute(f"SELECT min({_RECIPIENT_TIME}), max({_RECIPIENT_TIME}) {_RECIPIENT_WHERE}",
+                    (campaign_id,))
+        lo, hi = cur.fetchone() or (None, None)
+    finally:
+        cur.close()
+    if lo is None or hi is None:
+        return None
+    return _stored(lo), _stored(hi)
+
+
+def _stored(value: str) -> datetime:
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+PROBE_SEP = "\u00a6"  # printable, and rare in addresses, names and replies
+NOT_TEXT = "\x01"  # a control character: a probe holding it never passes the check
+
+
+def _field_sql(i: int, name: str) -> str:
+    """The field's value when it is a JSON string, else ``NOT_TEXT`` (missing, null,
+    number, object...: the writer then decodes the row as ``records`` does). The
+    path names the key as ``json.dumps`` writes it; a key SQLite would not find
+    that way only sends its rows to the fallback."""
+    if '"' in name:
+        return "char(1)"
+    return (f"CASE json_type(fields, :p{i}) WHEN 'text' THEN json_extract(fields, :p{i}) "
+            "ELSE char(1) END")
+
+
+def _csv_probes(session: Session, campaign_id: int, field_names: Sequence[str],
+                tz: ZoneInfo, bounds: Callable[[], Bounds]) -> Iterator[tuple[str | None, int]]:
+    return _csv_probe_rows(session, campaign_id, field_names, tz, bounds())
+
+
+def _csv_probe_rows(session: Session, campaign_id: int, field_names: Sequence[str],
+                    tz: ZoneInfo, bounds: Bounds) -> Iterator[tuple[str | None, int]]:
+    when = "''" if bounds is None else local_time_sql(_RECIPIENT_TIME, tz, *bounds)
+    cells = ["email", *(_field_sql(i, n) for i, n in enumerate(field_names)), "status", when,
+             "message_id", "reply", "attempts"]
+    fmt = PROBE_SEP + f"%s{PROBE_SEP}" * len(cells)
+    sql = (f"SELECT CASE WHEN fields LIKE '{{%' THEN printf('{fmt}', {', '.join(cells)}) END, "
+           f"id {_RECIPIENT_WHERE.replace('?', ':cid')} ORDER BY id")
+    params: dict[str, Any] = {f"p{i}": "$." + json.dumps(n) for i, n in enumerate(field_names)}
+    params["cid"] = campaign_id
+    cur = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cur.execute(sql, params)
+        while batch := cur.fetchmany(YIELD_PER):
+            yield from batch
+    finally:
+        cur.close()
+
+
+def _lookup(session: Session, field_names: Sequence[str], recipient_id: int) -> Record:
+    cur = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cur.execute(_RECIPIENT_SQL.format(time=_RECIPIENT_TIME).replace(
+            "campaign_id = ? AND test_entry_id IS NULL", "id = ?"), (recipient_id,))
+        row: Any = cur.fetchone()
+        email, fields, status, when, mid, reply, attempts = row
+    finally:
+        cur.close()
+    return email, _field_values(fields, field_names), status, when, mid, reply, attempts
+
+
+def _field_values(fields: str | None, names: Sequence[str]) -> list[str]:
+    f = _scan_json(fields, 0)[0] if fields else {}
+    return [v if type(v) is str else _text(v) for v in map(f.get, names)]
+
+
 def _records(session: Session, campaign_id: int,
              field_names: Sequence[str]) -> Iterator[Record]:
     # The driver's own cursor on the session's connection: the same read snapshot,
     # without the ORM's per-value processing, which tripled the cost of a row.
     cur = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        cur.execute(_RECIPIENT_SQL, (campaign_id,))
+        cur.execute(_RECIPIENT_SQL.format(time=_RECIPIENT_TIME), (campaign_id,))
         names = tuple(field_names)
         while batch := cur.fetchmany(YIELD_PER):
             for email, fields, status, when, mid, reply, attempts in batch:
-                f = _scan_json(fields, 0)[0] if fields else {}
-                values = [v if type(v) is str else _text(v) for v in map(f.get, names)]
-                yield email, values, status, when, mid, reply, attempts
+                yield email, _field_values(fields, names), status, when, mid, reply, attempts
     finally:
         cur.close()
 
@@ -308,8 +484,22 @@ def campaign_report(db: Database, campaign_id: int, now: datetime,
     """Open a campaign report; ``fields`` chooses the personal fields (default all)."""
     with db.read() as s:
         summary = campaign_summary(s, campaign_id, now)
-        names = tuple(fields) if fields is not None else _field_names(s, campaign_id)
-        yield CampaignReport(summary, names, _records(s, campaign_id, names), summary.total)
+        known: list[Bounds] = []
+        if fields is None:
+            names, times = _field_names_and_times(s, campaign_id)
+            known.append(times)
+        else:
+            names = tuple(fields)
+
+        def bounds() -> Bounds:
+            if not known:
+                known.append(_time_range(s, campaign_id))
+            return known[0]
+
+        tz = ZoneInfo(summary.timezone)
+        yield CampaignReport(summary, names, _records(s, campaign_id, names), summary.total,
+                             probes=lambda: _csv_probes(s, campaign_id, names, tz, bounds),
+                             lookup=lambda rid: _lookup(s, names, rid))
 
 
 # ------------------------------------------------------------------ period
