@@ -76,7 +76,9 @@ def test_a_queue_change_wakes_the_idle_worker(qtbot, live_ctx, smtp_server):
         cid = make_campaign(live_ctx, 2)
         live_ctx.emit("queue")  # what the panel and the editor do after a write
         # Far sooner than the engine's 30-second periodic re-check.
-        qtbot.waitUntil(lambda: got.entry_status(cid) == "completed", timeout=5000)
+        # 15 s: generous for a loaded machine, still half the 30 s re-check, so only
+        # the wake-up can make it pass.
+        qtbot.waitUntil(lambda: got.entry_status(cid) == "completed", timeout=15_000)
     finally:
         w.stop_and_wait(10_000)
     assert len(smtp_server.received) == 2
