@@ -37,9 +37,6 @@ def ts(value: datetime) -> str:
             f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}")
 
 
-def ts_opt(value: datetime | None) -> str | None:
-    return None if value is None else ts(value)
-
 
 def from_ts(text: str | None) -> datetime | None:
     """A stored time read back as aware UTC (as UTCDateTime returns it)."""

@@ -6,7 +6,7 @@ kept between calls, so a snapshot can always be rebuilt from the database.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -214,6 +214,3 @@ def build(session: Session, now: datetime) -> Snapshot:
         entries=entries,
     )
 
-
-def as_dict(snapshot: Snapshot) -> dict[str, Any]:
-    return asdict(snapshot)
