@@ -281,9 +281,10 @@ def seven_bit(msg: EmailMessage) -> EmailMessage:
             continue
         lines = data.splitlines()
         body = b"\n".join(lines) + b"\n" if lines else b""
+        canonical = b"\r\n".join(lines) + b"\r\n" if lines else b""  # base64 text: CRLF
         qp = quoprimime.body_encode(body.decode("latin-1"), 76, "\n")
-        if len(qp) > len(binascii.b2a_base64(body)):
-            encoded, cte = base64mime.body_encode(body, 76, "\n"), "base64"
+        if len(qp) > len(binascii.b2a_base64(canonical)):
+            encoded, cte = base64mime.body_encode(canonical, 76, "\n"), "base64"
         else:
             encoded, cte = qp, "quoted-printable"
         part.replace_header("Content-Transfer-Encoding", cte)

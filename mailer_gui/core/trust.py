@@ -109,11 +109,13 @@ def read_ca_file(path: str) -> tuple[str, list[CaCert]]:
     if b"-----BEGIN" in data:
         text = data.decode("ascii", "replace")
         pem = "\n".join(m.group(0) for m in _PEM_CERT.finditer(text))
-    else:  # a DER certificate (.cer)
+    else:  # a DER certificate (.cer)?
         try:
             pem = ssl.DER_cert_to_PEM_cert(data)
+            describe(pem)
         except ValueError:
-            pem = ""
+            raise bad("it holds no certificate (neither PEM text nor a DER "
+                      "certificate)") from None
     try:
         certs = describe(pem)
     except ValueError as exc:
