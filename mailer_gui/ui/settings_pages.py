@@ -115,6 +115,7 @@ class SmtpPage(QWidget):
 
     def _show_ca(self) -> None:
         self.ca_path.setText(self._ca_file)
+        self.ca_path.setToolTip(self._ca_file)
         self.ca_remove.setEnabled(bool(self._ca_pem))
         if not self._ca_pem:
             self.ca_info.clear()
