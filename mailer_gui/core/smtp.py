@@ -235,9 +235,7 @@ class SmtpTransport:
         conn: smtplib.SMTP | None = None
         try:
             if s.security == "tls":
-                phase = "tls"
                 conn = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._ctx)
-                phase = "connect"
             else:
                 conn = _GreetedSMTP(s.host, s.port, s.timeout, self._on_silence)
             conn.ehlo()
@@ -278,7 +276,8 @@ class SmtpTransport:
         except ssl.SSLError as exc:
             _close(conn)
             reason = str(exc.reason or exc)
-            if phase == "tls" and s.security == "tls" and reason in _NOT_TLS:
+            handshake = s.security == "tls" and conn is None  # SMTP_SSL's own handshake
+            if handshake and reason in _NOT_TLS:
                 raise ConnectError(Outcome(
                     REJECTED, "tls", None,
                     f"port {s.port} answers in plain text, not TLS: choose Security: "
