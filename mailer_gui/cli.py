@@ -65,6 +65,19 @@ def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
                                      from_addr=a.from_addr, from_name=a.from_name or "",
                                      user=a.user or "", reply_to=a.reply_to or "",
                                      unsubscribe_url=a.unsubscribe_url or "")
+    with ctx.db.read() as s:
+        old = settings_mod.load(s).smtp
+    if a.no_ca_file:
+        smtp = smtp.with_ca_file(None)
+    elif a.ca_file is not None:
+        if not a.ca_file.strip():
+            raise CliError("--ca-file: give the path of a CA file, or --no-ca-file to stop "
+                           "trusting one")
+        smtp = smtp.with_ca_file(a.ca_file)  # SettingsError naming the file: nothing saved
+    elif old is not None and old.ca_pem:  # keep the CA the operator chose before
+        from dataclasses import replace
+
+        smtp = replace(smtp, ca_file=old.ca_file, ca_pem=old.ca_pem)
     smtp.validate()
     password = None
     if a.password_stdin:
@@ -83,7 +96,23 @@ def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
         else:
             ctx.secrets.set_password(smtp.keyring_account, password)
     print(f"SMTP settings saved: {smtp.host}:{smtp.port} ({smtp.security})")
+    for cert in smtp.ca_certs:
+        print(f"trusting {cert.subject or 'a certificate'} from {smtp.ca_file} "
+              f"(SHA-256 {cert.sha256})")
     return 0
+
+
+def _smtp_json(smtp: settings_mod.SmtpSettings | None) -> dict[str, Any] | None:
+    """The SMTP settings for ``config show``: the CA file as path and certificates."""
+    if smtp is None:
+        return None
+    from dataclasses import asdict
+
+    out = asdict(smtp)
+    del out["ca_pem"]
+    out["ca_certificates"] = [{"subject": c.subject, "sha256": c.sha256,
+                               "not_after": c.not_after} for c in smtp.ca_certs]
+    return out
 
 
 def cmd_config_limits(ctx: AppContext, a: argparse.Namespace) -> int:
@@ -125,7 +154,7 @@ def cmd_config_show(ctx: AppContext, a: argparse.Namespace) -> int:
     with ctx.db.read() as s:
         st = settings_mod.load(s)
     out = {"data_dir": str(ctx.data_dir),
-           "smtp": asdict(st.smtp) if st.smtp else None,
+           "smtp": _smtp_json(st.smtp),
            "limits": asdict(st.limits),
            "quota": None if st.quota is None else {"used": st.quota.used,
                                                     "synced_at": st.quota.synced_at.isoformat()},
@@ -322,6 +351,12 @@ def _register_core(sub: Any) -> None:
     p.add_argument("--reply-to")
     p.add_argument("--unsubscribe-url")
     p.add_argument("--password-stdin", action="store_true")
+    ca = p.add_mutually_exclusive_group()
+    ca.add_argument("--ca-file", metavar="FILE",
+                    help="also trust this CA (or server certificate) file, PEM; its content "
+                         "is stored, and kept until changed or --no-ca-file")
+    ca.add_argument("--no-ca-file", action="store_true",
+                    help="stop trusting the CA file chosen before")
     p.set_defaults(func=cmd_config_smtp)
     p = cfg.add_parser("limits", help="hourly/monthly limits and working hours")
     p.add_argument("--hourly", type=int)

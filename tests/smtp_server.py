@@ -34,6 +34,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     data: bytes
+    mail_options: list[str] = field(default_factory=list)
 
     @property
     def message(self) -> EmailMessage:
@@ -46,6 +47,8 @@ class _State:
     received: list[Received] = field(default_factory=list)
     delay: float = 0.0
     delay_after_store: float = 0.0
+    eight_bit_mime: bool = True
+    commands: list[str] = field(default_factory=list)  # EHLO, MAIL, RSET, QUIT ... in order
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -71,8 +74,29 @@ class _Handler:
         server.transport.close()
         return "421 closing"
 
+    def _log(self, command: str) -> None:
+        with self.state.lock:
+            self.state.commands.append(command)
+
+    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str,
+                          responses: list[str]) -> list[str]:
+        self._log("EHLO")
+        session.host_name = hostname
+        if not self.state.eight_bit_mime:
+            responses = [r for r in responses if r[4:].upper() != "8BITMIME"]
+        return responses
+
+    async def handle_RSET(self, server: Any, session: Any, envelope: Any) -> str:
+        self._log("RSET")
+        return "250 OK"
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
+        self._log("QUIT")
+        return "221 Bye"
+
     async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str,
                           mail_options: list[str]) -> str:
+        self._log("MAIL")
         rule = self._rule("mail")
         if rule == "drop":
             return self._drop(server)
@@ -105,7 +129,7 @@ class _Handler:
         with self.state.lock:
             self.state.received.append(
                 Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content
-                         or envelope.content))
+                         or envelope.content, list(envelope.mail_options)))
         if rule == "store-then-drop":
             return self._drop(server)
         if self.state.delay_after_store:
@@ -117,13 +141,19 @@ class _Handler:
 
 
 class TestSmtpServer:
-    """Start with ``start()``; ``port``, ``rules``, ``received`` and ``delay`` are live."""
+    """Start with ``start()``; ``port``, ``rules``, ``received`` and ``delay`` are live.
+
+    ``tls_context`` makes it require STARTTLS, or with ``implicit_tls`` speak TLS
+    from the first byte (as on port 465); ``eight_bit_mime=False`` leaves 8BITMIME
+    out of the EHLO reply. ``commands`` lists the commands seen, in order.
+    """
 
     __test__ = False  # not a pytest test class
 
     def __init__(self, user: str | None = None, password: str | None = None,
-                 tls_context: Any = None, port: int | None = None) -> None:
-        self.state = _State()
+                 tls_context: Any = None, port: int | None = None,
+                 implicit_tls: bool = False, eight_bit_mime: bool = True) -> None:
+        self.state = _State(eight_bit_mime=eight_bit_mime)
         self.port = port or free_port()
         kwargs: dict[str, Any] = {}
         if user is not None:
@@ -134,7 +164,9 @@ class TestSmtpServer:
                 return AuthResult(success=ok, handled=False)
 
             kwargs.update(authenticator=authenticator, auth_require_tls=False)
-        if tls_context is not None:
+        if tls_context is not None and implicit_tls:
+            kwargs.update(ssl_context=tls_context)
+        elif tls_context is not None:
             kwargs.update(tls_context=tls_context, require_starttls=True)
         self.controller = Controller(_Handler(self.state), hostname="127.0.0.1",
                                      port=self.port, **kwargs)
@@ -147,6 +179,11 @@ class TestSmtpServer:
     def received(self) -> list[Received]:
         with self.state.lock:
             return list(self.state.received)
+
+    @property
+    def commands(self) -> list[str]:
+        with self.state.lock:
+            return list(self.state.commands)
 
     @property
     def delay(self) -> float:

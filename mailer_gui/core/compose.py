@@ -12,12 +12,14 @@ inscriptis (Apache-2.0; see README, "Content: import, templates, suppression").
 
 from __future__ import annotations
 
+import binascii
+import copy
 import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from email import policy
+from email import base64mime, policy, quoprimime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -254,3 +256,37 @@ def build_message(
         msg.add_attachment(data, maintype=maintype or "application",
                            subtype=subtype or "octet-stream", filename=filename)
     return msg
+
+
+def seven_bit(msg: EmailMessage) -> EmailMessage:
+    """A copy of ``msg`` whose 8-bit parts are re-encoded to 7 bits, for a server
+    that does not offer 8BITMIME (RFC 6152).
+
+    Each such part keeps its headers and its decoded bytes; its transfer
+    encoding becomes quoted-printable, or base64 where that is shorter (text
+    mostly outside ASCII, such as Cyrillic), the choice ``email`` itself makes.
+    """
+    out = copy.deepcopy(msg)
+    for part in out.walk():
+        if part.is_multipart():
+            continue
+        cte = str(part.get("Content-Transfer-Encoding", "7bit")).strip().lower()
+        if cte not in ("8bit", "binary"):
+            continue
+        data = part.get_payload(decode=True)
+        assert isinstance(data, bytes)
+        if part.get_content_maintype() != "text":
+            part.replace_header("Content-Transfer-Encoding", "base64")
+            part.set_payload(base64mime.body_encode(data, 76, "\n"))
+            continue
+        lines = data.splitlines()
+        body = b"\n".join(lines) + b"\n" if lines else b""
+        canonical = b"\r\n".join(lines) + b"\r\n" if lines else b""  # base64 text: CRLF
+        qp = quoprimime.body_encode(body.decode("latin-1"), 76, "\n")
+        if len(qp) > len(binascii.b2a_base64(canonical)):
+            encoded, cte = base64mime.body_encode(canonical, 76, "\n"), "base64"
+        else:
+            encoded, cte = qp, "quoted-printable"
+        part.replace_header("Content-Transfer-Encoding", cte)
+        part.set_payload(encoded)
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, time
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,6 +15,8 @@ from sqlalchemy.orm import Session
 from .clock import utc
 from .errors import SettingsError
 from .models import Setting
+from .trust import CaCert, read_ca_file
+from .trust import describe as describe_ca
 
 SECURITY_MODES = ("none", "starttls", "tls")
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -32,6 +35,11 @@ class SmtpSettings:
     reply_to: str = ""
     unsubscribe_url: str = ""
     timeout: float = 30.0
+    # A CA (or the server's own certificate) to trust besides the system's:
+    # the path it was read from, for the operator, and its PEM content, which
+    # is what TLS uses (so it works wherever the database is opened).
+    ca_file: str = ""
+    ca_pem: str = ""
 
     def validate(self) -> None:
         if not self.host.strip() or any(c.isspace() for c in self.host):
@@ -51,6 +59,25 @@ class SmtpSettings:
             raise SettingsError("unsubscribe_url", "enter an https:// address or leave it empty")
         if not 1 <= self.timeout <= 600:
             raise SettingsError("timeout", "enter a timeout from 1 to 600 seconds")
+        if self.ca_pem:
+            try:
+                describe_ca(self.ca_pem)
+            except ValueError as exc:
+                raise SettingsError("ca_file", f"{self.ca_file or 'the CA file'}: {exc}; "
+                                    "choose the CA file again") from None
+
+    @property
+    def ca_certs(self) -> list[CaCert]:
+        """The trusted CA file's certificates (fingerprint, subject); [] if none."""
+        return describe_ca(self.ca_pem) if self.ca_pem else []
+
+    def with_ca_file(self, path: str | None) -> SmtpSettings:
+        """A copy trusting the CA file at ``path`` (read now), or none if ``path`` is
+        empty or None; raises SettingsError naming the file if it is not usable."""
+        if not path:
+            return replace(self, ca_file="", ca_pem="")
+        pem, _ = read_ca_file(path)
+        return replace(self, ca_file=str(Path(path).expanduser().resolve()), ca_pem=pem)
 
     @property
     def keyring_account(self) -> str:

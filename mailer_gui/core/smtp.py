@@ -9,13 +9,17 @@ SPEC's reply table.
 from __future__ import annotations
 
 import re
+import select
 import smtplib
+import socket
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 
+from .compose import seven_bit
 from .settings import SmtpSettings
+from .trust import client_context
 
 # Outcome kinds.
 SENT = "sent"
@@ -124,6 +128,96 @@ def _dot_stuff(data: bytes) -> bytes:
     return data + b".\r\n"
 
 
+# How long the server may stay silent after connecting before the app checks
+# whether the port expects TLS from the first byte (then it never speaks first).
+GREETING_WAIT = 2.0
+TLS_PROBE_TIMEOUT = 5.0
+# OpenSSL's reasons when a TLS client gets plain text (an SMTP greeting) back.
+_NOT_TLS = frozenset({"WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "UNKNOWN_PROTOCOL",
+                      "PACKET_LENGTH_TOO_LONG", "HTTP_REQUEST", "WRONG_SSL_VERSION"})
+# X509_V_ERR_* codes: the issuer is not trusted / the name does not match / expired.
+_UNTRUSTED = frozenset({2, 18, 19, 20, 21, 27})
+_NAME_MISMATCH = frozenset({62, 64})
+_EXPIRED = 10
+
+
+def speaks_tls(host: str, port: int, timeout: float) -> bool:
+    """True if ``host:port`` answers a TLS handshake (nothing else is sent).
+
+    Only the protocol is probed here, so the certificate is not checked; the
+    real connection checks it.
+    """
+    probe = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    probe.check_hostname = False
+    probe.verify_mode = ssl.CERT_NONE
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as raw, \
+                probe.wrap_socket(raw, server_hostname=host):
+            return True
+    except ssl.SSLError as exc:
+        # A TLS alert (e.g. the server wants a client certificate) is TLS too.
+        return "ALERT" in str(exc.reason or "")
+    except OSError:
+        return False
+
+
+def _certificate_problem(exc: ssl.SSLCertVerificationError, s: SmtpSettings) -> str:
+    detail = _text(str(exc.verify_message or exc))
+    if exc.verify_code in _NAME_MISMATCH:
+        return (f"the server's certificate is not valid for the name {s.host!r} ({detail}): "
+                "enter the server name exactly as the certificate names it (your provider "
+                "or administrator can tell), not an IP address or another alias")
+    if exc.verify_code == _EXPIRED:
+        return (f"the server's certificate has expired ({detail}): ask the server's "
+                "administrator to renew it")
+    if exc.verify_code in _UNTRUSTED:
+        chosen = (f", nor by the CA file you chose ({s.ca_file})" if s.ca_pem else "")
+        return (f"the server's certificate isn't signed by a trusted CA{chosen}; "
+                "if your company uses its own CA, choose its file in Settings → CA file "
+                f"(or `config smtp --ca-file`). Details: {detail}")
+    return f"the server's certificate does not verify ({detail})"
+
+
+def _close(conn: smtplib.SMTP | None) -> None:
+    if conn is not None:
+        try:
+            conn.close()
+        except OSError:
+            pass
+
+
+def _quit(conn: smtplib.SMTP | None) -> None:
+    """QUIT politely, then close; a line already gone is just closed."""
+    if conn is None:
+        return
+    try:
+        conn.quit()
+    except (smtplib.SMTPException, OSError):
+        _close(conn)
+
+
+class _GreetedSMTP(smtplib.SMTP):
+    """``smtplib.SMTP`` that calls ``on_silence`` if no greeting comes within
+    :data:`GREETING_WAIT`; ``on_silence`` may raise, else the wait goes on up
+    to the full timeout."""
+
+    def __init__(self, host: str, port: int, timeout: float,
+                 on_silence: Callable[[], None]) -> None:
+        self._on_silence = on_silence
+        super().__init__(host, port, timeout=timeout)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        sock: socket.socket = super()._get_socket(host, port, timeout)  # type: ignore[misc]
+        try:
+            ready, _, _ = select.select([sock], [], [], min(timeout, GREETING_WAIT))
+            if not ready:
+                self._on_silence()
+        except BaseException:
+            sock.close()
+            raise
+        return sock
+
+
 class SmtpTransport:
     """One SMTP account; ``send`` returns an :class:`Outcome`, never raises for SMTP."""
 
@@ -131,71 +225,89 @@ class SmtpTransport:
                  tls_context: ssl.SSLContext | None = None) -> None:
         self.settings = settings
         self._password = password
-        self._ctx = tls_context or ssl.create_default_context()
+        self._ctx = tls_context or client_context(settings.ca_pem)
         self._conn: smtplib.SMTP | None = None
 
     # -- connection --------------------------------------------------------
     def _open(self) -> smtplib.SMTP:
         s = self.settings
         phase = "connect"
+        conn: smtplib.SMTP | None = None
         try:
             if s.security == "tls":
-                conn: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout,
-                                                     context=self._ctx)
+                conn = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._ctx)
             else:
-                conn = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+                conn = _GreetedSMTP(s.host, s.port, s.timeout, self._on_silence)
             conn.ehlo()
             if s.security == "starttls":
                 phase = "tls"
                 if not conn.has_extn("starttls"):
-                    conn.close()
                     raise ConnectError(Outcome(
                         REJECTED, "tls", None,
                         "the server does not offer STARTTLS; the app will not send "
                         "in plaintext. Choose security 'tls' or check the port"))
                 code, resp = conn.starttls(context=self._ctx)
                 if code != 220:
-                    conn.close()
                     raise ConnectError(classify("tls", code, _text(resp)))
                 conn.ehlo()
             if s.user:
                 phase = "auth"
                 if not self._password:
-                    conn.close()
                     raise ConnectError(Outcome(REJECTED, "auth", None,
                                                "no password is available for the SMTP account"))
                 try:
                     self._login(conn, s.user, self._password)
                 except smtplib.SMTPAuthenticationError as exc:
-                    conn.close()
                     raise ConnectError(classify("auth", exc.smtp_code,
                                                 _text(exc.smtp_error))) from None
                 except smtplib.SMTPNotSupportedError:
-                    conn.close()
                     raise ConnectError(Outcome(
                         REJECTED, "auth", None,
                         "the server does not offer login (AUTH); check the security "
                         "setting and port")) from None
             return conn
         except ConnectError:
+            _quit(conn)  # the server is listening: say goodbye
             raise
         except ssl.SSLCertVerificationError as exc:
-            raise ConnectError(Outcome(
-                REJECTED, "tls", None,
-                f"the server's certificate does not verify ({exc.verify_message}); "
-                "check the host name")) from None
-        except ssl.SSLError as exc:
+            _close(conn)
             raise ConnectError(Outcome(REJECTED, "tls", None,
-                                       f"TLS failed: {exc.reason or exc}")) from None
+                                       _certificate_problem(exc, s))) from None
+        except ssl.SSLError as exc:
+            _close(conn)
+            reason = str(exc.reason or exc)
+            handshake = s.security == "tls" and conn is None  # SMTP_SSL's own handshake
+            if handshake and reason in _NOT_TLS:
+                raise ConnectError(Outcome(
+                    REJECTED, "tls", None,
+                    f"port {s.port} answers in plain text, not TLS: choose Security: "
+                    "STARTTLS (usually port 587), or use port 465 with TLS")) from None
+            raise ConnectError(Outcome(REJECTED, "tls", None,
+                                       f"TLS failed: {reason}")) from None
         except smtplib.SMTPConnectError as exc:
+            _close(conn)
             raise ConnectError(classify("connect", exc.smtp_code, _text(exc.smtp_error))) from None
         except smtplib.SMTPResponseException as exc:
+            _quit(conn)
             raise ConnectError(classify(phase, exc.smtp_code, _text(exc.smtp_error))) from None
         except (smtplib.SMTPException, OSError) as exc:
+            _close(conn)
             raise ConnectError(Outcome(
                 TRANSIENT, phase, None,
                 f"could not reach {s.host}:{s.port}: {_text(str(exc)) or type(exc).__name__}"
             )) from None
+
+    def _on_silence(self) -> None:
+        """The server said nothing at first: if the port speaks TLS from the first
+        byte (implicit TLS, usually 465), that is a settings mismatch, not a slow
+        server; say so at once instead of waiting out the timeout."""
+        s = self.settings
+        if speaks_tls(s.host, s.port, min(s.timeout, TLS_PROBE_TIMEOUT)):
+            raise ConnectError(Outcome(
+                REJECTED, "connect", None,
+                f"port {s.port} expects TLS from the start (implicit TLS), but Security is "
+                f"{'STARTTLS' if s.security == 'starttls' else 'None'}: choose Security: "
+                "TLS, or use port 587 with STARTTLS"))
 
     @staticmethod
     def _login(conn: smtplib.SMTP, user: str, password: str) -> None:
@@ -275,18 +387,36 @@ class SmtpTransport:
         outcome = self._transaction(msg, from_addr, to_addr, reused, before_body)
         if outcome.kind == SENT:
             return outcome
-        if outcome.kind in (RECIPIENT_FAILED, CONTENT_REJECTED):
+        if outcome.code is not None and outcome.code != 421:
+            # The server answered and is still there: end the transaction with
+            # RSET and keep the line (``close`` says QUIT when the engine is done).
             self._reset()
         else:
-            self._drop() if outcome.kind != REJECTED else self._reset()
+            self._drop()  # the line is gone, or the server is closing it (421)
         return outcome
+
+    @staticmethod
+    def _payload(conn: smtplib.SMTP, msg: EmailMessage) -> tuple[bytes, list[str]]:
+        """The message as sent, and the MAIL FROM parameters it needs.
+
+        An 8-bit body goes as is, announced with ``BODY=8BITMIME``, only to a
+        server that offers 8BITMIME; any other server gets it re-encoded to
+        7 bits (quoted-printable or base64), which decodes to the same text.
+        """
+        raw = msg.as_bytes(policy=msg.policy)
+        if raw.isascii():
+            return _dot_stuff(raw), []
+        if conn.has_extn("8bitmime"):
+            return _dot_stuff(raw), ["BODY=8BITMIME"]
+        return _dot_stuff(seven_bit(msg).as_bytes(policy=msg.policy)), []
 
     def _transaction(self, msg: EmailMessage, from_addr: str, to_addr: str,
                      retry_stale: bool, before_body: Callable[[], None] | None) -> Outcome:
         conn = self._conn
         assert conn is not None
+        payload, options = self._payload(conn, msg)
         try:
-            code, resp = conn.mail(from_addr)
+            code, resp = conn.mail(from_addr, options)
         except (TimeoutError, smtplib.SMTPServerDisconnected, ConnectionError) as exc:
             self._drop()
             if retry_stale:
@@ -309,7 +439,6 @@ class SmtpTransport:
         except (smtplib.SMTPException, OSError) as exc:
             return Outcome(TRANSIENT, "data", None, f"connection lost before DATA: "
                                                     f"{_text(str(exc)) or type(exc).__name__}")
-        payload = _dot_stuff(msg.as_bytes(policy=msg.policy))
         if before_body is not None:
             try:
                 before_body()

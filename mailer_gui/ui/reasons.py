@@ -28,7 +28,7 @@ def reason_text(code: str | None) -> str:
             "Reasons", "The server refused the login: check the password"
         ),
         "smtp_rejected": QCoreApplication.translate(
-            "Reasons", "The server refused the sender or content"
+            "Reasons", "The server refused the sender, the content or the connection settings"
         ),
         "scheduled": QCoreApplication.translate("Reasons", "Scheduled"),
         "paused": QCoreApplication.translate("Reasons", "Paused by you"),

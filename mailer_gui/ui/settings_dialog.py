@@ -266,6 +266,10 @@ class SettingsDialog(QDialog):
                              "#2e7d32")
             return
         reply = " ".join(str(p) for p in (outcome.code, outcome.text) if p)
+        if outcome.code is None:  # no reply to show: the settings do not fit the server
+            self._set_result(self.tr("Could not connect ({phase}): {reason}").format(
+                phase=outcome.phase, reason=outcome.text), "#c62828")
+            return
         self._set_result(self.tr("The server refused ({phase}): {reply}").format(
             phase=outcome.phase, reply=reply or self.tr("no reply")), "#c62828")
 

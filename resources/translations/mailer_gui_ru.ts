@@ -1131,8 +1131,8 @@
         <translation>Сервер отклонил вход: проверьте пароль</translation>
     </message>
     <message>
-        <source>The server refused the sender or content</source>
-        <translation>Сервер отклонил отправителя или содержимое</translation>
+        <source>The server refused the sender, the content or the connection settings</source>
+        <translation>Сервер отклонил отправителя, содержимое или параметры подключения</translation>
     </message>
     <message>
         <source>Scheduled</source>
@@ -1343,6 +1343,10 @@
         <translation>Подключение и вход выполнены. Письмо не отправлялось.</translation>
     </message>
     <message>
+        <source>Could not connect ({phase}): {reason}</source>
+        <translation>Не удалось подключиться ({phase}): {reason}</translation>
+    </message>
+    <message>
         <source>The server refused ({phase}): {reply}</source>
         <translation>Сервер отказал ({phase}): {reply}</translation>
     </message>
@@ -1378,6 +1382,42 @@
         <translation>необязательно, https://…</translation>
     </message>
     <message>
+        <source>none: only the system&apos;s CAs are trusted</source>
+        <translation>нет: доверие только центрам сертификации системы</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Выбрать…</translation>
+    </message>
+    <message>
+        <source>Trust your company&apos;s own CA (or the server&apos;s certificate): a PEM file</source>
+        <translation>Доверять собственному центру сертификации компании (или сертификату сервера): файл PEM</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Убрать</translation>
+    </message>
+    <message>
+        <source>Choose the CA file</source>
+        <translation>Выберите файл CA</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>Сертификаты (*.pem *.crt *.cer);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>Trusted: {subject}&lt;br&gt;SHA-256: &lt;tt&gt;{fingerprint}&lt;/tt&gt;</source>
+        <translation>Доверенный: {subject}&lt;br&gt;SHA-256: &lt;tt&gt;{fingerprint}&lt;/tt&gt;</translation>
+    </message>
+    <message>
+        <source>(no subject)</source>
+        <translation>(без имени владельца)</translation>
+    </message>
+    <message>
+        <source>The server&apos;s name is still checked against its certificate.</source>
+        <translation>Имя сервера по-прежнему сверяется с его сертификатом.</translation>
+    </message>
+    <message>
         <source>Account</source>
         <translation>Учётная запись</translation>
     </message>
@@ -1400,6 +1440,10 @@
     <message>
         <source>Password</source>
         <translation>Пароль</translation>
+    </message>
+    <message>
+        <source>CA file</source>
+        <translation>Файл CA</translation>
     </message>
     <message>
         <source>Sender</source>
