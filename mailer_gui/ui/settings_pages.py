@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..core.settings import DAY_NAMES, LimitSettings, QuotaSync, SmtpSettings
 from .field_validation import FieldMarks
+from .timefmt import full_time
 
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "tls": 465}
 
@@ -200,7 +201,7 @@ class LimitsPage(QWidget):
             self.quota_info.setText(self.tr(
                 "Not synced yet: the month's usage counts only messages sent by this app."))
         else:
-            when = quota.synced_at.astimezone(limits.tz).strftime("%Y-%m-%d %H:%M")
+            when = full_time(quota.synced_at, limits.timezone)
             self.quota_info.setText(self.tr(
                 "Last sync: {used} used as of {when}; messages sent since are added.")
                 .format(used=f"{quota.used:,}", when=when))
