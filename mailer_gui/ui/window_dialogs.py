@@ -95,7 +95,7 @@ def close_question(entries: list[EntryStatus], has_tray: bool) -> str:
         )
     if waiting:
         lines.append(QCoreApplication.translate(
-            "MainWindow", "%n campaign(s) wait to be sent.", "", waiting))
+            "MainWindow", "Campaigns waiting to be sent: %1.").replace("%1", str(waiting)))
     lines.append(QCoreApplication.translate(
         "MainWindow",
         "Mailer sends only while it is open: nothing is sent while it is closed. "
