@@ -38,7 +38,7 @@ from . import queue_actions
 from .model_updates import emit_rows_changed
 from .optional import optional_class
 from .reasons import countdown_text, reason_text, status_text
-from .timefmt import DEFAULT_ZONE, display_time
+from .timefmt import DEFAULT_ZONE, display_time, widest_time_text
 
 COL_POSITION, COL_CAMPAIGN, COL_STATUS, COL_PROGRESS, COL_REASON, COL_NEXT_RUN, COL_ETA = range(7)
 COLUMN_COUNT = 7
@@ -266,7 +266,8 @@ class QueuePanel(QWidget):
             (COL_STATUS, 150),
             (COL_PROGRESS, 170),
             (COL_NEXT_RUN, 100),
-            (COL_ETA, 110),
+            # A date, a time and a zone's label ("26 Nov 15:00 MSK") on one line.
+            (COL_ETA, max(110, view.fontMetrics().horizontalAdvance(widest_time_text()) + 18)),
         ):
             view.setColumnWidth(col, width)
         view.selectionModel().selectionChanged.connect(self._update_actions)

@@ -46,3 +46,10 @@ def full_time(when: datetime | None, zone: str, seconds: bool = False) -> str:
     """``2026-12-02 09:00`` (plus the label when needed)."""
     fmt = timefmt.FULL_FORMAT + (":%S" if seconds else "")
     return timefmt.local_time(when, zone, fmt)
+
+
+def widest_time_text() -> str:
+    """The longest text ``display_time`` may give, for a column's width."""
+    loc = QLocale()
+    return (loc.toString(QDate(2026, 12, 28), "d MMM") + " "
+            + loc.toString(QTime(23, 58), "HH:mm") + " UTC+05:30")
