@@ -159,3 +159,22 @@ def test_notification_history_and_read_state_survive_a_restart(qtbot, live_ctx, 
             assert s.scalars(select(Notification.read)).all() == [True] * len(after)
     finally:
         again.close()
+
+
+def test_quit_from_the_tray_asks_too_and_then_stops(qtbot, live_ctx, smtp_server, monkeypatch):
+    configure(live_ctx, smtp_server, hourly=1)
+    cid = make_campaign(live_ctx, 3)
+    w = _window(qtbot, live_ctx, notifier=Notifier(tray=FakeTray()))
+    qtbot.waitUntil(lambda: getattr(w.campaign_entry(cid), "reason_code", None) == "hourly_limit",
+                    timeout=10_000)
+    monkeypatch.setattr(w, "ask_close_choice", lambda: "tray")
+    w.close()
+    assert w.isHidden() and w.worker.isRunning()
+    monkeypatch.undo()
+    seen: list[str] = []
+    QTimer.singleShot(0, lambda: _answer("quit", seen))
+    w.actions.quit.trigger()  # the tray menu's Quit, the window hidden
+    qtbot.waitUntil(lambda: w._closed, timeout=15_000)
+    assert len(seen) == 1 and "In the tray, Mailer stays open" in seen[0]
+    assert w.worker.stop_and_wait(15_000)
+    assert recipient_counts(live_ctx, cid) == {"sent": 1, "pending": 2}
