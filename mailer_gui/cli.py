@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .core import campaigns, queue, snapshot
+from .core import campaigns, queue, snapshot, timefmt
 from .core import settings as settings_mod
 from .core.clock import utc
 from .core.context import AppContext, open_context
@@ -55,6 +55,12 @@ def _parse_time(value: str, what: str) -> datetime:
     if dt.tzinfo is None:
         raise CliError(f"{what}: {value!r} has no UTC offset; add one, e.g. +03:00")
     return utc(dt)
+
+
+def _time_text(dt: datetime | None, zone: str) -> str:
+    """A time for people (not ``--json``): in the settings' zone, labelled when
+    the laptop's differs, e.g. ``2026-12-02 09:00 MSK``."""
+    return timefmt.local_time(dt, zone, timefmt.FULL_FORMAT)
 
 
 # ----------------------------------------------------------------- config
@@ -273,7 +279,9 @@ def cmd_test_send(ctx: AppContext, a: argparse.Namespace) -> int:
         if r.status == "failed":
             print(f"failed: {r.reply}")
             return 1
-        when = entry_row.next_run_at.isoformat() if entry_row.next_run_at else "operator action"
+        zone = settings_mod.load(s).limits.timezone
+        when = (_time_text(entry_row.next_run_at, zone) if entry_row.next_run_at
+                else "operator action")
         print(f"waiting: {entry_row.reason_code} ({entry_row.reason_detail or ''}); "
               f"next try: {when}")
         return 0
@@ -316,7 +324,7 @@ def cmd_status(ctx: AppContext, a: argparse.Namespace) -> int:
         return 0
     b = snap.budget
     print(f"This hour {b.hourly_used}/{b.hourly_limit} · Month {b.monthly_used}/"
-          f"{b.monthly_limit}" + (f" · next slot {b.next_slot_at.isoformat()}"
+          f"{b.monthly_limit}" + (f" · next slot {_time_text(b.next_slot_at, snap.timezone)}"
                                   if b.next_slot_at else ""))
     if not snap.smtp_configured:
         print("SMTP is not configured: run `config smtp`")
@@ -324,7 +332,7 @@ def cmd_status(ctx: AppContext, a: argparse.Namespace) -> int:
         print(f"sending: {snap.active_campaign[1]} (#{snap.active_campaign[0]})")
     for e in snap.entries:
         c = e.counts
-        when = e.next_run_at.isoformat() if e.next_run_at else ""
+        when = _time_text(e.next_run_at, snap.timezone)
         print(f"{e.position or '-':>3} #{e.campaign_id} {e.name} [{e.kind}] {e.status} "
               f"{e.reason_code or ''} {when} sent {c.get('sent', 0)}/{e.total} "
               f"failed {c.get('failed', 0)} uncertain {c.get('uncertain', 0)}".rstrip())

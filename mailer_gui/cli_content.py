@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .core import attachments, compose, contacts, preflight, suppression
+from .core import attachments, compose, contacts, preflight, suppression, timefmt
 from .core import settings as settings_mod
 from .core.context import AppContext
 from .core.errors import MailerError
@@ -130,14 +130,17 @@ def cmd_supp_remove(ctx: AppContext, a: argparse.Namespace) -> int:
 
 def cmd_supp_list(ctx: AppContext, a: argparse.Namespace) -> int:
     with ctx.db.read() as s:
-        rows = [(e.email_norm, e.reason, e.added_at.isoformat(), e.detail or "")
+        rows = [(e.email_norm, e.reason, e.added_at, e.detail or "")
                 for e in suppression.list_all(s)]
+        zone = settings_mod.load(s).limits.timezone
     if a.json:
-        print(json.dumps([dict(zip(("email", "reason", "added_at", "detail"), r, strict=True))
-                          for r in rows], ensure_ascii=False, indent=2))
+        print(json.dumps([dict(zip(("email", "reason", "added_at", "detail"),
+                                   (email, reason, added.isoformat(), detail), strict=True))
+                          for email, reason, added, detail in rows], ensure_ascii=False, indent=2))
         return 0
     for email, reason, added, detail in rows:
-        print(f"{email}\t{reason}\t{added}\t{detail}".rstrip())
+        when = timefmt.local_time(added, zone, timefmt.FULL_FORMAT)
+        print(f"{email}\t{reason}\t{when}\t{detail}".rstrip())
     return 0
 
 

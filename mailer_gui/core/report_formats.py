@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from . import timefmt
 from .db import Database
 from .errors import MailerError
 from .reports import (
@@ -136,11 +137,12 @@ def safe_cell(value: Any, limit: int = MAX_CELL) -> str:
 
 def local_time(dt: datetime | None, tz: ZoneInfo) -> datetime | None:
     """Naive local time (spreadsheets have no time zones; the header names it)."""
-    return None if dt is None else dt.astimezone(tz).replace(tzinfo=None)
+    return None if dt is None else timefmt.in_zone(dt, tz).replace(tzinfo=None)
 
 
 def time_text(dt: datetime | None, tz: ZoneInfo) -> str:
-    return "" if dt is None else dt.astimezone(tz).isoformat(sep=" ", timespec="seconds")
+    """In the settings' zone with its UTC offset (a report is read anywhere)."""
+    return "" if dt is None else timefmt.in_zone(dt, tz).isoformat(sep=" ", timespec="seconds")
 
 
 def length_text(td: timedelta | None) -> str:

@@ -66,6 +66,8 @@ class Snapshot:
     budget: Budget
     smtp_configured: bool
     entries: list[EntryStatus] = field(default_factory=list)
+    # The settings' zone: the one every time is shown in (core/timefmt).
+    timezone: str = "UTC"
 
     def to_json(self) -> dict[str, Any]:
         """The CLI's ``status --json`` object (times ISO 8601 with a UTC offset)."""
@@ -212,5 +214,6 @@ def build(session: Session, now: datetime) -> Snapshot:
         budget=budget,
         smtp_configured=st.smtp is not None,
         entries=entries,
+        timezone=st.limits.timezone,
     )
 

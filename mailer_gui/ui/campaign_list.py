@@ -34,15 +34,17 @@ from ..core.context import AppContext
 from ..core.models import Campaign, Recipient
 from ..core.snapshot import Snapshot
 from .model_updates import emit_rows_changed
-from .queue_panel import local_time_text
 from .reasons import status_text
+from .timefmt import DEFAULT_ZONE, display_time, settings_zone
 
 COL_NAME, COL_STATUS, COL_RECIPIENTS, COL_UPDATED = range(4)
 COLUMN_COUNT = 4
 CampaignIdRole = Qt.ItemDataRole.UserRole + 1
 STATUS_SAMPLES = ("queued", "processing", "deferred", "paused", "completed",
                   "completed_with_errors", "cancelled")
-SAMPLE_DATE = datetime(2026, 12, 28, 23, 58, tzinfo=UTC)  # a long date in any zone
+# Long dates in any zone, in winter and summer (the zone's label may change).
+SAMPLE_DATES = (datetime(2026, 12, 28, 23, 58, tzinfo=UTC),
+                datetime(2026, 6, 28, 23, 58, tzinfo=UTC))
 LATER = timedelta(days=3)  # so that it is shown with its date
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -77,7 +79,8 @@ class CampaignModel(QAbstractTableModel):
         self._rows: list[CampaignRow] = []
         self._ids: set[int] = set()
         self._status: dict[int, str] = {}
-        self._now = datetime.now().astimezone()
+        self._now = datetime.now(UTC)
+        self.zone = DEFAULT_ZONE  # the settings' zone: set by reload and each snapshot
 
     def set_rows(self, rows: list[CampaignRow]) -> None:
         self.beginResetModel()
@@ -98,6 +101,16 @@ class CampaignModel(QAbstractTableModel):
         changed = [i for i, r in enumerate(self._rows) if old.get(r.id) != status.get(r.id)]
         # Only those rows: a view re-reads what it is told changed.
         return emit_rows_changed(self, changed, COL_STATUS, COL_STATUS) > 0
+
+    def set_zone(self, zone: str) -> None:
+        """Show the "Changed" times in ``zone`` (the settings' one)."""
+        if zone == self.zone:
+            return
+        self.zone = zone
+        if self._rows:
+            self.dataChanged.emit(self.index(0, COL_UPDATED),
+                                  self.index(len(self._rows) - 1, COL_UPDATED),
+                                  [Qt.ItemDataRole.DisplayRole])
 
     def draft_text(self) -> str:
         return self.tr("Draft")
@@ -142,7 +155,7 @@ class CampaignModel(QAbstractTableModel):
             return status_text(st) if st else self.draft_text()
         if col == COL_RECIPIENTS:
             return f"{r.recipients:,}".replace(",", "\u202f")
-        return local_time_text(r.updated_at, self._now)
+        return display_time(r.updated_at, self.zone, self._now)
 
 
 class CampaignList(QWidget):
@@ -186,13 +199,16 @@ class CampaignList(QWidget):
         # show in this language: ResizeToContents would measure every row on
         # each update.
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-        for col, width in self._column_widths(view).items():
-            view.setColumnWidth(col, width)
+        self._set_widths(view)
         view.setWordWrap(False)
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.activated.connect(self._chosen)
         view.clicked.connect(self._chosen)
         return view
+
+    def _set_widths(self, view: QTableView) -> None:
+        for col, width in self._column_widths(view).items():
+            view.setColumnWidth(col, width)
 
     def _column_widths(self, view: QTableView) -> dict[int, int]:
         fm, pad = view.fontMetrics(), 18
@@ -207,7 +223,8 @@ class CampaignList(QWidget):
         return {
             COL_STATUS: fit(COL_STATUS, *statuses),
             COL_RECIPIENTS: fit(COL_RECIPIENTS, "100\u202f000"),
-            COL_UPDATED: fit(COL_UPDATED, local_time_text(SAMPLE_DATE, SAMPLE_DATE + LATER)),
+            COL_UPDATED: fit(COL_UPDATED, *(display_time(d, self.model.zone, d + LATER)
+                                            for d in SAMPLE_DATES)),
         }
 
     def preferred_width(self) -> int:
@@ -225,9 +242,16 @@ class CampaignList(QWidget):
     def reload(self) -> None:
         with self.ctx.db.read() as s:
             rows = load_rows(s)
+        self._set_zone(settings_zone(self.ctx))
         self.model.set_rows(rows)
 
+    def _set_zone(self, zone: str) -> None:
+        if zone != self.model.zone:
+            self.model.set_zone(zone)
+            self._set_widths(self.view)  # a label may come or go
+
     def on_snapshot(self, snap: Snapshot) -> None:
+        self._set_zone(snap.timezone)
         known = self.model.known_ids()
         if any(e.campaign_id not in known for e in snap.entries):
             self.reload()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateTimeEdit,
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import queue
+from ..core import queue, timefmt
 from ..core.context import AppContext
 from ..core.errors import MailerError
 from ..core.settings import LimitSettings
@@ -57,6 +57,9 @@ class EnqueueBar(QWidget):
         self._campaign_id: int | None = None
         self.start_check = QCheckBox(self.tr("Start at"))
         self.start_edit = QDateTimeEdit()
+        # Wall-clock fields in the settings' zone: held as UTC so that Qt never
+        # applies the laptop's zone (nor skips its DST gap) to them.
+        self.start_edit.setTimeZone(QTimeZone.utc())
         self.start_edit.setCalendarPopup(True)
         self.start_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.start_edit.setEnabled(False)
@@ -81,18 +84,35 @@ class EnqueueBar(QWidget):
         self.start_check.setChecked(False)
         soon = (self.ctx.clock.now().astimezone(limits.tz) + timedelta(hours=1)).replace(
             second=0, microsecond=0, tzinfo=None)
-        self.start_edit.setDateTime(soon)  # wall time in the settings' time zone
+        self.set_wall_time(soon)
 
     def set_limits(self, limits: LimitSettings) -> None:
         self._limits = limits
-        self.tz_label.setText(f"({limits.timezone})")
+        now = self.ctx.clock.now()
+        # Labelled as every time is: only when the laptop's zone differs.
+        label = timefmt.zone_caption(limits.tz, now) if timefmt.differs_from_laptop(
+            limits.tz, now) else ""
+        self.tz_label.setText(label)
+        self.tz_label.setVisible(bool(label))
+        self.start_edit.setToolTip(self.tr("In the time zone of the working hours: %1").replace(
+            "%1", timefmt.zone_caption(limits.tz, now)))
+
+    def set_wall_time(self, wall: datetime) -> None:
+        """Show ``wall`` (naive, a wall-clock time in the settings' zone) in the field."""
+        self.start_edit.setDateTime(QDateTime(QDate(wall.year, wall.month, wall.day),
+                                              QTime(wall.hour, wall.minute), QTimeZone.utc()))
+
+    def wall_time(self) -> datetime:
+        """The field's date and time as typed (naive, in the settings' zone)."""
+        qdt = self.start_edit.dateTime()
+        d, t = qdt.date(), qdt.time()
+        return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
 
     def start_at(self) -> datetime | None:
         """The chosen start time (in the settings' time zone), as aware UTC."""
         if not self.start_check.isChecked():
             return None
-        naive = self.start_edit.dateTime().toPython()
-        return naive.replace(tzinfo=self._limits.tz).astimezone(UTC)
+        return self.wall_time().replace(tzinfo=self._limits.tz).astimezone(UTC)
 
     @property
     def running(self) -> bool:

@@ -1,9 +1,12 @@
 """The main window: campaign list, editor area and the live queue panel.
 
 Docks remember their geometry (QSettings); the status bar shows the budget.
-The worker thread sends the only data the window shows about the queue;
-closing while sending asks whether to keep sending in the tray or to stop
-after the current message, and never leaves a recipient in ``sending``.
+The worker thread sends the only data the window shows about the queue.
+Closing the window and Quit (Ctrl+Q, the tray's menu) ask the same question
+while something sends or waits: nothing is sent while Mailer is closed, so
+keep sending in the tray or quit after the current message; a recipient is
+never left in ``sending``. The notification list starts with the history
+kept in the database.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import queue
+from ..core import notices, queue
 from ..core import settings as settings_mod
 from ..core.context import AppContext
 from ..core.snapshot import EntryStatus, Snapshot
@@ -34,7 +37,7 @@ from .notifications import Notifier
 from .optional import optional_available, optional_class
 from .welcome import WelcomePage, create_sample
 from .window_actions import build_actions, build_menus
-from .worker import EngineWorker
+from .worker import EngineWorker, notification_history
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDockWidget
@@ -89,6 +92,7 @@ class MainWindow(QMainWindow):
         self.actions = build_actions(self)
         build_menus(self, self.actions, [self.campaigns_dock, self.queue_dock, self.notes_dock])
         self._wire()
+        self._load_notification_history()
         self._restore_layout()
         self.campaign_list.reload()
         self._show_start_page()
@@ -120,6 +124,7 @@ class MainWindow(QMainWindow):
         w.leaseHeld.connect(self.on_lease)
         w.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
         self.notifier.shown.connect(self._on_notification_shown)
+        self.notifier.markedRead.connect(self._mark_notifications_read)
         self.campaign_list.campaignChosen.connect(self.open_campaign)
         self.campaign_list.view.selectionModel().selectionChanged.connect(self._update_actions)
         self.stack.currentChanged.connect(self._update_actions)
@@ -190,6 +195,23 @@ class MainWindow(QMainWindow):
         self.lease_label.setVisible(bool(message))
         self.lease_label.setText(self.tr("Read-only: another Mailer is sending"))
         self.lease_label.setToolTip(message)
+
+    def _load_notification_history(self) -> None:
+        """What was said before this start (up to where the worker takes over)."""
+        try:
+            rows = notification_history(self.ctx, self.worker.last_notification_id)
+        except Exception:
+            log.exception("could not read the notification history")
+            return
+        self.notifier.load_history(rows)
+
+    def _mark_notifications_read(self, ids: list[int]) -> None:
+        try:
+            with self.ctx.db.write() as s:
+                notices.mark_read(s, ids)
+        except Exception as exc:
+            log.exception("could not mark notifications read")
+            self.statusBar().showMessage(str(exc), 10_000)
 
     def _on_notification_shown(self, _d: dict[str, Any], text: str) -> None:
         if not self.notifier.has_tray:
@@ -315,7 +337,13 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
+    def request_quit(self) -> None:
+        """Quit as the operator asked (Ctrl+Q, File > Quit, the tray's Quit):
+        the same question as closing the window while something sends or waits."""
+        self.close()
+
     def quit_app(self) -> None:
+        """Quit without asking (``--smoke``, scripts): stop after the current message."""
         self._quitting = True
         self.close()
 
@@ -325,7 +353,8 @@ class MainWindow(QMainWindow):
 
     def ask_close_choice(self) -> str | None:
         """``tray``, ``stop`` or None (cancel)."""
-        return window_dialogs.ask_close_choice(self, self.notifier.has_tray)
+        entries = window_dialogs.pending_work(self.last_snapshot, self.holds_lease)
+        return window_dialogs.ask_close_choice(self, self.notifier.has_tray, entries)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._closed:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QListView,
     QListWidget,
@@ -19,17 +20,19 @@ from PySide6.QtWidgets import (
 
 from .icons import app_icon
 from .reasons import reason_text, status_text
+from .timefmt import DEFAULT_ZONE, short_time
+
+NoteIdRole = Qt.ItemDataRole.UserRole + 1
+UnreadRole = Qt.ItemDataRole.UserRole + 2
 
 
 class TrayLike(Protocol):
     def showMessage(self, title: str, msg: str, icon: Any = ..., msecs: int = ...) -> None: ...
 
 
-def _local(when: Any) -> str:
-    if when is None:
-        return ""
-    qdt = QDateTime.fromSecsSinceEpoch(int(when.timestamp())).toLocalTime()
-    return qdt.toString("dd.MM HH:mm")
+def _local(when: Any, d: dict[str, Any]) -> str:
+    """In the settings' zone (as the notification was made), labelled if the laptop's differs."""
+    return short_time(when, d.get("timezone") or DEFAULT_ZONE)
 
 
 def notification_text(d: dict[str, Any]) -> str:
@@ -59,16 +62,22 @@ def notification_text(d: dict[str, Any]) -> str:
         )
         if d.get("next_run_at") is not None:
             text += QCoreApplication.translate("Notifications", "; next try %1").replace(
-                "%1", _local(d["next_run_at"])
+                "%1", _local(d["next_run_at"], d)
             )
         return text
     return str(d.get("text", ""))
 
 
 class Notifier(QObject):
-    """Shows each notification row once: tray balloon if any, and in ``list_widget``."""
+    """Shows each notification row once: tray balloon if any, and in ``list_widget``.
+
+    The list also holds the history from the database (``load_history``), so
+    it survives a restart; unread rows are bold until the operator clicks
+    them or chooses "Mark all as read" (``markedRead`` carries the ids).
+    """
 
     shown = Signal(dict, str)
+    markedRead = Signal(list)  # list[int]: notification ids now read
 
     def __init__(
         self,
@@ -88,11 +97,24 @@ class Notifier(QObject):
         self.list_widget.setWordWrap(True)
         self.list_widget.setResizeMode(QListView.ResizeMode.Adjust)
         self.list_widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list_widget.itemClicked.connect(lambda item: self._mark_items([item]))
+        self.list_widget.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.mark_all_action = QAction(self.tr("Mark all as read"), self.list_widget)
+        self.mark_all_action.triggered.connect(self.mark_all_read)
+        self.list_widget.addAction(self.mark_all_action)
         self._seen: set[int] = set()
 
     @property
     def has_tray(self) -> bool:
         return self.tray is not None
+
+    def load_history(self, rows: list[dict[str, Any]]) -> None:
+        """Rows already in the database (oldest first): listed, never popped up again."""
+        for d in rows:
+            if d.get("id") in self._seen:
+                continue
+            self._seen.add(int(d.get("id", -1)))
+            self._add_item(d, notification_text(d))
 
     def on_notifications(self, rows: list[dict[str, Any]]) -> None:
         for d in rows:
@@ -101,11 +123,17 @@ class Notifier(QObject):
             self._seen.add(int(d.get("id", -1)))
             self._show(d)
 
+    def _add_item(self, d: dict[str, Any], text: str) -> QListWidgetItem:
+        item = QListWidgetItem(f"{_local(d.get('at'), d)}  {text}")
+        item.setToolTip(str(d.get("text", "")))
+        item.setData(NoteIdRole, int(d.get("id", -1)))
+        self._set_unread(item, not d.get("read"))
+        self.list_widget.insertItem(0, item)
+        return item
+
     def _show(self, d: dict[str, Any]) -> None:
         text = notification_text(d)
-        item = QListWidgetItem(f"{_local(d.get('at'))}  {text}")
-        item.setToolTip(str(d.get("text", "")))
-        self.list_widget.insertItem(0, item)
+        self._add_item(d, text)
         if self.tray is not None:
             icon = QSystemTrayIcon.MessageIcon.Information
             if d.get("final_status") == "completed_with_errors" or d.get("reason_code") in (
@@ -117,6 +145,29 @@ class Notifier(QObject):
             self.tray.showMessage(self.tr("Mailer"), text, icon, 10_000)
         self.shown.emit(d, text)
 
+    @staticmethod
+    def _set_unread(item: QListWidgetItem, unread: bool) -> None:
+        font = item.font()
+        font.setBold(unread)
+        item.setFont(font)
+        item.setData(UnreadRole, unread)
+
+    def _mark_items(self, items: list[QListWidgetItem]) -> None:
+        ids = []
+        for item in items:
+            if item.data(UnreadRole):
+                self._set_unread(item, False)
+                ids.append(int(item.data(NoteIdRole)))
+        if ids:
+            self.markedRead.emit(ids)
+
+    def mark_all_read(self) -> None:
+        lw = self.list_widget
+        self._mark_items([lw.item(i) for i in range(lw.count())])
+
+    def unread_count(self) -> int:
+        lw = self.list_widget
+        return sum(1 for i in range(lw.count()) if lw.item(i).data(UnreadRole))
+
     def count(self) -> int:
         return self.list_widget.count()
-

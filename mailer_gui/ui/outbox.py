@@ -13,9 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDateTime,
     QFileSystemWatcher,
-    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -36,7 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..demo import DemoSession, OutboxMessage
+from ..demo import DemoSession, OutboxMessage, system_timezone
+from .timefmt import full_time
 
 COL_TIME, COL_TO, COL_SUBJECT = range(3)
 COLUMN_COUNT = 3
@@ -54,6 +53,7 @@ class OutboxModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._messages: list[OutboxMessage] = []
+        self.zone = system_timezone()  # the window sets the settings' one
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._messages)
@@ -75,8 +75,7 @@ class OutboxModel(QAbstractTableModel):
             return msg
         if role == Qt.ItemDataRole.DisplayRole:
             if index.column() == COL_TIME:
-                qdt = QDateTime.fromMSecsSinceEpoch(int(msg.received_at.timestamp() * 1000))
-                return QLocale().toString(qdt.toLocalTime(), "yyyy-MM-dd HH:mm:ss")
+                return full_time(msg.received_at, self.zone, seconds=True)
             if index.column() == COL_TO:
                 return msg.to
             return msg.subject
@@ -104,13 +103,16 @@ class OutboxModel(QAbstractTableModel):
 class OutboxWindow(QWidget):
     """The demo outbox: the caught messages and a viewer, refreshed live."""
 
-    def __init__(self, demo_session: DemoSession, parent: QWidget | None = None) -> None:
+    def __init__(self, demo_session: DemoSession, parent: QWidget | None = None,
+                 zone: str | None = None) -> None:
+        """``zone``: the settings' one, that times are shown in (the laptop's if None)."""
         super().__init__(parent, Qt.WindowType.Window)
         self.demo = demo_session
         self.setObjectName("OutboxWindow")
         self.setWindowTitle(self.tr("Demo outbox — Mailer"))
         self.resize(980, 640)
         self.model = OutboxModel(self)
+        self.model.zone = zone or system_timezone()
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)

@@ -8,13 +8,11 @@ the worker, which sends a new snapshot whenever something changed.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDateTime,
-    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -40,6 +38,7 @@ from . import queue_actions
 from .model_updates import emit_rows_changed
 from .optional import optional_class
 from .reasons import countdown_text, reason_text, status_text
+from .timefmt import DEFAULT_ZONE, display_time, widest_time_text
 
 COL_POSITION, COL_CAMPAIGN, COL_STATUS, COL_PROGRESS, COL_REASON, COL_NEXT_RUN, COL_ETA = range(7)
 COLUMN_COUNT = 7
@@ -48,25 +47,14 @@ EntryRole = Qt.ItemDataRole.UserRole + 2  # the EntryStatus
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def local_time_text(when: datetime | None, now: datetime) -> str:
-    """A time in the operator's zone: ``14:05`` today, ``26 Nov 14:05`` later."""
-    if when is None:
-        return ""
-    qdt = QDateTime.fromSecsSinceEpoch(int(when.timestamp())).toLocalTime()
-    today = QDateTime.fromSecsSinceEpoch(int(now.timestamp())).toLocalTime().date()
-    loc = QLocale()
-    if qdt.date() == today:
-        return loc.toString(qdt.time(), "HH:mm")
-    return loc.toString(qdt, "d MMM HH:mm")
-
-
 class QueueModel(QAbstractTableModel):
     """Rows are ``EntryStatus`` values from the latest snapshot, in queue order."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._entries: list[EntryStatus] = []
-        self._snap_now = datetime.now().astimezone()
+        self._snap_now = datetime.now(UTC)
+        self.zone = DEFAULT_ZONE  # the settings' zone, from each snapshot
         self._received = time.monotonic()
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
@@ -76,6 +64,7 @@ class QueueModel(QAbstractTableModel):
     # -- data in -------------------------------------------------------------
     def set_snapshot(self, snap: Snapshot) -> None:
         self._snap_now, self._received = snap.now, time.monotonic()
+        self.zone = snap.timezone
         new = list(snap.entries)
         old = self._entries
         if len(new) == len(old) and all(
@@ -182,7 +171,7 @@ class QueueModel(QAbstractTableModel):
                 return ""
             return countdown_text((e.next_run_at - self.now()).total_seconds())
         if col == COL_ETA:
-            return local_time_text(e.eta, self.now())
+            return display_time(e.eta, self.zone, self.now())
         return ""
 
     def _tooltip(self, e: EntryStatus, col: int) -> str | None:
@@ -190,7 +179,7 @@ class QueueModel(QAbstractTableModel):
             detail = f"\n{e.reason_detail}" if e.reason_detail else ""
             return f"{e.reason_code}{detail}"
         if col == COL_NEXT_RUN and e.next_run_at is not None:
-            return local_time_text(e.next_run_at, self.now())
+            return display_time(e.next_run_at, self.zone, self.now())
         if col == COL_PROGRESS:
             c = e.counts
             return (
@@ -277,7 +266,8 @@ class QueuePanel(QWidget):
             (COL_STATUS, 150),
             (COL_PROGRESS, 170),
             (COL_NEXT_RUN, 100),
-            (COL_ETA, 110),
+            # A date, a time and a zone's label ("26 Nov 15:00 MSK") on one line.
+            (COL_ETA, max(110, view.fontMetrics().horizontalAdvance(widest_time_text()) + 18)),
         ):
             view.setColumnWidth(col, width)
         view.selectionModel().selectionChanged.connect(self._update_actions)

@@ -26,6 +26,7 @@ from ..core.settings import DAY_NAMES, LimitSettings, QuotaSync, SmtpSettings
 from ..core.trust import describe as describe_ca
 from ..core.trust import read_ca_file
 from .field_validation import FieldMarks
+from .timefmt import full_time
 
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "tls": 465}
 
@@ -286,7 +287,7 @@ class LimitsPage(QWidget):
             self.quota_info.setText(self.tr(
                 "Not synced yet: the month's usage counts only messages sent by this app."))
         else:
-            when = quota.synced_at.astimezone(limits.tz).strftime("%Y-%m-%d %H:%M")
+            when = full_time(quota.synced_at, limits.timezone)
             self.quota_info.setText(self.tr(
                 "Last sync: {used} used as of {when}; messages sent since are added.")
                 .format(used=f"{quota.used:,}", when=when))

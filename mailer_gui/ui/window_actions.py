@@ -112,7 +112,9 @@ def build_actions(w: Any) -> WindowActions:
             w.open_outbox,
             QCoreApplication.translate("MainWindow", "Messages caught by the demo server"),
         ),
-        quit=_action(w, QCoreApplication.translate("MainWindow", "&Quit"), "Ctrl+Q", w.quit_app),
+        quit=_action(
+            w, QCoreApplication.translate("MainWindow", "&Quit"), "Ctrl+Q", w.request_quit
+        ),
     )
 
 

@@ -7,9 +7,10 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..core.snapshot import Snapshot
+from ..core.snapshot import EntryStatus, Snapshot
 from . import i18n
 from .optional import optional_class
+from .timefmt import settings_zone
 
 
 def open_dialog(window: Any, part: str, *args: Any, **kwargs: Any) -> Any:
@@ -48,7 +49,7 @@ def open_outbox(window: Any) -> None:
     if window.demo is None or cls is None:
         return
     if window._outbox is None:
-        window._outbox = cls(window.demo, window)
+        window._outbox = cls(window.demo, window, zone=settings_zone(window.ctx))
     window._outbox.show()
     window._outbox.raise_()
 
@@ -64,27 +65,60 @@ def choose_language(window: QWidget, choice: str) -> None:
     )
 
 
-def has_work(snap: Snapshot | None, holds_lease: bool) -> bool:
-    """Something is sending or will send later, and this window is the sender."""
+def pending_work(snap: Snapshot | None, holds_lease: bool) -> list[EntryStatus]:
+    """Entries that are sending or will send later, if this window is the sender."""
     if snap is None or not holds_lease:
-        return False
-    return any(
-        e.status in ("queued", "processing")
-        or (e.status == "deferred" and e.next_run_at is not None)
+        return []
+    return [
+        e
         for e in snap.entries
         if e.position is not None
-    )
+        and (e.status in ("queued", "processing")
+             or (e.status == "deferred" and e.next_run_at is not None))
+    ]
 
 
-def ask_close_choice(window: QWidget, has_tray: bool) -> str | None:
-    """``tray`` (keep sending in the tray), ``stop`` (after the current message) or None."""
+def has_work(snap: Snapshot | None, holds_lease: bool) -> bool:
+    """Something is sending or will send later, and this window is the sender."""
+    return bool(pending_work(snap, holds_lease))
+
+
+def close_question(entries: list[EntryStatus], has_tray: bool) -> str:
+    """What closing costs: nothing is sent while Mailer is closed."""
+    sending = next((e for e in entries if e.status == "processing"), None)
+    waiting = sum(1 for e in entries if e.kind == "campaign" and e is not sending)
+    lines = []
+    if sending is not None:
+        lines.append(
+            QCoreApplication.translate("MainWindow", "“%1” is being sent now.").replace(
+                "%1", sending.name)
+        )
+    if waiting:
+        lines.append(QCoreApplication.translate(
+            "MainWindow", "Campaigns waiting to be sent: %1.").replace("%1", str(waiting)))
+    lines.append(QCoreApplication.translate(
+        "MainWindow",
+        "Mailer sends only while it is open: nothing is sent while it is closed. "
+        "What is left continues when you open Mailer again.",
+    ))
+    if has_tray:
+        lines.append(QCoreApplication.translate(
+            "MainWindow", "In the tray, Mailer stays open and goes on sending."))
+    return "\n\n".join(lines)
+
+
+def ask_close_choice(window: QWidget, has_tray: bool,
+                     entries: list[EntryStatus] | None = None) -> str | None:
+    """``tray`` (keep sending in the tray), ``stop`` (quit after the current
+    message) or None (cancel). Closing the window and Quit ask the same."""
     box = QMessageBox(
         QMessageBox.Icon.Question,
         QCoreApplication.translate("MainWindow", "Mailer is sending"),
-        QCoreApplication.translate("MainWindow", "Campaigns are still sending or waiting to send."),
+        close_question(entries or [], has_tray),
         QMessageBox.StandardButton.Cancel,
         window,
     )
+    box.setObjectName("CloseQuestion")
     tray = None
     if has_tray:
         tray = box.addButton(
@@ -92,9 +126,11 @@ def ask_close_choice(window: QWidget, has_tray: bool) -> str | None:
             QMessageBox.ButtonRole.AcceptRole,
         )
     stop = box.addButton(
-        QCoreApplication.translate("MainWindow", "Stop after the current message"),
+        QCoreApplication.translate("MainWindow", "Quit after the current message"),
         QMessageBox.ButtonRole.DestructiveRole,
     )
+    stop.setObjectName("QuitButton")
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     box.exec()
     clicked = box.clickedButton()
     if tray is not None and clicked is tray:

@@ -63,6 +63,11 @@ class EngineWorker(QThread):
         ctx.listeners.append(self._on_event)
 
     @property
+    def last_notification_id(self) -> int:
+        """Notifications after this id reach the window through this worker."""
+        return self._last_note_id
+
+    @property
     def engine(self) -> Engine:
         """Made on first use, normally in the worker thread once the window is
         up: the engine's imports (templates, SMTP) need not delay the start."""
@@ -166,7 +171,7 @@ class EngineWorker(QThread):
         try:
             with self.ctx.db.read() as s:
                 snap = snapshot.build(s, self.ctx.clock.now())
-                notes = self._new_notifications(s)
+                notes = self._new_notifications(s, snap.timezone)
         except Exception as exc:
             log.exception("could not read the status")
             self.failed.emit(str(exc))
@@ -179,7 +184,7 @@ class EngineWorker(QThread):
         with self.ctx.db.read() as s:
             return int(s.scalar(select(func.coalesce(func.max(Notification.id), 0))) or 0)
 
-    def _new_notifications(self, s: Any) -> list[dict[str, Any]]:
+    def _new_notifications(self, s: Any, zone: str) -> list[dict[str, Any]]:
         rows = s.scalars(
             select(Notification)
             .where(Notification.id > self._last_note_id)
@@ -188,14 +193,17 @@ class EngineWorker(QThread):
         out = []
         for n in rows:
             self._last_note_id = max(self._last_note_id, n.id)
-            out.append(notification_dict(s, n))
+            out.append(notification_dict(s, n, zone))
         return out
 
 
-def notification_dict(s: Any, n: Notification) -> dict[str, Any]:
-    """A notification row as plain data, with what the GUI needs to word it."""
+def notification_dict(s: Any, n: Notification, zone: str) -> dict[str, Any]:
+    """A notification row as plain data, with what the GUI needs to word it;
+    ``zone`` is the settings' one, that its times are shown in."""
     d: dict[str, Any] = {
         "id": n.id,
+        "read": bool(n.read),
+        "timezone": zone,
         "at": n.at,
         "kind": n.kind,
         "text": n.text,
@@ -220,3 +228,13 @@ def notification_dict(s: Any, n: Notification) -> dict[str, Any]:
             d["final_status"] = entry.status
             d["counts"] = queue.counts_for(s, entry)
     return d
+
+
+def notification_history(ctx: AppContext, up_to_id: int | None = None) -> list[dict[str, Any]]:
+    """The latest notifications from the database, oldest first, as plain data."""
+    from ..core import notices
+    from ..core import settings as settings_mod
+
+    with ctx.db.read() as s:
+        zone = settings_mod.load(s).limits.timezone
+        return [notification_dict(s, n, zone) for n in notices.history(s, up_to_id)]

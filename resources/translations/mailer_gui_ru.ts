@@ -231,6 +231,10 @@
         <translation>Поставить в очередь</translation>
     </message>
     <message>
+        <source>In the time zone of the working hours: %1</source>
+        <translation>В часовом поясе рабочих часов: %1</translation>
+    </message>
+    <message>
         <source>Checking every recipient…</source>
         <translation>Проверка всех получателей…</translation>
     </message>
@@ -713,20 +717,32 @@
         <translation>Новый язык включится после перезапуска Mailer.</translation>
     </message>
     <message>
+        <source>“%1” is being sent now.</source>
+        <translation>Сейчас отправляется «%1».</translation>
+    </message>
+    <message>
+        <source>Campaigns waiting to be sent: %1.</source>
+        <translation>Ждут отправки рассылок: %1.</translation>
+    </message>
+    <message>
+        <source>Mailer sends only while it is open: nothing is sent while it is closed. What is left continues when you open Mailer again.</source>
+        <translation>Mailer отправляет письма, только пока он открыт: пока он закрыт, ничего не отправляется. Оставшееся продолжится, когда вы снова откроете Mailer.</translation>
+    </message>
+    <message>
+        <source>In the tray, Mailer stays open and goes on sending.</source>
+        <translation>В трее Mailer остаётся открытым и продолжает отправку.</translation>
+    </message>
+    <message>
         <source>Mailer is sending</source>
         <translation>Mailer отправляет письма</translation>
     </message>
     <message>
-        <source>Campaigns are still sending or waiting to send.</source>
-        <translation>Рассылки ещё отправляются или ждут отправки.</translation>
+        <source>Quit after the current message</source>
+        <translation>Выйти после текущего письма</translation>
     </message>
     <message>
         <source>Keep sending in the tray</source>
         <translation>Продолжить отправку в трее</translation>
-    </message>
-    <message>
-        <source>Stop after the current message</source>
-        <translation>Остановить после текущего письма</translation>
     </message>
     <message>
         <source>Stopping after the current message…</source>
@@ -865,6 +881,10 @@
     <message>
         <source>Mailer</source>
         <translation>Mailer</translation>
+    </message>
+    <message>
+        <source>Mark all as read</source>
+        <translation>Отметить все как прочитанные</translation>
     </message>
 </context>
 <context>
