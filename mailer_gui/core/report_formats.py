@@ -343,12 +343,12 @@ def minute_text(dt: datetime, tz: ZoneInfo) -> str:
     return time_text(dt, tz)[:16]
 
 
-def _definitions(t: Callable[..., str]) -> Section:
-    return Section(t("How the figures are measured"), (t("figure"), t("definition")), [
-        [t("Sent per hour, over elapsed time"), t("DEF_ELAPSED")],
-        [t("Sent per hour of active sending"), t("DEF_ACTIVE")],
-        [t("Busiest clock hour (sends)"), t("DEF_BUSIEST")],
-        [t("Limits in force"), t("DEF_LIMITS")]])
+def _definitions(t: Callable[..., str], rates: bool) -> Section:
+    rows = [[t("Sent per hour, over elapsed time"), t("DEF_ELAPSED")],
+            [t("Sent per hour of active sending"), t("DEF_ACTIVE")],
+            [t("Busiest clock hour (sends)"), t("DEF_BUSIEST")]] if rates else []
+    rows.append([t("Limits in force"), t("DEF_LIMITS")])
+    return Section(t("How the figures are measured"), (t("figure"), t("definition")), rows)
 
 
 def _campaign_sections(report: CampaignReport) -> list[Section]:
@@ -389,7 +389,7 @@ def _campaign_sections(report: CampaignReport) -> list[Section]:
                     states),
             Section(t("Pause history"), (t("reason"), t("start"), t("end"), t("length"),
                                          t("detail")), pauses),
-            _definitions(t)]
+            _definitions(t, rates=True)]
 
 
 def _period_sections(report: PeriodReport) -> list[Section]:
@@ -418,7 +418,7 @@ def _period_sections(report: PeriodReport) -> list[Section]:
                                         t("hourly limit"), t("month to date"),
                                         t("monthly limit")), days),
             Section(t("Hourly totals"), (t("hour"), t("sends"), t("hourly limit"), ""), hours),
-            _definitions(t)]
+            _definitions(t, rates=False)]
 
 
 def _day_limit(periods: tuple[LimitPeriod, ...], day: date, tz: ZoneInfo, which: str) -> str:
