@@ -30,6 +30,7 @@ from PySide6.QtGui import (
 )
 
 from .core.context import AppContext
+from .core.labels import Labels
 from .core.report_formats import (
     Cancelled,
     ExportCancelled,
@@ -43,7 +44,6 @@ from .core.report_formats import (
     summary_sections,
     write,
 )
-from .core.labels import Labels
 from .core.reports import CampaignReport, HourCount, ReportError
 
 DPI = 300

@@ -424,6 +424,8 @@ def test_cli_writes_every_format(qapp, ctx, built, tmp_path, capsys):
     assert len(rows) == 6 and head[0] == "address"
     assert _cli(ctx, cid, "--out", str(tmp_path / "a.xlsx")) == 0
     assert openpyxl.load_workbook(tmp_path / "a.xlsx").sheetnames == ["Summary", "Recipients"]
+    assert _cli(ctx, cid, "--out", str(tmp_path / "ru.xlsx"), "--language", "ru") == 0
+    assert openpyxl.load_workbook(tmp_path / "ru.xlsx").sheetnames == ["Сводка", "Получатели"]
     assert _cli(ctx, "--from", "2026-11-25", "--to", "2026-11-25", "--format", "pdf",
                 "--out", str(tmp_path / "p.pdf")) == 0
     assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")

@@ -27,7 +27,6 @@ from .errors import MailerError
 from .labels import LANGUAGES, Labels
 from .reports import (
     PROBE_SEP,
-    STATES as STATE_CODES,
     CampaignReport,
     LimitPeriod,
     PeriodReport,
@@ -36,6 +35,7 @@ from .reports import (
     campaign_report,
     period_report,
 )
+from .reports import STATES as STATE_CODES
 
 FORMATS = ("csv", "xlsx", "pdf")
 DELIMITERS = (",", ";")

@@ -359,11 +359,11 @@ def _versions(session: Session, c: CampaignRow) -> tuple[tuple[tuple[int, str, i
                                                            tuple[datetime, ...]]:
     rows = {v.version: v for v in session.scalars(
         select(CampaignVersion).where(CampaignVersion.campaign_id == c.id))}
-    used = dict(session.execute(
+    used: dict[int, int] = {int(v): int(n) for v, n in session.execute(
         select(Recipient.content_version, func.count())
         .where(Recipient.campaign_id == c.id, Recipient.test_entry_id.is_(None),
                Recipient.content_version.is_not(None))
-        .group_by(Recipient.content_version)).all())
+        .group_by(Recipient.content_version)) if v is not None}
     versions = sorted(set(rows) | set(used) | {c.content_version})
     subject = {v: rows[v].subject if v in rows else c.subject for v in versions}
     out = tuple((v, subject[v], int(used.get(v, 0))) for v in versions)
@@ -717,8 +717,8 @@ def period_summary(session: Session, start: date, end: date, now: datetime) -> P
     limits = settings_mod.load(session).limits
     lo, hi = period_bounds(start, end, limits.tz)
     in_range = (SlotReservation.at >= lo, SlotReservation.at < hi)
-    periods = limits_in_force(session, "at >= :lo AND at < :hi",
-                              {"lo": lo.strftime(_STORED_FORMAT), "hi": hi.strftime(_STORED_FORMAT)})
+    periods = limits_in_force(session, "at >= :lo AND at < :hi", {
+        "lo": lo.strftime(_STORED_FORMAT), "hi": hi.strftime(_STORED_FORMAT)})
     tests_by_hour = _local_hours(_per_minute(session, *in_range,
                                              Recipient.test_entry_id.is_not(None),
                                              join_recipients=True), limits.tz)
