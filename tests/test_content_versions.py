@@ -147,3 +147,22 @@ def test_migration_0003_starts_every_campaign_at_version_1(tmp_path):
         [(None, None)]
     con.close()
     d.dispose()
+
+
+def test_cli_attach_asks_for_confirm_sent(ctx, smtp_server, clock, tmp_path, capsys):
+    from mailer_gui import cli
+
+    cid = _half_sent(ctx, smtp_server, clock)
+    f = tmp_path / "a.txt"
+    f.write_text("x")
+    args = ["--data-dir", str(ctx.data_dir), "campaign", "attach", str(cid), str(f)]
+    assert cli.main(args) == 1
+    assert "pause it to edit" in capsys.readouterr().err
+    with ctx.db.write() as s:
+        queue.pause(s, cid, clock.now())
+    assert cli.main(args) == 1
+    assert "--confirm-sent" in capsys.readouterr().err
+    assert cli.main([*args, "--confirm-sent"]) == 0
+    with ctx.db.read() as s:
+        assert [a.filename for a in attachments.list_for(s, cid)] == ["a.txt"]
+        assert s.get(Campaign, cid).content_version == 2
