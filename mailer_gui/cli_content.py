@@ -106,7 +106,8 @@ def cmd_preflight(ctx: AppContext, a: argparse.Namespace) -> int:
 
 def cmd_attach(ctx: AppContext, a: argparse.Namespace) -> int:
     with ctx.db.write() as s:
-        att = attachments.attach_file(s, a.id, a.file)
+        att = attachments.attach_file(s, a.id, a.file, confirm_sent=a.confirm_sent,
+                                      now=ctx.clock.now())
         name, mime, size = att.filename, att.mime_type, len(att.content)
     print(f"attached {name} ({mime}, {size} bytes)")
     return 0
@@ -178,6 +179,9 @@ def register(sub: Any) -> None:
     p = camp.add_parser("attach", help="attach a file to the campaign")
     p.add_argument("id", type=int)
     p.add_argument("file")
+    p.add_argument("--confirm-sent", action="store_true",
+                   help="change a campaign some recipients already received (they keep "
+                   "the earlier version; the report names the version each got)")
     p.set_defaults(func=cmd_attach)
 
     group = sub.add_parser("suppression", help="addresses never to mail")

@@ -1,6 +1,7 @@
 """``report``: send reports from the terminal.
 
     mailer-gui report ID --format csv|xlsx|pdf --out FILE [--delimiter ';'] [--fields a,b]
+                     [--language en|ru]
     mailer-gui report --from 2026-11-01 --to 2026-11-30 --format xlsx --out nov.xlsx
 
 Dates are local days in the settings' time zone, both ends included. The
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .core.context import AppContext
+from .core.labels import LANGUAGES
 from .core.report_formats import DELIMITERS, FORMATS, ExportRequest
 from .core.reports import ReportError
 
@@ -35,8 +37,14 @@ def _request(a: argparse.Namespace) -> ExportRequest:
     fields = None
     if a.fields is not None:
         fields = tuple(f.strip() for f in a.fields.split(",") if f.strip())
+    language = a.language
+    if language is None:  # the app's language, as the window would use it
+        from .ui.i18n import effective_language
+
+        language = effective_language()
     return ExportRequest(fmt=fmt, out=out.resolve(), campaign_id=a.id, start=a.date_from,
-                         end=a.date_to, delimiter=a.delimiter, fields=fields)
+                         end=a.date_to, delimiter=a.delimiter, fields=fields,
+                         language=language)
 
 
 def cmd_report(ctx: AppContext, a: argparse.Namespace) -> int:
@@ -78,4 +86,6 @@ def register(sub: Any) -> None:
                    help="CSV delimiter; ';' for locales where Excel expects it")
     p.add_argument("--fields", help="personal fields to include, comma-separated "
                    "(default: all)")
+    p.add_argument("--language", choices=LANGUAGES,
+                   help="words of the report (default: the app's language)")
     p.set_defaults(func=_checked(p))

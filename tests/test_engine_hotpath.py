@@ -29,7 +29,8 @@ def test_content_and_attachment_changes_between_messages_are_sent(ctx, smtp_serv
         queue.pause(s, cid, clock.now())
     with ctx.db.write() as s:
         # The same instant (simulated clock): no timestamp can tell the edit apart.
-        campaigns.update(s, cid, clock.now(), subject="Changed {{ first_name }}")
+        campaigns.update(s, cid, clock.now(), confirm_sent=True,
+                         subject="Changed {{ first_name }}")
         # The way the editor stores an attachment: a row, no core function.
         s.add(Attachment(campaign_id=cid, filename="a.txt", mime_type="text/plain",
                          content=b"first"))

@@ -30,7 +30,7 @@ def test_times_from_both_writers_are_the_same_text_and_sort_in_time_order(ctx):
         s.flush()
         con = hotsql.driver(s)
         for t in TIMES:
-            con.execute(hotsql.RESERVE, (hotsql.ts(t), None, None))
+            con.execute(hotsql.RESERVE, (hotsql.ts(t), None, None, None, None))
     with ctx.db.read() as s:
         stored = s.execute(text("SELECT at FROM slot_ledger ORDER BY id")).scalars().all()
         orm, raw = stored[:len(TIMES)], stored[len(TIMES):]

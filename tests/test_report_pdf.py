@@ -41,7 +41,7 @@ def test_campaign_pdf_text_agrees_with_the_database(ctx, built, tmp_path):
     cid = built.campaign_id
     out = tmp_path / "campaign.pdf"
     pages = export_report(ctx, ExportRequest(fmt="pdf", out=out, campaign_id=cid))
-    assert pages == 1 and out.read_bytes().startswith(b"%PDF")
+    assert pages == 2 and out.read_bytes().startswith(b"%PDF")
     lines = _text(out)
     with ctx.db.read() as s:
         db = dict(s.execute(select(Recipient.status, func.count())
@@ -54,12 +54,16 @@ def test_campaign_pdf_text_agrees_with_the_database(ctx, built, tmp_path):
         test_n = 1 if state == "sent" else 0
         assert f"{state} {db[state]} {test_n}" in lines
     assert "total 6 1" in lines
-    assert "Queue status completed_with_errors" in lines
-    assert "Duration (h:mm:ss) 2:00:00" in lines and "Average rate (sent per hour) 1.5" in lines
-    pauses = [ln for ln in lines if ln.startswith("hourly_limit ")]
+    assert "Queue status Completed with errors" in lines
+    assert "Duration (h:mm:ss) 2:00:00" in lines
+    assert "Sent per hour, over elapsed time 1.5" in lines
+    # The two pauses cover the whole run (the simulated sends take no time).
+    assert "Sent per hour of active sending \u2014" in lines
+    assert "Limits in force 2/hour, 15000/month (from 2026-11-25 10:00)" in lines
+    pauses = [ln for ln in lines if ln.startswith("Hourly limit reached ")]
     assert pauses == [
-        "hourly_limit 2026-11-25 10:00 2026-11-25 11:00 1:00:00 hourly limit reached: 2/2",
-        "hourly_limit 2026-11-25 11:00 2026-11-25 12:00 1:00:00 hourly limit reached: 2/2"]
+        "Hourly limit reached 2026-11-25 10:00 2026-11-25 11:00 1:00:00 hourly limit reached: 2/2",
+        "Hourly limit reached 2026-11-25 11:00 2026-11-25 12:00 1:00:00 hourly limit reached: 2/2"]
     assert "Sends per hour" in lines and "hourly limit 2" in lines
     assert any(ln.startswith("25.11 10:00 25.11 11:00 25.11 12:00") for ln in lines)
 
@@ -101,4 +105,58 @@ def test_pdf_of_a_campaign_that_never_sent(ctx, tmp_path):
     export_report(ctx, ExportRequest(fmt="pdf", out=out, campaign_id=cid))
     lines = _text(out)
     assert "Queue status never queued" in lines and "No sends." in lines
-    assert "pending 3 0" in lines
+    assert "waiting 3 0" in lines
+    assert "Limits in force nothing sent yet" in lines
+
+
+def _png_pages(pdf: Path, name: str, dpi: int = 70) -> list[Path]:
+    """Every page as PNG, kept in /tmp/shots for a person to look at."""
+    shots = Path("/tmp/shots")
+    shots.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(shots / name)],
+                   check=True)
+    return sorted(shots.glob(f"{name}*.png"))
+
+
+CODES = ("hourly_limit", "completed_with_errors", "outside_hours", "monthly_quota",
+         "pending", "suppressed_", "never_queued", "smtp_")
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_pdf_cuts_nothing_and_shows_words_not_codes(ctx, built, tmp_path, language):
+    """Issue 9 item 8: every table cell's text fits its column (measured with the
+    font metrics it is drawn with), nothing is elided, and no code shows."""
+    from mailer_gui import report_pdf
+
+    cid = built.campaign_id
+    with ctx.db.write() as s:  # a long-running pause, as in "0:00:24 (ongoing)"
+        from mailer_gui.core import queue
+
+        queue.enqueue(s, make_campaign_for_pause(ctx, s), ctx.clock.now())
+    for name, req in (("campaign", ExportRequest(fmt="pdf", out=tmp_path / "c.pdf",
+                                                 campaign_id=cid, language=language)),
+                      ("period", ExportRequest(fmt="pdf", out=tmp_path / "p.pdf",
+                                               start=date(2026, 11, 25), end=date(2026, 11, 26),
+                                               language=language))):
+        export_report(ctx, req)
+        cells = list(report_pdf.last_layout)
+        assert cells
+        for c in cells:
+            assert "\u2026" not in "".join(c.lines)
+            assert "".join(c.lines) == c.text, c.text
+            for line in c.lines:
+                assert c.metrics.horizontalAdvance(line.rstrip(" ")) <= c.width + 0.01, line
+        text = "\n".join(_text(req.out))
+        assert "\u2026" not in text
+        for code in CODES:
+            assert code not in text, (code, name)
+        _png_pages(req.out, f"report-{name}-{language}")
+
+
+def make_campaign_for_pause(ctx, s) -> int:
+    from mailer_gui.core import campaigns
+
+    c = campaigns.create(s, "A campaign with a rather long name that needs two lines in the "
+                         "title of its report", "Hi", "<p>x</p>", None, ctx.clock.now())
+    campaigns.add_recipients(s, c.id, [(2, "late@example.org", {})])
+    return c.id

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import tracemalloc
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
@@ -113,8 +114,15 @@ def test_csv_rows_agree_with_the_database(ctx, built, tmp_path):
     out = _export(ctx, tmp_path, "c.csv", fmt="csv", campaign_id=cid, delimiter=";")
     head, *rows = _read_csv(out, ";")
     assert head == ["address", "first_name", "state", "time (Europe/Moscow)", "message_id",
-                    "server_reply", "attempts"]
+                    "server_reply", "attempts", "state_text", "content_version", "subject"]
     assert Counter(r[2] for r in rows) == _db_states(ctx, cid)
+    # Codes for machines, then their words, the version sent and its subject.
+    words = {"sent": "sent", "failed": "failed", "uncertain": "uncertain",
+             "suppressed": "suppressed", "pending": "waiting"}
+    assert all(r[7] == words[r[2]] for r in rows)
+    assert {(r[8], r[9]) for r in rows if r[2] != "suppressed"} == \
+        {("1", "Hello {{ first_name }}")}
+    assert {(r[8], r[9]) for r in rows if r[2] == "suppressed"} == {("", "")}
     with ctx.db.read() as s:
         db = {r.email: r for r in s.scalars(select(Recipient).where(
             Recipient.campaign_id == cid, Recipient.test_entry_id.is_(None)))}
@@ -141,21 +149,25 @@ def test_xlsx_reopens_with_summary_and_recipients(ctx, built, tmp_path):
     start = summary.index(("state", "recipients", "test sends", None, None))
     table = {r[0]: (r[1], r[2]) for r in summary[start + 1:start + 8] if r[0]}
     db = _db_states(ctx, cid)
+    words = {"sent": "sent", "failed": "failed", "uncertain": "uncertain",
+             "suppressed": "suppressed", "pending": "waiting"}
     for state in ("sent", "failed", "uncertain", "suppressed", "pending"):
-        assert table[state][0] == db.get(state, 0)
+        assert table[words[state]][0] == db.get(state, 0)
     assert table["total"] == (6, 1)
     pause_at = summary.index(("reason", "start", "end", "length", "detail"))
-    pauses = [r for r in summary[pause_at + 1:] if r[0]]
+    pauses = list(itertools.takewhile(lambda r: r[0], summary[pause_at + 1:]))
     assert [(r[0], r[1].hour, r[2].hour, r[3]) for r in pauses] == [
-        ("hourly_limit", 10, 11, "1:00:00"), ("hourly_limit", 11, 12, "1:00:00")]
+        ("Hourly limit reached", 10, 11, "1:00:00"), ("Hourly limit reached", 11, 12, "1:00:00")]
     ws = wb["Recipients"]
     assert ws.freeze_panes == "A2"
-    assert ws.column_dimensions["A"].width == 34 and ws.column_dimensions["F"].width == 60
+    assert ws.column_dimensions["A"].width == 34 and ws.column_dimensions["H"].width == 60
     head, *rows = list(ws.iter_rows(values_only=True))
-    assert head[:3] == ("address", "first_name", "state")
-    assert Counter(r[2] for r in rows) == db
+    assert head == ("Address", "first_name", "State", "Time (Europe/Moscow)", "Version",
+                    "Subject sent", "Message-ID", "Server reply", "Attempts")
+    assert Counter(r[2] for r in rows) == {words[k]: n for k, n in db.items()}
     r1 = next(r for r in rows if r[0] == "r1@example.org")
-    assert r1[3] == datetime(2026, 11, 25, 11, 0) and "no such user" in r1[5]
+    assert r1[3] == datetime(2026, 11, 25, 11, 0) and "no such user" in r1[7]
+    assert r1[4:6] == (1, "Hello {{ first_name }}")
 
 
 def test_chosen_fields_and_unknown_campaign(ctx, built, tmp_path):
@@ -412,6 +424,8 @@ def test_cli_writes_every_format(qapp, ctx, built, tmp_path, capsys):
     assert len(rows) == 6 and head[0] == "address"
     assert _cli(ctx, cid, "--out", str(tmp_path / "a.xlsx")) == 0
     assert openpyxl.load_workbook(tmp_path / "a.xlsx").sheetnames == ["Summary", "Recipients"]
+    assert _cli(ctx, cid, "--out", str(tmp_path / "ru.xlsx"), "--language", "ru") == 0
+    assert openpyxl.load_workbook(tmp_path / "ru.xlsx").sheetnames == ["Сводка", "Получатели"]
     assert _cli(ctx, "--from", "2026-11-25", "--to", "2026-11-25", "--format", "pdf",
                 "--out", str(tmp_path / "p.pdf")) == 0
     assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
@@ -511,7 +525,9 @@ def _reference_csv(rep, delimiter: str) -> str:
     for r in rep.rows:
         w.writerow([safe_cell(r.address), *map(safe_cell, r.fields), safe_cell(r.state),
                     time_text(r.time, tz), safe_cell(r.message_id),
-                    safe_cell(r.reply, MAX_REPLY), r.attempts])
+                    safe_cell(r.reply, MAX_REPLY), r.attempts,
+                    safe_cell(rep.labels.state(r.state)),
+                    "" if r.version is None else r.version, safe_cell(r.subject)])
     return buf.getvalue()
 
 

@@ -7,14 +7,15 @@ providers refuse big messages, and every recipient gets a copy.
 from __future__ import annotations
 
 import mimetypes
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import queue
+from . import campaigns, queue
 from .compose import MAX_ATTACHMENTS_BYTES, check_header
-from .errors import MailerError, StateError
+from .errors import MailerError
 from .models import Attachment
 
 
@@ -34,18 +35,19 @@ def total_size(session: Session, campaign_id: int) -> int:
                               .where(Attachment.campaign_id == campaign_id)) or 0)
 
 
-def _check_editable(session: Session, campaign_id: int) -> None:
-    queue.get_campaign(session, campaign_id)
-    entry = queue.campaign_entry(session, campaign_id)
-    if entry is not None and entry.status == "processing":
-        raise StateError("the campaign is sending; pause it before changing its attachments")
+def _check_editable(session: Session, campaign_id: int, confirm_sent: bool,
+                    now: datetime | None) -> None:
+    """Attachments are content: see :func:`campaigns.change_content`."""
+    campaigns.change_content(session, campaign_id, now or datetime.now(UTC), confirm_sent)
 
 
 def attach_file(session: Session, campaign_id: int, path: str | Path,
-                limit: int = MAX_ATTACHMENTS_BYTES) -> Attachment:
-    """Store a file as an attachment of the campaign."""
+                limit: int = MAX_ATTACHMENTS_BYTES, confirm_sent: bool = False,
+                now: datetime | None = None) -> Attachment:
+    """Store a file as an attachment of the campaign (content: see
+    :func:`campaigns.change_content` for ``confirm_sent``)."""
     p = Path(path)
-    _check_editable(session, campaign_id)
+    queue.get_campaign(session, campaign_id)
     try:
         size = p.stat().st_size
         if not p.is_file():
@@ -57,6 +59,7 @@ def attach_file(session: Session, campaign_id: int, path: str | Path,
     except MailerError:
         raise AttachmentError(f"{p.name!r}: the file name has a line break or control "
                               "character; rename the file") from None
+    _check_editable(session, campaign_id, confirm_sent, now)
     used = total_size(session, campaign_id)
     if used + size > limit:
         raise AttachmentError(
@@ -79,11 +82,12 @@ def list_for(session: Session, campaign_id: int) -> list[Attachment]:
                                 .order_by(Attachment.id)))
 
 
-def remove(session: Session, campaign_id: int, attachment_id: int) -> bool:
-    _check_editable(session, campaign_id)
+def remove(session: Session, campaign_id: int, attachment_id: int,
+           confirm_sent: bool = False, now: datetime | None = None) -> bool:
     att = session.get(Attachment, attachment_id)
     if att is None or att.campaign_id != campaign_id:
         return False
+    _check_editable(session, campaign_id, confirm_sent, now)
     session.delete(att)
     session.flush()
     return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +13,116 @@ from sqlalchemy.orm import Session
 from . import queue
 from .clock import utc
 from .errors import MailerError, StateError
-from .models import LIVE_STATUSES, Campaign, QueueEntry, Recipient, Suppression
+from .models import (
+    LIVE_STATUSES,
+    Campaign,
+    CampaignVersion,
+    QueueEntry,
+    Recipient,
+    Suppression,
+)
+
+# What recipients receive: changing any of it after a send makes a new version.
+CONTENT_KEYS = frozenset({"subject", "html_body", "text_body", "reply_to"})
+# Entry statuses in which the engine may send the next message at any moment.
+SENDING_STATUSES = ("queued", "processing", "deferred")
+
+
+class ContentLockedError(StateError):
+    """The campaign has sent and may send again any moment: its content is read-only
+    until it is paused (recipients would silently get different versions)."""
+
+    code = "content_locked"
+
+    def __init__(self, campaign_id: int, received: int) -> None:
+        super().__init__(
+            f"campaign {campaign_id} is sending ({received} already received it): its "
+            "subject, bodies, attachments and reply-to are read-only; pause it to edit")
+        self.campaign_id = campaign_id
+        self.received = received
+
+
+class ConfirmationNeeded(StateError):
+    """Content change of a campaign some recipients already received: the caller
+    must ask the operator and pass ``confirm_sent=True``."""
+
+    code = "content_change_unconfirmed"
+
+    def __init__(self, campaign_id: int, received: int) -> None:
+        super().__init__(
+            f"campaign {campaign_id}: {received} recipient(s) already received the earlier "
+            "version; the rest will get the new one, and the report names the version each "
+            "got. Confirm to save (CLI: --confirm-sent)")
+        self.campaign_id = campaign_id
+        self.received = received
+
+
+@dataclass(frozen=True)
+class ContentState:
+    """Whether the campaign's content may change now, and what a change means."""
+
+    entry_status: str | None  # the campaign's queue entry status, None if never queued
+    received: int  # campaign recipients sent (any version)
+    started: int  # campaign recipients ever claimed (a message may have gone out)
+    version: int  # the content version sent now
+
+    @property
+    def locked(self) -> bool:
+        """True while the campaign has sent and may send the next message any moment."""
+        return self.entry_status in SENDING_STATUSES and (
+            self.started > 0 or self.entry_status == "processing")
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.received > 0
+
+
+def content_state(session: Session, campaign_id: int) -> ContentState:
+    c = queue.get_campaign(session, campaign_id)
+    entry = queue.campaign_entry(session, campaign_id)
+    own = (Recipient.campaign_id == campaign_id, Recipient.test_entry_id.is_(None))
+    received, started = session.execute(
+        select(func.count().filter(Recipient.status == "sent"),
+               func.count().filter(Recipient.attempts > 0)).where(*own)).one()
+    return ContentState(entry.status if entry else None, int(received or 0), int(started or 0),
+                        c.content_version)
+
+
+def change_content(session: Session, campaign_id: int, now: datetime,
+                   confirm_sent: bool = False) -> ContentState:
+    """Check that the campaign's content may change now, and start a new content
+    version if the current one was already sent. Call it (in the write
+    transaction that makes the change) before changing subject, bodies,
+    reply-to or attachments. Raises ContentLockedError while the campaign is
+    sending, ConfirmationNeeded when some received it and ``confirm_sent`` is
+    not given."""
+    state = content_state(session, campaign_id)
+    if state.locked:
+        raise ContentLockedError(campaign_id, state.received)
+    if state.needs_confirmation and not confirm_sent:
+        raise ConfirmationNeeded(campaign_id, state.received)
+    c = queue.get_campaign(session, campaign_id)
+    used = session.scalar(select(Recipient.id).where(
+        Recipient.campaign_id == campaign_id, Recipient.test_entry_id.is_(None),
+        Recipient.content_version == c.content_version).limit(1))
+    if used is not None:
+        c.content_version += 1
+        session.add(CampaignVersion(campaign_id=campaign_id, version=c.content_version,
+                                    subject=c.subject, created_at=utc(now)))
+        session.flush()
+    return state
+
+
+def _record_subject(session: Session, c: Campaign, now: datetime) -> None:
+    """The current version's row names the campaign's current subject."""
+    row = session.scalars(select(CampaignVersion).where(
+        CampaignVersion.campaign_id == c.id, CampaignVersion.version == c.content_version)
+    ).first()
+    if row is None:
+        session.add(CampaignVersion(campaign_id=c.id, version=c.content_version,
+                                    subject=c.subject, created_at=utc(now)))
+    else:
+        row.subject = c.subject
 
 
 def normalize_email(addr: str) -> str:
@@ -25,24 +135,30 @@ def create(session: Session, name: str, subject: str, html: str, text: str | Non
     if not name.strip():
         raise MailerError("name: enter a name for the campaign")
     c = Campaign(name=name.strip(), subject=subject, html_body=html, text_body=text or None,
-                 reply_to=reply_to or None, created_at=utc(now), updated_at=utc(now))
+                 reply_to=reply_to or None, content_version=1, created_at=utc(now),
+                 updated_at=utc(now))
     session.add(c)
     session.flush()
+    session.add(CampaignVersion(campaign_id=c.id, version=1, subject=subject,
+                                created_at=utc(now)))
     return c
 
 
-def update(session: Session, campaign_id: int, now: datetime, **changes: Any) -> Campaign:
-    """Edit a campaign; refused while it is being sent, since recipients would
-    get different versions."""
+def update(session: Session, campaign_id: int, now: datetime, confirm_sent: bool = False,
+           **changes: Any) -> Campaign:
+    """Edit a campaign. A change of content (subject, bodies, reply-to) goes
+    through :func:`change_content`: refused while the campaign is sending, and
+    once some recipients received it only with ``confirm_sent``."""
     c = queue.get_campaign(session, campaign_id)
-    entry = queue.campaign_entry(session, campaign_id)
-    content_keys = {"subject", "html_body", "text_body", "reply_to"}
-    if entry is not None and entry.status in ("processing",) and content_keys & changes.keys():
-        raise StateError("the campaign is sending; pause it before changing its content")
-    for key, value in changes.items():
-        if key not in {"name", "test_address"} | content_keys:
+    for key in changes:
+        if key not in {"name", "test_address"} | CONTENT_KEYS:
             raise ValueError(key)
+    if any(getattr(c, k) != v for k, v in changes.items() if k in CONTENT_KEYS):
+        change_content(session, campaign_id, now, confirm_sent)
+    for key, value in changes.items():
         setattr(c, key, value)
+    if "subject" in changes:
+        _record_subject(session, c, now)
     c.updated_at = utc(now)
     return c
 

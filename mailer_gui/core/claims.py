@@ -23,7 +23,7 @@ from . import settings as settings_mod
 from .compose import Content
 from .errors import NotFoundError
 from .models import QueueEntry, Recipient
-from .settings import AppSettings, SmtpSettings
+from .settings import AppSettings, LimitSettings, SmtpSettings
 from .smtp import Outcome
 
 
@@ -100,12 +100,14 @@ def any_left(s: Session, kind: str, entry_id: int, campaign_id: int) -> bool:
 
 
 def claim(s: Session, recipient_id: int, campaign_id: int, message_id: str, engine_id: str,
-          now: datetime) -> int:
-    """Move the recipient ``pending -> sending`` with its Message-ID, and reserve
-    its slot in the ledger; returns the slot's id. The caller checked capacity
+          now: datetime, limits: LimitSettings | None = None) -> int:
+    """Move the recipient ``pending -> sending`` with its Message-ID and the
+    campaign's content version, and reserve its slot in the ledger with the
+    ``limits`` in force; returns the slot's id. The caller checked capacity
     in this same write transaction (E, H)."""
     return hotsql.claim(hotsql.driver(s), recipient_id, campaign_id, message_id, engine_id,
-                        now)
+                        now, limits.hourly if limits else None,
+                        limits.monthly if limits else None)
 
 
 class SettingsCache:

@@ -229,7 +229,8 @@ class Engine:
             queue.start_processing(s, claims.entry(s, entry), now)
             s.flush()
         message_id = recipient.message_id or new_message_id(st.smtp.from_addr)
-        slot_id = claims.claim(s, recipient.id, entry.campaign_id, message_id, self.id, now)
+        slot_id = claims.claim(s, recipient.id, entry.campaign_id, message_id, self.id, now,
+                               st.limits)
         content = claims.content(s, entry.campaign_id)
         return Claim(entry.id, entry.kind, entry.campaign_id, recipient.id, slot_id,
                      recipient.email, dict(recipient.fields or {}), message_id, content,

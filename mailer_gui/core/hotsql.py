@@ -128,17 +128,25 @@ def next_pending(con: sqlite3.Connection, test: bool, entry_id: int,
     return PendingRow(row[0], row[1], from_json(row[2]) or {}, row[3])
 
 
+# The recipient records the content version it is sent (read from its campaign
+# in the same statement), and the slot the limits in force, so reports can say
+# which subject each recipient got and which limits held at each send.
 CLAIM = ("UPDATE recipients SET status = 'sending', message_id = ?, attempts = attempts + 1,"
-         " engine_id = ?, claimed_at = ? WHERE id = ? AND status = 'pending'")
-RESERVE = "INSERT INTO slot_ledger (at, recipient_id, campaign_id) VALUES (?, ?, ?)"
+         " engine_id = ?, claimed_at = ?,"
+         " content_version = (SELECT c.content_version FROM campaigns c"
+         " WHERE c.id = recipients.campaign_id) WHERE id = ? AND status = 'pending'")
+RESERVE = ("INSERT INTO slot_ledger (at, recipient_id, campaign_id, hourly_limit, monthly_limit)"
+           " VALUES (?, ?, ?, ?, ?)")
 
 
 def claim(con: sqlite3.Connection, recipient_id: int, campaign_id: int, message_id: str,
-          engine_id: str, now: datetime) -> int:
+          engine_id: str, now: datetime, hourly_limit: int | None = None,
+          monthly_limit: int | None = None) -> int:
     at = ts(now)
     if con.execute(CLAIM, (message_id, engine_id, at, recipient_id)).rowcount != 1:
         raise AssertionError(f"recipient {recipient_id} was not pending")
-    slot = con.execute(RESERVE, (at, recipient_id, campaign_id)).lastrowid
+    slot = con.execute(RESERVE, (at, recipient_id, campaign_id, hourly_limit,
+                                 monthly_limit)).lastrowid
     assert slot is not None
     return int(slot)
 

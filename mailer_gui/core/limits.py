@@ -198,11 +198,14 @@ def capacity(session: Session, limits: LimitSettings, quota: QuotaSync | None,
 
 
 def reserve_slot(
-    session: Session, now: datetime, recipient_id: int | None, campaign_id: int | None
+    session: Session, now: datetime, recipient_id: int | None, campaign_id: int | None,
+    limits: LimitSettings | None = None,
 ) -> SlotReservation:
-    """Add one reservation to the ledger; the caller has checked capacity in
-    the same write transaction."""
-    slot = SlotReservation(at=utc(now), recipient_id=recipient_id, campaign_id=campaign_id)
+    """Add one reservation to the ledger, with the ``limits`` in force; the
+    caller has checked capacity in the same write transaction."""
+    slot = SlotReservation(at=utc(now), recipient_id=recipient_id, campaign_id=campaign_id,
+                           hourly_limit=limits.hourly if limits else None,
+                           monthly_limit=limits.monthly if limits else None)
     session.add(slot)
     return slot
 

@@ -77,6 +77,10 @@ class Campaign(Base):
     reply_to: Mapped[str | None] = mapped_column(String(320), nullable=True)
     # Address the editor remembers for "Send test".
     test_address: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    # The version of the content (subject, bodies, attachments, reply-to) sent
+    # now; raised when content already sent changes (see ``CampaignVersion``).
+    content_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1,
+                                                 server_default=text("1"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
@@ -86,6 +90,25 @@ class Campaign(Base):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="campaign", cascade="all, delete-orphan", passive_deletes=True
     )
+
+
+class CampaignVersion(Base):
+    """One version of a campaign's content: its subject and when it began.
+
+    Each recipient records the version it was sent (``Recipient.content_version``),
+    so the report names the subject every recipient got.
+    """
+
+    __tablename__ = "campaign_versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False
+    )
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    subject: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (Index("uq_campaign_versions", "campaign_id", "version", unique=True),)
 
 
 class Attachment(Base):
@@ -127,6 +150,8 @@ class Recipient(Base):
     engine_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The campaign's content version this recipient was sent (set when claimed).
+    content_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     campaign: Mapped[Campaign] = relationship(back_populates="recipients")
 
@@ -188,6 +213,10 @@ class SlotReservation(Base):
         ForeignKey("recipients.id", ondelete="SET NULL"), nullable=True, index=True
     )
     campaign_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The limits in force when the slot was reserved (None: reserved before
+    # they were recorded).
+    hourly_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    monthly_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class PauseEvent(Base):

@@ -25,15 +25,18 @@ from zoneinfo import ZoneInfo
 from . import timefmt
 from .db import Database
 from .errors import MailerError
+from .labels import LANGUAGES, Labels
 from .reports import (
     PROBE_SEP,
     CampaignReport,
+    LimitPeriod,
     PeriodReport,
     Record,
     ReportError,
     campaign_report,
     period_report,
 )
+from .reports import STATES as STATE_CODES
 
 FORMATS = ("csv", "xlsx", "pdf")
 DELIMITERS = (",", ";")
@@ -84,10 +87,14 @@ class ExportRequest:
     end: date | None = None
     delimiter: str = ","
     fields: tuple[str, ...] | None = None
+    language: str = "en"  # the words of the report (``labels.LANGUAGES``)
 
     def validate(self) -> None:
         if self.fmt not in FORMATS:
             raise ReportError(f"format {self.fmt!r}: choose one of {', '.join(FORMATS)}")
+        if self.language not in LANGUAGES:
+            raise ReportError(f"language {self.language!r}: choose one of "
+                              f"{', '.join(LANGUAGES)}")
         if self.delimiter not in DELIMITERS:
             raise ReportError(f"delimiter {self.delimiter!r}: choose ',' or ';'")
         if (self.campaign_id is None) == (self.start is None or self.end is None):
@@ -100,12 +107,13 @@ class ExportRequest:
 def open_report(db: Database, request: ExportRequest, now: datetime) -> Iterator[Report]:
     """The campaign or period report the request asks for (see ``reports``)."""
     request.validate()
+    labels = Labels(request.language)
     if request.campaign_id is not None:
-        with campaign_report(db, request.campaign_id, now, request.fields) as rep:
+        with campaign_report(db, request.campaign_id, now, request.fields, labels) as rep:
             yield rep
     else:
         assert request.start is not None and request.end is not None
-        with period_report(db, request.start, request.end, now) as prep:
+        with period_report(db, request.start, request.end, now, labels) as prep:
             yield prep
 
 
@@ -157,13 +165,28 @@ def length_text(td: timedelta | None) -> str:
 
 
 def header(report: Report) -> list[str]:
-    """Column titles of the report's row table."""
+    """Column titles of the CSV row table: names for machines (codes stay in the
+    ``state``/``result``/``kind`` columns; their words follow at the end)."""
     tz = report.summary.timezone
     if isinstance(report, CampaignReport):
         return ["address", *(safe_cell(f) for f in report.field_names), "state",
-                f"time ({tz})", "message_id", "server_reply", "attempts"]
+                f"time ({tz})", "message_id", "server_reply", "attempts", "state_text",
+                "content_version", "subject"]
     return [f"time ({tz})", "campaign_id", "campaign", "kind", "address", "result",
-            "message_id", "server_reply"]
+            "message_id", "server_reply", "hourly_limit", "monthly_limit", "result_text",
+            "kind_text"]
+
+
+def xlsx_header(report: Report) -> list[str]:
+    """Column titles of the XLSX row sheet: words, for people."""
+    t, tz = report.labels.t, report.summary.timezone
+    if isinstance(report, CampaignReport):
+        return [t("Address"), *(safe_cell(f) for f in report.field_names), t("State"),
+                t("Time ({zone})", zone=tz), t("Version"), t("Subject sent"), t("Message-ID"),
+                t("Server reply"), t("Attempts")]
+    return [t("Time ({zone})", zone=tz), t("Campaign id"), t("Campaign"), t("Kind"),
+            t("Address"), t("Result"), t("Message-ID"), t("Server reply"),
+            t("Hourly limit in force"), t("Monthly limit in force")]
 
 
 def _stored_time(stored: str | None) -> datetime | None:
@@ -171,10 +194,18 @@ def _stored_time(stored: str | None) -> datetime | None:
     return None if stored is None else datetime.fromisoformat(stored).replace(tzinfo=UTC)
 
 
-def _safe_record(record: Record, when: Any) -> list[Any]:
-    email, values, state, _stored, mid, reply, attempts = record
+def _safe_record(record: Record, when: Any, labels: Labels) -> list[Any]:
+    """The CSV row: the machine columns, then the state's words, version and subject."""
+    email, values, state, _stored, version, subject, mid, reply, attempts = record
     return [safe_cell(email), *map(safe_cell, values), safe_cell(state), when, safe_cell(mid),
-            safe_cell(reply, MAX_REPLY), attempts]
+            safe_cell(reply, MAX_REPLY), attempts, safe_cell(labels.state(state)),
+            "" if version is None else version, safe_cell(subject)]
+
+
+def _safe_xlsx_record(record: Record, when: Any, labels: Labels) -> list[Any]:
+    email, values, state, _stored, version, subject, mid, reply, attempts = record
+    return [safe_cell(email), *map(safe_cell, values), safe_cell(labels.state(state)), when,
+            version, safe_cell(subject), safe_cell(mid), safe_cell(reply, MAX_REPLY), attempts]
 
 
 def _campaign_csv_rows(report: CampaignReport,
@@ -190,7 +221,7 @@ def _campaign_csv_rows(report: CampaignReport,
     finished CSV line, text, exactly as the writer would write it."""
     tz = ZoneInfo(report.summary.timezone)
     sep, limit = PROBE_SEP, MAX_REPLY
-    seps = len(report.field_names) + 7  # cells + 1
+    seps = len(report.field_names) + 10  # cells + 1
     e0, e1, e2, e3, e4, e5 = (*(sep + c for c in "=+-@ "), " " + sep)
     direct = delimiter is not None
     delim = delimiter or ","
@@ -205,17 +236,21 @@ def _campaign_csv_rows(report: CampaignReport,
                 yield probe[1:-1].split(sep)
         else:
             record = report.record(rid)
-            yield _safe_record(record, time_text(_stored_time(record[3]), tz))
+            yield _safe_record(record, time_text(_stored_time(record[3]), tz), report.labels)
 
 
 def _campaign_xlsx_rows(report: CampaignReport, tz: ZoneInfo) -> Iterator[list[Any]]:
+    labels = report.labels
+    words = {code: labels.state(code) for code in STATE_CODES}
     for record in report.records:
-        email, values, state, stored, mid, reply, attempts = record
+        email, values, state, stored, version, subject, mid, reply, attempts = record
         when = local_time(_stored_time(stored), tz)
-        if _row_is_plain([email, *values, state, mid or "", reply or ""], MAX_REPLY):
-            yield [email, *values, state, when, mid, reply, attempts]
+        if _row_is_plain([email, *values, state, subject or "", mid or "", reply or ""],
+                         MAX_REPLY):
+            yield [email, *values, words.get(state, state), when, version, subject, mid, reply,
+                   attempts]
         else:
-            yield _safe_record(record, when)
+            yield _safe_xlsx_record(record, when, labels)
 
 
 def table_rows(report: Report, as_text: bool) -> Iterator[list[Any]]:
@@ -229,12 +264,18 @@ def table_rows(report: Report, as_text: bool) -> Iterator[list[Any]]:
 
 
 def _period_rows(report: PeriodReport, tz: ZoneInfo, as_text: bool) -> Iterator[list[Any]]:
-    sc, reply_cap = safe_cell, MAX_REPLY
+    sc, reply_cap, labels = safe_cell, MAX_REPLY, report.labels
     at: Callable[[datetime], Any] = (
         (lambda d: time_text(d, tz)) if as_text else (lambda d: local_time(d, tz)))
     for s in report.rows:
-        yield [at(s.at), s.campaign_id, sc(s.campaign), s.kind, sc(s.address), s.result,
-               sc(s.message_id), sc(s.reply, reply_cap)]
+        if as_text:
+            yield [at(s.at), s.campaign_id, sc(s.campaign), s.kind, sc(s.address), s.result,
+                   sc(s.message_id), sc(s.reply, reply_cap), s.hourly_limit, s.monthly_limit,
+                   labels.result(s.result), labels.kind(s.kind)]
+        else:
+            yield [at(s.at), s.campaign_id, sc(s.campaign), labels.kind(s.kind),
+                   sc(s.address), labels.result(s.result), sc(s.message_id),
+                   sc(s.reply, reply_cap), s.hourly_limit, s.monthly_limit]
 
 
 def chunked(rows: Iterator[T], total: int, progress: Progress | None,
@@ -283,47 +324,118 @@ class Section:
     rows: list[list[Any]]
 
 
+def _limits_text(labels: Labels, hourly: int | None, monthly: int | None) -> str:
+    if hourly is None or monthly is None:
+        return labels.t("not recorded")
+    return labels.t("{hourly}/hour, {monthly}/month", hourly=hourly, monthly=monthly)
+
+
+def limits_in_force_text(labels: Labels, periods: tuple[LimitPeriod, ...],
+                         tz: ZoneInfo) -> str:
+    """``100/hour, 15000/month (from 2026-11-25 10:00), 50/hour, ... (from ...)``."""
+    if not periods:
+        return labels.t("nothing sent yet")
+    return "; ".join(labels.t("{limits} (from {time})",
+                              limits=_limits_text(labels, p.hourly, p.monthly),
+                              time=minute_text(p.since, tz)) for p in periods)
+
+
+def minute_text(dt: datetime, tz: ZoneInfo) -> str:
+    """A time to the minute, local (the tables name the zone)."""
+    return time_text(dt, tz)[:16]
+
+
+def _definitions(t: Callable[..., str], rates: bool) -> Section:
+    rows = [[t("Sent per hour, over elapsed time"), t("DEF_ELAPSED")],
+            [t("Sent per hour of active sending"), t("DEF_ACTIVE")],
+            [t("Busiest clock hour (sends)"), t("DEF_BUSIEST")]] if rates else []
+    rows.append([t("Limits in force"), t("DEF_LIMITS")])
+    return Section(t("How the figures are measured"), (t("figure"), t("definition")), rows)
+
+
 def _campaign_sections(report: CampaignReport) -> list[Section]:
-    s = report.summary
+    s, labels = report.summary, report.labels
+    t = labels.t
     tz = ZoneInfo(s.timezone)
     rate = None if s.average_per_hour is None else round(s.average_per_hour, 1)
-    info: list[list[Any]] = [["Campaign", safe_cell(s.name)], ["Campaign id", s.campaign_id],
-            ["Subject", safe_cell(s.subject)], ["Queue status", s.queue_status or "never queued"],
-            ["Started", local_time(s.started_at, tz)], ["Finished", local_time(s.finished_at, tz)],
-            ["Duration (h:mm:ss)", length_text(s.duration)],
-            ["Average rate (sent per hour)", rate],
-            ["Limits", f"{s.hourly_limit} per hour, {s.monthly_limit} per month"],
-            ["Time zone", s.timezone], ["Report made", local_time(s.generated_at, tz)]]
-    states = [[state, s.counts[state], s.test_counts[state]] for state in s.counts
+    active = None if s.active_per_hour is None else round(s.active_per_hour, 1)
+    busiest = s.busiest_hour
+    info: list[list[Any]] = [
+        [t("Campaign"), safe_cell(s.name)], [t("Campaign id"), s.campaign_id],
+        [t("Subject now") if len(s.versions) > 1 else t("Subject"), safe_cell(s.subject)],
+        [t("Queue status"), labels.status(s.queue_status) or t("never queued")],
+        [t("Started"), local_time(s.started_at, tz)],
+        [t("Finished"), local_time(s.finished_at, tz)],
+        [t("Duration (h:mm:ss)"), length_text(s.duration)],
+        [t("Sent per hour, over elapsed time"), rate],
+        [t("Sent per hour of active sending"), active],
+        [t("Busiest clock hour (sends)"), None if busiest is None else
+         f"{busiest.total} ({minute_text(busiest.hour, tz)})"],
+        [t("Limits in force"), limits_in_force_text(labels, s.limits_in_force, tz)],
+        [t("Limits in settings now"), _limits_text(labels, s.hourly_limit, s.monthly_limit)],
+        [t("Time zone"), s.timezone], [t("Report made"), local_time(s.generated_at, tz)]]
+    versions = [[v, safe_cell(subject), local_time(since, tz), n]
+                for (v, subject, n), since in zip(s.versions, s.version_starts, strict=True)]
+    states = [[labels.state(state), s.counts[state], s.test_counts[state]] for state in s.counts
               if s.counts[state] or s.test_counts[state] or state != "sending"]
-    states.append(["total", s.total, s.test_total])
-    pauses = [[p.reason_code, local_time(p.started_at, tz), local_time(p.ended_at, tz),
-               length_text(p.length) + (" (ongoing)" if p.ongoing else ""),
+    states.append([t("total"), s.total, s.test_total])
+    pauses = [[labels.reason(p.reason_code), local_time(p.started_at, tz),
+               local_time(p.ended_at, tz),
+               t("{length} (ongoing)", length=length_text(p.length)) if p.ongoing
+               else length_text(p.length),
                safe_cell(p.detail, MAX_REPLY)] for p in s.pauses]
-    return [Section("Summary", ("item", "value"), info),
-            Section("Recipients by state", ("state", "recipients", "test sends"), states),
-            Section("Pause history", ("reason", "start", "end", "length", "detail"), pauses)]
+    return [Section(t("Summary"), (t("item"), t("value")), info),
+            Section(t("Content versions"), (t("version"), t("Subject"), t("from"),
+                                            t("recipients")), versions),
+            Section(t("Recipients by state"), (t("state"), t("recipients"), t("test sends")),
+                    states),
+            Section(t("Pause history"), (t("reason"), t("start"), t("end"), t("length"),
+                                         t("detail")), pauses),
+            _definitions(t, rates=True)]
 
 
 def _period_sections(report: PeriodReport) -> list[Section]:
-    s = report.summary
+    s, labels = report.summary, report.labels
+    t = labels.t
     tz = ZoneInfo(s.timezone)
-    info: list[list[Any]] = [["Period", f"{s.start.isoformat()} to {s.end.isoformat()}"],
-            ["Time zone", s.timezone], ["Sends (slots the provider counts)", s.total],
-            ["of which test sends", s.test_sends], ["Campaigns", s.campaigns],
-            ["Hourly limit", s.hourly_limit], ["Monthly limit", s.monthly_limit],
-            ["Hours over the hourly limit", len(s.hours_over_limit)],
-            ["Report made", local_time(s.generated_at, tz)]]
-    results = [[k, v] for k, v in sorted(s.results.items())]
-    days = [[d.day, d.sends, d.peak_hour, s.hourly_limit, d.month_to_date, s.monthly_limit]
+    info: list[list[Any]] = [
+        [t("Period"), t("{start} to {end}", start=s.start.isoformat(), end=s.end.isoformat())],
+        [t("Time zone"), s.timezone], [t("Sends (slots the provider counts)"), s.total],
+        [t("of which test sends"), s.test_sends], [t("Campaigns"), s.campaigns],
+        [t("Limits in force"), limits_in_force_text(labels, s.limits_in_force, tz)],
+        [t("Limits in settings now"), _limits_text(labels, s.hourly_limit, s.monthly_limit)],
+        [t("Hours over the hourly limit"), len(s.hours_over_limit)],
+        [t("Report made"), local_time(s.generated_at, tz)]]
+    results = [[labels.result(k), v] for k, v in sorted(s.results.items())]
+    days = [[d.day, d.sends, d.peak_hour, _day_limit(s.limits_in_force, d.day, tz, "hourly"),
+             d.month_to_date, _day_limit(s.limits_in_force, d.day, tz, "monthly")]
             for d in s.days]
-    hours = [[h.hour.replace(tzinfo=None), h.sends, s.hourly_limit,
-              "over" if h.sends > s.hourly_limit else ""] for h in s.hours]
-    return [Section("Summary", ("item", "value"), info),
-            Section("Sends by result", ("result", "sends"), results),
-            Section("Daily totals", ("day", "sends", "busiest hour", "hourly limit",
-                                     "month to date", "monthly limit"), days),
-            Section("Hourly totals", ("hour", "sends", "hourly limit", ""), hours)]
+    over = set(s.hours_over_limit)
+    hours = [[h.hour.replace(tzinfo=None), h.sends,
+              h.hourly_limit if h.hourly_limit is not None else t("not recorded"),
+              t("over the limit") if h in over else ""] for h in s.hours]
+    return [Section(t("Summary"), (t("item"), t("value")), info),
+            Section(t("Sends by result"), (t("result"), t("sends")), results),
+            Section(t("Daily totals"), (t("day"), t("sends"), t("busiest hour"),
+                                        t("hourly limit"), t("month to date"),
+                                        t("monthly limit")), days),
+            Section(t("Hourly totals"), (t("hour"), t("sends"), t("hourly limit"), ""), hours),
+            _definitions(t, rates=False)]
+
+
+def _day_limit(periods: tuple[LimitPeriod, ...], day: date, tz: ZoneInfo, which: str) -> str:
+    """The limits recorded on the day's sends, or in force when the day began:
+    ``100`` or ``100 → 50``; empty when none was recorded."""
+    lo = datetime(day.year, day.month, day.day, tzinfo=tz)
+    hi = lo + timedelta(days=1)
+    values: list[int] = []
+    for i, p in enumerate(periods):
+        until = periods[i + 1].since if i + 1 < len(periods) else None
+        value = p.hourly if which == "hourly" else p.monthly
+        if p.since < hi and (until is None or until > lo) and value is not None \
+                and (not values or values[-1] != value):
+            values.append(value)
+    return " \u2192 ".join(str(v) for v in values)
 
 
 def summary_sections(report: Report) -> list[Section]:

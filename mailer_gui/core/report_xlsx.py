@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from .report_formats import Report, Section, header, summary_sections
+from .report_formats import Report, Section, summary_sections, xlsx_header
 from .reports import CampaignReport
 
 BOLD = Font(bold=True)
@@ -45,40 +45,43 @@ def _widths(ws: WriteOnlyWorksheet, widths: Iterable[float]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = w
 
 
-def _section(ws: WriteOnlyWorksheet, section: Section, with_title: bool) -> None:
+def _section(ws: WriteOnlyWorksheet, section: Section, with_title: bool, none: str) -> None:
     if with_title:
         ws.append([_styled(ws, section.title, TITLE)])
     ws.append([_styled(ws, c, BOLD) for c in section.columns])
     for row in section.rows:
         ws.append([_styled(ws, v) for v in row])
     if not section.rows:
-        ws.append(["(none)"])
+        ws.append([none])
     ws.append([])
 
 
-def _table_sheet(wb: Workbook, title: str, section: Section) -> None:
+def _table_sheet(wb: Workbook, title: str, section: Section, none: str) -> None:
     ws = wb.create_sheet(title)
     _widths(ws, [20, 12, 14, 14, 14, 14])
     ws.freeze_panes = "A2"
-    _section(ws, section, with_title=False)
+    _section(ws, section, with_title=False, none=none)
 
 
 def _summary_sheets(wb: Workbook, report: Report) -> None:
     sections = summary_sections(report)
-    ws = wb.create_sheet("Summary")
-    _widths(ws, [30, 22, 22, 16, 60])
-    own_sheets = sections[2:] if not isinstance(report, CampaignReport) else []
+    t = report.labels.t
+    ws = wb.create_sheet(t("Summary"))
+    _widths(ws, [34, 40, 22, 16, 60])
+    # Period: daily and hourly totals get sheets of their own.
+    own_sheets = dict(zip((t("Daily"), t("Hourly")), sections[2:4], strict=True)) \
+        if not isinstance(report, CampaignReport) else {}
     for section in sections:
-        if section not in own_sheets:
-            _section(ws, section, with_title=True)
-    for section in own_sheets:
-        _table_sheet(wb, section.title.split()[0], section)
+        if section not in own_sheets.values():
+            _section(ws, section, with_title=True, none=t("(none)"))
+    for name, section in own_sheets.items():
+        _table_sheet(wb, name, section, t("(none)"))
 
 
 def _row_widths(report: Report) -> list[float]:
     if isinstance(report, CampaignReport):
-        return [34, *([FIELD_WIDTH] * len(report.field_names)), 11, 20, 46, 60, 9]
-    return [20, 12, 28, 10, 34, 11, 46, 60]
+        return [34, *([FIELD_WIDTH] * len(report.field_names)), 14, 20, 9, 40, 46, 60, 9]
+    return [20, 12, 28, 14, 34, 16, 46, 60, 12, 12]
 
 
 def write(report: Report, path: Path, rows: Iterable[list[Any]]) -> int:
@@ -102,8 +105,9 @@ def _discard(wb: Workbook) -> None:
 
 def _fill(wb: Workbook, report: Report, path: Path, rows: Iterable[list[Any]]) -> int:
     _summary_sheets(wb, report)
-    cols = header(report)
-    ws = wb.create_sheet("Recipients" if isinstance(report, CampaignReport) else "Sends")
+    cols = xlsx_header(report)
+    t = report.labels.t
+    ws = wb.create_sheet(t("Recipients") if isinstance(report, CampaignReport) else t("Sends"))
     _widths(ws, _row_widths(report))
     ws.freeze_panes = "A2"
     ws.append([_styled(ws, c, BOLD) for c in cols])

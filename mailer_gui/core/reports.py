@@ -29,8 +29,9 @@ from . import settings as settings_mod
 from .clock import utc
 from .db import Database
 from .errors import MailerError
+from .labels import ENGLISH, Labels
 from .models import Campaign as CampaignRow
-from .models import PauseEvent, QueueEntry, Recipient, SlotReservation
+from .models import CampaignVersion, PauseEvent, QueueEntry, Recipient, SlotReservation
 
 STATES = ("pending", "sending", "sent", "failed", "uncertain", "suppressed")
 YIELD_PER = 2000
@@ -62,10 +63,36 @@ class PauseRow:
 
 @dataclass(frozen=True)
 class HourCount:
-    """Sends (slots taken) in one clock hour; ``hour`` is local (settings' zone)."""
+    """Sends (slots taken) in one clock hour; ``hour`` is local (settings' zone).
+
+    ``sends``: the report's own slots (a campaign's sends to its recipients; in a
+    period report every slot). ``test_sends``: test sends (a campaign's own, in
+    addition to ``sends``; in a period report, of which). ``other_sends``: other
+    campaigns' slots in that hour (campaign reports). ``counted``: every slot of
+    the hour, what the hourly limit counts. ``hourly_limit``: the lowest limit in
+    force during the hour's sends (None: not recorded).
+    """
 
     hour: datetime
     sends: int
+    test_sends: int = 0
+    other_sends: int = 0
+    counted: int | None = None
+    hourly_limit: int | None = None
+
+    @property
+    def total(self) -> int:
+        """Every slot of the hour (what the limit counts)."""
+        return self.sends if self.counted is None else self.counted
+
+
+@dataclass(frozen=True)
+class LimitPeriod:
+    """Limits recorded with the slots from ``since`` on (None: not recorded)."""
+
+    since: datetime
+    hourly: int | None
+    monthly: int | None
 
 
 @dataclass(frozen=True)
@@ -83,9 +110,21 @@ class CampaignSummary:
     started_at: datetime | None
     finished_at: datetime | None
     duration: timedelta | None  # until finished, or until the report time
-    average_per_hour: float | None  # sent messages per hour of duration
+    average_per_hour: float | None  # sent messages per hour of duration (elapsed time)
     pauses: tuple[PauseRow, ...]
     per_hour: tuple[HourCount, ...]
+    # Sent per hour in which the campaign could send (duration less pauses).
+    active_per_hour: float | None = None
+    active_duration: timedelta | None = None
+    limits_in_force: tuple[LimitPeriod, ...] = ()  # from this campaign's slots
+    content_version: int = 1
+    # (version, subject, recipients sent that version), oldest first
+    versions: tuple[tuple[int, str, int], ...] = ()
+    version_starts: tuple[datetime, ...] = ()
+
+    @property
+    def busiest_hour(self) -> HourCount | None:
+        return max(self.per_hour, key=lambda h: h.total, default=None)
 
     @property
     def total(self) -> int:
@@ -105,6 +144,8 @@ class RecipientRow:
     message_id: str | None
     reply: str | None  # the server's reply or the error; untrusted text
     attempts: int
+    version: int | None = None  # the content version it was sent (None: never claimed)
+    subject: str | None = None  # that version's subject
 
 
 @dataclass
@@ -117,6 +158,7 @@ class CampaignReport:
     records: Iterator[Record]
     row_count: int
     kind: str = "campaign"
+    labels: Labels = ENGLISH
     # CSV lines built by SQLite (see ``csv_probes``) and the one-recipient lookup
     # the writer falls back to; both valid inside the ``with`` only.
     probes: Callable[[], Iterator[tuple[str | None, int]]] | None = None
@@ -128,10 +170,11 @@ class CampaignReport:
 
     def csv_probes(self) -> Iterator[tuple[str | None, int]]:
         """``(probe, recipient id)`` per recipient, in order: the probe is the CSV
-        row's cells (local time as ``time_text`` gives it) joined and framed by
-        ``PROBE_SEP``, NULL values as ''; a field value that is not a JSON string
-        shows as ``NOT_TEXT``, and the probe is None when ``fields`` is no object.
-        Writers use it as is only after checking it; else ``record(id)``."""
+        row's cells (local time as ``time_text`` gives it, the state's words from
+        ``labels``) joined and framed by ``PROBE_SEP``, NULL values as ''; a field
+        value that is not a JSON string shows as ``NOT_TEXT``, and the probe is None
+        when ``fields`` is no object. Writers use it as is only after checking it;
+        else ``record(id)``."""
         if self.probes is None:
             raise ReportError("this report has no probe stream")
         return self.probes()
@@ -165,10 +208,13 @@ class PeriodSummary:
     results: dict[str, int]  # final state of each send; "retried" for earlier attempts
     days: tuple[DayTotal, ...]
     hours: tuple[HourCount, ...]  # only hours with sends
+    limits_in_force: tuple[LimitPeriod, ...] = ()
 
     @property
     def hours_over_limit(self) -> tuple[HourCount, ...]:
-        return tuple(h for h in self.hours if h.sends > self.hourly_limit)
+        return tuple(h for h in self.hours
+                     if h.total > (h.hourly_limit if h.hourly_limit is not None
+                                   else self.hourly_limit))
 
 
 @dataclass(slots=True)
@@ -181,6 +227,8 @@ class SendRow:
     result: str
     message_id: str | None
     reply: str | None
+    hourly_limit: int | None = None  # the limits in force when the slot was reserved
+    monthly_limit: int | None = None
 
 
 @dataclass
@@ -189,6 +237,7 @@ class PeriodReport:
     rows: Iterator[SendRow]
     row_count: int
     kind: str = "period"
+    labels: Labels = ENGLISH
 
 
 # ------------------------------------------------------------------ helpers
@@ -230,6 +279,96 @@ def _local_hours(minutes: Iterator[tuple[datetime, int]], tz: ZoneInfo) -> list[
     for m, n in minutes:
         hours[m.astimezone(tz).replace(minute=0)] += n
     return [HourCount(h, n) for h, n in sorted(hours.items())]
+
+
+_LIMIT_CHANGES = (
+    "SELECT at, hourly_limit, monthly_limit FROM ("
+    " SELECT at, hourly_limit, monthly_limit,"
+    " row_number() OVER w AS n,"
+    " lag(hourly_limit) OVER w AS ph, lag(monthly_limit) OVER w AS pm"
+    " FROM slot_ledger WHERE {where} WINDOW w AS (ORDER BY at, id))"
+    " WHERE n = 1 OR ph IS NOT hourly_limit OR pm IS NOT monthly_limit ORDER BY at")
+
+
+def limits_in_force(session: Session, where: str,
+                    params: dict[str, Any]) -> tuple[LimitPeriod, ...]:
+    """The limits recorded with the ledger's slots matching ``where`` (SQL on
+    ``slot_ledger``), one period per change, oldest first."""
+    return tuple(LimitPeriod(_stored(at), h, m) for at, h, m in session.execute(
+        text(_LIMIT_CHANGES.format(where=where)), params))
+
+
+def _limit_during(periods: Sequence[LimitPeriod], lo: datetime, hi: datetime) -> int | None:
+    """The lowest hourly limit in force at any time in ``[lo, hi)``."""
+    found: list[int] = []
+    for i, p in enumerate(periods):
+        until = periods[i + 1].since if i + 1 < len(periods) else None
+        if p.since < hi and (until is None or until > lo) and p.hourly is not None:
+            found.append(p.hourly)
+    return min(found) if found else None
+
+
+_HOUR_KINDS = (
+    "SELECT strftime('%Y-%m-%d %H:%M', l.at),"
+    " CASE WHEN l.campaign_id IS NOT :cid THEN 2"
+    " WHEN r.test_entry_id IS NOT NULL THEN 1 ELSE 0 END, count(*)"
+    " FROM slot_ledger l LEFT JOIN recipients r ON r.id = l.recipient_id"
+    " WHERE l.at >= :lo AND l.at < :hi GROUP BY 1, 2")
+
+
+def _campaign_hours(session: Session, campaign_id: int, tz: ZoneInfo,
+                    periods: Sequence[LimitPeriod]) -> list[HourCount]:
+    """Per local hour in which the campaign sent: its sends, its test sends, and
+    the other slots of that hour (all three count against the hourly limit)."""
+    lo, hi = session.execute(text(
+        "SELECT min(at), max(at) FROM slot_ledger WHERE campaign_id = :cid"),
+        {"cid": campaign_id}).one()
+    if lo is None:
+        return []
+    start = _stored(lo).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    end = _stored(hi) + timedelta(hours=2)
+    counts: dict[datetime, list[int]] = {}
+    for minute, kind, n in session.execute(text(_HOUR_KINDS), {
+            "cid": campaign_id, "lo": start.strftime(_STORED_FORMAT),
+            "hi": end.strftime(_STORED_FORMAT)}):
+        at = datetime.strptime(minute, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+        counts.setdefault(at.astimezone(tz).replace(minute=0), [0, 0, 0])[kind] += int(n)
+    out = []
+    for hour, (own, tests, others) in sorted(counts.items()):
+        if own or tests:
+            h_utc = hour.astimezone(UTC)
+            out.append(HourCount(hour, own, tests, others, own + tests + others,
+                                 _limit_during(periods, h_utc, h_utc + timedelta(hours=1))))
+    return out
+
+
+def _active(duration: timedelta | None, pauses: Sequence[PauseRow], started: datetime | None,
+            end: datetime) -> timedelta | None:
+    """The duration less the pauses (their parts inside ``started``..``end``)."""
+    if duration is None or started is None:
+        return None
+    paused = timedelta(0)
+    for p in pauses:
+        a, b = max(p.started_at, started), min(p.started_at + p.length, end)
+        if b > a:
+            paused += b - a
+    return max(timedelta(0), duration - paused)
+
+
+def _versions(session: Session, c: CampaignRow) -> tuple[tuple[tuple[int, str, int], ...],
+                                                           tuple[datetime, ...]]:
+    rows = {v.version: v for v in session.scalars(
+        select(CampaignVersion).where(CampaignVersion.campaign_id == c.id))}
+    used: dict[int, int] = {int(v): int(n) for v, n in session.execute(
+        select(Recipient.content_version, func.count())
+        .where(Recipient.campaign_id == c.id, Recipient.test_entry_id.is_(None),
+               Recipient.content_version.is_not(None))
+        .group_by(Recipient.content_version)) if v is not None}
+    versions = sorted(set(rows) | set(used) | {c.content_version})
+    subject = {v: rows[v].subject if v in rows else c.subject for v in versions}
+    out = tuple((v, subject[v], int(used.get(v, 0))) for v in versions)
+    starts = tuple(rows[v].created_at if v in rows else c.created_at for v in versions)
+    return out, starts
 
 
 def _pauses(session: Session, campaign_id: int, now: datetime) -> tuple[PauseRow, ...]:
@@ -295,26 +434,34 @@ def campaign_summary(session: Session, campaign_id: int, now: datetime) -> Campa
     started = entry.started_at if entry else None
     finished = entry.finished_at if entry else None
     duration = None if started is None else max(timedelta(0), (finished or now) - started)
-    rate = None
+    pauses = _pauses(session, campaign_id, now)
+    active = _active(duration, pauses, started, finished or now)
+    rate = active_rate = None
     if duration is not None and duration.total_seconds() >= 1:
         rate = counts["sent"] / (duration.total_seconds() / 3600)
-    per_hour = _local_hours(_per_minute(session, SlotReservation.campaign_id == campaign_id,
-                                        Recipient.test_entry_id.is_(None),
-                                        join_recipients=True), limits.tz)
+    if active is not None and active.total_seconds() >= 1:
+        active_rate = counts["sent"] / (active.total_seconds() / 3600)
+    periods = limits_in_force(session, "campaign_id = :cid", {"cid": campaign_id})
+    versions, starts = _versions(session, c)
     return CampaignSummary(
         campaign_id=c.id, name=c.name, subject=c.subject, generated_at=now,
         timezone=limits.timezone, hourly_limit=limits.hourly, monthly_limit=limits.monthly,
         queue_status=entry.status if entry else None, counts=counts,
         test_counts=test_counts,
         started_at=started, finished_at=finished, duration=duration, average_per_hour=rate,
-        pauses=_pauses(session, campaign_id, now), per_hour=tuple(per_hour),
+        pauses=pauses, per_hour=tuple(_campaign_hours(session, campaign_id, limits.tz, periods)),
+        active_per_hour=active_rate, active_duration=active, limits_in_force=periods,
+        content_version=c.content_version, versions=versions, version_starts=starts,
     )
 
 
 _RECIPIENT_WHERE = "FROM recipients WHERE campaign_id = ? AND test_entry_id IS NULL"
 _RECIPIENT_TIME = "COALESCE(finished_at, claimed_at)"
+_RECIPIENT_SUBJECT = ("(SELECT v.subject FROM campaign_versions v WHERE v.campaign_id ="
+                      " recipients.campaign_id AND v.version = recipients.content_version)")
 _RECIPIENT_SQL = (
-    "SELECT email, fields, status, {time}, message_id, reply, attempts "
+    "SELECT email, fields, status, {time}, content_version, "
+    f"{_RECIPIENT_SUBJECT}, message_id, reply, attempts "
     f"{_RECIPIENT_WHERE} ORDER BY id")
 _STORED_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how ``UTCDateTime`` stores a time (fixed width)
 
@@ -380,8 +527,10 @@ def _utc_text(value: str | None) -> datetime | None:
 
 
 # Recipient records as the writers stream them: (address, field values, state,
-# time as stored (naive UTC text) or None, Message-ID, reply, attempts).
-Record = tuple[str, list[str], str, str | None, str | None, str | None, int]
+# time as stored (naive UTC text) or None, content version, its subject,
+# Message-ID, reply, attempts).
+Record = tuple[str, list[str], str, str | None, int | None, str | None, str | None, str | None,
+               int]
 _scan_json = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 
 
@@ -418,19 +567,24 @@ def _field_sql(i: int, name: str) -> str:
 
 
 def _csv_probes(session: Session, campaign_id: int, field_names: Sequence[str],
-                tz: ZoneInfo, bounds: Callable[[], Bounds]) -> Iterator[tuple[str | None, int]]:
-    return _csv_probe_rows(session, campaign_id, field_names, tz, bounds())
+                tz: ZoneInfo, bounds: Callable[[], Bounds],
+                labels: Labels = ENGLISH) -> Iterator[tuple[str | None, int]]:
+    return _csv_probe_rows(session, campaign_id, field_names, tz, bounds(), labels)
 
 
 def _csv_probe_rows(session: Session, campaign_id: int, field_names: Sequence[str],
-                    tz: ZoneInfo, bounds: Bounds) -> Iterator[tuple[str | None, int]]:
+                    tz: ZoneInfo, bounds: Bounds,
+                    labels: Labels = ENGLISH) -> Iterator[tuple[str | None, int]]:
     when = "''" if bounds is None else local_time_sql(_RECIPIENT_TIME, tz, *bounds)
+    words = "CASE status " + " ".join(
+        f"WHEN '{code}' THEN :w{i}" for i, code in enumerate(STATES)) + " ELSE status END"
     cells = ["email", *(_field_sql(i, n) for i, n in enumerate(field_names)), "status", when,
-             "message_id", "reply", "attempts"]
+             "message_id", "reply", "attempts", words, "content_version", _RECIPIENT_SUBJECT]
     fmt = PROBE_SEP + f"%s{PROBE_SEP}" * len(cells)
     sql = (f"SELECT CASE WHEN fields LIKE '{{%' THEN printf('{fmt}', {', '.join(cells)}) END, "
            f"id {_RECIPIENT_WHERE.replace('?', ':cid')} ORDER BY id")
     params: dict[str, Any] = {f"p{i}": "$." + json.dumps(n) for i, n in enumerate(field_names)}
+    params.update({f"w{i}": labels.state(code) for i, code in enumerate(STATES)})
     params["cid"] = campaign_id
     cur = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
@@ -447,10 +601,11 @@ def _lookup(session: Session, field_names: Sequence[str], recipient_id: int) -> 
         cur.execute(_RECIPIENT_SQL.format(time=_RECIPIENT_TIME).replace(
             "campaign_id = ? AND test_entry_id IS NULL", "id = ?"), (recipient_id,))
         row: Any = cur.fetchone()
-        email, fields, status, when, mid, reply, attempts = row
+        email, fields, status, when, version, subject, mid, reply, attempts = row
     finally:
         cur.close()
-    return email, _field_values(fields, field_names), status, when, mid, reply, attempts
+    return (email, _field_values(fields, field_names), status, when, version, subject, mid,
+            reply, attempts)
 
 
 def _field_values(fields: str | None, names: Sequence[str]) -> list[str]:
@@ -467,21 +622,25 @@ def _records(session: Session, campaign_id: int,
         cur.execute(_RECIPIENT_SQL.format(time=_RECIPIENT_TIME), (campaign_id,))
         names = tuple(field_names)
         while batch := cur.fetchmany(YIELD_PER):
-            for email, fields, status, when, mid, reply, attempts in batch:
-                yield email, _field_values(fields, names), status, when, mid, reply, attempts
+            for email, fields, status, when, version, subject, mid, reply, attempts in batch:
+                yield (email, _field_values(fields, names), status, when, version, subject, mid,
+                       reply, attempts)
     finally:
         cur.close()
 
 
 def _recipient_rows(records: Iterator[Record]) -> Iterator[RecipientRow]:
-    for email, values, status, when, mid, reply, attempts in records:
-        yield RecipientRow(email, tuple(values), status, _utc_text(when), mid, reply, attempts)
+    for email, values, status, when, version, subject, mid, reply, attempts in records:
+        yield RecipientRow(email, tuple(values), status, _utc_text(when), mid, reply, attempts,
+                           version, subject)
 
 
 @contextmanager
 def campaign_report(db: Database, campaign_id: int, now: datetime,
-                    fields: Sequence[str] | None = None) -> Iterator[CampaignReport]:
-    """Open a campaign report; ``fields`` chooses the personal fields (default all)."""
+                    fields: Sequence[str] | None = None,
+                    labels: Labels = ENGLISH) -> Iterator[CampaignReport]:
+    """Open a campaign report; ``fields`` chooses the personal fields (default all);
+    ``labels`` gives the words of the report's language."""
     with db.read() as s:
         summary = campaign_summary(s, campaign_id, now)
         known: list[Bounds] = []
@@ -498,7 +657,9 @@ def campaign_report(db: Database, campaign_id: int, now: datetime,
 
         tz = ZoneInfo(summary.timezone)
         yield CampaignReport(summary, names, _records(s, campaign_id, names), summary.total,
-                             probes=lambda: _csv_probes(s, campaign_id, names, tz, bounds),
+                             labels=labels,
+                             probes=lambda: _csv_probes(s, campaign_id, names, tz, bounds,
+                                                        labels),
                              lookup=lambda rid: _lookup(s, names, rid))
 
 
@@ -556,7 +717,13 @@ def period_summary(session: Session, start: date, end: date, now: datetime) -> P
     limits = settings_mod.load(session).limits
     lo, hi = period_bounds(start, end, limits.tz)
     in_range = (SlotReservation.at >= lo, SlotReservation.at < hi)
-    hours = _local_hours(_per_minute(session, *in_range), limits.tz)
+    periods = limits_in_force(session, "at >= :lo AND at < :hi", {
+        "lo": lo.strftime(_STORED_FORMAT), "hi": hi.strftime(_STORED_FORMAT)})
+    tests_by_hour = _local_hours(_per_minute(session, *in_range,
+                                             Recipient.test_entry_id.is_not(None),
+                                             join_recipients=True), limits.tz)
+    hours = _with_limits(_local_hours(_per_minute(session, *in_range), limits.tz),
+                         {h.hour: h.sends for h in tests_by_hour}, periods)
     base = select().select_from(SlotReservation).outerjoin(
         Recipient, Recipient.id == SlotReservation.recipient_id).where(*in_range)
     result = _result_expr()
@@ -571,15 +738,25 @@ def period_summary(session: Session, start: date, end: date, now: datetime) -> P
         hourly_limit=limits.hourly, monthly_limit=limits.monthly,
         total=sum(h.sends for h in hours), test_sends=tests, campaigns=n_campaigns,
         results=results, days=_day_totals(session, hours, start, end, limits.tz),
-        hours=tuple(hours),
+        hours=tuple(hours), limits_in_force=periods,
     )
+
+
+def _with_limits(hours: list[HourCount], tests: dict[datetime, int],
+                 periods: Sequence[LimitPeriod]) -> list[HourCount]:
+    out = []
+    for h in hours:
+        h_utc = h.hour.astimezone(UTC)
+        out.append(HourCount(h.hour, h.sends, tests.get(h.hour, 0), 0, h.sends,
+                             _limit_during(periods, h_utc, h_utc + timedelta(hours=1))))
+    return out
 
 
 def _send_rows(session: Session, lo: datetime, hi: datetime) -> Iterator[SendRow]:
     stmt = (
         select(SlotReservation.at, SlotReservation.campaign_id, CampaignRow.name,
                Recipient.test_entry_id, Recipient.email, _result_expr(), Recipient.message_id,
-               Recipient.reply)
+               Recipient.reply, SlotReservation.hourly_limit, SlotReservation.monthly_limit)
         .select_from(SlotReservation)
         .outerjoin(Recipient, Recipient.id == SlotReservation.recipient_id)
         .outerjoin(CampaignRow, CampaignRow.id == SlotReservation.campaign_id)
@@ -587,17 +764,17 @@ def _send_rows(session: Session, lo: datetime, hi: datetime) -> Iterator[SendRow
         .order_by(SlotReservation.at, SlotReservation.id)
         .execution_options(yield_per=YIELD_PER)
     )
-    for at, cid, name, test_id, email, result, mid, reply in session.execute(stmt):
+    for at, cid, name, test_id, email, result, mid, reply, hl, ml in session.execute(stmt):
         yield SendRow(at, cid, name if name is not None else "(deleted campaign)",
                       "test" if test_id is not None else "campaign", email or "", str(result),
-                      mid, reply)
+                      mid, reply, hl, ml)
 
 
 @contextmanager
-def period_report(db: Database, start: date, end: date,
-                  now: datetime) -> Iterator[PeriodReport]:
+def period_report(db: Database, start: date, end: date, now: datetime,
+                  labels: Labels = ENGLISH) -> Iterator[PeriodReport]:
     """Open a period report over local days ``start``..``end`` (settings' time zone)."""
     with db.read() as s:
         summary = period_summary(s, start, end, now)
         lo, hi = period_bounds(start, end, ZoneInfo(summary.timezone))
-        yield PeriodReport(summary, _send_rows(s, lo, hi), summary.total)
+        yield PeriodReport(summary, _send_rows(s, lo, hi), summary.total, labels=labels)

@@ -54,6 +54,11 @@ class _State:
 BLANK = _State("", "", "", "", ())
 
 
+def _content(state: _State) -> tuple[object, ...]:
+    """What recipients receive (the name is the operator's own)."""
+    return state.subject, state.html, state.text, state.attachments
+
+
 class CampaignEditor(QWidget):
     """Edit one campaign; ``maybe_save()`` protects unsaved changes."""
 
@@ -71,6 +76,8 @@ class CampaignEditor(QWidget):
         self._saved_state = BLANK
         self._smtp: settings_mod.SmtpSettings | None = None
         self._limits = settings_mod.LimitSettings()
+        self._lock: campaigns.ContentState | None = None
+        self._lock_key: tuple[str, int] | None = None
         self.marks = FieldMarks()
         self._build()
         self._listen_to_ctx()
@@ -139,8 +146,15 @@ class CampaignEditor(QWidget):
         split.addWidget(self.preview)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
+        self.lock_banner = QLabel()
+        self.lock_banner.setObjectName("contentLockBanner")
+        self.lock_banner.setWordWrap(True)
+        self.lock_banner.setStyleSheet(
+            "background: #fff4d6; border: 1px solid #e0b84c; padding: 6px;")
+        self.lock_banner.hide()
         box = QWidget()
         lay = QVBoxLayout(box)
+        lay.addWidget(self.lock_banner)
         lay.addWidget(header)
         lay.addWidget(split, 1)
         for w in (self.subject, self.html):
@@ -220,6 +234,7 @@ class CampaignEditor(QWidget):
         self.test_panel.reset()
         self.marks.clear()
         self._saved_state = self._state()
+        self.refresh_lock()
         self._load_settings()
         self.enqueue_bar.reset(self._limits)
         self.reload_recipients()
@@ -239,6 +254,40 @@ class CampaignEditor(QWidget):
         return PreviewInput(self.subject.text(), self.html.toPlainText(), email, fields,
                             self._smtp)
 
+    # -- the content lock ---------------------------------------------------------
+    def refresh_lock(self) -> None:
+        """Read whether the content may change now and show it: read-only fields
+        with "Pause to edit" while the campaign has sent and is still sending."""
+        state = None
+        if self._campaign_id is not None:
+            with self.ctx.db.read() as s:
+                state = campaigns.content_state(s, self._campaign_id)
+        self._lock = state
+        locked = state is not None and state.locked
+        for w in (self.subject, self.html, self.text):
+            w.setReadOnly(locked)
+        self.attachments.set_read_only(locked)
+        self.picker.button.setEnabled(not locked)
+        if locked and state is not None:
+            self.lock_banner.setText(self.tr(
+                "This campaign is being sent: {n} recipient(s) already received it. Its "
+                "subject, bodies and attachments are read-only so that everyone gets the "
+                "same message. Pause to edit.").format(n=state.received))
+        self.lock_banner.setVisible(locked)
+
+    def _confirm_sent_edit(self, received: int) -> bool:
+        """Ask before changing content some recipients already received."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Change a campaign already sent?"),
+                          self.tr("{n} recipient(s) already received the earlier version. The "
+                                  "others will get the changed one, and the report will name "
+                                  "the version (subject) each recipient got. Save the change?")
+                          .format(n=received),
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+                          self)
+        box.setObjectName("confirmSentEdit")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Save
+
     # -- saving -------------------------------------------------------------------
     def _state(self) -> _State:
         return _State(self.name.text().strip(), self.subject.text(), self.html.toPlainText(),
@@ -256,17 +305,26 @@ class CampaignEditor(QWidget):
             self.tabs.setCurrentIndex(0)
             self.name.setFocus()
             return False
+        confirm = False
+        if self._campaign_id is not None and _content(state) != _content(self._saved_state):
+            self.refresh_lock()
+            lock = self._lock
+            if lock is not None and not lock.locked and lock.needs_confirmation:
+                if not self._confirm_sent_edit(lock.received):
+                    return False
+                confirm = True
         try:
-            cid = self._write(state)
+            cid = self._write(state, confirm)
         except MailerError as exc:
             QMessageBox.warning(self, self.tr("Cannot save"), str(exc))
+            self.refresh_lock()
             return False
         self._campaign_id = cid
         self._saved_state = self._state()
         self.saved.emit(cid)
         return True
 
-    def _write(self, state: _State) -> int:
+    def _write(self, state: _State, confirm_sent: bool = False) -> int:
         now = self.ctx.clock.now()
         test_address = self.test_panel.address.text().strip() or None
         with self.ctx.db.write() as s:
@@ -279,7 +337,9 @@ class CampaignEditor(QWidget):
                 cid = self._campaign_id
                 changes = self._changes(s.get(Campaign, cid), state, test_address)
                 if changes:
-                    campaigns.update(s, cid, now, **changes)
+                    campaigns.update(s, cid, now, confirm_sent, **changes)
+                if state.attachments != self._saved_state.attachments:
+                    campaigns.change_content(s, cid, now, confirm_sent)
             self.attachments.save(s, cid)
         return cid
 
@@ -377,6 +437,10 @@ class CampaignEditor(QWidget):
                     and e.campaign_id == self._campaign_id and e.position is not None), None)
         if own is not None and own.counts != self.recipients.counts:
             self.recipients.set_counts(own.counts)  # live, without a query
+        key = None if own is None else (own.status, own.counts.get("sent", 0))
+        if key != self._lock_key:  # started, paused, resumed or finished: lock or unlock
+            self._lock_key = key
+            self.refresh_lock()
 
     def start_at(self) -> datetime | None:
         return self.enqueue_bar.start_at()

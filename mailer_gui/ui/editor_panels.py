@@ -152,6 +152,7 @@ class AttachmentsPanel(QWidget):
         super().__init__(parent)
         self.items: list[AttachmentItem] = []
         self._removed: list[int] = []
+        self._read_only = False
         self.list = QListWidget()
         self.list.setMaximumHeight(90)
         self.add_button = QPushButton(self.tr("Add file…"))
@@ -182,11 +183,17 @@ class AttachmentsPanel(QWidget):
     def state(self) -> tuple[tuple[int | None, str, int], ...]:
         return tuple((a.id, a.filename, a.size) for a in self.items)
 
+    def set_read_only(self, read_only: bool) -> None:
+        """No adding or removing while the campaign's content is locked."""
+        self._read_only = read_only
+        self._refresh()
+
     def _refresh(self) -> None:
         self.list.clear()
         for a in self.items:
             QListWidgetItem(f"{a.filename}  ({_size_text(a.size)})", self.list)
-        self.remove_button.setEnabled(bool(self.items))
+        self.add_button.setEnabled(not self._read_only)
+        self.remove_button.setEnabled(bool(self.items) and not self._read_only)
 
     def _choose(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Attach a file"))

@@ -37,6 +37,7 @@ from ..core.errors import MailerError
 from ..core.models import Campaign
 from ..core.report_formats import ExportCancelled, ExportRequest
 from .background_task import BackgroundTask
+from .i18n import effective_language
 
 log = logging.getLogger(__name__)
 SUFFIX = {"csv": ".csv", "xlsx": ".xlsx", "pdf": ".pdf"}
@@ -189,7 +190,8 @@ class ExportDialog(QDialog):
         if self.campaign_id is None:
             start, end = self.from_edit.date().toPython(), self.to_edit.date().toPython()
         req = ExportRequest(fmt=self.fmt, out=out, campaign_id=self.campaign_id, start=start,
-                            end=end, delimiter=str(self.delimiter_combo.currentData()))
+                            end=end, delimiter=str(self.delimiter_combo.currentData()),
+                            language=effective_language())
         req.validate()
         return req
 

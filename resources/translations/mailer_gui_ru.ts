@@ -158,6 +158,18 @@
         <translation>Ещё не настроен</translation>
     </message>
     <message>
+        <source>This campaign is being sent: {n} recipient(s) already received it. Its subject, bodies and attachments are read-only so that everyone gets the same message. Pause to edit.</source>
+        <translation>Рассылка отправляется: её уже получили {n} адресат(ов). Тема, тексты и вложения доступны только для чтения, чтобы все получили одно и то же письмо. Приостановите рассылку, чтобы изменить их.</translation>
+    </message>
+    <message>
+        <source>Change a campaign already sent?</source>
+        <translation>Изменить уже отправляемую рассылку?</translation>
+    </message>
+    <message>
+        <source>{n} recipient(s) already received the earlier version. The others will get the changed one, and the report will name the version (subject) each recipient got. Save the change?</source>
+        <translation>{n} адресат(ов) уже получили прежнюю версию. Остальные получат изменённую, а в отчёте будет указана версия (тема), которую получил каждый. Сохранить изменение?</translation>
+    </message>
+    <message>
         <source>enter a name for the campaign</source>
         <translation>введите название рассылки</translation>
     </message>

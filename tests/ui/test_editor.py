@@ -256,3 +256,66 @@ def test_sender_comes_from_the_settings_and_follows_changes(qtbot, ctx, editor, 
     ctx.emit("settings")
     qtbot.waitUntil(lambda: "news@example.com" in editor.sender.text(), timeout=2000)
     assert "Example News" in editor.sender.text()
+
+
+def _half_sent(ctx, smtp_server) -> int:
+    """Issue 9 item 4: 35 recipients, 4 per hour: four sent, the rest waiting."""
+    configure(ctx, smtp_server, hourly=4)
+    cid = make_campaign(ctx, 35)
+    _run_engine(ctx)
+    assert len(smtp_server.received) == 4
+    return cid
+
+
+def test_content_is_read_only_while_sending_with_pause_to_edit(qtbot, ctx, smtp_server,
+                                                               editor):
+    cid = _half_sent(ctx, smtp_server)
+    editor.load(cid)
+    assert editor.subject.isReadOnly() and editor.html.isReadOnly() and editor.text.isReadOnly()
+    assert not editor.attachments.add_button.isEnabled()
+    assert not editor.picker.button.isEnabled()
+    assert not editor.lock_banner.isHidden()
+    assert "Pause to edit" in editor.lock_banner.text() and "4 recipient" in \
+        editor.lock_banner.text()
+    editor.resize(1000, 700)
+    editor.show()
+    qtbot.waitExposed(editor)
+    editor.grab().save("/tmp/shots/editor-locked-en.png")
+    with ctx.db.write() as s:
+        queue.pause(s, cid, ctx.clock.now())
+    editor.on_snapshot(_snapshot(ctx))  # the worker's snapshot after the pause
+    assert not editor.subject.isReadOnly() and editor.lock_banner.isHidden()
+    assert editor.attachments.add_button.isEnabled()
+
+
+@pytest.mark.parametrize("answer", ["save", "cancel"])
+def test_edit_after_pause_asks_and_names_who_received(qtbot, ctx, smtp_server, editor, answer):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    cid = _half_sent(ctx, smtp_server)
+    with ctx.db.write() as s:
+        queue.pause(s, cid, ctx.clock.now())
+    editor.load(cid)
+    editor.subject.setText("New subject")
+    seen: list[str] = []
+
+    def reply() -> None:
+        box = next((w for w in QApplication.topLevelWidgets()
+                    if isinstance(w, QMessageBox) and w.objectName() == "confirmSentEdit"
+                    and w.isVisible()), None)
+        if box is None:
+            QTimer.singleShot(20, reply)
+            return
+        seen.append(box.text())
+        box.grab().save(f"/tmp/shots/editor-confirm-{answer}-en.png")
+        box.button(QMessageBox.StandardButton.Save if answer == "save"
+                   else QMessageBox.StandardButton.Cancel).click()
+
+    QTimer.singleShot(0, reply)
+    assert editor.save() is (answer == "save")
+    assert seen and "4 recipient(s) already received the earlier version" in seen[0]
+    with ctx.db.read() as s:
+        c = s.get(Campaign, cid)
+        assert (c.subject, c.content_version) == (
+            ("New subject", 2) if answer == "save" else ("Hello {{ first_name }}", 1))
