@@ -41,7 +41,7 @@ REASONS = {
     "provider_limit": "The provider is throttling sending",
     "smtp_not_configured": "SMTP is not set up: open Settings",
     "smtp_auth_failed": "The server refused the login: check the password",
-    "smtp_rejected": "The server refused the sender or content",
+    "smtp_rejected": "The server refused the sender, the content or the connection settings",
     "scheduled": "Scheduled",
     "paused": "Paused by you",
     "waiting": "Waiting for its turn",
@@ -75,7 +75,9 @@ _RU = {
     "The provider is throttling sending": "Провайдер ограничивает отправку",
     "SMTP is not set up: open Settings": "SMTP не настроен: откройте настройки",
     "The server refused the login: check the password": "Сервер отклонил вход: проверьте пароль",
-    "The server refused the sender or content": "Сервер отклонил отправителя или содержимое",
+    "The server refused the sender, the content or the connection settings": (
+        "Сервер отклонил отправителя, содержимое или параметры подключения"
+    ),
     "Scheduled": "Запланирована",
     "Paused by you": "Приостановлена вами",
     "Waiting for its turn": "Ждёт своей очереди",
