@@ -99,6 +99,28 @@ def check(value: str) -> Checked:
     return Checked(*found) if found is not None else _full(value)
 
 
+def envelope(value: str) -> str:
+    """The address as it goes on the wire (``MAIL FROM``/``RCPT TO`` and the
+    address headers) without SMTPUTF8: the domain in its ASCII (A-label,
+    punycode) form. Raises :class:`InvalidAddress` when that is not possible,
+    e.g. a part before the @ that is not ASCII."""
+    value = value.strip()
+    local, at, domain = value.rpartition("@")
+    if not at or not local or not domain:
+        raise InvalidAddress("it has no @-sign with a name before it and a domain after it")
+    if not local.isascii():
+        raise InvalidAddress(
+            f"the part before the @-sign ({local!r}) is not ASCII: sending to it needs the "
+            "server's SMTPUTF8 extension, which this app does not use; ask the recipient "
+            "for an address in plain Latin letters")
+    if domain.isascii():
+        return value
+    ascii_domain = _domain(domain)
+    if ascii_domain is None:
+        raise InvalidAddress(f"the domain {domain!r} is not a valid internationalised domain")
+    return f"{local}@{ascii_domain}"
+
+
 def normalize(value: str) -> str:
     """The comparison key of an address; a best effort for invalid ones."""
     try:

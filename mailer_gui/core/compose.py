@@ -28,6 +28,7 @@ from urllib.parse import quote
 from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from . import addresses
 from .errors import MailerError
 from .settings import SmtpSettings
 
@@ -183,6 +184,10 @@ def address(field: str, addr: str, name: str = "") -> Address:
     local, _, domain = addr.strip().rpartition("@")
     if not local or not domain or any(c in addr for c in "<>,;\" ") or "@" in local:
         raise TemplateRenderError(field, f"{addr!r} is not an email address")
+    try:  # the header carries the address as the envelope does (IDN domain as punycode)
+        local, _, domain = addresses.envelope(addr).rpartition("@")
+    except addresses.InvalidAddress as exc:
+        raise TemplateRenderError(field, f"{addr.strip()!r} cannot be used: {exc}") from None
     try:
         return Address(display_name=header_text(name), username=local, domain=domain)
     except (ValueError, IndexError) as exc:
