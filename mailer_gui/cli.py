@@ -417,11 +417,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, allow_reserved_domains: bool = False) -> int:
+    """``allow_reserved_domains`` is for the test harness only (its SMTP server is
+    local, like the demo's); the command line has no way to set it."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        ctx = open_context(Path(args.data_dir) if args.data_dir else None)
+        ctx = open_context(Path(args.data_dir) if args.data_dir else None,
+                           allow_reserved_domains=allow_reserved_domains)
     except Exception as exc:  # unreadable folder, not a Mailer database...
         print(f"mailer-gui: error: cannot open the data folder: {exc}", file=sys.stderr)
         return 1

@@ -18,8 +18,6 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from email_validator import EmailNotValidError, validate_email
-
 # RFC 5322 atext, exactly as email-validator's DOT_ATOM_TEXT (ASCII only).
 _ATEXT = r"a-zA-Z0-9_!#\$%&'\*\+\-/=\?\^`\{\|\}~"
 # email-validator lower-cases these local parts (RFC 2142); the fast path leaves
@@ -52,6 +50,8 @@ def _domain(domain: str) -> str | None:
         return _DOMAINS[domain]
     except KeyError:
         pass
+    from email_validator import EmailNotValidError, validate_email  # loaded when first used
+
     try:
         info = validate_email(f"x@{domain}", check_deliverability=False, allow_smtputf8=False)
         result: str | None = str(info.ascii_domain)
@@ -64,6 +64,8 @@ def _domain(domain: str) -> str | None:
 
 
 def _full(value: str) -> Checked:
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         info = validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
@@ -119,6 +121,32 @@ def envelope(value: str) -> str:
     if ascii_domain is None:
         raise InvalidAddress(f"the domain {domain!r} is not a valid internationalised domain")
     return f"{local}@{ascii_domain}"
+
+
+# Names that reach nobody (RFC 2606 and RFC 6761): the three example
+# second-level domains and the four reserved top-level names, with every subdomain.
+RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
+RESERVED_TLDS = ("example", "test", "invalid", "localhost")
+
+
+def reserved_domain(value: str) -> str | None:
+    """The reserved name (RFC 2606/6761) the address's domain falls under, or None."""
+    domain = value.strip().rpartition("@")[2].rstrip(".").lower()
+    for name in RESERVED_DOMAINS:
+        if domain == name or domain.endswith("." + name):
+            return name
+    tld = domain.rpartition(".")[2]
+    return "." + tld if tld in RESERVED_TLDS else None
+
+
+def reserved_problem(value: str) -> str | None:
+    """Why an address at a reserved domain is refused outside demo mode, or None."""
+    name = reserved_domain(value)
+    if name is None:
+        return None
+    return (f"{name} is a reserved domain (RFC 2606/6761) that reaches nobody; only the "
+            "demo, whose server keeps every message on this computer, sends to it. Put a "
+            "real address in the row, or remove it")
 
 
 def normalize(value: str) -> str:

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import addresses, contacts, queue
+from . import addresses, queue
 from .clock import utc
+from .db import reserved_domains_allowed
 from .errors import MailerError, StateError
 from .models import LIVE_STATUSES, Campaign, QueueEntry, Recipient
 
@@ -48,6 +49,8 @@ def add_recipients(session: Session, campaign_id: int,
     (:func:`contacts.add_recipients`): an invalid address refuses them all
     (``InvalidRecipients`` naming the rows), duplicates are skipped, suppressed
     addresses are stored as ``suppressed``."""
+    from . import contacts  # the import machinery loads when first used
+
     res = contacts.add_recipients(session, campaign_id, rows)
     return {"added": res.imported, "duplicate": res.duplicate, "suppressed": res.suppressed}
 
@@ -73,6 +76,9 @@ def test_send(session: Session, campaign_id: int, to_addr: str, now: datetime,
         to = addresses.check(to_addr)  # stored as every recipient is (contacts)
     except addresses.InvalidAddress as exc:
         raise MailerError(f"--to: {to_addr.strip()!r} is not an email address: {exc}") from None
+    reserved = None if reserved_domains_allowed(session) else addresses.reserved_problem(to.email)
+    if reserved is not None:
+        raise MailerError(f"--to: {to.email}: {reserved}")
     q = select(Recipient).where(Recipient.campaign_id == campaign_id,
                                 Recipient.test_entry_id.is_(None)).order_by(Recipient.id)
     queue.get_campaign(session, campaign_id)

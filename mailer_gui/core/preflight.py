@@ -4,7 +4,9 @@ template mistake shows up now and not at recipient 3,412.
 Each failure names the recipient's row (in the imported file), the address,
 the part that failed (subject, html, text, to, ...) and the error. A template
 that does not parse fails for every recipient, so it is listed for each row;
-the ``limit`` keeps such lists short. Enqueue refuses while any failure remains.
+the ``limit`` keeps such lists short. Outside demo mode a recipient at a
+reserved domain (RFC 2606/6761: example.com, .test, ...) is a failure too.
+Enqueue refuses while any failure remains.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from jinja2 import Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import compose, queue
+from . import addresses, compose, queue
 from . import settings as settings_mod
 from .compose import Content, TemplateRenderError
+from .db import reserved_domains_allowed
 from .models import Attachment, Recipient
 
 # Used to render when no SMTP account is set up yet: the sender only feeds the
@@ -102,7 +105,10 @@ def _check_recipient(email: str, fields: dict[str, Any], smtp: settings_mod.Smtp
 
 
 def preflight(session: Session, campaign_id: int, limit: int | None = None) -> list[PreflightError]:
-    """Render every pending recipient; return each failure (at most ``limit``)."""
+    """Render every pending recipient; return each failure (at most ``limit``).
+
+    Outside demo mode an address at a reserved domain is a failure too."""
+    check_reserved = not reserved_domains_allowed(session)
     content = campaign_content(session, campaign_id)
     smtp = settings_mod.load(session).smtp or PLACEHOLDER_SMTP
     errors = _campaign_level(content, smtp)
@@ -119,6 +125,9 @@ def preflight(session: Session, campaign_id: int, limit: int | None = None) -> l
             if limit is not None and len(errors) >= limit:
                 break
             errors.extend(PreflightError(row, email, f, m) for f, m in broken.items())
+            reserved = addresses.reserved_problem(email) if check_reserved else None
+            if reserved is not None:
+                errors.append(PreflightError(row, email, "to", reserved))
             errors.extend(PreflightError(row, email, f, m)
                           for f, m in _check_recipient(email, fields, smtp, compiled))
     finally:
