@@ -79,10 +79,13 @@ class Engine:
         self.holds_lease = False
         self._pending: tuple[Claim, Outcome] | None = None
         self._settings = claims.SettingsCache()
+        self._unsub_key: bytes | None = None  # read before any write transaction
 
     # -- lease ---------------------------------------------------------------
     def acquire(self) -> dict[str, int]:
         """Take the sending lease (or raise LeaseHeldError) and reconcile."""
+        if self._unsub_key is None:  # the keychain may be slow: never under the write lock
+            self._unsub_key = self.ctx.secrets.unsubscribe_key(self.ctx.data_dir)
         with self.ctx.db.write() as s:
             result = lease.take(s, self.id, self.label, self.ctx.clock.now())
         self._last_beat = time.monotonic()
@@ -263,8 +266,11 @@ class Engine:
         one message) fails this recipient and the run goes on; only the
         account's settings (the sender) hold the queue."""
         try:
+            if self._unsub_key is None:
+                self._unsub_key = self.ctx.secrets.unsubscribe_key(self.ctx.data_dir)
             msg = build_message(claim.content, claim.smtp, claim.to_addr, claim.fields,
-                                claim.message_id, self.ctx.clock.now())
+                                claim.message_id, self.ctx.clock.now(),
+                                unsub_key=self._unsub_key)
         except TemplateRenderError as exc:
             if exc.field in ("from", "reply_to"):  # the same for every recipient
                 return Outcome(REJECTED, "connect", None,

@@ -49,7 +49,8 @@ def campaign_content(session: Session, campaign_id: int) -> Content:
     c = queue.get_campaign(session, campaign_id)
     atts = tuple((a.filename, a.mime_type, a.content) for a in session.scalars(
         select(Attachment).where(Attachment.campaign_id == campaign_id).order_by(Attachment.id)))
-    return Content(c.subject, c.html_body, c.text_body, c.reply_to, atts)
+    return Content(c.subject, c.html_body, c.text_body, c.reply_to, atts, campaign_id=c.id,
+                   name=c.name)
 
 
 def _campaign_level(content: Content, smtp: settings_mod.SmtpSettings) -> list[PreflightError]:
@@ -81,8 +82,9 @@ def _compile(content: Content) -> tuple[dict[str, Template], dict[str, str]]:
 
 
 def _check_recipient(email: str, fields: dict[str, Any], smtp: settings_mod.SmtpSettings,
-                     compiled: dict[str, Template]) -> Iterator[tuple[str, str]]:
-    ctx = compose.template_context(email, fields or {}, smtp)
+                     compiled: dict[str, Template],
+                     campaign_id: int) -> Iterator[tuple[str, str]]:
+    ctx = compose.template_context(email, fields or {}, smtp, campaign_id)
     body = ""
     for field, template in compiled.items():
         try:
@@ -97,7 +99,7 @@ def _check_recipient(email: str, fields: dict[str, Any], smtp: settings_mod.Smtp
     if not body and {"html", "text"} & compiled.keys():
         yield "html", "the message is empty; write the HTML or the text"
     for check in (lambda: compose.address("to", email),
-                  lambda: compose.list_unsubscribe(smtp, email)):
+                  lambda: compose.list_unsubscribe(smtp, email, campaign_id)):
         try:
             check()
         except TemplateRenderError as exc:
@@ -129,7 +131,8 @@ def preflight(session: Session, campaign_id: int, limit: int | None = None) -> l
             if reserved is not None:
                 errors.append(PreflightError(row, email, "to", reserved))
             errors.extend(PreflightError(row, email, f, m)
-                          for f, m in _check_recipient(email, fields, smtp, compiled))
+                          for f, m in _check_recipient(email, fields, smtp, compiled,
+                                                        campaign_id))
     finally:
         rows.close()
     if not seen_any:
