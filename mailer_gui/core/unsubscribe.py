@@ -50,9 +50,18 @@ def _mac(key: bytes, campaign_id: int, norm: str) -> str:
 def code(key: bytes | None, campaign_id: int | None, email: str) -> str:
     """The recipient's unsubscribe code (``key`` None: a preview's, which never verifies)."""
     cid = int(campaign_id or 0)
-    norm = addresses.normalize(email)
+    norm = _norm(email)
     mac = _mac(key, cid, norm) if key else PREVIEW_MAC
     return f"{cid}.{_b64(norm.encode('utf-8'))}.{mac}"
+
+
+def _norm(email: str) -> str:
+    """The address as ``email_norm`` holds it (ASCII form, lower case), without
+    loading the validator for the plain ASCII addresses a preview renders."""
+    try:
+        return addresses.envelope(email).lower()
+    except addresses.InvalidAddress:
+        return email.strip().lower()
 
 
 def verify(keys: bytes | Iterable[bytes], text: str) -> tuple[int, str] | None:
