@@ -26,6 +26,7 @@ from .core.clock import utc
 from .core.context import AppContext, open_context
 from .core.engine import Engine
 from .core.errors import LeaseHeldError, MailerError, SettingsError
+from .core.mapping import clean_headers, field_keys
 
 Handler = Callable[[AppContext, argparse.Namespace], int]
 EXTENSIONS = ("mailer_gui.cli_content", "mailer_gui.cli_report", "mailer_gui.cli_app")
@@ -184,19 +185,32 @@ def cmd_campaign_create(ctx: AppContext, a: argparse.Namespace) -> int:
 
 
 def read_recipient_csv(path: str) -> list[tuple[int, str, dict[str, str]]]:
-    """A UTF-8 CSV with a header row and an ``email`` column."""
+    """A UTF-8 CSV with a header row and an ``email`` column, as (row, address,
+    fields) rows; the addresses are checked where every recipient is
+    (``contacts.add_recipients``), and the fields named as an import names them."""
     text = _read_text(path, "recipients file")
-    reader = csv.DictReader(text.splitlines())
-    if not reader.fieldnames or "email" not in [f.strip().lower() for f in reader.fieldnames]:
+    lines = csv.reader(text.splitlines())
+    header = next(lines, None)
+    headers = clean_headers(header or [])
+    email_header = next((h for h in headers if h.lower() == "email"), None)
+    if email_header is None:
         raise CliError(f"{path}: no `email` column in the header row; add one")
+    try:
+        keys = field_keys(headers, {"email": email_header}, 1)
+    except MailerError as exc:
+        raise CliError(f"{path}: {exc}") from None
+    col = keys.index(None)
     rows = []
-    for i, row in enumerate(reader, start=2):
-        fields = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
-        email = next((v for k, v in fields.items() if k.lower() == "email"), "")
-        if not email or "@" not in email or any(c.isspace() for c in email):
-            raise CliError(f"{path}: row {i}: {email!r} is not an email address; fix or "
-                           "remove the row")
-        rows.append((i, email, {k: v for k, v in fields.items() if k.lower() != "email"}))
+    for i, cells in enumerate(lines, start=2):
+        if not "".join(cells).strip():
+            continue  # a blank line
+        cells = cells + [""] * (len(keys) - len(cells))
+        if len(cells) > len(keys) and "".join(cells[len(keys):]).strip():
+            raise CliError(f"{path}: row {i}: {len(cells)} cells but the header has "
+                           f"{len(keys)} columns; put values that contain a comma in double "
+                           "quotes")
+        fields = {k: cells[j].strip() for j, k in enumerate(keys) if k is not None}
+        rows.append((i, cells[col].strip(), fields))
     return rows
 
 
@@ -446,11 +460,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, allow_reserved_domains: bool = False) -> int:
+    """``allow_reserved_domains`` is for the test harness only (its SMTP server is
+    local, like the demo's); the command line has no way to set it."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        ctx = open_context(Path(args.data_dir) if args.data_dir else None)
+        ctx = open_context(Path(args.data_dir) if args.data_dir else None,
+                           allow_reserved_domains=allow_reserved_domains)
     except Exception as exc:  # unreadable folder, not a Mailer database...
         print(f"mailer-gui: error: cannot open the data folder: {exc}", file=sys.stderr)
         return 1

@@ -84,7 +84,7 @@ def _run_window(demo: Any, timeout: float, report: list[str]) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     i18n.install_translators(app, "en")
-    ctx = open_context(demo.data_dir)
+    ctx = open_context(demo.data_dir, allow_reserved_domains=True)  # demo mode
     win = MainWindow(ctx, demo=demo, notifier=Notifier(use_system_tray=False))
     try:
         shown: list[bool] = []

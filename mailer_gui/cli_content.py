@@ -78,7 +78,8 @@ def cmd_preview(ctx: AppContext, a: argparse.Namespace) -> int:
                                   "recipients or choose a smaller --row")
         email, fields = r.email, dict(r.fields or {})
     msg = compose.build_message(content, smtp, email, fields,
-                                compose.new_message_id(smtp.from_addr), now)
+                                compose.new_message_id(smtp.from_addr), now,
+                                unsub_key=ctx.secrets.unsubscribe_key(ctx.data_dir))
     for name, value in msg.items():
         print(f"{name}: {value}")
     print()

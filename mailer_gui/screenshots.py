@@ -128,7 +128,9 @@ def shoot(out: Path, lang: str, work: Path) -> None:
     _save(welcome, out / "welcome.png", (1200, 760))
     welcome.worker.stop_and_wait()
     welcome.hide()
-    ctx = open_context(work / lang, clock=SimClock(NOW), secrets=SecretStore(use_env=False))
+    # Staged data at example domains, never sent (no worker): queued as the demo queues them.
+    ctx = open_context(work / lang, clock=SimClock(NOW), secrets=SecretStore(use_env=False),
+                       allow_reserved_domains=True)
     ids = fill_demo(ctx, lang)
     with ctx.db.read() as s:
         snap = snapshot.build(s, NOW)

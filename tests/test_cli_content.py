@@ -16,7 +16,7 @@ def run(tmp_path, capsys):
 
     def _run(*argv: str) -> tuple[int, str, str]:
         try:
-            code = cli.main(["--data-dir", str(data), *argv])
+            code = cli.main(["--data-dir", str(data), *argv], allow_reserved_domains=True)
         except SystemExit as exc:  # argparse usage errors
             code = int(exc.code or 0)
         out = capsys.readouterr()

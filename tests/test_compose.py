@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mailer_gui.core import attachments, campaigns, compose, queue
+from mailer_gui.core import attachments, campaigns, compose, queue, unsubscribe
 from mailer_gui.core.compose import (
     Content,
     HeaderInjectionError,
@@ -33,8 +33,9 @@ SMTP_URL = SmtpSettings(host="smtp.example.com", port=587, security="starttls",
                         from_addr="news@example.com", from_name="Example News",
                         unsubscribe_url="https://example.com/unsub")
 BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
-BASE_HEADERS = {"from", "to", "subject", "date", "message-id", "list-unsubscribe",
+BASE_HEADERS = {"from", "to", "subject", "date", "message-id", "list-id", "list-unsubscribe",
                 "mime-version", "content-type"}
+KEY = bytes(range(32))
 
 
 def parse(msg):
@@ -42,9 +43,10 @@ def parse(msg):
 
 
 def build(content=None, smtp=SMTP, to="ann@example.org", fields=None):
-    content = content or Content("Hi {{ first_name }}", "<p>Dear {{ first_name }}</p>")
+    content = content or Content("Hi {{ first_name }}", "<p>Dear {{ first_name }}</p>",
+                                 campaign_id=7, name="Spring news")
     return build_message(content, smtp, to, fields or {"first_name": "Ann"},
-                         compose.new_message_id(smtp.from_addr), NOW)
+                         compose.new_message_id(smtp.from_addr), NOW, unsub_key=KEY)
 
 
 # ----------------------------------------------------------------- headers
@@ -143,24 +145,31 @@ def test_standard_headers_and_message_id_from_sender_domain():
 
 def test_list_unsubscribe_mailto_only_without_url():
     msg = parse(build())
-    assert msg["List-Unsubscribe"] == "<mailto:news@example.com?subject=unsubscribe>"
+    value = msg["List-Unsubscribe"]
+    assert re.fullmatch(r"<mailto:news@example\.com\?subject=unsubscribe%20[\w.-]+>", value)
+    assert unsubscribe.verify(KEY, value.strip("<>")) == (7, "ann@example.org")
     assert msg["List-Unsubscribe-Post"] is None
+    assert re.fullmatch(r'"Spring news" <c7\.[0-9a-f]{8}\.example\.com>', msg["List-Id"])
 
 
 def test_list_unsubscribe_one_click_with_url():
     msg = parse(build(smtp=SMTP_URL, to="o'neil+tag@example.org"))
     value = msg["List-Unsubscribe"]
     items = [v.strip() for v in value.split(",")]
-    assert items == ["<mailto:news@example.com?subject=unsubscribe>",
-                     "<https://example.com/unsub?email=o%27neil%2Btag%40example.org>"]
+    assert re.fullmatch(r"<mailto:news@example\.com\?subject=unsubscribe%20[\w.-]+>", items[0])
+    assert re.fullmatch(r"<https://example\.com/unsub\?u=[\w.-]+>", items[1])
+    for item in items:  # each carries the recipient's code, not the bare address
+        assert "neil" not in item
+        assert unsubscribe.verify(KEY, item.strip("<>")) == (7, "o'neil+tag@example.org")
     assert all(re.fullmatch(r"<[^<>\s]+>", i) for i in items)
     assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_unsubscribe_url_is_a_template_builtin():
-    content = Content("s", '<a href="{{ unsubscribe_url }}">Unsubscribe</a>')
+    content = Content("s", '<a href="{{ unsubscribe_url }}">Unsubscribe</a>', campaign_id=7)
     html = parse(build(content, smtp=SMTP_URL)).get_body(("html",)).get_content()
-    assert 'href="https://example.com/unsub?email=ann%40example.org"' in html
+    href = re.search(r'href="(https://example\.com/unsub\?u=[\w.-]+)"', html)
+    assert href and unsubscribe.verify(KEY, href.group(1)) == (7, "ann@example.org")
 
 
 # ----------------------------------------------------------------- bodies
@@ -268,4 +277,6 @@ def test_attachments_arrive_intact_at_a_real_server(ctx, smtp_server, tmp_path):
             payload = parts[name].get_payload(decode=True)
             assert hashlib.sha256(payload).digest() == hashlib.sha256(data).digest()
         assert parts["Отчёт.pdf"].get_content_type() == "application/pdf"
-        assert msg["List-Unsubscribe"] == "<mailto:news@example.com?subject=unsubscribe>"
+        keys = ctx.secrets.unsubscribe_keys(ctx.data_dir)
+        assert unsubscribe.verify(keys, msg["List-Unsubscribe"].strip("<>")) == (
+            cid, r.rcpt_tos[0])

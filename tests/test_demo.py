@@ -28,7 +28,7 @@ def session(tmp_path: Path) -> Iterator[demo.DemoSession]:
 
 
 def test_settings_point_only_at_the_local_server(session: demo.DemoSession) -> None:
-    ctx = open_context(session.data_dir)
+    ctx = open_context(session.data_dir, allow_reserved_domains=True)
     try:
         with ctx.db.read() as s:
             st = settings.load(s)
@@ -48,7 +48,7 @@ def test_settings_point_only_at_the_local_server(session: demo.DemoSession) -> N
 
 
 def test_sample_campaign_uses_reserved_domains_only(session: demo.DemoSession) -> None:
-    ctx = open_context(session.data_dir)
+    ctx = open_context(session.data_dir, allow_reserved_domains=True)
     try:
         with ctx.db.read() as s:
             c = s.get(Campaign, session.campaign_id)
@@ -61,7 +61,7 @@ def test_sample_campaign_uses_reserved_domains_only(session: demo.DemoSession) -
 
 
 def test_engine_send_is_caught_in_the_outbox(session: demo.DemoSession) -> None:
-    ctx = open_context(session.data_dir)
+    ctx = open_context(session.data_dir, allow_reserved_domains=True)
     try:
         with ctx.db.write() as s:
             campaigns.test_send(s, session.campaign_id, "you@example.com", ctx.clock.now())
@@ -85,7 +85,7 @@ def test_engine_send_is_caught_in_the_outbox(session: demo.DemoSession) -> None:
 
 
 def test_hourly_limit_pauses_after_twenty(session: demo.DemoSession) -> None:
-    ctx = open_context(session.data_dir)
+    ctx = open_context(session.data_dir, allow_reserved_domains=True)
     try:
         with ctx.db.write() as s:
             queue.enqueue(s, session.campaign_id, ctx.clock.now())
@@ -114,7 +114,7 @@ def test_reopen_keeps_campaign_and_outbox(tmp_path: Path) -> None:
     try:
         assert again.campaign_id == first.campaign_id
         assert [m.subject for m in again.outbox.messages()] == ["x"]
-        ctx = open_context(again.data_dir)
+        ctx = open_context(again.data_dir, allow_reserved_domains=True)
         with ctx.db.read() as s:
             assert settings.load(s).smtp.port == again.port  # type: ignore[union-attr]
             assert len(campaigns.list_campaigns(s)) == 1

@@ -18,8 +18,6 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from email_validator import EmailNotValidError, validate_email
-
 # RFC 5322 atext, exactly as email-validator's DOT_ATOM_TEXT (ASCII only).
 _ATEXT = r"a-zA-Z0-9_!#\$%&'\*\+\-/=\?\^`\{\|\}~"
 # email-validator lower-cases these local parts (RFC 2142); the fast path leaves
@@ -52,6 +50,8 @@ def _domain(domain: str) -> str | None:
         return _DOMAINS[domain]
     except KeyError:
         pass
+    from email_validator import EmailNotValidError, validate_email  # loaded when first used
+
     try:
         info = validate_email(f"x@{domain}", check_deliverability=False, allow_smtputf8=False)
         result: str | None = str(info.ascii_domain)
@@ -64,6 +64,8 @@ def _domain(domain: str) -> str | None:
 
 
 def _full(value: str) -> Checked:
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         info = validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
@@ -97,6 +99,54 @@ def check(value: str) -> Checked:
         raise InvalidAddress("there is no email address")
     found = quick(value)
     return Checked(*found) if found is not None else _full(value)
+
+
+def envelope(value: str) -> str:
+    """The address as it goes on the wire (``MAIL FROM``/``RCPT TO`` and the
+    address headers) without SMTPUTF8: the domain in its ASCII (A-label,
+    punycode) form. Raises :class:`InvalidAddress` when that is not possible,
+    e.g. a part before the @ that is not ASCII."""
+    value = value.strip()
+    local, at, domain = value.rpartition("@")
+    if not at or not local or not domain:
+        raise InvalidAddress("it has no @-sign with a name before it and a domain after it")
+    if not local.isascii():
+        raise InvalidAddress(
+            f"the part before the @-sign ({local!r}) is not ASCII: sending to it needs the "
+            "server's SMTPUTF8 extension, which this app does not use; ask the recipient "
+            "for an address in plain Latin letters")
+    if domain.isascii():
+        return value
+    ascii_domain = _domain(domain)
+    if ascii_domain is None:
+        raise InvalidAddress(f"the domain {domain!r} is not a valid internationalised domain")
+    return f"{local}@{ascii_domain}"
+
+
+# Names that reach nobody (RFC 2606 and RFC 6761): the three example
+# second-level domains and the four reserved top-level names, with every subdomain.
+RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
+RESERVED_TLDS = ("example", "test", "invalid", "localhost")
+
+
+def reserved_domain(value: str) -> str | None:
+    """The reserved name (RFC 2606/6761) the address's domain falls under, or None."""
+    domain = value.strip().rpartition("@")[2].rstrip(".").lower()
+    for name in RESERVED_DOMAINS:
+        if domain == name or domain.endswith("." + name):
+            return name
+    tld = domain.rpartition(".")[2]
+    return "." + tld if tld in RESERVED_TLDS else None
+
+
+def reserved_problem(value: str) -> str | None:
+    """Why an address at a reserved domain is refused outside demo mode, or None."""
+    name = reserved_domain(value)
+    if name is None:
+        return None
+    return (f"{name} is a reserved domain (RFC 2606/6761) that reaches nobody; only the "
+            "demo, whose server keeps every message on this computer, sends to it. Put a "
+            "real address in the row, or remove it")
 
 
 def normalize(value: str) -> str:

@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import queue
+from . import addresses, queue
 from .clock import utc
+from .db import reserved_domains_allowed
 from .errors import MailerError, StateError
 from .models import (
     LIVE_STATUSES,
@@ -19,7 +20,6 @@ from .models import (
     CampaignVersion,
     QueueEntry,
     Recipient,
-    Suppression,
 )
 
 # What recipients receive: changing any of it after a send makes a new version.
@@ -165,25 +165,14 @@ def update(session: Session, campaign_id: int, now: datetime, confirm_sent: bool
 
 def add_recipients(session: Session, campaign_id: int,
                    rows: Iterable[tuple[int | None, str, Mapping[str, Any]]]) -> dict[str, int]:
-    """Add (row number, address, fields) rows; duplicates of existing addresses
-    are skipped, suppressed addresses are stored as ``suppressed``."""
-    queue.get_campaign(session, campaign_id)
-    existing = set(session.scalars(
-        select(Recipient.email_norm).where(Recipient.campaign_id == campaign_id,
-                                           Recipient.test_entry_id.is_(None))))
-    suppressed = set(session.scalars(select(Suppression.email_norm)))
-    counts = {"added": 0, "duplicate": 0, "suppressed": 0}
-    for row_number, email, fields in rows:
-        norm = normalize_email(email)
-        if norm in existing:
-            counts["duplicate"] += 1
-            continue
-        existing.add(norm)
-        status = "suppressed" if norm in suppressed else "pending"
-        counts["added" if status == "pending" else "suppressed"] += 1
-        session.add(Recipient(campaign_id=campaign_id, email=email.strip(), email_norm=norm,
-                              fields=dict(fields), row_number=row_number, status=status))
-    return counts
+    """Add (row number, address, fields) rows through the one way in
+    (:func:`contacts.add_recipients`): an invalid address refuses them all
+    (``InvalidRecipients`` naming the rows), duplicates are skipped, suppressed
+    addresses are stored as ``suppressed``."""
+    from . import contacts  # the import machinery loads when first used
+
+    res = contacts.add_recipients(session, campaign_id, rows)
+    return {"added": res.imported, "duplicate": res.duplicate, "suppressed": res.suppressed}
 
 
 def list_campaigns(session: Session) -> list[Campaign]:
@@ -203,8 +192,13 @@ def test_send(session: Session, campaign_id: int, to_addr: str, now: datetime,
               row: int | None = None) -> QueueEntry:
     """Queue a test send to ``to_addr``, rendered with a recipient's data
     (the ``row``-th recipient, 1-based; the first if not given)."""
-    if "@" not in to_addr or any(c.isspace() for c in to_addr.strip()):
-        raise MailerError(f"--to: {to_addr!r} is not an email address")
+    try:
+        to = addresses.check(to_addr)  # stored as every recipient is (contacts)
+    except addresses.InvalidAddress as exc:
+        raise MailerError(f"--to: {to_addr.strip()!r} is not an email address: {exc}") from None
+    reserved = None if reserved_domains_allowed(session) else addresses.reserved_problem(to.email)
+    if reserved is not None:
+        raise MailerError(f"--to: {to.email}: {reserved}")
     q = select(Recipient).where(Recipient.campaign_id == campaign_id,
                                 Recipient.test_entry_id.is_(None)).order_by(Recipient.id)
     queue.get_campaign(session, campaign_id)
@@ -213,5 +207,4 @@ def test_send(session: Session, campaign_id: int, to_addr: str, now: datetime,
     campaign = session.get(Campaign, campaign_id)
     assert campaign is not None
     campaign.test_address = to_addr.strip()
-    return queue.enqueue_test(session, campaign_id, to_addr.strip(), fields, now,
-                              normalize_email(to_addr))
+    return queue.enqueue_test(session, campaign_id, to.email, fields, now, to.norm)

@@ -134,4 +134,5 @@ def content(s: Session, campaign_id: int) -> Content:
         raise NotFoundError(f"campaign {campaign_id} does not exist")
     subject, html, text, reply_to = rows[0][:4]
     atts = tuple((r[4], r[5], r[6]) for r in rows if r[4] is not None)
-    return Content(subject, html, text, reply_to, atts)
+    return Content(subject, html, text, reply_to, atts, campaign_id=campaign_id,
+                   name=rows[0][7])

@@ -25,15 +25,18 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import lru_cache
 from typing import Any
-from urllib.parse import quote
 
 from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from . import addresses, unsubscribe
 from .errors import MailerError
 from .settings import SmtpSettings
 
-SMTP_POLICY = policy.SMTP.clone(raise_on_defect=True)
+# refold_source="none": a header stored raw (``List-Unsubscribe``, whose URLs
+# must not be cut into encoded-words) keeps the folding given; every other
+# header is a header object and folds as usual.
+SMTP_POLICY = policy.SMTP.clone(raise_on_defect=True, refold_source="none")
 # Total size of a campaign's attachments (before base64), as providers reject big mail.
 MAX_ATTACHMENTS_BYTES = 10 * 1024 * 1024
 _BAD_HEADER_CHARS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
@@ -142,6 +145,8 @@ class Content:
     reply_to: str | None = None
     attachments: tuple[tuple[str, str, bytes], ...] = ()  # (filename, mime type, data)
     max_attachment_bytes: int = MAX_ATTACHMENTS_BYTES
+    campaign_id: int | None = None  # signs the unsubscribe codes, names the List-Id
+    name: str = ""  # the campaign's name: the List-Id's phrase
 
 
 @dataclass(frozen=True)
@@ -153,29 +158,46 @@ class Rendered:
     text: str | None
 
 
-def template_context(email: str, fields: Mapping[str, Any], smtp: SmtpSettings) -> dict[str, Any]:
-    """The recipient's fields plus the built-ins ``email`` and ``unsubscribe_url``."""
+def template_context(email: str, fields: Mapping[str, Any], smtp: SmtpSettings,
+                     campaign_id: int | None = None,
+                     unsub_key: bytes | None = None) -> dict[str, Any]:
+    """The recipient's fields plus the built-ins ``email`` and ``unsubscribe_url``.
+
+    ``unsub_key`` signs the unsubscribe code (:mod:`unsubscribe`); without it
+    (previews) the code holds a placeholder that never verifies."""
     ctx: dict[str, Any] = {k: v for k, v in fields.items() if isinstance(k, str)}
     ctx["email"] = email
-    ctx["unsubscribe_url"] = unsubscribe_url(smtp, email)
+    ctx["unsubscribe_url"] = unsubscribe_url(smtp, email, campaign_id, unsub_key)
     return ctx
 
 
-def unsubscribe_url(smtp: SmtpSettings, email: str) -> str:
+def unsubscribe_url(smtp: SmtpSettings, email: str, campaign_id: int | None = None,
+                    unsub_key: bytes | None = None) -> str:
+    """The recipient's unsubscribe link: the unsubscribe page with ``?u=<code>``,
+    else a mailto to the sender with the code in the subject; never the bare address."""
+    code = unsubscribe.code(unsub_key, campaign_id, email)
     if smtp.unsubscribe_url:
-        sep = "&" if "?" in smtp.unsubscribe_url else "?"
-        return f"{smtp.unsubscribe_url}{sep}email={quote(email, safe='')}"
-    return f"mailto:{smtp.from_addr}?subject=unsubscribe"
+        return unsubscribe.url(smtp.unsubscribe_url, code)
+    return unsubscribe.mailto(smtp.from_addr, code)
 
 
-def list_unsubscribe(smtp: SmtpSettings, to_addr: str) -> dict[str, str]:
-    """RFC 2369 / RFC 8058 headers: mailto always, https one-click when configured."""
-    mailto = f"<mailto:{smtp.from_addr}?subject=unsubscribe>"
+def list_unsubscribe(smtp: SmtpSettings, to_addr: str, campaign_id: int | None = None,
+                     unsub_key: bytes | None = None, list_name: str = "") -> dict[str, str]:
+    """RFC 2369 / RFC 8058 / RFC 2919 headers: ``List-Id``, ``List-Unsubscribe``
+    (mailto always, the https page too when configured, each with the
+    recipient's code) and ``List-Unsubscribe-Post`` one-click with the https page."""
+    code = unsubscribe.code(unsub_key, campaign_id, to_addr)
+    headers = {"List-Id": check_header("list_id", unsubscribe.list_id(
+        unsub_key, campaign_id, list_name, smtp.from_addr))}
+    mailto = check_header("unsubscribe", f"<{unsubscribe.mailto(smtp.from_addr, code)}>")
     if not smtp.unsubscribe_url:
-        return {"List-Unsubscribe": check_header("unsubscribe", mailto)}
-    url = check_header("unsubscribe_url", unsubscribe_url(smtp, to_addr))
-    return {"List-Unsubscribe": f"{mailto}, <{url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        headers["List-Unsubscribe"] = mailto
+        return headers
+    url = check_header("unsubscribe_url", unsubscribe.url(smtp.unsubscribe_url, code))
+    headers["List-Unsubscribe"] = f"{mailto}, <{url}>"
+    if url.startswith("https://"):
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
 
 
 def address(field: str, addr: str, name: str = "") -> Address:
@@ -185,6 +207,10 @@ def address(field: str, addr: str, name: str = "") -> Address:
     local, _, domain = addr.strip().rpartition("@")
     if not local or not domain or any(c in addr for c in "<>,;\" ") or "@" in local:
         raise TemplateRenderError(field, f"{addr!r} is not an email address")
+    try:  # the header carries the address as the envelope does (IDN domain as punycode)
+        local, _, domain = addresses.envelope(addr).rpartition("@")
+    except addresses.InvalidAddress as exc:
+        raise TemplateRenderError(field, f"{addr.strip()!r} cannot be used: {exc}") from None
     try:
         return Address(display_name=header_text(name), username=local, domain=domain)
     except (ValueError, IndexError) as exc:
@@ -203,9 +229,9 @@ def check_attachments(content: Content) -> None:
 
 
 def render(content: Content, smtp: SmtpSettings, to_addr: str,
-           fields: Mapping[str, Any]) -> Rendered:
+           fields: Mapping[str, Any], unsub_key: bytes | None = None) -> Rendered:
     """Render the subject, HTML and text for one recipient, checking the subject."""
-    ctx = template_context(to_addr, fields, smtp)
+    ctx = template_context(to_addr, fields, smtp, content.campaign_id, unsub_key)
     subject = header_text(check_header("subject", render_field("subject", content.subject, ctx)))
     html = render_field("html", content.html, ctx, html=True)
     text = render_field("text", content.text, ctx) if content.text else None
@@ -220,7 +246,7 @@ def check_headers(content: Content, smtp: SmtpSettings, to_addr: str) -> None:
     address("to", to_addr)
     if content.reply_to or smtp.reply_to:
         address("reply_to", content.reply_to or smtp.reply_to)
-    list_unsubscribe(smtp, to_addr)
+    list_unsubscribe(smtp, to_addr, content.campaign_id, None, content.name)
     check_attachments(content)
 
 
@@ -231,9 +257,12 @@ def build_message(
     fields: Mapping[str, Any],
     message_id: str,
     now: datetime,
+    *,
+    unsub_key: bytes | None = None,
 ) -> EmailMessage:
-    """Render and assemble one message for one recipient."""
-    r = render(content, smtp, to_addr, fields)
+    """Render and assemble one message for one recipient; ``unsub_key`` signs
+    its unsubscribe code (the engine always passes it; None is for previews)."""
+    r = render(content, smtp, to_addr, fields, unsub_key)
     check_attachments(content)
     msg = EmailMessage(policy=SMTP_POLICY)
     msg["From"] = address("from", smtp.from_addr, smtp.from_name)
@@ -244,8 +273,12 @@ def build_message(
     msg["Subject"] = r.subject
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = check_header("message_id", message_id)
-    for name, value in list_unsubscribe(smtp, to_addr).items():
-        msg[name] = value
+    for name, value in list_unsubscribe(smtp, to_addr, content.campaign_id, unsub_key,
+                                        content.name).items():
+        if name == "List-Unsubscribe":  # ASCII, folded between its URLs only
+            msg.set_raw(name, value.replace(">, <", ">,\r\n <"))
+        else:
+            msg[name] = value
     if r.html.strip():
         msg.set_content(r.text if r.text is not None else html_to_text(r.html))
         msg.add_alternative(r.html, subtype="html")

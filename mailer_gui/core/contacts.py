@@ -1,5 +1,7 @@
-"""Importing recipients from CSV/XLSX: preview, column mapping, validation,
-de-duplication, suppression, in one all-or-nothing transaction.
+"""Adding recipients: :class:`RecipientWriter` is the one way in (validation,
+stored form, de-duplication, suppression) for every source: importing from
+CSV/XLSX (preview, column mapping, one all-or-nothing transaction), the CLI's
+``add-recipients``, and :func:`add_recipients` for core callers.
 
 The import streams: rows are read, validated and inserted in batches, and the
 de-duplication asks the database (the unique index on the campaign's
@@ -10,7 +12,8 @@ the file or any other failure rolls the whole import back.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -150,20 +153,33 @@ def preview_file(path: str | Path, options: ImportOptions | None = None) -> File
 
 # ------------------------------------------------------------------ import
 
-class _Importer:
-    """One import into one open write session; rows go to the database in batches."""
+class InvalidRecipients(MailerError):
+    """Rows whose address is not valid, in an all-or-nothing addition; nothing was added."""
 
-    def __init__(self, session: Session, campaign_id: int, keys: list[str | None]) -> None:
+    def __init__(self, rejects: list[Reject], total: int) -> None:
+        shown = "; ".join(f"row {r.row}: {r.value!r} {r.reason}" for r in rejects[:3])
+        more = f"; and {total - 3} more" if total > 3 else ""
+        super().__init__(f"{shown}{more}; fix or remove these rows, then add the file again "
+                         "(nothing was added)")
+        self.rejects = rejects
+
+
+class RecipientWriter:
+    """The one way a recipient enters a campaign, whatever the source (file
+    import, the CLI's ``add-recipients``, :func:`add_recipients` for the sample
+    and other core callers): the address is validated and stored in its ASCII
+    form (:mod:`addresses`: an internationalised domain as punycode), compared
+    by its normalised form, de-duplicated against the batch and the campaign,
+    and stored ``suppressed`` when the suppression list has it.
+
+    Rows go to the database in batches in the caller's write session.
+    """
+
+    def __init__(self, session: Session, campaign_id: int) -> None:
         self.s = session
         self.cid = campaign_id
         self.result = ImportResult()
-        self.width = len(keys)
-        self.email_col = keys.index(None)
-        # Field values are JSON-encoded by hand (the keys once): json.dumps per row
-        # costs as much as the rest of the import.
-        self.field_cols = [(i, encode_basestring(k) + ":") for i, k in enumerate(keys)
-                           if k is not None]
-        # Recipients above this id were added by this import (for the reject reason).
+        # Recipients above this id were added by this writer (for the reject reason).
         self.first_new = int(session.scalar(select(func.coalesce(func.max(Recipient.id), 0)))
                              or 0)
         self.batch: list[tuple[int, str, str, str, str]] = []
@@ -172,34 +188,19 @@ class _Importer:
         if n_supp <= SUPPRESSIONS_IN_MEMORY:
             self.suppressed = set(session.scalars(select(Suppression.email_norm)))
 
-    def process(self, rows: list[tuple[int, list[str]]]) -> None:
-        """Validate data rows and store them. The loop is written for speed: it
-        runs once per row of files with a million rows."""
-        width, col, field_cols = self.width, self.email_col, self.field_cols
-        quick, enc, res = addresses.quick, encode_basestring, self.result
-        out = self.batch
-        for row, cells in rows:
-            n = len(cells)
-            if n != width:
-                if n > width and "".join(cells[width:]).strip():
-                    res.invalid += 1
-                    res._reject(row, cells[col].strip(), f"{n} cells but the header has "
-                                f"{width} columns; put values that contain the delimiter "
-                                "in double quotes")
-                    continue
-                cells = cells[:width] + [""] * (width - n)
-            value = cells[col].strip()
-            addr = quick(value)
-            if addr is None:
-                try:
-                    addr = addresses.check(value)
-                except addresses.InvalidAddress as exc:
-                    res.invalid += 1
-                    res._reject(row, value, f"not a valid email address: {exc}")
-                    continue
-            fields = "{" + ",".join([k + enc(cells[i].strip()) for i, k in field_cols]) + "}"
-            out.append((row, value, addr[0], addr[1], fields))
-        self.flush()
+    def add(self, row: int, value: str, fields_json: str) -> None:
+        """One row: its address as written (stripped) and its fields as a JSON object."""
+        addr = addresses.quick(value)
+        if addr is None:
+            try:
+                addr = addresses.check(value)
+            except addresses.InvalidAddress as exc:
+                self.result.invalid += 1
+                self.result._reject(row, value, f"not a valid email address: {exc}")
+                return
+        self.batch.append((row, value, addr[0], addr[1], fields_json))
+        if len(self.batch) >= BATCH:
+            self.flush()
 
     def _lookup(self, norms: list[str]) -> tuple[dict[str, tuple[int, int]], set[str]]:
         conn = self.s.connection()
@@ -246,6 +247,61 @@ class _Importer:
                 "INSERT INTO recipients (campaign_id, email, email_norm, fields, row_number, "
                 "status, attempts) VALUES (?, ?, ?, ?, ?, ?, 0)", out)
         self.batch.clear()
+
+
+def add_recipients(session: Session, campaign_id: int,
+                   rows: Iterable[tuple[int | None, str, Mapping[str, Any]]],
+                   strict: bool = True) -> ImportResult:
+    """Add ``(row number, address, fields)`` rows through :class:`RecipientWriter`.
+
+    ``strict`` (the default): any invalid address refuses the whole addition
+    with :class:`InvalidRecipients` naming the rows, and nothing is added (a
+    savepoint inside the caller's transaction). Otherwise invalid rows are
+    counted and listed in the result, as a file import does.
+    """
+    queue.get_campaign(session, campaign_id)
+    with session.begin_nested():  # an exception rolls back to here
+        w = RecipientWriter(session, campaign_id)
+        for n, (row, email, fields) in enumerate(rows, start=1):
+            w.add(row if row is not None else n, str(email).strip(),
+                  json.dumps(dict(fields), ensure_ascii=False, separators=(",", ":")))
+        if strict and w.result.invalid:
+            bad = [r for r in w.result.rejects if r.reason.startswith("not a valid")]
+            raise InvalidRecipients(bad, w.result.invalid)
+        w.flush()
+    return w.result
+
+
+class _Importer(RecipientWriter):
+    """One file import into one open write session."""
+
+    def __init__(self, session: Session, campaign_id: int, keys: list[str | None]) -> None:
+        super().__init__(session, campaign_id)
+        self.width = len(keys)
+        self.email_col = keys.index(None)
+        # Field values are JSON-encoded by hand (the keys once): json.dumps per row
+        # costs as much as the rest of the import.
+        self.field_cols = [(i, encode_basestring(k) + ":") for i, k in enumerate(keys)
+                           if k is not None]
+
+    def process(self, rows: list[tuple[int, list[str]]]) -> None:
+        """Validate data rows and store them. The loop is written for speed: it
+        runs once per row of files with a million rows."""
+        width, col, field_cols = self.width, self.email_col, self.field_cols
+        enc, res, add = encode_basestring, self.result, self.add
+        for row, cells in rows:
+            n = len(cells)
+            if n != width:
+                if n > width and "".join(cells[width:]).strip():
+                    res.invalid += 1
+                    res._reject(row, cells[col].strip(), f"{n} cells but the header has "
+                                f"{width} columns; put values that contain the delimiter "
+                                "in double quotes")
+                    continue
+                cells = cells[:width] + [""] * (width - n)
+            add(row, cells[col].strip(),
+                "{" + ",".join([k + enc(cells[i].strip()) for i, k in field_cols]) + "}")
+        self.flush()
 
 
 def import_file(db: Database, campaign_id: int, path: str | Path,

@@ -40,6 +40,10 @@ class AppContext:
     secrets: SecretStore
     clock: Clock
     listeners: list[Callable[[str], None]] = field(default_factory=list)
+    # Demo mode (its SMTP server is a local catcher) and the test harness only:
+    # preflight then lets recipients at reserved example domains through. Never
+    # a setting or a command-line option; see open_context.
+    allow_reserved_domains: bool = False
 
     def emit(self, event: str) -> None:
         """Tell listeners something changed ("queue", "settings"); they re-read the DB."""
@@ -51,8 +55,18 @@ class AppContext:
 
 
 def open_context(data_dir: Path | None = None, clock: Clock | None = None,
-                 secrets: SecretStore | None = None) -> AppContext:
+                 secrets: SecretStore | None = None, *,
+                 allow_reserved_domains: bool = False) -> AppContext:
+    """The context for a data folder.
+
+    ``allow_reserved_domains`` is True only for demo mode (``--demo``, the smoke
+    run: the demo's own server on 127.0.0.1 catches every message) and for the
+    test harness, whose SMTP server is local too. Everywhere else preflight
+    refuses recipients at the reserved domains of RFC 2606/6761 (example.com,
+    .test, ...), which reach nobody: the sample campaign cannot go out through
+    the operator's real account.
+    """
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-    db = open_database(data_dir)
+    db = open_database(data_dir, allow_reserved_domains)
     return AppContext(data_dir=data_dir, db=db, secrets=secrets or SecretStore(),
-                      clock=clock or RealClock())
+                      clock=clock or RealClock(), allow_reserved_domains=allow_reserved_domains)

@@ -21,6 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 BUSY_TIMEOUT_MS = 30_000
 DB_FILENAME = "mailer.db"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# ``Session.info`` key: True only where reserved example domains may be queued
+# (demo mode, whose server is local, and the test harness): see context.py.
+ALLOW_RESERVED_DOMAINS = "allow_reserved_domains"
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -41,20 +44,28 @@ def _on_begin(conn: Any) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def reserved_domains_allowed(session: Session) -> bool:
+    """True where reserved example domains may be queued: demo mode and the
+    test harness only (``context.open_context``)."""
+    return bool(session.info.get(ALLOW_RESERVED_DOMAINS))
+
+
 class Database:
     """One SQLite file: ``write()`` and ``read()`` give sessions in a transaction."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, allow_reserved_domains: bool = False) -> None:
         self.path = Path(path)
+        info = {ALLOW_RESERVED_DOMAINS: allow_reserved_domains}
         self.engine: Engine = create_engine(
             f"sqlite:///{self.path}",
             connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
         )
         event.listen(self.engine, "connect", _on_connect)
         event.listen(self.engine, "begin", _on_begin)
-        self._writer = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(self.engine, expire_on_commit=False, info=info)
         self._reader = sessionmaker(
-            self.engine.execution_options(mailer_begin="DEFERRED"), expire_on_commit=False
+            self.engine.execution_options(mailer_begin="DEFERRED"), expire_on_commit=False,
+            info=info,
         )
 
     @contextmanager
@@ -163,10 +174,10 @@ def upgrade(db: Database) -> Path | None:
     return backup
 
 
-def open_database(data_dir: Path) -> Database:
+def open_database(data_dir: Path, allow_reserved_domains: bool = False) -> Database:
     """Open (creating and upgrading as needed) the database in ``data_dir``."""
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(data_dir / DB_FILENAME)
+    db = Database(data_dir / DB_FILENAME, allow_reserved_domains)
     upgrade(db)
     return db

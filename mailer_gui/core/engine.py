@@ -36,7 +36,7 @@ from .context import AppContext
 from .lease import HEARTBEAT_EVERY, LEASE_TTL, LeaseLostError
 from .models import QueueEntry
 from .settings import AppSettings, SmtpSettings
-from .smtp import RECIPIENT_FAILED, Outcome, SmtpTransport
+from .smtp import RECIPIENT_FAILED, REJECTED, UNCERTAIN, Outcome, SmtpTransport
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +79,13 @@ class Engine:
         self.holds_lease = False
         self._pending: tuple[Claim, Outcome] | None = None
         self._settings = claims.SettingsCache()
+        self._unsub_key: bytes | None = None  # read before any write transaction
 
     # -- lease ---------------------------------------------------------------
     def acquire(self) -> dict[str, int]:
         """Take the sending lease (or raise LeaseHeldError) and reconcile."""
+        if self._unsub_key is None:  # the keychain may be slow: never under the write lock
+            self._unsub_key = self.ctx.secrets.unsubscribe_key(self.ctx.data_dir)
         with self.ctx.db.write() as s:
             result = lease.take(s, self.id, self.label, self.ctx.clock.now())
         self._last_beat = time.monotonic()
@@ -259,14 +262,49 @@ class Engine:
         self._transport_key = None
 
     def _deliver(self, claim: Claim, before_body: Callable[[], None]) -> Outcome:
+        """Build and send one message. A failure that belongs to this recipient
+        (its address, its data, any unexpected error building or sending this
+        one message) fails this recipient and the run goes on; only the
+        account's settings (the sender) hold the queue."""
         try:
+            if self._unsub_key is None:
+                self._unsub_key = self.ctx.secrets.unsubscribe_key(self.ctx.data_dir)
             msg = build_message(claim.content, claim.smtp, claim.to_addr, claim.fields,
-                                claim.message_id, self.ctx.clock.now())
+                                claim.message_id, self.ctx.clock.now(),
+                                unsub_key=self._unsub_key)
         except TemplateRenderError as exc:
-            return Outcome(RECIPIENT_FAILED, "compose", None, f"template error: {exc}")
+            if exc.field in ("from", "reply_to"):  # the same for every recipient
+                return Outcome(REJECTED, "connect", None,
+                               f"{exc}; fix it in Settings or the campaign, then resume")
+            what = "the address cannot be used" if exc.field == "to" else "template error"
+            return Outcome(RECIPIENT_FAILED, "compose", None, f"{what}: {exc}")
+        except Exception as exc:
+            log.exception("could not build the message for recipient %d", claim.recipient_id)
+            return Outcome(RECIPIENT_FAILED, "compose", None,
+                           f"the message could not be built: {type(exc).__name__}: {exc}")
         transport = self._transport_for(claim.smtp, claim.password)
-        return transport.send(  # type: ignore[no-any-return]
-            msg, claim.smtp.from_addr, claim.to_addr, before_body=before_body)
+        stage = "before"  # -> "claim" while the claim commits -> "body" once it is durable
+
+        def guarded_before_body() -> None:
+            nonlocal stage
+            stage = "claim"
+            before_body()
+            stage = "body"
+
+        try:
+            return transport.send(  # type: ignore[no-any-return]
+                msg, claim.smtp.from_addr, claim.to_addr, before_body=guarded_before_body)
+        except Exception as exc:
+            if stage == "claim":
+                raise  # the claim's commit failed: not this recipient's doing
+            log.exception("unexpected error sending to recipient %d", claim.recipient_id)
+            self._close_transport()  # the connection's state is unknown
+            detail = f"{type(exc).__name__}: {exc}"
+            if stage == "body":  # the body may have gone out: never send it again by itself
+                return Outcome(UNCERTAIN, "body", None, "an unexpected error came while the "
+                               f"message was being sent ({detail}); it may have been delivered")
+            return Outcome(RECIPIENT_FAILED, "mail", None,
+                           f"the message could not be sent: {detail}")
 
     # -- loops -----------------------------------------------------------------
     def run_until_idle(self, max_steps: int | None = None) -> list[StepResult]:

@@ -153,7 +153,7 @@ def claim(con: sqlite3.Connection, recipient_id: int, campaign_id: int, message_
 
 CONTENT = (
     "SELECT c.subject, c.html_body, c.text_body, c.reply_to, a.filename, a.mime_type,"
-    " a.content FROM campaigns c LEFT OUTER JOIN attachments a ON a.campaign_id = c.id"
+    " a.content, c.name FROM campaigns c LEFT OUTER JOIN attachments a ON a.campaign_id = c.id"
     " WHERE c.id = ? ORDER BY a.id"
 )
 

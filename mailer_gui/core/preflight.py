@@ -4,7 +4,9 @@ template mistake shows up now and not at recipient 3,412.
 Each failure names the recipient's row (in the imported file), the address,
 the part that failed (subject, html, text, to, ...) and the error. A template
 that does not parse fails for every recipient, so it is listed for each row;
-the ``limit`` keeps such lists short. Enqueue refuses while any failure remains.
+the ``limit`` keeps such lists short. Outside demo mode a recipient at a
+reserved domain (RFC 2606/6761: example.com, .test, ...) is a failure too.
+Enqueue refuses while any failure remains.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from jinja2 import Template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import compose, queue
+from . import addresses, compose, queue
 from . import settings as settings_mod
 from .compose import Content, TemplateRenderError
+from .db import reserved_domains_allowed
 from .models import Attachment, Recipient
 
 # Used to render when no SMTP account is set up yet: the sender only feeds the
@@ -46,7 +49,8 @@ def campaign_content(session: Session, campaign_id: int) -> Content:
     c = queue.get_campaign(session, campaign_id)
     atts = tuple((a.filename, a.mime_type, a.content) for a in session.scalars(
         select(Attachment).where(Attachment.campaign_id == campaign_id).order_by(Attachment.id)))
-    return Content(c.subject, c.html_body, c.text_body, c.reply_to, atts)
+    return Content(c.subject, c.html_body, c.text_body, c.reply_to, atts, campaign_id=c.id,
+                   name=c.name)
 
 
 def _campaign_level(content: Content, smtp: settings_mod.SmtpSettings) -> list[PreflightError]:
@@ -78,8 +82,9 @@ def _compile(content: Content) -> tuple[dict[str, Template], dict[str, str]]:
 
 
 def _check_recipient(email: str, fields: dict[str, Any], smtp: settings_mod.SmtpSettings,
-                     compiled: dict[str, Template]) -> Iterator[tuple[str, str]]:
-    ctx = compose.template_context(email, fields or {}, smtp)
+                     compiled: dict[str, Template],
+                     campaign_id: int) -> Iterator[tuple[str, str]]:
+    ctx = compose.template_context(email, fields or {}, smtp, campaign_id)
     body = ""
     for field, template in compiled.items():
         try:
@@ -94,7 +99,7 @@ def _check_recipient(email: str, fields: dict[str, Any], smtp: settings_mod.Smtp
     if not body and {"html", "text"} & compiled.keys():
         yield "html", "the message is empty; write the HTML or the text"
     for check in (lambda: compose.address("to", email),
-                  lambda: compose.list_unsubscribe(smtp, email)):
+                  lambda: compose.list_unsubscribe(smtp, email, campaign_id)):
         try:
             check()
         except TemplateRenderError as exc:
@@ -102,7 +107,10 @@ def _check_recipient(email: str, fields: dict[str, Any], smtp: settings_mod.Smtp
 
 
 def preflight(session: Session, campaign_id: int, limit: int | None = None) -> list[PreflightError]:
-    """Render every pending recipient; return each failure (at most ``limit``)."""
+    """Render every pending recipient; return each failure (at most ``limit``).
+
+    Outside demo mode an address at a reserved domain is a failure too."""
+    check_reserved = not reserved_domains_allowed(session)
     content = campaign_content(session, campaign_id)
     smtp = settings_mod.load(session).smtp or PLACEHOLDER_SMTP
     errors = _campaign_level(content, smtp)
@@ -119,8 +127,12 @@ def preflight(session: Session, campaign_id: int, limit: int | None = None) -> l
             if limit is not None and len(errors) >= limit:
                 break
             errors.extend(PreflightError(row, email, f, m) for f, m in broken.items())
+            reserved = addresses.reserved_problem(email) if check_reserved else None
+            if reserved is not None:
+                errors.append(PreflightError(row, email, "to", reserved))
             errors.extend(PreflightError(row, email, f, m)
-                          for f, m in _check_recipient(email, fields, smtp, compiled))
+                          for f, m in _check_recipient(email, fields, smtp, compiled,
+                                                        campaign_id))
     finally:
         rows.close()
     if not seen_any:

@@ -254,8 +254,8 @@ def _refuse_if_preflight_fails(session: Session, campaign_id: int) -> None:
 
     errors = preflight(session, campaign_id, limit=4)
     if errors:
-        raise StateError(f"campaign {campaign_id} cannot be queued until its templates render "
-                         f"for every recipient (see `campaign preflight`): "
+        raise StateError(f"campaign {campaign_id} cannot be queued until every recipient "
+                         f"passes the checks (see `campaign preflight`): "
                          f"{summary(errors, complete=len(errors) < 4)}")
 
 

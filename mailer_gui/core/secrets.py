@@ -1,17 +1,31 @@
-"""The SMTP password, behind one small interface over ``keyring``.
+"""The SMTP password and the unsubscribe key, behind one small interface over
+``keyring``.
 
 Where only keyring's ``fail`` backend exists there is no keychain: the app
 says so and keeps the password for this session only (in memory), or the CLI
 reads ``MAILER_GUI_SMTP_PASSWORD``. A password is never written in plaintext.
+
+The unsubscribe key (the MAC key of :mod:`unsubscribe`) is made on first use
+(32 random bytes) and kept in the keychain. Without a keychain it cannot live
+in memory only (codes sent earlier must still verify after a restart), so it
+goes to ``unsubscribe.key`` in the data folder, readable by its owner only
+(mode 0600), never to the database.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
+import secrets as _random
 import threading
+from pathlib import Path
 
 SERVICE = "mailer-gui"
 ENV_PASSWORD = "MAILER_GUI_SMTP_PASSWORD"
+UNSUBSCRIBE_ACCOUNT = "unsubscribe-key"
+UNSUBSCRIBE_KEY_FILE = "unsubscribe.key"
+_KEY_BYTES = 32
 
 
 class SecretStore:
@@ -19,6 +33,7 @@ class SecretStore:
 
     def __init__(self, *, use_env: bool = True) -> None:
         self._session: dict[str, str] = {}
+        self._keys: dict[str, bytes] = {}  # data folder -> unsubscribe key, once read
         self._lock = threading.Lock()
         self._use_env = use_env
 
@@ -78,3 +93,90 @@ class SecretStore:
                 keyring.delete_password(SERVICE, account)
             except Exception:
                 pass
+
+    # -- the unsubscribe key ---------------------------------------------------
+    def unsubscribe_key(self, data_dir: Path) -> bytes:
+        """The key that signs unsubscribe codes; made and stored on first use."""
+        with self._lock:
+            cached = self._keys.get(str(data_dir))
+        if cached is not None:
+            return cached
+        key = self._keychain_key() or _read_key_file(Path(data_dir))
+        if key is None:
+            key = _random.token_bytes(_KEY_BYTES)
+            if not self._store_keychain_key(key):
+                key = _write_key_file(Path(data_dir), key)
+        with self._lock:
+            self._keys[str(data_dir)] = key
+        return key
+
+    def unsubscribe_keys(self, data_dir: Path) -> list[bytes]:
+        """Every key that may have signed a code for this data folder (the
+        keychain's and the file's, e.g. when a headless run had no keychain)."""
+        keys = [self.unsubscribe_key(data_dir)]
+        for other in (self._keychain_key(), _read_key_file(Path(data_dir))):
+            if other is not None and other not in keys:
+                keys.append(other)
+        return keys
+
+    def _keychain_key(self) -> bytes | None:
+        if not self.keychain_available():
+            return None
+        import keyring
+
+        try:
+            stored = keyring.get_password(SERVICE, UNSUBSCRIBE_ACCOUNT)
+        except Exception:
+            return None
+        return _decode_key(stored) if stored else None
+
+    def _store_keychain_key(self, key: bytes) -> bool:
+        if not self.keychain_available():
+            return False
+        import keyring
+
+        try:
+            keyring.set_password(SERVICE, UNSUBSCRIBE_ACCOUNT,
+                                 base64.b64encode(key).decode("ascii"))
+        except Exception:
+            return False
+        return self._keychain_key() == key
+
+
+def _decode_key(text: str) -> bytes | None:
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return key if len(key) >= 16 else None
+
+
+def _read_key_file(data_dir: Path) -> bytes | None:
+    try:
+        return _decode_key((data_dir / UNSUBSCRIBE_KEY_FILE).read_text("ascii"))
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _write_key_file(data_dir: Path, key: bytes) -> bytes:
+    """Create the key file (0600), whole or not at all; if another process made
+    it first, use its key."""
+    path = data_dir / UNSUBSCRIBE_KEY_FILE
+    data_dir.mkdir(parents=True, exist_ok=True)
+    tmp = data_dir / f".{UNSUBSCRIBE_KEY_FILE}.{os.getpid()}.{_random.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(base64.b64encode(key).decode("ascii") + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, path)  # atomic, and never replaces a key already there
+        except FileExistsError:
+            existing = _read_key_file(data_dir)
+            if existing is None:
+                raise OSError(f"{path} holds no valid key; move it away") from None
+            return existing
+    finally:
+        tmp.unlink(missing_ok=True)
+    return key

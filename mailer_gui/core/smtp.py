@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 
+from . import addresses
 from .compose import seven_bit
 from .settings import SmtpSettings
 from .trust import client_context
@@ -378,6 +379,16 @@ class SmtpTransport:
         line is dropped without the dot, so nothing can be delivered, and the
         exception propagates.
         """
+        try:  # no SMTPUTF8: the envelope takes ASCII only (an IDN domain as its A-label)
+            from_addr = addresses.envelope(from_addr)
+        except addresses.InvalidAddress as exc:
+            return Outcome(REJECTED, "connect", None, f"the sender address {from_addr!r} "
+                           f"cannot be used: {exc}; change it in Settings")
+        try:
+            to_addr = addresses.envelope(to_addr)
+        except addresses.InvalidAddress as exc:
+            return Outcome(RECIPIENT_FAILED, "compose", None,
+                           f"{to_addr.strip()!r} cannot be sent to: {exc}")
         reused = self._conn is not None
         if self._conn is None:
             try:

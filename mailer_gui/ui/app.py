@@ -94,7 +94,8 @@ def _run(args: argparse.Namespace, qt_args: list[str], data_dir: Path, demo: Any
         )
         return 1
     try:
-        ctx = open_context(data_dir)
+        # Demo mode only: its own server on 127.0.0.1 catches the sample's example.com mail.
+        ctx = open_context(data_dir, allow_reserved_domains=demo is not None)
     except Exception as exc:
         log.exception("could not open %s", data_dir)
         QMessageBox.critical(

@@ -31,7 +31,8 @@ def demo(tmp_path: Path, gui_settings_dir: Path) -> Iterator[demo_mod.DemoSessio
 @pytest.fixture
 def window(qtbot: Any, demo: demo_mod.DemoSession,
            monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[MainWindow, AppContext]]:
-    ctx = open_context(demo.data_dir, secrets=SecretStore(use_env=False))
+    ctx = open_context(demo.data_dir, secrets=SecretStore(use_env=False),
+                       allow_reserved_domains=True)  # as the app in demo mode
     win = MainWindow(ctx, demo=demo, notifier=Notifier(tray=FakeTray()))
 
     def shut_down(w: MainWindow) -> None:

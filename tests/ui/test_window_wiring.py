@@ -49,7 +49,8 @@ def _open(qtbot: Any, ctx: AppContext, **kwargs: Any) -> MainWindow:
 
 @pytest.fixture
 def demo_window(qtbot: Any, demo: demo_mod.DemoSession) -> Iterator[MainWindow]:
-    ctx = open_context(demo.data_dir, secrets=SecretStore(use_env=False))
+    ctx = open_context(demo.data_dir, secrets=SecretStore(use_env=False),
+                       allow_reserved_domains=True)  # as the app in demo mode
     yield _open(qtbot, ctx, demo=demo)
     ctx.close()
 
