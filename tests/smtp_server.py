@@ -6,7 +6,10 @@ Rules are set on ``server.rules``: a key is a phase (``mail``, ``rcpt``,
 reply line such as ``"451 4.3.0 try later"``, ``"drop"`` (close the line
 without a reply) or, for ``data``, ``"store-then-drop"`` (keep the message,
 then close the line before replying). A rule given as a list is consumed one
-item per use (the last item stays).
+item per use (the last item stays). Three more phases take a reply line only:
+``greeting`` (sent instead of the 220, then the line is closed), ``starttls``
+(the reply to STARTTLS) and ``auth`` (the reply to AUTH, for a server with a
+user).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword, syntax
 
 
 def free_port() -> int:
@@ -140,6 +143,34 @@ class _Handler:
         return "250 2.0.0 OK queued"
 
 
+class _Server(SMTP):
+    """aiosmtpd's server with a ``greeting`` and a ``starttls`` rule."""
+
+    event_handler: _Handler
+
+    async def _handle_client(self) -> None:
+        rule = self.event_handler._rule("greeting")
+        if rule:
+            await self.push(rule)
+            assert self.transport is not None
+            self.transport.close()
+            return
+        await super()._handle_client()
+
+    @syntax("STARTTLS", when="tls_context")
+    async def smtp_STARTTLS(self, arg: str) -> None:
+        rule = self.event_handler._rule("starttls")
+        if rule:
+            await self.push(rule)
+            return
+        await super().smtp_STARTTLS(arg)
+
+
+class _Controller(Controller):
+    def factory(self) -> SMTP:
+        return _Server(self.handler, **self.SMTP_kwargs)
+
+
 class TestSmtpServer:
     """Start with ``start()``; ``port``, ``rules``, ``received`` and ``delay`` are live.
 
@@ -155,10 +186,14 @@ class TestSmtpServer:
                  implicit_tls: bool = False, eight_bit_mime: bool = True) -> None:
         self.state = _State(eight_bit_mime=eight_bit_mime)
         self.port = port or free_port()
+        handler = _Handler(self.state)
         kwargs: dict[str, Any] = {}
         if user is not None:
             def authenticator(server: Any, session: Any, envelope: Any, mechanism: str,
                               auth_data: Any) -> AuthResult:
+                rule = handler._rule("auth")
+                if rule:
+                    return AuthResult(success=False, handled=False, message=rule)
                 ok = isinstance(auth_data, LoginPassword) and \
                     auth_data.login.decode() == user and auth_data.password.decode() == password
                 return AuthResult(success=ok, handled=False)
@@ -168,7 +203,7 @@ class TestSmtpServer:
             kwargs.update(ssl_context=tls_context)
         elif tls_context is not None:
             kwargs.update(tls_context=tls_context, require_starttls=True)
-        self.controller = Controller(_Handler(self.state), hostname="127.0.0.1",
+        self.controller = _Controller(handler, hostname="127.0.0.1",
                                      port=self.port, **kwargs)
 
     @property

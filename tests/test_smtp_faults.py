@@ -297,3 +297,133 @@ def test_starttls_required_but_not_offered_never_falls_back(smtp_server):
     out = t.check()
     assert out.kind == REJECTED and "STARTTLS" in out.text
     assert smtp_server.received == []
+
+
+# -- replies before MAIL FROM: greeting, STARTTLS, AUTH ------------------------
+
+
+def _held_before_mail(ctx, server, cid, other, results, reason, when, tries=1):
+    """The entries are held with ``reason``, nobody failed, the slot given
+    back, ``tries`` attempts only, nothing received."""
+    for c in ([cid, other] if other else [cid]):
+        entry, rows, _, _ = state(ctx, c)
+        assert (entry.status, entry.reason_code, entry.next_run_at) == (
+            "deferred", reason, when)
+        assert {st for st, _, _ in rows.values()} == {"pending"}
+    _, _, ledger, attempts = state(ctx, cid)
+    assert ledger == attempts == 0  # MAIL FROM never went out: the slot is given back
+    assert sum(1 for r in results if r.outcome is not None) == tries
+    assert server.received == []
+
+
+@pytest.mark.parametrize("reply", ["554 no service", "554 5.7.1 your IP is blocked",
+                                   "521 5.3.2 does not accept mail"])
+def test_5xx_greeting_holds_the_account_and_fails_nobody(ctx, smtp_server, reply):
+    configure(ctx, smtp_server)
+    smtp_server.rules["greeting"] = reply
+    cid = make_campaign(ctx, 3)
+    other = make_campaign(ctx, 1, name="Other", domain="example.net")
+    results = run(ctx)
+    _held_before_mail(ctx, smtp_server, cid, other, results, "smtp_rejected", None)
+    entry, _, _, _ = state(ctx, cid)
+    assert reply in entry.reason_detail
+    assert "refused the connection" in entry.reason_detail
+
+
+def _starttls_settings(ctx, server):
+    configure(ctx, server)
+    with ctx.db.write() as s:
+        settings.save_smtp(s, _smtp(server.port, "starttls"))
+
+
+@pytest.mark.parametrize("reply", ["554 5.7.0 TLS not available", "502 5.5.1 not permitted"])
+def test_5xx_to_starttls_holds_the_account_and_fails_nobody(ctx, ca, reply):
+    server = _tls_server(ca)
+    try:
+        _starttls_settings(ctx, server)
+        server.rules["starttls"] = reply
+        cid = make_campaign(ctx, 3)
+        other = make_campaign(ctx, 1, name="Other", domain="example.net")
+        results = run(ctx)
+        _held_before_mail(ctx, server, cid, other, results, "smtp_rejected", None)
+        entry, _, _, _ = state(ctx, cid)
+        assert reply in entry.reason_detail and "STARTTLS" in entry.reason_detail
+    finally:
+        server.stop()
+
+
+def test_454_to_starttls_is_a_transient_error_not_a_limit(ctx, ca, clock):
+    """RFC 3207: 454 = TLS not available for a temporary reason."""
+    server = _tls_server(ca)
+    try:
+        _starttls_settings(ctx, server)
+        server.rules["starttls"] = "454 4.7.0 TLS not available due to temporary reason"
+        cid = make_campaign(ctx, 2)
+        results = run(ctx)
+        _held_before_mail(ctx, server, cid, None, results, "transient_error",
+                          clock.now() + timedelta(minutes=5))
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def auth_server(ctx, memory_keyring):
+    server = TestSmtpServer(user="marketer", password="right").start()
+    with ctx.db.write() as s:
+        settings.save_smtp(s, settings.SmtpSettings(
+            host="127.0.0.1", port=server.port, security="none",
+            from_addr="news@example.com", user="marketer", timeout=5))
+        settings.save_limits(s, settings.LimitSettings(start="00:00", end="24:00",
+                                                       days=settings.DAY_NAMES))
+        account = settings.load(s).smtp.keyring_account
+    ctx.secrets.set_password(account, "right")
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("reply", ["454 4.7.0 Temporary authentication failure",
+                                   "454 4.7.0 Too many login attempts, try later"])
+def test_454_at_auth_is_a_transient_error_that_grows(ctx, auth_server, clock, reply):
+    """RFC 4954: 454 4.7.0 = temporary authentication failure, not a sending limit."""
+    auth_server.rules["auth"] = reply
+    cid = make_campaign(ctx, 2)
+    other = make_campaign(ctx, 1, name="Other", domain="example.net")
+    results = run(ctx)
+    # Entry scope: the other campaign gets its own attempt, and its own 5 minutes.
+    _held_before_mail(ctx, auth_server, cid, other, results, "transient_error",
+                      clock.now() + timedelta(minutes=5), tries=2)
+    entry, _, _, _ = state(ctx, cid)
+    assert reply in entry.reason_detail
+    clock.set(entry.next_run_at)
+    run(ctx)
+    entry, rows, ledger, _ = state(ctx, cid)
+    assert (entry.reason_code, entry.next_run_at) == ("transient_error",
+                                                      clock.now() + timedelta(minutes=10))
+    assert {st for st, _, _ in rows.values()} == {"pending"} and ledger == 0
+    del auth_server.rules["auth"]
+    clock.set(entry.next_run_at)
+    run(ctx)
+    assert state(ctx, cid)[0].status == state(ctx, other)[0].status == "completed"
+
+
+@pytest.mark.parametrize(
+    "phase,reply,wait",
+    [("auth", "451 4.7.1 rate limited, try again in 10 minutes", 10),
+     ("auth", "454 4.7.0 daily quota exceeded", 60),
+     ("mail", "451 4.7.1 sender rate limited", 60),
+     ("mail", "450 4.7.0 try again later", 60),
+     ("rcpt", "452 4.7.1 throttled", 60),
+     ("data", "451 4.7.0 temporarily deferred", 60)],
+)
+def test_throttling_replies_stay_provider_limits(ctx, auth_server, clock, phase, reply, wait):
+    """Only a bare 4.7.x before MAIL FROM stopped being a limit: words that say
+    so still are at AUTH, and any 4.7.x at MAIL/RCPT/DATA still is."""
+    auth_server.rules[phase] = reply
+    cid = make_campaign(ctx, 2)
+    other = make_campaign(ctx, 1, name="Other", domain="example.net")
+    run(ctx)
+    for c in (cid, other):
+        entry, rows, _, _ = state(ctx, c)
+        assert (entry.status, entry.reason_code) == ("deferred", "provider_limit")
+        assert entry.next_run_at == clock.now() + timedelta(minutes=wait)
+        assert {st for st, _, _ in rows.values()} == {"pending"}

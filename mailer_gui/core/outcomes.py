@@ -122,9 +122,23 @@ def _defer_for(s: Session, entry: QueueEntry, outcome: Outcome, now: datetime) -
                     f"the server refused the login: {text}")
     elif kind == REJECTED:
         scope = [entry] if outcome.phase in ("data", "body") else _account_entries(s, entry)
-        _defer_live(s, scope, "smtp_rejected", None, now, text)
+        _defer_live(s, scope, "smtp_rejected", None, now, _rejected_detail(outcome))
     else:  # pragma: no cover - every outcome kind is handled above
         raise AssertionError(kind)
+
+
+def _rejected_detail(outcome: Outcome) -> str:
+    """The hold's message: the server's own words, with what they refuse when
+    the reply came before MAIL FROM (the app's own sentences stay as they are)."""
+    if outcome.code is None:
+        return outcome.reply
+    if outcome.phase == "connect":
+        return (f"the server refused the connection: {outcome.reply}. Check the host and "
+                "port, or ask the provider why it refuses this account or computer")
+    if outcome.phase == "tls":
+        return (f"the server refused STARTTLS: {outcome.reply}. The app will not send in "
+                "plaintext; check the Security setting and port, or ask the provider")
+    return outcome.reply
 
 
 def _account_entries(s: Session, entry: QueueEntry) -> list[QueueEntry]:

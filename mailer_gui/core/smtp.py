@@ -86,11 +86,19 @@ def retry_after_seconds(text: str) -> float | None:
     return float(n)
 
 
-def is_provider_limit(code: int, text: str) -> bool:
+# Phases before MAIL FROM: there a 4.7.x is about security, not sending volume
+# (RFC 4954: "454 4.7.0 Temporary authentication failure"; RFC 3207: "454 TLS
+# not available due to temporary reason").
+_BEFORE_MAIL = frozenset({"connect", "tls", "auth"})
+
+
+def is_provider_limit(code: int, text: str, phase: str = "mail") -> bool:
+    """True if the reply says a sending limit is reached: 5.4.5, a 4.7.x at
+    MAIL/RCPT/DATA, or (at any phase) words such as quota or rate limit."""
     m = _ENHANCED.search(text)
     if m:
         cls, subj, det = m.groups()
-        if cls == "4" and subj == "7":
+        if cls == "4" and subj == "7" and phase not in _BEFORE_MAIL:
             return True
         if cls == "5" and subj == "4" and det == "5":
             return True
@@ -101,7 +109,7 @@ def classify(phase: str, code: int, text: str) -> Outcome:
     """Map a non-success reply at ``phase`` to its outcome (SPEC's reply table)."""
     if code == 421:
         return Outcome(TRANSIENT, phase, code, text)
-    if is_provider_limit(code, text):
+    if is_provider_limit(code, text, phase):
         return Outcome(PROVIDER_LIMIT, phase, code, text, retry_after_seconds(text))
     if phase == "auth":
         if code in (534, 535):
@@ -109,6 +117,9 @@ def classify(phase: str, code: int, text: str) -> Outcome:
         return Outcome(TRANSIENT if code < 500 else REJECTED, phase, code, text)
     if 400 <= code < 500:
         return Outcome(TRANSIENT, phase, code, text)
+    if phase in ("connect", "tls"):
+        # A 5xx greeting or reply to STARTTLS refuses the account, not a recipient.
+        return Outcome(REJECTED, phase, code, text)
     if phase == "mail":
         return Outcome(REJECTED, phase, code, text)
     if phase == "rcpt":
