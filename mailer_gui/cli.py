@@ -247,10 +247,25 @@ def cmd_campaign_move(ctx: AppContext, a: argparse.Namespace) -> int:
 
 
 def cmd_campaign_resolve(ctx: AppContext, a: argparse.Namespace) -> int:
+    if a.list:
+        if a.email:
+            raise CliError("--email goes with --mark-sent or --requeue, not --list")
+        with ctx.db.read() as s:
+            rows = queue.uncertain_recipients(s, a.id)
+            for u in rows:
+                when = _when(s, u.claimed_at) if u.claimed_at else "?"
+                reply = " ".join((u.reply or "").split())
+                print(f"{u.email}\tclaimed {when}\tattempts {u.attempts}\t{reply}")
+        if not rows:
+            print(f"campaign {a.id} has no uncertain recipients")
+        return 0
     action = "mark_sent" if a.mark_sent else "requeue"
     with ctx.db.write() as s:
-        n = queue.resolve_uncertain(s, a.id, action, ctx.clock.now())
-    print(f"{n} uncertain recipient(s) " + ("marked sent" if a.mark_sent else "re-queued"))
+        n = queue.resolve_uncertain(s, a.id, action, ctx.clock.now(),
+                                    emails=a.email or None)
+        left = len(queue.uncertain_recipients(s, a.id))
+    print(f"{n} uncertain recipient(s) " + ("marked sent" if a.mark_sent else "re-queued")
+          + (f"; {left} still uncertain" if left else ""))
     return 0
 
 
@@ -412,11 +427,16 @@ def _register_core(sub: Any) -> None:
     p.add_argument("id", type=int)
     p.add_argument("direction", choices=("up", "down"))
     p.set_defaults(func=cmd_campaign_move)
-    p = camp.add_parser("resolve-uncertain")
+    p = camp.add_parser("resolve-uncertain",
+                        help="decide on recipients that may have got the message")
     p.add_argument("id", type=int)
     g = p.add_mutually_exclusive_group(required=True)
-    g.add_argument("--mark-sent", action="store_true")
-    g.add_argument("--requeue", action="store_true")
+    g.add_argument("--mark-sent", action="store_true", help="never send them again")
+    g.add_argument("--requeue", action="store_true", help="send them again (same Message-ID)")
+    g.add_argument("--list", action="store_true",
+                   help="list them: address, when claimed, attempts, the server's last words")
+    p.add_argument("--email", action="append", metavar="ADDR",
+                   help="only this recipient (repeat for more); default: all uncertain ones")
     p.set_defaults(func=cmd_campaign_resolve)
     camp.add_parser("list").set_defaults(func=cmd_campaign_list)
 
