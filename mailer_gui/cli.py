@@ -71,7 +71,6 @@ def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
             raise CliError("--password-stdin: no password on standard input")
-    stored = False
     if password is not None:  # before the save, so an engine that re-plans finds it
         if not ctx.secrets.keychain_available():
             print("warning: no OS keychain is available, so the password was not stored; "
@@ -79,10 +78,11 @@ def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
                   file=sys.stderr)
         else:
             ctx.secrets.set_password(smtp.keyring_account, password)
-            stored = True
     with ctx.db.write() as s:
+        # Saving the account is the operator's word that it is fixed (a password
+        # may have changed in the keychain or the environment): try it again.
         counts = settings_mod.save_and_replan(s, ctx.clock.now(), smtp=smtp,
-                                              password_changed=stored)
+                                              recheck_smtp=True)
     print(f"SMTP settings saved: {smtp.host}:{smtp.port} ({smtp.security})")
     _print_replan(counts)
     return 0
