@@ -365,3 +365,16 @@ def test_resolve_an_address_that_is_not_uncertain_changes_nothing(ctx, smtp_serv
                                     emails=["r0@example.org", "r5@example.org"])
     with ctx.db.read() as s:
         assert len(queue.uncertain_recipients(s, cid)) == 5
+
+
+def test_resume_of_a_scheduled_start_keeps_it_and_its_pause(ctx, smtp_server, clock):
+    configure(ctx, smtp_server)
+    cid = make_campaign(ctx, 1, enqueue=False)
+    start = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)
+    with ctx.db.write() as s:
+        queue.enqueue(s, cid, clock.now(), start_at=start)
+    with ctx.db.write() as s:
+        queue.resume(s, cid, clock.now())
+    assert entry_of(ctx, cid) == ("deferred", "scheduled", start)
+    with ctx.db.read() as s:
+        assert len(s.scalars(select(PauseEvent)).all()) == 1

@@ -311,7 +311,7 @@ def resume(session: Session, campaign_id: int, now: datetime) -> QueueEntry:
     entry = _live_entry(session, campaign_id)
     if entry.status not in ("paused", "deferred"):
         return entry
-    if entry.status == "paused" or entry.reason_code not in SETTINGS_REASONS:
+    if entry.status == "paused" or entry.reason_code not in (*SETTINGS_REASONS, "scheduled"):
         _release(session, entry, now)
     _replan_entry(session, entry, load_settings(session), now)
     return entry
