@@ -91,21 +91,23 @@ def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
             raise CliError("--password-stdin: no password on standard input")
-    now = ctx.clock.now()
-    with ctx.db.write() as s:
-        settings_mod.save_smtp(s, smtp)
-        queue.release_operator_holds(s, now)
-    if password is not None:
+    if password is not None:  # before the save, so an engine that re-plans finds it
         if not ctx.secrets.keychain_available():
             print("warning: no OS keychain is available, so the password was not stored; "
                   "set MAILER_GUI_SMTP_PASSWORD when you run `run` or `test-send`",
                   file=sys.stderr)
         else:
             ctx.secrets.set_password(smtp.keyring_account, password)
+    with ctx.db.write() as s:
+        # Saving the account is the operator's word that it is fixed (a password
+        # may have changed in the keychain or the environment): try it again.
+        counts = settings_mod.save_and_replan(s, ctx.clock.now(), smtp=smtp,
+                                              recheck_smtp=True)
     print(f"SMTP settings saved: {smtp.host}:{smtp.port} ({smtp.security})")
     for cert in smtp.ca_certs:
         print(f"trusting {cert.subject or 'a certificate'} from {smtp.ca_file} "
               f"(SHA-256 {cert.sha256})")
+    _print_replan(counts)
     return 0
 
 
@@ -120,6 +122,17 @@ def _smtp_json(smtp: settings_mod.SmtpSettings | None) -> dict[str, Any] | None:
     out["ca_certificates"] = [{"subject": c.subject, "sha256": c.sha256,
                                "not_after": c.not_after} for c in smtp.ca_certs]
     return out
+
+
+def _print_replan(counts: dict[str, int]) -> None:
+    """What a settings save did to the waiting queue entries (queue.replan)."""
+    released, held = counts.get("released", 0), counts.get("held", 0)
+    if released:
+        print(f"{released} waiting queue entr{'y' if released == 1 else 'ies'} can send now; "
+              "a running app sends within 30 seconds, else start `run`")
+    if held:
+        print(f"{held} waiting queue entr{'y' if held == 1 else 'ies'} still "
+              f"wait{'s' if held == 1 else ''} (reason and time recomputed; see `status`)")
 
 
 def cmd_config_limits(ctx: AppContext, a: argparse.Namespace) -> int:
@@ -142,16 +155,18 @@ def cmd_config_limits(ctx: AppContext, a: argparse.Namespace) -> int:
         from dataclasses import replace
 
         new = replace(cur, **changes)
-        settings_mod.save_limits(s, new)
+        counts = settings_mod.save_and_replan(s, ctx.clock.now(), limits=new)
     print(f"limits: {new.hourly}/hour, {new.monthly}/month, {new.start}-{new.end} "
           f"{','.join(new.days)} ({new.timezone})")
+    _print_replan(counts)
     return 0
 
 
 def cmd_config_quota_sync(ctx: AppContext, a: argparse.Namespace) -> int:
     with ctx.db.write() as s:
-        settings_mod.save_quota(s, a.used, ctx.clock.now())
+        counts = settings_mod.save_and_replan(s, ctx.clock.now(), quota_used=a.used)
     print(f"provider usage this month recorded: {a.used}")
+    _print_replan(counts)
     return 0
 
 
@@ -241,6 +256,38 @@ def _simple(action: Callable[..., Any], done: str) -> Handler:
     return handler
 
 
+def _when(s: Any, at: datetime) -> str:
+    """A time for the operator: ISO 8601 in the settings' zone, zone named."""
+    tz = settings_mod.load(s).limits.tz
+    return f"{utc(at).astimezone(tz).isoformat(timespec='minutes')} ({tz.key})"
+
+
+def cmd_campaign_resume(ctx: AppContext, a: argparse.Namespace) -> int:
+    """Release the campaign's hold and say truthfully what that did."""
+    with ctx.db.write() as s:
+        before = queue.campaign_entry(s, a.id)
+        was = None if before is None else (before.status, before.reason_code)
+        entry = queue.resume(s, a.id, ctx.clock.now())
+        status, reason, detail = entry.status, entry.reason_code, entry.reason_detail
+        when = None if entry.next_run_at is None else _when(s, entry.next_run_at)
+    held = was is not None and was[0] in ("paused", "deferred")
+    if not held:
+        print(f"campaign {a.id} was not held ({status}); nothing to resume")
+    elif status in ("queued", "processing"):
+        print(f"campaign {a.id} resumed (was {was[1]}): it sends at the engine's next step; "
+              "a running app sends within 30 seconds, else start `run`")
+    else:
+        why = f"{reason}" + (f" ({detail})" if detail else "")
+        hint = {"scheduled": "its start time is the one it was queued with",
+                "outside_hours": "widen the working hours with `config limits` to send sooner",
+                "hourly_limit": "raise the limit with `config limits` to send sooner",
+                "monthly_quota": "raise the quota with `config limits` to send sooner",
+                }.get(reason or "", "")
+        print(f"campaign {a.id} resumed (was {was[1]}) but still waits: {why}"
+              + (f" until {when}" if when else "") + (f"; {hint}" if hint else ""))
+    return 0
+
+
 def cmd_campaign_move(ctx: AppContext, a: argparse.Namespace) -> int:
     with ctx.db.write() as s:
         queue.move(s, a.id, -1 if a.direction == "up" else 1)
@@ -249,10 +296,25 @@ def cmd_campaign_move(ctx: AppContext, a: argparse.Namespace) -> int:
 
 
 def cmd_campaign_resolve(ctx: AppContext, a: argparse.Namespace) -> int:
+    if a.list:
+        if a.email:
+            raise CliError("--email goes with --mark-sent or --requeue, not --list")
+        with ctx.db.read() as s:
+            rows = queue.uncertain_recipients(s, a.id)
+            for u in rows:
+                when = _when(s, u.claimed_at) if u.claimed_at else "?"
+                reply = " ".join((u.reply or "").split())
+                print(f"{u.email}\tclaimed {when}\tattempts {u.attempts}\t{reply}")
+        if not rows:
+            print(f"campaign {a.id} has no uncertain recipients")
+        return 0
     action = "mark_sent" if a.mark_sent else "requeue"
     with ctx.db.write() as s:
-        n = queue.resolve_uncertain(s, a.id, action, ctx.clock.now())
-    print(f"{n} uncertain recipient(s) " + ("marked sent" if a.mark_sent else "re-queued"))
+        n = queue.resolve_uncertain(s, a.id, action, ctx.clock.now(),
+                                    emails=a.email or None)
+        left = len(queue.uncertain_recipients(s, a.id))
+    print(f"{n} uncertain recipient(s) " + ("marked sent" if a.mark_sent else "re-queued")
+          + (f"; {left} still uncertain" if left else ""))
     return 0
 
 
@@ -411,20 +473,27 @@ def _register_core(sub: Any) -> None:
     p.add_argument("--priority", type=int, default=0)
     p.set_defaults(func=cmd_campaign_enqueue)
     for name, action, done in (("pause", queue.pause, "paused"),
-                               ("resume", queue.resume, "resumed"),
                                ("cancel", queue.cancel, "cancelled")):
         p = camp.add_parser(name)
         p.add_argument("id", type=int)
         p.set_defaults(func=_simple(action, done))
+    p = camp.add_parser("resume", help="release any hold; says if it still waits, and why")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=cmd_campaign_resume)
     p = camp.add_parser("move")
     p.add_argument("id", type=int)
     p.add_argument("direction", choices=("up", "down"))
     p.set_defaults(func=cmd_campaign_move)
-    p = camp.add_parser("resolve-uncertain")
+    p = camp.add_parser("resolve-uncertain",
+                        help="decide on recipients that may have got the message")
     p.add_argument("id", type=int)
     g = p.add_mutually_exclusive_group(required=True)
-    g.add_argument("--mark-sent", action="store_true")
-    g.add_argument("--requeue", action="store_true")
+    g.add_argument("--mark-sent", action="store_true", help="never send them again")
+    g.add_argument("--requeue", action="store_true", help="send them again (same Message-ID)")
+    g.add_argument("--list", action="store_true",
+                   help="list them: address, when claimed, attempts, the server's last words")
+    p.add_argument("--email", action="append", metavar="ADDR",
+                   help="only this recipient (repeat for more); default: all uncertain ones")
     p.set_defaults(func=cmd_campaign_resolve)
     camp.add_parser("list").set_defaults(func=cmd_campaign_list)
 

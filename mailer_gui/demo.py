@@ -279,7 +279,8 @@ def start_demo(data_dir: Path | None = None) -> DemoSession:
             with ctx.db.write() as s:
                 _configure(s, controller.port)
                 cid = _demo_campaign(s, folder, now)
-                queue.release_operator_holds(s, now)
+                # A new server port: the old one's waits no longer hold.
+                queue.replan(s, now, smtp_changed=True, account_changed=True)
         finally:
             ctx.close()
     except BaseException:

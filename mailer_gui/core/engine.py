@@ -203,14 +203,7 @@ class Engine:
     @staticmethod
     def _capacity(s: Session, st: AppSettings,
                   now: datetime) -> tuple[str, datetime, str] | None:
-        month, hour = limits.capacity(s, st.limits, st.quota, now)
-        if month.exhausted:
-            return ("monthly_quota", month.resets_at,
-                    f"monthly quota used: {month.used}/{month.limit}")
-        if hour is not None and hour.next_slot_at is not None:
-            return ("hourly_limit", hour.next_slot_at,
-                    f"hourly limit reached: {hour.used}/{hour.limit}")
-        return None
+        return limits.capacity_hold(s, st.limits, st.quota, now)
 
     @staticmethod
     def _defer_all(s: Session, rows: Sequence[Any], reason: str,

@@ -197,6 +197,21 @@ def capacity(session: Session, limits: LimitSettings, quota: QuotaSync | None,
     return monthly, hourly_usage(session, limits, now)
 
 
+def capacity_hold(session: Session, limits: LimitSettings, quota: QuotaSync | None,
+                  now: datetime) -> tuple[str, datetime, str] | None:
+    """The reason, next run time and detail when no slot is free now (monthly
+    quota first, then the hourly limit), else None. The engine asks this before
+    it reserves a slot; a settings save asks it again for every waiting entry."""
+    month, hour = capacity(session, limits, quota, now)
+    if month.exhausted:
+        return ("monthly_quota", month.resets_at,
+                f"monthly quota used: {month.used}/{month.limit}")
+    if hour is not None and hour.next_slot_at is not None:
+        return ("hourly_limit", hour.next_slot_at,
+                f"hourly limit reached: {hour.used}/{hour.limit}")
+    return None
+
+
 def reserve_slot(
     session: Session, now: datetime, recipient_id: int | None, campaign_id: int | None,
     limits: LimitSettings | None = None,

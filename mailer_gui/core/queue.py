@@ -4,12 +4,15 @@ and the honest final status. Every function runs inside the caller's session.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
+from . import limits
 from .clock import utc
 from .db import Database
 from .errors import NotFoundError, StateError
@@ -22,6 +25,8 @@ from .models import (
     QueueEntry,
     Recipient,
 )
+from .settings import AppSettings
+from .settings import load as load_settings
 
 # Reason codes (SPEC). Those that need the operator carry no time.
 TIMED_REASONS = frozenset(
@@ -32,6 +37,12 @@ OPERATOR_REASONS = frozenset({"smtp_not_configured", "smtp_auth_failed", "smtp_r
 REASONS = TIMED_REASONS | OPERATOR_REASONS | {"paused", "waiting"}
 # The operator asked for these; telling them again is noise.
 SILENT_REASONS = frozenset({"paused", "scheduled"})
+# Waits the settings and the ledger decide: a settings save recomputes them (D).
+SETTINGS_REASONS = frozenset({"outside_hours", "hourly_limit", "monthly_quota"})
+# Waits the SMTP account may have caused (a wrong port gives a transient error):
+# new SMTP settings let the engine try again at once.
+SMTP_REASONS = OPERATOR_REASONS | {"transient_error"}
+OUTSIDE_HOURS_DETAIL = "outside working hours"
 
 TEST_PRIORITY = 1_000_000
 
@@ -291,10 +302,18 @@ def pause(session: Session, campaign_id: int, now: datetime) -> QueueEntry:
 
 
 def resume(session: Session, campaign_id: int, now: datetime) -> QueueEntry:
-    """Release an operator hold (paused, or an SMTP problem the operator fixed)."""
+    """Release any hold: a pause, an SMTP problem the operator fixed, a retry
+    time or the provider's own limit. The entry can run at once and the engine
+    checks it again. Holds that the settings decide (working hours, the hourly
+    limit, the monthly quota) and a scheduled start are recomputed at once, so
+    the entry still says why it waits if it must: the caller reads the
+    entry's status and reason to tell the operator what resuming did."""
     entry = _live_entry(session, campaign_id)
-    if entry.status == "paused" or entry.reason_code in OPERATOR_REASONS:
+    if entry.status not in ("paused", "deferred"):
+        return entry
+    if entry.status == "paused" or entry.reason_code not in (*SETTINGS_REASONS, "scheduled"):
         _release(session, entry, now)
+    _replan_entry(session, entry, load_settings(session), now)
     return entry
 
 
@@ -305,6 +324,63 @@ def _release(session: Session, entry: QueueEntry, now: datetime) -> None:
     entry.content_reject_count = 0
     if entry.start_at is not None and entry.start_at > utc(now):
         defer(session, entry, "scheduled", entry.start_at, now)
+
+
+def settings_hold(session: Session, st: AppSettings, entry: QueueEntry,
+                  now: datetime) -> tuple[str, datetime, str | None] | None:
+    """Why ``entry`` may not send now by its start time, the working hours and
+    the limits over the ledger (the engine's checks, in its order), or None."""
+    now = utc(now)
+    if entry.kind == "campaign" and entry.start_at is not None and entry.start_at > now:
+        return "scheduled", entry.start_at, None
+    if entry.kind == "campaign" and not limits.is_open(st.limits, now):
+        return "outside_hours", limits.next_open(st.limits, now), OUTSIDE_HOURS_DETAIL
+    return limits.capacity_hold(session, st.limits, st.quota, now)
+
+
+def _replan_entry(session: Session, entry: QueueEntry, st: AppSettings, now: datetime) -> bool:
+    """Recompute one entry's wait; True if it may send now. Through ``defer``,
+    so a wait that keeps its reason and time notifies nobody again."""
+    hold = settings_hold(session, st, entry, now)
+    if hold is not None:
+        defer(session, entry, hold[0], hold[1], now, hold[2])
+        return False
+    if entry.status == "deferred":
+        close_pause(session, entry, now)
+        entry.status = "queued"
+        entry.reason_code = entry.next_run_at = entry.reason_detail = None
+    return True
+
+
+def replan(session: Session, now: datetime, *, smtp_changed: bool = False,
+           account_changed: bool = False) -> dict[str, int]:
+    """Re-plan every waiting entry after the settings were saved, in the same
+    write transaction as the save (invariant D).
+
+    Waits the settings decide (working hours, hourly limit, monthly quota) are
+    recomputed from the saved settings and the ledger: a raised limit or a
+    wider window makes the entry runnable now, a lowered one moves its time.
+    With ``smtp_changed`` (server, sender or password), entries held for an
+    SMTP problem or a transient error are released for the engine to try
+    again; with ``account_changed`` (another server or login) so is the old
+    account's ``provider_limit``. Nothing is sent here: the caller wakes the
+    engine. Returns how many entries were ``released`` (may send now) and
+    ``held`` (still wait, reason and time recomputed).
+    """
+    st = load_settings(session)  # flushes the save this transaction made
+    out = {"released": 0, "held": 0}
+    waiting = session.scalars(
+        select(QueueEntry).where(QueueEntry.status == "deferred")
+        .order_by(QueueEntry.id)).all()
+    for entry in waiting:
+        reason = entry.reason_code
+        if reason in SETTINGS_REASONS:
+            out["released" if _replan_entry(session, entry, st, now) else "held"] += 1
+        elif (smtp_changed and reason in SMTP_REASONS) or (
+                account_changed and reason == "provider_limit"):
+            _release(session, entry, now)
+            out["released" if entry.status == "queued" else "held"] += 1
+    return out
 
 
 def release_operator_holds(session: Session, now: datetime) -> int:
@@ -420,15 +496,18 @@ def reconcile(session: Session, now: datetime, engine_id: str) -> dict[str, int]
     live entries with nothing left get their honest final status.
     """
     now = utc(now)
+    stale = ((Recipient.status == "sending")
+             & ((Recipient.engine_id != engine_id) | Recipient.engine_id.is_(None)))
+    left = session.execute(
+        select(Recipient.campaign_id, Recipient.test_entry_id, Recipient.email)
+        .where(stale).order_by(Recipient.campaign_id, Recipient.claimed_at, Recipient.id)
+    ).all()
     res = session.execute(
-        update(Recipient)
-        .where(Recipient.status == "sending", (Recipient.engine_id != engine_id)
-               | Recipient.engine_id.is_(None))
-        .values(status="uncertain", finished_at=now,
-                reply="the app stopped during the SMTP transaction; the server may have "
-                      "accepted this message")
+        update(Recipient).where(stale)
+        .values(status="uncertain", finished_at=now, reply=RECONCILE_REPLY)
     )
     uncertain = int(res.rowcount or 0)  # type: ignore[attr-defined]
+    _notify_uncertain(session, now, left)
     session.execute(
         update(QueueEntry).where(QueueEntry.status == "processing").values(status="queued")
     )
@@ -441,32 +520,144 @@ def reconcile(session: Session, now: datetime, engine_id: str) -> dict[str, int]
     return {"uncertain": uncertain, "finished": finished}
 
 
-def resolve_uncertain(session: Session, campaign_id: int, action: str, now: datetime) -> int:
-    """The operator's decision on uncertain recipients: ``mark_sent`` or ``requeue``.
+@dataclass(frozen=True)
+class UncertainRecipient:
+    """What is known of one uncertain recipient, for the operator's decision."""
 
-    Re-queued recipients keep their Message-ID, so a receiving server that
-    deduplicates on it can drop a second copy.
-    """
+    id: int
+    email: str
+    claimed_at: datetime | None  # when the message was handed to the server
+    finished_at: datetime | None  # when it became uncertain
+    reply: str | None  # the server's last words, or what the app knows
+    attempts: int
+    message_id: str | None
+
+
+def uncertain_recipients(session: Session, campaign_id: int) -> list[UncertainRecipient]:
+    """The campaign's uncertain recipients, in the order they were claimed."""
     get_campaign(session, campaign_id)
     rows = session.scalars(
         select(Recipient).where(Recipient.campaign_id == campaign_id,
                                 Recipient.test_entry_id.is_(None),
                                 Recipient.status == "uncertain")
+        .order_by(Recipient.claimed_at, Recipient.id)
     ).all()
+    return [UncertainRecipient(r.id, r.email, r.claimed_at, r.finished_at, r.reply,
+                               r.attempts, r.message_id) for r in rows]
+
+
+RECONCILE_REPLY = ("the app stopped during the SMTP transaction; the server may have "
+                   "accepted this message")
+NOTICE_NAMES = 5  # addresses named in the notification; "and N more" for the rest
+
+
+def _notify_uncertain(session: Session, now: datetime, rows: Sequence[Any]) -> None:
+    """One notification per campaign (and test send) naming its new uncertain
+    recipients, so the operator knows whom to check before deciding."""
+    groups: dict[tuple[int, int | None], list[str]] = {}
+    for campaign_id, test_entry_id, email in rows:
+        groups.setdefault((campaign_id, test_entry_id), []).append(email)
+    for (campaign_id, test_entry_id), emails in groups.items():
+        entry = session.get(QueueEntry, test_entry_id) if test_entry_id is not None else \
+            campaign_entry(session, campaign_id)
+        campaign = session.get(Campaign, campaign_id)
+        name = campaign.name if campaign is not None else str(campaign_id)
+        notify(session, now, "uncertain", uncertain_notice(name, campaign_id, emails), entry)
+
+
+def uncertain_notice(name: str, campaign_id: int, emails: Sequence[str]) -> str:
+    """The notification text: a sentence, then a line naming the addresses
+    (:func:`uncertain_notice_parts` reads them back for a translated text)."""
+    return (f"{len(emails)} recipient(s) of “{name}” are uncertain: the app stopped while "
+            f"sending, so the server may have accepted the message. Decide for each in "
+            f"Resolve uncertain (`campaign resolve-uncertain {campaign_id}`):\n"
+            + named_list(emails))
+
+
+def named_list(emails: Sequence[str], limit: int = NOTICE_NAMES) -> str:
+    """``a, b, c and 4 more``."""
+    shown = ", ".join(emails[:limit])
+    return shown + (f" and {len(emails) - limit} more" if len(emails) > limit else "")
+
+
+def uncertain_notice_parts(text: str) -> tuple[int, list[str], int] | None:
+    """(count, the addresses named, how many more) from :func:`uncertain_notice`'s text."""
+    head, sep, names = text.partition("\n")
+    count = head.split(" ", 1)[0]
+    if not sep or not count.isdigit():
+        return None
+    more = 0
+    if " and " in names and names.endswith(" more"):
+        names, _, rest = names.rpartition(" and ")
+        more = int(rest.split(" ", 1)[0]) if rest.split(" ", 1)[0].isdigit() else 0
+    return int(count), [n for n in names.split(", ") if n], more
+
+
+def resolve_uncertain(
+    session: Session, campaign_id: int, action: str, now: datetime, *,
+    emails: Sequence[str] | None = None, recipient_ids: Sequence[int] | None = None,
+) -> int:
+    """The operator's decision on uncertain recipients: ``mark_sent`` or ``requeue``.
+
+    Every uncertain recipient of the campaign, or only those named by
+    ``emails`` or ``recipient_ids``; a name that is not an uncertain recipient
+    of the campaign raises StateError and changes nothing. Re-queued recipients
+    keep their Message-ID, so a receiving server that deduplicates on it can
+    drop a second copy.
+    """
     if action not in ("mark_sent", "requeue"):
         raise ValueError(action)
-    for r in rows:
+    uncertain = uncertain_recipients(session, campaign_id)
+    chosen = uncertain
+    if emails is not None or recipient_ids is not None:
+        chosen = _pick_uncertain(campaign_id, uncertain, emails or (), recipient_ids or ())
+    ids = [u.id for u in chosen]
+    for r in session.scalars(select(Recipient).where(Recipient.id.in_(ids))).all():
         if action == "mark_sent":
             r.status = "sent"
             r.reply = (r.reply or "") + " [marked sent by the operator]"
         else:
             r.status = "pending"
     entry = campaign_entry(session, campaign_id)
-    if entry is not None and rows:
+    if entry is not None and ids:
+        session.flush()
         if action == "requeue" and entry.status in FINAL_STATUSES:
             enqueue(session, campaign_id, now)
         elif action == "mark_sent" and entry.status == "completed_with_errors":
             counts = counts_for(session, entry)
-            if not counts["failed"]:
+            if not counts["failed"] and not counts["uncertain"]:
                 entry.status = "completed"
-    return len(rows)
+    return len(ids)
+
+
+def _pick_uncertain(campaign_id: int, uncertain: Sequence[UncertainRecipient],
+                    emails: Sequence[str], recipient_ids: Sequence[int]
+                    ) -> list[UncertainRecipient]:
+    from .addresses import normalize
+
+    by_id = {u.id: u for u in uncertain}
+    by_addr: dict[str, UncertainRecipient] = {}
+    for one in uncertain:
+        by_addr[one.email.strip().lower()] = one
+        by_addr.setdefault(normalize(one.email), one)
+    chosen: dict[int, UncertainRecipient] = {}
+    missing: list[str] = []
+    for addr in emails:
+        u = by_addr.get(addr.strip().lower()) or by_addr.get(normalize(addr))
+        if u is None:
+            missing.append(addr)
+        else:
+            chosen[u.id] = u
+    for rid in recipient_ids:
+        if rid in by_id:
+            chosen[rid] = by_id[rid]
+        else:
+            missing.append(f"recipient #{rid}")
+    if missing:
+        listed = ", ".join(u.email for u in uncertain[:5]) + (
+            f" and {len(uncertain) - 5} more" if len(uncertain) > 5 else "")
+        raise StateError(
+            f"not an uncertain recipient of campaign {campaign_id}: {', '.join(missing)}; "
+            + (f"the uncertain ones are {listed}" if uncertain else "it has none")
+            + "; nothing was changed")
+    return list(chosen.values())

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core import queue
 from .icons import app_icon
 from .reasons import reason_text, status_text
 from .timefmt import DEFAULT_ZONE, short_time
@@ -54,6 +55,25 @@ def notification_text(d: dict[str, Any]) -> str:
             .replace("%4", str(c.get("failed", 0)))
             .replace("%5", str(c.get("uncertain", 0)))
         )
+    if d.get("kind") == "uncertain":
+        parts = queue.uncertain_notice_parts(str(d.get("text", "")))
+        if parts is not None:
+            count, names, more = parts
+            listed = ", ".join(names)
+            if more:
+                listed = QCoreApplication.translate("Notifications", "%1 and %2 more").replace(
+                    "%1", listed).replace("%2", str(more))
+            return (
+                QCoreApplication.translate(
+                    "Notifications",
+                    "%1 recipient(s) of “%2” are uncertain: the app stopped while sending, "
+                    "so the server may have accepted the message. Decide for each with "
+                    "Resolve uncertain: %3",
+                )
+                .replace("%1", str(count))
+                .replace("%2", name)
+                .replace("%3", listed)
+            )
     if d.get("kind") == "deferred" and d.get("reason_code"):
         text = (
             QCoreApplication.translate("Notifications", "“%1” waits: %2")
@@ -141,6 +161,8 @@ class Notifier(QObject):
                 "smtp_rejected",
                 "smtp_not_configured",
             ):
+                icon = QSystemTrayIcon.MessageIcon.Warning
+            if d.get("kind") == "uncertain":
                 icon = QSystemTrayIcon.MessageIcon.Warning
             self.tray.showMessage(self.tr("Mailer"), text, icon, 10_000)
         self.shown.emit(d, text)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from ..core import queue
 from ..core.context import AppContext
@@ -34,7 +34,43 @@ def pause(ctx: AppContext, parent: QWidget | None, e: EntryStatus) -> bool:
 
 
 def resume(ctx: AppContext, parent: QWidget | None, e: EntryStatus) -> bool:
-    return run_queue_action(ctx, parent, queue.resume, e.campaign_id, ctx.clock.now())
+    """Release any hold. If the settings still hold the campaign (hours, limits)
+    or its start time is ahead, say so: the button must not seem to do nothing."""
+    after: list[str | None] = []
+
+    def act(s: Any, campaign_id: int, now: Any) -> None:
+        entry = queue.resume(s, campaign_id, now)
+        after.append(entry.reason_code if entry.status == "deferred" else None)
+
+    if not run_queue_action(ctx, parent, act, e.campaign_id, ctx.clock.now()):
+        return False
+    if after and after[0] is not None:
+        from .reasons import reason_text
+
+        hint = (
+            QCoreApplication.translate(
+                "QueueActions", "It starts at the time it was queued for."
+            )
+            if after[0] == "scheduled"
+            else QCoreApplication.translate(
+                "QueueActions",
+                "To send sooner, change the limits or working hours in Settings.",
+            )
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            QCoreApplication.translate("QueueActions", "Resume"),
+            QCoreApplication.translate("QueueActions", "“%1” still waits: %2.")
+            .replace("%1", e.name)
+            .replace("%2", reason_text(after[0])),
+            QMessageBox.StandardButton.Ok,
+            parent,
+        )
+        box.setObjectName("ResumeStillWaits")
+        box.setInformativeText(hint)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not modal to the app: the panel keeps updating behind it
+    return True
 
 
 def cancel(ctx: AppContext, parent: QWidget | None, e: EntryStatus, confirm: bool = True) -> bool:
@@ -57,50 +93,19 @@ def move(ctx: AppContext, parent: QWidget | None, e: EntryStatus, delta: int) ->
     return run_queue_action(ctx, parent, queue.move, e.campaign_id, delta)
 
 
-def ask_resolution(parent: QWidget | None, e: EntryStatus) -> str | None:
-    """Ask what to do with uncertain recipients: ``mark_sent``, ``requeue`` or None."""
-    n = e.counts.get("uncertain", 0)
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(QCoreApplication.translate("QueueActions", "Uncertain recipients"))
-    box.setText(
-        QCoreApplication.translate(
-            "QueueActions",
-            "%1 recipient(s) of “%2” are uncertain: the connection "
-            "broke after the message was handed to the server, so it may have "
-            "been delivered.",
-        )
-        .replace("%1", str(n))
-        .replace("%2", e.name)
-    )
-    box.setInformativeText(
-        QCoreApplication.translate(
-            "QueueActions",
-            "Re-queue sends them again: anyone who did get the first message "
-            "receives a duplicate. Mark as sent never sends them again: anyone who did not "
-            "get it never will.",
-        )
-    )
-    sent = box.addButton(
-        QCoreApplication.translate("QueueActions", "Mark as sent"),
-        QMessageBox.ButtonRole.AcceptRole,
-    )
-    again = box.addButton(
-        QCoreApplication.translate("QueueActions", "Re-queue (risk of duplicates)"),
-        QMessageBox.ButtonRole.DestructiveRole,
-    )
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.exec()
-    clicked = box.clickedButton()
-    return "mark_sent" if clicked is sent else "requeue" if clicked is again else None
-
-
 def resolve_uncertain(
     ctx: AppContext, parent: QWidget | None, e: EntryStatus, decision: str | None = None
 ) -> bool:
-    decision = decision or ask_resolution(parent, e)
-    if decision is None:
-        return False
-    return run_queue_action(
-        ctx, parent, queue.resolve_uncertain, e.campaign_id, decision, ctx.clock.now()
-    )
+    """Decide on the campaign's uncertain recipients: with ``decision``
+    (``mark_sent``/``requeue``) all of them; else the dialog, one by one."""
+    if decision is not None:
+        return run_queue_action(
+            ctx, parent, queue.resolve_uncertain, e.campaign_id, decision, ctx.clock.now()
+        )
+    from .resolve_dialog import ResolveDialog
+
+    dialog = ResolveDialog(ctx, e.campaign_id, e.name, parent)
+    try:
+        return dialog.exec() == QDialog.DialogCode.Accepted
+    finally:
+        dialog.deleteLater()

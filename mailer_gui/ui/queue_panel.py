@@ -331,14 +331,9 @@ class QueuePanel(QWidget):
         e = self.selected_entry()
         own = e is not None and e.kind == "campaign"
         live = own and e is not None and e.status not in FINAL_STATUSES
-        held = (
-            live
-            and e is not None
-            and (
-                e.status == "paused"
-                or e.reason_code in ("smtp_auth_failed", "smtp_rejected", "smtp_not_configured")
-            )
-        )
+        # Resume releases any hold (a pause, an SMTP problem, a retry time, the
+        # provider's limit); what the settings still hold, it says.
+        held = live and e is not None and e.status in ("paused", "deferred")
         self.act_pause.setEnabled(bool(live and e is not None and e.status != "paused"))
         self.act_resume.setEnabled(bool(held))
         self.act_cancel.setEnabled(bool(live))

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import queue
 from ..core import settings as settings_mod
 from ..core.context import AppContext
 from ..core.errors import SettingsError
@@ -215,13 +214,9 @@ class SettingsDialog(QDialog):
         now = self.ctx.clock.now()
         try:
             with self.ctx.db.write() as s:
-                if smtp is not None:
-                    settings_mod.save_smtp(s, smtp)
-                settings_mod.save_limits(s, limits)
-                if used is not None:
-                    settings_mod.save_quota(s, used, now)
-                if smtp_changed:
-                    queue.release_operator_holds(s, now)
+                # One transaction: the save and the re-plan of every waiting entry.
+                settings_mod.save_and_replan(s, now, smtp=smtp, limits=limits,
+                                             quota_used=used, recheck_smtp=smtp_changed)
                 self._loaded = settings_mod.load(s)
         except SettingsError as exc:
             self._mark(exc)

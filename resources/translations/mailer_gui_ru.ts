@@ -880,6 +880,14 @@
         <translation>«%1» завершена: %2 — отправлено %3, ошибок %4, неясно %5</translation>
     </message>
     <message>
+        <source>%1 and %2 more</source>
+        <translation>%1 и ещё %2</translation>
+    </message>
+    <message>
+        <source>%1 recipient(s) of “%2” are uncertain: the app stopped while sending, so the server may have accepted the message. Decide for each with Resolve uncertain: %3</source>
+        <translation>Получателей рассылки «%2» с неясным результатом: %1. Программа остановилась во время отправки, поэтому сервер мог принять письмо. Решите для каждого в «Разобрать неясные»: %3</translation>
+    </message>
+    <message>
         <source>“%1” waits: %2</source>
         <translation>«%1» ждёт: %2</translation>
     </message>
@@ -998,32 +1006,28 @@
         <translation>Очередь</translation>
     </message>
     <message>
+        <source>It starts at the time it was queued for.</source>
+        <translation>Она начнётся в то время, на которое поставлена в очередь.</translation>
+    </message>
+    <message>
+        <source>To send sooner, change the limits or working hours in Settings.</source>
+        <translation>Чтобы отправить раньше, измените лимиты или рабочие часы в настройках.</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Продолжить</translation>
+    </message>
+    <message>
+        <source>“%1” still waits: %2.</source>
+        <translation>«%1» всё ещё ждёт: %2.</translation>
+    </message>
+    <message>
         <source>Cancel campaign</source>
         <translation>Отмена рассылки</translation>
     </message>
     <message>
         <source>Stop sending “%1”? Recipients not reached yet will not get it; you can put it in the queue again later.</source>
         <translation>Прекратить отправку «%1»? Кто ещё не получил письмо, не получит его; позже рассылку можно снова поставить в очередь.</translation>
-    </message>
-    <message>
-        <source>Uncertain recipients</source>
-        <translation>Получатели с неясным результатом</translation>
-    </message>
-    <message>
-        <source>%1 recipient(s) of “%2” are uncertain: the connection broke after the message was handed to the server, so it may have been delivered.</source>
-        <translation>Получателей рассылки «%2» с неясным результатом: %1. Связь оборвалась после того, как письмо было передано серверу, поэтому оно могло быть доставлено.</translation>
-    </message>
-    <message>
-        <source>Re-queue sends them again: anyone who did get the first message receives a duplicate. Mark as sent never sends them again: anyone who did not get it never will.</source>
-        <translation>«Отправить снова» повторит отправку: кто уже получил первое письмо, получит дубль. «Считать отправленным» больше не отправит: кто не получил письмо, так его и не получит.</translation>
-    </message>
-    <message>
-        <source>Mark as sent</source>
-        <translation>Считать отправленным</translation>
-    </message>
-    <message>
-        <source>Re-queue (risk of duplicates)</source>
-        <translation>Отправить снова (возможны дубли)</translation>
     </message>
 </context>
 <context>
@@ -1307,6 +1311,69 @@
     <message>
         <source>Every recipient renders correctly.</source>
         <translation>Письмо собирается без ошибок для всех получателей.</translation>
+    </message>
+</context>
+<context>
+    <name>ResolveDialog</name>
+    <message>
+        <source>Uncertain recipients</source>
+        <translation>Получатели с неясным результатом</translation>
+    </message>
+    <message>
+        <source>%1 recipient(s) of “%2” are uncertain: the connection broke or the app stopped after the message was handed to the server, so it may have been delivered. Check your sent mail or ask the recipient, then choose for each.</source>
+        <translation>Получателей рассылки «%2» с неясным результатом: %1. Связь оборвалась или программа остановилась после того, как письмо было передано серверу, поэтому оно могло быть доставлено. Проверьте отправленные письма или спросите получателя, затем решите для каждого.</translation>
+    </message>
+    <message>
+        <source>Re-queue sends it again: if the first message did arrive, the recipient gets a duplicate. Mark as sent never sends it again: if the first did not arrive, it never will.</source>
+        <translation>«Отправить снова» повторит отправку: если первое письмо дошло, получатель получит дубль. «Считать отправленным» больше не отправит: если первое письмо не дошло, оно так и не дойдёт.</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Адрес</translation>
+    </message>
+    <message>
+        <source>Handed to the server</source>
+        <translation>Передано серверу</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>Попыток</translation>
+    </message>
+    <message>
+        <source>Server&apos;s last words</source>
+        <translation>Последний ответ сервера</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Решение</translation>
+    </message>
+    <message>
+        <source>no reply</source>
+        <translation>нет ответа</translation>
+    </message>
+    <message>
+        <source>Decide later</source>
+        <translation>Решить позже</translation>
+    </message>
+    <message>
+        <source>Mark as sent</source>
+        <translation>Считать отправленным</translation>
+    </message>
+    <message>
+        <source>Re-queue (send again)</source>
+        <translation>Отправить снова</translation>
+    </message>
+    <message>
+        <source>All: mark as sent</source>
+        <translation>Все: считать отправленными</translation>
+    </message>
+    <message>
+        <source>All: re-queue</source>
+        <translation>Все: отправить снова</translation>
+    </message>
+    <message>
+        <source>Choose “Mark as sent” or “Re-queue” for at least one recipient.</source>
+        <translation>Выберите «Считать отправленным» или «Отправить снова» хотя бы для одного получателя.</translation>
     </message>
 </context>
 <context>

@@ -155,10 +155,12 @@ def test_pause_resume_cancel_and_move_change_the_queue_table(qtbot, ctx, monkeyp
     assert [cid for cid, _ in _live(ctx)] == [b]
 
 
-@pytest.mark.parametrize(
-    ("button", "expected"), [("Mark as sent", "sent"), ("Re-queue (risk of duplicates)", "pending")]
-)
-def test_resolve_uncertain_asks_and_explains_the_duplicate_risk(qtbot, ctx, button, expected):
+@pytest.mark.parametrize(("decision", "expected"), [("mark_sent", "sent"), ("requeue", "pending")])
+def test_resolve_uncertain_asks_and_explains_the_duplicate_risk(qtbot, ctx, decision, expected):
+    from PySide6.QtWidgets import QLabel
+
+    from mailer_gui.ui.resolve_dialog import ResolveDialog
+
     cid = make_campaign(ctx, 2)
     with ctx.db.write() as s:
         r = s.scalars(select(Recipient).where(Recipient.campaign_id == cid)).first()
@@ -169,13 +171,14 @@ def test_resolve_uncertain_asks_and_explains_the_duplicate_risk(qtbot, ctx, butt
     texts: list[str] = []
 
     def answer() -> None:
-        box = next(
+        dlg = next(
             w
             for w in QApplication.topLevelWidgets()
-            if isinstance(w, QMessageBox) and w.isVisible()
+            if isinstance(w, ResolveDialog) and w.isVisible()
         )
-        texts.append(box.text() + " " + box.informativeText())
-        next(b for b in box.buttons() if b.text() == button).click()
+        texts.append(" ".join(lbl.text() for lbl in dlg.findChildren(QLabel)))
+        dlg.set_all(decision)
+        dlg.apply_button.click()
 
     QTimer.singleShot(100, answer)
     assert panel.resolve_selected()
