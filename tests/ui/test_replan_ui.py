@@ -232,7 +232,7 @@ def _crash_notice(ctx: Any, n: int) -> dict[str, Any]:
     eng.release()
     with ctx.db.read() as s:
         note = s.scalars(select(Notification).where(Notification.kind == "uncertain")).one()
-        return notification_dict(s, note)
+        return notification_dict(s, note, "UTC")
 
 
 def test_the_crash_notice_names_the_recipients(qtbot, ctx):
