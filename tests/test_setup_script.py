@@ -160,3 +160,25 @@ def test_licence_in_the_current_form():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert meta["project"]["license"] == "MIT"  # an SPDX string, not a table
     assert "setuptools>=77" in meta["build-system"]["requires"]  # reads that form
+
+
+def test_zones_run_the_zone_sensitive_tests_west_and_east_of_utc(checkout):
+    shutil.copy2(ROOT / "scripts" / "test.sh", checkout / "scripts" / "test.sh")
+    (checkout / "tests").mkdir()
+    for name in ("test_engine_basic", "test_lease", "test_processes", "test_simulation",
+                 "test_queue", "test_ui_only"):
+        (checkout / "tests" / f"{name}.py").write_text("")
+    _exe(checkout / ".venv" / "bin" / "python",
+         FAKE_PYTHON.replace("exit 0\n", 'echo "TZ=$TZ $*"\nexit 0\n', 1)
+         .replace("{root}", str(ROOT)).replace("{python}", sys.executable))
+    out = sh(checkout, "test.sh", "--zones", "-x")
+    assert out.returncode == 0, out.stderr
+    runs = [line for line in out.stdout.splitlines() if "-m pytest" in line]
+    assert [r.split()[0] for r in runs] == ["TZ=America/Los_Angeles", "TZ=Asia/Kolkata"]
+    for r in runs:
+        for name in ("test_engine_basic", "test_lease", "test_processes", "test_simulation",
+                     "test_queue"):
+            assert f"tests/{name}.py" in r
+        assert "test_ui_only" not in r and r.endswith(" -x")
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "TZ=UTC scripts/test.sh\n" in ci and "scripts/test.sh --zones" in ci
