@@ -13,20 +13,25 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .core import campaigns, queue, snapshot, timefmt
 from .core import settings as settings_mod
 from .core.clock import utc
-from .core.context import AppContext, open_context
+from .core.context import AppContext, default_log_dir, open_context
 from .core.engine import Engine
 from .core.errors import LeaseHeldError, MailerError, SettingsError
 from .core.mapping import clean_headers, field_keys
+
+log = logging.getLogger("mailer_gui.cli")
 
 Handler = Callable[[AppContext, argparse.Namespace], int]
 EXTENSIONS = ("mailer_gui.cli_content", "mailer_gui.cli_report", "mailer_gui.cli_app")
@@ -389,7 +394,61 @@ def cmd_run(ctx: AppContext, a: argparse.Namespace) -> int:
         engine.release()
     if a.until_idle:
         print(f"idle: {sent} message(s) sent in this run")
+        for line in _waiting_lines(ctx):
+            print(line)
+        log.info("run --until-idle: %d message(s) sent", sent)
     return 0
+
+
+# What each wait means, for the operator (the codes stay in `status --json`).
+_REASON_WORDS = {
+    "outside_hours": "outside working hours",
+    "hourly_limit": "hourly limit reached",
+    "monthly_quota": "monthly quota used up",
+    "transient_error": "temporary server error, will retry",
+    "provider_limit": "the provider is throttling sending",
+    "smtp_not_configured": "SMTP is not set up",
+    "smtp_auth_failed": "the server refused the login",
+    "smtp_rejected": "the server refused the sender or content",
+    "scheduled": "scheduled",
+    "paused": "paused by you",
+    "waiting": "waiting for its turn",
+}
+
+
+def _local_text(when: datetime, zone: str) -> str:
+    """``when`` in the settings' zone, to the minute (rounded up: never early),
+    labelled with the zone."""
+    local = utc(when).astimezone(ZoneInfo(zone))
+    if local.second or local.microsecond:
+        local = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return f"{local:%Y-%m-%d %H:%M} ({zone})"
+
+
+def _waiting_lines(ctx: AppContext) -> list[str]:
+    """One line per entry left waiting: why, and until when."""
+    with ctx.db.read() as s:
+        snap = snapshot.build(s, ctx.clock.now())
+        zone = settings_mod.load(s).limits.timezone
+    lines = []
+    for e in snap.entries:
+        if e.position is None or e.status not in ("queued", "deferred", "paused"):
+            continue
+        what = f"#{e.campaign_id} {e.name}" + (" (test send)" if e.kind == "test" else "")
+        words = _REASON_WORDS.get(e.reason_code or "", e.reason_code or e.status)
+        detail = (e.reason_detail or "").strip()
+        why = detail if detail.lower().startswith(words.lower()) else \
+            f"{words} ({detail})" if detail else words
+        if e.status == "paused":
+            until = f"until you resume it (`campaign resume {e.campaign_id}`)"
+        elif e.next_run_at is not None:
+            until = f"until {_local_text(e.next_run_at, zone)}"
+        elif e.status == "deferred":
+            until = "until you act on it"
+        else:
+            until = ""
+        lines.append(f"waiting: {what}: {why}" + (f", {until}" if until else ""))
+    return lines
 
 
 def cmd_status(ctx: AppContext, a: argparse.Namespace) -> int:
@@ -534,16 +593,41 @@ def main(argv: list[str] | None = None, *, allow_reserved_domains: bool = False)
     local, like the demo's); the command line has no way to set it."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    data_dir = Path(args.data_dir) if args.data_dir else None
     try:
-        ctx = open_context(Path(args.data_dir) if args.data_dir else None,
-                           allow_reserved_domains=allow_reserved_domains)
+        ctx = open_context(data_dir, allow_reserved_domains=allow_reserved_domains)
     except Exception as exc:  # unreadable folder, not a Mailer database...
         print(f"mailer-gui: error: cannot open the data folder: {exc}", file=sys.stderr)
         return 1
+    logged = _start_log(data_dir)
+    command = " ".join(str(w) for w in (args.command, getattr(args, "sub", None)) if w)
+    log.info("mailer-gui %s (data folder %s, pid %d)", command, ctx.data_dir, os.getpid())
     try:
-        return int(args.func(ctx, args))
+        code = int(args.func(ctx, args))
+        log.info("mailer-gui %s: exit %d", command, code)
+        return code
     except (MailerError, ValueError) as exc:
         print(f"mailer-gui: error: {exc}", file=sys.stderr)
+        log.warning("mailer-gui %s: error: %s", command, exc)
         return 1
+    except Exception:
+        log.exception("mailer-gui %s: failed", command)
+        raise
     finally:
         ctx.close()
+        if logged:
+            from .logsetup import stop_logging
+
+            stop_logging()
+
+
+def _start_log(data_dir: Path | None) -> bool:
+    """Log to ``logs/`` in the data folder (README's table), redacted."""
+    from .logsetup import setup_logging
+
+    try:
+        setup_logging(default_log_dir(data_dir))
+    except OSError as exc:
+        print(f"mailer-gui: warning: no log file ({exc})", file=sys.stderr)
+        return False
+    return True

@@ -113,6 +113,16 @@ def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
     return path
 
 
+def stop_logging() -> None:
+    """Close and remove the file handler ``setup_logging`` added (a CLI command
+    called in-process leaves no open file behind)."""
+    global _handler
+    if _handler is not None:
+        logging.getLogger().removeHandler(_handler)
+        _handler.close()
+        _handler = None
+
+
 def current_log_file() -> Path | None:
     """The file ``setup_logging`` set up in this process, if any."""
     return Path(_handler.baseFilename) if _handler is not None else None

@@ -37,7 +37,7 @@ fi
 
 step "installing build tools and the app's dependencies"
 "$PY" -m pip install --quiet --disable-pip-version-check \
-    "pyinstaller>=6.10" "setuptools>=68" wheel "PySide6-Essentials>=6.6"
+    "pyinstaller>=6.10" "setuptools>=77" wheel "PySide6-Essentials>=6.6"
 
 # Install from a copy of the sources, so that setuptools' build/ and
 # *.egg-info never appear in the working tree (others may be using it).

@@ -10,8 +10,13 @@ if (( $# == 0 )); then
   set -- --demo
 fi
 if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" && -z "${QT_QPA_PLATFORM:-}" ]]; then
-  echo "start.sh: no display found (DISPLAY/WAYLAND_DISPLAY unset); running offscreen." \
-       "Run it in a desktop session to see the window." >&2
+  # Say so only when the window would open; a CLI command (status, run,
+  # --help ...) opens none, though some (a PDF report) still use Qt offscreen.
+  if ! .venv/bin/python -c 'import sys; from mailer_gui.__main__ import _wants_cli
+sys.exit(0 if _wants_cli(sys.argv[1:]) else 1)' "$@"; then
+    echo "start.sh: no display found (DISPLAY/WAYLAND_DISPLAY unset); running offscreen." \
+         "Run it in a desktop session to see the window." >&2
+  fi
   export QT_QPA_PLATFORM=offscreen
 fi
 exec .venv/bin/mailer-gui "$@"

@@ -1,8 +1,25 @@
 #!/usr/bin/env bash
 # Run every test (sets itself up on first run). Extra arguments go to pytest,
 # e.g. `scripts/test.sh -m slow` for the long stress tests.
+#
+# `scripts/test.sh --zones [pytest args]` runs the tests whose outcome depends
+# on the laptop's time zone (engine, lease, processes, queue, limits,
+# simulation, reports, CLI) once more under each of ZONES, west and east of
+# UTC; CI runs it after the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test >&2
 export QT_QPA_PLATFORM=offscreen
-exec .venv/bin/python -m pytest -q "$@"
+if [[ "${1:-}" != --zones ]]; then
+  exec .venv/bin/python -m pytest -q "$@"
+fi
+shift
+ZONES=${ZONES:-"America/Los_Angeles Asia/Kolkata"}
+shopt -s nullglob
+files=(tests/test_engine*.py tests/test_lease*.py tests/test_processes.py tests/test_queue*.py
+       tests/test_limits*.py tests/test_simulation*.py tests/test_hotsql.py
+       tests/test_smtp_faults.py tests/test_reports.py tests/test_cli.py tests/test_cli_run.py)
+for zone in $ZONES; do
+  echo "== TZ=$zone: ${#files[@]} files" >&2
+  TZ=$zone .venv/bin/python -m pytest -q "${files[@]}" "$@"
+done

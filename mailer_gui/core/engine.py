@@ -62,6 +62,15 @@ class _Committer:
         futures_wait([self._future])
 
 
+class _NeedPassword(Exception):
+    """Raised inside the write transaction when the password for ``smtp`` has
+    not been read yet; the step rolls back, reads it and starts again."""
+
+    def __init__(self, smtp: SmtpSettings) -> None:
+        super().__init__("password needed")
+        self.smtp = smtp
+
+
 class Engine:
     """The one sender for a database while it holds the lease."""
 
@@ -80,6 +89,9 @@ class Engine:
         self._pending: tuple[Claim, Outcome] | None = None
         self._settings = claims.SettingsCache()
         self._unsub_key: bytes | None = None  # read before any write transaction
+        # The SMTP password and the settings it was read for, read outside any
+        # transaction; dropped when the queue goes idle or on wake().
+        self._password: tuple[SmtpSettings, str | None] | None = None
 
     # -- lease ---------------------------------------------------------------
     def acquire(self) -> dict[str, int]:
@@ -128,6 +140,15 @@ class Engine:
         go out; the body, whose final dot lets the server accept, is sent only
         once the claim is durable.
         """
+        while True:
+            try:
+                return self._step()
+            except _NeedPassword as need:
+                # Read the keychain with no transaction open: it may wait on
+                # an unlock prompt, and every writer would wait with it.
+                self._fetch_password(need.smtp)
+
+    def _step(self) -> StepResult:
         s = self.ctx.db.write_session()
         committer: _Committer | None = None
         try:
@@ -172,6 +193,7 @@ class Engine:
         now = self.ctx.clock.now()
         rows = claims.eligible(s, now)
         if not rows:
+            self._password = None  # read again when there is work again
             return StepResult("idle", next_wake_at=self._next_wake(s))
         entry = rows[0]
         st = self._settings.load(s)
@@ -184,7 +206,7 @@ class Engine:
                                    "no SMTP settings yet: open Settings and enter your "
                                    "provider's server")
         if st.smtp.user:
-            password = self.ctx.secrets.get_password(st.smtp.keyring_account)
+            password = self._password_for(st.smtp)
             if not password:
                 return self._defer_all(s, rows, "smtp_not_configured", None, now,
                                        "no password is available for the SMTP account: "
@@ -231,6 +253,17 @@ class Engine:
         return Claim(entry.id, entry.kind, entry.campaign_id, recipient.id, slot_id,
                      recipient.email, dict(recipient.fields or {}), message_id, content,
                      st.smtp, password)
+
+    def _password_for(self, smtp: SmtpSettings) -> str | None:
+        """The password read for exactly these settings, else _NeedPassword
+        (the step is rolled back and retried once it is read)."""
+        known = self._password
+        if known is None or known[0] != smtp:
+            raise _NeedPassword(smtp)
+        return known[1]
+
+    def _fetch_password(self, smtp: SmtpSettings) -> None:
+        self._password = (smtp, self.ctx.secrets.get_password(smtp.keyring_account))
 
     def _next_wake(self, s: Session) -> datetime | None:
         return s.scalar(
@@ -317,6 +350,7 @@ class Engine:
 
     def wake(self) -> None:
         """The queue or the settings changed: re-read now."""
+        self._password = None
         self._wake.set()
 
     def stop(self) -> None:

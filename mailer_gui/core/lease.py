@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import socket
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
@@ -38,8 +38,9 @@ def pid_alive(pid: int) -> bool:
 
 
 def wall_now() -> datetime:
-    """The wall clock (not the injected one): heartbeats are real time."""
-    return utc(datetime.fromtimestamp(time.time()))
+    """The wall clock in UTC (not the injected one): heartbeats are real time,
+    compared across processes and hosts whatever their time zone."""
+    return datetime.fromtimestamp(time.time(), UTC)
 
 
 def alive(lease: Lease) -> bool:

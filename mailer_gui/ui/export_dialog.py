@@ -231,6 +231,9 @@ class ExportDialog(QDialog):
         self.progress.setValue(min(done, max(total, 1)))
 
     def _done(self, result: tuple[Path, int]) -> None:
+        # Finished as far as this dialog knows: the pool thread may not have
+        # marked the task finished yet, and an Export clicked now must start.
+        self.task = None
         out, n = result
         self.saved_to = out
         self._set_running(False)
@@ -245,6 +248,7 @@ class ExportDialog(QDialog):
         self.export_finished.emit("done")
 
     def _failed(self, exc: BaseException) -> None:
+        self.task = None
         self._set_running(False)
         self.progress.setVisible(False)
         if isinstance(exc, ExportCancelled):

@@ -129,3 +129,36 @@ def test_screenshot(qtbot, ctx, built, tmp_path):
         dlg.export_button.click()
     img = dlg.grab()
     assert img.width() >= 520 and img.save("/tmp/export_dialog.png")
+
+
+def test_export_clicked_as_soon_as_the_last_one_finished_starts(qtbot, ctx, built, tmp_path,
+                                                                monkeypatch):
+    """The result reaches the dialog before the pool thread marks its task
+    finished; an Export clicked in between must start, not be ignored. Here the
+    pool thread marks it finished only once the test has clicked again."""
+    import threading
+
+    from mailer_gui.ui import background_task
+
+    clicked = threading.Event()
+
+    class LateEvent(threading.Event):
+        def set(self) -> None:
+            clicked.wait(30)
+            super().set()
+
+    original = background_task.BackgroundTask.__init__
+
+    def init(self, *args, **kwargs) -> None:
+        original(self, *args, **kwargs)
+        self.finished_event = LateEvent()
+
+    monkeypatch.setattr(background_task.BackgroundTask, "__init__", init)
+    dlg = _dialog(qtbot, ctx, None, tmp_path / "p.csv")
+    with qtbot.waitSignal(dlg.export_finished, timeout=15000):
+        dlg.export_button.click()
+    dlg.from_edit.setDate(dlg.to_edit.date().addDays(1))
+    with qtbot.waitSignal(dlg.export_finished, timeout=15000) as sig:
+        dlg.export_button.click()
+        clicked.set()
+    assert sig.args == ["failed"] and "before it starts" in dlg.status_label.text()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from mailer_gui.core.engine import Engine
 from mailer_gui.core.snapshot import Snapshot
 from mailer_gui.ui import worker as worker_mod
@@ -41,6 +43,14 @@ class Collector:
         )
 
 
+def _delivered(w: EngineWorker) -> None:
+    """Deliver what the finished thread emitted: its signals were queued to
+    this thread and the test waited on the first (the snapshot), not the
+    notifications that follow it in the same publish."""
+    assert not w.isRunning()
+    QCoreApplication.processEvents()
+
+
 def _start(qtbot: Any, ctx: Any) -> tuple[EngineWorker, Collector]:
     w = EngineWorker(ctx)
     got = Collector(w)
@@ -57,6 +67,7 @@ def test_worker_sends_a_campaign_end_to_end(qtbot, live_ctx, smtp_server):
         qtbot.waitUntil(lambda: got.entry_status(cid) == "completed", timeout=10_000)
     finally:
         assert w.stop_and_wait(10_000)
+    _delivered(w)
     assert sorted(r.rcpt_tos[0] for r in smtp_server.received) == [
         f"r{i}@example.org" for i in range(5)
     ]
@@ -131,6 +142,7 @@ def test_one_notification_per_change_not_per_wake(qtbot, live_ctx, smtp_server):
                 live_ctx.emit("queue")
     finally:
         w.stop_and_wait(10_000)
+    _delivered(w)
     deferred = [n for n in got.notes if n["kind"] == "deferred"]
     assert [n["reason_code"] for n in deferred] == ["hourly_limit"]
     assert notifier.count() == 1 and len(tray.messages) == 1
