@@ -10,7 +10,7 @@ import pytest
 
 from mailer_gui.core import queue, settings
 from mailer_gui.core.engine import Engine
-from mailer_gui.core.secrets import SERVICE
+from mailer_gui.core.secrets import SERVICE, UNSUBSCRIBE_ACCOUNT
 
 from .conftest import MemoryKeyring, make_campaign
 from .smtp_server import TestSmtpServer
@@ -23,7 +23,8 @@ class ProbingKeyring(MemoryKeyring):
     def __init__(self, db_path) -> None:
         super().__init__()
         self.db_path = db_path
-        self.reads: list[str] = []  # "committed" or the other writer's error
+        self.reads: list[str] = []  # password reads: "committed" or the other writer's error
+        self.key_reads: list[str] = []  # the same for the unsubscribe key
 
     def get_password(self, service: str, username: str) -> str | None:
         if service == SERVICE:
@@ -32,11 +33,12 @@ class ProbingKeyring(MemoryKeyring):
                 con.execute("BEGIN IMMEDIATE")
                 con.execute("UPDATE lease SET label = label WHERE id = 1")
                 con.execute("COMMIT")
-                self.reads.append("committed")
+                result = "committed"
             except sqlite3.OperationalError as exc:
-                self.reads.append(str(exc))
+                result = str(exc)
             finally:
                 con.close()
+            (self.key_reads if username == UNSUBSCRIBE_ACCOUNT else self.reads).append(result)
         return super().get_password(service, username)
 
 
@@ -71,8 +73,10 @@ def test_keychain_is_read_with_no_write_lock_held(ctx, auth_server):
         eng.release()
     assert len(auth_server.received) == 5
     # Another writer committed while the keychain was read; and it is read once
-    # for the run, not once per message.
+    # for the run, not once per message. The unsubscribe key too is read with
+    # no write lock held.
     assert kr.reads == ["committed"]
+    assert kr.key_reads and set(kr.key_reads) == {"committed"}
 
 
 def test_a_new_password_is_read_after_the_hold_is_released(ctx, auth_server):
