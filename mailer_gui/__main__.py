@@ -36,10 +36,10 @@ def _wants_cli(argv: list[str]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if _wants_cli(argv):
-        from .cli import main as cli_main
+        from mailer_gui.cli.main import main as cli_main
 
         return cli_main(argv)
-    from .ui.app import main as gui_main
+    from mailer_gui.ui.window.app import main as gui_main
 
     return gui_main(argv)
 

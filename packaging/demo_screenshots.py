@@ -41,13 +41,14 @@ def main(argv: list[str]) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from mailer_gui.core import campaigns, queue
+    from mailer_gui.core.content import campaigns
     from mailer_gui.core.context import open_context
-    from mailer_gui.demo import start_demo
+    from mailer_gui.core.sending import queue
+    from mailer_gui.demo.mode import start_demo
     from mailer_gui.ui import i18n
-    from mailer_gui.ui.about import AboutDialog, app_icon
-    from mailer_gui.ui.main_window import MainWindow
-    from mailer_gui.ui.outbox import OutboxWindow
+    from mailer_gui.ui.window.about import AboutDialog, app_icon
+    from mailer_gui.ui.window.main_window import MainWindow
+    from mailer_gui.ui.window.outbox import OutboxWindow
 
     demo = start_demo()
     # Window layout and language go to the demo folder, not the user's preferences.

@@ -15,10 +15,12 @@ from keyring.backend import KeyringBackend
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from mailer_gui.core import campaigns, queue, settings  # noqa: E402
 from mailer_gui.core.clock import SimClock  # noqa: E402
+from mailer_gui.core.config import settings  # noqa: E402
+from mailer_gui.core.config.secrets import SecretStore  # noqa: E402
+from mailer_gui.core.content import campaigns  # noqa: E402
 from mailer_gui.core.context import AppContext, open_context  # noqa: E402
-from mailer_gui.core.secrets import SecretStore  # noqa: E402
+from mailer_gui.core.sending import queue  # noqa: E402
 
 from .smtp_server import TestSmtpServer  # noqa: E402
 
@@ -111,7 +113,7 @@ def make_campaign(ctx: AppContext, n: int, enqueue: bool = True, name: str = "Pr
 
 def drain(ctx: AppContext, max_steps: int = 200) -> list[Any]:
     """Take the lease, send whatever can be sent now, give the lease back."""
-    from mailer_gui.core.engine import Engine
+    from mailer_gui.core.sending.engine import Engine
 
     eng = Engine(ctx)
     eng.acquire()

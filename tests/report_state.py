@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mailer_gui.core import campaigns
+from mailer_gui.core.content import campaigns
 from mailer_gui.core.context import AppContext
-from mailer_gui.core.engine import Engine
-from mailer_gui.core.models import Suppression
+from mailer_gui.core.sending.engine import Engine
+from mailer_gui.core.store.models import Suppression
 
 from .conftest import configure, make_campaign
 from .smtp_server import TestSmtpServer

@@ -10,7 +10,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from mailer_gui import cli
+from mailer_gui.cli import main as cli
 
 from .smtp_server import TestSmtpServer
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from mailer_gui import cli
+from mailer_gui.cli import main as cli
 
 
 @pytest.fixture

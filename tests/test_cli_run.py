@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mailer_gui import cli, logsetup
+from mailer_gui import logsetup
+from mailer_gui.cli import main as cli
 
 from .smtp_server import TestSmtpServer
 

@@ -14,15 +14,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mailer_gui.core import attachments, campaigns, compose, queue, unsubscribe
-from mailer_gui.core.compose import (
+from mailer_gui.core.audience import unsubscribe
+from mailer_gui.core.config.settings import SmtpSettings
+from mailer_gui.core.content import attachments, campaigns, compose
+from mailer_gui.core.content.compose import (
     Content,
     HeaderInjectionError,
     TemplateRenderError,
     build_message,
 )
-from mailer_gui.core.engine import Engine
-from mailer_gui.core.settings import SmtpSettings
+from mailer_gui.core.sending import queue
+from mailer_gui.core.sending.engine import Engine
 
 from .conftest import configure
 

@@ -18,10 +18,11 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from mailer_gui.core import addresses, campaigns, contacts, suppression
-from mailer_gui.core.contacts import ImportCancelled, ImportFileError, ImportOptions
+from mailer_gui.core.audience import addresses, contacts, suppression
+from mailer_gui.core.audience.contacts import ImportCancelled, ImportFileError, ImportOptions
+from mailer_gui.core.content import campaigns
 from mailer_gui.core.errors import NotFoundError
-from mailer_gui.core.models import Recipient
+from mailer_gui.core.store.models import Recipient
 
 HEADER_RU = "Эл. почта;Имя;Фамилия;Город\r\n"
 

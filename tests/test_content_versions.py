@@ -15,10 +15,12 @@ import pytest
 from alembic import command
 from sqlalchemy import select
 
-from mailer_gui.core import attachments, campaigns, queue, settings
-from mailer_gui.core import db as dbmod
-from mailer_gui.core.models import Campaign, CampaignVersion, Recipient
-from mailer_gui.core.reports import campaign_report
+from mailer_gui.core.config import settings
+from mailer_gui.core.content import attachments, campaigns
+from mailer_gui.core.reports.data import campaign_report
+from mailer_gui.core.sending import queue
+from mailer_gui.core.store import db as dbmod
+from mailer_gui.core.store.models import Campaign, CampaignVersion, Recipient
 
 from .conftest import configure, drain, make_campaign
 
@@ -150,7 +152,7 @@ def test_migration_0003_starts_every_campaign_at_version_1(tmp_path):
 
 
 def test_cli_attach_asks_for_confirm_sent(ctx, smtp_server, clock, tmp_path, capsys):
-    from mailer_gui import cli
+    from mailer_gui.cli import main as cli
 
     cid = _half_sent(ctx, smtp_server, clock)
     f = tmp_path / "a.txt"

@@ -10,12 +10,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mailer_gui import demo
-from mailer_gui.core import campaigns, queue, settings
+from mailer_gui.core.config import settings
+from mailer_gui.core.content import campaigns
+from mailer_gui.core.content.sample import SAMPLE_RECIPIENTS, recipients_csv, write_sample_files
 from mailer_gui.core.context import open_context
-from mailer_gui.core.engine import Engine
-from mailer_gui.core.models import Campaign, Recipient
-from mailer_gui.core.sample import SAMPLE_RECIPIENTS, recipients_csv, write_sample_files
+from mailer_gui.core.sending import queue
+from mailer_gui.core.sending.engine import Engine
+from mailer_gui.core.store.models import Campaign, Recipient
+from mailer_gui.demo import mode as demo
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -138,5 +140,5 @@ def test_sample_files_match_the_code(tmp_path: Path) -> None:
     write_sample_files(tmp_path)
     for name in ("sample.html", "sample.txt", "recipients.csv"):
         assert (ROOT / "resources" / "sample" / name).read_text("utf-8") == \
-            (tmp_path / name).read_text("utf-8"), "run python -m mailer_gui.core.sample"
+            (tmp_path / name).read_text("utf-8"), "run python -m mailer_gui.core.content.sample"
     assert recipients_csv().splitlines()[0] == "email,first_name,last_name,company"

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from mailer_gui.core import queue, snapshot
-from mailer_gui.core.engine import Engine
-from mailer_gui.core.models import Recipient, SlotReservation
+from mailer_gui.core.sending import queue, snapshot
+from mailer_gui.core.sending.engine import Engine
+from mailer_gui.core.store.models import Recipient, SlotReservation
 
 from .conftest import configure, make_campaign
 

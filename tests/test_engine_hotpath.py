@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from mailer_gui.core import campaigns, claims, limits, queue, settings
-from mailer_gui.core.engine import Engine
-from mailer_gui.core.models import Attachment, Recipient, SlotReservation
+from mailer_gui.core.config import settings
+from mailer_gui.core.content import campaigns
+from mailer_gui.core.sending import claims, limits, queue
+from mailer_gui.core.sending.engine import Engine
+from mailer_gui.core.store.models import Attachment, Recipient, SlotReservation
 
 from .conftest import configure, make_campaign
 

@@ -8,9 +8,10 @@ import sqlite3
 import keyring
 import pytest
 
-from mailer_gui.core import queue, settings
-from mailer_gui.core.engine import Engine
-from mailer_gui.core.secrets import SERVICE, UNSUBSCRIBE_ACCOUNT
+from mailer_gui.core.config import settings
+from mailer_gui.core.config.secrets import SERVICE, UNSUBSCRIBE_ACCOUNT
+from mailer_gui.core.sending import queue
+from mailer_gui.core.sending.engine import Engine
 
 from .conftest import MemoryKeyring, make_campaign
 from .smtp_server import TestSmtpServer

@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, text
 
-from mailer_gui.core import claims, hotsql, limits, queue, settings
-from mailer_gui.core.models import QueueEntry, Recipient, SlotReservation
+from mailer_gui.core.config import settings
+from mailer_gui.core.sending import claims, limits, queue
+from mailer_gui.core.store import hotsql
+from mailer_gui.core.store.models import QueueEntry, Recipient, SlotReservation
 
 from .conftest import configure, make_campaign
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from mailer_gui.core import lease
 from mailer_gui.core.context import open_context
+from mailer_gui.core.sending import lease
 
 ROOT = Path(__file__).resolve().parents[1]
 ZONES = ["America/New_York", "Asia/Kolkata", "America/Los_Angeles"]
@@ -24,7 +24,7 @@ HOLDER = """
 import sys
 from pathlib import Path
 from mailer_gui.core.context import open_context
-from mailer_gui.core.engine import Engine
+from mailer_gui.core.sending.engine import Engine
 ctx = open_context(Path(sys.argv[1]))
 eng = Engine(ctx, label="holder")
 eng.acquire()
@@ -38,7 +38,7 @@ TAKER = """
 import sys
 from pathlib import Path
 from mailer_gui.core.context import open_context
-from mailer_gui.core.engine import Engine
+from mailer_gui.core.sending.engine import Engine
 from mailer_gui.core.errors import LeaseHeldError
 ctx = open_context(Path(sys.argv[1]))
 eng = Engine(ctx, label="taker")

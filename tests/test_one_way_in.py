@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from mailer_gui import cli
-from mailer_gui.core import campaigns, contacts, queue, suppression
-from mailer_gui.core.engine import Engine
-from mailer_gui.core.models import Recipient
-from mailer_gui.core.smtp import SmtpTransport
+from mailer_gui.cli import main as cli
+from mailer_gui.core.audience import contacts, suppression
+from mailer_gui.core.content import campaigns
+from mailer_gui.core.sending import queue
+from mailer_gui.core.sending.engine import Engine
+from mailer_gui.core.sending.smtp import SmtpTransport
+from mailer_gui.core.store.models import Recipient
 
 from .conftest import configure, drain
 from .smtp_server import TestSmtpServer
@@ -273,7 +275,7 @@ def test_a_test_send_address_is_stored_as_every_recipient_is(ctx, smtp_server):
 
 
 def test_the_sample_goes_through_the_one_way_in(ctx):
-    from mailer_gui.core.sample import SAMPLE_RECIPIENTS, create_sample_campaign
+    from mailer_gui.core.content.sample import SAMPLE_RECIPIENTS, create_sample_campaign
 
     with ctx.db.write() as s:
         suppression.add(s, SAMPLE_RECIPIENTS[0][2].upper(), "manual", ctx.clock.now())

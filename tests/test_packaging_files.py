@@ -63,7 +63,7 @@ def test_desktop_metainfo_and_app_agree() -> None:
     assert versions[0] == mailer_gui.__version__
     # The app tells Wayland/X11 the same desktop file name (app.py).
     assert "setDesktopFileName(\"mailer-gui\")" in \
-        (ROOT / "mailer_gui" / "ui" / "app.py").read_text("utf-8")
+        (ROOT / "mailer_gui" / "ui" / "window" / "app.py").read_text("utf-8")
 
 
 def test_icons_svg_and_every_png_size() -> None:
@@ -85,7 +85,7 @@ def test_spec_bundles_what_the_app_looks_up() -> None:
     spec = (PACKAGING / "mailer-gui.spec").read_text("utf-8")
     # i18n.PACKAGE_QM_DIR, icons.ICON_DIR, db.MIGRATIONS_DIR
     for needle in ('"mailer_gui/translations"', '"mailer_gui/resources/icons"',
-                   'subdir="core/migrations"', 'copy_metadata("mailer-gui")',
+                   'subdir="core/store/migrations"', 'copy_metadata("mailer-gui")',
                    'collect_submodules("mailer_gui"'):
         assert needle in spec, needle
     for script in ("build.sh", "smoke.sh"):

@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from mailer_gui.core import campaigns, contacts, preflight, queue
-from mailer_gui.core.engine import Engine
+from mailer_gui.core.audience import contacts
+from mailer_gui.core.content import campaigns, preflight
 from mailer_gui.core.errors import StateError
-from mailer_gui.core.models import QueueEntry, Recipient
+from mailer_gui.core.sending import queue
+from mailer_gui.core.sending.engine import Engine
+from mailer_gui.core.store.models import QueueEntry, Recipient
 
 from .conftest import configure
 
@@ -99,7 +101,7 @@ def test_enqueue_refused_until_preflight_passes_then_sends(ctx, smtp_server):
 
 
 def test_attachment_over_the_cap_is_a_campaign_level_failure(ctx):
-    from mailer_gui.core.models import Attachment
+    from mailer_gui.core.store.models import Attachment
 
     cid = _campaign(ctx, "s", "<p>x</p>")
     with ctx.db.write() as s:

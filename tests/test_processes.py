@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mailer_gui.core import settings
+from mailer_gui.core.config import settings
 from mailer_gui.core.context import open_context
 
 from .conftest import make_campaign

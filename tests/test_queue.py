@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from mailer_gui.core import campaigns, queue, settings, snapshot
-from mailer_gui.core.engine import Engine
+from mailer_gui.core.config import settings
+from mailer_gui.core.content import campaigns
 from mailer_gui.core.errors import LeaseHeldError, StateError
-from mailer_gui.core.models import Notification, PauseEvent, QueueEntry, Recipient
+from mailer_gui.core.sending import queue, snapshot
+from mailer_gui.core.sending.engine import Engine
+from mailer_gui.core.store.models import Notification, PauseEvent, QueueEntry, Recipient
 
 from .conftest import configure, make_campaign
 from .conftest import drain as run

@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from mailer_gui.core import queue, settings
-from mailer_gui.core.engine import Engine
+from mailer_gui.core.config import settings
 from mailer_gui.core.errors import StateError
-from mailer_gui.core.models import Notification, PauseEvent, Recipient
+from mailer_gui.core.sending import queue
+from mailer_gui.core.sending.engine import Engine
+from mailer_gui.core.store.models import Notification, PauseEvent, Recipient
 
 from .conftest import configure, make_campaign
 from .conftest import drain as run

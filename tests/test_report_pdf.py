@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from mailer_gui.core.models import Recipient, SlotReservation
-from mailer_gui.core.report_formats import ExportRequest
-from mailer_gui.report_pdf import export_report
+from mailer_gui.core.reports.formats import ExportRequest
+from mailer_gui.core.store.models import Recipient, SlotReservation
+from mailer_gui.ui.reports.pdf import export_report
 
 from .report_state import build_campaign
 
@@ -126,11 +126,11 @@ CODES = ("hourly_limit", "completed_with_errors", "outside_hours", "monthly_quot
 def test_pdf_cuts_nothing_and_shows_words_not_codes(ctx, built, tmp_path, language):
     """Issue 9 item 8: every table cell's text fits its column (measured with the
     font metrics it is drawn with), nothing is elided, and no code shows."""
-    from mailer_gui import report_pdf
+    from mailer_gui.ui.reports import pdf as report_pdf
 
     cid = built.campaign_id
     with ctx.db.write() as s:  # a long-running pause, as in "0:00:24 (ongoing)"
-        from mailer_gui.core import queue
+        from mailer_gui.core.sending import queue
 
         queue.enqueue(s, make_campaign_for_pause(ctx, s), ctx.clock.now())
     for name, req in (("campaign", ExportRequest(fmt="pdf", out=tmp_path / "c.pdf",
@@ -154,7 +154,7 @@ def test_pdf_cuts_nothing_and_shows_words_not_codes(ctx, built, tmp_path, langua
 
 
 def make_campaign_for_pause(ctx, s) -> int:
-    from mailer_gui.core import campaigns
+    from mailer_gui.core.content import campaigns
 
     c = campaigns.create(s, "A campaign with a rather long name that needs two lines in the "
                          "title of its report", "Hi", "<p>x</p>", None, ctx.clock.now())

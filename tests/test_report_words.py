@@ -17,12 +17,14 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from mailer_gui.core import campaigns, labels, queue
-from mailer_gui.core import settings as settings_mod
-from mailer_gui.core.engine import Engine
-from mailer_gui.core.models import SlotReservation
-from mailer_gui.core.report_formats import ExportRequest, open_report, summary_sections, write
-from mailer_gui.core.reports import LimitPeriod, campaign_report, period_report
+from mailer_gui.core.config import settings as settings_mod
+from mailer_gui.core.content import campaigns
+from mailer_gui.core.reports import labels
+from mailer_gui.core.reports.data import LimitPeriod, campaign_report, period_report
+from mailer_gui.core.reports.formats import ExportRequest, open_report, summary_sections, write
+from mailer_gui.core.sending import queue
+from mailer_gui.core.sending.engine import Engine
+from mailer_gui.core.store.models import SlotReservation
 
 from .conftest import configure, drain, make_campaign
 

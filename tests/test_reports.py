@@ -19,17 +19,17 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from mailer_gui import cli
-from mailer_gui.core import campaigns
-from mailer_gui.core.models import PauseEvent, QueueEntry, Recipient, SlotReservation
-from mailer_gui.core.report_formats import (
+from mailer_gui.cli import main as cli
+from mailer_gui.core.content import campaigns
+from mailer_gui.core.reports.data import ReportError, campaign_report, period_report
+from mailer_gui.core.reports.formats import (
     ExportCancelled,
     ExportRequest,
     open_report,
     safe_cell,
     write,
 )
-from mailer_gui.core.reports import ReportError, campaign_report, period_report
+from mailer_gui.core.store.models import PauseEvent, QueueEntry, Recipient, SlotReservation
 
 from .conftest import make_campaign
 from .report_state import build_campaign, insert_recipients, run_engine
@@ -306,7 +306,7 @@ def test_injection_corpus_in_csv_and_xlsx(ctx, smtp_server, clock, tmp_path):
         campaigns.add_recipients(s, cid, [(10 + i, f"v{i}@example.org",
                                            {"first_name": "V", "note": v, v: "x"})
                                           for i, v in enumerate(CORPUS)])
-        from mailer_gui.core import queue
+        from mailer_gui.core.sending import queue
 
         queue.enqueue(s, cid, clock.now())
     # A hostile server: its reply text is a DDE formula.
@@ -457,9 +457,9 @@ import json  # noqa: E402
 import sqlite3  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
 
-from mailer_gui.core import settings as settings_mod  # noqa: E402
-from mailer_gui.core.report_formats import MAX_REPLY, time_text  # noqa: E402
-from mailer_gui.core.reports import local_time_sql, zone_segments  # noqa: E402
+from mailer_gui.core.config import settings as settings_mod  # noqa: E402
+from mailer_gui.core.reports.data import local_time_sql, zone_segments  # noqa: E402
+from mailer_gui.core.reports.formats import MAX_REPLY, time_text  # noqa: E402
 
 # Whole-hour DST, the half-hour DST of Lord Howe, +5:45, +12:45/+13:45, southern
 # hemisphere, a zone without DST, and UTC.

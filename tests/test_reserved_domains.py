@@ -13,13 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from mailer_gui import cli
-from mailer_gui.core import addresses, campaigns, queue
+from mailer_gui.cli import main as cli
+from mailer_gui.core.audience import addresses
+from mailer_gui.core.config.secrets import SecretStore
+from mailer_gui.core.content import campaigns
+from mailer_gui.core.content.preflight import preflight
+from mailer_gui.core.content.sample import (
+    SAMPLE_RECIPIENTS,
+    create_sample_campaign,
+    write_sample_files,
+)
 from mailer_gui.core.context import open_context
 from mailer_gui.core.errors import MailerError, StateError
-from mailer_gui.core.preflight import preflight
-from mailer_gui.core.sample import SAMPLE_RECIPIENTS, create_sample_campaign, write_sample_files
-from mailer_gui.core.secrets import SecretStore
+from mailer_gui.core.sending import queue
 
 ROWS = [
     "ann@example.com", "bob@news.example.org", "cat@EXAMPLE.NET", "dan@shop.test",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import keyring
 from keyring.backends import fail
 
-from mailer_gui.core import settings
-from mailer_gui.core.secrets import SERVICE, SecretStore
+from mailer_gui.core.config import settings
+from mailer_gui.core.config.secrets import SERVICE, SecretStore
 
 
 def test_keychain_is_used_when_available(memory_keyring):

@@ -19,13 +19,13 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from mailer_gui.core import limits, queue
-from mailer_gui.core import settings as cfg
 from mailer_gui.core.clock import SimClock
+from mailer_gui.core.config import settings as cfg
+from mailer_gui.core.config.secrets import SecretStore
 from mailer_gui.core.context import open_context
-from mailer_gui.core.engine import Engine
-from mailer_gui.core.models import QueueEntry, Recipient, SlotReservation
-from mailer_gui.core.secrets import SecretStore
+from mailer_gui.core.sending import limits, queue
+from mailer_gui.core.sending.engine import Engine
+from mailer_gui.core.store.models import QueueEntry, Recipient, SlotReservation
 
 from .conftest import make_campaign
 

@@ -9,10 +9,11 @@ import pytest
 import trustme
 from sqlalchemy import func, select
 
-from mailer_gui.core import queue, settings
-from mailer_gui.core.engine import Engine
-from mailer_gui.core.models import Recipient, SlotReservation, Suppression
-from mailer_gui.core.smtp import REJECTED, SENT, SmtpTransport
+from mailer_gui.core.config import settings
+from mailer_gui.core.sending import queue
+from mailer_gui.core.sending.engine import Engine
+from mailer_gui.core.sending.smtp import REJECTED, SENT, SmtpTransport
+from mailer_gui.core.store.models import Recipient, SlotReservation, Suppression
 
 from .conftest import configure, make_campaign
 from .conftest import drain as run

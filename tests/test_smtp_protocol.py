@@ -12,11 +12,13 @@ import pytest
 import trustme
 from sqlalchemy import func, select
 
-from mailer_gui import cli
-from mailer_gui.core import campaigns, compose, queue, settings
+from mailer_gui.cli import main as cli
+from mailer_gui.core.config import settings
+from mailer_gui.core.content import campaigns, compose
 from mailer_gui.core.errors import SettingsError
-from mailer_gui.core.models import Recipient, SlotReservation
-from mailer_gui.core.smtp import REJECTED, SENT, SmtpTransport
+from mailer_gui.core.sending import queue
+from mailer_gui.core.sending.smtp import REJECTED, SENT, SmtpTransport
+from mailer_gui.core.store.models import Recipient, SlotReservation
 
 from .conftest import configure
 from .conftest import drain as run

@@ -9,8 +9,8 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from mailer_gui.core import db as dbmod
-from mailer_gui.core.models import Base
+from mailer_gui.core.store import db as dbmod
+from mailer_gui.core.store.models import Base
 
 
 def test_pragmas_and_write_lock_taken_at_begin(tmp_path):

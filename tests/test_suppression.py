@@ -9,9 +9,10 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from mailer_gui.core import campaigns, contacts, suppression
-from mailer_gui.core.engine import Engine
-from mailer_gui.core.models import Recipient, Suppression
+from mailer_gui.core.audience import contacts, suppression
+from mailer_gui.core.content import campaigns
+from mailer_gui.core.sending.engine import Engine
+from mailer_gui.core.store.models import Recipient, Suppression
 
 from .conftest import configure, make_campaign
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from mailer_gui import cli
-from mailer_gui.core import campaigns, queue, settings, timefmt
+from mailer_gui.cli import main as cli
+from mailer_gui.core import timefmt
+from mailer_gui.core.config import settings
+from mailer_gui.core.content import campaigns
 from mailer_gui.core.context import AppContext
+from mailer_gui.core.sending import queue
 
 from .zones import laptop_zone_fixture  # noqa: F401 (fixture)
 

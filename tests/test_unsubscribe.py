@@ -18,9 +18,11 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from mailer_gui.core import campaigns, compose, queue, sample, unsubscribe
-from mailer_gui.core.secrets import UNSUBSCRIBE_KEY_FILE, SecretStore
-from mailer_gui.core.settings import SmtpSettings
+from mailer_gui.core.audience import unsubscribe
+from mailer_gui.core.config.secrets import UNSUBSCRIBE_KEY_FILE, SecretStore
+from mailer_gui.core.config.settings import SmtpSettings
+from mailer_gui.core.content import campaigns, compose, sample
+from mailer_gui.core.sending import queue
 
 from .conftest import configure, drain
 
@@ -94,7 +96,7 @@ def test_sent_messages_carry_codes_that_verify_and_the_key_stays_out_of_db_and_l
     caplog.set_level(logging.DEBUG)
     configure(ctx, smtp_server)
     with ctx.db.write() as s:
-        from mailer_gui.core import settings
+        from mailer_gui.core.config import settings
 
         st = settings.load(s).smtp
         assert st is not None

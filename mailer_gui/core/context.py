@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .clock import Clock, RealClock
-from .db import Database, open_database
-from .secrets import SecretStore
+from mailer_gui.core.clock import Clock, RealClock
+from mailer_gui.core.config.secrets import SecretStore
+from mailer_gui.core.store.db import Database, open_database
 
 ENV_HOME = "MAILER_GUI_HOME"
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .clock import utc
+from mailer_gui.core.clock import utc
 
 # Short, unambiguous and the same in every language.
 SHORT_FORMAT = "%d.%m %H:%M"

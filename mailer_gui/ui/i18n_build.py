@@ -6,7 +6,7 @@ Used two ways, so that nothing is compiled when the app starts:
   ``mailer_gui/translations/*.qm`` into every wheel and ``pip install .``;
 * as ``python -m mailer_gui.ui.i18n_build [--update] [--out DIR]`` from a
   checkout, CI or the packaging script (``--update`` first re-runs
-  ``pyside6-lupdate`` over ``mailer_gui/ui/*.py``).
+  ``pyside6-lupdate`` over ``mailer_gui/ui/**/*.py``).
 
 Only the standard library is imported here; the Qt tools come from the
 PySide6 package (``PySide6/lrelease``, ``PySide6/lupdate``).
@@ -45,8 +45,9 @@ def compile_translations(out_dir: Path, ts_dir: Path = TS_DIR) -> list[Path]:
 
 
 def update_sources(ts_dir: Path = TS_DIR, ui_dir: Path = UI_DIR) -> None:
-    """Re-extract the strings of ``mailer_gui/ui/*.py`` into every ``.ts`` (keeps translations)."""
-    sources = [str(p) for p in sorted(ui_dir.glob("*.py")) if p.name != Path(__file__).name]
+    """Re-extract the strings of ``mailer_gui/ui/**/*.py`` into every ``.ts``
+    (keeps translations)."""
+    sources = [str(p) for p in sorted(ui_dir.rglob("*.py")) if p.name != Path(__file__).name]
     for ts in sorted(ts_dir.glob("*.ts")):
         _qt_tool("lupdate", ["-no-obsolete", "-locations", "none", *sources, "-ts", str(ts)])
 

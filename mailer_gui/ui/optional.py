@@ -15,12 +15,12 @@ log = logging.getLogger(__name__)
 
 # attribute of the window -> (module, class)
 PARTS = {
-    "editor": ("mailer_gui.ui.editor", "CampaignEditor"),
-    "settings": ("mailer_gui.ui.settings_dialog", "SettingsDialog"),
-    "export": ("mailer_gui.ui.export_dialog", "ExportDialog"),
-    "import": ("mailer_gui.ui.import_wizard", "ImportWizard"),
-    "about": ("mailer_gui.ui.about", "AboutDialog"),
-    "outbox": ("mailer_gui.ui.outbox", "OutboxWindow"),
+    "editor": ("mailer_gui.ui.editor.editor", "CampaignEditor"),
+    "settings": ("mailer_gui.ui.dialogs.settings", "SettingsDialog"),
+    "export": ("mailer_gui.ui.dialogs.export", "ExportDialog"),
+    "import": ("mailer_gui.ui.dialogs.import_wizard", "ImportWizard"),
+    "about": ("mailer_gui.ui.window.about", "AboutDialog"),
+    "outbox": ("mailer_gui.ui.window.outbox", "OutboxWindow"),
 }
 
 

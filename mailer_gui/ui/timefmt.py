@@ -11,9 +11,9 @@ from datetime import datetime
 
 from PySide6.QtCore import QDate, QLocale, QTime
 
-from ..core import settings as settings_mod
-from ..core import timefmt
-from ..core.context import AppContext
+from mailer_gui.core import timefmt
+from mailer_gui.core.config import settings as settings_mod
+from mailer_gui.core.context import AppContext
 
 DEFAULT_ZONE = settings_mod.LimitSettings().timezone
 

@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QThread, Signal
 from sqlalchemy import func, select
 
-from ..core import queue, snapshot
-from ..core.context import AppContext
-from ..core.errors import LeaseHeldError
-from ..core.models import Notification, QueueEntry
+from mailer_gui.core.context import AppContext
+from mailer_gui.core.errors import LeaseHeldError
+from mailer_gui.core.sending import queue, snapshot
+from mailer_gui.core.store.models import Notification, QueueEntry
 
 if TYPE_CHECKING:
-    from ..core.engine import Engine, StepResult
+    from mailer_gui.core.sending.engine import Engine, StepResult
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class EngineWorker(QThread):
         up: the engine's imports (templates, SMTP) need not delay the start."""
         with self._engine_lock:
             if self._engine is None:
-                from ..core.engine import Engine
+                from mailer_gui.core.sending.engine import Engine
 
                 self._engine = Engine(self.ctx, label="gui")
                 if self._stopping.is_set():  # stop() came before there was an engine
@@ -217,7 +217,7 @@ def notification_dict(s: Any, n: Notification, zone: str) -> dict[str, Any]:
         "counts": None,
     }
     if n.campaign_id is not None:
-        from ..core.models import Campaign
+        from mailer_gui.core.store.models import Campaign
 
         c = s.get(Campaign, n.campaign_id)
         d["campaign_name"] = c.name if c is not None else None
@@ -232,8 +232,8 @@ def notification_dict(s: Any, n: Notification, zone: str) -> dict[str, Any]:
 
 def notification_history(ctx: AppContext, up_to_id: int | None = None) -> list[dict[str, Any]]:
     """The latest notifications from the database, oldest first, as plain data."""
-    from ..core import notices
-    from ..core import settings as settings_mod
+    from mailer_gui.core.config import settings as settings_mod
+    from mailer_gui.core.sending import notices
 
     with ctx.db.read() as s:
         zone = settings_mod.load(s).limits.timezone

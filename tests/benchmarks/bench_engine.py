@@ -31,11 +31,14 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from mailer_gui.core import campaigns, hotsql, queue, settings  # noqa: E402
-from mailer_gui.core.compose import Content, build_message, new_message_id  # noqa: E402
+from mailer_gui.core.config import settings  # noqa: E402
+from mailer_gui.core.config.secrets import SecretStore  # noqa: E402
+from mailer_gui.core.content import campaigns  # noqa: E402
+from mailer_gui.core.content.compose import Content, build_message, new_message_id  # noqa: E402
 from mailer_gui.core.context import open_context  # noqa: E402
-from mailer_gui.core.engine import Engine  # noqa: E402
-from mailer_gui.core.secrets import SecretStore  # noqa: E402
+from mailer_gui.core.sending import queue  # noqa: E402
+from mailer_gui.core.sending.engine import Engine  # noqa: E402
+from mailer_gui.core.store import hotsql  # noqa: E402
 from tests.smtp_server import free_port  # noqa: E402
 
 SINK = """

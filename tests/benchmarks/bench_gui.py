@@ -27,9 +27,11 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from mailer_gui.core import campaigns, queue, settings  # noqa: E402
+from mailer_gui.core.config import settings  # noqa: E402
+from mailer_gui.core.config.secrets import SecretStore  # noqa: E402
+from mailer_gui.core.content import campaigns  # noqa: E402
 from mailer_gui.core.context import open_context  # noqa: E402
-from mailer_gui.core.secrets import SecretStore  # noqa: E402
+from mailer_gui.core.sending import queue  # noqa: E402
 from tests.smtp_server import TestSmtpServer  # noqa: E402
 
 MESSAGES, CAMPAIGNS, PROBE_MS = 2000, 1000, 10
@@ -64,7 +66,7 @@ def fill(ctx, port: int) -> int:
 
 
 def responsiveness() -> dict[str, float]:
-    from mailer_gui.ui.main_window import MainWindow
+    from mailer_gui.ui.window.main_window import MainWindow
 
     _app = QApplication.instance() or QApplication([])
     server = TestSmtpServer().start()

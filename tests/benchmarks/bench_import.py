@@ -32,7 +32,8 @@ CHILD = r"""
 import json, resource, sys, time, csv, sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
-import mailer_gui.core.contacts, mailer_gui.core.campaigns, mailer_gui.core.context  # same imports
+import mailer_gui.core.audience.contacts, mailer_gui.core.content.campaigns  # same imports
+import mailer_gui.core.context
 phase, path, work = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 if phase == "baseline":
     conn = sqlite3.connect(work / "baseline.db", isolation_level=None)

@@ -22,9 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from mailer_gui.core.clock import SimClock  # noqa: E402
+from mailer_gui.core.config.secrets import SecretStore  # noqa: E402
 from mailer_gui.core.context import open_context  # noqa: E402
-from mailer_gui.core.report_formats import ExportRequest, open_report, write  # noqa: E402
-from mailer_gui.core.secrets import SecretStore  # noqa: E402
+from mailer_gui.core.reports.formats import ExportRequest, open_report, write  # noqa: E402
 from tests.conftest import WEDNESDAY_10_MSK, make_campaign  # noqa: E402
 from tests.report_state import insert_recipients  # noqa: E402
 

@@ -11,9 +11,9 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
+from mailer_gui.core.config.secrets import SecretStore
 from mailer_gui.core.context import AppContext, open_context
-from mailer_gui.core.models import Recipient
-from mailer_gui.core.secrets import SecretStore
+from mailer_gui.core.store.models import Recipient
 
 
 @pytest.fixture(name="gui_settings_dir")

@@ -11,10 +11,10 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 
 import mailer_gui
 from mailer_gui import logsetup
-from mailer_gui.core import settings
+from mailer_gui.core.config import settings
+from mailer_gui.core.config.secrets import SERVICE
 from mailer_gui.core.context import AppContext, default_log_dir
-from mailer_gui.core.secrets import SERVICE
-from mailer_gui.ui.about import AboutDialog, diagnostics_text
+from mailer_gui.ui.window.about import AboutDialog, diagnostics_text
 
 PASSWORD = "Pa55-w0rd-ZZtop"
 ENV_PASSWORD = "Env-Pa55-QQ"

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from mailer_gui import demo as demo_mod
+from mailer_gui.core.config.secrets import SecretStore
 from mailer_gui.core.context import AppContext, open_context
-from mailer_gui.core.secrets import SecretStore
-from mailer_gui.ui.main_window import MainWindow
-from mailer_gui.ui.notifications import Notifier
-from mailer_gui.ui.outbox import COL_TO, OutboxWindow
-from mailer_gui.ui.queue_panel import COL_NEXT_RUN, COL_REASON, EntryRole
+from mailer_gui.demo import mode as demo_mod
+from mailer_gui.ui.queue.notifications import Notifier
+from mailer_gui.ui.queue.panel import COL_NEXT_RUN, COL_REASON, EntryRole
+from mailer_gui.ui.window.main_window import MainWindow
+from mailer_gui.ui.window.outbox import COL_TO, OutboxWindow
 
 from .gui_helpers import FakeTray, gui_settings_dir_fixture  # noqa: F401 (fixture)
 

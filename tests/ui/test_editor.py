@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
-from mailer_gui.core import queue, snapshot
-from mailer_gui.core.engine import Engine
-from mailer_gui.core.models import Attachment, Campaign, QueueEntry
-from mailer_gui.ui.editor import CampaignEditor
-from mailer_gui.ui.reasons import countdown_text
+from mailer_gui.core.sending import queue, snapshot
+from mailer_gui.core.sending.engine import Engine
+from mailer_gui.core.store.models import Attachment, Campaign, QueueEntry
+from mailer_gui.ui.editor.editor import CampaignEditor
+from mailer_gui.ui.queue.reasons import countdown_text
 
 from ..conftest import configure, make_campaign
 

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
-from mailer_gui.ui.export_dialog import ExportDialog
+from mailer_gui.ui.dialogs.export import ExportDialog
 
 from ..conftest import make_campaign
 from ..report_state import build_campaign, insert_recipients

@@ -8,9 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
-from mailer_gui.core import campaigns
-from mailer_gui.core.models import Recipient, Suppression
-from mailer_gui.ui.import_wizard import ImportWizard
+from mailer_gui.core.content import campaigns
+from mailer_gui.core.store.models import Recipient, Suppression
+from mailer_gui.ui.dialogs.import_wizard import ImportWizard
 
 
 def _campaign(ctx) -> int:

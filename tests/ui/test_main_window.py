@@ -8,10 +8,10 @@ from typing import Any
 
 from PySide6.QtGui import QKeySequence
 
-from mailer_gui.core import queue
-from mailer_gui.ui.main_window import MainWindow
-from mailer_gui.ui.notifications import Notifier
-from mailer_gui.ui.single_instance import SingleInstance
+from mailer_gui.core.sending import queue
+from mailer_gui.ui.queue.notifications import Notifier
+from mailer_gui.ui.window.main_window import MainWindow
+from mailer_gui.ui.window.single_instance import SingleInstance
 
 from ..conftest import configure, make_campaign
 from .gui_helpers import (  # noqa: F401 (fixtures)

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from mailer_gui import demo
-from mailer_gui.core import campaigns
+from mailer_gui.core.content import campaigns
 from mailer_gui.core.context import open_context
-from mailer_gui.core.engine import Engine
-from mailer_gui.ui.outbox import COL_SUBJECT, COL_TO, OutboxWindow
+from mailer_gui.core.sending.engine import Engine
+from mailer_gui.demo import mode as demo
+from mailer_gui.ui.window.outbox import COL_SUBJECT, COL_TO, OutboxWindow
 
 
 @pytest.fixture

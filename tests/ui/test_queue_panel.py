@@ -10,12 +10,12 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import event, select
 
-from mailer_gui.core import queue, snapshot
-from mailer_gui.core.models import QueueEntry, Recipient
-from mailer_gui.ui import queue_actions
+from mailer_gui.core.sending import queue, snapshot
+from mailer_gui.core.store.models import QueueEntry, Recipient
 from mailer_gui.ui.i18n_build import compile_translations
-from mailer_gui.ui.queue_panel import COL_NEXT_RUN, COL_REASON, QueuePanel
-from mailer_gui.ui.reasons import countdown_text, reason_text
+from mailer_gui.ui.queue import actions as queue_actions
+from mailer_gui.ui.queue.panel import COL_NEXT_RUN, COL_REASON, QueuePanel
+from mailer_gui.ui.queue.reasons import countdown_text, reason_text
 
 from ..conftest import make_campaign
 
@@ -159,7 +159,7 @@ def test_pause_resume_cancel_and_move_change_the_queue_table(qtbot, ctx, monkeyp
 def test_resolve_uncertain_asks_and_explains_the_duplicate_risk(qtbot, ctx, decision, expected):
     from PySide6.QtWidgets import QLabel
 
-    from mailer_gui.ui.resolve_dialog import ResolveDialog
+    from mailer_gui.ui.queue.resolve_dialog import ResolveDialog
 
     cid = make_campaign(ctx, 2)
     with ctx.db.write() as s:

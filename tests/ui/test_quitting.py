@@ -11,11 +11,11 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from sqlalchemy import select
 
+from mailer_gui.core.config.secrets import SecretStore
 from mailer_gui.core.context import open_context
-from mailer_gui.core.models import Notification
-from mailer_gui.core.secrets import SecretStore
-from mailer_gui.ui.main_window import MainWindow
-from mailer_gui.ui.notifications import Notifier
+from mailer_gui.core.store.models import Notification
+from mailer_gui.ui.queue.notifications import Notifier
+from mailer_gui.ui.window.main_window import MainWindow
 
 from ..conftest import configure, make_campaign
 from .gui_helpers import (  # noqa: F401 (fixtures)

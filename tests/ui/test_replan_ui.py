@@ -13,19 +13,19 @@ from PySide6.QtCore import QCoreApplication, QSettings, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from sqlalchemy import select
 
-from mailer_gui.core import queue, snapshot
-from mailer_gui.core.models import Notification, Recipient
+from mailer_gui.core.sending import queue, snapshot
+from mailer_gui.core.store.models import Notification, Recipient
+from mailer_gui.ui.dialogs.settings import SettingsDialog
 from mailer_gui.ui.i18n_build import compile_translations
-from mailer_gui.ui.notifications import Notifier, notification_text
-from mailer_gui.ui.queue_panel import QueuePanel
-from mailer_gui.ui.resolve_dialog import (
+from mailer_gui.ui.queue.notifications import Notifier, notification_text
+from mailer_gui.ui.queue.panel import QueuePanel
+from mailer_gui.ui.queue.resolve_dialog import (
     COL_AT,
     COL_ATTEMPTS,
     COL_EMAIL,
     COL_REPLY,
     ResolveDialog,
 )
-from mailer_gui.ui.settings_dialog import SettingsDialog
 from mailer_gui.ui.worker import EngineWorker, notification_dict
 
 from ..conftest import configure, drain, make_campaign
@@ -221,7 +221,7 @@ def test_nothing_chosen_writes_nothing(qtbot, ctx, smtp_server):
 
 
 def _crash_notice(ctx: Any, n: int) -> dict[str, Any]:
-    from mailer_gui.core.engine import Engine
+    from mailer_gui.core.sending.engine import Engine
 
     cid = make_campaign(ctx, n)
     with ctx.db.write() as s:

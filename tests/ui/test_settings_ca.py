@@ -13,9 +13,9 @@ import pytest
 import trustme
 from PySide6.QtCore import QCoreApplication, QSettings, QTranslator
 
-from mailer_gui.core import settings
+from mailer_gui.core.config import settings
+from mailer_gui.ui.dialogs.settings import SettingsDialog
 from mailer_gui.ui.i18n_build import compile_translations
-from mailer_gui.ui.settings_dialog import SettingsDialog
 
 from ..smtp_server import TestSmtpServer
 

@@ -11,10 +11,12 @@ import pytest
 from keyring.backends import fail
 from PySide6.QtCore import QSettings
 
-from mailer_gui.core import campaigns, queue, settings
-from mailer_gui.core.models import QueueEntry
-from mailer_gui.core.secrets import SERVICE
-from mailer_gui.ui.settings_dialog import LANGUAGE_KEY, SettingsDialog
+from mailer_gui.core.config import settings
+from mailer_gui.core.config.secrets import SERVICE
+from mailer_gui.core.content import campaigns
+from mailer_gui.core.sending import queue
+from mailer_gui.core.store.models import QueueEntry
+from mailer_gui.ui.dialogs.settings import LANGUAGE_KEY, SettingsDialog
 
 from ..smtp_server import TestSmtpServer
 

@@ -9,14 +9,14 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from mailer_gui.core import snapshot
 from mailer_gui.core.context import AppContext
-from mailer_gui.core.snapshot import Snapshot
-from mailer_gui.ui.campaign_list import COL_STATUS, CampaignList
-from mailer_gui.ui.main_window import MainWindow
-from mailer_gui.ui.model_updates import MAX_RUNS, row_runs
-from mailer_gui.ui.notifications import Notifier
-from mailer_gui.ui.queue_panel import QueuePanel
+from mailer_gui.core.sending import snapshot
+from mailer_gui.core.sending.snapshot import Snapshot
+from mailer_gui.ui.models.updates import MAX_RUNS, row_runs
+from mailer_gui.ui.queue.campaign_list import COL_STATUS, CampaignList
+from mailer_gui.ui.queue.notifications import Notifier
+from mailer_gui.ui.queue.panel import QueuePanel
+from mailer_gui.ui.window.main_window import MainWindow
 
 from ..conftest import make_campaign
 from .gui_helpers import gui_settings_dir_fixture, live_ctx_fixture  # noqa: F401 (fixtures)
@@ -81,7 +81,7 @@ def test_campaign_list_re_reads_only_rows_whose_status_changed(qtbot: Any,
     lst.reload()
     rec = Recorder(lst.model)
     with ctx.db.write() as s:
-        from mailer_gui.core import queue
+        from mailer_gui.core.sending import queue
 
         queue.enqueue(s, ids[3], ctx.clock.now())
     lst.on_snapshot(_snap(ctx))
@@ -99,7 +99,7 @@ def test_campaign_list_sorted_by_status_is_re_sorted(qtbot: Any, ctx: AppContext
     lst.view.sortByColumn(COL_STATUS, Qt.SortOrder.AscendingOrder)
     assert [lst.proxy.index(r, 0).data() for r in range(3)] == ["C0", "C1", "C2"]
     with ctx.db.write() as s:
-        from mailer_gui.core import queue
+        from mailer_gui.core.sending import queue
 
         queue.enqueue(s, ids[1], ctx.clock.now())
     lst.on_snapshot(_snap(ctx))
@@ -159,8 +159,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from mailer_gui.core.context import open_context
-from mailer_gui.ui.main_window import MainWindow
-from mailer_gui.ui.notifications import Notifier
+from mailer_gui.ui.window.main_window import MainWindow
+from mailer_gui.ui.queue.notifications import Notifier
 ctx = open_context(Path(sys.argv[1]))
 w = MainWindow(ctx, notifier=Notifier(use_system_tray=False), start_worker=False)
 print(json.dumps(sorted(sys.modules)))
@@ -180,9 +180,9 @@ def test_building_the_window_leaves_heavy_parts_for_later(tmp_path: Any) -> None
                          capture_output=True, text=True, timeout=120, env=env)
     assert out.returncode == 0, out.stderr
     loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
-    assert "mailer_gui.ui.main_window" in loaded
-    for heavy in ("mailer_gui.ui.export_dialog", "mailer_gui.ui.import_wizard",
-                  "mailer_gui.ui.settings_dialog", "mailer_gui.ui.about",
-                  "mailer_gui.core.reports", "mailer_gui.core.contacts",
-                  "mailer_gui.core.engine", "openpyxl", "email_validator"):
+    assert "mailer_gui.ui.window.main_window" in loaded
+    for heavy in ("mailer_gui.ui.dialogs.export", "mailer_gui.ui.dialogs.import_wizard",
+                  "mailer_gui.ui.dialogs.settings", "mailer_gui.ui.window.about",
+                  "mailer_gui.core.reports.data", "mailer_gui.core.audience.contacts",
+                  "mailer_gui.core.sending.engine", "openpyxl", "email_validator"):
         assert heavy not in loaded, heavy

@@ -9,11 +9,11 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QTime
 
-from mailer_gui.core import queue, snapshot
-from mailer_gui.ui.campaign_list import COL_UPDATED, CampaignList
-from mailer_gui.ui.editor import CampaignEditor
-from mailer_gui.ui.notifications import Notifier, notification_text
-from mailer_gui.ui.queue_panel import COL_ETA, QueuePanel
+from mailer_gui.core.sending import queue, snapshot
+from mailer_gui.ui.editor.editor import CampaignEditor
+from mailer_gui.ui.queue.campaign_list import COL_UPDATED, CampaignList
+from mailer_gui.ui.queue.notifications import Notifier, notification_text
+from mailer_gui.ui.queue.panel import COL_ETA, QueuePanel
 from mailer_gui.ui.worker import notification_history
 
 from ..conftest import configure, drain, make_campaign

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTranslator
 
-from mailer_gui.core import queue, snapshot
+from mailer_gui.core.sending import queue, snapshot
 from mailer_gui.ui.i18n_build import TS_DIR, compile_translations
-from mailer_gui.ui.queue_panel import COL_REASON, COL_STATUS, QueuePanel
-from mailer_gui.ui.reasons import reason_text
+from mailer_gui.ui.queue.panel import COL_REASON, COL_STATUS, QueuePanel
+from mailer_gui.ui.queue.reasons import reason_text
 
 from ..conftest import make_campaign
 
@@ -151,8 +151,8 @@ def test_queue_panel_shows_reasons_and_statuses_in_russian(qtbot, ctx, russian):
 
 
 def test_settings_dialog_and_editor_speak_russian(qtbot, ctx, tmp_path, russian):
-    from mailer_gui.ui.editor import CampaignEditor
-    from mailer_gui.ui.settings_dialog import SettingsDialog
+    from mailer_gui.ui.dialogs.settings import SettingsDialog
+    from mailer_gui.ui.editor.editor import CampaignEditor
 
     qsettings = QSettings(str(tmp_path / "gui.ini"), QSettings.Format.IniFormat)
     dlg = SettingsDialog(ctx, qsettings=qsettings)

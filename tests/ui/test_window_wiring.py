@@ -12,15 +12,16 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 
-from mailer_gui import demo as demo_mod
-from mailer_gui.core import snapshot
+from mailer_gui.core.config.secrets import SecretStore
 from mailer_gui.core.context import AppContext, open_context
-from mailer_gui.core.secrets import SecretStore
-from mailer_gui.ui import export_dialog, icons
-from mailer_gui.ui.campaign_list import COL_NAME
-from mailer_gui.ui.main_window import MainWindow
-from mailer_gui.ui.notifications import Notifier
-from mailer_gui.ui.queue_panel import QueuePanel
+from mailer_gui.core.sending import snapshot
+from mailer_gui.demo import mode as demo_mod
+from mailer_gui.ui import icons
+from mailer_gui.ui.dialogs import export as export_dialog
+from mailer_gui.ui.queue.campaign_list import COL_NAME
+from mailer_gui.ui.queue.notifications import Notifier
+from mailer_gui.ui.queue.panel import QueuePanel
+from mailer_gui.ui.window.main_window import MainWindow
 
 from ..conftest import make_campaign
 from .gui_helpers import gui_settings_dir_fixture, live_ctx_fixture  # noqa: F401 (fixtures)

@@ -6,10 +6,10 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from mailer_gui.core.engine import Engine
-from mailer_gui.core.snapshot import Snapshot
+from mailer_gui.core.sending.engine import Engine
+from mailer_gui.core.sending.snapshot import Snapshot
 from mailer_gui.ui import worker as worker_mod
-from mailer_gui.ui.notifications import Notifier
+from mailer_gui.ui.queue.notifications import Notifier
 from mailer_gui.ui.worker import EngineWorker
 
 from ..conftest import configure, make_campaign

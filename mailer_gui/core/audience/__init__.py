@@ -1,0 +1,1 @@
+"""Who receives: address rules, tabular import, mapping, contacts, suppression."""

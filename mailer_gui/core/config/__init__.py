@@ -1,0 +1,1 @@
+"""What the operator configures: settings, secrets in the keychain, trusted CAs."""

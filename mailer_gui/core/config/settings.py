@@ -1,0 +1,261 @@
+"""Typed settings stored in the ``settings`` table, validated on save."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
+
+from mailer_gui.core.clock import utc
+from mailer_gui.core.config.trust import CaCert, read_ca_file
+from mailer_gui.core.config.trust import describe as describe_ca
+from mailer_gui.core.errors import SettingsError
+from mailer_gui.core.store.models import Setting
+
+SECURITY_MODES = ("none", "starttls", "tls")
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HHMM = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
+_ADDR = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str
+    from_addr: str
+    from_name: str = ""
+    user: str = ""
+    reply_to: str = ""
+    unsubscribe_url: str = ""
+    timeout: float = 30.0
+    # A CA (or the server's own certificate) to trust besides the system's:
+    # the path it was read from, for the operator, and its PEM content, which
+    # is what TLS uses (so it works wherever the database is opened).
+    ca_file: str = ""
+    ca_pem: str = ""
+
+    def validate(self) -> None:
+        if not self.host.strip() or any(c.isspace() for c in self.host):
+            raise SettingsError("host", "enter the SMTP server name, e.g. smtp.example.com")
+        if not 1 <= self.port <= 65535:
+            raise SettingsError("port", "enter a port from 1 to 65535 (usually 587 or 465)")
+        if self.security not in SECURITY_MODES:
+            raise SettingsError("security", "choose one of none, starttls, tls")
+        if not _ADDR.match(self.from_addr):
+            raise SettingsError("from_addr", "enter the sender address, e.g. news@example.com")
+        if self.reply_to and not _ADDR.match(self.reply_to):
+            raise SettingsError("reply_to", "enter a valid address or leave it empty")
+        for name in ("from_name", "user", "host"):
+            if re.search(r"[\r\n\x00\u2028\u2029]", getattr(self, name)):
+                raise SettingsError(name, "line breaks are not allowed here")
+        if self.unsubscribe_url and not self.unsubscribe_url.startswith("https://"):
+            raise SettingsError("unsubscribe_url", "enter an https:// address or leave it empty")
+        if not 1 <= self.timeout <= 600:
+            raise SettingsError("timeout", "enter a timeout from 1 to 600 seconds")
+        if self.ca_pem:
+            try:
+                describe_ca(self.ca_pem)
+            except ValueError as exc:
+                raise SettingsError("ca_file", f"{self.ca_file or 'the CA file'}: {exc}; "
+                                    "choose the CA file again") from None
+
+    @property
+    def ca_certs(self) -> list[CaCert]:
+        """The trusted CA file's certificates (fingerprint, subject); [] if none."""
+        return describe_ca(self.ca_pem) if self.ca_pem else []
+
+    def with_ca_file(self, path: str | None) -> SmtpSettings:
+        """A copy trusting the CA file at ``path`` (read now), or none if ``path`` is
+        empty or None; raises SettingsError naming the file if it is not usable."""
+        if not path:
+            return replace(self, ca_file="", ca_pem="")
+        pem, _ = read_ca_file(path)
+        return replace(self, ca_file=str(Path(path).expanduser().resolve()), ca_pem=pem)
+
+    @property
+    def keyring_account(self) -> str:
+        return f"{self.user}@{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    hourly: int = 100
+    monthly: int = 15_000
+    timezone: str = "Europe/Moscow"
+    start: str = "09:00"
+    end: str = "18:00"
+    days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+
+    def validate(self) -> None:
+        if not 1 <= self.hourly <= 1_000_000:
+            raise SettingsError("hourly", "enter a whole number of messages per hour, 1 or more")
+        if not 1 <= self.monthly <= 100_000_000:
+            raise SettingsError("monthly", "enter a whole number of messages per month, 1 or more")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(
+                "timezone", f"unknown time zone {self.timezone!r}; use an IANA name such as "
+                "Europe/Moscow"
+            ) from None
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            m = _HHMM.match(value)
+            if not m or (m.group(1) == "24" and m.group(2) != "00"):
+                raise SettingsError(name, f"{value!r} is not a time; use HH:MM, e.g. 09:00")
+        if self.start == "24:00":
+            raise SettingsError("start", "the working day cannot start at 24:00")
+        if _minutes(self.end) <= _minutes(self.start):
+            raise SettingsError("end", "the working day must end after it starts "
+                                "(00:00-24:00 means all day)")
+        if not self.days:
+            raise SettingsError("days", "choose at least one working day")
+        for d in self.days:
+            if d not in DAY_NAMES:
+                raise SettingsError("days", f"{d!r} is not a day; use mon,tue,wed,thu,fri,sat,sun")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def start_time(self) -> time:
+        return _to_time(self.start)
+
+    @property
+    def weekday_numbers(self) -> frozenset[int]:
+        return frozenset(DAY_NAMES.index(d) for d in self.days)
+
+
+@dataclass(frozen=True)
+class QuotaSync:
+    """Usage this month as the provider reported it, as of ``synced_at``."""
+
+    used: int
+    synced_at: datetime
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    smtp: SmtpSettings | None = None
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    quota: QuotaSync | None = None
+
+
+def _minutes(hhmm: str) -> int:
+    h, m = hhmm.split(":")
+    return int(h) * 60 + int(m)
+
+
+def _to_time(hhmm: str) -> time:
+    mins = _minutes(hhmm)
+    return time(mins // 60, mins % 60) if mins < 24 * 60 else time(0, 0)
+
+
+def parse_days(text: str) -> tuple[str, ...]:
+    """``"mon,tue"`` (or ``"mon-fri"``) to a tuple of day names; raises SettingsError."""
+    out: list[str] = []
+    for part in (p.strip().lower() for p in text.split(",") if p.strip()):
+        if "-" in part:
+            a, _, b = part.partition("-")
+            if a not in DAY_NAMES or b not in DAY_NAMES:
+                raise SettingsError("days", f"{part!r} is not a day range; e.g. mon-fri")
+            i, j = DAY_NAMES.index(a), DAY_NAMES.index(b)
+            out.extend(DAY_NAMES[i : j + 1])
+        elif part in DAY_NAMES:
+            out.append(part)
+        else:
+            raise SettingsError("days", f"{part!r} is not a day; use mon,tue,wed,thu,fri,sat,sun")
+    return tuple(d for d in DAY_NAMES if d in out)
+
+
+def _get(session: Session, key: str) -> Any:
+    row = session.get(Setting, key)
+    return None if row is None else row.value
+
+
+def _put(session: Session, key: str, value: Any) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+_LOAD = select(Setting.key, Setting.value).where(Setting.key.in_(("smtp", "limits", "quota")))
+
+
+def load_raw(session: Session | Connection) -> dict[str, Any]:
+    """The stored settings rows (decoded JSON), keyed by name."""
+    return {key: value for key, value in session.execute(_LOAD)}
+
+
+def load(session: Session | Connection) -> AppSettings:
+    """Read all settings (defaults where none were saved)."""
+    return parse(load_raw(session))
+
+
+def parse(rows: dict[str, Any]) -> AppSettings:
+    """Typed settings from the rows :func:`load_raw` returns."""
+    smtp_raw, limits_raw, quota_raw = rows.get("smtp"), rows.get("limits"), rows.get("quota")
+    smtp = SmtpSettings(**smtp_raw) if smtp_raw else None
+    limits = LimitSettings()
+    if limits_raw:
+        limits = replace(limits, **{**limits_raw, "days": tuple(limits_raw.get("days", ()))})
+    quota = None
+    if quota_raw:
+        quota = QuotaSync(used=quota_raw["used"],
+                          synced_at=utc(datetime.fromisoformat(quota_raw["synced_at"])))
+    return AppSettings(smtp=smtp, limits=limits, quota=quota)
+
+
+def save_smtp(session: Session, smtp: SmtpSettings) -> None:
+    smtp.validate()
+    _put(session, "smtp", asdict(smtp))
+
+
+def save_limits(session: Session, limits: LimitSettings) -> None:
+    limits.validate()
+    data = asdict(limits)
+    data["days"] = list(limits.days)
+    _put(session, "limits", data)
+
+
+def save_quota(session: Session, used: int, now: datetime) -> None:
+    if used < 0:
+        raise SettingsError("used", "enter the number of messages the provider counts, 0 or more")
+    _put(session, "quota", {"used": used, "synced_at": utc(now).isoformat()})
+
+
+def save_and_replan(session: Session, now: datetime, *, smtp: SmtpSettings | None = None,
+                    limits: LimitSettings | None = None, quota_used: int | None = None,
+                    recheck_smtp: bool = False) -> dict[str, int]:
+    """Save what is given and re-plan every waiting queue entry, all in the
+    caller's one write transaction (invariant D): every settings save (the
+    Settings window, ``config smtp``, ``config limits``, ``config quota-sync``)
+    goes through here. Raises SettingsError (nothing saved) on a bad value.
+    ``recheck_smtp``: try the account again even if the saved settings did not
+    change (a new password, or the operator saving the account again after
+    fixing it elsewhere). Returns :func:`queue.replan`'s counts; the caller
+    wakes the engine."""
+    from mailer_gui.core.sending import queue  # queue reads the settings: import it only here
+
+    before = load(session)
+    if smtp is not None:
+        save_smtp(session, smtp)
+    if limits is not None:
+        save_limits(session, limits)
+    if quota_used is not None:
+        save_quota(session, quota_used, now)
+    smtp_changed = smtp is not None and (smtp != before.smtp or recheck_smtp)
+    account_changed = smtp is not None and (
+        before.smtp is None or smtp.keyring_account != before.smtp.keyring_account)
+    return queue.replan(session, now, smtp_changed=smtp_changed,
+                        account_changed=account_changed)

@@ -1,0 +1,1 @@
+"""What is sent: campaigns, composing, preflight, attachments, the sample."""

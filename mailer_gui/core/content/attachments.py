@@ -1,0 +1,94 @@
+"""A campaign's attachments: add from a file (MIME type guessed), list, remove.
+
+The total size is capped (``compose.MAX_ATTACHMENTS_BYTES``, 10 MB by default):
+providers refuse big messages, and every recipient gets a copy.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mailer_gui.core.content import campaigns
+from mailer_gui.core.content.compose import MAX_ATTACHMENTS_BYTES, check_header
+from mailer_gui.core.errors import MailerError
+from mailer_gui.core.sending import queue
+from mailer_gui.core.store.models import Attachment
+
+
+class AttachmentError(MailerError):
+    """A file that cannot be attached; the message says why and what to do."""
+
+
+def guess_mime(filename: str) -> str:
+    mime, encoding = mimetypes.guess_type(filename, strict=False)
+    if mime is None or encoding is not None:  # e.g. .tar.gz: send the bytes as they are
+        return "application/octet-stream"
+    return mime
+
+
+def total_size(session: Session, campaign_id: int) -> int:
+    return int(session.scalar(select(func.coalesce(func.sum(func.length(Attachment.content)), 0))
+                              .where(Attachment.campaign_id == campaign_id)) or 0)
+
+
+def _check_editable(session: Session, campaign_id: int, confirm_sent: bool,
+                    now: datetime | None) -> None:
+    """Attachments are content: see :func:`campaigns.change_content`."""
+    campaigns.change_content(session, campaign_id, now or datetime.now(UTC), confirm_sent)
+
+
+def attach_file(session: Session, campaign_id: int, path: str | Path,
+                limit: int = MAX_ATTACHMENTS_BYTES, confirm_sent: bool = False,
+                now: datetime | None = None) -> Attachment:
+    """Store a file as an attachment of the campaign (content: see
+    :func:`campaigns.change_content` for ``confirm_sent``)."""
+    p = Path(path)
+    queue.get_campaign(session, campaign_id)
+    try:
+        size = p.stat().st_size
+        if not p.is_file():
+            raise AttachmentError(f"{p}: not a file; choose a file to attach")
+    except FileNotFoundError:
+        raise AttachmentError(f"{p}: the file does not exist") from None
+    try:
+        check_header("attachment", p.name)
+    except MailerError:
+        raise AttachmentError(f"{p.name!r}: the file name has a line break or control "
+                              "character; rename the file") from None
+    _check_editable(session, campaign_id, confirm_sent, now)
+    used = total_size(session, campaign_id)
+    if used + size > limit:
+        raise AttachmentError(
+            f"{p.name}: {size / 1048576:.1f} MB would bring the attachments to "
+            f"{(used + size) / 1048576:.1f} MB, over the {limit / 1048576:.0f} MB limit; "
+            "compress the file or link to it instead")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise AttachmentError(f"{p}: cannot read the file: {exc.strerror}") from None
+    att = Attachment(campaign_id=campaign_id, filename=p.name, mime_type=guess_mime(p.name),
+                     content=data)
+    session.add(att)
+    session.flush()
+    return att
+
+
+def list_for(session: Session, campaign_id: int) -> list[Attachment]:
+    return list(session.scalars(select(Attachment).where(Attachment.campaign_id == campaign_id)
+                                .order_by(Attachment.id)))
+
+
+def remove(session: Session, campaign_id: int, attachment_id: int,
+           confirm_sent: bool = False, now: datetime | None = None) -> bool:
+    att = session.get(Attachment, attachment_id)
+    if att is None or att.campaign_id != campaign_id:
+        return False
+    _check_editable(session, campaign_id, confirm_sent, now)
+    session.delete(att)
+    session.flush()
+    return True

@@ -1,0 +1,325 @@
+"""Templates to ``EmailMessage``: sandboxed rendering, safe headers, Message-ID.
+
+Templates run in Jinja2's ``SandboxedEnvironment`` with ``StrictUndefined``;
+any header value containing a line break or a control character (CR, LF, NUL,
+U+2028, U+2029, and the others ``str.splitlines`` or a mail parser would split
+on) is refused with the field named. Messages are built with
+``email.message.EmailMessage`` and the strict SMTP policy.
+
+When a campaign has no text part, one is derived from the HTML with
+inscriptis (Apache-2.0; see README, "Content: import, templates, suppression").
+"""
+
+from __future__ import annotations
+
+import binascii
+import copy
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from email import base64mime, policy, quoprimime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import StrictUndefined, Template, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from mailer_gui.core.audience import addresses, unsubscribe
+from mailer_gui.core.config.settings import SmtpSettings
+from mailer_gui.core.errors import MailerError
+
+# refold_source="none": a header stored raw (``List-Unsubscribe``, whose URLs
+# must not be cut into encoded-words) keeps the folding given; every other
+# header is a header object and folds as usual.
+SMTP_POLICY = policy.SMTP.clone(raise_on_defect=True, refold_source="none")
+# Total size of a campaign's attachments (before base64), as providers reject big mail.
+MAX_ATTACHMENTS_BYTES = 10 * 1024 * 1024
+_BAD_HEADER_CHARS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
+_WSP_RUN = re.compile(r"[ \t]+")
+
+
+class TemplateRenderError(MailerError):
+    """A template failed for one recipient; ``field`` says which part."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class HeaderInjectionError(TemplateRenderError):
+    """A rendered header value holds a line break or control character."""
+
+
+class AttachmentTooLarge(TemplateRenderError):
+    """The attachments together exceed the size limit."""
+
+
+_text_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+_html_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+
+
+@lru_cache(maxsize=128)
+def _compiled(source: str, html: bool) -> Template:
+    return (_html_env if html else _text_env).from_string(source)
+
+
+def compile_template(field: str, source: str, html: bool = False) -> Template:
+    """Parse a template once; a syntax error becomes a TemplateRenderError naming ``field``."""
+    try:
+        return _compiled(source, html)
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        where = f" (line {line})" if line else ""
+        raise TemplateRenderError(field, f"{exc.__class__.__name__}{where}: {exc}") from None
+
+
+def render_template(field: str, template: Template, context: Mapping[str, Any]) -> str:
+    """Render a compiled template; any failure becomes a TemplateRenderError naming ``field``."""
+    try:
+        return template.render(**context)
+    except TemplateError as exc:  # undefined field, sandbox refusal (SecurityError) ...
+        raise TemplateRenderError(field, f"{exc.__class__.__name__}: {exc}") from None
+    except Exception as exc:  # a filter or a value that fails at run time
+        raise TemplateRenderError(field, f"{exc.__class__.__name__}: {exc}") from None
+
+
+def render_field(field: str, source: str, context: Mapping[str, Any], html: bool = False) -> str:
+    """Render one template; every failure becomes a TemplateRenderError naming ``field``."""
+    return render_template(field, compile_template(field, source, html), context)
+
+
+def check_header(field: str, value: str) -> str:
+    """``value`` unchanged, or HeaderInjectionError naming ``field``."""
+    if _BAD_HEADER_CHARS.search(value):
+        raise HeaderInjectionError(
+            field, "line breaks or control characters are not allowed in a header; "
+            "remove them from the template or the recipient's data")
+    return value
+
+
+def header_text(value: str) -> str:
+    """A header's text as a mail reader shows it: tabs and runs of spaces become
+    one space, none at either end (folding would not keep them anyway)."""
+    return _WSP_RUN.sub(" ", value).strip(" ")
+
+
+def html_to_text(html: str) -> str:
+    """A plain-text part derived from HTML (used when no text part is given).
+
+    inscriptis lays out block elements, lists and tables as a reader sees them
+    and keeps links as ``[text](url)``, so the plain part stays usable.
+    """
+    from inscriptis import get_text
+    from inscriptis.css_profiles import CSS_PROFILES
+    from inscriptis.model.config import ParserConfig
+
+    if not html.strip():
+        return ""
+    text = get_text(html, ParserConfig(css=CSS_PROFILES["strict"], display_links=True))
+    lines = [line.rstrip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def sender_domain(addr: str) -> str:
+    return addr.rpartition("@")[2] or "localhost"
+
+
+def new_message_id(from_addr: str) -> str:
+    """A Message-ID in the sender's domain, stored before sending (H)."""
+    return f"<{uuid.uuid4().hex}@{sender_domain(from_addr)}>"
+
+
+@dataclass(frozen=True)
+class Content:
+    """What a campaign says: the templates and the fixed parts."""
+
+    subject: str
+    html: str
+    text: str | None = None
+    reply_to: str | None = None
+    attachments: tuple[tuple[str, str, bytes], ...] = ()  # (filename, mime type, data)
+    max_attachment_bytes: int = MAX_ATTACHMENTS_BYTES
+    campaign_id: int | None = None  # signs the unsubscribe codes, names the List-Id
+    name: str = ""  # the campaign's name: the List-Id's phrase
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One recipient's rendered parts; ``text`` is None when it is to be derived."""
+
+    subject: str
+    html: str
+    text: str | None
+
+
+def template_context(email: str, fields: Mapping[str, Any], smtp: SmtpSettings,
+                     campaign_id: int | None = None,
+                     unsub_key: bytes | None = None) -> dict[str, Any]:
+    """The recipient's fields plus the built-ins ``email`` and ``unsubscribe_url``.
+
+    ``unsub_key`` signs the unsubscribe code (:mod:`unsubscribe`); without it
+    (previews) the code holds a placeholder that never verifies."""
+    ctx: dict[str, Any] = {k: v for k, v in fields.items() if isinstance(k, str)}
+    ctx["email"] = email
+    ctx["unsubscribe_url"] = unsubscribe_url(smtp, email, campaign_id, unsub_key)
+    return ctx
+
+
+def unsubscribe_url(smtp: SmtpSettings, email: str, campaign_id: int | None = None,
+                    unsub_key: bytes | None = None) -> str:
+    """The recipient's unsubscribe link: the unsubscribe page with ``?u=<code>``,
+    else a mailto to the sender with the code in the subject; never the bare address."""
+    code = unsubscribe.code(unsub_key, campaign_id, email)
+    if smtp.unsubscribe_url:
+        return unsubscribe.url(smtp.unsubscribe_url, code)
+    return unsubscribe.mailto(smtp.from_addr, code)
+
+
+def list_unsubscribe(smtp: SmtpSettings, to_addr: str, campaign_id: int | None = None,
+                     unsub_key: bytes | None = None, list_name: str = "") -> dict[str, str]:
+    """RFC 2369 / RFC 8058 / RFC 2919 headers: ``List-Id``, ``List-Unsubscribe``
+    (mailto always, the https page too when configured, each with the
+    recipient's code) and ``List-Unsubscribe-Post`` one-click with the https page."""
+    code = unsubscribe.code(unsub_key, campaign_id, to_addr)
+    headers = {"List-Id": check_header("list_id", unsubscribe.list_id(
+        unsub_key, campaign_id, list_name, smtp.from_addr))}
+    mailto = check_header("unsubscribe", f"<{unsubscribe.mailto(smtp.from_addr, code)}>")
+    if not smtp.unsubscribe_url:
+        headers["List-Unsubscribe"] = mailto
+        return headers
+    url = check_header("unsubscribe_url", unsubscribe.url(smtp.unsubscribe_url, code))
+    headers["List-Unsubscribe"] = f"{mailto}, <{url}>"
+    if url.startswith("https://"):
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
+
+
+def address(field: str, addr: str, name: str = "") -> Address:
+    """A header address; refuses line breaks and anything that is not one address."""
+    check_header(field, addr)
+    check_header(field, name)
+    local, _, domain = addr.strip().rpartition("@")
+    if not local or not domain or any(c in addr for c in "<>,;\" ") or "@" in local:
+        raise TemplateRenderError(field, f"{addr!r} is not an email address")
+    try:  # the header carries the address as the envelope does (IDN domain as punycode)
+        local, _, domain = addresses.envelope(addr).rpartition("@")
+    except addresses.InvalidAddress as exc:
+        raise TemplateRenderError(field, f"{addr.strip()!r} cannot be used: {exc}") from None
+    try:
+        return Address(display_name=header_text(name), username=local, domain=domain)
+    except (ValueError, IndexError) as exc:
+        raise TemplateRenderError(field, f"{addr!r} is not a valid address: {exc}") from None
+
+
+def check_attachments(content: Content) -> None:
+    total = sum(len(data) for _, _, data in content.attachments)
+    if total > content.max_attachment_bytes:
+        raise AttachmentTooLarge(
+            "attachments", f"the attachments total {total / 1048576:.1f} MB, over the "
+            f"{content.max_attachment_bytes / 1048576:.0f} MB limit; remove some, compress "
+            "them, or link to the files instead")
+    for filename, _, _ in content.attachments:
+        check_header("attachment", filename)
+
+
+def render(content: Content, smtp: SmtpSettings, to_addr: str,
+           fields: Mapping[str, Any], unsub_key: bytes | None = None) -> Rendered:
+    """Render the subject, HTML and text for one recipient, checking the subject."""
+    ctx = template_context(to_addr, fields, smtp, content.campaign_id, unsub_key)
+    subject = header_text(check_header("subject", render_field("subject", content.subject, ctx)))
+    html = render_field("html", content.html, ctx, html=True)
+    text = render_field("text", content.text, ctx) if content.text else None
+    if not html.strip() and not (text or "").strip():
+        raise TemplateRenderError("html", "the message is empty; write the HTML or the text")
+    return Rendered(subject, html, text)
+
+
+def check_headers(content: Content, smtp: SmtpSettings, to_addr: str) -> None:
+    """Every header value that does not depend on the templates, checked as build_message does."""
+    address("from", smtp.from_addr, smtp.from_name)
+    address("to", to_addr)
+    if content.reply_to or smtp.reply_to:
+        address("reply_to", content.reply_to or smtp.reply_to)
+    list_unsubscribe(smtp, to_addr, content.campaign_id, None, content.name)
+    check_attachments(content)
+
+
+def build_message(
+    content: Content,
+    smtp: SmtpSettings,
+    to_addr: str,
+    fields: Mapping[str, Any],
+    message_id: str,
+    now: datetime,
+    *,
+    unsub_key: bytes | None = None,
+) -> EmailMessage:
+    """Render and assemble one message for one recipient; ``unsub_key`` signs
+    its unsubscribe code (the engine always passes it; None is for previews)."""
+    r = render(content, smtp, to_addr, fields, unsub_key)
+    check_attachments(content)
+    msg = EmailMessage(policy=SMTP_POLICY)
+    msg["From"] = address("from", smtp.from_addr, smtp.from_name)
+    msg["To"] = address("to", to_addr)
+    reply_to = content.reply_to or smtp.reply_to
+    if reply_to:
+        msg["Reply-To"] = address("reply_to", reply_to)
+    msg["Subject"] = r.subject
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = check_header("message_id", message_id)
+    for name, value in list_unsubscribe(smtp, to_addr, content.campaign_id, unsub_key,
+                                        content.name).items():
+        if name == "List-Unsubscribe":  # ASCII, folded between its URLs only
+            msg.set_raw(name, value.replace(">, <", ">,\r\n <"))
+        else:
+            msg[name] = value
+    if r.html.strip():
+        msg.set_content(r.text if r.text is not None else html_to_text(r.html))
+        msg.add_alternative(r.html, subtype="html")
+    else:
+        msg.set_content(r.text or "")
+    for filename, mime, data in content.attachments:
+        maintype, _, subtype = mime.partition("/")
+        msg.add_attachment(data, maintype=maintype or "application",
+                           subtype=subtype or "octet-stream", filename=filename)
+    return msg
+
+
+def seven_bit(msg: EmailMessage) -> EmailMessage:
+    """A copy of ``msg`` whose 8-bit parts are re-encoded to 7 bits, for a server
+    that does not offer 8BITMIME (RFC 6152).
+
+    Each such part keeps its headers and its decoded bytes; its transfer
+    encoding becomes quoted-printable, or base64 where that is shorter (text
+    mostly outside ASCII, such as Cyrillic), the choice ``email`` itself makes.
+    """
+    out = copy.deepcopy(msg)
+    for part in out.walk():
+        if part.is_multipart():
+            continue
+        cte = str(part.get("Content-Transfer-Encoding", "7bit")).strip().lower()
+        if cte not in ("8bit", "binary"):
+            continue
+        data = part.get_payload(decode=True)
+        assert isinstance(data, bytes)
+        if part.get_content_maintype() != "text":
+            part.replace_header("Content-Transfer-Encoding", "base64")
+            part.set_payload(base64mime.body_encode(data, 76, "\n"))
+            continue
+        lines = data.splitlines()
+        body = b"\n".join(lines) + b"\n" if lines else b""
+        canonical = b"\r\n".join(lines) + b"\r\n" if lines else b""  # base64 text: CRLF
+        qp = quoprimime.body_encode(body.decode("latin-1"), 76, "\n")
+        if len(qp) > len(binascii.b2a_base64(canonical)):
+            encoded, cte = base64mime.body_encode(canonical, 76, "\n"), "base64"
+        else:
+            encoded, cte = qp, "quoted-printable"
+        part.replace_header("Content-Transfer-Encoding", cte)
+        part.set_payload(encoded)
+    return out

@@ -1,0 +1,1 @@
+"""Send reports: data, table formats (CSV, XLSX) and the export entry point."""

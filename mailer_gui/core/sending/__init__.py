@@ -1,0 +1,1 @@
+"""The send engine: queue, limits, lease, claims and outcomes, SMTP, snapshot."""

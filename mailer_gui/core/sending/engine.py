@@ -1,0 +1,396 @@
+"""The send loop: one step sends at most one message, in three parts.
+
+1. Write transaction A (``BEGIN IMMEDIATE``): own the lease, pick the entry,
+   check hours, settings, monthly and hourly capacity (deferring through
+   ``queue.defer`` when any says no), else reserve a slot and move one
+   recipient ``pending -> sending`` with its Message-ID stored (E, G, H).
+2. The SMTP transaction, with no database lock held.
+3. Write transaction B: the recipient's outcome, the entry's deferral or its
+   honest final status (I).
+
+A crash between 2 and 3 leaves the recipient in ``sending``; the next lease
+holder turns it into ``uncertain`` and never re-sends it on its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mailer_gui.core.config.settings import AppSettings, SmtpSettings
+from mailer_gui.core.content.compose import TemplateRenderError, build_message, new_message_id
+from mailer_gui.core.context import AppContext
+from mailer_gui.core.sending import claims, lease, limits, outcomes, queue
+from mailer_gui.core.sending.claims import Claim, StepResult
+from mailer_gui.core.sending.lease import HEARTBEAT_EVERY, LEASE_TTL, LeaseLostError
+from mailer_gui.core.sending.smtp import (
+    RECIPIENT_FAILED,
+    REJECTED,
+    UNCERTAIN,
+    Outcome,
+    SmtpTransport,
+)
+from mailer_gui.core.store.models import QueueEntry
+
+log = logging.getLogger(__name__)
+
+__all__ = ["HEARTBEAT_EVERY", "LEASE_TTL", "Claim", "Engine", "LeaseLostError", "StepResult"]
+
+RECHECK_EVERY = 30.0  # the idle loop re-reads the queue at least this often
+
+TransportFactory = Callable[[SmtpSettings, str | None], Any]
+
+_COMMIT_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailer-commit")
+
+
+class _Committer:
+    """Commits a session on the commit thread; ``wait()`` re-raises its error."""
+
+    def __init__(self, session: Session) -> None:
+        self._future = _COMMIT_POOL.submit(session.commit)
+
+    def wait(self) -> None:
+        self._future.result()
+
+    def join(self) -> None:
+        futures_wait([self._future])
+
+
+class _NeedPassword(Exception):
+    """Raised inside the write transaction when the password for ``smtp`` has
+    not been read yet; the step rolls back, reads it and starts again."""
+
+    def __init__(self, smtp: SmtpSettings) -> None:
+        super().__init__("password needed")
+        self.smtp = smtp
+
+
+class Engine:
+    """The one sender for a database while it holds the lease."""
+
+    def __init__(self, ctx: AppContext, label: str = "engine",
+                 transport_factory: TransportFactory | None = None) -> None:
+        self.ctx = ctx
+        self.label = label
+        self.id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._factory: TransportFactory = transport_factory or SmtpTransport
+        self._transport: Any = None
+        self._transport_key: tuple[SmtpSettings, str | None] | None = None
+        self._last_beat = 0.0
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self.holds_lease = False
+        self._pending: tuple[Claim, Outcome] | None = None
+        self._settings = claims.SettingsCache()
+        self._unsub_key: bytes | None = None  # read before any write transaction
+        # The SMTP password and the settings it was read for, read outside any
+        # transaction; dropped when the queue goes idle or on wake().
+        self._password: tuple[SmtpSettings, str | None] | None = None
+
+    # -- lease ---------------------------------------------------------------
+    def acquire(self) -> dict[str, int]:
+        """Take the sending lease (or raise LeaseHeldError) and reconcile."""
+        if self._unsub_key is None:  # the keychain may be slow: never under the write lock
+            self._unsub_key = self.ctx.secrets.unsubscribe_key(self.ctx.data_dir)
+        with self.ctx.db.write() as s:
+            result = lease.take(s, self.id, self.label, self.ctx.clock.now())
+        self._last_beat = time.monotonic()
+        self.holds_lease = True
+        return result
+
+    def _own_lease(self, s: Session) -> None:
+        beat = time.monotonic() - self._last_beat >= HEARTBEAT_EVERY
+        try:
+            lease.check(s, self.id, beat)
+        except LeaseLostError:
+            self.holds_lease = False
+            raise
+        if beat:
+            self._last_beat = time.monotonic()
+
+    def heartbeat(self) -> None:
+        with self.ctx.db.write() as s:
+            self._last_beat = 0.0
+            self._own_lease(s)
+
+    def release(self) -> None:
+        """Record what is pending, close the connection and give the lease back."""
+        if self._pending is not None and self.holds_lease:
+            self.flush()
+        self._close_transport()
+        if not self.holds_lease:
+            return
+        with self.ctx.db.write() as s:
+            lease.give_back(s, self.id)
+        self.holds_lease = False
+
+    # -- the step ------------------------------------------------------------
+    def step(self) -> StepResult:
+        """One unit of work; never holds the write lock during SMTP.
+
+        The previous message's outcome (transaction B) and the next claim
+        (transaction A) share one write transaction, so a message costs one
+        commit. That commit runs in a helper thread while MAIL, RCPT and DATA
+        go out; the body, whose final dot lets the server accept, is sent only
+        once the claim is durable.
+        """
+        while True:
+            try:
+                return self._step()
+            except _NeedPassword as need:
+                # Read the keychain with no transaction open: it may wait on
+                # an unlock prompt, and every writer would wait with it.
+                self._fetch_password(need.smtp)
+
+    def _step(self) -> StepResult:
+        s = self.ctx.db.write_session()
+        committer: _Committer | None = None
+        try:
+            self._own_lease(s)
+            recorded = self._record_pending(s)
+            picked = self._pick(s)
+            if not isinstance(picked, Claim):
+                s.commit()
+                self._pending = None
+                if recorded is not None or picked.kind != "idle":
+                    self.ctx.emit("queue")
+                return recorded or picked
+            committer = _Committer(s)
+            outcome = self._deliver(picked, committer.wait)
+            committer.wait()
+        finally:
+            if committer is not None:
+                committer.join()
+            s.close()
+        self._pending = (picked, outcome)
+        self.ctx.emit("queue")
+        return recorded or StepResult("sending", picked.entry_id, picked.campaign_id,
+                                      picked.recipient_id)
+
+    def _record_pending(self, s: Session) -> StepResult | None:
+        if self._pending is None:
+            return None
+        claim, outcome = self._pending
+        return outcomes.record(s, claim, outcome, self.ctx.clock.now())
+
+    def flush(self) -> StepResult | None:
+        """Record the last message's outcome now (before sleeping or stopping)."""
+        if self._pending is None:
+            return None
+        with self.ctx.db.write() as s:
+            result = self._record_pending(s)
+        self._pending = None
+        self.ctx.emit("queue")
+        return result
+
+    def _pick(self, s: Session) -> Claim | StepResult:
+        now = self.ctx.clock.now()
+        rows = claims.eligible(s, now)
+        if not rows:
+            self._password = None  # read again when there is work again
+            return StepResult("idle", next_wake_at=self._next_wake(s))
+        entry = rows[0]
+        st = self._settings.load(s)
+        if entry.kind == "campaign" and entry.start_at and entry.start_at > now:
+            queue.defer(s, claims.entry(s, entry), "scheduled", entry.start_at, now)
+            return StepResult("deferred", entry.id, entry.campaign_id)
+        password = None
+        if st.smtp is None:
+            return self._defer_all(s, rows, "smtp_not_configured", None, now,
+                                   "no SMTP settings yet: open Settings and enter your "
+                                   "provider's server")
+        if st.smtp.user:
+            password = self._password_for(st.smtp)
+            if not password:
+                return self._defer_all(s, rows, "smtp_not_configured", None, now,
+                                       "no password is available for the SMTP account: "
+                                       "enter it in Settings")
+        if entry.kind == "campaign" and not limits.is_open(st.limits, now):
+            nxt = limits.next_open(st.limits, now)
+            campaigns = [r for r in rows if r.kind == "campaign"]
+            return self._defer_all(s, campaigns, "outside_hours", nxt, now,
+                                   "outside working hours")
+        capacity = self._capacity(s, st, now)
+        if capacity is not None:
+            reason, when, detail = capacity
+            return self._defer_all(s, rows, reason, when, now, detail)
+        return self._claim(s, entry, st, password, now)
+
+    @staticmethod
+    def _capacity(s: Session, st: AppSettings,
+                  now: datetime) -> tuple[str, datetime, str] | None:
+        return limits.capacity_hold(s, st.limits, st.quota, now)
+
+    @staticmethod
+    def _defer_all(s: Session, rows: Sequence[Any], reason: str,
+                   when: datetime | None, now: datetime, detail: str) -> StepResult:
+        """Account-level reasons hold every entry that would run (edge case 6)."""
+        for e in claims.entries(s, rows):
+            queue.defer(s, e, reason, when, now, detail)
+        first = rows[0]
+        return StepResult("deferred", first.id, first.campaign_id, next_wake_at=when)
+
+    def _claim(self, s: Session, entry: Any, st: AppSettings, password: str | None,
+               now: datetime) -> Claim | StepResult:
+        recipient = claims.next_pending(s, entry.kind, entry.id, entry.campaign_id)
+        if recipient is None:
+            final = queue.finish_if_done(s, claims.entry(s, entry), now)
+            return StepResult("finished" if final else "deferred", entry.id, entry.campaign_id)
+        assert st.smtp is not None
+        if entry.status != "processing":
+            queue.start_processing(s, claims.entry(s, entry), now)
+            s.flush()
+        message_id = recipient.message_id or new_message_id(st.smtp.from_addr)
+        slot_id = claims.claim(s, recipient.id, entry.campaign_id, message_id, self.id, now,
+                               st.limits)
+        content = claims.content(s, entry.campaign_id)
+        return Claim(entry.id, entry.kind, entry.campaign_id, recipient.id, slot_id,
+                     recipient.email, dict(recipient.fields or {}), message_id, content,
+                     st.smtp, password)
+
+    def _password_for(self, smtp: SmtpSettings) -> str | None:
+        """The password read for exactly these settings, else _NeedPassword
+        (the step is rolled back and retried once it is read)."""
+        known = self._password
+        if known is None or known[0] != smtp:
+            raise _NeedPassword(smtp)
+        return known[1]
+
+    def _fetch_password(self, smtp: SmtpSettings) -> None:
+        self._password = (smtp, self.ctx.secrets.get_password(smtp.keyring_account))
+
+    def _next_wake(self, s: Session) -> datetime | None:
+        return s.scalar(
+            select(QueueEntry.next_run_at)
+            .where(QueueEntry.status == "deferred", QueueEntry.next_run_at.is_not(None))
+            .order_by(QueueEntry.next_run_at).limit(1)
+        )
+
+    # -- SMTP ----------------------------------------------------------------
+    def _transport_for(self, smtp: SmtpSettings, password: str | None) -> Any:
+        key = (smtp, password)
+        if self._transport is None or self._transport_key != key:
+            self._close_transport()
+            self._transport = self._factory(smtp, password)
+            self._transport_key = key
+        return self._transport
+
+    def _close_transport(self) -> None:
+        if self._transport is not None:
+            self._transport.close()
+        self._transport = None
+        self._transport_key = None
+
+    def _deliver(self, claim: Claim, before_body: Callable[[], None]) -> Outcome:
+        """Build and send one message. A failure that belongs to this recipient
+        (its address, its data, any unexpected error building or sending this
+        one message) fails this recipient and the run goes on; only the
+        account's settings (the sender) hold the queue."""
+        try:
+            if self._unsub_key is None:
+                self._unsub_key = self.ctx.secrets.unsubscribe_key(self.ctx.data_dir)
+            msg = build_message(claim.content, claim.smtp, claim.to_addr, claim.fields,
+                                claim.message_id, self.ctx.clock.now(),
+                                unsub_key=self._unsub_key)
+        except TemplateRenderError as exc:
+            if exc.field in ("from", "reply_to"):  # the same for every recipient
+                return Outcome(REJECTED, "connect", None,
+                               f"{exc}; fix it in Settings or the campaign, then resume")
+            what = "the address cannot be used" if exc.field == "to" else "template error"
+            return Outcome(RECIPIENT_FAILED, "compose", None, f"{what}: {exc}")
+        except Exception as exc:
+            log.exception("could not build the message for recipient %d", claim.recipient_id)
+            return Outcome(RECIPIENT_FAILED, "compose", None,
+                           f"the message could not be built: {type(exc).__name__}: {exc}")
+        transport = self._transport_for(claim.smtp, claim.password)
+        stage = "before"  # -> "claim" while the claim commits -> "body" once it is durable
+
+        def guarded_before_body() -> None:
+            nonlocal stage
+            stage = "claim"
+            before_body()
+            stage = "body"
+
+        try:
+            return transport.send(  # type: ignore[no-any-return]
+                msg, claim.smtp.from_addr, claim.to_addr, before_body=guarded_before_body)
+        except Exception as exc:
+            if stage == "claim":
+                raise  # the claim's commit failed: not this recipient's doing
+            log.exception("unexpected error sending to recipient %d", claim.recipient_id)
+            self._close_transport()  # the connection's state is unknown
+            detail = f"{type(exc).__name__}: {exc}"
+            if stage == "body":  # the body may have gone out: never send it again by itself
+                return Outcome(UNCERTAIN, "body", None, "an unexpected error came while the "
+                               f"message was being sent ({detail}); it may have been delivered")
+            return Outcome(RECIPIENT_FAILED, "mail", None,
+                           f"the message could not be sent: {detail}")
+
+    # -- loops -----------------------------------------------------------------
+    def run_until_idle(self, max_steps: int | None = None) -> list[StepResult]:
+        """Step until nothing can be sent at this moment."""
+        results: list[StepResult] = []
+        try:
+            while max_steps is None or len(results) < max_steps:
+                r = self.step()
+                results.append(r)
+                if r.kind == "idle" or self._stop.is_set():
+                    break
+        finally:
+            last = self.flush()
+            if last is not None:
+                results.append(last)
+        return results
+
+    def wake(self) -> None:
+        """The queue or the settings changed: re-read now."""
+        self._password = None
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Stop after the current message (never mid-transaction)."""
+        self._stop.set()
+        self._wake.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def run_forever(self, on_step: Callable[[StepResult], None] | None = None) -> None:
+        """Send whenever something can be sent; sleep until the next run time,
+        a wake-up, or a periodic re-check (clock jumps, sleep/resume)."""
+        try:
+            self._loop(on_step)
+        finally:
+            last = self.flush()
+            if last is not None and on_step is not None:
+                on_step(last)
+
+    def _loop(self, on_step: Callable[[StepResult], None] | None) -> None:
+        while not self._stop.is_set():
+            r = self.step()
+            if on_step is not None:
+                on_step(r)
+            if r.kind != "idle":
+                continue
+            self._close_transport()
+            wait = RECHECK_EVERY
+            if r.next_wake_at is not None:
+                wait = min(wait, max(0.0, (r.next_wake_at - self.ctx.clock.now())
+                                     .total_seconds()) + 0.05)
+            self._wake.wait(wait)
+            self._wake.clear()
+            if not self._stop.is_set():
+                self.heartbeat()

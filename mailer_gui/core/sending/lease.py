@@ -1,0 +1,89 @@
+"""The sending lease: one engine per database sends (invariants B, G).
+
+A lease row (owner, heartbeat) taken in a write transaction. A lease whose
+process is gone (same host) or whose heartbeat is older than ``LEASE_TTL`` is
+taken over, and the taker reconciles.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from mailer_gui.core.clock import utc
+from mailer_gui.core.errors import LeaseHeldError, MailerError
+from mailer_gui.core.sending import queue
+from mailer_gui.core.store import hotsql
+from mailer_gui.core.store.models import Lease
+
+LEASE_TTL = 90.0  # seconds without a heartbeat before a lease is taken over
+HEARTBEAT_EVERY = 10.0
+
+
+class LeaseLostError(MailerError):
+    """Another engine took the lease (ours went stale); stop sending."""
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def wall_now() -> datetime:
+    """The wall clock in UTC (not the injected one): heartbeats are real time,
+    compared across processes and hosts whatever their time zone."""
+    return datetime.fromtimestamp(time.time(), UTC)
+
+
+def alive(lease: Lease) -> bool:
+    if lease.heartbeat_at is None:
+        return False
+    age = time.time() - utc(lease.heartbeat_at).timestamp()
+    if lease.host == socket.gethostname() and lease.pid and not pid_alive(lease.pid):
+        return False
+    return age < LEASE_TTL
+
+
+def take(s: Session, owner: str, label: str, now: datetime) -> dict[str, int]:
+    """Take the lease for ``owner`` (or raise LeaseHeldError) and reconcile."""
+    lease = s.get(Lease, 1)
+    if lease is None:
+        lease = Lease(id=1)
+        s.add(lease)
+    if lease.owner and lease.owner != owner and alive(lease):
+        since = lease.acquired_at.isoformat(timespec="seconds") if lease.acquired_at else "?"
+        raise LeaseHeldError(
+            f"another Mailer ({lease.label}, pid {lease.pid} on {lease.host}) is "
+            f"sending from this database since {since}; stop it or let it finish"
+        )
+    wall = wall_now()
+    lease.owner, lease.host, lease.pid = owner, socket.gethostname(), os.getpid()
+    lease.label, lease.acquired_at, lease.heartbeat_at = label, wall, wall
+    return queue.reconcile(s, now, owner)
+
+
+def check(s: Session, owner: str, beat: bool) -> None:
+    """Raise LeaseLostError unless ``owner`` holds the lease; with ``beat``,
+    record a heartbeat too. Runs inside the caller's write transaction."""
+    con = hotsql.driver(s)
+    row = con.execute(hotsql.LEASE_OWNER).fetchone()
+    if row is None or row[0] != owner:
+        raise LeaseLostError("this engine no longer holds the sending lease")
+    if beat:
+        con.execute(hotsql.LEASE_BEAT, (hotsql.ts(wall_now()),))
+
+
+def give_back(s: Session, owner: str) -> None:
+    lease = s.get(Lease, 1)
+    if lease is not None and lease.owner == owner:
+        lease.owner = None
+        lease.heartbeat_at = None

@@ -1,0 +1,219 @@
+"""The status snapshot (invariant J): one function, plain data, for GUI and CLI.
+
+Everything here is derived from the queue table and the ledger; nothing is
+kept between calls, so a snapshot can always be rebuilt from the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mailer_gui.core.clock import iso, utc
+from mailer_gui.core.config import settings as settings_mod
+from mailer_gui.core.config.settings import AppSettings
+from mailer_gui.core.sending import limits, queue
+from mailer_gui.core.store.models import FINAL_STATUSES, Campaign, QueueEntry, Recipient
+
+# Assumed time per message when estimating; sending is much faster than the
+# limits almost always, so this only matters for huge hourly limits.
+SECONDS_PER_MESSAGE = 1.0
+FINISHED_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class EntryStatus:
+    entry_id: int
+    campaign_id: int
+    name: str
+    kind: str
+    status: str
+    position: int | None
+    reason_code: str | None
+    reason_detail: str | None
+    next_run_at: datetime | None
+    counts: dict[str, int]
+    eta: datetime | None
+    priority: int = 0
+    queued_at: datetime | None = None
+    finished_at: datetime | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class Budget:
+    hourly_limit: int
+    hourly_used: int
+    next_slot_at: datetime | None
+    monthly_limit: int
+    monthly_used: int
+    resets_at: datetime
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    now: datetime
+    active_campaign: tuple[int, str] | None
+    queued_count: int
+    next_campaign_at: datetime | None
+    budget: Budget
+    smtp_configured: bool
+    entries: list[EntryStatus] = field(default_factory=list)
+    # The settings' zone: the one every time is shown in (core/timefmt).
+    timezone: str = "UTC"
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI's ``status --json`` object (times ISO 8601 with a UTC offset)."""
+        b = self.budget
+        return {
+            "now": iso(self.now),
+            "active_campaign": None if self.active_campaign is None else
+            {"id": self.active_campaign[0], "name": self.active_campaign[1]},
+            "queued_count": self.queued_count,
+            "next_campaign_at": iso(self.next_campaign_at),
+            "smtp_configured": self.smtp_configured,
+            "limits": {
+                "hourly": {"limit": b.hourly_limit, "used": b.hourly_used,
+                           "next_slot_at": iso(b.next_slot_at)},
+                "monthly": {"limit": b.monthly_limit, "used": b.monthly_used,
+                            "resets_at": iso(b.resets_at)},
+            },
+            "entries": [
+                {
+                    "entry_id": e.entry_id, "campaign_id": e.campaign_id, "name": e.name,
+                    "kind": e.kind, "status": e.status, "position": e.position,
+                    "reason_code": e.reason_code, "reason_detail": e.reason_detail,
+                    "next_run_at": iso(e.next_run_at), "counts": dict(e.counts),
+                    "eta": iso(e.eta), "priority": e.priority,
+                    "queued_at": iso(e.queued_at), "finished_at": iso(e.finished_at),
+                }
+                for e in self.entries
+            ],
+        }
+
+
+def _counts(session: Session) -> dict[tuple[int, int | None], dict[str, int]]:
+    rows = session.execute(
+        select(Recipient.campaign_id, Recipient.test_entry_id, Recipient.status, func.count())
+        .group_by(Recipient.campaign_id, Recipient.test_entry_id, Recipient.status)
+    ).all()
+    out: dict[tuple[int, int | None], dict[str, int]] = {}
+    for cid, tid, status, n in rows:
+        c = out.setdefault((cid, tid), dict.fromkeys(
+            ("pending", "sending", "sent", "failed", "uncertain", "suppressed"), 0))
+        c[status] = int(n)
+    return out
+
+
+class _Estimator:
+    """Walks time forward hour by hour, spending capacity in queue order."""
+
+    def __init__(self, st: AppSettings, budget: Budget, now: datetime) -> None:
+        self.st, self.now = st, now
+        self.cur_hour = limits.clock_hour_start(now)
+        self.hour_left = max(0, budget.hourly_limit - budget.hourly_used)
+        self.month_end = budget.resets_at
+        self.month_left = max(0, budget.monthly_limit - budget.monthly_used)
+        self.t = now
+        if budget.next_slot_at is not None:
+            self.hour_left = 0
+
+    def spend(self, start: datetime, n: int, working_hours: bool) -> datetime:
+        t = max(self.t, start)
+        lim = self.st.limits
+        for _ in range(100_000):
+            if n <= 0:
+                break
+            if t >= self.month_end:
+                self.month_end = limits.next_month_start(lim, t)
+                self.month_left = lim.monthly
+            if working_hours and not limits.is_open(lim, t):
+                t = limits.next_open(lim, t)
+                continue
+            if self.month_left <= 0:
+                t = self.month_end
+                continue
+            hs = limits.clock_hour_start(t)
+            if hs != self.cur_hour:
+                self.cur_hour, self.hour_left = hs, lim.hourly
+            if self.hour_left <= 0:
+                t = hs + timedelta(hours=1)
+                continue
+            k = min(n, self.hour_left, self.month_left)
+            if working_hours:
+                room = (limits.window_end(lim, t) - t).total_seconds() / SECONDS_PER_MESSAGE
+                k = max(1, min(k, int(room)))
+            n -= k
+            self.hour_left -= k
+            self.month_left -= k
+            t = t + timedelta(seconds=k * SECONDS_PER_MESSAGE)
+        self.t = t
+        return t
+
+
+def build(session: Session, now: datetime) -> Snapshot:
+    """The complete status: active campaign, queued count, next run, limits,
+    and for every entry its reason, next run time, counts and ETA."""
+    now = utc(now)
+    st = settings_mod.load(session)
+    hour = limits.hourly_usage(session, st.limits, now)
+    month = limits.monthly_usage(session, st.limits, st.quota, now)
+    budget = Budget(hour.limit, hour.used, hour.next_slot_at, month.limit, month.used,
+                    month.resets_at)
+    names = dict(session.execute(select(Campaign.id, Campaign.name)).all())
+    counts = _counts(session)
+    live = queue.live_entries(session)
+    eligible_ids = [e.id for e in queue.eligible(session, now)]
+    order = sorted(live, key=lambda e: (e.id not in eligible_ids,
+                                        eligible_ids.index(e.id) if e.id in eligible_ids
+                                        else 0, -e.priority, e.order_key, e.id))
+    active = next((e for e in live if e.status == "processing"), None)
+    est = _Estimator(st, budget, now)
+    entries: list[EntryStatus] = []
+    next_at: datetime | None = None
+    for pos, e in enumerate(order, start=1):
+        c = counts.get((e.campaign_id, e.id if e.kind == "test" else None)) or dict.fromkeys(
+            ("pending", "sending", "sent", "failed", "uncertain", "suppressed"), 0)
+        reason = e.reason_code
+        if e.status == "queued" and active is not None and active.id != e.id:
+            reason = "waiting"
+        runnable = e.status != "paused" and not (e.status == "deferred" and e.next_run_at is None)
+        eta = None
+        if runnable and st.smtp is not None:
+            start = e.next_run_at if e.status == "deferred" and e.next_run_at else now
+            eta = est.spend(utc(start), c["pending"] + c["sending"], e.kind == "campaign")
+        if runnable:
+            when = e.next_run_at if e.status == "deferred" and e.next_run_at else now
+            next_at = when if next_at is None else min(next_at, when)
+        entries.append(EntryStatus(
+            e.id, e.campaign_id, names.get(e.campaign_id, "?"), e.kind, e.status, pos, reason,
+            e.reason_detail, e.next_run_at, c, eta, e.priority, e.queued_at, e.finished_at))
+    finished = session.scalars(
+        select(QueueEntry).where(QueueEntry.status.in_(FINAL_STATUSES))
+        .order_by(QueueEntry.finished_at.desc(), QueueEntry.id.desc()).limit(FINISHED_SHOWN)
+    ).all()
+    for e in finished:
+        c = counts.get((e.campaign_id, e.id if e.kind == "test" else None)) or {}
+        entries.append(EntryStatus(
+            e.id, e.campaign_id, names.get(e.campaign_id, "?"), e.kind, e.status, None, None,
+            None, None, dict(c), None, e.priority, e.queued_at, e.finished_at))
+    queued = sum(1 for e in live if e.kind == "campaign" and (active is None or e.id != active.id))
+    return Snapshot(
+        now=now,
+        active_campaign=None if active is None else (active.campaign_id,
+                                                      names.get(active.campaign_id, "?")),
+        queued_count=queued,
+        next_campaign_at=next_at,
+        budget=budget,
+        smtp_configured=st.smtp is not None,
+        entries=entries,
+        timezone=st.limits.timezone,
+    )
+

@@ -1,0 +1,1 @@
+"""Demo mode (a local mail catcher) and the screenshot tool."""

@@ -1,0 +1,1 @@
+"""Settings, import and export dialogs."""

@@ -1,0 +1,464 @@
+"""The campaign editor: content with a live preview, recipients, test send, enqueue.
+
+Nothing here opens SMTP: a test send is a queue entry the engine sends
+(invariant A); its outcome arrives through ``on_snapshot``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mailer_gui.core.config import settings as settings_mod
+from mailer_gui.core.content import campaigns
+from mailer_gui.core.context import AppContext
+from mailer_gui.core.errors import MailerError
+from mailer_gui.core.sending import queue
+from mailer_gui.core.sending.snapshot import Snapshot
+from mailer_gui.core.store.models import Campaign
+from mailer_gui.ui.editor.enqueue import EnqueueBar
+from mailer_gui.ui.editor.field_picker import FieldPicker
+from mailer_gui.ui.editor.field_validation import FieldMarks
+from mailer_gui.ui.editor.panels import AttachmentsPanel, PreviewInput, PreviewPanel
+from mailer_gui.ui.editor.recipients import RecipientsTab, recipient_at
+from mailer_gui.ui.editor.testsend import TestSendPanel
+
+if TYPE_CHECKING:  # preflight brings Jinja2: loaded when a check runs
+    from mailer_gui.core.content.preflight import PreflightError
+
+
+@dataclass(frozen=True)
+class _State:
+    name: str
+    subject: str
+    html: str
+    text: str
+    attachments: tuple[tuple[int | None, str, int], ...]
+
+
+BLANK = _State("", "", "", "", ())
+
+
+def _content(state: _State) -> tuple[object, ...]:
+    """What recipients receive (the name is the operator's own)."""
+    return state.subject, state.html, state.text, state.attachments
+
+
+class CampaignEditor(QWidget):
+    """Edit one campaign; ``maybe_save()`` protects unsaved changes."""
+
+    saved = Signal(int)
+    testSendQueued = Signal(int)
+    enqueued = Signal(int)
+    preflightDone = Signal(int)  # number of problems
+    settingsRequested = Signal()
+    _ctxEvent = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._campaign_id: int | None = None
+        self._saved_state = BLANK
+        self._smtp: settings_mod.SmtpSettings | None = None
+        self._limits = settings_mod.LimitSettings()
+        self._lock: campaigns.ContentState | None = None
+        self._lock_key: tuple[str, int] | None = None
+        self.marks = FieldMarks()
+        self._build()
+        self._listen_to_ctx()
+        self.new_campaign()
+
+    # -- construction -------------------------------------------------------------
+    def _build(self) -> None:
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_content_tab(), self.tr("Content"))
+        self.recipients = RecipientsTab(self.ctx)
+        self.recipients.importRequested.connect(self.open_import_wizard)
+        self.recipients.checkRequested.connect(self.check)
+        self.tabs.addTab(self.recipients, self.tr("Recipients"))
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.tabs, 1)
+        lay.addWidget(self._build_send_bar())
+
+    def _build_header(self) -> QWidget:
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(self.tr("e.g. November newsletter"))
+        self.subject = QLineEdit()
+        self.subject.setPlaceholderText(self.tr("e.g. News for you, {{ first_name }}"))
+        self.sender = QLabel()
+        self.sender.setObjectName("senderLabel")
+        self.sender.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.sender.linkActivated.connect(lambda _link: self.request_settings())
+        box = QWidget()
+        form = QFormLayout(box)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow(self.tr("Name"), self.marks.wrap("name", self.name))
+        form.addRow(self.tr("Subject"), self.marks.wrap("subject", self.subject))
+        form.addRow(self.tr("From"), self.sender)
+        return box
+
+    def _build_bodies(self) -> QWidget:
+        self.html = QPlainTextEdit()
+        self.html.setObjectName("htmlBody")
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText(self.tr(
+            "Optional. Left empty, a plain-text part is made from the HTML."))
+        self.body_tabs = QTabWidget()
+        self.body_tabs.addTab(self.html, self.tr("HTML"))
+        self.body_tabs.addTab(self.text, self.tr("Plain text"))
+        self.picker = FieldPicker([self.subject, self.html, self.text], self)
+        self.attachments = AttachmentsPanel()
+        att = QGroupBox(self.tr("Attachments"))
+        QVBoxLayout(att).addWidget(self.attachments)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("Body")))
+        bar.addStretch(1)
+        bar.addWidget(self.picker.button)
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(bar)
+        lay.addWidget(self.body_tabs, 1)
+        lay.addWidget(att)
+        return box
+
+    def _build_content_tab(self) -> QWidget:
+        self.preview = PreviewPanel()
+        self.preview.set_source(self._preview_input)
+        header = self._build_header()
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self._build_bodies())
+        split.addWidget(self.preview)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        self.lock_banner = QLabel()
+        self.lock_banner.setObjectName("contentLockBanner")
+        self.lock_banner.setWordWrap(True)
+        self.lock_banner.setStyleSheet(
+            "background: #fff4d6; border: 1px solid #e0b84c; padding: 6px;")
+        self.lock_banner.hide()
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.addWidget(self.lock_banner)
+        lay.addWidget(header)
+        lay.addWidget(split, 1)
+        for w in (self.subject, self.html):
+            w.textChanged.connect(self.preview.schedule)
+        return box
+
+    def _build_send_bar(self) -> QWidget:
+        self.test_panel = TestSendPanel(self.ctx)
+        self.test_panel.sendRequested.connect(self.send_test)
+        self.enqueue_bar = EnqueueBar(self.ctx, self._saved_id)
+        self.enqueue_bar.checked.connect(self._on_checked)
+        self.enqueue_bar.enqueued.connect(self.enqueued)
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.test_panel)
+        lay.addWidget(self.enqueue_bar)
+        return box
+
+    def _listen_to_ctx(self) -> None:
+        """ctx events may come from the worker thread: hop to the GUI thread first."""
+        self._ctxEvent.connect(self._on_ctx_event, Qt.ConnectionType.QueuedConnection)
+        listener = self._ctxEvent.emit
+        self.ctx.listeners.append(listener)
+        self.destroyed.connect(lambda *_: listener in self.ctx.listeners
+                               and self.ctx.listeners.remove(listener))
+
+    @Slot(str)
+    def _on_ctx_event(self, event: str) -> None:
+        if event == "settings":
+            self._load_settings()
+            self.preview.schedule()
+
+    # -- loading ------------------------------------------------------------------
+    @property
+    def campaign_id(self) -> int | None:
+        return self._campaign_id
+
+    def _load_settings(self) -> None:
+        with self.ctx.db.read() as s:
+            st = settings_mod.load(s)
+        self._smtp, self._limits = st.smtp, st.limits
+        link = '<a href="settings">' + self.tr("Settings…") + "</a>"
+        if st.smtp is None:
+            text = self.tr("Not set up yet") + " · " + link
+        else:
+            who = f"{st.smtp.from_name} <{st.smtp.from_addr}>" if st.smtp.from_name \
+                else st.smtp.from_addr
+            text = who.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
+                + " · " + link
+        self.sender.setText(text)
+        self.enqueue_bar.set_limits(self._limits)
+
+    def new_campaign(self) -> None:
+        """Start a blank, unsaved campaign."""
+        self._show(None, BLANK, "")
+
+    def load(self, campaign_id: int) -> None:
+        """Show a saved campaign (raises NotFoundError if it does not exist)."""
+        with self.ctx.db.read() as s:
+            c = queue.get_campaign(s, campaign_id)
+            self.attachments.load(s, campaign_id)
+            state = _State(c.name, c.subject, c.html_body, c.text_body or "",
+                           self.attachments.state())
+            test_address = c.test_address or ""
+        self._show(campaign_id, state, test_address)
+
+    def _show(self, campaign_id: int | None, state: _State, test_address: str) -> None:
+        self._campaign_id = campaign_id
+        if campaign_id is None:
+            self.attachments.load(None, None)
+        self.name.setText(state.name)
+        self.subject.setText(state.subject)
+        self.html.setPlainText(state.html)
+        self.text.setPlainText(state.text)
+        self.test_panel.address.setText(test_address)
+        self.test_panel.reset()
+        self.marks.clear()
+        self._saved_state = self._state()
+        self.refresh_lock()
+        self._load_settings()
+        self.enqueue_bar.reset(self._limits)
+        self.reload_recipients()
+        self.preview.render_now()
+
+    def reload_recipients(self) -> None:
+        fields = self.recipients.reload(self._campaign_id)
+        self.picker.set_fields(fields)
+        self.preview.set_row_count(self.recipients.total())
+        self.recipients.show_preflight(None)
+        self.preview.schedule()
+
+    def _preview_input(self, row: int) -> PreviewInput:
+        with self.ctx.db.read() as s:
+            found = recipient_at(s, self._campaign_id, row)
+        email, fields = (found[0], found[1]) if found else ("recipient@example.com", {})
+        return PreviewInput(self.subject.text(), self.html.toPlainText(), email, fields,
+                            self._smtp)
+
+    # -- the content lock ---------------------------------------------------------
+    def refresh_lock(self) -> None:
+        """Read whether the content may change now and show it: read-only fields
+        with "Pause to edit" while the campaign has sent and is still sending."""
+        state = None
+        if self._campaign_id is not None:
+            with self.ctx.db.read() as s:
+                state = campaigns.content_state(s, self._campaign_id)
+        self._lock = state
+        locked = state is not None and state.locked
+        for w in (self.subject, self.html, self.text):
+            w.setReadOnly(locked)
+        self.attachments.set_read_only(locked)
+        self.picker.button.setEnabled(not locked)
+        if locked and state is not None:
+            self.lock_banner.setText(self.tr(
+                "This campaign is being sent: {n} recipient(s) already received it. Its "
+                "subject, bodies and attachments are read-only so that everyone gets the "
+                "same message. Pause to edit.").format(n=state.received))
+        self.lock_banner.setVisible(locked)
+
+    def _confirm_sent_edit(self, received: int) -> bool:
+        """Ask before changing content some recipients already received."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Change a campaign already sent?"),
+                          self.tr("{n} recipient(s) already received the earlier version. The "
+                                  "others will get the changed one, and the report will name "
+                                  "the version (subject) each recipient got. Save the change?")
+                          .format(n=received),
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+                          self)
+        box.setObjectName("confirmSentEdit")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Save
+
+    # -- saving -------------------------------------------------------------------
+    def _state(self) -> _State:
+        return _State(self.name.text().strip(), self.subject.text(), self.html.toPlainText(),
+                      self.text.toPlainText(), self.attachments.state())
+
+    def is_dirty(self) -> bool:
+        return self._state() != self._saved_state
+
+    def save(self) -> bool:
+        """Write the campaign (creating it if new); False if refused, with the reason shown."""
+        state = self._state()
+        self.marks.clear()
+        if not state.name:
+            self.marks.mark("name", self.tr("enter a name for the campaign"))
+            self.tabs.setCurrentIndex(0)
+            self.name.setFocus()
+            return False
+        confirm = False
+        if self._campaign_id is not None and _content(state) != _content(self._saved_state):
+            self.refresh_lock()
+            lock = self._lock
+            if lock is not None and not lock.locked and lock.needs_confirmation:
+                if not self._confirm_sent_edit(lock.received):
+                    return False
+                confirm = True
+        try:
+            cid = self._write(state, confirm)
+        except MailerError as exc:
+            QMessageBox.warning(self, self.tr("Cannot save"), str(exc))
+            self.refresh_lock()
+            return False
+        self._campaign_id = cid
+        self._saved_state = self._state()
+        self.saved.emit(cid)
+        return True
+
+    def _write(self, state: _State, confirm_sent: bool = False) -> int:
+        now = self.ctx.clock.now()
+        test_address = self.test_panel.address.text().strip() or None
+        with self.ctx.db.write() as s:
+            if self._campaign_id is None:
+                c = campaigns.create(s, state.name, state.subject, state.html,
+                                     state.text or None, now)
+                c.test_address = test_address
+                cid = c.id
+            else:
+                cid = self._campaign_id
+                changes = self._changes(s.get(Campaign, cid), state, test_address)
+                if changes:
+                    campaigns.update(s, cid, now, confirm_sent, **changes)
+                if state.attachments != self._saved_state.attachments:
+                    campaigns.change_content(s, cid, now, confirm_sent)
+            self.attachments.save(s, cid)
+        return cid
+
+    @staticmethod
+    def _changes(c: Campaign | None, state: _State, test_address: str | None) -> dict[str, Any]:
+        if c is None:
+            raise MailerError(QCoreApplication.translate(
+                "CampaignEditor", "The campaign was deleted; save it as a new one."))
+        wanted = {"name": state.name, "subject": state.subject, "html_body": state.html,
+                  "text_body": state.text or None, "test_address": test_address}
+        return {k: v for k, v in wanted.items() if getattr(c, k) != v}
+
+    def maybe_save(self) -> bool:
+        """Ask Save / Discard / Cancel when there are unsaved changes; True means proceed."""
+        if not self.is_dirty():
+            return True
+        buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                   | QMessageBox.StandardButton.Cancel)
+        answer = QMessageBox.question(
+            self, self.tr("Unsaved changes"),
+            self.tr("The campaign “{name}” has unsaved changes. Save them?").format(
+                name=self.name.text().strip() or self.tr("Untitled")),
+            buttons, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        if answer == QMessageBox.StandardButton.Discard:
+            if self._campaign_id is not None:
+                self.load(self._campaign_id)
+            else:
+                self.new_campaign()
+            return True
+        return False
+
+    def _ensure_saved(self) -> bool:
+        return (self._campaign_id is not None and not self.is_dirty()) or self.save()
+
+    def _saved_id(self) -> int | None:
+        return self._campaign_id if self._ensure_saved() else None
+
+    # -- actions ------------------------------------------------------------------
+    def request_settings(self) -> None:
+        if self.receivers("2settingsRequested()") > 0:
+            self.settingsRequested.emit()
+            return
+        from mailer_gui.ui.dialogs.settings import SettingsDialog
+
+        dlg = SettingsDialog(self.ctx, self)
+        dlg.finished.connect(lambda _r: self._load_settings())
+        dlg.open()
+
+    @Slot()
+    def open_import_wizard(self) -> Any:
+        if not self._ensure_saved():
+            return None
+        from mailer_gui.ui.dialogs.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.ctx, self._campaign_id, parent=self)
+        wizard.imported.connect(lambda _result: self.reload_recipients())
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.open()
+        return wizard
+
+    @Slot()
+    def send_test(self) -> int | None:
+        """Queue a test send through the engine; returns the queue entry id."""
+        addr = self.test_panel.address.text().strip()
+        if not addr:
+            self.test_panel.show_error(self.tr("Enter the address to send the test to."))
+            self.test_panel.address.setFocus()
+            return None
+        if not self._ensure_saved():
+            return None
+        self.preview.render_now()
+        if self.preview.error:
+            self.test_panel.show_error(self.tr("Fix the template first: {error}")
+                                       .format(error=self.preview.error))
+            return None
+        try:
+            with self.ctx.db.write() as s:
+                entry_id = campaigns.test_send(s, self._campaign_id, addr,
+                                               self.ctx.clock.now(), row=self.preview.row()).id
+        except MailerError as exc:
+            self.test_panel.show_error(str(exc))
+            return None
+        self.test_panel.track(entry_id)
+        self.testSendQueued.emit(entry_id)
+        self.ctx.emit("queue")
+        return entry_id
+
+    @Slot(object)
+    def on_snapshot(self, snapshot: Snapshot) -> None:
+        """The worker's latest status: show the test send's outcome or why it waits."""
+        self.test_panel.on_snapshot(snapshot)
+        own = next((e for e in snapshot.entries if e.kind == "campaign"
+                    and e.campaign_id == self._campaign_id and e.position is not None), None)
+        if own is not None and own.counts != self.recipients.counts:
+            self.recipients.set_counts(own.counts)  # live, without a query
+        key = None if own is None else (own.status, own.counts.get("sent", 0))
+        if key != self._lock_key:  # started, paused, resumed or finished: lock or unlock
+            self._lock_key = key
+            self.refresh_lock()
+
+    def start_at(self) -> datetime | None:
+        return self.enqueue_bar.start_at()
+
+    @Slot()
+    def enqueue(self) -> None:
+        """Check every recipient (off the GUI thread), then queue if nothing is wrong;
+        ``enqueued(campaign_id)`` follows, or the problems are listed with their rows."""
+        self.enqueue_bar.check(enqueue_after=True)
+
+    def check(self) -> None:
+        """Run preflight only and list the problems."""
+        self.enqueue_bar.check(enqueue_after=False)
+
+    @Slot(object)
+    def _on_checked(self, problems: list[PreflightError]) -> None:
+        self.recipients.show_preflight(problems)
+        self.preflightDone.emit(len(problems))
+        if problems:
+            self.tabs.setCurrentWidget(self.recipients)

@@ -1,0 +1,168 @@
+"""The editor's Recipients tab: counts by state, the lazy table, import, preflight."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from mailer_gui.core.context import AppContext
+from mailer_gui.core.store.models import Recipient
+from mailer_gui.ui.models.recipients import PlainTableModel, RecipientsModel, status_name
+
+STATES = ("pending", "sending", "sent", "failed", "uncertain", "suppressed")
+BUILTINS = ("email", "unsubscribe_url")
+
+
+def recipient_fields(session: Session, campaign_id: int | None) -> list[str]:
+    """The imported column names (from a sample of recipients) plus the built-ins."""
+    names: list[str] = []
+    if campaign_id is not None:
+        names = sorted(session.scalars(text(
+            "SELECT DISTINCT j.key FROM (SELECT fields FROM recipients WHERE campaign_id = :c "
+            "AND test_entry_id IS NULL ORDER BY id LIMIT 500) r, json_each(r.fields) j"),
+            {"c": campaign_id}).all())
+    return [n for n in names if n not in BUILTINS] + list(BUILTINS)
+
+
+def recipient_counts(session: Session, campaign_id: int | None) -> dict[str, int]:
+    counts = dict.fromkeys(STATES, 0)
+    if campaign_id is None:
+        return counts
+    rows = session.execute(
+        select(Recipient.status, func.count()).where(
+            Recipient.campaign_id == campaign_id, Recipient.test_entry_id.is_(None))
+        .group_by(Recipient.status)).all()
+    for status, n in rows:
+        counts[str(status)] = int(n)
+    return counts
+
+
+def recipient_at(session: Session, campaign_id: int | None,
+                 row: int) -> tuple[str, dict[str, Any], int | None] | None:
+    """The ``row``-th recipient (1-based, in id order, as ``campaigns.test_send`` picks it)."""
+    if campaign_id is None:
+        return None
+    r = session.execute(
+        select(Recipient.email, Recipient.fields, Recipient.row_number)
+        .where(Recipient.campaign_id == campaign_id, Recipient.test_entry_id.is_(None))
+        .order_by(Recipient.id).offset(max(0, row - 1)).limit(1)).first()
+    return None if r is None else (r[0], dict(r[1] or {}), r[2])
+
+
+class RecipientsTab(QWidget):
+    """Counts, the recipients table, the Import button and the preflight problems."""
+
+    importRequested = Signal()
+    checkRequested = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.counts: dict[str, int] = dict.fromkeys(STATES, 0)
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("recipientCounts")
+        self.import_button = QPushButton(self.tr("Import from file…"))
+        self.import_button.clicked.connect(self.importRequested)
+        self.model = RecipientsModel(ctx, self)
+        self.table = make_table(self.model)
+        self.preflight_model = PlainTableModel(parent=self)
+        self.preflight_table = make_table(self.preflight_model)
+        self.preflight_label = QLabel()
+        self.preflight_label.setWordWrap(True)
+        self.check_button = QPushButton(self.tr("Check templates"))
+        self.check_button.setToolTip(self.tr("Render the message for every recipient and list "
+                                             "each problem with its row"))
+        self.check_button.clicked.connect(self.checkRequested)
+        self._layout()
+
+    def _layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.counts_label, 1)
+        top.addWidget(self.import_button)
+        self.preflight_box = QGroupBox(self.tr("Problems found before sending"))
+        pl = QVBoxLayout(self.preflight_box)
+        row = QHBoxLayout()
+        row.addWidget(self.preflight_label, 1)
+        row.addWidget(self.check_button)
+        pl.addLayout(row)
+        pl.addWidget(self.preflight_table)
+        self.preflight_table.hide()
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.table, 3)
+        lay.addWidget(self.preflight_box)
+
+    def reload(self, campaign_id: int | None) -> list[str]:
+        """Re-read counts, fields and the first rows; returns the field names."""
+        with self.ctx.db.read() as s:
+            self.counts = recipient_counts(s, campaign_id)
+            fields = recipient_fields(s, campaign_id)
+        self.model.set_campaign(campaign_id, [f for f in fields if f not in BUILTINS])
+        self.set_counts(self.counts)
+        header = self.table.horizontalHeader()
+        for col, width in ((0, 60), (1, 230), (2, 90)):
+            header.resizeSection(col, width)
+        return fields
+
+    def set_counts(self, counts: dict[str, int]) -> None:
+        """Show counts by state (from the DB, or live from a snapshot entry)."""
+        self.counts = {k: int(counts.get(k, 0)) for k in STATES}
+        total = sum(self.counts.values())
+        parts = [self.tr("{n} {state}").format(n=f"{self.counts[k]:,}", state=status_name(k))
+                 for k in STATES if self.counts[k]]
+        self.counts_label.setText(self.tr("{total} recipients").format(total=f"{total:,}")
+                                  + (": " + " · ".join(parts) if parts else ""))
+
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def show_preflight(self, errors: Sequence[Any] | None) -> None:
+        """Show the preflight result (None: not checked since the last change)."""
+        if errors is None:
+            self.preflight_label.setText(self.tr("Not checked yet."))
+            self.preflight_label.setStyleSheet("")
+            self.preflight_table.hide()
+            return
+        rows = [(e.row if e.row is not None else "", e.email, e.field, e.message) for e in errors]
+        self.preflight_model.set_rows(
+            [self.tr("Row"), self.tr("Email"), self.tr("Field"), self.tr("Problem")], rows)
+        self.preflight_table.setVisible(bool(rows))
+        self.preflight_table.resizeColumnsToContents()
+        if rows:
+            self.preflight_label.setText(self.tr(
+                "{n} problems: fix the template or the data before queueing.").format(n=len(rows)))
+            self.preflight_label.setStyleSheet("color: #c62828;")
+        else:
+            self.preflight_label.setText(self.tr("Every recipient renders correctly."))
+            self.preflight_label.setStyleSheet("color: #2e7d32;")
+
+    def preflight_rows(self) -> list[list[Any]]:
+        return self.preflight_model.rows()
+
+
+def make_table(model: Any) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    return view

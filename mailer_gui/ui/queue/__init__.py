@@ -1,0 +1,1 @@
+"""The queue panel, the campaign list and notifications."""

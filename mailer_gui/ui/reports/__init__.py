@@ -1,0 +1,1 @@
+"""Report writers that need Qt (PDF)."""
