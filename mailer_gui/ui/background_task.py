@@ -11,13 +11,21 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 
 class _Signals(QObject):
     done = Signal(object)
     failed = Signal(object)
     progress = Signal(int, int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.delivered = False  # the result reached the GUI thread
+
+    @Slot(object)
+    def mark_delivered(self, _result: object) -> None:
+        self.delivered = True
 
 
 class _Runnable(QRunnable):
@@ -54,6 +62,10 @@ class BackgroundTask:
                  on_progress: Callable[[int, int], None] | None = None) -> None:
         self.func = func
         self.signals = _Signals()
+        # Connected first, so it runs (in the GUI thread) just before the
+        # receiver's slot: from then on the task is not ``running``.
+        for signal in (self.signals.done, self.signals.failed):
+            signal.connect(self.signals.mark_delivered, Qt.ConnectionType.QueuedConnection)
         self.signals.done.connect(on_done, Qt.ConnectionType.QueuedConnection)
         self.signals.failed.connect(on_error, Qt.ConnectionType.QueuedConnection)
         if on_progress is not None:
@@ -87,7 +99,13 @@ class BackgroundTask:
 
     @property
     def running(self) -> bool:
-        return not self.finished_event.is_set()
+        """True until the result (or the error) has reached the GUI thread.
+
+        Judged in the GUI thread, not by the pool thread's ``finished_event``:
+        the result may be handled before the pool thread gets to mark the task
+        finished, and a new task asked for in that slot must start, not be
+        ignored as if this one still ran."""
+        return not self.signals.delivered
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the function returned (for closing a dialog cleanly)."""

@@ -319,3 +319,44 @@ def test_edit_after_pause_asks_and_names_who_received(qtbot, ctx, smtp_server, e
         c = s.get(Campaign, cid)
         assert (c.subject, c.content_version) == (
             ("New subject", 2) if answer == "save" else ("Hello {{ first_name }}", 1))
+
+
+def test_enqueue_right_after_a_check_starts_even_before_the_pool_thread_is_done(
+        qtbot, ctx, editor, monkeypatch):
+    """The check's result reaches the editor before the pool thread marks its
+    task finished; "Put in queue" clicked in between must run, not be ignored
+    as if the check still ran (seen as a 10 s timeout of the test above under
+    load). Here the pool thread marks it finished only after the second click."""
+    import threading
+
+    from mailer_gui.ui import background_task
+
+    clicked = threading.Event()
+
+    class LateEvent(threading.Event):
+        def set(self) -> None:
+            clicked.wait(30)
+            super().set()
+
+    original = background_task.BackgroundTask.__init__
+
+    def init(self, *args, **kwargs) -> None:
+        original(self, *args, **kwargs)
+        self.finished_event = LateEvent()
+
+    monkeypatch.setattr(background_task.BackgroundTask, "__init__", init)
+    cid = make_campaign(ctx, 3, enqueue=False)
+    editor.load(cid)
+    editor.html.setPlainText("<p>{{ first_name }} {{ company }}</p>")
+    with qtbot.waitSignal(editor.preflightDone, timeout=10_000) as got:
+        editor.enqueue()
+    assert got.args[0] == 3
+    editor.html.setPlainText("<p>{{ first_name }}</p>")
+    try:
+        with qtbot.waitSignal(editor.enqueued, timeout=10_000):
+            editor.enqueue()
+            clicked.set()
+    finally:
+        clicked.set()
+    with ctx.db.read() as s:
+        assert queue.campaign_entry(s, cid) is not None
