@@ -203,7 +203,8 @@ class ExportDialog(QDialog):
         except MailerError as exc:
             self._show(str(exc), error=True)
             return
-        from mailer_gui.ui.reports.pdf import ensure_gui_app, export_report
+        from mailer_gui.core.reports.export import export_report
+        from mailer_gui.ui.reports.pdf import ensure_gui_app  # and registers "pdf"
 
         ensure_gui_app()
         ctx = self.ctx
