@@ -351,23 +351,18 @@ def cmd_test_send(ctx: AppContext, a: argparse.Namespace) -> int:
     finally:
         engine.release()
     with ctx.db.read() as s:
-        from mailer_gui.core.store.models import QueueEntry, Recipient
-
-        entry_row = s.get(QueueEntry, entry_id)
-        r = s.query(Recipient).filter(Recipient.test_entry_id == entry_id).one()
-        assert entry_row is not None
-        if r.status == "sent":
-            print(f"sent to {r.email}: {r.reply or ''}".rstrip())
-            return 0
-        if r.status == "failed":
-            print(f"failed: {r.reply}")
-            return 1
+        r = campaigns.outcome_of_test_send(s, entry_id)
         zone = settings_mod.load(s).limits.timezone
-        when = (_time_text(entry_row.next_run_at, zone) if entry_row.next_run_at
-                else "operator action")
-        print(f"waiting: {entry_row.reason_code} ({entry_row.reason_detail or ''}); "
-              f"next try: {when}")
+    assert r is not None and r.entry_status is not None
+    if r.status == "sent":
+        print(f"sent to {r.email}: {r.reply}".rstrip())
         return 0
+    if r.status == "failed":
+        print(f"failed: {r.reply}")
+        return 1
+    when = _time_text(r.next_run_at, zone) if r.next_run_at else "operator action"
+    print(f"waiting: {r.reason_code} ({r.reason_detail or ''}); next try: {when}")
+    return 0
 
 
 def cmd_run(ctx: AppContext, a: argparse.Namespace) -> int:
