@@ -1,9 +1,10 @@
 """Print the import cycles between mailer_gui's modules (exit 1 if any).
 
-An import counts when it runs as the module loads: at module level, also inside
-``if``/``try``, except under ``if TYPE_CHECKING:``. Imports inside a function run
-later and are listed with ``--lazy`` (they cannot break loading, but still tie
-two modules together). Usage: ``python scripts/import_cycles.py [--lazy] [package_dir]``.
+Every ``import`` counts, at module level or inside a function (a lazy import
+only hides the cycle until the function runs; the two modules still depend on
+each other), except those under ``if TYPE_CHECKING:``. With ``--load-time``
+only the imports that run as a module loads count.
+Usage: ``python scripts/import_cycles.py [--load-time] [package_dir]``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def _type_checking_only(node: ast.AST) -> bool:
 
 
 def imports_of(tree: ast.AST, name: str, is_pkg: bool, known: set[str],
-               lazy: bool = False) -> set[str]:
+               lazy: bool = True) -> set[str]:
     out: set[str] = set()
     todo: list[ast.AST] = [tree]
     while todo:
@@ -52,7 +53,7 @@ def imports_of(tree: ast.AST, name: str, is_pkg: bool, known: set[str],
     return {m for m in out if m in known}
 
 
-def graph(pkg_dir: Path, lazy: bool = False) -> dict[str, set[str]]:
+def graph(pkg_dir: Path, lazy: bool = True) -> dict[str, set[str]]:
     base = pkg_dir.parent
     files = {module_name(p, base): p for p in pkg_dir.rglob("*.py")}
     known = set(files)
@@ -100,8 +101,8 @@ def cycles(g: dict[str, set[str]]) -> list[list[str]]:
 
 
 def main(argv: list[str]) -> int:
-    lazy = "--lazy" in argv
-    args = [a for a in argv[1:] if a != "--lazy"]
+    lazy = "--load-time" not in argv
+    args = [a for a in argv[1:] if a != "--load-time"]
     pkg = Path(args[0]) if args else ROOT / "mailer_gui"
     found = cycles(graph(pkg, lazy))
     for comp in found:

@@ -30,7 +30,7 @@ from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.content import campaigns
 from mailer_gui.core.context import AppContext, default_log_dir, open_context
 from mailer_gui.core.errors import LeaseHeldError, MailerError, SettingsError
-from mailer_gui.core.sending import queue, snapshot
+from mailer_gui.core.sending import queue, replan, snapshot
 from mailer_gui.core.sending.engine import Engine
 
 log = logging.getLogger("mailer_gui.cli.main")
@@ -108,7 +108,7 @@ def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
     with ctx.db.write() as s:
         # Saving the account is the operator's word that it is fixed (a password
         # may have changed in the keychain or the environment): try it again.
-        counts = settings_mod.save_and_replan(s, ctx.clock.now(), smtp=smtp,
+        counts = replan.save_and_replan(s, ctx.clock.now(), smtp=smtp,
                                               recheck_smtp=True)
     print(f"SMTP settings saved: {smtp.host}:{smtp.port} ({smtp.security})")
     for cert in smtp.ca_certs:
@@ -162,7 +162,7 @@ def cmd_config_limits(ctx: AppContext, a: argparse.Namespace) -> int:
         from dataclasses import replace
 
         new = replace(cur, **changes)
-        counts = settings_mod.save_and_replan(s, ctx.clock.now(), limits=new)
+        counts = replan.save_and_replan(s, ctx.clock.now(), limits=new)
     print(f"limits: {new.hourly}/hour, {new.monthly}/month, {new.start}-{new.end} "
           f"{','.join(new.days)} ({new.timezone})")
     _print_replan(counts)
@@ -171,7 +171,7 @@ def cmd_config_limits(ctx: AppContext, a: argparse.Namespace) -> int:
 
 def cmd_config_quota_sync(ctx: AppContext, a: argparse.Namespace) -> int:
     with ctx.db.write() as s:
-        counts = settings_mod.save_and_replan(s, ctx.clock.now(), quota_used=a.used)
+        counts = replan.save_and_replan(s, ctx.clock.now(), quota_used=a.used)
     print(f"provider usage this month recorded: {a.used}")
     _print_replan(counts)
     return 0
