@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from mailer_gui.core.config import settings
 from mailer_gui.core.content import attachments, campaigns
-from mailer_gui.core.reports.data import campaign_report
+from mailer_gui.core.reports.campaign import campaign_report
 from mailer_gui.core.sending import queue
 from mailer_gui.core.store import db as dbmod
 from mailer_gui.core.store.models import Campaign, CampaignVersion, Recipient

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from mailer_gui.core.config import settings
 from mailer_gui.core.errors import StateError
-from mailer_gui.core.sending import queue
+from mailer_gui.core.sending import queue, replan
 from mailer_gui.core.sending.engine import Engine
 from mailer_gui.core.store.models import Notification, PauseEvent, Recipient
 
@@ -39,7 +39,7 @@ def deferred_notices(ctx):
 def save_limits(ctx, clock, **changes):
     with ctx.db.write() as s:
         cur = settings.load(s).limits
-        return settings.save_and_replan(s, clock.now(),
+        return replan.save_and_replan(s, clock.now(),
                                         limits=dataclasses.replace(cur, **changes))
 
 
@@ -209,7 +209,7 @@ def test_an_unchanged_save_notifies_nobody_and_keeps_the_pause(ctx, smtp_server,
     with ctx.db.write() as s:
         st = settings.load(s)
         # The SMTP account saved again (as the Settings window does) plus the limits.
-        assert settings.save_and_replan(s, clock.now(), smtp=st.smtp, limits=st.limits) == {
+        assert replan.save_and_replan(s, clock.now(), smtp=st.smtp, limits=st.limits) == {
             "released": 0, "held": 1}
     assert entry_of(ctx, cid) == before
     assert deferred_notices(ctx) == notes
@@ -226,7 +226,7 @@ def test_new_smtp_settings_release_a_transient_error_hold(ctx, smtp_server, cloc
     with ctx.db.write() as s:
         st = settings.load(s)
         new = dataclasses.replace(st.smtp, from_name="Example Newsroom")
-        assert settings.save_and_replan(s, clock.now(), smtp=new) == {"released": 1, "held": 0}
+        assert replan.save_and_replan(s, clock.now(), smtp=new) == {"released": 1, "held": 0}
     run(ctx)
     assert len(smtp_server.received) == 2
 
@@ -240,11 +240,11 @@ def test_a_provider_limit_stays_unless_the_account_changes(ctx, smtp_server, clo
     with ctx.db.write() as s:
         st = settings.load(s)
         same_account = dataclasses.replace(st.smtp, from_name="Other name")
-        settings.save_and_replan(s, clock.now(), smtp=same_account)
+        replan.save_and_replan(s, clock.now(), smtp=same_account)
     assert entry_of(ctx, cid)[1] == "provider_limit"  # the server said so; not ours to undo
     with ctx.db.write() as s:  # another login: another account, its own limits
         st = settings.load(s)
-        settings.save_and_replan(s, clock.now(), smtp=dataclasses.replace(st.smtp, user="u2"))
+        replan.save_and_replan(s, clock.now(), smtp=dataclasses.replace(st.smtp, user="u2"))
     assert entry_of(ctx, cid)[:2] == ("queued", None)
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+import mailer_gui.ui.reports.pdf  # noqa: F401  (registers "pdf")
+from mailer_gui.core.reports.export import export_report
 from mailer_gui.core.reports.formats import ExportRequest
 from mailer_gui.core.store.models import Recipient, SlotReservation
-from mailer_gui.ui.reports.pdf import export_report
 
 from .report_state import build_campaign
 

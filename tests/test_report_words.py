@@ -20,8 +20,11 @@ from sqlalchemy import select
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.content import campaigns
 from mailer_gui.core.reports import labels
-from mailer_gui.core.reports.data import LimitPeriod, campaign_report, period_report
-from mailer_gui.core.reports.formats import ExportRequest, open_report, summary_sections, write
+from mailer_gui.core.reports.campaign import campaign_report
+from mailer_gui.core.reports.data import LimitPeriod
+from mailer_gui.core.reports.formats import ExportRequest, open_report, write
+from mailer_gui.core.reports.period import period_report
+from mailer_gui.core.reports.summary import summary_sections
 from mailer_gui.core.sending import queue
 from mailer_gui.core.sending.engine import Engine
 from mailer_gui.core.store.models import SlotReservation

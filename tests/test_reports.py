@@ -21,14 +21,16 @@ from sqlalchemy import func, select
 
 from mailer_gui.cli import main as cli
 from mailer_gui.core.content import campaigns
-from mailer_gui.core.reports.data import ReportError, campaign_report, period_report
+from mailer_gui.core.reports.campaign import campaign_report
+from mailer_gui.core.reports.data import ReportError
 from mailer_gui.core.reports.formats import (
     ExportCancelled,
     ExportRequest,
     open_report,
-    safe_cell,
     write,
 )
+from mailer_gui.core.reports.period import period_report
+from mailer_gui.core.reports.table import safe_cell
 from mailer_gui.core.store.models import PauseEvent, QueueEntry, Recipient, SlotReservation
 
 from .conftest import make_campaign
@@ -458,8 +460,8 @@ import sqlite3  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
 
 from mailer_gui.core.config import settings as settings_mod  # noqa: E402
-from mailer_gui.core.reports.data import local_time_sql, zone_segments  # noqa: E402
-from mailer_gui.core.reports.formats import MAX_REPLY, time_text  # noqa: E402
+from mailer_gui.core.reports.sql import local_time_sql, zone_segments  # noqa: E402
+from mailer_gui.core.reports.table import MAX_REPLY, time_text  # noqa: E402
 
 # Whole-hour DST, the half-hour DST of Lord Howe, +5:45, +12:45/+13:45, southern
 # hemisphere, a zone without DST, and UTC.

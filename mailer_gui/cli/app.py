@@ -65,11 +65,11 @@ def _bundle_checks() -> list[str]:
 
 
 def _test_send_status(ctx: AppContext, entry_id: int) -> str | None:
-    from mailer_gui.core.store.models import Recipient
+    from mailer_gui.core.content import campaigns
 
     with ctx.db.read() as s:
-        r = s.query(Recipient).filter(Recipient.test_entry_id == entry_id).one_or_none()
-        return None if r is None else r.status
+        outcome = campaigns.outcome_of_test_send(s, entry_id)
+        return None if outcome is None else outcome.status
 
 
 def _run_window(demo: Any, timeout: float, report: list[str]) -> None:

@@ -9,15 +9,14 @@ import json
 import sys
 from typing import Any
 
-from sqlalchemy import select
-
 from mailer_gui.core import timefmt
 from mailer_gui.core.audience import contacts, suppression
+from mailer_gui.core.audience.recipients import recipient_at
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.content import attachments, compose, preflight
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import MailerError
-from mailer_gui.core.store.models import Recipient
+from mailer_gui.core.store.queries import recipient_counts
 
 _DELIMITERS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
 _SHOW_REJECTS = 10
@@ -71,14 +70,11 @@ def cmd_preview(ctx: AppContext, a: argparse.Namespace) -> int:
     with ctx.db.read() as s:
         content = preflight.campaign_content(s, a.id)
         smtp = settings_mod.load(s).smtp or preflight.PLACEHOLDER_SMTP
-        q = (select(Recipient).where(Recipient.campaign_id == a.id,
-                                     Recipient.test_entry_id.is_(None))
-             .order_by(Recipient.id).offset(a.row - 1).limit(1))
-        r = s.scalars(q).first()
-        if r is None:
+        found = recipient_at(s, a.id, a.row)
+        if found is None:
             raise ContentCliError(f"campaign {a.id} has no recipient number {a.row}; import "
                                   "recipients or choose a smaller --row")
-        email, fields = r.email, dict(r.fields or {})
+        email, fields = found[0], found[1]
     msg = compose.build_message(content, smtp, email, fields,
                                 compose.new_message_id(smtp.from_addr), now,
                                 unsub_key=ctx.secrets.unsubscribe_key(ctx.data_dir))
@@ -95,7 +91,7 @@ def cmd_preview(ctx: AppContext, a: argparse.Namespace) -> int:
 def cmd_preflight(ctx: AppContext, a: argparse.Namespace) -> int:
     with ctx.db.read() as s:
         errors = preflight.preflight(s, a.id, limit=a.limit)
-        pending = contacts.count_recipients(s, a.id).get("pending", 0)
+        pending = recipient_counts(s, a.id)["pending"]
     if not errors:
         print(f"ok: the message renders for all {pending} pending recipient(s)")
         return 0

@@ -17,6 +17,7 @@ from typing import Any
 
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.reports.data import ReportError
+from mailer_gui.core.reports.export import export_report
 from mailer_gui.core.reports.formats import DELIMITERS, FORMATS, ExportRequest
 from mailer_gui.core.reports.labels import LANGUAGES
 
@@ -39,7 +40,7 @@ def _request(a: argparse.Namespace) -> ExportRequest:
         fields = tuple(f.strip() for f in a.fields.split(",") if f.strip())
     language = a.language
     if language is None:  # the app's language, as the window would use it
-        from mailer_gui.ui.i18n import effective_language
+        from mailer_gui.cli.language import effective_language
 
         language = effective_language()
     return ExportRequest(fmt=fmt, out=out.resolve(), campaign_id=a.id, start=a.date_from,
@@ -48,9 +49,9 @@ def _request(a: argparse.Namespace) -> ExportRequest:
 
 
 def cmd_report(ctx: AppContext, a: argparse.Namespace) -> int:
-    from mailer_gui.ui.reports.pdf import export_report
-
     request = _request(a)
+    if request.fmt == "pdf":  # the PDF is drawn with Qt: load it only when asked
+        import mailer_gui.ui.reports.pdf  # noqa: F401  (registers "pdf")
     n = export_report(ctx, request)
     what = "page(s)" if request.fmt == "pdf" else "row(s)"
     print(f"report written: {request.out} ({n} {what})")

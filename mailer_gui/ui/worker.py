@@ -22,12 +22,11 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QThread, Signal
-from sqlalchemy import func, select
 
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import LeaseHeldError
-from mailer_gui.core.sending import queue, snapshot
-from mailer_gui.core.store.models import Notification, QueueEntry
+from mailer_gui.core.sending import notices, snapshot
+from mailer_gui.core.sending.notices import notification_dict
 
 if TYPE_CHECKING:
     from mailer_gui.core.sending.engine import Engine, StepResult
@@ -182,58 +181,19 @@ class EngineWorker(QThread):
 
     def _max_notification_id(self) -> int:
         with self.ctx.db.read() as s:
-            return int(s.scalar(select(func.coalesce(func.max(Notification.id), 0))) or 0)
+            return notices.last_id(s)
 
     def _new_notifications(self, s: Any, zone: str) -> list[dict[str, Any]]:
-        rows = s.scalars(
-            select(Notification)
-            .where(Notification.id > self._last_note_id)
-            .order_by(Notification.id)
-        ).all()
         out = []
-        for n in rows:
+        for n in notices.newer_than(s, self._last_note_id):
             self._last_note_id = max(self._last_note_id, n.id)
             out.append(notification_dict(s, n, zone))
         return out
 
 
-def notification_dict(s: Any, n: Notification, zone: str) -> dict[str, Any]:
-    """A notification row as plain data, with what the GUI needs to word it;
-    ``zone`` is the settings' one, that its times are shown in."""
-    d: dict[str, Any] = {
-        "id": n.id,
-        "read": bool(n.read),
-        "timezone": zone,
-        "at": n.at,
-        "kind": n.kind,
-        "text": n.text,
-        "reason_code": n.reason_code,
-        "next_run_at": n.next_run_at,
-        "campaign_id": n.campaign_id,
-        "entry_id": n.entry_id,
-        "campaign_name": None,
-        "entry_kind": None,
-        "final_status": None,
-        "counts": None,
-    }
-    if n.campaign_id is not None:
-        from mailer_gui.core.store.models import Campaign
-
-        c = s.get(Campaign, n.campaign_id)
-        d["campaign_name"] = c.name if c is not None else None
-    entry = s.get(QueueEntry, n.entry_id) if n.entry_id is not None else None
-    if entry is not None:
-        d["entry_kind"] = entry.kind
-        if n.kind == "finished":
-            d["final_status"] = entry.status
-            d["counts"] = queue.counts_for(s, entry)
-    return d
-
-
 def notification_history(ctx: AppContext, up_to_id: int | None = None) -> list[dict[str, Any]]:
     """The latest notifications from the database, oldest first, as plain data."""
     from mailer_gui.core.config import settings as settings_mod
-    from mailer_gui.core.sending import notices
 
     with ctx.db.read() as s:
         zone = settings_mod.load(s).limits.timezone

@@ -360,3 +360,53 @@ def test_enqueue_right_after_a_check_starts_even_before_the_pool_thread_is_done(
         clicked.set()
     with ctx.db.read() as s:
         assert queue.campaign_entry(s, cid) is not None
+
+
+def _warnings(monkeypatch) -> list[tuple[str, str]]:
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda _parent, title, text, *a, **k: shown.append((title, text)))
+    return shown
+
+
+def _stored(ctx, cid) -> list[tuple[str, int]]:
+    with ctx.db.read() as s:
+        return [(a.filename, len(a.content)) for a in s.scalars(
+            select(Attachment).where(Attachment.campaign_id == cid).order_by(Attachment.id))]
+
+
+def test_editor_attachments_obey_the_core_cap_and_name_checks(qtbot, ctx, editor, tmp_path,
+                                                              monkeypatch):
+    """The editor attaches through ``core.content.attachments``: the cap counts
+    what is stored when it saves (here 9 MB attached meanwhile from the
+    terminal), and a file name with a control character is refused."""
+    from mailer_gui.core.content import attachments
+    from mailer_gui.core.content.compose import MAX_ATTACHMENTS_BYTES
+
+    shown = _warnings(monkeypatch)
+    cid = make_campaign(ctx, 2, enqueue=False)
+    editor.load(cid)
+    big = tmp_path / "catalogue.pdf"
+    big.write_bytes(b"\0" * (MAX_ATTACHMENTS_BYTES + 1))
+    assert not editor.attachments.add_file(big)  # over the cap alone
+    assert shown[-1][0] == "Attachment too large" and "10.0 MB" in shown[-1][1]
+    odd = tmp_path / "price\x07list.pdf"
+    odd.write_bytes(b"%PDF")
+    assert not editor.attachments.add_file(odd)
+    assert "control character; rename the file" in shown[-1][1]
+    assert editor.attachments.items == []
+
+    nine = tmp_path / "nine.bin"
+    nine.write_bytes(b"\1" * (9 * 1024 * 1024))
+    with ctx.db.write() as s:  # as `campaign attach` does while the editor is open
+        attachments.attach_file(s, cid, nine, now=ctx.clock.now())
+    two = tmp_path / "two.bin"
+    two.write_bytes(b"\2" * (2 * 1024 * 1024))
+    assert editor.attachments.add_file(two)  # the editor still shows none stored
+    shown.clear()
+    assert not editor.save()
+    assert shown == [("Attachment too large",
+                      "Attachments may total at most 10.0 MB; with this file they would be "
+                      "11.0 MB. Link to large files instead.")]
+    assert _stored(ctx, cid) == [("nine.bin", 9 * 1024 * 1024)]  # nothing more written
+    assert editor.is_dirty()

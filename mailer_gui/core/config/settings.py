@@ -232,30 +232,3 @@ def save_quota(session: Session, used: int, now: datetime) -> None:
     if used < 0:
         raise SettingsError("used", "enter the number of messages the provider counts, 0 or more")
     _put(session, "quota", {"used": used, "synced_at": utc(now).isoformat()})
-
-
-def save_and_replan(session: Session, now: datetime, *, smtp: SmtpSettings | None = None,
-                    limits: LimitSettings | None = None, quota_used: int | None = None,
-                    recheck_smtp: bool = False) -> dict[str, int]:
-    """Save what is given and re-plan every waiting queue entry, all in the
-    caller's one write transaction (invariant D): every settings save (the
-    Settings window, ``config smtp``, ``config limits``, ``config quota-sync``)
-    goes through here. Raises SettingsError (nothing saved) on a bad value.
-    ``recheck_smtp``: try the account again even if the saved settings did not
-    change (a new password, or the operator saving the account again after
-    fixing it elsewhere). Returns :func:`queue.replan`'s counts; the caller
-    wakes the engine."""
-    from mailer_gui.core.sending import queue  # queue reads the settings: import it only here
-
-    before = load(session)
-    if smtp is not None:
-        save_smtp(session, smtp)
-    if limits is not None:
-        save_limits(session, limits)
-    if quota_used is not None:
-        save_quota(session, quota_used, now)
-    smtp_changed = smtp is not None and (smtp != before.smtp or recheck_smtp)
-    account_changed = smtp is not None and (
-        before.smtp is None or smtp.keyring_account != before.smtp.keyring_account)
-    return queue.replan(session, now, smtp_changed=smtp_changed,
-                        account_changed=account_changed)

@@ -7,6 +7,8 @@ providers refuse big messages, and every recipient gets a copy.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +26,27 @@ class AttachmentError(MailerError):
     """A file that cannot be attached; the message says why and what to do."""
 
 
+class AttachmentTooLarge(AttachmentError):
+    """The file would bring the campaign's attachments over the cap."""
+
+    def __init__(self, filename: str, size: int, used: int, limit: int) -> None:
+        self.filename, self.size, self.used, self.limit = filename, size, used, limit
+        super().__init__(
+            f"{filename}: {size / 1048576:.1f} MB would bring the attachments to "
+            f"{(used + size) / 1048576:.1f} MB, over the {limit / 1048576:.0f} MB limit; "
+            "compress the file or link to it instead")
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    """An attachment without its bytes (what a list shows)."""
+
+    id: int
+    filename: str
+    mime_type: str
+    size: int
+
+
 def guess_mime(filename: str) -> str:
     mime, encoding = mimetypes.guess_type(filename, strict=False)
     if mime is None or encoding is not None:  # e.g. .tar.gz: send the bytes as they are
@@ -34,6 +57,23 @@ def guess_mime(filename: str) -> str:
 def total_size(session: Session, campaign_id: int) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(func.length(Attachment.content)), 0))
                               .where(Attachment.campaign_id == campaign_id)) or 0)
+
+
+def _check_name(filename: str) -> None:
+    try:
+        check_header("attachment", filename)
+    except MailerError:
+        raise AttachmentError(f"{filename!r}: the file name has a line break or control "
+                              "character; rename the file") from None
+
+
+def check_new_file(filename: str, size: int, used: int,
+                   limit: int = MAX_ATTACHMENTS_BYTES) -> None:
+    """Refuse a file that cannot be attached: a name with a line break or control
+    character, or a size over the cap with the ``used`` bytes already attached."""
+    _check_name(filename)
+    if used + size > limit:
+        raise AttachmentTooLarge(filename, size, used, limit)
 
 
 def _check_editable(session: Session, campaign_id: int, confirm_sent: bool,
@@ -55,18 +95,9 @@ def attach_file(session: Session, campaign_id: int, path: str | Path,
             raise AttachmentError(f"{p}: not a file; choose a file to attach")
     except FileNotFoundError:
         raise AttachmentError(f"{p}: the file does not exist") from None
-    try:
-        check_header("attachment", p.name)
-    except MailerError:
-        raise AttachmentError(f"{p.name!r}: the file name has a line break or control "
-                              "character; rename the file") from None
+    _check_name(p.name)
     _check_editable(session, campaign_id, confirm_sent, now)
-    used = total_size(session, campaign_id)
-    if used + size > limit:
-        raise AttachmentError(
-            f"{p.name}: {size / 1048576:.1f} MB would bring the attachments to "
-            f"{(used + size) / 1048576:.1f} MB, over the {limit / 1048576:.0f} MB limit; "
-            "compress the file or link to it instead")
+    check_new_file(p.name, size, total_size(session, campaign_id), limit)
     try:
         data = p.read_bytes()
     except OSError as exc:
@@ -92,3 +123,38 @@ def remove(session: Session, campaign_id: int, attachment_id: int,
     session.delete(att)
     session.flush()
     return True
+
+
+
+def summaries(session: Session, campaign_id: int) -> list[AttachmentInfo]:
+    """The campaign's attachments in the order they were added, without their bytes."""
+    return [AttachmentInfo(r[0], r[1], r[2], int(r[3] or 0)) for r in session.execute(
+        select(Attachment.id, Attachment.filename, Attachment.mime_type,
+               func.length(Attachment.content))
+        .where(Attachment.campaign_id == campaign_id).order_by(Attachment.id))]
+
+
+def save_changes(session: Session, campaign_id: int, removed: Sequence[int],
+                 added: Sequence[tuple[str, bytes]],
+                 limit: int = MAX_ATTACHMENTS_BYTES) -> list[int]:
+    """Apply an editor's changes in the caller's write transaction: remove the
+    attachments ``removed`` (ids of this campaign), then add each (file name,
+    bytes) under the same checks as :func:`attach_file` against what is stored
+    now. Returns the new ids, in order. The caller checks that the content may
+    change (:func:`campaigns.change_content`)."""
+    for attachment_id in removed:
+        att = session.get(Attachment, attachment_id)
+        if att is not None and att.campaign_id == campaign_id:
+            session.delete(att)
+    session.flush()
+    used = total_size(session, campaign_id)
+    ids: list[int] = []
+    for filename, data in added:
+        check_new_file(filename, len(data), used, limit)
+        att = Attachment(campaign_id=campaign_id, filename=filename,
+                         mime_type=guess_mime(filename), content=data)
+        session.add(att)
+        session.flush()
+        used += len(data)
+        ids.append(att.id)
+    return ids

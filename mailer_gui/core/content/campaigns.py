@@ -16,12 +16,14 @@ from mailer_gui.core.errors import MailerError, StateError
 from mailer_gui.core.sending import queue
 from mailer_gui.core.store.db import reserved_domains_allowed
 from mailer_gui.core.store.models import (
+    FINAL_STATUSES,
     LIVE_STATUSES,
     Campaign,
     CampaignVersion,
     QueueEntry,
     Recipient,
 )
+from mailer_gui.core.store.queries import recipient_totals
 
 # What recipients receive: changing any of it after a send makes a new version.
 CONTENT_KEYS = frozenset({"subject", "html_body", "text_body", "reply_to"})
@@ -132,12 +134,13 @@ def normalize_email(addr: str) -> str:
 
 
 def create(session: Session, name: str, subject: str, html: str, text: str | None,
-           now: datetime, reply_to: str | None = None) -> Campaign:
+           now: datetime, reply_to: str | None = None,
+           test_address: str | None = None) -> Campaign:
     if not name.strip():
         raise MailerError("name: enter a name for the campaign")
     c = Campaign(name=name.strip(), subject=subject, html_body=html, text_body=text or None,
                  reply_to=reply_to or None, content_version=1, created_at=utc(now),
-                 updated_at=utc(now))
+                 updated_at=utc(now), test_address=test_address)
     session.add(c)
     session.flush()
     session.add(CampaignVersion(campaign_id=c.id, version=1, subject=subject,
@@ -176,6 +179,29 @@ def add_recipients(session: Session, campaign_id: int,
     return {"added": res.imported, "duplicate": res.duplicate, "suppressed": res.suppressed}
 
 
+def find(session: Session, campaign_id: int) -> Campaign | None:
+    """The campaign, or None if there is none with this id (``get_campaign`` raises)."""
+    return session.get(Campaign, campaign_id)
+
+
+@dataclass(frozen=True)
+class CampaignListing:
+    """One line of the campaign list."""
+
+    id: int
+    name: str
+    recipients: int  # its own, test sends not counted
+    updated_at: datetime
+
+
+def listing(session: Session) -> list[CampaignListing]:
+    """Every campaign in id order, with its number of recipients."""
+    totals = recipient_totals(session)
+    return [CampaignListing(cid, name, totals.get(cid, 0), updated)
+            for cid, name, updated in session.execute(
+                select(Campaign.id, Campaign.name, Campaign.updated_at).order_by(Campaign.id))]
+
+
 def list_campaigns(session: Session) -> list[Campaign]:
     return list(session.scalars(select(Campaign).order_by(Campaign.id)))
 
@@ -209,3 +235,33 @@ def test_send(session: Session, campaign_id: int, to_addr: str, now: datetime,
     assert campaign is not None
     campaign.test_address = to_addr.strip()
     return queue.enqueue_test(session, campaign_id, to.email, fields, now, to.norm)
+
+
+@dataclass(frozen=True)
+class OutcomeOfTestSend:
+    """What a test send came to, as its queue entry and its one recipient say."""
+
+    entry_status: str | None  # None: the entry is gone
+    reason_code: str | None
+    reason_detail: str | None
+    next_run_at: datetime | None
+    status: str  # the recipient's: pending, sent, failed, uncertain...
+    email: str
+    reply: str  # the server's last reply ("" if none)
+
+    @property
+    def finished(self) -> bool:
+        return self.entry_status in FINAL_STATUSES
+
+
+def outcome_of_test_send(session: Session, entry_id: int) -> OutcomeOfTestSend | None:
+    """The test send's outcome; None when it has no recipient (not a test entry)."""
+    rec = session.scalars(select(Recipient).where(Recipient.test_entry_id == entry_id)
+                          .order_by(Recipient.id).limit(1)).first()
+    if rec is None:
+        return None
+    entry = session.get(QueueEntry, entry_id)
+    return OutcomeOfTestSend(
+        entry.status if entry else None, entry.reason_code if entry else None,
+        entry.reason_detail if entry else None, entry.next_run_at if entry else None,
+        rec.status, rec.email, rec.reply or "")

@@ -23,9 +23,9 @@ from mailer_gui.core.audience import addresses
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.content import compose
 from mailer_gui.core.content.compose import Content, TemplateRenderError
-from mailer_gui.core.sending import queue
 from mailer_gui.core.store.db import reserved_domains_allowed
 from mailer_gui.core.store.models import Attachment, Recipient
+from mailer_gui.core.store.queries import get_campaign
 
 # Used to render when no SMTP account is set up yet: the sender only feeds the
 # built-in ``unsubscribe_url``, and the engine itself waits for real settings.
@@ -48,7 +48,7 @@ class PreflightError:
 
 def campaign_content(session: Session, campaign_id: int) -> Content:
     """The campaign's content as the engine sends it."""
-    c = queue.get_campaign(session, campaign_id)
+    c = get_campaign(session, campaign_id)
     atts = tuple((a.filename, a.mime_type, a.content) for a in session.scalars(
         select(Attachment).where(Attachment.campaign_id == campaign_id).order_by(Attachment.id)))
     return Content(c.subject, c.html_body, c.text_body, c.reply_to, atts, campaign_id=c.id,

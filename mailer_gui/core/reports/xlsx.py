@@ -20,7 +20,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from mailer_gui.core.reports.data import CampaignReport
-from mailer_gui.core.reports.formats import Report, Section, summary_sections, xlsx_header
+from mailer_gui.core.reports.summary import summary_sections
+from mailer_gui.core.reports.table import Report, Section, xlsx_header
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=13)

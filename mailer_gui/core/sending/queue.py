@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from mailer_gui.core.clock import utc
 from mailer_gui.core.config.settings import AppSettings
 from mailer_gui.core.config.settings import load as load_settings
-from mailer_gui.core.errors import NotFoundError, StateError
+from mailer_gui.core.errors import StateError
 from mailer_gui.core.sending import limits
 from mailer_gui.core.store.db import Database
 from mailer_gui.core.store.models import (
@@ -27,6 +27,8 @@ from mailer_gui.core.store.models import (
     QueueEntry,
     Recipient,
 )
+from mailer_gui.core.store.queries import count_by_state
+from mailer_gui.core.store.queries import get_campaign as get_campaign
 
 # Reason codes (SPEC). Those that need the operator carry no time.
 TIMED_REASONS = frozenset(
@@ -45,13 +47,6 @@ SMTP_REASONS = OPERATOR_REASONS | {"transient_error"}
 OUTSIDE_HOURS_DETAIL = "outside working hours"
 
 TEST_PRIORITY = 1_000_000
-
-
-def get_campaign(session: Session, campaign_id: int) -> Campaign:
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFoundError(f"campaign {campaign_id} does not exist; `status` lists the ids")
-    return campaign
 
 
 def campaign_entry(session: Session, campaign_id: int) -> QueueEntry | None:
@@ -191,14 +186,7 @@ def recipient_scope(entry: QueueEntry) -> list:  # type: ignore[type-arg]
 
 
 def counts_for(session: Session, entry: QueueEntry) -> dict[str, int]:
-    rows = session.execute(
-        select(Recipient.status, func.count()).where(*recipient_scope(entry))
-        .group_by(Recipient.status)
-    ).all()
-    out = {s: 0 for s in ("pending", "sending", "sent", "failed", "uncertain", "suppressed")}
-    for status, n in rows:
-        out[status] = int(n)
-    return out
+    return count_by_state(session, *recipient_scope(entry))
 
 
 def enqueue(
@@ -261,7 +249,7 @@ def enqueue_checked(
 
 def _refuse_if_preflight_fails(session: Session, campaign_id: int) -> None:
     """Content check (issue 3): every pending recipient must render before enqueue."""
-    from mailer_gui.core.content.preflight import (  # preflight imports this module
+    from mailer_gui.core.content.preflight import (  # the content check loads when used
         preflight,
         summary,
     )

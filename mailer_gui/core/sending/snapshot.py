@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailer_gui.core.clock import iso, utc
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.config.settings import AppSettings
 from mailer_gui.core.sending import limits, queue
-from mailer_gui.core.store.models import FINAL_STATUSES, Campaign, QueueEntry, Recipient
+from mailer_gui.core.store.models import FINAL_STATUSES, Campaign, QueueEntry
+from mailer_gui.core.store.queries import counts_by_scope
 
 # Assumed time per message when estimating; sending is much faster than the
 # limits almost always, so this only matters for huge hourly limits.
@@ -99,19 +100,6 @@ class Snapshot:
         }
 
 
-def _counts(session: Session) -> dict[tuple[int, int | None], dict[str, int]]:
-    rows = session.execute(
-        select(Recipient.campaign_id, Recipient.test_entry_id, Recipient.status, func.count())
-        .group_by(Recipient.campaign_id, Recipient.test_entry_id, Recipient.status)
-    ).all()
-    out: dict[tuple[int, int | None], dict[str, int]] = {}
-    for cid, tid, status, n in rows:
-        c = out.setdefault((cid, tid), dict.fromkeys(
-            ("pending", "sending", "sent", "failed", "uncertain", "suppressed"), 0))
-        c[status] = int(n)
-    return out
-
-
 class _Estimator:
     """Walks time forward hour by hour, spending capacity in queue order."""
 
@@ -168,7 +156,7 @@ def build(session: Session, now: datetime) -> Snapshot:
     budget = Budget(hour.limit, hour.used, hour.next_slot_at, month.limit, month.used,
                     month.resets_at)
     names = dict(session.execute(select(Campaign.id, Campaign.name)).all())
-    counts = _counts(session)
+    counts = counts_by_scope(session)
     live = queue.live_entries(session)
     eligible_ids = [e.id for e in queue.eligible(session, now)]
     order = sorted(live, key=lambda e: (e.id not in eligible_ids,

@@ -181,3 +181,10 @@ def open_database(data_dir: Path, allow_reserved_domains: bool = False) -> Datab
     db = Database(data_dir / DB_FILENAME, allow_reserved_domains)
     upgrade(db)
     return db
+
+
+def sqlalchemy_version() -> str:
+    """The SQLAlchemy version in use (for the diagnostics a support request carries)."""
+    import sqlalchemy
+
+    return str(sqlalchemy.__version__)

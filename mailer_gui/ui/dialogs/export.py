@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from mailer_gui.core.config import settings as settings_mod
+from mailer_gui.core.content import campaigns
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.reports.formats import ExportCancelled, ExportRequest
-from mailer_gui.core.store.models import Campaign
 from mailer_gui.ui.background_task import BackgroundTask
 from mailer_gui.ui.i18n import effective_language
 
@@ -86,7 +86,7 @@ class ExportDialog(QDialog):
             tz = settings_mod.load(s).limits.tz
             name = ""
             if self.campaign_id is not None:
-                c = s.get(Campaign, self.campaign_id)
+                c = campaigns.find(s, self.campaign_id)
                 name = c.name if c is not None else f"#{self.campaign_id}"
         return tz, name
 
@@ -203,7 +203,8 @@ class ExportDialog(QDialog):
         except MailerError as exc:
             self._show(str(exc), error=True)
             return
-        from mailer_gui.ui.reports.pdf import ensure_gui_app, export_report
+        from mailer_gui.core.reports.export import export_report
+        from mailer_gui.ui.reports.pdf import ensure_gui_app  # and registers "pdf"
 
         ensure_gui_app()
         ctx = self.ctx

@@ -26,6 +26,7 @@ from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.config.settings import LimitSettings, SmtpSettings
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import SettingsError
+from mailer_gui.core.sending import replan
 from mailer_gui.core.sending.smtp import SENT, Outcome, SmtpTransport
 from mailer_gui.ui.background_task import BackgroundTask
 from mailer_gui.ui.dialogs.settings_pages import LimitsPage, SmtpPage
@@ -215,7 +216,7 @@ class SettingsDialog(QDialog):
         try:
             with self.ctx.db.write() as s:
                 # One transaction: the save and the re-plan of every waiting entry.
-                settings_mod.save_and_replan(s, now, smtp=smtp, limits=limits,
+                replan.save_and_replan(s, now, smtp=smtp, limits=limits,
                                              quota_used=used, recheck_smtp=smtp_changed)
                 self._loaded = settings_mod.load(s)
         except SettingsError as exc:

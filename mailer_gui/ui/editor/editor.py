@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mailer_gui.core.audience.recipients import recipient_at
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.content import campaigns
+from mailer_gui.core.content.attachments import AttachmentTooLarge
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.sending import queue
@@ -36,7 +38,7 @@ from mailer_gui.ui.editor.enqueue import EnqueueBar
 from mailer_gui.ui.editor.field_picker import FieldPicker
 from mailer_gui.ui.editor.field_validation import FieldMarks
 from mailer_gui.ui.editor.panels import AttachmentsPanel, PreviewInput, PreviewPanel
-from mailer_gui.ui.editor.recipients import RecipientsTab, recipient_at
+from mailer_gui.ui.editor.recipients import RecipientsTab
 from mailer_gui.ui.editor.testsend import TestSendPanel
 
 if TYPE_CHECKING:  # preflight brings Jinja2: loaded when a check runs
@@ -316,6 +318,9 @@ class CampaignEditor(QWidget):
                 confirm = True
         try:
             cid = self._write(state, confirm)
+        except AttachmentTooLarge as exc:  # what is stored now leaves no room for it
+            self.attachments.show_refusal(exc)
+            return False
         except MailerError as exc:
             QMessageBox.warning(self, self.tr("Cannot save"), str(exc))
             self.refresh_lock()
@@ -330,13 +335,11 @@ class CampaignEditor(QWidget):
         test_address = self.test_panel.address.text().strip() or None
         with self.ctx.db.write() as s:
             if self._campaign_id is None:
-                c = campaigns.create(s, state.name, state.subject, state.html,
-                                     state.text or None, now)
-                c.test_address = test_address
-                cid = c.id
+                cid = campaigns.create(s, state.name, state.subject, state.html,
+                                       state.text or None, now, test_address=test_address).id
             else:
                 cid = self._campaign_id
-                changes = self._changes(s.get(Campaign, cid), state, test_address)
+                changes = self._changes(campaigns.find(s, cid), state, test_address)
                 if changes:
                     campaigns.update(s, cid, now, confirm_sent, **changes)
                 if state.attachments != self._saved_state.attachments:

@@ -7,7 +7,6 @@ what the queue table says about the test entry (invariant A).
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,10 +26,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
 
 from mailer_gui.core.config.settings import SmtpSettings
+from mailer_gui.core.content import attachments
 
 
 @dataclass(frozen=True)
@@ -168,16 +166,12 @@ class AttachmentsPanel(QWidget):
         lay.addWidget(self.list, 1)
         lay.addLayout(buttons)
 
-    def load(self, session: Session | None, campaign_id: int | None) -> None:
-        from mailer_gui.core.store.models import Attachment
-
+    def load(self, session: Any, campaign_id: int | None) -> None:
+        """Show the campaign's stored attachments (none for a new campaign)."""
         self.items, self._removed = [], []
         if session is not None and campaign_id is not None:
-            rows = session.execute(
-                select(Attachment.id, Attachment.filename, Attachment.mime_type,
-                       func.length(Attachment.content))
-                .where(Attachment.campaign_id == campaign_id).order_by(Attachment.id)).all()
-            self.items = [AttachmentItem(r[0], r[1], r[2], int(r[3] or 0)) for r in rows]
+            self.items = [AttachmentItem(a.id, a.filename, a.mime_type, a.size)
+                          for a in attachments.summaries(session, campaign_id)]
         self._refresh()
 
     def state(self) -> tuple[tuple[int | None, str, int], ...]:
@@ -201,18 +195,16 @@ class AttachmentsPanel(QWidget):
             self.add_file(Path(path))
 
     def add_file(self, path: Path) -> bool:
-        from mailer_gui.core.content.compose import MAX_ATTACHMENTS_BYTES
-
+        """Add a file (written at the next save); refused, with the reason shown,
+        when the core would refuse it (``attachments.check_new_file``)."""
         data = path.read_bytes()
-        total = sum(a.size for a in self.items) + len(data)
-        if total > MAX_ATTACHMENTS_BYTES:
-            QMessageBox.warning(self, self.tr("Attachment too large"), self.tr(
-                "Attachments may total at most {limit}; with this file they would be "
-                "{total}. Link to large files instead.").format(
-                    limit=_size_text(MAX_ATTACHMENTS_BYTES), total=_size_text(total)))
+        try:
+            attachments.check_new_file(path.name, len(data), sum(a.size for a in self.items))
+        except attachments.AttachmentError as exc:
+            self.show_refusal(exc)
             return False
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        self.items.append(AttachmentItem(None, path.name, mime, len(data), data))
+        self.items.append(AttachmentItem(None, path.name, attachments.guess_mime(path.name),
+                                         len(data), data))
         self._refresh()
         self.changed.emit()
         return True
@@ -229,18 +221,24 @@ class AttachmentsPanel(QWidget):
         self._refresh()
         self.changed.emit()
 
-    def save(self, session: Session, campaign_id: int) -> None:
-        from mailer_gui.core.store.models import Attachment
+    def show_refusal(self, exc: Exception) -> None:
+        """Say why a file cannot be attached (the cap in the operator's words)."""
+        if isinstance(exc, attachments.AttachmentTooLarge):
+            QMessageBox.warning(self, self.tr("Attachment too large"), self.tr(
+                "Attachments may total at most {limit}; with this file they would be "
+                "{total}. Link to large files instead.").format(
+                    limit=_size_text(exc.limit), total=_size_text(exc.used + exc.size)))
+        else:
+            QMessageBox.warning(self, self.tr("Attach a file"), str(exc))
 
-        if self._removed:
-            session.execute(delete(Attachment).where(Attachment.id.in_(self._removed)))
-        for item in self.items:
-            if item.id is None and item.data is not None:
-                att = Attachment(campaign_id=campaign_id, filename=item.filename,
-                                 mime_type=item.mime_type, content=item.data)
-                session.add(att)
-                session.flush()
-                item.id, item.data = att.id, None
+    def save(self, session: Any, campaign_id: int) -> None:
+        """Write the changes through ``attachments.save_changes`` (the cap checked
+        against what is stored now); raises AttachmentError, nothing written."""
+        new = [item for item in self.items if item.id is None and item.data is not None]
+        ids = attachments.save_changes(session, campaign_id, self._removed,
+                                       [(item.filename, item.data or b"") for item in new])
+        for item, new_id in zip(new, ids, strict=True):
+            item.id, item.data = new_id, None
         self._removed = []
 
 

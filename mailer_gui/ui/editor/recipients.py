@@ -17,51 +17,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select, text
-from sqlalchemy.orm import Session
 
+from mailer_gui.core.audience.recipients import BUILTINS, field_names
 from mailer_gui.core.context import AppContext
-from mailer_gui.core.store.models import Recipient
+from mailer_gui.core.store.models import RECIPIENT_STATES as STATES
+from mailer_gui.core.store.queries import recipient_counts
 from mailer_gui.ui.models.recipients import PlainTableModel, RecipientsModel, status_name
-
-STATES = ("pending", "sending", "sent", "failed", "uncertain", "suppressed")
-BUILTINS = ("email", "unsubscribe_url")
-
-
-def recipient_fields(session: Session, campaign_id: int | None) -> list[str]:
-    """The imported column names (from a sample of recipients) plus the built-ins."""
-    names: list[str] = []
-    if campaign_id is not None:
-        names = sorted(session.scalars(text(
-            "SELECT DISTINCT j.key FROM (SELECT fields FROM recipients WHERE campaign_id = :c "
-            "AND test_entry_id IS NULL ORDER BY id LIMIT 500) r, json_each(r.fields) j"),
-            {"c": campaign_id}).all())
-    return [n for n in names if n not in BUILTINS] + list(BUILTINS)
-
-
-def recipient_counts(session: Session, campaign_id: int | None) -> dict[str, int]:
-    counts = dict.fromkeys(STATES, 0)
-    if campaign_id is None:
-        return counts
-    rows = session.execute(
-        select(Recipient.status, func.count()).where(
-            Recipient.campaign_id == campaign_id, Recipient.test_entry_id.is_(None))
-        .group_by(Recipient.status)).all()
-    for status, n in rows:
-        counts[str(status)] = int(n)
-    return counts
-
-
-def recipient_at(session: Session, campaign_id: int | None,
-                 row: int) -> tuple[str, dict[str, Any], int | None] | None:
-    """The ``row``-th recipient (1-based, in id order, as ``campaigns.test_send`` picks it)."""
-    if campaign_id is None:
-        return None
-    r = session.execute(
-        select(Recipient.email, Recipient.fields, Recipient.row_number)
-        .where(Recipient.campaign_id == campaign_id, Recipient.test_entry_id.is_(None))
-        .order_by(Recipient.id).offset(max(0, row - 1)).limit(1)).first()
-    return None if r is None else (r[0], dict(r[1] or {}), r[2])
 
 
 class RecipientsTab(QWidget):
@@ -111,7 +72,7 @@ class RecipientsTab(QWidget):
         """Re-read counts, fields and the first rows; returns the field names."""
         with self.ctx.db.read() as s:
             self.counts = recipient_counts(s, campaign_id)
-            fields = recipient_fields(s, campaign_id)
+            fields = field_names(s, campaign_id)
         self.model.set_campaign(campaign_id, [f for f in fields if f not in BUILTINS])
         self.set_counts(self.counts)
         header = self.table.horizontalHeader()

@@ -11,11 +11,11 @@ from datetime import datetime
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
-from sqlalchemy import select
 
+from mailer_gui.core.content import campaigns
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.sending.snapshot import EntryStatus, Snapshot
-from mailer_gui.core.store.models import FINAL_STATUSES, QueueEntry, Recipient
+from mailer_gui.core.store.models import FINAL_STATUSES
 from mailer_gui.ui.queue.reasons import countdown_text, reason_text
 
 OK_COLOR, BAD_COLOR, INFO_COLOR = "#2e7d32", "#c62828", "#555555"
@@ -111,17 +111,14 @@ class TestSendPanel(QWidget):
     def _show_final(self) -> None:
         """Read the test recipient's outcome and the server's reply from the DB."""
         with self.ctx.db.read() as s:
-            entry = s.get(QueueEntry, self.entry_id)
-            rec = s.scalars(select(Recipient).where(
-                Recipient.test_entry_id == self.entry_id).limit(1)).first()
-            status = entry.status if entry is not None else None
-            outcome = (rec.status, rec.reply or "", rec.email) if rec is not None else None
-        if status not in FINAL_STATUSES or outcome is None:
+            outcome = campaigns.outcome_of_test_send(s, self.entry_id)
+        if outcome is None or not outcome.finished:
             return  # the snapshot was older than the row; wait for the next one
         self._waiting = None
         self._tick.stop()
         self.entry_id = None  # done: later snapshots need not look for it
-        rstatus, reply, email = outcome
+        status, rstatus, reply, email = (outcome.entry_status, outcome.status, outcome.reply,
+                                         outcome.email)
         if rstatus == "sent":
             self.show_message(self.tr("Sent: {reply}").format(reply=reply), OK_COLOR)
         elif status == "cancelled":

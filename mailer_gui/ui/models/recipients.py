@@ -18,10 +18,9 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from sqlalchemy import select
 
+from mailer_gui.core.audience.recipients import recipient_page
 from mailer_gui.core.context import AppContext
-from mailer_gui.core.store.models import Recipient
 
 Index = QModelIndex | QPersistentModelIndex
 BATCH = 200
@@ -101,19 +100,14 @@ class RecipientsModel(QAbstractTableModel):
         if parent.isValid() or not self._more or self.campaign_id is None:
             return
         with self.ctx.db.read() as s:
-            batch = s.execute(
-                select(Recipient.id, Recipient.row_number, Recipient.email, Recipient.status,
-                       Recipient.reply, Recipient.fields)
-                .where(Recipient.campaign_id == self.campaign_id,
-                       Recipient.test_entry_id.is_(None), Recipient.id > self._last_id)
-                .order_by(Recipient.id).limit(BATCH)).all()
+            batch = recipient_page(s, self.campaign_id, self._last_id, BATCH)
         self._more = len(batch) == BATCH
         if not batch:
             return
-        self._last_id = batch[-1][0]
+        self._last_id = batch[-1].id
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(batch) - 1)
-        self._rows.extend((r[1], r[2], r[3], r[4] or "", dict(r[5] or {})) for r in batch)
+        self._rows.extend((r.row_number, r.email, r.status, r.reply, r.fields) for r in batch)
         self.endInsertRows()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008

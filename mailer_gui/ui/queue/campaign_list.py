@@ -27,12 +27,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
+from mailer_gui.core.content import campaigns
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.sending.snapshot import Snapshot
-from mailer_gui.core.store.models import Campaign, Recipient
 from mailer_gui.ui.models.updates import emit_rows_changed
 from mailer_gui.ui.queue.reasons import status_text
 from mailer_gui.ui.timefmt import DEFAULT_ZONE, display_time, settings_zone
@@ -57,20 +55,9 @@ class CampaignRow:
     updated_at: datetime
 
 
-def load_rows(s: Session) -> list[CampaignRow]:
-    counts = dict(
-        s.execute(
-            select(Recipient.campaign_id, func.count())
-            .where(Recipient.test_entry_id.is_(None))
-            .group_by(Recipient.campaign_id)
-        ).all()
-    )
-    return [
-        CampaignRow(cid, name, int(counts.get(cid, 0)), updated)
-        for cid, name, updated in s.execute(
-            select(Campaign.id, Campaign.name, Campaign.updated_at).order_by(Campaign.id)
-        )
-    ]
+def load_rows(s: Any) -> list[CampaignRow]:
+    return [CampaignRow(c.id, c.name, c.recipients, c.updated_at)
+            for c in campaigns.listing(s)]
 
 
 class CampaignModel(QAbstractTableModel):

@@ -1,5 +1,6 @@
 """Send reports as PDF, drawn with Qt's own QPdfWriter/QPainter (no extra
-dependency), and the one export entry point for every format.
+dependency). Importing this module registers "pdf" with the core's export
+entry point (``mailer_gui.core.reports.export``).
 
 The PDF holds the summary, the pause history (or daily totals) and a chart
 of sends per hour; the per-recipient rows belong in CSV/XLSX. It needs a
@@ -10,7 +11,6 @@ dialog runs this in its worker.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -29,22 +29,18 @@ from PySide6.QtGui import (
     QPen,
 )
 
-from mailer_gui.core.context import AppContext
+from mailer_gui.core.reports import export
 from mailer_gui.core.reports.data import CampaignReport, HourCount, ReportError
 from mailer_gui.core.reports.formats import (
     Cancelled,
     ExportCancelled,
     ExportRequest,
     Progress,
-    Report,
-    Section,
     atomic_path,
-    clean_text,
-    open_report,
-    summary_sections,
-    write,
 )
 from mailer_gui.core.reports.labels import Labels
+from mailer_gui.core.reports.summary import summary_sections
+from mailer_gui.core.reports.table import Report, Section, clean_text
 
 DPI = 300
 _app: QGuiApplication | None = None
@@ -352,14 +348,9 @@ def write_pdf(report: Report, out: Path, progress: Progress | None = None,
     return pages
 
 
-def export_report(ctx: AppContext, request: ExportRequest,
-                  progress: Callable[[int, int], None] | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> int:
-    """Export as the request says (CSV/XLSX through the core, PDF here).
+def _write_pdf(report: Report, request: ExportRequest, progress: Progress | None,
+               cancelled: Cancelled | None) -> int:
+    return write_pdf(report, request.out, progress, cancelled)
 
-    Returns the rows written (CSV/XLSX) or the pages drawn (PDF).
-    """
-    with open_report(ctx.db, request, ctx.clock.now()) as report:
-        if request.fmt == "pdf":
-            return write_pdf(report, request.out, progress, cancelled)
-        return write(report, request, progress, cancelled)
+
+export.register("pdf", _write_pdf, counts="pages")

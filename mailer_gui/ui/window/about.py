@@ -86,13 +86,14 @@ def diagnostics_text(ctx: AppContext) -> str:
     smtp = asdict(st.smtp) if st.smtp else None
     import keyring
     import PySide6
-    import sqlalchemy
+
+    from mailer_gui.core.store.db import sqlalchemy_version
 
     lines = [
         f"{APP_NAME} {app_version()}",
         f"Python {sys.version.split()[0]} ({platform.python_implementation()}), "
         f"frozen: {bool(getattr(sys, 'frozen', False))}",
-        f"Qt {qVersion()}, PySide6 {PySide6.__version__}, SQLAlchemy {sqlalchemy.__version__}",
+        f"Qt {qVersion()}, PySide6 {PySide6.__version__}, SQLAlchemy {sqlalchemy_version()}",
         f"aiosmtpd {_version_of('aiosmtpd')}, keyring {_version_of('keyring')}, "
         f"platformdirs {_version_of('platformdirs')}",
         f"OS: {platform.platform()}",

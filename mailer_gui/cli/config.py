@@ -1,0 +1,168 @@
+"""``config``: the SMTP account, the limits and working hours, the provider's
+count this month, and ``config show``. Every save re-plans the waiting queue
+entries in the same transaction (``sending.replan``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from mailer_gui.cli.common import CliError
+from mailer_gui.core.config import settings as settings_mod
+from mailer_gui.core.context import AppContext
+from mailer_gui.core.errors import SettingsError
+from mailer_gui.core.sending import replan
+
+
+def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
+    smtp = settings_mod.SmtpSettings(host=a.host, port=a.port, security=a.security,
+                                     from_addr=a.from_addr, from_name=a.from_name or "",
+                                     user=a.user or "", reply_to=a.reply_to or "",
+                                     unsubscribe_url=a.unsubscribe_url or "")
+    with ctx.db.read() as s:
+        old = settings_mod.load(s).smtp
+    if a.no_ca_file:
+        smtp = smtp.with_ca_file(None)
+    elif a.ca_file is not None:
+        if not a.ca_file.strip():
+            raise CliError("--ca-file: give the path of a CA file, or --no-ca-file to stop "
+                           "trusting one")
+        smtp = smtp.with_ca_file(a.ca_file)  # SettingsError naming the file: nothing saved
+    elif old is not None and old.ca_pem:  # keep the CA the operator chose before
+        from dataclasses import replace
+
+        smtp = replace(smtp, ca_file=old.ca_file, ca_pem=old.ca_pem)
+    smtp.validate()
+    password = None
+    if a.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise CliError("--password-stdin: no password on standard input")
+    if password is not None:  # before the save, so an engine that re-plans finds it
+        if not ctx.secrets.keychain_available():
+            print("warning: no OS keychain is available, so the password was not stored; "
+                  "set MAILER_GUI_SMTP_PASSWORD when you run `run` or `test-send`",
+                  file=sys.stderr)
+        else:
+            ctx.secrets.set_password(smtp.keyring_account, password)
+    with ctx.db.write() as s:
+        # Saving the account is the operator's word that it is fixed (a password
+        # may have changed in the keychain or the environment): try it again.
+        counts = replan.save_and_replan(s, ctx.clock.now(), smtp=smtp,
+                                              recheck_smtp=True)
+    print(f"SMTP settings saved: {smtp.host}:{smtp.port} ({smtp.security})")
+    for cert in smtp.ca_certs:
+        print(f"trusting {cert.subject or 'a certificate'} from {smtp.ca_file} "
+              f"(SHA-256 {cert.sha256})")
+    _print_replan(counts)
+    return 0
+
+
+def _smtp_json(smtp: settings_mod.SmtpSettings | None) -> dict[str, Any] | None:
+    """The SMTP settings for ``config show``: the CA file as path and certificates."""
+    if smtp is None:
+        return None
+    from dataclasses import asdict
+
+    out = asdict(smtp)
+    del out["ca_pem"]
+    out["ca_certificates"] = [{"subject": c.subject, "sha256": c.sha256,
+                               "not_after": c.not_after} for c in smtp.ca_certs]
+    return out
+
+
+def _print_replan(counts: dict[str, int]) -> None:
+    """What a settings save did to the waiting queue entries (queue.replan)."""
+    released, held = counts.get("released", 0), counts.get("held", 0)
+    if released:
+        print(f"{released} waiting queue entr{'y' if released == 1 else 'ies'} can send now; "
+              "a running app sends within 30 seconds, else start `run`")
+    if held:
+        print(f"{held} waiting queue entr{'y' if held == 1 else 'ies'} still "
+              f"wait{'s' if held == 1 else ''} (reason and time recomputed; see `status`)")
+
+
+def cmd_config_limits(ctx: AppContext, a: argparse.Namespace) -> int:
+    with ctx.db.write() as s:
+        cur = settings_mod.load(s).limits
+        changes: dict[str, Any] = {}
+        if a.hourly is not None:
+            changes["hourly"] = a.hourly
+        if a.monthly is not None:
+            changes["monthly"] = a.monthly
+        if a.timezone is not None:
+            changes["timezone"] = a.timezone
+        if a.hours is not None:
+            start, sep, end = a.hours.partition("-")
+            if not sep:
+                raise SettingsError("hours", f"{a.hours!r}: use HH:MM-HH:MM, e.g. 09:00-18:00")
+            changes["start"], changes["end"] = start.strip(), end.strip()
+        if a.days is not None:
+            changes["days"] = settings_mod.parse_days(a.days)
+        from dataclasses import replace
+
+        new = replace(cur, **changes)
+        counts = replan.save_and_replan(s, ctx.clock.now(), limits=new)
+    print(f"limits: {new.hourly}/hour, {new.monthly}/month, {new.start}-{new.end} "
+          f"{','.join(new.days)} ({new.timezone})")
+    _print_replan(counts)
+    return 0
+
+
+def cmd_config_quota_sync(ctx: AppContext, a: argparse.Namespace) -> int:
+    with ctx.db.write() as s:
+        counts = replan.save_and_replan(s, ctx.clock.now(), quota_used=a.used)
+    print(f"provider usage this month recorded: {a.used}")
+    _print_replan(counts)
+    return 0
+
+
+def cmd_config_show(ctx: AppContext, a: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    with ctx.db.read() as s:
+        st = settings_mod.load(s)
+    out = {"data_dir": str(ctx.data_dir),
+           "smtp": _smtp_json(st.smtp),
+           "limits": asdict(st.limits),
+           "quota": None if st.quota is None else {"used": st.quota.used,
+                                                    "synced_at": st.quota.synced_at.isoformat()},
+           "keychain_available": ctx.secrets.keychain_available()}
+    print(json.dumps(out, indent=2, ensure_ascii=False))
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add the ``config`` group."""
+    cfg = sub.add_parser("config", help="settings").add_subparsers(dest="sub", required=True)
+    p = cfg.add_parser("smtp", help="the SMTP account")
+    p.add_argument("--host", required=True)
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--security", choices=settings_mod.SECURITY_MODES, required=True)
+    p.add_argument("--from-addr", required=True)
+    p.add_argument("--from-name")
+    p.add_argument("--user")
+    p.add_argument("--reply-to")
+    p.add_argument("--unsubscribe-url")
+    p.add_argument("--password-stdin", action="store_true")
+    ca = p.add_mutually_exclusive_group()
+    ca.add_argument("--ca-file", metavar="FILE",
+                    help="also trust this CA (or server certificate) file, PEM; its content "
+                         "is stored, and kept until changed or --no-ca-file")
+    ca.add_argument("--no-ca-file", action="store_true",
+                    help="stop trusting the CA file chosen before")
+    p.set_defaults(func=cmd_config_smtp)
+    p = cfg.add_parser("limits", help="hourly/monthly limits and working hours")
+    p.add_argument("--hourly", type=int)
+    p.add_argument("--monthly", type=int)
+    p.add_argument("--timezone")
+    p.add_argument("--hours", help="HH:MM-HH:MM (00:00-24:00 = all day)")
+    p.add_argument("--days", help="e.g. mon,tue,wed,thu,fri or mon-fri")
+    p.set_defaults(func=cmd_config_limits)
+    p = cfg.add_parser("quota-sync", help="usage this month as the provider reports it")
+    p.add_argument("--used", type=int, required=True)
+    p.set_defaults(func=cmd_config_quota_sync)
+    cfg.add_parser("show", help="print the settings (no password)").set_defaults(
+        func=cmd_config_show)
