@@ -282,3 +282,20 @@ def test_attachments_arrive_intact_at_a_real_server(ctx, smtp_server, tmp_path):
         keys = ctx.secrets.unsubscribe_keys(ctx.data_dir)
         assert unsubscribe.verify(keys, msg["List-Unsubscribe"].strip("<>")) == (
             cid, r.rcpt_tos[0])
+
+
+@pytest.mark.parametrize("subject", [
+    # Python's folder turned the space of "на кофе" into folding whitespace
+    # between two encoded-words, where every RFC 2047 reader drops it.
+    "Anna до пятницы наших и на кофе и наших наших Скидки tea для кофе",
+    "00\x80\x80ࠀ0𐀀𐀀𐀀𐀀𐀀𐀀𐀀𐀀 \x80 \x80",  # found by the property test above
+    "Скидки\u00a0недели\u3000на чай",  # Unicode spaces become plain ones
+])
+def test_a_non_ascii_subject_keeps_every_space(subject):
+    msg = build(content=Content(subject, "<p>x</p>"))
+    raw = msg.as_bytes()
+    subject_lines = raw.split(b"\r\n\r\n")[0].split(b"Subject:")[1].split(b"\r\n")
+    subject_lines = [subject_lines[0]] + [x for x in subject_lines[1:] if x[:1] == b" "]
+    assert all(len(line) <= 78 for line in subject_lines)
+    back = message_from_bytes(raw, policy=policy.default)
+    assert str(back["Subject"]) == compose.header_text(subject)

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email import base64mime, policy, quoprimime
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -40,7 +41,9 @@ SMTP_POLICY = policy.SMTP.clone(raise_on_defect=True, refold_source="none")
 # Total size of a campaign's attachments (before base64), as providers reject big mail.
 MAX_ATTACHMENTS_BYTES = 10 * 1024 * 1024
 _BAD_HEADER_CHARS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
-_WSP_RUN = re.compile(r"[ \t]+")
+# Any run of whitespace, Unicode spaces (no-break, em, ideographic...) included:
+# the email folder splits at every one of them and drops it between encoded-words.
+_WSP_RUN = re.compile(r"\s+")
 
 
 class TemplateRenderError(MailerError):
@@ -103,9 +106,24 @@ def check_header(field: str, value: str) -> str:
     return value
 
 
+def set_subject(msg: EmailMessage, subject: str) -> None:
+    """Put ``subject`` (already checked and cleaned) in ``msg``.
+
+    A non-ASCII subject is encoded here, spaces inside the encoded-words:
+    the email package's folder puts a space that falls between two
+    encoded-words into the folding whitespace, where RFC 2047 readers drop
+    it ("Скидки на чай" could arrive as "Скидкина чай"). Stored raw, so the
+    policy (``refold_source="none"``) sends it as encoded."""
+    if subject.isascii():
+        msg["Subject"] = subject
+        return
+    encoded = Header(subject, "utf-8", header_name="Subject").encode(linesep="\r\n")
+    msg.set_raw("Subject", encoded)
+
+
 def header_text(value: str) -> str:
-    """A header's text as a mail reader shows it: tabs and runs of spaces become
-    one space, none at either end (folding would not keep them anyway)."""
+    """A header's text as a mail reader shows it: tabs, Unicode spaces and runs of
+    them become one space, none at either end (folding would not keep them anyway)."""
     return _WSP_RUN.sub(" ", value).strip(" ")
 
 
@@ -270,7 +288,7 @@ def build_message(
     reply_to = content.reply_to or smtp.reply_to
     if reply_to:
         msg["Reply-To"] = address("reply_to", reply_to)
-    msg["Subject"] = r.subject
+    set_subject(msg, r.subject)
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = check_header("message_id", message_id)
     for name, value in list_unsubscribe(smtp, to_addr, content.campaign_id, unsub_key,
