@@ -29,6 +29,7 @@ from mailer_gui.core.audience.mapping import (
     field_keys,
     guess_mapping,
 )
+from mailer_gui.core.codes import RecipientStatus
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.sending import queue
 from mailer_gui.core.store.db import Database
@@ -238,8 +239,9 @@ class RecipientWriter:
                        else "already in the campaign")
             else:
                 seen[norm] = row
-                status = "suppressed" if norm in suppressed else "pending"
-                if status == "suppressed":
+                status = (RecipientStatus.SUPPRESSED if norm in suppressed
+                          else RecipientStatus.PENDING)
+                if status == RecipientStatus.SUPPRESSED:
                     res.suppressed += 1
                 else:
                     res.imported += 1

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from mailer_gui.core.audience import addresses
 from mailer_gui.core.clock import utc
+from mailer_gui.core.codes import RecipientStatus
 from mailer_gui.core.errors import MailerError, StateError
 from mailer_gui.core.sending import queue
 from mailer_gui.core.store.db import reserved_domains_allowed
@@ -83,7 +84,7 @@ def content_state(session: Session, campaign_id: int) -> ContentState:
     entry = queue.campaign_entry(session, campaign_id)
     own = (Recipient.campaign_id == campaign_id, Recipient.test_entry_id.is_(None))
     received, started = session.execute(
-        select(func.count().filter(Recipient.status == "sent"),
+        select(func.count().filter(Recipient.status == RecipientStatus.SENT),
                func.count().filter(Recipient.attempts > 0)).where(*own)).one()
     return ContentState(entry.status if entry else None, int(received or 0), int(started or 0),
                         c.content_version)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailer_gui.core.audience import addresses
+from mailer_gui.core.codes import RecipientStatus
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.content import compose
 from mailer_gui.core.content.compose import Content, TemplateRenderError
@@ -120,7 +121,7 @@ def preflight(session: Session, campaign_id: int, limit: int | None = None) -> l
     rows = session.execute(
         select(Recipient.row_number, Recipient.email, Recipient.fields)
         .where(Recipient.campaign_id == campaign_id, Recipient.test_entry_id.is_(None),
-               Recipient.status == "pending")
+               Recipient.status == RecipientStatus.PENDING)
         .order_by(Recipient.id).execution_options(yield_per=1000))
     seen_any = False
     try:

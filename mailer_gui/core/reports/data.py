@@ -25,6 +25,7 @@ from sqlalchemy import case, func, select, text, true
 from sqlalchemy.orm import Session
 
 from mailer_gui.core.clock import utc
+from mailer_gui.core.codes import RECIPIENT_STATES, EntryKind
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.reports.labels import ENGLISH, Labels
@@ -39,7 +40,7 @@ from mailer_gui.core.store.models import (
     SlotReservation,
 )
 
-STATES = ("pending", "sending", "sent", "failed", "uncertain", "suppressed")
+STATES = RECIPIENT_STATES
 YIELD_PER = 2000
 MAX_PERIOD_DAYS = 366
 
@@ -379,7 +380,7 @@ def _versions(session: Session, c: CampaignRow) -> tuple[tuple[tuple[int, str, i
 
 def _pauses(session: Session, campaign_id: int, now: datetime) -> tuple[PauseRow, ...]:
     entries = select(QueueEntry.id).where(QueueEntry.campaign_id == campaign_id,
-                                          QueueEntry.kind == "campaign")
+                                          QueueEntry.kind == EntryKind.CAMPAIGN)
     rows = session.scalars(
         select(PauseEvent).where(PauseEvent.entry_id.in_(entries))
         .order_by(PauseEvent.started_at, PauseEvent.id)

@@ -18,19 +18,20 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from mailer_gui.core.audience import addresses
+from mailer_gui.core.codes import OutcomeKind
 from mailer_gui.core.config.settings import SmtpSettings
 from mailer_gui.core.config.trust import client_context
 from mailer_gui.core.content.compose import seven_bit
 
-# Outcome kinds.
-SENT = "sent"
-RECIPIENT_FAILED = "recipient_failed"  # 5xx for this address: fail it, go on
-TRANSIENT = "transient"  # 4xx, dropped line, timeout: retry later
-PROVIDER_LIMIT = "provider_limit"  # the server says a sending limit is reached
-AUTH_FAILED = "auth_failed"  # 535/534
-REJECTED = "rejected"  # sender refused, or TLS/config problem: operator action
-CONTENT_REJECTED = "content_rejected"  # 5.7.x at end of DATA: fail it; 3 in a row -> REJECTED
-UNCERTAIN = "uncertain"  # sent, but the reply never came
+# Outcome kinds (``codes.OutcomeKind``; the names stay for the callers).
+SENT = OutcomeKind.SENT
+RECIPIENT_FAILED = OutcomeKind.RECIPIENT_FAILED
+TRANSIENT = OutcomeKind.TRANSIENT
+PROVIDER_LIMIT = OutcomeKind.PROVIDER_LIMIT
+AUTH_FAILED = OutcomeKind.AUTH_FAILED
+REJECTED = OutcomeKind.REJECTED
+CONTENT_REJECTED = OutcomeKind.CONTENT_REJECTED
+UNCERTAIN = OutcomeKind.UNCERTAIN
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from mailer_gui.core import codes
+from mailer_gui.core.codes import EntryKind, EntryStatus, RecipientStatus
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes in, aware UTC datetimes out; naive UTC on disk.
@@ -51,12 +54,12 @@ class Base(DeclarativeBase):
 
 # Queue entry statuses. ``queued``/``processing``/``deferred``/``paused`` are live;
 # the other three are final.
-LIVE_STATUSES = ("queued", "processing", "deferred", "paused")
-FINAL_STATUSES = ("completed", "completed_with_errors", "cancelled")
+LIVE_STATUSES = codes.LIVE_STATUSES
+FINAL_STATUSES = codes.FINAL_STATUSES
 
 # Recipient states.
 # ``suppressed``: imported but on the suppression list; counted, never sent.
-RECIPIENT_STATES = ("pending", "sending", "sent", "failed", "uncertain", "suppressed")
+RECIPIENT_STATES = codes.RECIPIENT_STATES
 
 
 class Setting(Base):
@@ -143,7 +146,7 @@ class Recipient(Base):
     email_norm: Mapped[str] = mapped_column(String(320), nullable=False)
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     row_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default=RecipientStatus.PENDING)
     message_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
     reply: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
@@ -178,8 +181,9 @@ class QueueEntry(Base):
     campaign_id: Mapped[int] = mapped_column(
         ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    kind: Mapped[str] = mapped_column(String(16), nullable=False, default="campaign")
-    status: Mapped[str] = mapped_column(String(24), nullable=False, default="queued")
+    kind: Mapped[str] = mapped_column(String(16), nullable=False, default=EntryKind.CAMPAIGN)
+    status: Mapped[str] = mapped_column(String(24), nullable=False,
+                                        default=EntryStatus.QUEUED)
     priority: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     order_key: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mailer_gui.core.codes import EntryKind
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.content import campaigns
 from mailer_gui.core.context import AppContext
@@ -434,7 +435,7 @@ class CampaignEditor(QWidget):
     def on_snapshot(self, snapshot: Snapshot) -> None:
         """The worker's latest status: show the test send's outcome or why it waits."""
         self.test_panel.on_snapshot(snapshot)
-        own = next((e for e in snapshot.entries if e.kind == "campaign"
+        own = next((e for e in snapshot.entries if e.kind == EntryKind.CAMPAIGN
                     and e.campaign_id == self._campaign_id and e.position is not None), None)
         if own is not None and own.counts != self.recipients.counts:
             self.recipients.set_counts(own.counts)  # live, without a query

@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from mailer_gui.core.codes import RECIPIENT_STATES
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.store.models import Recipient
 from mailer_gui.ui.models.recipients import PlainTableModel, RecipientsModel, status_name
 
-STATES = ("pending", "sending", "sent", "failed", "uncertain", "suppressed")
+STATES = RECIPIENT_STATES
 BUILTINS = ("email", "unsubscribe_url")
 
 

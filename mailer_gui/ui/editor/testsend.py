@@ -13,6 +13,8 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 from sqlalchemy import select
 
+from mailer_gui.core.codes import EntryStatus as Status
+from mailer_gui.core.codes import RecipientStatus
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.sending.snapshot import EntryStatus, Snapshot
 from mailer_gui.core.store.models import FINAL_STATUSES, QueueEntry, Recipient
@@ -78,12 +80,12 @@ class TestSendPanel(QWidget):
         entry = next((e for e in snapshot.entries if e.entry_id == self.entry_id), None)
         if entry is None or entry.status in FINAL_STATUSES:
             self._show_final()
-        elif entry.status in ("deferred", "paused"):
+        elif entry.status in (Status.DEFERRED, Status.PAUSED):
             self._show_waiting(entry)
         else:
             self._waiting = None
             self._tick.stop()
-            self.show_message(self.tr("Sending the test…") if entry.status == "processing"
+            self.show_message(self.tr("Sending the test…") if entry.status == Status.PROCESSING
                               else self.tr("Test queued; waiting for the sender…"))
 
     def _show_waiting(self, entry: EntryStatus) -> None:
@@ -122,11 +124,11 @@ class TestSendPanel(QWidget):
         self._tick.stop()
         self.entry_id = None  # done: later snapshots need not look for it
         rstatus, reply, email = outcome
-        if rstatus == "sent":
+        if rstatus == RecipientStatus.SENT:
             self.show_message(self.tr("Sent: {reply}").format(reply=reply), OK_COLOR)
-        elif status == "cancelled":
+        elif status == Status.CANCELLED:
             self.show_message(self.tr("The test send was cancelled."), BAD_COLOR)
-        elif rstatus == "uncertain":
+        elif rstatus == RecipientStatus.UNCERTAIN:
             self.show_message(self.tr("Uncertain: {reply}").format(reply=reply), BAD_COLOR)
         else:
             self.show_message(self.tr("Not sent to {email}: {reply}").format(

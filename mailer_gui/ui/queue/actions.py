@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
+from mailer_gui.core.codes import EntryStatus as Status
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.sending import queue
@@ -40,7 +41,7 @@ def resume(ctx: AppContext, parent: QWidget | None, e: EntryStatus) -> bool:
 
     def act(s: Any, campaign_id: int, now: Any) -> None:
         entry = queue.resume(s, campaign_id, now)
-        after.append(entry.reason_code if entry.status == "deferred" else None)
+        after.append(entry.reason_code if entry.status == Status.DEFERRED else None)
 
     if not run_queue_action(ctx, parent, act, e.campaign_id, ctx.clock.now()):
         return False

@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mailer_gui.core.codes import EntryKind
+from mailer_gui.core.codes import EntryStatus as Status
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.sending.snapshot import EntryStatus, Snapshot
 from mailer_gui.core.store.models import FINAL_STATUSES
@@ -153,7 +155,8 @@ class QueueModel(QAbstractTableModel):
             return "" if e.position is None else str(e.position)
         if col == COL_CAMPAIGN:
             return (
-                e.name if e.kind == "campaign" else self.tr("Test send: %1").replace("%1", e.name)
+                e.name if e.kind == EntryKind.CAMPAIGN
+                else self.tr("Test send: %1").replace("%1", e.name)
             )
         if col == COL_STATUS:
             return status_text(e.status)
@@ -314,7 +317,7 @@ class QueuePanel(QWidget):
     def select_campaign(self, campaign_id: int) -> None:
         for row in range(self.model.rowCount()):
             e = self.model.entry(row)
-            if e is not None and e.campaign_id == campaign_id and e.kind == "campaign":
+            if e is not None and e.campaign_id == campaign_id and e.kind == EntryKind.CAMPAIGN:
                 self.view.selectRow(row)
                 return
 
@@ -329,12 +332,12 @@ class QueuePanel(QWidget):
 
     def _update_actions(self, *_: Any) -> None:
         e = self.selected_entry()
-        own = e is not None and e.kind == "campaign"
+        own = e is not None and e.kind == EntryKind.CAMPAIGN
         live = own and e is not None and e.status not in FINAL_STATUSES
         # Resume releases any hold (a pause, an SMTP problem, a retry time, the
         # provider's limit); what the settings still hold, it says.
-        held = live and e is not None and e.status in ("paused", "deferred")
-        self.act_pause.setEnabled(bool(live and e is not None and e.status != "paused"))
+        held = live and e is not None and e.status in (Status.PAUSED, Status.DEFERRED)
+        self.act_pause.setEnabled(bool(live and e is not None and e.status != Status.PAUSED))
         self.act_resume.setEnabled(bool(held))
         self.act_cancel.setEnabled(bool(live))
         self.act_up.setEnabled(bool(live))
