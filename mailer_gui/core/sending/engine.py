@@ -33,6 +33,7 @@ from mailer_gui.core.codes import EntryKind, EntryStatus, Reason
 from mailer_gui.core.config.settings import AppSettings, SmtpSettings
 from mailer_gui.core.content.compose import TemplateRenderError, build_message, new_message_id
 from mailer_gui.core.context import AppContext
+from mailer_gui.core.messages import Message
 from mailer_gui.core.sending import claims, lease, limits, outcomes, queue
 from mailer_gui.core.sending.claims import Claim, StepResult
 from mailer_gui.core.sending.lease import HEARTBEAT_EVERY, LEASE_TTL, LeaseLostError
@@ -210,19 +211,17 @@ class Engine:
         password = None
         if st.smtp is None:
             return self._defer_all(s, rows, Reason.SMTP_NOT_CONFIGURED, None, now,
-                                   "no SMTP settings yet: open Settings and enter your "
-                                   "provider's server")
+                                   Message("queue.no_smtp"))
         if st.smtp.user:
             password = self._password_for(st.smtp)
             if not password:
                 return self._defer_all(s, rows, Reason.SMTP_NOT_CONFIGURED, None, now,
-                                       "no password is available for the SMTP account: "
-                                       "enter it in Settings")
+                                       Message("queue.no_password"))
         if entry.kind == EntryKind.CAMPAIGN and not limits.is_open(st.limits, now):
             nxt = limits.next_open(st.limits, now)
             campaigns = [r for r in rows if r.kind == EntryKind.CAMPAIGN]
             return self._defer_all(s, campaigns, Reason.OUTSIDE_HOURS, nxt, now,
-                                   "outside working hours")
+                                   queue.OUTSIDE_HOURS_DETAIL)
         capacity = self._capacity(s, st, now)
         if capacity is not None:
             reason, when, detail = capacity

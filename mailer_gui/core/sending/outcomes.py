@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from mailer_gui.core.codes import EntryKind, EntryStatus, Reason, RecipientStatus, SuppressionReason
+from mailer_gui.core.messages import Message
 from mailer_gui.core.sending import limits, queue
 from mailer_gui.core.sending.claims import Claim, StepResult
 from mailer_gui.core.sending.smtp import (
@@ -121,7 +122,7 @@ def _defer_for(s: Session, entry: QueueEntry, outcome: Outcome, now: datetime) -
         _defer_live(s, _account_entries(s, entry), Reason.PROVIDER_LIMIT, now + wait, now, text)
     elif kind == AUTH_FAILED:
         _defer_live(s, _account_entries(s, entry), Reason.SMTP_AUTH_FAILED, None, now,
-                    f"the server refused the login: {text}")
+                    Message("smtp.refused_login", reply=text))
     elif kind == REJECTED:
         scope = [entry] if outcome.phase in ("data", "body") else _account_entries(s, entry)
         _defer_live(s, scope, Reason.SMTP_REJECTED, None, now, _rejected_detail(outcome))
@@ -135,11 +136,9 @@ def _rejected_detail(outcome: Outcome) -> str:
     if outcome.code is None:
         return outcome.reply
     if outcome.phase == "connect":
-        return (f"the server refused the connection: {outcome.reply}. Check the host and "
-                "port, or ask the provider why it refuses this account or computer")
+        return Message("smtp.refused_connection", reply=outcome.reply)
     if outcome.phase == "tls":
-        return (f"the server refused STARTTLS: {outcome.reply}. The app will not send in "
-                "plaintext; check the Security setting and port, or ask the provider")
+        return Message("smtp.refused_starttls", reply=outcome.reply)
     return outcome.reply
 
 

@@ -24,6 +24,7 @@ from mailer_gui.core.codes import (
 from mailer_gui.core.config.settings import AppSettings
 from mailer_gui.core.config.settings import load as load_settings
 from mailer_gui.core.errors import NotFoundError, StateError
+from mailer_gui.core.messages import Message
 from mailer_gui.core.sending import limits
 from mailer_gui.core.store.db import Database
 from mailer_gui.core.store.models import (
@@ -51,7 +52,7 @@ SETTINGS_REASONS = frozenset({Reason.OUTSIDE_HOURS, Reason.HOURLY_LIMIT, Reason.
 # Waits the SMTP account may have caused (a wrong port gives a transient error):
 # new SMTP settings let the engine try again at once.
 SMTP_REASONS = OPERATOR_REASONS | {Reason.TRANSIENT_ERROR}
-OUTSIDE_HOURS_DETAIL = "outside working hours"
+OUTSIDE_HOURS_DETAIL = Message("queue.outside_hours")
 
 TEST_PRIORITY = 1_000_000
 
@@ -59,7 +60,7 @@ TEST_PRIORITY = 1_000_000
 def get_campaign(session: Session, campaign_id: int) -> Campaign:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
-        raise NotFoundError(f"campaign {campaign_id} does not exist; `status` lists the ids")
+        raise NotFoundError(Message("campaign.not_found", campaign_id=campaign_id))
     return campaign
 
 
@@ -223,16 +224,15 @@ def enqueue(
     campaign = get_campaign(session, campaign_id)
     entry = campaign_entry(session, campaign.id)
     if entry is not None and entry.status in LIVE_STATUSES:
-        raise StateError(f"campaign {campaign_id} is already in the queue ({entry.status})")
+        raise StateError(Message("queue.already_queued", campaign_id=campaign_id,
+                                 status=entry.status))
     pending = session.scalar(
         select(func.count()).select_from(Recipient).where(
             Recipient.campaign_id == campaign.id, Recipient.test_entry_id.is_(None),
             Recipient.status == RecipientStatus.PENDING)
     )
     if not pending:
-        raise StateError(
-            f"campaign {campaign_id} has no recipients waiting to be sent; add recipients first"
-        )
+        raise StateError(Message("queue.no_recipients", campaign_id=campaign_id))
     if not checked:
         _refuse_if_preflight_fails(session, campaign_id)
     now = utc(now)
@@ -278,9 +278,8 @@ def _refuse_if_preflight_fails(session: Session, campaign_id: int) -> None:
 
     errors = preflight(session, campaign_id, limit=4)
     if errors:
-        raise StateError(f"campaign {campaign_id} cannot be queued until every recipient "
-                         f"passes the checks (see `campaign preflight`): "
-                         f"{summary(errors, complete=len(errors) < 4)}")
+        raise StateError(Message("queue.preflight_failed", campaign_id=campaign_id,
+                                 problems=summary(errors, complete=len(errors) < 4)))
 
 
 def enqueue_test(
@@ -305,7 +304,7 @@ def _live_entry(session: Session, campaign_id: int) -> QueueEntry:
     get_campaign(session, campaign_id)
     entry = campaign_entry(session, campaign_id)
     if entry is None or entry.status not in LIVE_STATUSES:
-        raise StateError(f"campaign {campaign_id} is not in the queue; enqueue it first")
+        raise StateError(Message("queue.not_queued", campaign_id=campaign_id))
     return entry
 
 
@@ -447,7 +446,8 @@ def move(session: Session, campaign_id: int, delta: int) -> QueueEntry:
 def set_priority(session: Session, campaign_id: int, priority: int) -> QueueEntry:
     entry = _live_entry(session, campaign_id)
     if abs(priority) >= TEST_PRIORITY:
-        raise StateError(f"priority must be between {-TEST_PRIORITY + 1} and {TEST_PRIORITY - 1}")
+        raise StateError(Message("queue.priority_range", low=-TEST_PRIORITY + 1,
+                                 high=TEST_PRIORITY - 1))
     entry.priority = priority
     return entry
 
@@ -564,8 +564,7 @@ def uncertain_recipients(session: Session, campaign_id: int) -> list[UncertainRe
                                r.attempts, r.message_id) for r in rows]
 
 
-RECONCILE_REPLY = ("the app stopped during the SMTP transaction; the server may have "
-                   "accepted this message")
+RECONCILE_REPLY = Message("smtp.stopped_in_transaction")
 NOTICE_NAMES = 5  # addresses named in the notification; "and N more" for the rest
 
 
@@ -675,8 +674,8 @@ def _pick_uncertain(campaign_id: int, uncertain: Sequence[UncertainRecipient],
     if missing:
         listed = ", ".join(u.email for u in uncertain[:5]) + (
             f" and {len(uncertain) - 5} more" if len(uncertain) > 5 else "")
-        raise StateError(
-            f"not an uncertain recipient of campaign {campaign_id}: {', '.join(missing)}; "
-            + (f"the uncertain ones are {listed}" if uncertain else "it has none")
-            + "; nothing was changed")
+        raise StateError(Message(
+            "queue.not_uncertain", campaign_id=campaign_id, missing=", ".join(missing),
+            uncertain=Message("queue.uncertain_are", emails=listed) if uncertain
+            else Message("queue.uncertain_none")))
     return list(chosen.values())

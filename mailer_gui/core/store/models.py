@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from mailer_gui.core import codes
+from mailer_gui.core import codes, messages
 from mailer_gui.core.codes import EntryKind, EntryStatus, RecipientStatus
 
 
@@ -46,6 +46,22 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+class MessageText(TypeDecorator[str]):
+    """A text the operator reads (a hold's detail, a notification): a
+    :class:`~mailer_gui.core.messages.Message` keeps its code and parameters as
+    JSON on disk, and every value read back is a message (an old row of plain
+    English, too), so each front end can word it. Plain ``TEXT`` in the schema."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return messages.to_stored(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        return messages.from_stored(value)
 
 
 class Base(DeclarativeBase):
@@ -190,7 +206,7 @@ class QueueEntry(Base):
     start_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     reason_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    reason_detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reason_detail: Mapped[str | None] = mapped_column(MessageText, nullable=True)
     # How many transient deferrals in a row (for the back-off).
     transient_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     # Content rejections (5.7.x at end of DATA) in a row.
@@ -233,7 +249,7 @@ class PauseEvent(Base):
     )
     campaign_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
     reason_code: Mapped[str] = mapped_column(String(32), nullable=False)
-    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    detail: Mapped[str | None] = mapped_column(MessageText, nullable=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -250,7 +266,7 @@ class Notification(Base):
     kind: Mapped[str] = mapped_column(String(32), nullable=False)
     reason_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    text: Mapped[str] = mapped_column(Text, nullable=False)
+    text: Mapped[str] = mapped_column(MessageText, nullable=False)
     read: Mapped[bool] = mapped_column(nullable=False, default=False)
 
 
