@@ -28,6 +28,7 @@ from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import LeaseHeldError
 from mailer_gui.core.sending import queue, snapshot
 from mailer_gui.core.store.models import Notification, QueueEntry
+from mailer_gui.ui import messages
 
 if TYPE_CHECKING:
     from mailer_gui.core.sending.engine import Engine, StepResult
@@ -120,13 +121,13 @@ class EngineWorker(QThread):
         try:
             self.engine.acquire()
         except LeaseHeldError as exc:
-            self.leaseHeld.emit(str(exc))
+            self.leaseHeld.emit(messages.text(exc))
             self._publish(force=True)
             self._sleep(LEASE_RETRY_SECONDS)
             return False
         except Exception as exc:  # the DB may be busy or broken: say so, retry
             log.exception("could not take the sending lease")
-            self.failed.emit(str(exc))
+            self.failed.emit(messages.text(exc))
             self._sleep(ERROR_RETRY_SECONDS)
             return False
         self.leaseHeld.emit("")
@@ -138,7 +139,7 @@ class EngineWorker(QThread):
             self.engine.run_forever(on_step=self._after_step)
         except Exception as exc:
             log.exception("the send loop failed; retrying")
-            self.failed.emit(str(exc))
+            self.failed.emit(messages.text(exc))
             self._sleep(ERROR_RETRY_SECONDS)
 
     def _after_step(self, result: StepResult) -> None:
@@ -174,7 +175,7 @@ class EngineWorker(QThread):
                 notes = self._new_notifications(s, snap.timezone)
         except Exception as exc:
             log.exception("could not read the status")
-            self.failed.emit(str(exc))
+            self.failed.emit(messages.text(exc))
             return
         self.snapshotReady.emit(snap)
         if notes:
@@ -207,6 +208,7 @@ def notification_dict(s: Any, n: Notification, zone: str) -> dict[str, Any]:
         "at": n.at,
         "kind": n.kind,
         "text": n.text,
+        "worded": messages.text(n.text),  # the text in the UI language
         "reason_code": n.reason_code,
         "next_run_at": n.next_run_at,
         "campaign_id": n.campaign_id,

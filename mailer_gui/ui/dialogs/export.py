@@ -36,6 +36,7 @@ from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.reports.formats import ExportCancelled, ExportRequest
 from mailer_gui.core.store.models import Campaign
+from mailer_gui.ui import messages
 from mailer_gui.ui.background_task import BackgroundTask
 from mailer_gui.ui.i18n import effective_language
 
@@ -201,7 +202,7 @@ class ExportDialog(QDialog):
         try:
             request = self._request()
         except MailerError as exc:
-            self._show(str(exc), error=True)
+            self._show(messages.text(exc), error=True)
             return
         from mailer_gui.ui.reports.pdf import ensure_gui_app, export_report
 
@@ -257,7 +258,7 @@ class ExportDialog(QDialog):
             return
         if not isinstance(exc, MailerError):
             log.error("report export failed", exc_info=exc)
-        self._show(self.tr("The report could not be saved: %1").replace("%1", str(exc)),
+        self._show(self.tr("The report could not be saved: %1").replace("%1", messages.text(exc)),
                    error=True)
         self.export_finished.emit("failed")
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from mailer_gui.core.audience import contacts
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import MailerError
+from mailer_gui.ui import messages
 from mailer_gui.ui.background_task import BackgroundTask
 from mailer_gui.ui.dialogs.import_pages import MAPPED_FIELDS, FilePage, ProgressPage, ResultPage
 
@@ -117,7 +118,7 @@ class ImportWizard(QDialog):
             self.preview = contacts.preview_file(self.path, self.options())
         except (MailerError, OSError) as exc:
             self.preview = None
-            fp.show_error(str(exc))
+            fp.show_error(messages.text(exc))
             fp.preview_model.set_rows([], [])
             self._show_page(self.PAGE_FILE)
             return
@@ -199,7 +200,7 @@ class ImportWizard(QDialog):
         if isinstance(exc, contacts.ImportCancelled):
             text = self.tr("Import cancelled; no recipient was added.")
         else:
-            text = str(exc) if isinstance(exc, MailerError | OSError) else \
+            text = messages.text(exc) if isinstance(exc, MailerError | OSError) else \
                 self.tr("The import failed: {error}").format(error=exc)
         self._show_page(self.PAGE_FILE)
         self.file_page.show_error(text)

@@ -33,6 +33,7 @@ from mailer_gui.core.errors import MailerError
 from mailer_gui.core.sending import queue
 from mailer_gui.core.sending.snapshot import Snapshot
 from mailer_gui.core.store.models import Campaign
+from mailer_gui.ui import messages
 from mailer_gui.ui.editor.enqueue import EnqueueBar
 from mailer_gui.ui.editor.field_picker import FieldPicker
 from mailer_gui.ui.editor.field_validation import FieldMarks
@@ -318,7 +319,7 @@ class CampaignEditor(QWidget):
         try:
             cid = self._write(state, confirm)
         except MailerError as exc:
-            QMessageBox.warning(self, self.tr("Cannot save"), str(exc))
+            QMessageBox.warning(self, self.tr("Cannot save"), messages.text(exc))
             self.refresh_lock()
             return False
         self._campaign_id = cid
@@ -424,7 +425,7 @@ class CampaignEditor(QWidget):
                 entry_id = campaigns.test_send(s, self._campaign_id, addr,
                                                self.ctx.clock.now(), row=self.preview.row()).id
         except MailerError as exc:
-            self.test_panel.show_error(str(exc))
+            self.test_panel.show_error(messages.text(exc))
             return None
         self.test_panel.track(entry_id)
         self.testSendQueued.emit(entry_id)

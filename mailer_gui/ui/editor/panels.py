@@ -31,6 +31,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from mailer_gui.core.config.settings import SmtpSettings
+from mailer_gui.ui import messages
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class PreviewPanel(QWidget):
             subject = compose.render_field("subject", data.subject, context)
             html = compose.render_field("html", data.html, context, html=True)
         except TemplateRenderError as exc:
-            self.error = str(exc)
+            self.error = messages.text(exc)
             self.problem.setText(self.tr("Cannot render for this recipient: {error}")
                                  .format(error=self.error))
             self.problem.show()

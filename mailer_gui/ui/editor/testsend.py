@@ -18,6 +18,7 @@ from mailer_gui.core.codes import RecipientStatus
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.sending.snapshot import EntryStatus, Snapshot
 from mailer_gui.core.store.models import FINAL_STATUSES, QueueEntry, Recipient
+from mailer_gui.ui import messages
 from mailer_gui.ui.queue.reasons import countdown_text, reason_text
 
 OK_COLOR, BAD_COLOR, INFO_COLOR = "#2e7d32", "#c62828", "#555555"
@@ -106,7 +107,7 @@ class TestSendPanel(QWidget):
             left = (next_run_at - self.ctx.clock.now()).total_seconds()
             text += self.tr(", sends in {countdown}").format(countdown=countdown_text(left))
         elif detail:
-            text += f" ({detail})"
+            text += f" ({messages.text(detail)})"
         self.show_message(text, BAD_COLOR if next_run_at is None else INFO_COLOR)
         self.status.setToolTip(code or "")
 
@@ -129,7 +130,8 @@ class TestSendPanel(QWidget):
         elif status == Status.CANCELLED:
             self.show_message(self.tr("The test send was cancelled."), BAD_COLOR)
         elif rstatus == RecipientStatus.UNCERTAIN:
-            self.show_message(self.tr("Uncertain: {reply}").format(reply=reply), BAD_COLOR)
+            self.show_message(self.tr("Uncertain: {reply}").format(reply=messages.text(reply)),
+                              BAD_COLOR)
         else:
             self.show_message(self.tr("Not sent to {email}: {reply}").format(
-                email=email, reply=reply), BAD_COLOR)
+                email=email, reply=messages.text(reply)), BAD_COLOR)

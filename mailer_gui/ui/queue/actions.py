@@ -14,6 +14,7 @@ from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.sending import queue
 from mailer_gui.core.sending.snapshot import EntryStatus
+from mailer_gui.ui import messages
 
 
 def run_queue_action(
@@ -24,7 +25,8 @@ def run_queue_action(
         with ctx.db.write() as s:
             action(s, *args)
     except MailerError as exc:
-        QMessageBox.warning(parent, QCoreApplication.translate("QueueActions", "Queue"), str(exc))
+        QMessageBox.warning(parent, QCoreApplication.translate("QueueActions", "Queue"),
+                            messages.text(exc))
         return False
     ctx.emit("queue")
     return True

@@ -36,6 +36,7 @@ from mailer_gui.core.codes import EntryStatus as Status
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.sending.snapshot import EntryStatus, Snapshot
 from mailer_gui.core.store.models import FINAL_STATUSES
+from mailer_gui.ui import messages
 from mailer_gui.ui.models.updates import emit_rows_changed
 from mailer_gui.ui.optional import optional_class
 from mailer_gui.ui.queue import actions as queue_actions
@@ -179,7 +180,7 @@ class QueueModel(QAbstractTableModel):
 
     def _tooltip(self, e: EntryStatus, col: int) -> str | None:
         if col == COL_REASON and e.reason_code:
-            detail = f"\n{e.reason_detail}" if e.reason_detail else ""
+            detail = f"\n{messages.text(e.reason_detail)}" if e.reason_detail else ""
             return f"{e.reason_code}{detail}"
         if col == COL_NEXT_RUN and e.next_run_at is not None:
             return display_time(e.next_run_at, self.zone, self.now())

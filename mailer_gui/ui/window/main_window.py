@@ -33,7 +33,7 @@ from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.sending import notices, queue
 from mailer_gui.core.sending.snapshot import EntryStatus, Snapshot
-from mailer_gui.ui import i18n
+from mailer_gui.ui import i18n, messages
 from mailer_gui.ui.icons import app_icon
 from mailer_gui.ui.optional import optional_available, optional_class
 from mailer_gui.ui.queue import actions as queue_actions
@@ -216,7 +216,7 @@ class MainWindow(QMainWindow):
                 notices.mark_read(s, ids)
         except Exception as exc:
             log.exception("could not mark notifications read")
-            self.statusBar().showMessage(str(exc), 10_000)
+            self.statusBar().showMessage(messages.text(exc), 10_000)
 
     def _on_notification_shown(self, _d: dict[str, Any], text: str) -> None:
         if not self.notifier.has_tray:
