@@ -56,6 +56,9 @@ ENGLISH: dict[str, str] = {
     "queue.uncertain_are": QT_TRANSLATE_NOOP("Messages", "the uncertain ones are {emails}"),
     "queue.uncertain_none": QT_TRANSLATE_NOOP("Messages", "it has none"),
     "queue.outside_hours": QT_TRANSLATE_NOOP("Messages", "outside working hours"),
+    "limits.monthly_used": QT_TRANSLATE_NOOP("Messages", "monthly quota used: {used}/{limit}"),
+    "limits.hourly_reached": QT_TRANSLATE_NOOP(
+        "Messages", "hourly limit reached: {used}/{limit}"),
     "queue.no_smtp": QT_TRANSLATE_NOOP(
         "Messages", "no SMTP settings yet: open Settings and enter your provider's server"),
     "queue.no_password": QT_TRANSLATE_NOOP(
@@ -113,6 +116,19 @@ ENGLISH: dict[str, str] = {
     "preflight.more_at_least": QT_TRANSLATE_NOOP("Messages", "{head}; and more"),
     # --- addresses
     "address.empty": QT_TRANSLATE_NOOP("Messages", "there is no email address"),
+    "address.no_at_sign": QT_TRANSLATE_NOOP("Messages", "An email address must have an @-sign."),
+    "address.nothing_before_at": QT_TRANSLATE_NOOP(
+        "Messages", "There must be something before the @-sign."),
+    "address.nothing_after_at": QT_TRANSLATE_NOOP(
+        "Messages", "There must be something after the @-sign."),
+    "address.no_period": QT_TRANSLATE_NOOP(
+        "Messages", "The part after the @-sign is not valid. It should have a period."),
+    "address.period_after_at": QT_TRANSLATE_NOOP(
+        "Messages", "An email address cannot have a period immediately after the @-sign."),
+    "address.ends_with_period": QT_TRANSLATE_NOOP(
+        "Messages", "An email address cannot end with a period."),
+    "address.two_periods": QT_TRANSLATE_NOOP(
+        "Messages", "An email address cannot have two periods in a row."),
     "address.local_ascii": QT_TRANSLATE_NOOP(
         "Messages", "the part before the @-sign must be ASCII"),
     "address.no_at": QT_TRANSLATE_NOOP(

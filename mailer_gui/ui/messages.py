@@ -58,6 +58,8 @@ def _word(m: Message) -> str:
     if template is None:
         return str(m)
     params = _Params({k: _param(v) for k, v in m.params.items()})
+    if m.code in ("template.syntax", "template.error"):
+        params["error"] = error_text(params["error"])
     return QCoreApplication.translate(CONTEXT, template).format_map(params)
 
 
@@ -99,3 +101,13 @@ def phase_text(phase: str) -> str:
         "body": QCoreApplication.translate("Messages", "message body"),
     }
     return names.get(phase, phase)
+
+
+def error_text(name: str) -> str:
+    """A template engine's error class (``UndefinedError``) in words."""
+    names = {
+        "TemplateSyntaxError": QCoreApplication.translate("Messages", "template syntax error"),
+        "UndefinedError": QCoreApplication.translate("Messages", "unknown field"),
+        "SecurityError": QCoreApplication.translate("Messages", "not allowed in a template"),
+    }
+    return names.get(name, name)

@@ -912,6 +912,14 @@
         <translation>вне рабочих часов</translation>
     </message>
     <message>
+        <source>monthly quota used: {used}/{limit}</source>
+        <translation>месячная квота израсходована: {used}/{limit}</translation>
+    </message>
+    <message>
+        <source>hourly limit reached: {used}/{limit}</source>
+        <translation>достигнут часовой лимит: {used}/{limit}</translation>
+    </message>
+    <message>
         <source>no SMTP settings yet: open Settings and enter your provider&apos;s server</source>
         <translation>SMTP ещё не настроен: откройте «Настройки» и укажите сервер провайдера</translation>
     </message>
@@ -1030,6 +1038,34 @@
     <message>
         <source>there is no email address</source>
         <translation>адрес электронной почты не указан</translation>
+    </message>
+    <message>
+        <source>An email address must have an @-sign.</source>
+        <translation>в адресе должен быть знак @.</translation>
+    </message>
+    <message>
+        <source>There must be something before the @-sign.</source>
+        <translation>перед знаком @ должно что-то быть.</translation>
+    </message>
+    <message>
+        <source>There must be something after the @-sign.</source>
+        <translation>после знака @ должно что-то быть.</translation>
+    </message>
+    <message>
+        <source>The part after the @-sign is not valid. It should have a period.</source>
+        <translation>часть после знака @ недопустима: в ней должна быть точка.</translation>
+    </message>
+    <message>
+        <source>An email address cannot have a period immediately after the @-sign.</source>
+        <translation>сразу после знака @ не может стоять точка.</translation>
+    </message>
+    <message>
+        <source>An email address cannot end with a period.</source>
+        <translation>адрес электронной почты не может заканчиваться точкой.</translation>
+    </message>
+    <message>
+        <source>An email address cannot have two periods in a row.</source>
+        <translation>в адресе электронной почты не может быть двух точек подряд.</translation>
     </message>
     <message>
         <source>the part before the @-sign must be ASCII</source>
@@ -1394,6 +1430,18 @@
     <message>
         <source>message body</source>
         <translation>текст письма</translation>
+    </message>
+    <message>
+        <source>template syntax error</source>
+        <translation>ошибка в шаблоне</translation>
+    </message>
+    <message>
+        <source>unknown field</source>
+        <translation>неизвестное поле</translation>
+    </message>
+    <message>
+        <source>not allowed in a template</source>
+        <translation>недопустимо в шаблоне</translation>
     </message>
 </context>
 <context>

@@ -39,6 +39,20 @@ class Checked(NamedTuple):
     norm: str
 
 
+# The library's most frequent refusals, as codes the GUI can word; others stay
+# in the library's own English.
+_LIBRARY_WORDS = {
+    "An email address must have an @-sign.": "address.no_at_sign",
+    "There must be something before the @-sign.": "address.nothing_before_at",
+    "There must be something after the @-sign.": "address.nothing_after_at",
+    "The part after the @-sign is not valid. It should have a period.": "address.no_period",
+    "An email address cannot have a period immediately after the @-sign.":
+        "address.period_after_at",
+    "An email address cannot end with a period.": "address.ends_with_period",
+    "An email address cannot have two periods in a row.": "address.two_periods",
+}
+
+
 class InvalidAddress(ValueError):
     """The address is not valid; the message says why, in the library's words."""
 
@@ -71,7 +85,8 @@ def _full(value: str) -> Checked:
     try:
         info = validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
-        raise InvalidAddress(str(exc)) from None
+        code = _LIBRARY_WORDS.get(str(exc))
+        raise InvalidAddress(Message(code) if code else str(exc)) from None
     ascii_email = info.ascii_email
     if not ascii_email:  # cannot happen with allow_smtputf8=False; kept for safety
         raise InvalidAddress(Message("address.local_ascii"))

@@ -100,7 +100,7 @@ class ResolveDialog(QDialog):
             self._cell(row, COL_AT, local_time(u.claimed_at or u.finished_at, tz))
             self._cell(row, COL_ATTEMPTS, str(u.attempts)).setTextAlignment(
                 Qt.AlignmentFlag.AlignCenter)
-            reply = " ".join((u.reply or "").split())
+            reply = messages.text(" ".join((u.reply or "").split()))
             self._cell(row, COL_REPLY, reply or self.tr("no reply")).setToolTip(
                 reply + (f"\nMessage-ID: {u.message_id}" if u.message_id else ""))
             combo = QComboBox()
