@@ -359,3 +359,15 @@ def test_preflight_problems_in_the_editor(qtbot, staged_ctx):
     assert {(r[2], r[3].split(":")[0]) for r in rows} == {
         ("тема", "ошибка в шаблоне (строка 1)"), ("HTML", "письмо пустое; напишите HTML или текст")}
     assert not english_in(editor.recipients)
+
+
+def test_qt_file_dialog(qtbot, tmp_path):
+    """Qt's own file dialog (the non-native one, used where the desktop has none)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    dialog = QFileDialog(None, "Выберите файл", str(tmp_path))
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.setNameFilter("Таблицы (*.csv *.xlsx)")
+    # The folder names it lists are the disk's own (tmp, root), not words of the app.
+    folders = frozenset(p for p in str(tmp_path).split("/") if p) | {"root", "/"}
+    _check(qtbot, dialog, "qfiledialog", (700, 420), data=folders)
