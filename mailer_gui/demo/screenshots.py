@@ -24,6 +24,7 @@ from mailer_gui.core.config import settings
 from mailer_gui.core.config.secrets import SecretStore
 from mailer_gui.core.content import campaigns
 from mailer_gui.core.context import AppContext, open_context
+from mailer_gui.core.messages import Message
 from mailer_gui.core.sending import limits, queue, snapshot
 from mailer_gui.core.store.models import Recipient
 
@@ -52,11 +53,12 @@ def _mark(s: Any, cid: int, sent: int, failed: int = 0, at: datetime | None = No
         limits.reserve_slot(s, at, r.id, cid)
 
 
-def _campaign(s: Any, name: str, n: int) -> int:
+def _campaign(s: Any, name: str, n: int, lang: str = "en") -> int:
+    hello, client = ("Здравствуйте, ", "Клиент") if lang == "ru" else ("Hello ", "Client")
     c = campaigns.create(s, name, "{{ first_name }}, " + name,
-                         "<h2>Hello {{ first_name }}</h2><p>" + name + "</p>", None, NOW)
+                         f"<h2>{hello}{{{{ first_name }}}}</h2><p>" + name + "</p>", None, NOW)
     campaigns.add_recipients(s, c.id, [(i + 2, f"client{i}@example.org",
-                                        {"first_name": f"Client {i}"}) for i in range(n)])
+                                        {"first_name": f"{client} {i}"}) for i in range(n)])
     return int(c.id)
 
 
@@ -66,9 +68,11 @@ def fill_demo(ctx: AppContext, lang: str) -> dict[str, int]:
     with ctx.db.write() as s:
         settings.save_smtp(s, settings.SmtpSettings(
             host="smtp.example.com", port=587, security="starttls",
-            from_addr="news@example.com", from_name="Green Leaf", user="news@example.com"))
+            from_addr="news@example.com",
+            from_name="Зелёный лист" if lang == "ru" else "Green Leaf",
+            user="news@example.com"))
         for i, state in enumerate(STATES):
-            ids[state] = cid = _campaign(s, NAMES[lang][i], 40 + 60 * i)
+            ids[state] = cid = _campaign(s, NAMES[lang][i], 40 + 60 * i, lang)
             queue.enqueue(s, cid, NOW - timedelta(minutes=50 - i))
         _states(s, ids)
     return ids
@@ -80,14 +84,14 @@ def _states(s: Any, ids: dict[str, int]) -> None:
     queue.start_processing(s, entry["sending"], NOW)
     _mark(s, ids["hourly_limit"], 60)
     queue.defer(s, entry["hourly_limit"], "hourly_limit", NOW + timedelta(minutes=4, seconds=12),
-                NOW, "hourly limit reached: 100/100")
+                NOW, Message("limits.hourly_reached", used=100, limit=100))
     _mark(s, ids["transient_error"], 12)
     queue.defer(s, entry["transient_error"], "transient_error", NOW + timedelta(minutes=5),
                 NOW, "451 4.3.0 temporary failure")
     queue.defer(s, entry["scheduled"], "scheduled", NOW + timedelta(days=1, hours=3), NOW)
     queue.defer(s, entry["outside_hours"], "outside_hours", NOW + timedelta(hours=23), NOW)
     queue.defer(s, entry["smtp_auth_failed"], "smtp_auth_failed", None, NOW,
-                "535 5.7.8 authentication failed")
+                Message("smtp.refused_login", reply="535 5.7.8 authentication failed"))
     queue.pause(s, ids["paused"], NOW)
     _mark(s, ids["completed"], 458, 2, NOW - timedelta(days=2))
     queue.finish_if_done(s, entry["completed"], NOW)

@@ -27,6 +27,7 @@ from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import LeaseHeldError
 from mailer_gui.core.sending import notices, snapshot
 from mailer_gui.core.sending.notices import notification_dict
+from mailer_gui.ui import messages
 
 if TYPE_CHECKING:
     from mailer_gui.core.sending.engine import Engine, StepResult
@@ -119,13 +120,13 @@ class EngineWorker(QThread):
         try:
             self.engine.acquire()
         except LeaseHeldError as exc:
-            self.leaseHeld.emit(str(exc))
+            self.leaseHeld.emit(messages.text(exc))
             self._publish(force=True)
             self._sleep(LEASE_RETRY_SECONDS)
             return False
         except Exception as exc:  # the DB may be busy or broken: say so, retry
             log.exception("could not take the sending lease")
-            self.failed.emit(str(exc))
+            self.failed.emit(messages.text(exc))
             self._sleep(ERROR_RETRY_SECONDS)
             return False
         self.leaseHeld.emit("")
@@ -137,7 +138,7 @@ class EngineWorker(QThread):
             self.engine.run_forever(on_step=self._after_step)
         except Exception as exc:
             log.exception("the send loop failed; retrying")
-            self.failed.emit(str(exc))
+            self.failed.emit(messages.text(exc))
             self._sleep(ERROR_RETRY_SECONDS)
 
     def _after_step(self, result: StepResult) -> None:
@@ -173,7 +174,7 @@ class EngineWorker(QThread):
                 notes = self._new_notifications(s, snap.timezone)
         except Exception as exc:
             log.exception("could not read the status")
-            self.failed.emit(str(exc))
+            self.failed.emit(messages.text(exc))
             return
         self.snapshotReady.emit(snap)
         if notes:
@@ -187,7 +188,7 @@ class EngineWorker(QThread):
         out = []
         for n in notices.newer_than(s, self._last_note_id):
             self._last_note_id = max(self._last_note_id, n.id)
-            out.append(notification_dict(s, n, zone))
+            out.append(_worded(notification_dict(s, n, zone)))
         return out
 
 
@@ -197,4 +198,10 @@ def notification_history(ctx: AppContext, up_to_id: int | None = None) -> list[d
 
     with ctx.db.read() as s:
         zone = settings_mod.load(s).limits.timezone
-        return [notification_dict(s, n, zone) for n in notices.history(s, up_to_id)]
+        return [_worded(notification_dict(s, n, zone)) for n in notices.history(s, up_to_id)]
+
+
+def _worded(d: dict[str, Any]) -> dict[str, Any]:
+    """The notification's text in the UI language, beside the stored one."""
+    d["worded"] = messages.text(d["text"])
+    return d

@@ -870,6 +870,581 @@
     </message>
 </context>
 <context>
+    <name>Messages</name>
+    <message>
+        <source>campaign {campaign_id} does not exist; `status` lists the ids</source>
+        <translation>рассылки {campaign_id} нет; список номеров показывает `status`</translation>
+    </message>
+    <message>
+        <source>campaign {campaign_id} is already in the queue ({status})</source>
+        <translation>рассылка {campaign_id} уже в очереди ({status})</translation>
+    </message>
+    <message>
+        <source>campaign {campaign_id} has no recipients waiting to be sent; add recipients first</source>
+        <translation>у рассылки {campaign_id} нет получателей, ожидающих отправки; сначала добавьте получателей</translation>
+    </message>
+    <message>
+        <source>campaign {campaign_id} cannot be queued until every recipient passes the checks (see `campaign preflight`): {problems}</source>
+        <translation>рассылку {campaign_id} нельзя поставить в очередь, пока все получатели не пройдут проверку (см. «Проверить»): {problems}</translation>
+    </message>
+    <message>
+        <source>campaign {campaign_id} is not in the queue; enqueue it first</source>
+        <translation>рассылки {campaign_id} нет в очереди; сначала поставьте её в очередь</translation>
+    </message>
+    <message>
+        <source>priority must be between {low} and {high}</source>
+        <translation>приоритет должен быть от {low} до {high}</translation>
+    </message>
+    <message>
+        <source>not an uncertain recipient of campaign {campaign_id}: {missing}; {uncertain}; nothing was changed</source>
+        <translation>это не получатели рассылки {campaign_id} с неизвестным итогом: {missing}; {uncertain}; ничего не изменено</translation>
+    </message>
+    <message>
+        <source>the uncertain ones are {emails}</source>
+        <translation>с неизвестным итогом: {emails}</translation>
+    </message>
+    <message>
+        <source>it has none</source>
+        <translation>таких нет</translation>
+    </message>
+    <message>
+        <source>outside working hours</source>
+        <translation>вне рабочих часов</translation>
+    </message>
+    <message>
+        <source>monthly quota used: {used}/{limit}</source>
+        <translation>месячная квота израсходована: {used}/{limit}</translation>
+    </message>
+    <message>
+        <source>hourly limit reached: {used}/{limit}</source>
+        <translation>достигнут часовой лимит: {used}/{limit}</translation>
+    </message>
+    <message>
+        <source>no SMTP settings yet: open Settings and enter your provider&apos;s server</source>
+        <translation>SMTP ещё не настроен: откройте «Настройки» и укажите сервер провайдера</translation>
+    </message>
+    <message>
+        <source>no password is available for the SMTP account: enter it in Settings</source>
+        <translation>нет пароля для учётной записи SMTP: введите его в «Настройках»</translation>
+    </message>
+    <message>
+        <source>name: enter a name for the campaign</source>
+        <translation>название: введите название рассылки</translation>
+    </message>
+    <message>
+        <source>the campaign is in the queue; cancel it before deleting it</source>
+        <translation>рассылка в очереди; отмените её, прежде чем удалять</translation>
+    </message>
+    <message>
+        <source>--to: {address} is not an email address: {problem}</source>
+        <translation>адрес {address} — не адрес электронной почты: {problem}</translation>
+    </message>
+    <message>
+        <source>--to: {address}: {problem}</source>
+        <translation>адрес {address}: {problem}</translation>
+    </message>
+    <message>
+        <source>campaign {campaign_id} is sending ({received} already received it): its subject, bodies, attachments and reply-to are read-only; pause it to edit</source>
+        <translation>рассылка {campaign_id} отправляется (уже получили: {received}): тему, текст, вложения и адрес для ответа менять нельзя; приостановите её, чтобы редактировать</translation>
+    </message>
+    <message>
+        <source>campaign {campaign_id}: {received} recipient(s) already received the earlier version; the rest will get the new one, and the report names the version each got. Confirm to save (CLI: --confirm-sent)</source>
+        <translation>рассылка {campaign_id}: прежнюю версию уже получили ({received}); остальные получат новую, а в отчёте будет указана версия для каждого. Подтвердите сохранение (CLI: --confirm-sent)</translation>
+    </message>
+    <message>
+        <source>another Mailer ({label}, pid {pid} on {host}) is sending from this database since {since}; stop it or let it finish</source>
+        <translation>другой Mailer ({label}, pid {pid} на {host}) отправляет из этой базы с {since}; остановите его или дождитесь окончания</translation>
+    </message>
+    <message>
+        <source>this engine no longer holds the sending lease</source>
+        <translation>этот отправитель больше не владеет правом на отправку</translation>
+    </message>
+    <message>
+        <source>{path}: not a file; choose a file to attach</source>
+        <translation>{path}: это не файл; выберите файл для вложения</translation>
+    </message>
+    <message>
+        <source>{path}: the file does not exist</source>
+        <translation>{path}: файла не существует</translation>
+    </message>
+    <message>
+        <source>{name}: the file name has a line break or control character; rename the file</source>
+        <translation>{name}: в имени файла есть перевод строки или управляющий символ; переименуйте файл</translation>
+    </message>
+    <message>
+        <source>{name}: {size} MB would bring the attachments to {total} MB, over the {limit} MB limit; compress the file or link to it instead</source>
+        <translation>{name}: с этим файлом ({size} МБ) вложения займут {total} МБ — больше предела {limit} МБ; сожмите файл или дайте на него ссылку</translation>
+    </message>
+    <message>
+        <source>{path}: cannot read the file: {problem}</source>
+        <translation>{path}: не удаётся прочитать файл: {problem}</translation>
+    </message>
+    <message>
+        <source>{field}: {problem}</source>
+        <translation>{field}: {problem}</translation>
+    </message>
+    <message>
+        <source>{error} (line {line}): {detail}</source>
+        <translation>{error} (строка {line}): {detail}</translation>
+    </message>
+    <message>
+        <source>{error}: {detail}</source>
+        <translation>{error}: {detail}</translation>
+    </message>
+    <message>
+        <source>line breaks or control characters are not allowed in a header; remove them from the template or the recipient&apos;s data</source>
+        <translation>в заголовке нельзя использовать переводы строк и управляющие символы; уберите их из шаблона или из данных получателя</translation>
+    </message>
+    <message>
+        <source>{address} is not an email address</source>
+        <translation>{address} — не адрес электронной почты</translation>
+    </message>
+    <message>
+        <source>{address} cannot be used: {problem}</source>
+        <translation>{address} нельзя использовать: {problem}</translation>
+    </message>
+    <message>
+        <source>{address} is not a valid address: {problem}</source>
+        <translation>{address} — недопустимый адрес: {problem}</translation>
+    </message>
+    <message>
+        <source>the attachments total {total} MB, over the {limit} MB limit; remove some, compress them, or link to the files instead</source>
+        <translation>вложения занимают {total} МБ — больше предела {limit} МБ; удалите часть, сожмите их или дайте ссылки на файлы</translation>
+    </message>
+    <message>
+        <source>the message is empty; write the HTML or the text</source>
+        <translation>письмо пустое; напишите HTML или текст</translation>
+    </message>
+    <message>
+        <source>row {row} ({email}): {field}: {problem}</source>
+        <translation>строка {row} ({email}): {field}: {problem}</translation>
+    </message>
+    <message>
+        <source>{email}: {field}: {problem}</source>
+        <translation>{email}: {field}: {problem}</translation>
+    </message>
+    <message>
+        <source>campaign: {field}: {problem}</source>
+        <translation>рассылка: {field}: {problem}</translation>
+    </message>
+    <message>
+        <source>{head}; and {more} more</source>
+        <translation>{head}; и ещё {more}</translation>
+    </message>
+    <message>
+        <source>{head}; and more</source>
+        <translation>{head}; и другие</translation>
+    </message>
+    <message>
+        <source>there is no email address</source>
+        <translation>адрес электронной почты не указан</translation>
+    </message>
+    <message>
+        <source>An email address must have an @-sign.</source>
+        <translation>в адресе должен быть знак @.</translation>
+    </message>
+    <message>
+        <source>There must be something before the @-sign.</source>
+        <translation>перед знаком @ должно что-то быть.</translation>
+    </message>
+    <message>
+        <source>There must be something after the @-sign.</source>
+        <translation>после знака @ должно что-то быть.</translation>
+    </message>
+    <message>
+        <source>The part after the @-sign is not valid. It should have a period.</source>
+        <translation>часть после знака @ недопустима: в ней должна быть точка.</translation>
+    </message>
+    <message>
+        <source>An email address cannot have a period immediately after the @-sign.</source>
+        <translation>сразу после знака @ не может стоять точка.</translation>
+    </message>
+    <message>
+        <source>An email address cannot end with a period.</source>
+        <translation>адрес электронной почты не может заканчиваться точкой.</translation>
+    </message>
+    <message>
+        <source>An email address cannot have two periods in a row.</source>
+        <translation>в адресе электронной почты не может быть двух точек подряд.</translation>
+    </message>
+    <message>
+        <source>the part before the @-sign must be ASCII</source>
+        <translation>часть до знака @ должна состоять из латинских символов (ASCII)</translation>
+    </message>
+    <message>
+        <source>it has no @-sign with a name before it and a domain after it</source>
+        <translation>в нём нет знака @ с именем перед ним и доменом после</translation>
+    </message>
+    <message>
+        <source>the part before the @-sign ({local}) is not ASCII: sending to it needs the server&apos;s SMTPUTF8 extension, which this app does not use; ask the recipient for an address in plain Latin letters</source>
+        <translation>часть до знака @ ({local}) не из латинских символов (ASCII): для отправки на неё нужно расширение сервера SMTPUTF8, которое приложение не использует; попросите у получателя адрес латиницей</translation>
+    </message>
+    <message>
+        <source>the domain {domain} is not a valid internationalised domain</source>
+        <translation>домен {domain} — недопустимый международный домен</translation>
+    </message>
+    <message>
+        <source>{domain} is a reserved domain (RFC 2606/6761) that reaches nobody; only the demo, whose server keeps every message on this computer, sends to it. Put a real address in the row, or remove it</source>
+        <translation>{domain} — зарезервированный домен (RFC 2606/6761), письма на него никому не доходят; на него отправляет только демо, чей сервер хранит все письма на этом компьютере. Укажите в строке настоящий адрес или удалите её</translation>
+    </message>
+    <message>
+        <source>not a valid email address: {problem}</source>
+        <translation>недопустимый адрес электронной почты: {problem}</translation>
+    </message>
+    <message>
+        <source>duplicate of row {row}</source>
+        <translation>повтор строки {row}</translation>
+    </message>
+    <message>
+        <source>already in the campaign</source>
+        <translation>уже есть в рассылке</translation>
+    </message>
+    <message>
+        <source>{cells} cells but the header has {width} columns; put values that contain the delimiter in double quotes</source>
+        <translation>ячеек: {cells}, а в заголовке столбцов: {width}; заключите значения, содержащие разделитель, в двойные кавычки</translation>
+    </message>
+    <message>
+        <source>row {row} holds an address ({value}), not column names; add a header row naming the columns (e.g. email;first_name) as the first line</source>
+        <translation>в строке {row} адрес ({value}), а не названия столбцов; добавьте первой строкой заголовок с названиями столбцов (например, email;first_name)</translation>
+    </message>
+    <message>
+        <source>{file}: the file has no rows; add a header row and the recipients</source>
+        <translation>{file}: в файле нет строк; добавьте строку заголовка и получателей</translation>
+    </message>
+    <message>
+        <source>row {row}: no column looks like the email address (columns: {columns}); choose it, e.g. --map email=COLUMN</source>
+        <translation>строка {row}: ни один столбец не похож на адрес электронной почты (столбцы: {columns}); выберите его (в CLI: --map email=СТОЛБЕЦ)</translation>
+    </message>
+    <message>
+        <source>row {row}: no column named {header} for {field}; the columns are: {columns}</source>
+        <translation>строка {row}: нет столбца {header} для поля {field}; столбцы: {columns}</translation>
+    </message>
+    <message>
+        <source>row {row}: the header {header} appears in columns {columns}; rename one of them in the file</source>
+        <translation>строка {row}: заголовок {header} встречается в столбцах {columns}; переименуйте один из них в файле</translation>
+    </message>
+    <message>
+        <source>row {row}: column {header} is mapped to both {first} and {second}; map each field to its own column</source>
+        <translation>строка {row}: столбец {header} сопоставлен и с {first}, и с {second}; сопоставьте каждому полю свой столбец</translation>
+    </message>
+    <message>
+        <source>{rows}; fix or remove these rows, then add the file again (nothing was added)</source>
+        <translation>{rows}; исправьте или удалите эти строки и добавьте файл снова (ничего не добавлено)</translation>
+    </message>
+    <message>
+        <source>{rows}; and {more} more; fix or remove these rows, then add the file again (nothing was added)</source>
+        <translation>{rows}; и ещё {more}; исправьте или удалите эти строки и добавьте файл снова (ничего не добавлено)</translation>
+    </message>
+    <message>
+        <source>row {row}: {value} {reason}</source>
+        <translation>строка {row}: {value} {reason}</translation>
+    </message>
+    <message>
+        <source>{path}: this is a folder; choose a file</source>
+        <translation>{path}: это папка; выберите файл</translation>
+    </message>
+    <message>
+        <source>{file}: line {line}: the file is UTF-8 up to here, then has bytes in another encoding; fix that line or choose the encoding yourself</source>
+        <translation>{file}: строка {line}: до неё файл в UTF-8, дальше байты в другой кодировке; исправьте эту строку или выберите кодировку сами</translation>
+    </message>
+    <message>
+        <source>{file}: this is not a text file (it contains binary data); export it from your spreadsheet as CSV (UTF-8) or XLSX</source>
+        <translation>{file}: это не текстовый файл (в нём двоичные данные); сохраните таблицу как CSV (UTF-8) или XLSX</translation>
+    </message>
+    <message>
+        <source>{file}: unknown encoding {encoding}; choose another encoding (utf-8, cp1251, utf-16) or export it from your spreadsheet as CSV (UTF-8) or XLSX</source>
+        <translation>{file}: неизвестная кодировка {encoding}; выберите другую (utf-8, cp1251, utf-16) или сохраните таблицу как CSV (UTF-8) или XLSX</translation>
+    </message>
+    <message>
+        <source>{file}: cannot be read as {encoding}; choose another encoding (utf-8, cp1251, utf-16) or export it from your spreadsheet as CSV (UTF-8) or XLSX</source>
+        <translation>{file}: не читается в кодировке {encoding}; выберите другую (utf-8, cp1251, utf-16) или сохраните таблицу как CSV (UTF-8) или XLSX</translation>
+    </message>
+    <message>
+        <source>{file}: cannot read this Excel file ({error}); open it in Excel and save it again as .xlsx</source>
+        <translation>{file}: не удаётся прочитать этот файл Excel ({error}); откройте его в Excel и сохраните заново как .xlsx</translation>
+    </message>
+    <message>
+        <source>{file}: the file is empty; export it from your spreadsheet as CSV (UTF-8) or XLSX</source>
+        <translation>{file}: файл пустой; сохраните таблицу как CSV (UTF-8) или XLSX</translation>
+    </message>
+    <message>
+        <source>{file}: no sheet named {sheet}; the sheets are {sheets}</source>
+        <translation>{file}: нет листа {sheet}; листы: {sheets}</translation>
+    </message>
+    <message>
+        <source>{file}: this is an old Excel (.xls) file; save it as .xlsx or CSV and import that</source>
+        <translation>{file}: это старый файл Excel (.xls); сохраните его как .xlsx или CSV и импортируйте</translation>
+    </message>
+    <message>
+        <source>delimiter {delimiter}: use one character such as , ; or tab</source>
+        <translation>разделитель {delimiter}: укажите один символ, например , ; или табуляцию</translation>
+    </message>
+    <message>
+        <source>{file}: row {row}: bytes that are not {encoding}; choose the file&apos;s encoding (utf-8, cp1251, utf-16) or export it from your spreadsheet as CSV (UTF-8) or XLSX</source>
+        <translation>{file}: строка {row}: байты не в кодировке {encoding}; выберите кодировку файла (utf-8, cp1251, utf-16) или сохраните таблицу как CSV (UTF-8) или XLSX</translation>
+    </message>
+    <message>
+        <source>{file}: row {row}: {error}; check the quotes in that row (a value with the delimiter or a line break must be in double quotes)</source>
+        <translation>{file}: строка {row}: {error}; проверьте кавычки в этой строке (значение с разделителем или переводом строки должно быть в двойных кавычках)</translation>
+    </message>
+    <message>
+        <source>enter the SMTP server name, e.g. smtp.example.com</source>
+        <translation>введите имя SMTP-сервера, например smtp.example.com</translation>
+    </message>
+    <message>
+        <source>enter a port from 1 to 65535 (usually 587 or 465)</source>
+        <translation>введите порт от 1 до 65535 (обычно 587 или 465)</translation>
+    </message>
+    <message>
+        <source>choose one of none, starttls, tls</source>
+        <translation>выберите одно из: none, starttls, tls</translation>
+    </message>
+    <message>
+        <source>enter the sender address, e.g. news@example.com</source>
+        <translation>введите адрес отправителя, например news@example.com</translation>
+    </message>
+    <message>
+        <source>enter a valid address or leave it empty</source>
+        <translation>введите правильный адрес или оставьте поле пустым</translation>
+    </message>
+    <message>
+        <source>line breaks are not allowed here</source>
+        <translation>переводы строк здесь не допускаются</translation>
+    </message>
+    <message>
+        <source>enter an https:// address or leave it empty</source>
+        <translation>введите адрес https:// или оставьте поле пустым</translation>
+    </message>
+    <message>
+        <source>enter a timeout from 1 to 600 seconds</source>
+        <translation>введите тайм-аут от 1 до 600 секунд</translation>
+    </message>
+    <message>
+        <source>{file}: {problem}; choose the CA file again</source>
+        <translation>{file}: {problem}; выберите файл CA заново</translation>
+    </message>
+    <message>
+        <source>the CA file</source>
+        <translation>файл CA</translation>
+    </message>
+    <message>
+        <source>{path}: the file holds a private key, which must stay on the server; choose the file with the certificate only</source>
+        <translation>{path}: в файле закрытый ключ, который должен оставаться на сервере; выберите файл только с сертификатом</translation>
+    </message>
+    <message>
+        <source>it holds no certificate (-----BEGIN CERTIFICATE-----)</source>
+        <translation>в нём нет сертификата (-----BEGIN CERTIFICATE-----)</translation>
+    </message>
+    <message>
+        <source>it is not a valid certificate ({problem})</source>
+        <translation>это недействительный сертификат ({problem})</translation>
+    </message>
+    <message>
+        <source>a certificate in it is damaged</source>
+        <translation>сертификат в нём повреждён</translation>
+    </message>
+    <message>
+        <source>it holds no certificate (neither PEM text nor a DER certificate)</source>
+        <translation>в нём нет сертификата (ни текста PEM, ни сертификата DER)</translation>
+    </message>
+    <message>
+        <source>{path}: {problem}; choose a CA or certificate file in PEM format (.pem or .crt, starting -----BEGIN CERTIFICATE-----)</source>
+        <translation>{path}: {problem}; выберите файл CA или сертификата в формате PEM (.pem или .crt, начинается с -----BEGIN CERTIFICATE-----)</translation>
+    </message>
+    <message>
+        <source>the file is too large for a certificate file</source>
+        <translation>файл слишком велик для файла сертификата</translation>
+    </message>
+    <message>
+        <source>the file does not exist</source>
+        <translation>файла не существует</translation>
+    </message>
+    <message>
+        <source>this is a folder, not a file</source>
+        <translation>это папка, а не файл</translation>
+    </message>
+    <message>
+        <source>cannot read it ({problem})</source>
+        <translation>не удаётся прочитать ({problem})</translation>
+    </message>
+    <message>
+        <source>enter a whole number of messages per hour, 1 or more</source>
+        <translation>введите целое число писем в час, от 1</translation>
+    </message>
+    <message>
+        <source>enter a whole number of messages per month, 1 or more</source>
+        <translation>введите целое число писем в месяц, от 1</translation>
+    </message>
+    <message>
+        <source>unknown time zone {zone}; use an IANA name such as Europe/Moscow</source>
+        <translation>неизвестный часовой пояс {zone}; укажите имя IANA, например Europe/Moscow</translation>
+    </message>
+    <message>
+        <source>{value} is not a time; use HH:MM, e.g. 09:00</source>
+        <translation>{value} — не время; используйте ЧЧ:ММ, например 09:00</translation>
+    </message>
+    <message>
+        <source>the working day cannot start at 24:00</source>
+        <translation>рабочий день не может начинаться в 24:00</translation>
+    </message>
+    <message>
+        <source>the working day must end after it starts (00:00-24:00 means all day)</source>
+        <translation>рабочий день должен заканчиваться позже, чем начинается (00:00–24:00 — весь день)</translation>
+    </message>
+    <message>
+        <source>choose at least one working day</source>
+        <translation>выберите хотя бы один рабочий день</translation>
+    </message>
+    <message>
+        <source>{value} is not a day; use mon,tue,wed,thu,fri,sat,sun</source>
+        <translation>{value} — не день недели; используйте mon,tue,wed,thu,fri,sat,sun</translation>
+    </message>
+    <message>
+        <source>{value} is not a day range; e.g. mon-fri</source>
+        <translation>{value} — не диапазон дней; например mon-fri</translation>
+    </message>
+    <message>
+        <source>the server does not offer STARTTLS; the app will not send in plaintext. Choose security &apos;tls&apos; or check the port</source>
+        <translation>сервер не предлагает STARTTLS; приложение не отправляет письма открытым текстом. Выберите защиту TLS или проверьте порт</translation>
+    </message>
+    <message>
+        <source>no password is available for the SMTP account</source>
+        <translation>нет пароля для учётной записи SMTP</translation>
+    </message>
+    <message>
+        <source>the server does not offer login (AUTH); check the security setting and port</source>
+        <translation>сервер не предлагает вход (AUTH); проверьте защиту соединения и порт</translation>
+    </message>
+    <message>
+        <source>port {port} answers in plain text, not TLS: choose Security: STARTTLS (usually port 587), or use port 465 with TLS</source>
+        <translation>порт {port} отвечает открытым текстом, а не TLS: выберите защиту STARTTLS (обычно порт 587) или порт 465 с TLS</translation>
+    </message>
+    <message>
+        <source>TLS failed: {problem}</source>
+        <translation>ошибка TLS: {problem}</translation>
+    </message>
+    <message>
+        <source>could not reach {host}:{port}: {problem}</source>
+        <translation>не удалось подключиться к {host}:{port}: {problem}</translation>
+    </message>
+    <message>
+        <source>port {port} expects TLS from the start (implicit TLS), but Security is {security}: choose Security: TLS, or use port 587 with STARTTLS</source>
+        <translation>порт {port} ждёт TLS с самого начала (неявный TLS), а выбрана защита {security}: выберите защиту TLS или порт 587 со STARTTLS</translation>
+    </message>
+    <message>
+        <source>the server&apos;s certificate is not valid for the name {host} ({detail}): enter the server name exactly as the certificate names it (your provider or administrator can tell), not an IP address or another alias</source>
+        <translation>сертификат сервера недействителен для имени {host} ({detail}): введите имя сервера точно так, как оно указано в сертификате (его подскажет провайдер или администратор), а не IP-адрес или другой псевдоним</translation>
+    </message>
+    <message>
+        <source>the server&apos;s certificate has expired ({detail}): ask the server&apos;s administrator to renew it</source>
+        <translation>срок действия сертификата сервера истёк ({detail}): попросите администратора сервера обновить его</translation>
+    </message>
+    <message>
+        <source>the server&apos;s certificate isn&apos;t signed by a trusted CA; if your company uses its own CA, choose its file in Settings → CA file (or `config smtp --ca-file`). Details: {detail}</source>
+        <translation>сертификат сервера не подписан доверенным центром сертификации (CA); если в вашей компании свой CA, выберите его файл в «Настройки» → «Файл CA» (или `config smtp --ca-file`). Подробности: {detail}</translation>
+    </message>
+    <message>
+        <source>the server&apos;s certificate isn&apos;t signed by a trusted CA, nor by the CA file you chose ({ca_file}); if your company uses its own CA, choose its file in Settings → CA file (or `config smtp --ca-file`). Details: {detail}</source>
+        <translation>сертификат сервера не подписан ни доверенным центром сертификации (CA), ни выбранным файлом CA ({ca_file}); если в вашей компании свой CA, выберите его файл в «Настройки» → «Файл CA» (или `config smtp --ca-file`). Подробности: {detail}</translation>
+    </message>
+    <message>
+        <source>the server&apos;s certificate does not verify ({detail})</source>
+        <translation>сертификат сервера не прошёл проверку ({detail})</translation>
+    </message>
+    <message>
+        <source>the server refused the connection: {reply}. Check the host and port, or ask the provider why it refuses this account or computer</source>
+        <translation>сервер отказал в подключении: {reply}. Проверьте сервер и порт или спросите провайдера, почему он отказывает этой учётной записи или компьютеру</translation>
+    </message>
+    <message>
+        <source>the server refused STARTTLS: {reply}. The app will not send in plaintext; check the Security setting and port, or ask the provider</source>
+        <translation>сервер отказал в STARTTLS: {reply}. Приложение не отправляет письма открытым текстом; проверьте защиту соединения и порт или обратитесь к провайдеру</translation>
+    </message>
+    <message>
+        <source>the server refused the login: {reply}</source>
+        <translation>сервер отказал во входе: {reply}</translation>
+    </message>
+    <message>
+        <source>the app stopped during the SMTP transaction; the server may have accepted this message</source>
+        <translation>приложение остановилось во время SMTP-передачи; сервер мог принять это письмо</translation>
+    </message>
+    <message>
+        <source>subject</source>
+        <translation>тема</translation>
+    </message>
+    <message>
+        <source>HTML</source>
+        <translation>HTML</translation>
+    </message>
+    <message>
+        <source>plain text</source>
+        <translation>обычный текст</translation>
+    </message>
+    <message>
+        <source>recipient</source>
+        <translation>получатель</translation>
+    </message>
+    <message>
+        <source>sender</source>
+        <translation>отправитель</translation>
+    </message>
+    <message>
+        <source>reply-to</source>
+        <translation>адрес для ответа</translation>
+    </message>
+    <message>
+        <source>attachments</source>
+        <translation>вложения</translation>
+    </message>
+    <message>
+        <source>attachment</source>
+        <translation>вложение</translation>
+    </message>
+    <message>
+        <source>unsubscribe link</source>
+        <translation>ссылка отписки</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>подключение</translation>
+    </message>
+    <message>
+        <source>TLS</source>
+        <translation>TLS</translation>
+    </message>
+    <message>
+        <source>login</source>
+        <translation>вход</translation>
+    </message>
+    <message>
+        <source>sender (MAIL FROM)</source>
+        <translation>отправитель (MAIL FROM)</translation>
+    </message>
+    <message>
+        <source>recipient (RCPT TO)</source>
+        <translation>получатель (RCPT TO)</translation>
+    </message>
+    <message>
+        <source>message (DATA)</source>
+        <translation>письмо (DATA)</translation>
+    </message>
+    <message>
+        <source>message body</source>
+        <translation>текст письма</translation>
+    </message>
+    <message>
+        <source>template syntax error</source>
+        <translation>ошибка в шаблоне</translation>
+    </message>
+    <message>
+        <source>unknown field</source>
+        <translation>неизвестное поле</translation>
+    </message>
+    <message>
+        <source>not allowed in a template</source>
+        <translation>недопустимо в шаблоне</translation>
+    </message>
+</context>
+<context>
     <name>Notifications</name>
     <message>
         <source>Test send of “%1” finished: %2</source>
@@ -997,6 +1572,17 @@
     <message>
         <source>Cancel import</source>
         <translation>Отменить импорт</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>&amp;Перейти к:</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>&amp;Типы файлов:</translation>
     </message>
 </context>
 <context>

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from mailer_gui.core.messages import Message
+
 # RFC 5322 atext, exactly as email-validator's DOT_ATOM_TEXT (ASCII only).
 _ATEXT = r"a-zA-Z0-9_!#\$%&'\*\+\-/=\?\^`\{\|\}~"
 # email-validator lower-cases these local parts (RFC 2142); the fast path leaves
@@ -35,6 +37,20 @@ class Checked(NamedTuple):
 
     email: str
     norm: str
+
+
+# The library's most frequent refusals, as codes the GUI can word; others stay
+# in the library's own English.
+_LIBRARY_WORDS = {
+    "An email address must have an @-sign.": "address.no_at_sign",
+    "There must be something before the @-sign.": "address.nothing_before_at",
+    "There must be something after the @-sign.": "address.nothing_after_at",
+    "The part after the @-sign is not valid. It should have a period.": "address.no_period",
+    "An email address cannot have a period immediately after the @-sign.":
+        "address.period_after_at",
+    "An email address cannot end with a period.": "address.ends_with_period",
+    "An email address cannot have two periods in a row.": "address.two_periods",
+}
 
 
 class InvalidAddress(ValueError):
@@ -69,10 +85,11 @@ def _full(value: str) -> Checked:
     try:
         info = validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
-        raise InvalidAddress(str(exc)) from None
+        code = _LIBRARY_WORDS.get(str(exc))
+        raise InvalidAddress(Message(code) if code else str(exc)) from None
     ascii_email = info.ascii_email
     if not ascii_email:  # cannot happen with allow_smtputf8=False; kept for safety
-        raise InvalidAddress("the part before the @-sign must be ASCII")
+        raise InvalidAddress(Message("address.local_ascii"))
     return Checked(ascii_email, ascii_email.lower())
 
 
@@ -96,7 +113,7 @@ def check(value: str) -> Checked:
     """Validate and normalise one address; raises :class:`InvalidAddress`."""
     value = value.strip()
     if not value:
-        raise InvalidAddress("there is no email address")
+        raise InvalidAddress(Message("address.empty"))
     found = quick(value)
     return Checked(*found) if found is not None else _full(value)
 
@@ -109,17 +126,14 @@ def envelope(value: str) -> str:
     value = value.strip()
     local, at, domain = value.rpartition("@")
     if not at or not local or not domain:
-        raise InvalidAddress("it has no @-sign with a name before it and a domain after it")
+        raise InvalidAddress(Message("address.no_at"))
     if not local.isascii():
-        raise InvalidAddress(
-            f"the part before the @-sign ({local!r}) is not ASCII: sending to it needs the "
-            "server's SMTPUTF8 extension, which this app does not use; ask the recipient "
-            "for an address in plain Latin letters")
+        raise InvalidAddress(Message("address.local_not_ascii", local=repr(local)))
     if domain.isascii():
         return value
     ascii_domain = _domain(domain)
     if ascii_domain is None:
-        raise InvalidAddress(f"the domain {domain!r} is not a valid internationalised domain")
+        raise InvalidAddress(Message("address.bad_idn", domain=repr(domain)))
     return f"{local}@{ascii_domain}"
 
 
@@ -144,9 +158,7 @@ def reserved_problem(value: str) -> str | None:
     name = reserved_domain(value)
     if name is None:
         return None
-    return (f"{name} is a reserved domain (RFC 2606/6761) that reaches nobody; only the "
-            "demo, whose server keeps every message on this computer, sends to it. Put a "
-            "real address in the row, or remove it")
+    return Message("address.reserved", domain=name)
 
 
 def normalize(value: str) -> str:

@@ -29,7 +29,9 @@ from mailer_gui.core.audience.mapping import (
     field_keys,
     guess_mapping,
 )
+from mailer_gui.core.codes import RecipientStatus
 from mailer_gui.core.errors import MailerError
+from mailer_gui.core.messages import Message
 from mailer_gui.core.sending import queue
 from mailer_gui.core.store.db import Database
 from mailer_gui.core.store.models import Recipient, Suppression
@@ -112,7 +114,7 @@ def _source(path: str | Path, options: ImportOptions) -> tabular.Source:
     try:
         return tabular.open_source(path, options.encoding, options.delimiter, options.sheet)
     except tabular.FileFormatError as exc:
-        raise ImportFileError(str(exc)) from None
+        raise ImportFileError(exc.message) from None
 
 
 def _looks_like_data(headers: list[str], row: int) -> None:
@@ -122,9 +124,7 @@ def _looks_like_data(headers: list[str], row: int) -> None:
                 addresses.check(h)
             except addresses.InvalidAddress:
                 continue
-            raise ImportFileError(
-                f"row {row} holds an address ({h!r}), not column names; add a header row "
-                "naming the columns (e.g. email;first_name) as the first line")
+            raise ImportFileError(Message("import.looks_like_data", row=row, value=repr(h)))
 
 
 def preview_file(path: str | Path, options: ImportOptions | None = None) -> FilePreview:
@@ -146,12 +146,11 @@ def preview_file(path: str | Path, options: ImportOptions | None = None) -> File
                 if len(rows) >= PREVIEW_ROWS:
                     break
     except tabular.FileFormatError as exc:
-        raise ImportFileError(str(exc)) from None
+        raise ImportFileError(exc.message) from None
     finally:
         reader.close()
     if headers is None:
-        raise ImportFileError(f"{src.path.name}: the file has no rows; add a header row "
-                              "and the recipients")
+        raise ImportFileError(Message("import.no_rows", file=src.path.name))
     mapping = dict(opts.mapping) if opts.mapping else guess_mapping(headers)
     return FilePreview(src.encoding, src.delimiter, headers, rows, mapping, src.sheets,
                        header_row)
@@ -163,10 +162,11 @@ class InvalidRecipients(MailerError):
     """Rows whose address is not valid, in an all-or-nothing addition; nothing was added."""
 
     def __init__(self, rejects: list[Reject], total: int) -> None:
-        shown = "; ".join(f"row {r.row}: {r.value!r} {r.reason}" for r in rejects[:3])
-        more = f"; and {total - 3} more" if total > 3 else ""
-        super().__init__(f"{shown}{more}; fix or remove these rows, then add the file again "
-                         "(nothing was added)")
+        shown = Message("list", items=[
+            Message("import.reject_row", row=r.row, value=repr(r.value), reason=r.reason)
+            for r in rejects[:3]])
+        super().__init__(Message("import.invalid_rows_more", rows=shown, more=total - 3)
+                         if total > 3 else Message("import.invalid_rows", rows=shown))
         self.rejects = rejects
 
 
@@ -202,7 +202,8 @@ class RecipientWriter:
                 addr = addresses.check(value)
             except addresses.InvalidAddress as exc:
                 self.result.invalid += 1
-                self.result._reject(row, value, f"not a valid email address: {exc}")
+                self.result._reject(row, value, Message(
+                    "import.invalid_address", problem=exc.args[0] if exc.args else exc))
                 return
         self.batch.append((row, value, addr[0], addr[1], fields_json))
         if len(self.batch) >= BATCH:
@@ -231,15 +232,16 @@ class RecipientWriter:
         res = self.result
         for row, value, email, norm, fields in self.batch:
             if norm in seen:
-                why = f"duplicate of row {seen[norm]}"
+                why = Message("import.duplicate", row=seen[norm])
             elif norm in existing:
                 rid, first_row = existing[norm]
-                why = (f"duplicate of row {first_row}" if rid > self.first_new
-                       else "already in the campaign")
+                why = (Message("import.duplicate", row=first_row) if rid > self.first_new
+                       else Message("import.already_in"))
             else:
                 seen[norm] = row
-                status = "suppressed" if norm in suppressed else "pending"
-                if status == "suppressed":
+                status = (RecipientStatus.SUPPRESSED if norm in suppressed
+                          else RecipientStatus.PENDING)
+                if status == RecipientStatus.SUPPRESSED:
                     res.suppressed += 1
                 else:
                     res.imported += 1
@@ -300,9 +302,8 @@ class _Importer(RecipientWriter):
             if n != width:
                 if n > width and "".join(cells[width:]).strip():
                     res.invalid += 1
-                    res._reject(row, cells[col].strip(), f"{n} cells but the header has "
-                                f"{width} columns; put values that contain the delimiter "
-                                "in double quotes")
+                    res._reject(row, cells[col].strip(),
+                                Message("import.cell_count", cells=n, width=width))
                     continue
                 cells = cells[:width] + [""] * (width - n)
             add(row, cells[col].strip(),
@@ -337,9 +338,8 @@ def _start(s: Session, campaign_id: int, row: int, cells: list[str],
     _looks_like_data(headers, row)
     mapping = dict(opts.mapping) if opts.mapping else guess_mapping(headers)
     if "email" not in mapping:
-        raise ImportFileError(
-            f"row {row}: no column looks like the email address (columns: "
-            f"{', '.join(headers)}); choose it, e.g. --map email=COLUMN")
+        raise ImportFileError(Message("import.no_email_column", row=row,
+                                      columns=", ".join(headers)))
     return _Importer(s, campaign_id, field_keys(headers, mapping, row))
 
 
@@ -366,12 +366,11 @@ def _run(s: Session, campaign_id: int, src: tabular.Source, opts: ImportOptions,
                     imp.process(pending)
                     pending = []
     except tabular.FileFormatError as exc:
-        raise ImportFileError(str(exc)) from None
+        raise ImportFileError(exc.message) from None
     finally:
         reader.close()
     if imp is None:
-        raise ImportFileError(f"{src.path.name}: the file has no rows; add a header row and "
-                              "the recipients")
+        raise ImportFileError(Message("import.no_rows", file=src.path.name))
     imp.process(pending)
     return imp.result
 

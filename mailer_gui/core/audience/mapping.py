@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from mailer_gui.core.errors import MailerError
+from mailer_gui.core.messages import Message
 
 BUILTIN_FIELDS = frozenset({"email", "unsubscribe_url"})
 
@@ -64,16 +65,16 @@ def field_keys(headers: list[str], mapping: dict[str, str], row: int) -> list[st
     for name, header in mapping.items():
         cols = index.get(header.strip().lower())
         if not cols:
-            raise ImportFileError(f"row {row}: no column named {header!r} for {name!r}; the "
-                                  f"columns are: {', '.join(headers)}")
+            raise ImportFileError(Message("import.no_such_column", row=row, header=repr(header),
+                                          field=repr(name), columns=", ".join(headers)))
         if len(cols) > 1:
-            raise ImportFileError(
-                f"row {row}: the header {header!r} appears in columns "
-                f"{', '.join(str(c + 1) for c in cols)}; rename one of them in the file")
+            raise ImportFileError(Message(
+                "import.header_twice", row=row, header=repr(header),
+                columns=", ".join(str(c + 1) for c in cols)))
         if cols[0] in used:
-            raise ImportFileError(f"row {row}: column {header!r} is mapped to both "
-                                  f"{used[cols[0]]!r} and {name!r}; map each field to its own "
-                                  "column")
+            raise ImportFileError(Message("import.column_mapped_twice", row=row,
+                                          header=repr(header), first=repr(used[cols[0]]),
+                                          second=repr(name)))
         used[cols[0]] = name
         keys[cols[0]] = None if name == "email" else name
     taken = set(mapping) | BUILTIN_FIELDS

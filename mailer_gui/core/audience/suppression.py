@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 from mailer_gui.core.audience import addresses, tabular
 from mailer_gui.core.audience.mapping import clean_headers, guess_mapping
 from mailer_gui.core.clock import utc
+from mailer_gui.core.codes import SuppressionReason
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.store.db import Database
 from mailer_gui.core.store.models import Suppression
 
-REASONS = ("manual", "unsubscribed", "hard_bounce", "complaint", "imported")
+REASONS = tuple(SuppressionReason)
 _EMAIL_HEADERS = frozenset({"email", "e-mail", "mail", "address", "email address", "почта",
                             "эл. почта", "электронная почта", "адрес"})
 
@@ -85,7 +86,7 @@ def _email_column(cells: list[str]) -> int | None:
 
 
 def import_file(db: Database, path: str | Path, now: datetime,
-                reason: str = "imported") -> int:
+                reason: str = SuppressionReason.IMPORTED) -> int:
     """Add every valid address of a file (a plain list, or a table with an email
     column); returns how many were new. All or nothing."""
     try:

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from mailer_gui.core.errors import MailerError
+from mailer_gui.core.messages import Message
 
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = (";", ",", "\t")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _FIELD_LIMIT = 1024 * 1024
-_TO_EXPORT = "export it from your spreadsheet as CSV (UTF-8) or XLSX"
 
 
 class FileFormatError(MailerError):
@@ -50,11 +50,12 @@ def _read_head(path: Path) -> bytes:
         with path.open("rb") as f:
             return f.read(SAMPLE_BYTES)
     except FileNotFoundError:
-        raise FileFormatError(f"{path}: the file does not exist") from None
+        raise FileFormatError(Message("file.missing", path=path)) from None
     except IsADirectoryError:
-        raise FileFormatError(f"{path}: this is a folder; choose a file") from None
+        raise FileFormatError(Message("file.is_folder", path=path)) from None
     except OSError as exc:
-        raise FileFormatError(f"{path}: cannot read the file: {exc.strerror}") from None
+        raise FileFormatError(Message("file.unreadable", path=path,
+                                      problem=exc.strerror)) from None
 
 
 def _utf8_check(path: Path) -> bool:
@@ -72,9 +73,7 @@ def _utf8_check(path: Path) -> bool:
                 with path.open("rb") as g:
                     line = g.read(offset + exc.start).count(b"\n") + 1
                 raise FileFormatError(
-                    f"{path.name}: line {line}: the file is UTF-8 up to here, then has bytes "
-                    "in another encoding; fix that line or choose the encoding yourself"
-                ) from None
+                    Message("file.mixed_encoding", file=path.name, line=line)) from None
             saw_multibyte = saw_multibyte or not text.isascii()
             offset += len(chunk)
         try:
@@ -96,8 +95,7 @@ def detect_encoding(path: Path, head: bytes) -> str:
             return "utf-16-le"
         if even > len(head) // 4 and odd == 0:
             return "utf-16-be"
-        raise FileFormatError(f"{path.name}: this is not a text file (it contains binary "
-                              f"data); {_TO_EXPORT}")
+        raise FileFormatError(Message("file.binary", file=path.name))
     return "utf-8" if _utf8_check(path) else "cp1251"
 
 
@@ -106,13 +104,11 @@ def _decode_sample(path: Path, head: bytes, encoding: str) -> str:
     try:
         text = decoder.decode(head)
     except (UnicodeDecodeError, LookupError) as exc:
-        what = "unknown encoding" if isinstance(exc, LookupError) else "cannot be read as"
-        raise FileFormatError(f"{path.name}: {what} {encoding!r}; choose another encoding "
-                              f"(utf-8, cp1251, utf-16) or {_TO_EXPORT}") from None
+        code = "file.unknown_encoding" if isinstance(exc, LookupError) else "file.wrong_encoding"
+        raise FileFormatError(Message(code, file=path.name, encoding=repr(encoding))) from None
     controls = sum(1 for c in text if c < " " and c not in "\t\r\n\f")
     if "\x00" in text or controls > max(2, len(text) // 100):
-        raise FileFormatError(f"{path.name}: this is not a text file (it contains binary "
-                              f"data); {_TO_EXPORT}")
+        raise FileFormatError(Message("file.binary", file=path.name))
     return text
 
 
@@ -145,8 +141,8 @@ def _workbook(path: Path) -> tuple[Any, BinaryIO]:
         return load_workbook(fh, read_only=True, data_only=True), fh
     except Exception as exc:  # zipfile, XML or openpyxl's own errors
         fh.close()
-        raise FileFormatError(f"{path.name}: cannot read this Excel file ({exc.__class__.__name__}"
-                              f"); open it in Excel and save it again as .xlsx") from None
+        raise FileFormatError(Message("file.bad_xlsx", file=path.name,
+                                      error=exc.__class__.__name__)) from None
 
 
 def open_source(path: str | Path, encoding: str | None = None, delimiter: str | None = None,
@@ -156,7 +152,7 @@ def open_source(path: str | Path, encoding: str | None = None, delimiter: str | 
     head = _read_head(p)
     size = p.stat().st_size
     if not head.strip():
-        raise FileFormatError(f"{p.name}: the file is empty; {_TO_EXPORT}")
+        raise FileFormatError(Message("file.empty", file=p.name))
     if head.startswith(_ZIP_MAGIC):
         wb, fh = _workbook(p)
         try:
@@ -165,18 +161,17 @@ def open_source(path: str | Path, encoding: str | None = None, delimiter: str | 
             wb.close()
             fh.close()
         if sheet is not None and sheet not in names:
-            raise FileFormatError(f"{p.name}: no sheet named {sheet!r}; the sheets are "
-                                  f"{', '.join(names)}")
+            raise FileFormatError(Message("file.no_sheet", file=p.name, sheet=repr(sheet),
+                                          sheets=", ".join(names)))
         return Source(p, "xlsx", "xlsx", None, names, sheet or names[0], size)
     if head.startswith(_OLE_MAGIC):
-        raise FileFormatError(f"{p.name}: this is an old Excel (.xls) file; save it as .xlsx "
-                              "or CSV and import that")
+        raise FileFormatError(Message("file.xls", file=p.name))
     enc = encoding or detect_encoding(p, head)
     sample = _decode_sample(p, head, enc)
     if delimiter is None:
         delimiter = detect_delimiter(sample, truncated=len(head) == SAMPLE_BYTES)
     elif len(delimiter) != 1 or delimiter in "\"\r\n":
-        raise FileFormatError(f"delimiter {delimiter!r}: use one character such as , ; or tab")
+        raise FileFormatError(Message("file.bad_delimiter", delimiter=repr(delimiter)))
     return Source(p, "csv", enc, delimiter, [], None, size)
 
 
@@ -213,14 +208,11 @@ class Records:
                 for row, cells in enumerate(reader, start=1):
                     yield row, cells
             except UnicodeDecodeError:
-                raise FileFormatError(
-                    f"{src.path.name}: row {row + 1}: bytes that are not {src.encoding}; choose "
-                    f"the file's encoding (utf-8, cp1251, utf-16) or {_TO_EXPORT}") from None
+                raise FileFormatError(Message("file.row_encoding", file=src.path.name,
+                                              row=row + 1, encoding=src.encoding)) from None
             except csv.Error as exc:
-                raise FileFormatError(
-                    f"{src.path.name}: row {row + 1}: {exc}; check the quotes in that row "
-                    f"(a value with the delimiter or a line break must be in double quotes)"
-                ) from None
+                raise FileFormatError(Message("file.row_quotes", file=src.path.name,
+                                              row=row + 1, error=exc)) from None
             finally:
                 text.detach()
 

@@ -16,6 +16,7 @@ from mailer_gui.core.clock import utc
 from mailer_gui.core.config.trust import CaCert, read_ca_file
 from mailer_gui.core.config.trust import describe as describe_ca
 from mailer_gui.core.errors import SettingsError
+from mailer_gui.core.messages import Message
 from mailer_gui.core.store.models import Setting
 
 SECURITY_MODES = ("none", "starttls", "tls")
@@ -43,28 +44,29 @@ class SmtpSettings:
 
     def validate(self) -> None:
         if not self.host.strip() or any(c.isspace() for c in self.host):
-            raise SettingsError("host", "enter the SMTP server name, e.g. smtp.example.com")
+            raise SettingsError("host", Message("settings.host"))
         if not 1 <= self.port <= 65535:
-            raise SettingsError("port", "enter a port from 1 to 65535 (usually 587 or 465)")
+            raise SettingsError("port", Message("settings.port"))
         if self.security not in SECURITY_MODES:
-            raise SettingsError("security", "choose one of none, starttls, tls")
+            raise SettingsError("security", Message("settings.security"))
         if not _ADDR.match(self.from_addr):
-            raise SettingsError("from_addr", "enter the sender address, e.g. news@example.com")
+            raise SettingsError("from_addr", Message("settings.from_addr"))
         if self.reply_to and not _ADDR.match(self.reply_to):
-            raise SettingsError("reply_to", "enter a valid address or leave it empty")
+            raise SettingsError("reply_to", Message("settings.reply_to"))
         for name in ("from_name", "user", "host"):
             if re.search(r"[\r\n\x00\u2028\u2029]", getattr(self, name)):
-                raise SettingsError(name, "line breaks are not allowed here")
+                raise SettingsError(name, Message("settings.line_breaks"))
         if self.unsubscribe_url and not self.unsubscribe_url.startswith("https://"):
-            raise SettingsError("unsubscribe_url", "enter an https:// address or leave it empty")
+            raise SettingsError("unsubscribe_url", Message("settings.unsubscribe_url"))
         if not 1 <= self.timeout <= 600:
-            raise SettingsError("timeout", "enter a timeout from 1 to 600 seconds")
+            raise SettingsError("timeout", Message("settings.timeout"))
         if self.ca_pem:
             try:
                 describe_ca(self.ca_pem)
             except ValueError as exc:
-                raise SettingsError("ca_file", f"{self.ca_file or 'the CA file'}: {exc}; "
-                                    "choose the CA file again") from None
+                raise SettingsError("ca_file", Message(
+                    "settings.ca_invalid", problem=exc.args[0],
+                    file=self.ca_file or Message("settings.ca_default_name"))) from None
 
     @property
     def ca_certs(self) -> list[CaCert]:
@@ -95,31 +97,28 @@ class LimitSettings:
 
     def validate(self) -> None:
         if not 1 <= self.hourly <= 1_000_000:
-            raise SettingsError("hourly", "enter a whole number of messages per hour, 1 or more")
+            raise SettingsError("hourly", Message("settings.hourly"))
         if not 1 <= self.monthly <= 100_000_000:
-            raise SettingsError("monthly", "enter a whole number of messages per month, 1 or more")
+            raise SettingsError("monthly", Message("settings.monthly"))
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise SettingsError(
-                "timezone", f"unknown time zone {self.timezone!r}; use an IANA name such as "
-                "Europe/Moscow"
-            ) from None
+                "timezone", Message("settings.timezone", zone=repr(self.timezone))) from None
         for name in ("start", "end"):
             value = getattr(self, name)
             m = _HHMM.match(value)
             if not m or (m.group(1) == "24" and m.group(2) != "00"):
-                raise SettingsError(name, f"{value!r} is not a time; use HH:MM, e.g. 09:00")
+                raise SettingsError(name, Message("settings.not_a_time", value=repr(value)))
         if self.start == "24:00":
-            raise SettingsError("start", "the working day cannot start at 24:00")
+            raise SettingsError("start", Message("settings.start_24"))
         if _minutes(self.end) <= _minutes(self.start):
-            raise SettingsError("end", "the working day must end after it starts "
-                                "(00:00-24:00 means all day)")
+            raise SettingsError("end", Message("settings.end_before_start"))
         if not self.days:
-            raise SettingsError("days", "choose at least one working day")
+            raise SettingsError("days", Message("settings.no_days"))
         for d in self.days:
             if d not in DAY_NAMES:
-                raise SettingsError("days", f"{d!r} is not a day; use mon,tue,wed,thu,fri,sat,sun")
+                raise SettingsError("days", Message("settings.not_a_day", value=repr(d)))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -166,13 +165,13 @@ def parse_days(text: str) -> tuple[str, ...]:
         if "-" in part:
             a, _, b = part.partition("-")
             if a not in DAY_NAMES or b not in DAY_NAMES:
-                raise SettingsError("days", f"{part!r} is not a day range; e.g. mon-fri")
+                raise SettingsError("days", Message("settings.not_a_day_range", value=repr(part)))
             i, j = DAY_NAMES.index(a), DAY_NAMES.index(b)
             out.extend(DAY_NAMES[i : j + 1])
         elif part in DAY_NAMES:
             out.append(part)
         else:
-            raise SettingsError("days", f"{part!r} is not a day; use mon,tue,wed,thu,fri,sat,sun")
+            raise SettingsError("days", Message("settings.not_a_day", value=repr(part)))
     return tuple(d for d in DAY_NAMES if d in out)
 
 

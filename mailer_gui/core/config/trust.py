@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from mailer_gui.core.errors import SettingsError
+from mailer_gui.core.messages import Message
 
 MAX_CA_FILE_BYTES = 1024 * 1024
 _PEM_CERT = re.compile(
@@ -65,18 +66,18 @@ def describe(pem: str) -> list[CaCert]:
     """The certificates in ``pem``; raises ValueError if it is not usable."""
     blocks = [m.group(0) for m in _PEM_CERT.finditer(pem)]
     if not blocks:
-        raise ValueError("it holds no certificate (-----BEGIN CERTIFICATE-----)")
+        raise ValueError(Message("settings.ca_no_certificate"))
     ctx = ssl.create_default_context()
     try:
         ctx.load_verify_locations(cadata=pem)
     except ssl.SSLError as exc:
-        raise ValueError(f"it is not a valid certificate ({exc.reason or exc})") from None
+        raise ValueError(Message("settings.ca_not_valid", problem=exc.reason or exc)) from None
     out = []
     for block in blocks:
         try:
             der = ssl.PEM_cert_to_DER_cert(block)
         except ValueError:
-            raise ValueError("a certificate in it is damaged") from None
+            raise ValueError(Message("settings.ca_damaged")) from None
         decoded = _decode(block)
         out.append(CaCert(fingerprint(der), _subject_text(decoded),
                           str(decoded.get("notAfter", ""))))
@@ -89,23 +90,21 @@ def read_ca_file(path: str) -> tuple[str, list[CaCert]]:
     Raises SettingsError (field ``ca_file``) naming the file and what to do.
     """
     def bad(why: str) -> SettingsError:
-        return SettingsError("ca_file", f"{path}: {why}; choose a CA or certificate file "
-                             "in PEM format (.pem or .crt, starting -----BEGIN CERTIFICATE-----)")
+        return SettingsError("ca_file", Message("settings.ca_bad_file", path=path, problem=why))
 
     try:
         p = Path(path).expanduser()
         if p.stat().st_size > MAX_CA_FILE_BYTES:
-            raise bad("the file is too large for a certificate file")
+            raise bad(Message("settings.ca_too_large"))
         data = p.read_bytes()
     except FileNotFoundError:
-        raise bad("the file does not exist") from None
+        raise bad(Message("settings.ca_missing")) from None
     except IsADirectoryError:
-        raise bad("this is a folder, not a file") from None
+        raise bad(Message("settings.ca_folder")) from None
     except OSError as exc:
-        raise bad(f"cannot read it ({exc.strerror or exc})") from None
+        raise bad(Message("settings.ca_unreadable", problem=exc.strerror or exc)) from None
     if b"PRIVATE KEY-----" in data:
-        raise SettingsError("ca_file", f"{path}: the file holds a private key, which must "
-                            "stay on the server; choose the file with the certificate only")
+        raise SettingsError("ca_file", Message("settings.ca_private_key", path=path))
     if b"-----BEGIN" in data:
         text = data.decode("ascii", "replace")
         pem = "\n".join(m.group(0) for m in _PEM_CERT.finditer(text))
@@ -114,12 +113,11 @@ def read_ca_file(path: str) -> tuple[str, list[CaCert]]:
             pem = ssl.DER_cert_to_PEM_cert(data)
             describe(pem)
         except ValueError:
-            raise bad("it holds no certificate (neither PEM text nor a DER "
-                      "certificate)") from None
+            raise bad(Message("settings.ca_no_certificate_any")) from None
     try:
         certs = describe(pem)
     except ValueError as exc:
-        raise bad(str(exc)) from None
+        raise bad(exc.args[0]) from None
     return pem.strip() + "\n", certs
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from mailer_gui.core.content import campaigns
 from mailer_gui.core.content.compose import MAX_ATTACHMENTS_BYTES, check_header
 from mailer_gui.core.errors import MailerError
+from mailer_gui.core.messages import Message
 from mailer_gui.core.sending import queue
 from mailer_gui.core.store.models import Attachment
 
@@ -31,10 +32,9 @@ class AttachmentTooLarge(AttachmentError):
 
     def __init__(self, filename: str, size: int, used: int, limit: int) -> None:
         self.filename, self.size, self.used, self.limit = filename, size, used, limit
-        super().__init__(
-            f"{filename}: {size / 1048576:.1f} MB would bring the attachments to "
-            f"{(used + size) / 1048576:.1f} MB, over the {limit / 1048576:.0f} MB limit; "
-            "compress the file or link to it instead")
+        super().__init__(Message(
+            "attachment.too_large", name=filename, size=f"{size / 1048576:.1f}",
+            total=f"{(used + size) / 1048576:.1f}", limit=f"{limit / 1048576:.0f}"))
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,7 @@ def _check_name(filename: str) -> None:
     try:
         check_header("attachment", filename)
     except MailerError:
-        raise AttachmentError(f"{filename!r}: the file name has a line break or control "
-                              "character; rename the file") from None
+        raise AttachmentError(Message("attachment.bad_name", name=repr(filename))) from None
 
 
 def check_new_file(filename: str, size: int, used: int,
@@ -92,7 +91,7 @@ def attach_file(session: Session, campaign_id: int, path: str | Path,
     try:
         size = p.stat().st_size
         if not p.is_file():
-            raise AttachmentError(f"{p}: not a file; choose a file to attach")
+            raise AttachmentError(Message("attachment.not_a_file", path=p))
     except FileNotFoundError:
         raise AttachmentError(f"{p}: the file does not exist") from None
     _check_name(p.name)
@@ -101,7 +100,8 @@ def attach_file(session: Session, campaign_id: int, path: str | Path,
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise AttachmentError(f"{p}: cannot read the file: {exc.strerror}") from None
+        raise AttachmentError(Message("attachment.unreadable", path=p,
+                                      problem=exc.strerror)) from None
     att = Attachment(campaign_id=campaign_id, filename=p.name, mime_type=guess_mime(p.name),
                      content=data)
     session.add(att)

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from mailer_gui.core.audience import addresses
 from mailer_gui.core.clock import utc
+from mailer_gui.core.codes import RecipientStatus
 from mailer_gui.core.errors import MailerError, StateError
+from mailer_gui.core.messages import Message
 from mailer_gui.core.sending import queue
 from mailer_gui.core.store.db import reserved_domains_allowed
 from mailer_gui.core.store.models import (
@@ -35,12 +37,8 @@ class ContentLockedError(StateError):
     """The campaign has sent and may send again any moment: its content is read-only
     until it is paused (recipients would silently get different versions)."""
 
-    code = "content_locked"
-
     def __init__(self, campaign_id: int, received: int) -> None:
-        super().__init__(
-            f"campaign {campaign_id} is sending ({received} already received it): its "
-            "subject, bodies, attachments and reply-to are read-only; pause it to edit")
+        super().__init__(Message("content_locked", campaign_id=campaign_id, received=received))
         self.campaign_id = campaign_id
         self.received = received
 
@@ -49,13 +47,9 @@ class ConfirmationNeeded(StateError):
     """Content change of a campaign some recipients already received: the caller
     must ask the operator and pass ``confirm_sent=True``."""
 
-    code = "content_change_unconfirmed"
-
     def __init__(self, campaign_id: int, received: int) -> None:
-        super().__init__(
-            f"campaign {campaign_id}: {received} recipient(s) already received the earlier "
-            "version; the rest will get the new one, and the report names the version each "
-            "got. Confirm to save (CLI: --confirm-sent)")
+        super().__init__(Message("content_change_unconfirmed", campaign_id=campaign_id,
+                                 received=received))
         self.campaign_id = campaign_id
         self.received = received
 
@@ -85,7 +79,7 @@ def content_state(session: Session, campaign_id: int) -> ContentState:
     entry = queue.campaign_entry(session, campaign_id)
     own = (Recipient.campaign_id == campaign_id, Recipient.test_entry_id.is_(None))
     received, started = session.execute(
-        select(func.count().filter(Recipient.status == "sent"),
+        select(func.count().filter(Recipient.status == RecipientStatus.SENT),
                func.count().filter(Recipient.attempts > 0)).where(*own)).one()
     return ContentState(entry.status if entry else None, int(received or 0), int(started or 0),
                         c.content_version)
@@ -137,7 +131,7 @@ def create(session: Session, name: str, subject: str, html: str, text: str | Non
            now: datetime, reply_to: str | None = None,
            test_address: str | None = None) -> Campaign:
     if not name.strip():
-        raise MailerError("name: enter a name for the campaign")
+        raise MailerError(Message("campaign.name_missing"))
     c = Campaign(name=name.strip(), subject=subject, html_body=html, text_body=text or None,
                  reply_to=reply_to or None, content_version=1, created_at=utc(now),
                  updated_at=utc(now), test_address=test_address)
@@ -211,7 +205,7 @@ def delete(session: Session, campaign_id: int) -> None:
     live = session.scalar(select(func.count()).select_from(QueueEntry).where(
         QueueEntry.campaign_id == campaign_id, QueueEntry.status.in_(LIVE_STATUSES)))
     if live:
-        raise StateError("the campaign is in the queue; cancel it before deleting it")
+        raise StateError(Message("campaign.delete_queued"))
     session.delete(c)
 
 
@@ -222,10 +216,12 @@ def test_send(session: Session, campaign_id: int, to_addr: str, now: datetime,
     try:
         to = addresses.check(to_addr)  # stored as every recipient is (contacts)
     except addresses.InvalidAddress as exc:
-        raise MailerError(f"--to: {to_addr.strip()!r} is not an email address: {exc}") from None
+        raise MailerError(Message("campaign.test_address_invalid", address=repr(to_addr.strip()),
+                                  problem=exc.args[0] if exc.args else exc)) from None
     reserved = None if reserved_domains_allowed(session) else addresses.reserved_problem(to.email)
     if reserved is not None:
-        raise MailerError(f"--to: {to.email}: {reserved}")
+        raise MailerError(Message("campaign.test_address_reserved", address=to.email,
+                                  problem=reserved))
     q = select(Recipient).where(Recipient.campaign_id == campaign_id,
                                 Recipient.test_entry_id.is_(None)).order_by(Recipient.id)
     queue.get_campaign(session, campaign_id)

@@ -33,6 +33,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from mailer_gui.core.audience import addresses, unsubscribe
 from mailer_gui.core.config.settings import SmtpSettings
 from mailer_gui.core.errors import MailerError
+from mailer_gui.core.messages import Message
 
 # refold_source="none": a header stored raw (``List-Unsubscribe``, whose URLs
 # must not be cut into encoded-words) keeps the folding given; every other
@@ -50,9 +51,9 @@ class TemplateRenderError(MailerError):
     """A template failed for one recipient; ``field`` says which part."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+        super().__init__(Message("template.field", field=field, problem=message))
         self.field = field
-        self.message = message
+        self.message = Message.plain(message)
 
 
 class HeaderInjectionError(TemplateRenderError):
@@ -78,8 +79,9 @@ def compile_template(field: str, source: str, html: bool = False) -> Template:
         return _compiled(source, html)
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
-        where = f" (line {line})" if line else ""
-        raise TemplateRenderError(field, f"{exc.__class__.__name__}{where}: {exc}") from None
+        raise TemplateRenderError(field, Message(
+            "template.syntax" if line else "template.error", error=exc.__class__.__name__,
+            line=line, detail=exc)) from None
 
 
 def render_template(field: str, template: Template, context: Mapping[str, Any]) -> str:
@@ -87,9 +89,11 @@ def render_template(field: str, template: Template, context: Mapping[str, Any]) 
     try:
         return template.render(**context)
     except TemplateError as exc:  # undefined field, sandbox refusal (SecurityError) ...
-        raise TemplateRenderError(field, f"{exc.__class__.__name__}: {exc}") from None
+        raise TemplateRenderError(field, Message(
+            "template.error", error=exc.__class__.__name__, detail=exc)) from None
     except Exception as exc:  # a filter or a value that fails at run time
-        raise TemplateRenderError(field, f"{exc.__class__.__name__}: {exc}") from None
+        raise TemplateRenderError(field, Message(
+            "template.error", error=exc.__class__.__name__, detail=exc)) from None
 
 
 def render_field(field: str, source: str, context: Mapping[str, Any], html: bool = False) -> str:
@@ -100,9 +104,7 @@ def render_field(field: str, source: str, context: Mapping[str, Any], html: bool
 def check_header(field: str, value: str) -> str:
     """``value`` unchanged, or HeaderInjectionError naming ``field``."""
     if _BAD_HEADER_CHARS.search(value):
-        raise HeaderInjectionError(
-            field, "line breaks or control characters are not allowed in a header; "
-            "remove them from the template or the recipient's data")
+        raise HeaderInjectionError(field, Message("template.header_breaks"))
     return value
 
 
@@ -224,24 +226,26 @@ def address(field: str, addr: str, name: str = "") -> Address:
     check_header(field, name)
     local, _, domain = addr.strip().rpartition("@")
     if not local or not domain or any(c in addr for c in "<>,;\" ") or "@" in local:
-        raise TemplateRenderError(field, f"{addr!r} is not an email address")
+        raise TemplateRenderError(field, Message("template.not_address", address=repr(addr)))
     try:  # the header carries the address as the envelope does (IDN domain as punycode)
         local, _, domain = addresses.envelope(addr).rpartition("@")
     except addresses.InvalidAddress as exc:
-        raise TemplateRenderError(field, f"{addr.strip()!r} cannot be used: {exc}") from None
+        raise TemplateRenderError(field, Message(
+            "template.address_unusable", address=repr(addr.strip()),
+            problem=exc.args[0] if exc.args else exc)) from None
     try:
         return Address(display_name=header_text(name), username=local, domain=domain)
     except (ValueError, IndexError) as exc:
-        raise TemplateRenderError(field, f"{addr!r} is not a valid address: {exc}") from None
+        raise TemplateRenderError(field, Message(
+            "template.address_invalid", address=repr(addr), problem=exc)) from None
 
 
 def check_attachments(content: Content) -> None:
     total = sum(len(data) for _, _, data in content.attachments)
     if total > content.max_attachment_bytes:
-        raise AttachmentTooLarge(
-            "attachments", f"the attachments total {total / 1048576:.1f} MB, over the "
-            f"{content.max_attachment_bytes / 1048576:.0f} MB limit; remove some, compress "
-            "them, or link to the files instead")
+        raise AttachmentTooLarge("attachments", Message(
+            "template.attachments_too_large", total=f"{total / 1048576:.1f}",
+            limit=f"{content.max_attachment_bytes / 1048576:.0f}"))
     for filename, _, _ in content.attachments:
         check_header("attachment", filename)
 
@@ -254,7 +258,7 @@ def render(content: Content, smtp: SmtpSettings, to_addr: str,
     html = render_field("html", content.html, ctx, html=True)
     text = render_field("text", content.text, ctx) if content.text else None
     if not html.strip() and not (text or "").strip():
-        raise TemplateRenderError("html", "the message is empty; write the HTML or the text")
+        raise TemplateRenderError("html", Message("template.empty"))
     return Rendered(subject, html, text)
 
 

@@ -20,9 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailer_gui.core.audience import addresses
+from mailer_gui.core.codes import RecipientStatus
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.content import compose
 from mailer_gui.core.content.compose import Content, TemplateRenderError
+from mailer_gui.core.messages import Message
 from mailer_gui.core.store.db import reserved_domains_allowed
 from mailer_gui.core.store.models import Attachment, Recipient
 from mailer_gui.core.store.queries import get_campaign
@@ -41,9 +43,17 @@ class PreflightError:
     message: str
 
     def __str__(self) -> str:
-        where = f"row {self.row} ({self.email})" if self.row is not None else (
-            self.email or "campaign")
-        return f"{where}: {self.field}: {self.message}"
+        return self.text()
+
+    def text(self) -> Message:
+        """The problem as one message: where, which part, and what is wrong."""
+        if self.row is not None:
+            return Message("preflight.row", row=self.row, email=self.email, field=self.field,
+                           problem=self.message)
+        if self.email:
+            return Message("preflight.address", email=self.email, field=self.field,
+                           problem=self.message)
+        return Message("preflight.campaign", field=self.field, problem=self.message)
 
 
 def campaign_content(session: Session, campaign_id: int) -> Content:
@@ -99,7 +109,7 @@ def _check_recipient(email: str, fields: dict[str, Any], smtp: settings_mod.Smtp
             yield exc.field, exc.message
             body += "?"  # a failed part is reported already; not also "empty"
     if not body and {"html", "text"} & compiled.keys():
-        yield "html", "the message is empty; write the HTML or the text"
+        yield "html", Message("template.empty")
     for check in (lambda: compose.address("to", email),
                   lambda: compose.list_unsubscribe(smtp, email, campaign_id)):
         try:
@@ -120,7 +130,7 @@ def preflight(session: Session, campaign_id: int, limit: int | None = None) -> l
     rows = session.execute(
         select(Recipient.row_number, Recipient.email, Recipient.fields)
         .where(Recipient.campaign_id == campaign_id, Recipient.test_entry_id.is_(None),
-               Recipient.status == "pending")
+               Recipient.status == RecipientStatus.PENDING)
         .order_by(Recipient.id).execution_options(yield_per=1000))
     seen_any = False
     try:
@@ -147,8 +157,10 @@ def summary(errors: list[PreflightError], shown: int = 3, complete: bool = True)
 
     ``complete`` False means ``errors`` was cut by a limit, so the rest is not counted.
     """
-    head = "; ".join(str(e) for e in errors[:shown])
+    head = Message("list", items=[e.text() for e in errors[:shown]])
     more = len(errors) - shown
     if more <= 0:
         return head
-    return head + (f"; and {more} more" if complete else "; and more")
+    if complete:
+        return Message("preflight.more", head=head, more=more)
+    return Message("preflight.more_at_least", head=head)

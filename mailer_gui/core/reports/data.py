@@ -19,10 +19,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from mailer_gui.core.codes import RECIPIENT_STATES
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.reports.labels import ENGLISH, Labels
 
-STATES = ("pending", "sending", "sent", "failed", "uncertain", "suppressed")
+STATES = RECIPIENT_STATES
 YIELD_PER = 2000
 MAX_PERIOD_DAYS = 366
 

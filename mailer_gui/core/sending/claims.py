@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from mailer_gui.core.codes import EntryKind, RecipientStatus
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.config.settings import AppSettings, LimitSettings, SmtpSettings
 from mailer_gui.core.content.compose import Content
@@ -85,17 +86,17 @@ def _recipients(test: bool, statuses: tuple[str, ...], *cols: Any) -> Any:
 
 
 # Any one will do: no ORDER BY, so SQLite probes the (campaign, status) index.
-_LEFT = {test: _recipients(test, ("pending", "sending"), Recipient.id)
+_LEFT = {test: _recipients(test, (RecipientStatus.PENDING, RecipientStatus.SENDING), Recipient.id)
          for test in (False, True)}
 def next_pending(s: Session, kind: str, entry_id: int,
                  campaign_id: int) -> hotsql.PendingRow | None:
     """The entry's next pending recipient (id, email, fields, message_id), if any."""
-    return hotsql.next_pending(hotsql.driver(s), kind == "test", entry_id, campaign_id)
+    return hotsql.next_pending(hotsql.driver(s), kind == EntryKind.TEST, entry_id, campaign_id)
 
 
 def any_left(s: Session, kind: str, entry_id: int, campaign_id: int) -> bool:
     """True while the entry has a recipient pending or sending (so not done)."""
-    return s.connection().execute(_LEFT[kind == "test"],
+    return s.connection().execute(_LEFT[kind == EntryKind.TEST],
                                   {"cid": campaign_id, "eid": entry_id}).first() is not None
 
 

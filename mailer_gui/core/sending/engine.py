@@ -29,9 +29,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mailer_gui.core.codes import EntryKind, EntryStatus, Reason
 from mailer_gui.core.config.settings import AppSettings, SmtpSettings
 from mailer_gui.core.content.compose import TemplateRenderError, build_message, new_message_id
 from mailer_gui.core.context import AppContext
+from mailer_gui.core.messages import Message
 from mailer_gui.core.sending import claims, lease, limits, outcomes, queue
 from mailer_gui.core.sending.claims import Claim, StepResult
 from mailer_gui.core.sending.lease import HEARTBEAT_EVERY, LEASE_TTL, LeaseLostError
@@ -203,25 +205,23 @@ class Engine:
             return StepResult("idle", next_wake_at=self._next_wake(s))
         entry = rows[0]
         st = self._settings.load(s)
-        if entry.kind == "campaign" and entry.start_at and entry.start_at > now:
-            queue.defer(s, claims.entry(s, entry), "scheduled", entry.start_at, now)
+        if entry.kind == EntryKind.CAMPAIGN and entry.start_at and entry.start_at > now:
+            queue.defer(s, claims.entry(s, entry), Reason.SCHEDULED, entry.start_at, now)
             return StepResult("deferred", entry.id, entry.campaign_id)
         password = None
         if st.smtp is None:
-            return self._defer_all(s, rows, "smtp_not_configured", None, now,
-                                   "no SMTP settings yet: open Settings and enter your "
-                                   "provider's server")
+            return self._defer_all(s, rows, Reason.SMTP_NOT_CONFIGURED, None, now,
+                                   Message("queue.no_smtp"))
         if st.smtp.user:
             password = self._password_for(st.smtp)
             if not password:
-                return self._defer_all(s, rows, "smtp_not_configured", None, now,
-                                       "no password is available for the SMTP account: "
-                                       "enter it in Settings")
-        if entry.kind == "campaign" and not limits.is_open(st.limits, now):
+                return self._defer_all(s, rows, Reason.SMTP_NOT_CONFIGURED, None, now,
+                                       Message("queue.no_password"))
+        if entry.kind == EntryKind.CAMPAIGN and not limits.is_open(st.limits, now):
             nxt = limits.next_open(st.limits, now)
-            campaigns = [r for r in rows if r.kind == "campaign"]
-            return self._defer_all(s, campaigns, "outside_hours", nxt, now,
-                                   "outside working hours")
+            campaigns = [r for r in rows if r.kind == EntryKind.CAMPAIGN]
+            return self._defer_all(s, campaigns, Reason.OUTSIDE_HOURS, nxt, now,
+                                   queue.OUTSIDE_HOURS_DETAIL)
         capacity = self._capacity(s, st, now)
         if capacity is not None:
             reason, when, detail = capacity
@@ -249,7 +249,7 @@ class Engine:
             final = queue.finish_if_done(s, claims.entry(s, entry), now)
             return StepResult("finished" if final else "deferred", entry.id, entry.campaign_id)
         assert st.smtp is not None
-        if entry.status != "processing":
+        if entry.status != EntryStatus.PROCESSING:
             queue.start_processing(s, claims.entry(s, entry), now)
             s.flush()
         message_id = recipient.message_id or new_message_id(st.smtp.from_addr)
@@ -274,7 +274,7 @@ class Engine:
     def _next_wake(self, s: Session) -> datetime | None:
         return s.scalar(
             select(QueueEntry.next_run_at)
-            .where(QueueEntry.status == "deferred", QueueEntry.next_run_at.is_not(None))
+            .where(QueueEntry.status == EntryStatus.DEFERRED, QueueEntry.next_run_at.is_not(None))
             .order_by(QueueEntry.next_run_at).limit(1)
         )
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from mailer_gui.core.clock import utc
 from mailer_gui.core.errors import LeaseHeldError, MailerError
+from mailer_gui.core.messages import Message
 from mailer_gui.core.sending import queue
 from mailer_gui.core.store import hotsql
 from mailer_gui.core.store.models import Lease
@@ -61,10 +62,8 @@ def take(s: Session, owner: str, label: str, now: datetime) -> dict[str, int]:
         s.add(lease)
     if lease.owner and lease.owner != owner and alive(lease):
         since = lease.acquired_at.isoformat(timespec="seconds") if lease.acquired_at else "?"
-        raise LeaseHeldError(
-            f"another Mailer ({lease.label}, pid {lease.pid} on {lease.host}) is "
-            f"sending from this database since {since}; stop it or let it finish"
-        )
+        raise LeaseHeldError(Message("lease.held", label=lease.label, pid=lease.pid,
+                                     host=lease.host, since=since))
     wall = wall_now()
     lease.owner, lease.host, lease.pid = owner, socket.gethostname(), os.getpid()
     lease.label, lease.acquired_at, lease.heartbeat_at = label, wall, wall
@@ -77,7 +76,7 @@ def check(s: Session, owner: str, beat: bool) -> None:
     con = hotsql.driver(s)
     row = con.execute(hotsql.LEASE_OWNER).fetchone()
     if row is None or row[0] != owner:
-        raise LeaseLostError("this engine no longer holds the sending lease")
+        raise LeaseLostError(Message("lease.lost"))
     if beat:
         con.execute(hotsql.LEASE_BEAT, (hotsql.ts(wall_now()),))
 

@@ -14,7 +14,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from mailer_gui.core.clock import utc
+from mailer_gui.core.codes import Reason
 from mailer_gui.core.config.settings import LimitSettings, QuotaSync
+from mailer_gui.core.messages import Message
 from mailer_gui.core.store import hotsql
 from mailer_gui.core.store.models import SlotReservation
 
@@ -204,11 +206,11 @@ def capacity_hold(session: Session, limits: LimitSettings, quota: QuotaSync | No
     it reserves a slot; a settings save asks it again for every waiting entry."""
     month, hour = capacity(session, limits, quota, now)
     if month.exhausted:
-        return ("monthly_quota", month.resets_at,
-                f"monthly quota used: {month.used}/{month.limit}")
+        return (Reason.MONTHLY_QUOTA, month.resets_at,
+                Message("limits.monthly_used", used=month.used, limit=month.limit))
     if hour is not None and hour.next_slot_at is not None:
-        return ("hourly_limit", hour.next_slot_at,
-                f"hourly limit reached: {hour.used}/{hour.limit}")
+        return (Reason.HOURLY_LIMIT, hour.next_slot_at,
+                Message("limits.hourly_reached", used=hour.used, limit=hour.limit))
     return None
 
 

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from mailer_gui.core.codes import EntryKind, EntryStatus, Reason, RecipientStatus, SuppressionReason
+from mailer_gui.core.messages import Message
 from mailer_gui.core.sending import limits, queue
 from mailer_gui.core.sending.claims import Claim, StepResult
 from mailer_gui.core.sending.smtp import (
@@ -60,11 +62,11 @@ def _record_sent(s: Session, claim: Claim, outcome: Outcome, now: datetime) -> S
         return StepResult("skipped", claim.entry_id, claim.campaign_id, claim.recipient_id,
                           outcome)
     status, transient, rejects, left = con.execute(
-        hotsql.ENTRY_LEFT[claim.entry_kind == "test"], (claim.entry_id,)).fetchone()
+        hotsql.ENTRY_LEFT[claim.entry_kind == EntryKind.TEST], (claim.entry_id,)).fetchone()
     if transient or rejects:
         con.execute(hotsql.RESET, (claim.entry_id,))
     final = None
-    if status == "processing" and left is None:
+    if status == EntryStatus.PROCESSING and left is None:
         entry = s.get(QueueEntry, claim.entry_id)
         assert entry is not None
         final = queue.finish_if_done(s, entry, now)
@@ -77,7 +79,7 @@ def _record_other(s: Session, claim: Claim, outcome: Outcome, now: datetime) -> 
     r = s.get(Recipient, claim.recipient_id)
     entry = s.get(QueueEntry, claim.entry_id)
     assert r is not None and entry is not None
-    if r.status not in ("sending", "uncertain"):
+    if r.status not in (RecipientStatus.SENDING, RecipientStatus.UNCERTAIN):
         return StepResult("skipped", entry.id, entry.campaign_id, r.id, outcome)
     if not outcome.mail_sent:
         limits.release_slot(s, claim.slot_id)
@@ -86,23 +88,23 @@ def _record_other(s: Session, claim: Claim, outcome: Outcome, now: datetime) -> 
     r.engine_id = None
     kind = outcome.kind
     if kind in (RECIPIENT_FAILED, CONTENT_REJECTED):
-        r.status, r.finished_at = "failed", now
-        if outcome.phase == "rcpt" and entry.kind == "campaign":
+        r.status, r.finished_at = RecipientStatus.FAILED, now
+        if outcome.phase == "rcpt" and entry.kind == EntryKind.CAMPAIGN:
             _suppress(s, r, outcome, now)
         if kind == CONTENT_REJECTED:
             entry.content_reject_count += 1
             if entry.content_reject_count >= CONTENT_REJECT_LIMIT:
-                _defer_live(s, [entry], "smtp_rejected", None, now,
+                _defer_live(s, [entry], Reason.SMTP_REJECTED, None, now,
                             f"the server refused the content {CONTENT_REJECT_LIMIT} "
                             f"times in a row: {outcome.reply}")
         else:
             entry.content_reject_count = 0
     elif kind == UNCERTAIN:
-        r.status, r.finished_at = "uncertain", now
+        r.status, r.finished_at = RecipientStatus.UNCERTAIN, now
     else:
-        r.status = "pending"
+        r.status = RecipientStatus.PENDING
         _defer_for(s, entry, outcome, now)
-    final = queue.finish_if_done(s, entry, now) if entry.status == "processing" else None
+    final = queue.finish_if_done(s, entry, now) if entry.status == EntryStatus.PROCESSING else None
     return StepResult(final and "finished" or kind, entry.id, entry.campaign_id, r.id,
                       outcome)
 
@@ -111,19 +113,19 @@ def _defer_for(s: Session, entry: QueueEntry, outcome: Outcome, now: datetime) -
     kind, text = outcome.kind, outcome.reply
     if kind == TRANSIENT:
         entry.transient_count += 1
-        _defer_live(s, [entry], "transient_error", now + backoff(entry.transient_count), now,
+        _defer_live(s, [entry], Reason.TRANSIENT_ERROR, now + backoff(entry.transient_count), now,
                     text)
     elif kind == PROVIDER_LIMIT:
         wait = PROVIDER_DEFAULT
         if outcome.retry_after:
             wait = min(wait, timedelta(seconds=max(60.0, outcome.retry_after)))
-        _defer_live(s, _account_entries(s, entry), "provider_limit", now + wait, now, text)
+        _defer_live(s, _account_entries(s, entry), Reason.PROVIDER_LIMIT, now + wait, now, text)
     elif kind == AUTH_FAILED:
-        _defer_live(s, _account_entries(s, entry), "smtp_auth_failed", None, now,
-                    f"the server refused the login: {text}")
+        _defer_live(s, _account_entries(s, entry), Reason.SMTP_AUTH_FAILED, None, now,
+                    Message("smtp.refused_login", reply=text))
     elif kind == REJECTED:
         scope = [entry] if outcome.phase in ("data", "body") else _account_entries(s, entry)
-        _defer_live(s, scope, "smtp_rejected", None, now, _rejected_detail(outcome))
+        _defer_live(s, scope, Reason.SMTP_REJECTED, None, now, _rejected_detail(outcome))
     else:  # pragma: no cover - every outcome kind is handled above
         raise AssertionError(kind)
 
@@ -134,17 +136,15 @@ def _rejected_detail(outcome: Outcome) -> str:
     if outcome.code is None:
         return outcome.reply
     if outcome.phase == "connect":
-        return (f"the server refused the connection: {outcome.reply}. Check the host and "
-                "port, or ask the provider why it refuses this account or computer")
+        return Message("smtp.refused_connection", reply=outcome.reply)
     if outcome.phase == "tls":
-        return (f"the server refused STARTTLS: {outcome.reply}. The app will not send in "
-                "plaintext; check the Security setting and port, or ask the provider")
+        return Message("smtp.refused_starttls", reply=outcome.reply)
     return outcome.reply
 
 
 def _account_entries(s: Session, entry: QueueEntry) -> list[QueueEntry]:
     others = [e for e in queue.live_entries(s) if e.id != entry.id
-              and e.status in ("queued", "processing")]
+              and e.status in (EntryStatus.QUEUED, EntryStatus.PROCESSING)]
     return [entry, *others]
 
 
@@ -152,11 +152,11 @@ def _defer_live(s: Session, entries: list[QueueEntry], reason: str,
                 when: datetime | None, now: datetime, detail: str) -> None:
     for e in entries:
         # The operator's pause or cancel during the send wins.
-        if e.status in ("queued", "processing", "deferred"):
+        if e.status in (EntryStatus.QUEUED, EntryStatus.PROCESSING, EntryStatus.DEFERRED):
             queue.defer(s, e, reason, when, now, detail)
 
 
 def _suppress(s: Session, r: Recipient, outcome: Outcome, now: datetime) -> None:
     if s.get(Suppression, r.email_norm) is None:
-        s.add(Suppression(email_norm=r.email_norm, reason="hard_bounce",
+        s.add(Suppression(email_norm=r.email_norm, reason=SuppressionReason.HARD_BOUNCE,
                           detail=f"{outcome.code} {outcome.text}"[:500], added_at=now))

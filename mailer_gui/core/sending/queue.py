@@ -13,9 +13,17 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from mailer_gui.core.clock import utc
+from mailer_gui.core.codes import (
+    EntryKind,
+    EntryStatus,
+    NotificationKind,
+    Reason,
+    RecipientStatus,
+)
 from mailer_gui.core.config.settings import AppSettings
 from mailer_gui.core.config.settings import load as load_settings
 from mailer_gui.core.errors import StateError
+from mailer_gui.core.messages import Message
 from mailer_gui.core.sending import limits
 from mailer_gui.core.store.db import Database
 from mailer_gui.core.store.models import (
@@ -32,19 +40,20 @@ from mailer_gui.core.store.queries import get_campaign as get_campaign
 
 # Reason codes (SPEC). Those that need the operator carry no time.
 TIMED_REASONS = frozenset(
-    {"outside_hours", "hourly_limit", "monthly_quota", "transient_error", "provider_limit",
-     "scheduled"}
+    {Reason.OUTSIDE_HOURS, Reason.HOURLY_LIMIT, Reason.MONTHLY_QUOTA, Reason.TRANSIENT_ERROR,
+     Reason.PROVIDER_LIMIT, Reason.SCHEDULED}
 )
-OPERATOR_REASONS = frozenset({"smtp_not_configured", "smtp_auth_failed", "smtp_rejected"})
-REASONS = TIMED_REASONS | OPERATOR_REASONS | {"paused", "waiting"}
+OPERATOR_REASONS = frozenset(
+    {Reason.SMTP_NOT_CONFIGURED, Reason.SMTP_AUTH_FAILED, Reason.SMTP_REJECTED})
+REASONS = TIMED_REASONS | OPERATOR_REASONS | {Reason.PAUSED, Reason.WAITING}
 # The operator asked for these; telling them again is noise.
-SILENT_REASONS = frozenset({"paused", "scheduled"})
+SILENT_REASONS = frozenset({Reason.PAUSED, Reason.SCHEDULED})
 # Waits the settings and the ledger decide: a settings save recomputes them (D).
-SETTINGS_REASONS = frozenset({"outside_hours", "hourly_limit", "monthly_quota"})
+SETTINGS_REASONS = frozenset({Reason.OUTSIDE_HOURS, Reason.HOURLY_LIMIT, Reason.MONTHLY_QUOTA})
 # Waits the SMTP account may have caused (a wrong port gives a transient error):
 # new SMTP settings let the engine try again at once.
-SMTP_REASONS = OPERATOR_REASONS | {"transient_error"}
-OUTSIDE_HOURS_DETAIL = "outside working hours"
+SMTP_REASONS = OPERATOR_REASONS | {Reason.TRANSIENT_ERROR}
+OUTSIDE_HOURS_DETAIL = Message("queue.outside_hours")
 
 TEST_PRIORITY = 1_000_000
 
@@ -53,7 +62,7 @@ def campaign_entry(session: Session, campaign_id: int) -> QueueEntry | None:
     """The campaign's own queue entry (not its test sends), if it was ever queued."""
     return session.scalars(
         select(QueueEntry)
-        .where(QueueEntry.campaign_id == campaign_id, QueueEntry.kind == "campaign")
+        .where(QueueEntry.campaign_id == campaign_id, QueueEntry.kind == EntryKind.CAMPAIGN)
         .order_by(QueueEntry.id.desc())
         .limit(1)
     ).first()
@@ -93,11 +102,12 @@ def _sent_since_notified(session: Session, entry: QueueEntry) -> bool:
     comes back after progress (the hourly limit, again) is the same story;
     one that comes back with no progress (a retry failed) is news."""
     last = session.scalar(select(func.max(Notification.at)).where(
-        Notification.entry_id == entry.id, Notification.kind == "deferred"))
+        Notification.entry_id == entry.id, Notification.kind == NotificationKind.DEFERRED))
     if last is None:
         return False
     return session.scalar(select(Recipient.id).where(
-        *recipient_scope(entry), Recipient.status == "sent", Recipient.finished_at >= last
+        *recipient_scope(entry), Recipient.status == RecipientStatus.SENT,
+        Recipient.finished_at >= last
     ).limit(1)) is not None
 
 
@@ -116,16 +126,16 @@ def defer(
     or of time while the same pause goes on (edge case 5). Returns True if a
     notification was recorded.
     """
-    if reason not in REASONS or reason == "waiting":
+    if reason not in REASONS or reason == Reason.WAITING:
         raise ValueError(f"unknown defer reason {reason!r}")
-    if reason in OPERATOR_REASONS or reason == "paused":
+    if reason in OPERATOR_REASONS or reason == Reason.PAUSED:
         if next_run_at is not None:
             raise ValueError(f"{reason} waits for the operator and takes no time")
     elif next_run_at is None:
         raise ValueError(f"{reason} needs a next run time")
     now = utc(now)
     next_run_at = None if next_run_at is None else utc(next_run_at)
-    entry.status = "paused" if reason == "paused" else "deferred"
+    entry.status = EntryStatus.PAUSED if reason == Reason.PAUSED else EntryStatus.DEFERRED
     entry.reason_code = reason
     entry.next_run_at = next_run_at
     entry.reason_detail = detail
@@ -149,21 +159,21 @@ def defer(
         return False
     entry.notified_reason = reason
     entry.notified_next_run_at = next_run_at
-    notify(session, now, "deferred", detail or reason, entry, reason, next_run_at)
+    notify(session, now, NotificationKind.DEFERRED, detail or reason, entry, reason, next_run_at)
     return True
 
 
 def start_processing(session: Session, entry: QueueEntry, now: datetime) -> None:
     """Make ``entry`` the active one; any other processing entry goes back to queued."""
-    if entry.status == "processing":
+    if entry.status == EntryStatus.PROCESSING:
         return  # already active, and at most one entry ever is (B)
     session.execute(
         update(QueueEntry)
-        .where(QueueEntry.status == "processing", QueueEntry.id != entry.id)
-        .values(status="queued")
+        .where(QueueEntry.status == EntryStatus.PROCESSING, QueueEntry.id != entry.id)
+        .values(status=EntryStatus.QUEUED)
     )
     close_pause(session, entry, now)
-    entry.status = "processing"
+    entry.status = EntryStatus.PROCESSING
     entry.reason_code = None
     entry.next_run_at = None
     entry.reason_detail = None
@@ -178,7 +188,7 @@ def _next_order_key(session: Session) -> int:
 def recipient_scope(entry: QueueEntry) -> list:  # type: ignore[type-arg]
     """SQL conditions selecting the recipients this entry sends to."""
     conds = [Recipient.campaign_id == entry.campaign_id]
-    if entry.kind == "test":
+    if entry.kind == EntryKind.TEST:
         conds.append(Recipient.test_entry_id == entry.id)
     else:
         conds.append(Recipient.test_entry_id.is_(None))
@@ -201,24 +211,23 @@ def enqueue(
     campaign = get_campaign(session, campaign_id)
     entry = campaign_entry(session, campaign.id)
     if entry is not None and entry.status in LIVE_STATUSES:
-        raise StateError(f"campaign {campaign_id} is already in the queue ({entry.status})")
+        raise StateError(Message("queue.already_queued", campaign_id=campaign_id,
+                                 status=entry.status))
     pending = session.scalar(
         select(func.count()).select_from(Recipient).where(
             Recipient.campaign_id == campaign.id, Recipient.test_entry_id.is_(None),
-            Recipient.status == "pending")
+            Recipient.status == RecipientStatus.PENDING)
     )
     if not pending:
-        raise StateError(
-            f"campaign {campaign_id} has no recipients waiting to be sent; add recipients first"
-        )
+        raise StateError(Message("queue.no_recipients", campaign_id=campaign_id))
     if not checked:
         _refuse_if_preflight_fails(session, campaign_id)
     now = utc(now)
     order_key = _next_order_key(session)
     if entry is None:
-        entry = QueueEntry(campaign_id=campaign.id, kind="campaign", queued_at=now)
+        entry = QueueEntry(campaign_id=campaign.id, kind=EntryKind.CAMPAIGN, queued_at=now)
         session.add(entry)
-    entry.status = "queued"
+    entry.status = EntryStatus.QUEUED
     entry.priority = priority
     entry.order_key = order_key
     entry.queued_at = now
@@ -229,7 +238,7 @@ def enqueue(
     entry.notified_reason = entry.notified_next_run_at = None
     session.flush()
     if entry.start_at is not None and entry.start_at > now:
-        defer(session, entry, "scheduled", entry.start_at, now)
+        defer(session, entry, Reason.SCHEDULED, entry.start_at, now)
     return entry
 
 
@@ -256,9 +265,8 @@ def _refuse_if_preflight_fails(session: Session, campaign_id: int) -> None:
 
     errors = preflight(session, campaign_id, limit=4)
     if errors:
-        raise StateError(f"campaign {campaign_id} cannot be queued until every recipient "
-                         f"passes the checks (see `campaign preflight`): "
-                         f"{summary(errors, complete=len(errors) < 4)}")
+        raise StateError(Message("queue.preflight_failed", campaign_id=campaign_id,
+                                 problems=summary(errors, complete=len(errors) < 4)))
 
 
 def enqueue_test(
@@ -268,13 +276,14 @@ def enqueue_test(
     """A test send: a queue entry of its own kind, with top priority (invariant A)."""
     campaign = get_campaign(session, campaign_id)
     now = utc(now)
-    entry = QueueEntry(campaign_id=campaign.id, kind="test", status="queued",
+    entry = QueueEntry(campaign_id=campaign.id, kind=EntryKind.TEST, status=EntryStatus.QUEUED,
                        priority=TEST_PRIORITY, order_key=_next_order_key(session),
                        queued_at=now)
     session.add(entry)
     session.flush()
     session.add(Recipient(campaign_id=campaign.id, test_entry_id=entry.id, email=to_addr,
-                          email_norm=email_norm, fields=dict(fields), status="pending"))
+                          email_norm=email_norm, fields=dict(fields),
+                          status=RecipientStatus.PENDING))
     return entry
 
 
@@ -282,13 +291,13 @@ def _live_entry(session: Session, campaign_id: int) -> QueueEntry:
     get_campaign(session, campaign_id)
     entry = campaign_entry(session, campaign_id)
     if entry is None or entry.status not in LIVE_STATUSES:
-        raise StateError(f"campaign {campaign_id} is not in the queue; enqueue it first")
+        raise StateError(Message("queue.not_queued", campaign_id=campaign_id))
     return entry
 
 
 def pause(session: Session, campaign_id: int, now: datetime) -> QueueEntry:
     entry = _live_entry(session, campaign_id)
-    defer(session, entry, "paused", None, now)
+    defer(session, entry, Reason.PAUSED, None, now)
     return entry
 
 
@@ -300,9 +309,10 @@ def resume(session: Session, campaign_id: int, now: datetime) -> QueueEntry:
     the entry still says why it waits if it must: the caller reads the
     entry's status and reason to tell the operator what resuming did."""
     entry = _live_entry(session, campaign_id)
-    if entry.status not in ("paused", "deferred"):
+    if entry.status not in (EntryStatus.PAUSED, EntryStatus.DEFERRED):
         return entry
-    if entry.status == "paused" or entry.reason_code not in (*SETTINGS_REASONS, "scheduled"):
+    if entry.status == EntryStatus.PAUSED or \
+            entry.reason_code not in (*SETTINGS_REASONS, Reason.SCHEDULED):
         _release(session, entry, now)
     _replan_entry(session, entry, load_settings(session), now)
     return entry
@@ -310,11 +320,11 @@ def resume(session: Session, campaign_id: int, now: datetime) -> QueueEntry:
 
 def _release(session: Session, entry: QueueEntry, now: datetime) -> None:
     close_pause(session, entry, now)
-    entry.status = "queued"
+    entry.status = EntryStatus.QUEUED
     entry.reason_code = entry.next_run_at = entry.reason_detail = None
     entry.content_reject_count = 0
     if entry.start_at is not None and entry.start_at > utc(now):
-        defer(session, entry, "scheduled", entry.start_at, now)
+        defer(session, entry, Reason.SCHEDULED, entry.start_at, now)
 
 
 def settings_hold(session: Session, st: AppSettings, entry: QueueEntry,
@@ -322,10 +332,10 @@ def settings_hold(session: Session, st: AppSettings, entry: QueueEntry,
     """Why ``entry`` may not send now by its start time, the working hours and
     the limits over the ledger (the engine's checks, in its order), or None."""
     now = utc(now)
-    if entry.kind == "campaign" and entry.start_at is not None and entry.start_at > now:
-        return "scheduled", entry.start_at, None
-    if entry.kind == "campaign" and not limits.is_open(st.limits, now):
-        return "outside_hours", limits.next_open(st.limits, now), OUTSIDE_HOURS_DETAIL
+    if entry.kind == EntryKind.CAMPAIGN and entry.start_at is not None and entry.start_at > now:
+        return Reason.SCHEDULED, entry.start_at, None
+    if entry.kind == EntryKind.CAMPAIGN and not limits.is_open(st.limits, now):
+        return Reason.OUTSIDE_HOURS, limits.next_open(st.limits, now), OUTSIDE_HOURS_DETAIL
     return limits.capacity_hold(session, st.limits, st.quota, now)
 
 
@@ -336,9 +346,9 @@ def _replan_entry(session: Session, entry: QueueEntry, st: AppSettings, now: dat
     if hold is not None:
         defer(session, entry, hold[0], hold[1], now, hold[2])
         return False
-    if entry.status == "deferred":
+    if entry.status == EntryStatus.DEFERRED:
         close_pause(session, entry, now)
-        entry.status = "queued"
+        entry.status = EntryStatus.QUEUED
         entry.reason_code = entry.next_run_at = entry.reason_detail = None
     return True
 
@@ -361,23 +371,23 @@ def replan(session: Session, now: datetime, *, smtp_changed: bool = False,
     st = load_settings(session)  # flushes the save this transaction made
     out = {"released": 0, "held": 0}
     waiting = session.scalars(
-        select(QueueEntry).where(QueueEntry.status == "deferred")
+        select(QueueEntry).where(QueueEntry.status == EntryStatus.DEFERRED)
         .order_by(QueueEntry.id)).all()
     for entry in waiting:
         reason = entry.reason_code
         if reason in SETTINGS_REASONS:
             out["released" if _replan_entry(session, entry, st, now) else "held"] += 1
         elif (smtp_changed and reason in SMTP_REASONS) or (
-                account_changed and reason == "provider_limit"):
+                account_changed and reason == Reason.PROVIDER_LIMIT):
             _release(session, entry, now)
-            out["released" if entry.status == "queued" else "held"] += 1
+            out["released" if entry.status == EntryStatus.QUEUED else "held"] += 1
     return out
 
 
 def release_operator_holds(session: Session, now: datetime) -> int:
     """After the SMTP settings change, entries held for an SMTP problem may run."""
     held = session.scalars(
-        select(QueueEntry).where(QueueEntry.status == "deferred",
+        select(QueueEntry).where(QueueEntry.status == EntryStatus.DEFERRED,
                                  QueueEntry.reason_code.in_(OPERATOR_REASONS))
     ).all()
     for entry in held:
@@ -388,7 +398,7 @@ def release_operator_holds(session: Session, now: datetime) -> int:
 def cancel(session: Session, campaign_id: int, now: datetime) -> QueueEntry:
     entry = _live_entry(session, campaign_id)
     close_pause(session, entry, now)
-    entry.status = "cancelled"
+    entry.status = EntryStatus.CANCELLED
     entry.reason_code = entry.next_run_at = entry.reason_detail = None
     entry.finished_at = utc(now)
     return entry
@@ -411,7 +421,7 @@ def move(session: Session, campaign_id: int, delta: int) -> QueueEntry:
     """Move a campaign up (delta < 0) or down in the queue by swapping order keys."""
     entry = _live_entry(session, campaign_id)
     peers = [e for e in live_entries(session)
-             if e.kind == "campaign" and e.priority == entry.priority]
+             if e.kind == EntryKind.CAMPAIGN and e.priority == entry.priority]
     i = peers.index(entry)
     j = max(0, min(len(peers) - 1, i + delta))
     if i != j:
@@ -423,7 +433,8 @@ def move(session: Session, campaign_id: int, delta: int) -> QueueEntry:
 def set_priority(session: Session, campaign_id: int, priority: int) -> QueueEntry:
     entry = _live_entry(session, campaign_id)
     if abs(priority) >= TEST_PRIORITY:
-        raise StateError(f"priority must be between {-TEST_PRIORITY + 1} and {TEST_PRIORITY - 1}")
+        raise StateError(Message("queue.priority_range", low=-TEST_PRIORITY + 1,
+                                 high=TEST_PRIORITY - 1))
     entry.priority = priority
     return entry
 
@@ -438,14 +449,15 @@ def eligible(session: Session, now: datetime) -> list[QueueEntry]:
 
 def eligible_where(now: Any) -> tuple[Any, ...]:
     """The conditions of :func:`eligible` (``now`` a time or a bind parameter)."""
-    return (QueueEntry.status.in_(("queued", "processing", "deferred")),
-            (QueueEntry.status != "deferred")
+    return (QueueEntry.status.in_(
+                (EntryStatus.QUEUED, EntryStatus.PROCESSING, EntryStatus.DEFERRED)),
+            (QueueEntry.status != EntryStatus.DEFERRED)
             | ((QueueEntry.next_run_at.is_not(None)) & (QueueEntry.next_run_at <= now)))
 
 
 ELIGIBLE_ORDER = (
-    case((QueueEntry.kind == "test", 0), else_=1),
-    case((QueueEntry.status == "processing", 0), else_=1),
+    case((QueueEntry.kind == EntryKind.TEST, 0), else_=1),
+    case((QueueEntry.status == EntryStatus.PROCESSING, 0), else_=1),
     QueueEntry.priority.desc(),
     QueueEntry.order_key,
     QueueEntry.id,
@@ -460,22 +472,23 @@ def finish_if_done(session: Session, entry: QueueEntry, now: datetime) -> str | 
     do not count as errors. Returns the final status, or None if not done.
     """
     left = session.scalar(select(Recipient.id).where(
-        *recipient_scope(entry), Recipient.status.in_(("pending", "sending"))).limit(1))
+        *recipient_scope(entry),
+        Recipient.status.in_((RecipientStatus.PENDING, RecipientStatus.SENDING))).limit(1))
     if left is not None:
         return None
     counts = counts_for(session, entry)
-    final = "completed" if not (counts["failed"] or counts["uncertain"]) else \
-        "completed_with_errors"
+    final = EntryStatus.COMPLETED if not (counts["failed"] or counts["uncertain"]) else \
+        EntryStatus.COMPLETED_WITH_ERRORS
     close_pause(session, entry, now)
     entry.status = final
     entry.reason_code = entry.next_run_at = entry.reason_detail = None
     entry.finished_at = utc(now)
     name = session.get(Campaign, entry.campaign_id)
-    label = "Test send" if entry.kind == "test" else "Campaign"
+    label = "Test send" if entry.kind == EntryKind.TEST else "Campaign"
     text = (f"{label} {name.name if name else entry.campaign_id!s} finished: {final} "
             f"({counts['sent']} sent, {counts['failed']} failed, "
             f"{counts['uncertain']} uncertain)")
-    notify(session, now, "finished", text, entry)
+    notify(session, now, NotificationKind.FINISHED, text, entry)
     return final
 
 
@@ -487,7 +500,7 @@ def reconcile(session: Session, now: datetime, engine_id: str) -> dict[str, int]
     live entries with nothing left get their honest final status.
     """
     now = utc(now)
-    stale = ((Recipient.status == "sending")
+    stale = ((Recipient.status == RecipientStatus.SENDING)
              & ((Recipient.engine_id != engine_id) | Recipient.engine_id.is_(None)))
     left = session.execute(
         select(Recipient.campaign_id, Recipient.test_entry_id, Recipient.email)
@@ -495,16 +508,17 @@ def reconcile(session: Session, now: datetime, engine_id: str) -> dict[str, int]
     ).all()
     res = session.execute(
         update(Recipient).where(stale)
-        .values(status="uncertain", finished_at=now, reply=RECONCILE_REPLY)
+        .values(status=RecipientStatus.UNCERTAIN, finished_at=now, reply=RECONCILE_REPLY)
     )
     uncertain = int(res.rowcount or 0)  # type: ignore[attr-defined]
     _notify_uncertain(session, now, left)
     session.execute(
-        update(QueueEntry).where(QueueEntry.status == "processing").values(status="queued")
+        update(QueueEntry).where(QueueEntry.status == EntryStatus.PROCESSING)
+        .values(status=EntryStatus.QUEUED)
     )
     finished = 0
     for entry in session.scalars(
-        select(QueueEntry).where(QueueEntry.status.in_(("queued", "deferred")))
+        select(QueueEntry).where(QueueEntry.status.in_((EntryStatus.QUEUED, EntryStatus.DEFERRED)))
     ).all():
         if finish_if_done(session, entry, now):
             finished += 1
@@ -530,15 +544,14 @@ def uncertain_recipients(session: Session, campaign_id: int) -> list[UncertainRe
     rows = session.scalars(
         select(Recipient).where(Recipient.campaign_id == campaign_id,
                                 Recipient.test_entry_id.is_(None),
-                                Recipient.status == "uncertain")
+                                Recipient.status == RecipientStatus.UNCERTAIN)
         .order_by(Recipient.claimed_at, Recipient.id)
     ).all()
     return [UncertainRecipient(r.id, r.email, r.claimed_at, r.finished_at, r.reply,
                                r.attempts, r.message_id) for r in rows]
 
 
-RECONCILE_REPLY = ("the app stopped during the SMTP transaction; the server may have "
-                   "accepted this message")
+RECONCILE_REPLY = Message("smtp.stopped_in_transaction")
 NOTICE_NAMES = 5  # addresses named in the notification; "and N more" for the rest
 
 
@@ -553,7 +566,8 @@ def _notify_uncertain(session: Session, now: datetime, rows: Sequence[Any]) -> N
             campaign_entry(session, campaign_id)
         campaign = session.get(Campaign, campaign_id)
         name = campaign.name if campaign is not None else str(campaign_id)
-        notify(session, now, "uncertain", uncertain_notice(name, campaign_id, emails), entry)
+        notify(session, now, NotificationKind.UNCERTAIN,
+               uncertain_notice(name, campaign_id, emails), entry)
 
 
 def uncertain_notice(name: str, campaign_id: int, emails: Sequence[str]) -> str:
@@ -605,19 +619,19 @@ def resolve_uncertain(
     ids = [u.id for u in chosen]
     for r in session.scalars(select(Recipient).where(Recipient.id.in_(ids))).all():
         if action == "mark_sent":
-            r.status = "sent"
+            r.status = RecipientStatus.SENT
             r.reply = (r.reply or "") + " [marked sent by the operator]"
         else:
-            r.status = "pending"
+            r.status = RecipientStatus.PENDING
     entry = campaign_entry(session, campaign_id)
     if entry is not None and ids:
         session.flush()
         if action == "requeue" and entry.status in FINAL_STATUSES:
             enqueue(session, campaign_id, now)
-        elif action == "mark_sent" and entry.status == "completed_with_errors":
+        elif action == "mark_sent" and entry.status == EntryStatus.COMPLETED_WITH_ERRORS:
             counts = counts_for(session, entry)
             if not counts["failed"] and not counts["uncertain"]:
-                entry.status = "completed"
+                entry.status = EntryStatus.COMPLETED
     return len(ids)
 
 
@@ -647,8 +661,8 @@ def _pick_uncertain(campaign_id: int, uncertain: Sequence[UncertainRecipient],
     if missing:
         listed = ", ".join(u.email for u in uncertain[:5]) + (
             f" and {len(uncertain) - 5} more" if len(uncertain) > 5 else "")
-        raise StateError(
-            f"not an uncertain recipient of campaign {campaign_id}: {', '.join(missing)}; "
-            + (f"the uncertain ones are {listed}" if uncertain else "it has none")
-            + "; nothing was changed")
+        raise StateError(Message(
+            "queue.not_uncertain", campaign_id=campaign_id, missing=", ".join(missing),
+            uncertain=Message("queue.uncertain_are", emails=listed) if uncertain
+            else Message("queue.uncertain_none")))
     return list(chosen.values())

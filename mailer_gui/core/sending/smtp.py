@@ -18,19 +18,21 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from mailer_gui.core.audience import addresses
+from mailer_gui.core.codes import OutcomeKind
 from mailer_gui.core.config.settings import SmtpSettings
 from mailer_gui.core.config.trust import client_context
 from mailer_gui.core.content.compose import seven_bit
+from mailer_gui.core.messages import Message
 
-# Outcome kinds.
-SENT = "sent"
-RECIPIENT_FAILED = "recipient_failed"  # 5xx for this address: fail it, go on
-TRANSIENT = "transient"  # 4xx, dropped line, timeout: retry later
-PROVIDER_LIMIT = "provider_limit"  # the server says a sending limit is reached
-AUTH_FAILED = "auth_failed"  # 535/534
-REJECTED = "rejected"  # sender refused, or TLS/config problem: operator action
-CONTENT_REJECTED = "content_rejected"  # 5.7.x at end of DATA: fail it; 3 in a row -> REJECTED
-UNCERTAIN = "uncertain"  # sent, but the reply never came
+# Outcome kinds (``codes.OutcomeKind``; the names stay for the callers).
+SENT = OutcomeKind.SENT
+RECIPIENT_FAILED = OutcomeKind.RECIPIENT_FAILED
+TRANSIENT = OutcomeKind.TRANSIENT
+PROVIDER_LIMIT = OutcomeKind.PROVIDER_LIMIT
+AUTH_FAILED = OutcomeKind.AUTH_FAILED
+REJECTED = OutcomeKind.REJECTED
+CONTENT_REJECTED = OutcomeKind.CONTENT_REJECTED
+UNCERTAIN = OutcomeKind.UNCERTAIN
 
 
 @dataclass(frozen=True)
@@ -176,18 +178,14 @@ def speaks_tls(host: str, port: int, timeout: float) -> bool:
 def _certificate_problem(exc: ssl.SSLCertVerificationError, s: SmtpSettings) -> str:
     detail = _text(str(exc.verify_message or exc))
     if exc.verify_code in _NAME_MISMATCH:
-        return (f"the server's certificate is not valid for the name {s.host!r} ({detail}): "
-                "enter the server name exactly as the certificate names it (your provider "
-                "or administrator can tell), not an IP address or another alias")
+        return Message("smtp.cert_name", host=repr(s.host), detail=detail)
     if exc.verify_code == _EXPIRED:
-        return (f"the server's certificate has expired ({detail}): ask the server's "
-                "administrator to renew it")
+        return Message("smtp.cert_expired", detail=detail)
     if exc.verify_code in _UNTRUSTED:
-        chosen = (f", nor by the CA file you chose ({s.ca_file})" if s.ca_pem else "")
-        return (f"the server's certificate isn't signed by a trusted CA{chosen}; "
-                "if your company uses its own CA, choose its file in Settings → CA file "
-                f"(or `config smtp --ca-file`). Details: {detail}")
-    return f"the server's certificate does not verify ({detail})"
+        if s.ca_pem:
+            return Message("smtp.cert_untrusted_ca", ca_file=s.ca_file, detail=detail)
+        return Message("smtp.cert_untrusted", detail=detail)
+    return Message("smtp.cert_other", detail=detail)
 
 
 def _close(conn: smtplib.SMTP | None) -> None:
@@ -255,9 +253,7 @@ class SmtpTransport:
                 phase = "tls"
                 if not conn.has_extn("starttls"):
                     raise ConnectError(Outcome(
-                        REJECTED, "tls", None,
-                        "the server does not offer STARTTLS; the app will not send "
-                        "in plaintext. Choose security 'tls' or check the port"))
+                        REJECTED, "tls", None, Message("smtp.no_starttls")))
                 code, resp = conn.starttls(context=self._ctx)
                 if code != 220:
                     raise ConnectError(classify("tls", code, _text(resp)))
@@ -266,7 +262,7 @@ class SmtpTransport:
                 phase = "auth"
                 if not self._password:
                     raise ConnectError(Outcome(REJECTED, "auth", None,
-                                               "no password is available for the SMTP account"))
+                                               Message("smtp.no_password")))
                 try:
                     self._login(conn, s.user, self._password)
                 except smtplib.SMTPAuthenticationError as exc:
@@ -274,9 +270,7 @@ class SmtpTransport:
                                                 _text(exc.smtp_error))) from None
                 except smtplib.SMTPNotSupportedError:
                     raise ConnectError(Outcome(
-                        REJECTED, "auth", None,
-                        "the server does not offer login (AUTH); check the security "
-                        "setting and port")) from None
+                        REJECTED, "auth", None, Message("smtp.no_auth"))) from None
             return conn
         except ConnectError:
             _quit(conn)  # the server is listening: say goodbye
@@ -292,10 +286,9 @@ class SmtpTransport:
             if handshake and reason in _NOT_TLS:
                 raise ConnectError(Outcome(
                     REJECTED, "tls", None,
-                    f"port {s.port} answers in plain text, not TLS: choose Security: "
-                    "STARTTLS (usually port 587), or use port 465 with TLS")) from None
+                    Message("smtp.plain_port", port=s.port))) from None
             raise ConnectError(Outcome(REJECTED, "tls", None,
-                                       f"TLS failed: {reason}")) from None
+                                       Message("smtp.tls_failed", problem=reason))) from None
         except smtplib.SMTPConnectError as exc:
             _close(conn)
             raise ConnectError(classify("connect", exc.smtp_code, _text(exc.smtp_error))) from None
@@ -306,8 +299,8 @@ class SmtpTransport:
             _close(conn)
             raise ConnectError(Outcome(
                 TRANSIENT, phase, None,
-                f"could not reach {s.host}:{s.port}: {_text(str(exc)) or type(exc).__name__}"
-            )) from None
+                Message("smtp.unreachable", host=s.host, port=s.port,
+                        problem=_text(str(exc)) or type(exc).__name__))) from None
 
     def _on_silence(self) -> None:
         """The server said nothing at first: if the port speaks TLS from the first
@@ -317,9 +310,8 @@ class SmtpTransport:
         if speaks_tls(s.host, s.port, min(s.timeout, TLS_PROBE_TIMEOUT)):
             raise ConnectError(Outcome(
                 REJECTED, "connect", None,
-                f"port {s.port} expects TLS from the start (implicit TLS), but Security is "
-                f"{'STARTTLS' if s.security == 'starttls' else 'None'}: choose Security: "
-                "TLS, or use port 587 with STARTTLS"))
+                Message("smtp.implicit_tls", port=s.port,
+                        security="STARTTLS" if s.security == "starttls" else "None")))
 
     @staticmethod
     def _login(conn: smtplib.SMTP, user: str, password: str) -> None:

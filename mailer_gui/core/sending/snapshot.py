@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mailer_gui.core.clock import iso, utc
+from mailer_gui.core.codes import RECIPIENT_STATES, EntryKind, Reason
+from mailer_gui.core.codes import EntryStatus as Status
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.config.settings import AppSettings
 from mailer_gui.core.sending import limits, queue
@@ -162,23 +164,24 @@ def build(session: Session, now: datetime) -> Snapshot:
     order = sorted(live, key=lambda e: (e.id not in eligible_ids,
                                         eligible_ids.index(e.id) if e.id in eligible_ids
                                         else 0, -e.priority, e.order_key, e.id))
-    active = next((e for e in live if e.status == "processing"), None)
+    active = next((e for e in live if e.status == Status.PROCESSING), None)
     est = _Estimator(st, budget, now)
     entries: list[EntryStatus] = []
     next_at: datetime | None = None
     for pos, e in enumerate(order, start=1):
-        c = counts.get((e.campaign_id, e.id if e.kind == "test" else None)) or dict.fromkeys(
-            ("pending", "sending", "sent", "failed", "uncertain", "suppressed"), 0)
+        c = counts.get((e.campaign_id, e.id if e.kind == EntryKind.TEST else None)) or \
+            dict.fromkeys(RECIPIENT_STATES, 0)
         reason = e.reason_code
-        if e.status == "queued" and active is not None and active.id != e.id:
-            reason = "waiting"
-        runnable = e.status != "paused" and not (e.status == "deferred" and e.next_run_at is None)
+        if e.status == Status.QUEUED and active is not None and active.id != e.id:
+            reason = Reason.WAITING
+        runnable = e.status != Status.PAUSED and not (
+            e.status == Status.DEFERRED and e.next_run_at is None)
         eta = None
         if runnable and st.smtp is not None:
-            start = e.next_run_at if e.status == "deferred" and e.next_run_at else now
-            eta = est.spend(utc(start), c["pending"] + c["sending"], e.kind == "campaign")
+            start = e.next_run_at if e.status == Status.DEFERRED and e.next_run_at else now
+            eta = est.spend(utc(start), c["pending"] + c["sending"], e.kind == EntryKind.CAMPAIGN)
         if runnable:
-            when = e.next_run_at if e.status == "deferred" and e.next_run_at else now
+            when = e.next_run_at if e.status == Status.DEFERRED and e.next_run_at else now
             next_at = when if next_at is None else min(next_at, when)
         entries.append(EntryStatus(
             e.id, e.campaign_id, names.get(e.campaign_id, "?"), e.kind, e.status, pos, reason,
@@ -188,11 +191,12 @@ def build(session: Session, now: datetime) -> Snapshot:
         .order_by(QueueEntry.finished_at.desc(), QueueEntry.id.desc()).limit(FINISHED_SHOWN)
     ).all()
     for e in finished:
-        c = counts.get((e.campaign_id, e.id if e.kind == "test" else None)) or {}
+        c = counts.get((e.campaign_id, e.id if e.kind == EntryKind.TEST else None)) or {}
         entries.append(EntryStatus(
             e.id, e.campaign_id, names.get(e.campaign_id, "?"), e.kind, e.status, None, None,
             None, None, dict(c), None, e.priority, e.queued_at, e.finished_at))
-    queued = sum(1 for e in live if e.kind == "campaign" and (active is None or e.id != active.id))
+    queued = sum(1 for e in live
+                 if e.kind == EntryKind.CAMPAIGN and (active is None or e.id != active.id))
     return Snapshot(
         now=now,
         active_campaign=None if active is None else (active.campaign_id,

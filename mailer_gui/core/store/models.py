@@ -24,6 +24,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from mailer_gui.core import codes, messages
+from mailer_gui.core.codes import EntryKind, EntryStatus, RecipientStatus
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes in, aware UTC datetimes out; naive UTC on disk.
@@ -45,18 +48,34 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+class MessageText(TypeDecorator[str]):
+    """A text the operator reads (a hold's detail, a notification): a
+    :class:`~mailer_gui.core.messages.Message` keeps its code and parameters as
+    JSON on disk, and every value read back is a message (an old row of plain
+    English, too), so each front end can word it. Plain ``TEXT`` in the schema."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return messages.to_stored(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        return messages.from_stored(value)
+
+
 class Base(DeclarativeBase):
     pass
 
 
 # Queue entry statuses. ``queued``/``processing``/``deferred``/``paused`` are live;
 # the other three are final.
-LIVE_STATUSES = ("queued", "processing", "deferred", "paused")
-FINAL_STATUSES = ("completed", "completed_with_errors", "cancelled")
+LIVE_STATUSES = codes.LIVE_STATUSES
+FINAL_STATUSES = codes.FINAL_STATUSES
 
 # Recipient states.
 # ``suppressed``: imported but on the suppression list; counted, never sent.
-RECIPIENT_STATES = ("pending", "sending", "sent", "failed", "uncertain", "suppressed")
+RECIPIENT_STATES = codes.RECIPIENT_STATES
 
 
 class Setting(Base):
@@ -143,7 +162,7 @@ class Recipient(Base):
     email_norm: Mapped[str] = mapped_column(String(320), nullable=False)
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     row_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    status: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default=RecipientStatus.PENDING)
     message_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
     reply: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
@@ -178,15 +197,16 @@ class QueueEntry(Base):
     campaign_id: Mapped[int] = mapped_column(
         ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    kind: Mapped[str] = mapped_column(String(16), nullable=False, default="campaign")
-    status: Mapped[str] = mapped_column(String(24), nullable=False, default="queued")
+    kind: Mapped[str] = mapped_column(String(16), nullable=False, default=EntryKind.CAMPAIGN)
+    status: Mapped[str] = mapped_column(String(24), nullable=False,
+                                        default=EntryStatus.QUEUED)
     priority: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     order_key: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     start_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     reason_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    reason_detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reason_detail: Mapped[str | None] = mapped_column(MessageText, nullable=True)
     # How many transient deferrals in a row (for the back-off).
     transient_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     # Content rejections (5.7.x at end of DATA) in a row.
@@ -229,7 +249,7 @@ class PauseEvent(Base):
     )
     campaign_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
     reason_code: Mapped[str] = mapped_column(String(32), nullable=False)
-    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    detail: Mapped[str | None] = mapped_column(MessageText, nullable=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -246,7 +266,7 @@ class Notification(Base):
     kind: Mapped[str] = mapped_column(String(32), nullable=False)
     reason_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    text: Mapped[str] = mapped_column(Text, nullable=False)
+    text: Mapped[str] = mapped_column(MessageText, nullable=False)
     read: Mapped[bool] = mapped_column(nullable=False, default=False)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from mailer_gui.core.errors import NotFoundError
+from mailer_gui.core.messages import Message
 from mailer_gui.core.store.models import RECIPIENT_STATES, Campaign, Recipient
 
 StateCounts = dict[str, int]
@@ -21,7 +22,7 @@ StateCounts = dict[str, int]
 def get_campaign(session: Session, campaign_id: int) -> Campaign:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
-        raise NotFoundError(f"campaign {campaign_id} does not exist; `status` lists the ids")
+        raise NotFoundError(Message("campaign.not_found", campaign_id=campaign_id))
     return campaign
 
 

@@ -36,6 +36,7 @@ from mailer_gui.core.content import campaigns
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.reports.formats import ExportCancelled, ExportRequest
+from mailer_gui.ui import messages
 from mailer_gui.ui.background_task import BackgroundTask
 from mailer_gui.ui.i18n import effective_language
 
@@ -201,7 +202,7 @@ class ExportDialog(QDialog):
         try:
             request = self._request()
         except MailerError as exc:
-            self._show(str(exc), error=True)
+            self._show(messages.text(exc), error=True)
             return
         from mailer_gui.core.reports.export import export_report
         from mailer_gui.ui.reports.pdf import ensure_gui_app  # and registers "pdf"
@@ -258,7 +259,7 @@ class ExportDialog(QDialog):
             return
         if not isinstance(exc, MailerError):
             log.error("report export failed", exc_info=exc)
-        self._show(self.tr("The report could not be saved: %1").replace("%1", str(exc)),
+        self._show(self.tr("The report could not be saved: %1").replace("%1", messages.text(exc)),
                    error=True)
         self.export_finished.emit("failed")
 

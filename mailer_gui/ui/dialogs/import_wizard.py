@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
 from mailer_gui.core.audience import contacts
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import MailerError
+from mailer_gui.ui import messages
 from mailer_gui.ui.background_task import BackgroundTask
 from mailer_gui.ui.dialogs.import_pages import MAPPED_FIELDS, FilePage, ProgressPage, ResultPage
+from mailer_gui.ui.i18n import number_text
 
 
 class ImportWizard(QDialog):
@@ -117,7 +119,7 @@ class ImportWizard(QDialog):
             self.preview = contacts.preview_file(self.path, self.options())
         except (MailerError, OSError) as exc:
             self.preview = None
-            fp.show_error(str(exc))
+            fp.show_error(messages.text(exc))
             fp.preview_model.set_rows([], [])
             self._show_page(self.PAGE_FILE)
             return
@@ -199,7 +201,7 @@ class ImportWizard(QDialog):
         if isinstance(exc, contacts.ImportCancelled):
             text = self.tr("Import cancelled; no recipient was added.")
         else:
-            text = str(exc) if isinstance(exc, MailerError | OSError) else \
+            text = messages.text(exc) if isinstance(exc, MailerError | OSError) else \
                 self.tr("The import failed: {error}").format(error=exc)
         self._show_page(self.PAGE_FILE)
         self.file_page.show_error(text)
@@ -212,9 +214,9 @@ class ImportWizard(QDialog):
         rp.counts.setText(self.tr(
             "<b>{imported}</b> imported · <b>{invalid}</b> invalid · <b>{duplicate}</b> "
             "duplicate · <b>{suppressed}</b> on the suppression list").format(
-            imported=f"{result.imported:,}", invalid=f"{result.invalid:,}",
-            duplicate=f"{result.duplicate:,}", suppressed=f"{result.suppressed:,}"))
-        rows = [(r.row, r.value, r.reason) for r in result.rejects]
+            imported=number_text(result.imported), invalid=number_text(result.invalid),
+            duplicate=number_text(result.duplicate), suppressed=number_text(result.suppressed)))
+        rows = [(r.row, r.value, messages.text(r.reason)) for r in result.rejects]
         rp.rejects_model.set_rows([self.tr("Row"), self.tr("Value"), self.tr("Reason")], rows)
         rp.rejects_table.resizeColumnsToContents()
         rp.rejects_label.setText(self.tr("{n} rows were not imported:").format(n=len(rows))

@@ -28,6 +28,7 @@ from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import SettingsError
 from mailer_gui.core.sending import replan
 from mailer_gui.core.sending.smtp import SENT, Outcome, SmtpTransport
+from mailer_gui.ui import messages
 from mailer_gui.ui.background_task import BackgroundTask
 from mailer_gui.ui.dialogs.settings_pages import LimitsPage, SmtpPage
 from mailer_gui.ui.editor.field_validation import FieldMarks
@@ -147,8 +148,8 @@ class SettingsDialog(QDialog):
         return self._stored_password(smtp) or self._stored_password(self._loaded.smtp)
 
     def _mark(self, exc: SettingsError) -> None:
-        if not self.marks.mark(exc.field, exc.message):
-            self.general_error.setText(str(exc))
+        if not self.marks.mark(exc.field, messages.text(exc.message)):
+            self.general_error.setText(messages.text(exc))
             self.general_error.show()
 
     def _valid_smtp(self) -> tuple[bool, SmtpSettings | None]:
@@ -264,10 +265,12 @@ class SettingsDialog(QDialog):
         reply = " ".join(str(p) for p in (outcome.code, outcome.text) if p)
         if outcome.code is None:  # no reply to show: the settings do not fit the server
             self._set_result(self.tr("Could not connect ({phase}): {reason}").format(
-                phase=outcome.phase, reason=outcome.text), "#c62828")
+                phase=messages.phase_text(outcome.phase), reason=messages.text(outcome.text)),
+                "#c62828")
             return
         self._set_result(self.tr("The server refused ({phase}): {reply}").format(
-            phase=outcome.phase, reply=reply or self.tr("no reply")), "#c62828")
+            phase=messages.phase_text(outcome.phase), reply=reply or self.tr("no reply")),
+            "#c62828")
 
     @Slot(object)
     def _on_check_failed(self, exc: BaseException) -> None:

@@ -25,6 +25,7 @@ from mailer_gui.core.config.settings import DAY_NAMES, LimitSettings, QuotaSync,
 from mailer_gui.core.config.trust import describe as describe_ca
 from mailer_gui.core.config.trust import read_ca_file
 from mailer_gui.core.errors import SettingsError
+from mailer_gui.ui import messages
 from mailer_gui.ui.editor.field_validation import FieldMarks
 from mailer_gui.ui.timefmt import full_time
 
@@ -104,7 +105,7 @@ class SmtpPage(QWidget):
         try:
             pem, _ = read_ca_file(path)
         except SettingsError as exc:
-            self.marks.mark("ca_file", exc.message)
+            self.marks.mark("ca_file", messages.text(exc.message))
             return False
         self.set_ca(path, pem)
         return True

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from mailer_gui.core.audience.recipients import recipient_at
+from mailer_gui.core.codes import EntryKind
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.content import campaigns
 from mailer_gui.core.content.attachments import AttachmentTooLarge
@@ -34,6 +35,7 @@ from mailer_gui.core.errors import MailerError
 from mailer_gui.core.sending import queue
 from mailer_gui.core.sending.snapshot import Snapshot
 from mailer_gui.core.store.models import Campaign
+from mailer_gui.ui import messages
 from mailer_gui.ui.editor.enqueue import EnqueueBar
 from mailer_gui.ui.editor.field_picker import FieldPicker
 from mailer_gui.ui.editor.field_validation import FieldMarks
@@ -322,7 +324,7 @@ class CampaignEditor(QWidget):
             self.attachments.show_refusal(exc)
             return False
         except MailerError as exc:
-            QMessageBox.warning(self, self.tr("Cannot save"), str(exc))
+            QMessageBox.warning(self, self.tr("Cannot save"), messages.text(exc))
             self.refresh_lock()
             return False
         self._campaign_id = cid
@@ -426,7 +428,7 @@ class CampaignEditor(QWidget):
                 entry_id = campaigns.test_send(s, self._campaign_id, addr,
                                                self.ctx.clock.now(), row=self.preview.row()).id
         except MailerError as exc:
-            self.test_panel.show_error(str(exc))
+            self.test_panel.show_error(messages.text(exc))
             return None
         self.test_panel.track(entry_id)
         self.testSendQueued.emit(entry_id)
@@ -437,7 +439,7 @@ class CampaignEditor(QWidget):
     def on_snapshot(self, snapshot: Snapshot) -> None:
         """The worker's latest status: show the test send's outcome or why it waits."""
         self.test_panel.on_snapshot(snapshot)
-        own = next((e for e in snapshot.entries if e.kind == "campaign"
+        own = next((e for e in snapshot.entries if e.kind == EntryKind.CAMPAIGN
                     and e.campaign_id == self._campaign_id and e.position is not None), None)
         if own is not None and own.counts != self.recipients.counts:
             self.recipients.set_counts(own.counts)  # live, without a query

@@ -24,6 +24,7 @@ from mailer_gui.core.config.settings import LimitSettings
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.sending import queue
+from mailer_gui.ui import messages
 from mailer_gui.ui.background_task import BackgroundTask
 
 if TYPE_CHECKING:  # preflight brings Jinja2: loaded when a check runs
@@ -146,7 +147,7 @@ class EnqueueBar(QWidget):
                 with ctx.db.write() as s:
                     queue.enqueue(s, cid, ctx.clock.now(), start_at=start, checked=True)
             except MailerError as exc:
-                return CheckOutcome([], error=str(exc))
+                return CheckOutcome([], error=messages.text(exc))
             return CheckOutcome([], queued=True)
 
         self._campaign_id = cid

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from mailer_gui.core.config.settings import SmtpSettings
 from mailer_gui.core.content import attachments
+from mailer_gui.ui import messages
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ class PreviewPanel(QWidget):
             subject = compose.render_field("subject", data.subject, context)
             html = compose.render_field("html", data.html, context, html=True)
         except TemplateRenderError as exc:
-            self.error = str(exc)
+            self.error = messages.text(exc)
             self.problem.setText(self.tr("Cannot render for this recipient: {error}")
                                  .format(error=self.error))
             self.problem.show()

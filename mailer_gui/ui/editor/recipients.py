@@ -22,6 +22,7 @@ from mailer_gui.core.audience.recipients import BUILTINS, field_names
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.store.models import RECIPIENT_STATES as STATES
 from mailer_gui.core.store.queries import recipient_counts
+from mailer_gui.ui import messages
 from mailer_gui.ui.models.recipients import PlainTableModel, RecipientsModel, status_name
 
 
@@ -99,7 +100,8 @@ class RecipientsTab(QWidget):
             self.preflight_label.setStyleSheet("")
             self.preflight_table.hide()
             return
-        rows = [(e.row if e.row is not None else "", e.email, e.field, e.message) for e in errors]
+        rows = [(e.row if e.row is not None else "", e.email, messages.part_text(e.field),
+                 messages.text(e.message)) for e in errors]
         self.preflight_model.set_rows(
             [self.tr("Row"), self.tr("Email"), self.tr("Field"), self.tr("Problem")], rows)
         self.preflight_table.setVisible(bool(rows))

@@ -12,10 +12,13 @@ from datetime import datetime
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
+from mailer_gui.core.codes import EntryStatus as Status
+from mailer_gui.core.codes import RecipientStatus
 from mailer_gui.core.content import campaigns
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.sending.snapshot import EntryStatus, Snapshot
 from mailer_gui.core.store.models import FINAL_STATUSES
+from mailer_gui.ui import messages
 from mailer_gui.ui.queue.reasons import countdown_text, reason_text
 
 OK_COLOR, BAD_COLOR, INFO_COLOR = "#2e7d32", "#c62828", "#555555"
@@ -78,12 +81,12 @@ class TestSendPanel(QWidget):
         entry = next((e for e in snapshot.entries if e.entry_id == self.entry_id), None)
         if entry is None or entry.status in FINAL_STATUSES:
             self._show_final()
-        elif entry.status in ("deferred", "paused"):
+        elif entry.status in (Status.DEFERRED, Status.PAUSED):
             self._show_waiting(entry)
         else:
             self._waiting = None
             self._tick.stop()
-            self.show_message(self.tr("Sending the test…") if entry.status == "processing"
+            self.show_message(self.tr("Sending the test…") if entry.status == Status.PROCESSING
                               else self.tr("Test queued; waiting for the sender…"))
 
     def _show_waiting(self, entry: EntryStatus) -> None:
@@ -104,7 +107,7 @@ class TestSendPanel(QWidget):
             left = (next_run_at - self.ctx.clock.now()).total_seconds()
             text += self.tr(", sends in {countdown}").format(countdown=countdown_text(left))
         elif detail:
-            text += f" ({detail})"
+            text += f" ({messages.text(detail)})"
         self.show_message(text, BAD_COLOR if next_run_at is None else INFO_COLOR)
         self.status.setToolTip(code or "")
 
@@ -119,12 +122,13 @@ class TestSendPanel(QWidget):
         self.entry_id = None  # done: later snapshots need not look for it
         status, rstatus, reply, email = (outcome.entry_status, outcome.status, outcome.reply,
                                          outcome.email)
-        if rstatus == "sent":
+        if rstatus == RecipientStatus.SENT:
             self.show_message(self.tr("Sent: {reply}").format(reply=reply), OK_COLOR)
-        elif status == "cancelled":
+        elif status == Status.CANCELLED:
             self.show_message(self.tr("The test send was cancelled."), BAD_COLOR)
-        elif rstatus == "uncertain":
-            self.show_message(self.tr("Uncertain: {reply}").format(reply=reply), BAD_COLOR)
+        elif rstatus == RecipientStatus.UNCERTAIN:
+            self.show_message(self.tr("Uncertain: {reply}").format(reply=messages.text(reply)),
+                              BAD_COLOR)
         else:
             self.show_message(self.tr("Not sent to {email}: {reply}").format(
-                email=email, reply=reply), BAD_COLOR)
+                email=email, reply=messages.text(reply)), BAD_COLOR)

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 )
 
 from mailer_gui.core.audience.recipients import recipient_page
+from mailer_gui.core.codes import RecipientStatus
 from mailer_gui.core.context import AppContext
 
 Index = QModelIndex | QPersistentModelIndex
@@ -156,10 +157,12 @@ class RecipientsModel(QAbstractTableModel):
 
 def status_name(status: str) -> str:
     """A recipient state in words (the code stays in the tooltip)."""
-    names = {"pending": QCoreApplication.translate("RecipientsModel", "waiting"),
-             "sending": QCoreApplication.translate("RecipientsModel", "sending"),
-             "sent": QCoreApplication.translate("RecipientsModel", "sent"),
-             "failed": QCoreApplication.translate("RecipientsModel", "failed"),
-             "uncertain": QCoreApplication.translate("RecipientsModel", "uncertain"),
-             "suppressed": QCoreApplication.translate("RecipientsModel", "suppressed")}
+    names: dict[str, str] = {
+             RecipientStatus.PENDING: QCoreApplication.translate("RecipientsModel", "waiting"),
+             RecipientStatus.SENDING: QCoreApplication.translate("RecipientsModel", "sending"),
+             RecipientStatus.SENT: QCoreApplication.translate("RecipientsModel", "sent"),
+             RecipientStatus.FAILED: QCoreApplication.translate("RecipientsModel", "failed"),
+             RecipientStatus.UNCERTAIN: QCoreApplication.translate("RecipientsModel", "uncertain"),
+             RecipientStatus.SUPPRESSED: QCoreApplication.translate(
+                 "RecipientsModel", "suppressed")}
     return names.get(status, status)

@@ -9,10 +9,12 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
+from mailer_gui.core.codes import EntryStatus as Status
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.sending import queue
 from mailer_gui.core.sending.snapshot import EntryStatus
+from mailer_gui.ui import messages
 
 
 def run_queue_action(
@@ -23,7 +25,8 @@ def run_queue_action(
         with ctx.db.write() as s:
             action(s, *args)
     except MailerError as exc:
-        QMessageBox.warning(parent, QCoreApplication.translate("QueueActions", "Queue"), str(exc))
+        QMessageBox.warning(parent, QCoreApplication.translate("QueueActions", "Queue"),
+                            messages.text(exc))
         return False
     ctx.emit("queue")
     return True
@@ -40,7 +43,7 @@ def resume(ctx: AppContext, parent: QWidget | None, e: EntryStatus) -> bool:
 
     def act(s: Any, campaign_id: int, now: Any) -> None:
         entry = queue.resume(s, campaign_id, now)
-        after.append(entry.reason_code if entry.status == "deferred" else None)
+        after.append(entry.reason_code if entry.status == Status.DEFERRED else None)
 
     if not run_queue_action(ctx, parent, act, e.campaign_id, ctx.clock.now()):
         return False

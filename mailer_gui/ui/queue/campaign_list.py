@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mailer_gui.core.codes import EntryKind, EntryStatus
 from mailer_gui.core.content import campaigns
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.sending.snapshot import Snapshot
@@ -38,8 +39,7 @@ from mailer_gui.ui.timefmt import DEFAULT_ZONE, display_time, settings_zone
 COL_NAME, COL_STATUS, COL_RECIPIENTS, COL_UPDATED = range(4)
 COLUMN_COUNT = 4
 CampaignIdRole = Qt.ItemDataRole.UserRole + 1
-STATUS_SAMPLES = ("queued", "processing", "deferred", "paused", "completed",
-                  "completed_with_errors", "cancelled")
+STATUS_SAMPLES = tuple(EntryStatus)
 # Long dates in any zone, in winter and summer (the zone's label may change).
 SAMPLE_DATES = (datetime(2026, 12, 28, 23, 58, tzinfo=UTC),
                 datetime(2026, 6, 28, 23, 58, tzinfo=UTC))
@@ -80,7 +80,8 @@ class CampaignModel(QAbstractTableModel):
 
     def set_snapshot(self, snap: Snapshot) -> bool:
         """Take the queue statuses; True if any campaign's status changed."""
-        status = {e.campaign_id: e.status for e in reversed(snap.entries) if e.kind == "campaign"}
+        status = {e.campaign_id: e.status for e in reversed(snap.entries)
+                  if e.kind == EntryKind.CAMPAIGN}
         self._now = snap.now
         if status == self._status:
             return False

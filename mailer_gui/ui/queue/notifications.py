@@ -85,7 +85,7 @@ def notification_text(d: dict[str, Any]) -> str:
                 "%1", _local(d["next_run_at"], d)
             )
         return text
-    return str(d.get("text", ""))
+    return str(d.get("worded") or d.get("text", ""))
 
 
 class Notifier(QObject):
@@ -145,7 +145,7 @@ class Notifier(QObject):
 
     def _add_item(self, d: dict[str, Any], text: str) -> QListWidgetItem:
         item = QListWidgetItem(f"{_local(d.get('at'), d)}  {text}")
-        item.setToolTip(str(d.get("text", "")))
+        item.setToolTip(str(d.get("worded") or d.get("text", "")))
         item.setData(NoteIdRole, int(d.get("id", -1)))
         self._set_unread(item, not d.get("read"))
         self.list_widget.insertItem(0, item)

@@ -31,9 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mailer_gui.core.codes import EntryKind
+from mailer_gui.core.codes import EntryStatus as Status
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.sending.snapshot import EntryStatus, Snapshot
 from mailer_gui.core.store.models import FINAL_STATUSES
+from mailer_gui.ui import messages
 from mailer_gui.ui.models.updates import emit_rows_changed
 from mailer_gui.ui.optional import optional_class
 from mailer_gui.ui.queue import actions as queue_actions
@@ -153,7 +156,8 @@ class QueueModel(QAbstractTableModel):
             return "" if e.position is None else str(e.position)
         if col == COL_CAMPAIGN:
             return (
-                e.name if e.kind == "campaign" else self.tr("Test send: %1").replace("%1", e.name)
+                e.name if e.kind == EntryKind.CAMPAIGN
+                else self.tr("Test send: %1").replace("%1", e.name)
             )
         if col == COL_STATUS:
             return status_text(e.status)
@@ -176,7 +180,7 @@ class QueueModel(QAbstractTableModel):
 
     def _tooltip(self, e: EntryStatus, col: int) -> str | None:
         if col == COL_REASON and e.reason_code:
-            detail = f"\n{e.reason_detail}" if e.reason_detail else ""
+            detail = f"\n{messages.text(e.reason_detail)}" if e.reason_detail else ""
             return f"{e.reason_code}{detail}"
         if col == COL_NEXT_RUN and e.next_run_at is not None:
             return display_time(e.next_run_at, self.zone, self.now())
@@ -314,7 +318,7 @@ class QueuePanel(QWidget):
     def select_campaign(self, campaign_id: int) -> None:
         for row in range(self.model.rowCount()):
             e = self.model.entry(row)
-            if e is not None and e.campaign_id == campaign_id and e.kind == "campaign":
+            if e is not None and e.campaign_id == campaign_id and e.kind == EntryKind.CAMPAIGN:
                 self.view.selectRow(row)
                 return
 
@@ -329,12 +333,12 @@ class QueuePanel(QWidget):
 
     def _update_actions(self, *_: Any) -> None:
         e = self.selected_entry()
-        own = e is not None and e.kind == "campaign"
+        own = e is not None and e.kind == EntryKind.CAMPAIGN
         live = own and e is not None and e.status not in FINAL_STATUSES
         # Resume releases any hold (a pause, an SMTP problem, a retry time, the
         # provider's limit); what the settings still hold, it says.
-        held = live and e is not None and e.status in ("paused", "deferred")
-        self.act_pause.setEnabled(bool(live and e is not None and e.status != "paused"))
+        held = live and e is not None and e.status in (Status.PAUSED, Status.DEFERRED)
+        self.act_pause.setEnabled(bool(live and e is not None and e.status != Status.PAUSED))
         self.act_resume.setEnabled(bool(held))
         self.act_cancel.setEnabled(bool(live))
         self.act_up.setEnabled(bool(live))

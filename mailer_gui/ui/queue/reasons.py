@@ -8,31 +8,33 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from mailer_gui.core.codes import EntryStatus, Reason
+
 
 def reason_text(code: str | None) -> str:
     """The reason code in plain words (the code itself goes in a tooltip)."""
-    texts = {
-        "outside_hours": QCoreApplication.translate("Reasons", "Outside working hours"),
-        "hourly_limit": QCoreApplication.translate("Reasons", "Hourly limit reached"),
-        "monthly_quota": QCoreApplication.translate("Reasons", "Monthly quota used up"),
-        "transient_error": QCoreApplication.translate(
+    texts: dict[str, str] = {
+        Reason.OUTSIDE_HOURS: QCoreApplication.translate("Reasons", "Outside working hours"),
+        Reason.HOURLY_LIMIT: QCoreApplication.translate("Reasons", "Hourly limit reached"),
+        Reason.MONTHLY_QUOTA: QCoreApplication.translate("Reasons", "Monthly quota used up"),
+        Reason.TRANSIENT_ERROR: QCoreApplication.translate(
             "Reasons", "Temporary server error, will retry"
         ),
-        "provider_limit": QCoreApplication.translate(
+        Reason.PROVIDER_LIMIT: QCoreApplication.translate(
             "Reasons", "The provider is throttling sending"
         ),
-        "smtp_not_configured": QCoreApplication.translate(
+        Reason.SMTP_NOT_CONFIGURED: QCoreApplication.translate(
             "Reasons", "SMTP is not set up: open Settings"
         ),
-        "smtp_auth_failed": QCoreApplication.translate(
+        Reason.SMTP_AUTH_FAILED: QCoreApplication.translate(
             "Reasons", "The server refused the login: check the password"
         ),
-        "smtp_rejected": QCoreApplication.translate(
+        Reason.SMTP_REJECTED: QCoreApplication.translate(
             "Reasons", "The server refused the sender, the content or the connection settings"
         ),
-        "scheduled": QCoreApplication.translate("Reasons", "Scheduled"),
-        "paused": QCoreApplication.translate("Reasons", "Paused by you"),
-        "waiting": QCoreApplication.translate("Reasons", "Waiting for its turn"),
+        Reason.SCHEDULED: QCoreApplication.translate("Reasons", "Scheduled"),
+        Reason.PAUSED: QCoreApplication.translate("Reasons", "Paused by you"),
+        Reason.WAITING: QCoreApplication.translate("Reasons", "Waiting for its turn"),
     }
     if code is None:
         return ""
@@ -40,14 +42,15 @@ def reason_text(code: str | None) -> str:
 
 
 def status_text(status: str) -> str:
-    texts = {
-        "queued": QCoreApplication.translate("Reasons", "Queued"),
-        "processing": QCoreApplication.translate("Reasons", "Sending"),
-        "deferred": QCoreApplication.translate("Reasons", "Waiting"),
-        "paused": QCoreApplication.translate("Reasons", "Paused"),
-        "completed": QCoreApplication.translate("Reasons", "Completed"),
-        "completed_with_errors": QCoreApplication.translate("Reasons", "Completed with errors"),
-        "cancelled": QCoreApplication.translate("Reasons", "Cancelled"),
+    texts: dict[str, str] = {
+        EntryStatus.QUEUED: QCoreApplication.translate("Reasons", "Queued"),
+        EntryStatus.PROCESSING: QCoreApplication.translate("Reasons", "Sending"),
+        EntryStatus.DEFERRED: QCoreApplication.translate("Reasons", "Waiting"),
+        EntryStatus.PAUSED: QCoreApplication.translate("Reasons", "Paused"),
+        EntryStatus.COMPLETED: QCoreApplication.translate("Reasons", "Completed"),
+        EntryStatus.COMPLETED_WITH_ERRORS: QCoreApplication.translate(
+            "Reasons", "Completed with errors"),
+        EntryStatus.CANCELLED: QCoreApplication.translate("Reasons", "Cancelled"),
     }
     return texts.get(status, status)
 

@@ -37,6 +37,7 @@ from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.sending import queue
+from mailer_gui.ui import messages
 
 COL_EMAIL, COL_AT, COL_ATTEMPTS, COL_REPLY, COL_DECISION = range(5)
 DECISIONS = ("later", "mark_sent", "requeue")
@@ -99,7 +100,7 @@ class ResolveDialog(QDialog):
             self._cell(row, COL_AT, local_time(u.claimed_at or u.finished_at, tz))
             self._cell(row, COL_ATTEMPTS, str(u.attempts)).setTextAlignment(
                 Qt.AlignmentFlag.AlignCenter)
-            reply = " ".join((u.reply or "").split())
+            reply = messages.text(" ".join((u.reply or "").split()))
             self._cell(row, COL_REPLY, reply or self.tr("no reply")).setToolTip(
                 reply + (f"\nMessage-ID: {u.message_id}" if u.message_id else ""))
             combo = QComboBox()
@@ -177,7 +178,7 @@ class ResolveDialog(QDialog):
                         n += queue.resolve_uncertain(s, self.campaign_id, action, now,
                                                      recipient_ids=ids)
         except MailerError as exc:
-            QMessageBox.warning(self, self.windowTitle(), str(exc))
+            QMessageBox.warning(self, self.windowTitle(), messages.text(exc))
             return False
         self.applied = n
         self.ctx.emit("queue")

@@ -7,6 +7,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from mailer_gui.core.codes import EntryKind
+from mailer_gui.core.codes import EntryStatus as Status
 from mailer_gui.core.sending.snapshot import EntryStatus, Snapshot
 from mailer_gui.ui import i18n
 from mailer_gui.ui.optional import optional_class
@@ -73,8 +75,8 @@ def pending_work(snap: Snapshot | None, holds_lease: bool) -> list[EntryStatus]:
         e
         for e in snap.entries
         if e.position is not None
-        and (e.status in ("queued", "processing")
-             or (e.status == "deferred" and e.next_run_at is not None))
+        and (e.status in (Status.QUEUED, Status.PROCESSING)
+             or (e.status == Status.DEFERRED and e.next_run_at is not None))
     ]
 
 
@@ -85,8 +87,8 @@ def has_work(snap: Snapshot | None, holds_lease: bool) -> bool:
 
 def close_question(entries: list[EntryStatus], has_tray: bool) -> str:
     """What closing costs: nothing is sent while Mailer is closed."""
-    sending = next((e for e in entries if e.status == "processing"), None)
-    waiting = sum(1 for e in entries if e.kind == "campaign" and e is not sending)
+    sending = next((e for e in entries if e.status == Status.PROCESSING), None)
+    waiting = sum(1 for e in entries if e.kind == EntryKind.CAMPAIGN and e is not sending)
     lines = []
     if sending is not None:
         lines.append(

@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mailer_gui.core.codes import LIVE_STATUSES, EntryKind
+from mailer_gui.core.codes import EntryStatus as Status
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.sending import notices, queue
 from mailer_gui.core.sending.snapshot import EntryStatus, Snapshot
-from mailer_gui.ui import i18n
+from mailer_gui.ui import i18n, messages
 from mailer_gui.ui.icons import app_icon
 from mailer_gui.ui.optional import optional_available, optional_class
 from mailer_gui.ui.queue import actions as queue_actions
@@ -50,7 +52,7 @@ if TYPE_CHECKING:
     from mailer_gui.ui.window.status_budget import BudgetLabel
 
 log = logging.getLogger(__name__)
-LIVE = ("queued", "processing", "deferred", "paused")
+LIVE = LIVE_STATUSES
 # After the first paint the window still lays out its docks once; measured
 # here it needs well under this much when the engine does not compete.
 WORKER_START_DELAY_MS = 150
@@ -214,7 +216,7 @@ class MainWindow(QMainWindow):
                 notices.mark_read(s, ids)
         except Exception as exc:
             log.exception("could not mark notifications read")
-            self.statusBar().showMessage(str(exc), 10_000)
+            self.statusBar().showMessage(messages.text(exc), 10_000)
 
     def _on_notification_shown(self, _d: dict[str, Any], text: str) -> None:
         if not self.notifier.has_tray:
@@ -246,7 +248,8 @@ class MainWindow(QMainWindow):
             (
                 e
                 for e in self.last_snapshot.entries
-                if e.campaign_id == campaign_id and e.kind == "campaign" and e.status in LIVE
+                if e.campaign_id == campaign_id and e.kind == EntryKind.CAMPAIGN
+                and e.status in LIVE
             ),
             None,
         )
@@ -309,7 +312,7 @@ class MainWindow(QMainWindow):
         entry = self.campaign_entry(self.current_campaign_id())
         if entry is None:
             self.statusBar().showMessage(self.tr("This campaign is not in the queue."), 5000)
-        elif entry.status == "paused" or entry.reason_code in queue.OPERATOR_REASONS:
+        elif entry.status == Status.PAUSED or entry.reason_code in queue.OPERATOR_REASONS:
             queue_actions.resume(self.ctx, self, entry)
         else:
             queue_actions.pause(self.ctx, self, entry)
