@@ -44,7 +44,8 @@ def text(value: Any) -> str:
 
 def stored_text(value: str | None) -> str:
     """A stored detail (JSON code and parameters, or an old plain text) worded."""
-    return text(from_stored(value))
+    stored = from_stored(value)
+    return "" if stored is None else _word(stored)
 
 
 def _word(m: Message) -> str:
