@@ -1,9 +1,15 @@
 """Shared fixtures: a real SQLite file per test, a real SMTP server, an
-in-memory keychain (the one thing this machine lacks), a simulated clock."""
+in-memory keychain (the one thing this machine lacks), a simulated clock.
+
+No Qt here: the tests outside ``tests/ui`` exercise the Qt-free core and the
+CLI, and import no PySide6 (``tests/ui/conftest.py`` owns the QApplication).
+Run without pytest-qt (``-p no:pytest-qt``, as ``tests/test_no_qt.py`` does),
+a test that imports PySide6 fails, named (see ``pytest_runtest_call``).
+"""
 
 from __future__ import annotations
 
-import os
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,16 +19,14 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from mailer_gui.core.clock import SimClock
+from mailer_gui.core.config import settings
+from mailer_gui.core.config.secrets import SecretStore
+from mailer_gui.core.content import campaigns
+from mailer_gui.core.context import AppContext, open_context
+from mailer_gui.core.sending import queue
 
-from mailer_gui.core.clock import SimClock  # noqa: E402
-from mailer_gui.core.config import settings  # noqa: E402
-from mailer_gui.core.config.secrets import SecretStore  # noqa: E402
-from mailer_gui.core.content import campaigns  # noqa: E402
-from mailer_gui.core.context import AppContext, open_context  # noqa: E402
-from mailer_gui.core.sending import queue  # noqa: E402
-
-from .smtp_server import TestSmtpServer  # noqa: E402
+from .smtp_server import TestSmtpServer
 
 # Wednesday 2026-11-25 10:00 in Moscow (07:00 UTC): inside default working hours.
 WEDNESDAY_10_MSK = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
@@ -47,12 +51,27 @@ class MemoryKeyring(KeyringBackend):
         self.store.pop((service, username), None)
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _one_qapplication(qapp: Any) -> Any:
-    """One QApplication for the whole run, made first: code that needs Qt outside
-    a window (the PDF report) then uses it instead of making a bare
-    QGuiApplication that later widget tests would trip over."""
-    return qapp
+def _qt_is_loaded_by_pytest(config: pytest.Config) -> bool:
+    return config.pluginmanager.has_plugin("pytest-qt")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if not _qt_is_loaded_by_pytest(session.config) and "PySide6" in sys.modules:
+        raise pytest.UsageError(
+            "PySide6 was imported while collecting the tests outside tests/ui (by a test "
+            "module, a conftest or the code they import at module level); move the Qt test "
+            "to tests/ui or make the import lazy in the front end")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Without pytest-qt, a test that imports PySide6 fails (it belongs in tests/ui)."""
+    qt_before = "PySide6" in sys.modules
+    result = yield
+    if (not qt_before and "PySide6" in sys.modules
+            and not _qt_is_loaded_by_pytest(item.config)):
+        pytest.fail(f"{item.nodeid} imported PySide6; Qt tests live in tests/ui", pytrace=False)
+    return result
 
 
 @pytest.fixture(autouse=True)
@@ -121,15 +140,3 @@ def drain(ctx: AppContext, max_steps: int = 200) -> list[Any]:
         return eng.run_until_idle(max_steps=max_steps)
     finally:
         eng.release()
-
-
-@pytest.fixture(autouse=True)
-def _background_tasks_end_with_their_test() -> Iterator[None]:
-    """A task left running would hold a pool thread (there are two) and starve
-    the next test's tasks: wait for them here, and say which test left one."""
-    yield
-    from mailer_gui.ui.background_task import BackgroundTask
-
-    pool = BackgroundTask._pool
-    if pool is not None:
-        assert pool.waitForDone(30_000), "a background task outlived its test"

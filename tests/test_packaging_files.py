@@ -66,21 +66,6 @@ def test_desktop_metainfo_and_app_agree() -> None:
         (ROOT / "mailer_gui" / "ui" / "window" / "app.py").read_text("utf-8")
 
 
-def test_icons_svg_and_every_png_size() -> None:
-    from PySide6.QtGui import QImage
-
-    svg = ICONS / f"{APP_ID}.svg"
-    assert ET.parse(svg).getroot().tag.endswith("svg")
-    for size in SIZES:
-        image = QImage(str(ICONS / f"{APP_ID}-{size}.png"))
-        assert (image.width(), image.height()) == (size, size)
-        assert image.hasAlphaChannel()
-    # The PNGs are rendered from the SVG by packaging/make_icons.py.
-    out = subprocess.run([sys.executable, str(PACKAGING / "make_icons.py"), "--check"],
-                         capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-
-
 def test_spec_bundles_what_the_app_looks_up() -> None:
     spec = (PACKAGING / "mailer-gui.spec").read_text("utf-8")
     # i18n.PACKAGE_QM_DIR, icons.ICON_DIR, db.MIGRATIONS_DIR

@@ -180,5 +180,6 @@ def test_zones_run_the_zone_sensitive_tests_west_and_east_of_utc(checkout):
                      "test_queue"):
             assert f"tests/{name}.py" in r
         assert "test_ui_only" not in r and r.endswith(" -x")
+        assert "-p no:pytest-qt" in r  # core tests: one that imports Qt fails
     ci = (ROOT / ".ci" / "run").read_text()
     assert "TZ=UTC scripts/test.sh\n" in ci and "scripts/test.sh --zones" in ci

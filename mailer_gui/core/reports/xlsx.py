@@ -4,6 +4,11 @@ Campaign: a "Summary" sheet (summary, recipients by state, pause history)
 and a "Recipients" sheet. Period: "Summary" (summary, sends by result),
 "Daily", "Hourly" and "Sends". Row sheets have a frozen header, a filter and
 fixed column widths (write-only mode cannot measure the cells afterwards).
+
+Only openpyxl's public write-only API: ``Workbook(write_only=True)``,
+``create_sheet``, ``append``, ``WriteOnlyCell`` for styled cells, and the
+sheet's ``column_dimensions``, ``freeze_panes`` and ``auto_filter``, which a
+write-only sheet takes as long as they are set before its first row.
 """
 
 from __future__ import annotations
@@ -11,13 +16,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder
+from openpyxl.worksheet.filters import AutoFilter
 
 from mailer_gui.core.reports.data import CampaignReport
 from mailer_gui.core.reports.summary import summary_sections
@@ -30,8 +36,29 @@ TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 FIELD_WIDTH = 16
 
 
-def _styled(ws: WriteOnlyWorksheet, value: Any, font: Font | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+class _Sheet(Protocol):
+    """What this module uses of a write-only sheet (``Workbook.create_sheet``
+    is typed ``Any``, as it returns one of two sheet classes)."""
+
+    freeze_panes: str | None
+
+    @property
+    def column_dimensions(self) -> DimensionHolder[str, ColumnDimension]: ...
+
+    @property
+    def auto_filter(self) -> AutoFilter: ...
+
+    def append(self, row: list[Any]) -> None: ...
+
+
+def _sheet(wb: Workbook, title: str) -> _Sheet:
+    ws: _Sheet = wb.create_sheet(title)
+    return ws
+
+
+def _styled(ws: _Sheet, value: Any, font: Font | None = None) -> Cell:
+    # The stubs ask for openpyxl's (private) sheet base class, which ``ws`` is.
+    cell = WriteOnlyCell(ws, value=value)  # type: ignore[arg-type]
     if font is not None:
         cell.font = font
     if hasattr(value, "hour"):
@@ -41,12 +68,12 @@ def _styled(ws: WriteOnlyWorksheet, value: Any, font: Font | None = None) -> Wri
     return cell
 
 
-def _widths(ws: WriteOnlyWorksheet, widths: Iterable[float]) -> None:
+def _widths(ws: _Sheet, widths: Iterable[float]) -> None:
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
 
 
-def _section(ws: WriteOnlyWorksheet, section: Section, with_title: bool, none: str) -> None:
+def _section(ws: _Sheet, section: Section, with_title: bool, none: str) -> None:
     if with_title:
         ws.append([_styled(ws, section.title, TITLE)])
     ws.append([_styled(ws, c, BOLD) for c in section.columns])
@@ -58,7 +85,7 @@ def _section(ws: WriteOnlyWorksheet, section: Section, with_title: bool, none: s
 
 
 def _table_sheet(wb: Workbook, title: str, section: Section, none: str) -> None:
-    ws = wb.create_sheet(title)
+    ws = _sheet(wb, title)
     _widths(ws, [20, 12, 14, 14, 14, 14])
     ws.freeze_panes = "A2"
     _section(ws, section, with_title=False, none=none)
@@ -67,7 +94,7 @@ def _table_sheet(wb: Workbook, title: str, section: Section, none: str) -> None:
 def _summary_sheets(wb: Workbook, report: Report) -> None:
     sections = summary_sections(report)
     t = report.labels.t
-    ws = wb.create_sheet(t("Summary"))
+    ws = _sheet(wb, t("Summary"))
     _widths(ws, [34, 40, 22, 16, 60])
     # Period: daily and hourly totals get sheets of their own.
     own_sheets = dict(zip((t("Daily"), t("Hourly")), sections[2:4], strict=True)) \
@@ -95,20 +122,33 @@ def write(report: Report, path: Path, rows: Iterable[list[Any]]) -> int:
         raise
 
 
+class _Nowhere:
+    """A write-only file that keeps nothing (a cancelled workbook is saved here)."""
+
+    def write(self, data: bytes) -> int:
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
 def _discard(wb: Workbook) -> None:
-    """Close the sheets' streams and delete openpyxl's temporary files (cancel, error)."""
-    for ws in wb.worksheets:
-        with suppress(Exception):
-            ws.close()
-        with suppress(Exception):
-            ws._writer.cleanup()
+    """Delete openpyxl's temporary sheet files (cancel, error).
+
+    A write-only sheet streams its rows into a temporary file that only
+    ``save`` removes, so the unfinished workbook is saved into nothing. Should
+    that fail too (the error broke a sheet's stream), openpyxl removes its
+    temporary files when the process exits.
+    """
+    with suppress(Exception):
+        wb.save(_Nowhere())
 
 
 def _fill(wb: Workbook, report: Report, path: Path, rows: Iterable[list[Any]]) -> int:
     _summary_sheets(wb, report)
     cols = xlsx_header(report)
     t = report.labels.t
-    ws = wb.create_sheet(t("Recipients") if isinstance(report, CampaignReport) else t("Sends"))
+    ws = _sheet(wb, t("Recipients") if isinstance(report, CampaignReport) else t("Sends"))
     _widths(ws, _row_widths(report))
     ws.freeze_panes = "A2"
     ws.append([_styled(ws, c, BOLD) for c in cols])

@@ -16,7 +16,7 @@ from mailer_gui.core.reports.export import export_report
 from mailer_gui.core.reports.formats import ExportRequest
 from mailer_gui.core.store.models import Recipient, SlotReservation
 
-from .report_state import build_campaign
+from ..report_state import build_campaign
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("pdftotext") is None,
@@ -99,7 +99,7 @@ def test_period_pdf_text_and_first_page_png(ctx, built, tmp_path):
 
 
 def test_pdf_of_a_campaign_that_never_sent(ctx, tmp_path):
-    from .conftest import make_campaign
+    from ..conftest import make_campaign
 
     cid = make_campaign(ctx, 3, enqueue=False, name="Draft")
     out = tmp_path / "draft.pdf"
@@ -161,3 +161,15 @@ def make_campaign_for_pause(ctx, s) -> int:
                          "title of its report", "Hi", "<p>x</p>", None, ctx.clock.now())
     campaigns.add_recipients(s, c.id, [(2, "late@example.org", {})])
     return c.id
+
+
+def test_cli_writes_a_pdf(ctx, built, tmp_path, capsys):
+    """``report --format pdf`` (moved here from tests/test_reports.py, which has
+    the CLI's CSV and XLSX: the PDF is drawn with Qt)."""
+    from mailer_gui.cli import main as cli
+
+    assert cli.main(["--data-dir", str(ctx.data_dir), "report", "--from", "2026-11-25",
+                     "--to", "2026-11-25", "--format", "pdf",
+                     "--out", str(tmp_path / "p.pdf")]) == 0
+    assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
+    assert "report written" in capsys.readouterr().out
