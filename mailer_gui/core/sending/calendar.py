@@ -95,6 +95,21 @@ def format_windows(windows: tuple[Window, ...]) -> str:
     return ", ".join(w.text for w in windows)
 
 
+def format_week(week: tuple[tuple[Window, ...], ...]) -> str:
+    """Seven window lists as ``parse_week`` reads them, runs of equal days
+    joined: ``mon-fri 09:00-13:00,14:00-18:00; sat-sun closed``."""
+    parts: list[str] = []
+    i = 0
+    while i < 7:
+        j = i
+        while j + 1 < 7 and week[j + 1] == week[i]:
+            j += 1
+        days = DAY_NAMES[i] if i == j else f"{DAY_NAMES[i]}-{DAY_NAMES[j]}"
+        parts.append(f"{days} {','.join(w.text for w in week[i]) or 'closed'}")
+        i = j + 1
+    return "; ".join(parts)
+
+
 def parse_week(text: str) -> tuple[str, ...]:
     """``"mon-fri 09:00-13:00,14:00-18:00; sat 10:00-12:00"`` to seven window
     lists, Monday first, in the stored form (``"09:00-13:00,14:00-18:00"``;
