@@ -250,11 +250,13 @@ class LimitsPage(QWidget):
         t.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         t.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        row_height = t.fontMetrics().height() + 10
         for row in range(7):
             t.setItem(row, 0, QTableWidgetItem(""))
+            t.setRowHeight(row, row_height)
         t.setMinimumWidth(250)
-        t.setFixedHeight(t.horizontalHeader().sizeHint().height()
-                         + 7 * t.verticalHeader().defaultSectionSize() + 2 * t.frameWidth())
+        t.setFixedHeight(t.horizontalHeader().sizeHint().height() + 7 * row_height
+                         + 2 * t.frameWidth())
         t.itemChanged.connect(self._check_cell)
 
     def _build_days_off(self) -> None:
@@ -319,10 +321,9 @@ class LimitsPage(QWidget):
         try:
             cal.parse_windows(self.windows_text(day))
         except SettingsError:
-            return self.tr("{day}: “{text}” is not a list of windows. Write HH:MM–HH:MM, "
-                           "several separated by commas, e.g. 09:00–13:00, 14:00–18:00; "
-                           "empty means closed. A window needs different start and end; "
-                           "00:00–24:00 is all day.").format(
+            return self.tr("{day}: “{text}” is not a list of windows: write HH:MM–HH:MM, "
+                           "several separated by commas (09:00–13:00, 14:00–18:00), each "
+                           "with different start and end.").format(
                 day=self._day_labels()[day], text=self.windows_text(day))
         return None
 
@@ -352,16 +353,8 @@ class LimitsPage(QWidget):
         f1.addRow(self.tr("Messages per hour"), m.wrap("hourly", self.hourly))
         f1.addRow(self.tr("Messages per month"), m.wrap("monthly", self.monthly))
         hours = QGroupBox(self.tr("Working hours"))
-        grid = QHBoxLayout(hours)
-        left = QVBoxLayout()
-        left.addWidget(m.wrap("windows", self.windows_table))
-        hint = QLabel(self.tr("Several windows a day: 09:00–13:00, 14:00–18:00. Empty: closed. "
-                              "An end before the start runs past midnight (22:00–02:00); "
-                              "00:00–24:00 is all day."))
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color: #666;")
-        left.addWidget(hint)
-        left.addStretch(1)
+        rows = QVBoxLayout(hours)
+        grid = QHBoxLayout()
         right = QFormLayout()
         right.addRow(self.tr("Time zone"), m.wrap("timezone", self.timezone))
         add_row = QHBoxLayout()
@@ -374,8 +367,21 @@ class LimitsPage(QWidget):
         right.addRow(self.tr("Days off"), days_off)
         right.addRow(self.tr("Public holidays"), m.wrap("holidays", self.holiday_country))
         right.addRow(self.tr("Region"), self.holiday_subdiv)
+        right_column = QVBoxLayout()
+        right_column.addLayout(right)
+        right_column.addStretch(1)
+        left = QVBoxLayout()
+        left.addWidget(m.wrap("windows", self.windows_table))
+        left.addStretch(1)
         grid.addLayout(left, 3)
-        grid.addLayout(right, 2)
+        grid.addLayout(right_column, 2)
+        rows.addLayout(grid)
+        hint = QLabel(self.tr("Several windows a day: 09:00–13:00, 14:00–18:00. Empty: closed. "
+                              "An end before the start runs past midnight (22:00–02:00); "
+                              "00:00–24:00 is all day."))
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #666;")
+        rows.addWidget(hint)
         quota = QGroupBox(self.tr("Provider quota sync"))
         f3 = QFormLayout(quota)
         f3.addRow(self.quota_info)
