@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, time
-from functools import cached_property
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -178,17 +178,14 @@ class LimitSettings:
     @property
     def week(self) -> tuple[tuple[cal.Window, ...], ...]:
         """The windows of each weekday, Monday first (either stored form)."""
-        if self.windows:
-            return tuple(cal.parse_windows(t) for t in self.windows)
-        one = (cal.Window(_minutes(self.start), _minutes(self.end)),)
-        return tuple(one if d in self.days else () for d in DAY_NAMES)
+        return _week(self.windows, self.start, self.end, self.days)
 
-    @cached_property
+    @property
     def calendar(self) -> cal.Calendar:
-        """The sending calendar these settings describe."""
-        return cal.Calendar(self.tz, self.week,
-                            frozenset(cal.parse_day_off(d) for d in self.days_off),
-                            self.holidays)
+        """The sending calendar these settings describe (built once per distinct
+        calendar: the engine asks for every message)."""
+        return _calendar(self.timezone, self.windows, self.start, self.end, self.days,
+                         self.days_off, self.holidays)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -201,6 +198,22 @@ class LimitSettings:
     @property
     def weekday_numbers(self) -> frozenset[int]:
         return frozenset(DAY_NAMES.index(d) for d in self.days)
+
+
+@lru_cache(maxsize=64)
+def _week(windows: tuple[str, ...], start: str, end: str,
+          days: tuple[str, ...]) -> tuple[tuple[cal.Window, ...], ...]:
+    if windows:
+        return tuple(cal.parse_windows(t) for t in windows)
+    one = (cal.Window(_minutes(start), _minutes(end)),)
+    return tuple(one if d in days else () for d in DAY_NAMES)
+
+
+@lru_cache(maxsize=64)
+def _calendar(timezone: str, windows: tuple[str, ...], start: str, end: str,
+              days: tuple[str, ...], days_off: tuple[str, ...], holidays: str) -> cal.Calendar:
+    return cal.Calendar(ZoneInfo(timezone), _week(windows, start, end, days),
+                        frozenset(cal.parse_day_off(d) for d in days_off), holidays)
 
 
 @dataclass(frozen=True)

@@ -152,9 +152,14 @@ def parse_day_off(text: str) -> date:
 
 def supported_countries() -> dict[str, list[str]]:
     """Country code -> its subdivision codes, as the ``holidays`` package knows them."""
+    return {k: list(v) for k, v in _supported().items()}
+
+
+@lru_cache(maxsize=1)
+def _supported() -> dict[str, tuple[str, ...]]:
     import holidays
 
-    return {k: list(v) for k, v in holidays.list_supported_countries().items()}
+    return {k: tuple(v) for k, v in holidays.list_supported_countries().items()}
 
 
 def holiday_countries() -> list[tuple[str, str]]:
@@ -178,7 +183,7 @@ def check_holidays(code: str) -> str:
     if not code:
         return ""
     country, _, sub = code.partition("-")
-    countries = supported_countries()
+    countries = _supported()
     if country.upper() not in countries:
         raise SettingsError("holidays", f"{country!r} is not a country the holidays package "
                             "knows; use an ISO code such as RU, DE, US")
