@@ -1,7 +1,8 @@
 """Weeks of simulated sending, driven by hypothesis, against a real SMTP server.
 
-Random campaigns, limits, calendars, provider syncs and clock jumps (forward
-and back). Afterwards the ledger must show: no clock hour and no rolling 60
+Random campaigns, limits, calendars (one window, or several windows a day,
+windows crossing midnight and days off), provider syncs and clock jumps
+(forward and back). Afterwards the ledger must show: no clock hour and no rolling 60
 minutes over the hourly limit, no month over the quota, no send outside
 working hours; every pause has its reason and (when due) its time; and
 sending resumes at the very moment a paused entry's time comes.
@@ -34,7 +35,17 @@ HOUR = timedelta(hours=1)
 
 
 @st.composite
+def _window(draw) -> str:
+    """Half-hour grid; an end at or before the start crosses midnight."""
+    a = draw(st.integers(0, 47))
+    b = draw(st.integers(0, 48).filter(lambda b: b != a and (a, b) != (0, 0)))
+    return f"{a // 2:02d}:{a % 2 * 30:02d}-{b // 2:02d}:{b % 2 * 30:02d}"
+
+
+@st.composite
 def scenarios(draw):
+    start = datetime(2026, draw(st.integers(1, 12)), draw(st.integers(1, 28)),
+                     draw(st.integers(0, 23)), draw(st.integers(0, 59)), tzinfo=UTC)
     start_h = draw(st.integers(0, 20))
     end_h = draw(st.integers(start_h + 1, min(24, start_h + 10)))
     days = draw(st.sets(st.sampled_from(cfg.DAY_NAMES), min_size=1))
@@ -46,12 +57,20 @@ def scenarios(draw):
         end=f"{end_h:02d}:00",
         days=tuple(d for d in cfg.DAY_NAMES if d in days),
     )
+    if draw(st.booleans()):
+        # The full calendar: several windows a day, windows crossing midnight,
+        # days off within the weeks simulated.
+        week = [",".join(draw(st.lists(_window(), max_size=3))) for _ in range(7)]
+        if not any(week):
+            week[draw(st.integers(0, 6))] = draw(_window())
+        off = draw(st.lists(st.integers(-1, 20), max_size=4))
+        lim = lim.with_calendar(windows=tuple(week), days_off=tuple(
+            (start.date() + timedelta(days=d)).isoformat() for d in off))
     return {
         "limits": lim,
         "campaigns": draw(st.lists(st.integers(1, 30), min_size=1, max_size=3)),
         "synced": draw(st.one_of(st.none(), st.integers(0, lim.monthly))),
-        "start": datetime(2026, draw(st.integers(1, 12)), draw(st.integers(1, 28)),
-                          draw(st.integers(0, 23)), draw(st.integers(0, 59)), tzinfo=UTC),
+        "start": start,
         "jumps": draw(st.lists(st.integers(-7200, 3 * 86400), max_size=6)),
     }
 
@@ -95,7 +114,9 @@ def _assert_not_later_than_needed(ctx, reason: str, when: datetime) -> None:
                          if limits.clock_hour_start(a) == limits.clock_hour_start(before))
         assert max(rolling, clock_hour) >= lim.hourly, f"hourly_limit until {when} is late"
     elif reason == "outside_hours":
+        # Closed a second before, open at that second (windows, days off, clock changes).
         assert not limits.is_open(lim, before) and limits.is_open(lim, when)
+        assert limits.next_open(lim, before) == when
     elif reason == "monthly_quota":
         assert when == limits.month_start(lim, when) > limits.month_start(lim, before)
 

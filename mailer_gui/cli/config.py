@@ -13,7 +13,7 @@ from mailer_gui.cli.common import CliError
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import SettingsError
-from mailer_gui.core.sending import replan
+from mailer_gui.core.sending import calendar, replan
 
 
 def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
@@ -101,14 +101,42 @@ def cmd_config_limits(ctx: AppContext, a: argparse.Namespace) -> int:
             changes["start"], changes["end"] = start.strip(), end.strip()
         if a.days is not None:
             changes["days"] = settings_mod.parse_days(a.days)
+        if a.windows is not None and (a.hours is not None or a.days is not None):
+            raise SettingsError("windows", "give either --windows or --hours/--days, not both")
+        if a.hours is not None or a.days is not None:
+            changes["windows"] = ()  # one window on those days, as before
         from dataclasses import replace
 
         new = replace(cur, **changes)
+        days_off = None
+        if a.clear_days_off or a.day_off:
+            days_off = (() if a.clear_days_off else new.days_off) + tuple(a.day_off or ())
+        new = new.with_calendar(
+            windows=calendar.parse_week(a.windows) if a.windows is not None else None,
+            days_off=days_off,
+            holidays="" if a.no_holidays else a.holidays)
         counts = replan.save_and_replan(s, ctx.clock.now(), limits=new)
-    print(f"limits: {new.hourly}/hour, {new.monthly}/month, {new.start}-{new.end} "
-          f"{','.join(new.days)} ({new.timezone})")
+    if new.windows:
+        hours = calendar.format_week(new.week)
+    else:
+        hours = f"{new.start}-{new.end} {','.join(new.days)}"
+    print(f"limits: {new.hourly}/hour, {new.monthly}/month, {hours} ({new.timezone})")
+    if new.days_off:
+        print(f"days off: {', '.join(new.days_off)}")
+    if new.holidays:
+        print(f"public holidays of {new.holidays} are days off")
     _print_replan(counts)
     return 0
+
+
+def _calendar_json(limits: settings_mod.LimitSettings) -> dict[str, Any]:
+    """The sending calendar for ``config show``: each weekday's windows (either
+    stored form), days off and the holiday country."""
+    return {"week": calendar.format_week(limits.week),
+            "windows": {d: [w.text for w in ws]
+                        for d, ws in zip(settings_mod.DAY_NAMES, limits.week, strict=True)},
+            "days_off": list(limits.days_off), "holidays": limits.holidays or None,
+            "timezone": limits.timezone}
 
 
 def cmd_config_quota_sync(ctx: AppContext, a: argparse.Namespace) -> int:
@@ -126,7 +154,9 @@ def cmd_config_show(ctx: AppContext, a: argparse.Namespace) -> int:
         st = settings_mod.load(s)
     out = {"data_dir": str(ctx.data_dir),
            "smtp": _smtp_json(st.smtp),
-           "limits": asdict(st.limits),
+           "limits": {**asdict(st.limits), "windows": list(st.limits.windows),
+                      "days_off": list(st.limits.days_off)},
+           "calendar": _calendar_json(st.limits),
            "quota": None if st.quota is None else {"used": st.quota.used,
                                                     "synced_at": st.quota.synced_at.isoformat()},
            "keychain_available": ctx.secrets.keychain_available()}
@@ -160,6 +190,20 @@ def register(sub: Any) -> None:
     p.add_argument("--timezone")
     p.add_argument("--hours", help="HH:MM-HH:MM (00:00-24:00 = all day)")
     p.add_argument("--days", help="e.g. mon,tue,wed,thu,fri or mon-fri")
+    p.add_argument("--windows", metavar="SPEC",
+                   help="sending windows per weekday, e.g. \"mon-fri 09:00-13:00,14:00-18:00; "
+                        "sat 10:00-12:00\"; days not named are closed; an end before the "
+                        "start crosses midnight (22:00-02:00)")
+    p.add_argument("--day-off", action="append", metavar="YYYY-MM-DD",
+                   help="a date on which nothing is sent (repeat for more)")
+    p.add_argument("--clear-days-off", action="store_true",
+                   help="forget the days off given before (with --day-off: replace them)")
+    hol = p.add_mutually_exclusive_group()
+    hol.add_argument("--holidays", metavar="CC[-SUBDIV]",
+                     help="also keep the public holidays of this country as days off, "
+                          "e.g. RU, DE-BY, US-CA")
+    hol.add_argument("--no-holidays", action="store_true",
+                     help="stop keeping public holidays")
     p.set_defaults(func=cmd_config_limits)
     p = cfg.add_parser("quota-sync", help="usage this month as the provider reports it")
     p.add_argument("--used", type=int, required=True)

@@ -602,6 +602,30 @@
         <translation>Вс</translation>
     </message>
     <message>
+        <source>Sending windows</source>
+        <translation>Окна отправки</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Добавить</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Убрать</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Нет</translation>
+    </message>
+    <message>
+        <source>Whole country</source>
+        <translation>Вся страна</translation>
+    </message>
+    <message>
+        <source>{day}: “{text}” is not a list of windows: write HH:MM–HH:MM, several separated by commas (09:00–13:00, 14:00–18:00), each with different start and end.</source>
+        <translation>{day}: «{text}» — не список окон: пишите ЧЧ:ММ–ЧЧ:ММ, несколько через запятую (09:00–13:00, 14:00–18:00), начало и конец каждого окна должны различаться.</translation>
+    </message>
+    <message>
         <source>Provider limits</source>
         <translation>Лимиты провайдера</translation>
     </message>
@@ -618,24 +642,28 @@
         <translation>Рабочие часы</translation>
     </message>
     <message>
-        <source>Start</source>
-        <translation>Начало</translation>
+        <source>Several windows a day: 09:00–13:00, 14:00–18:00. Empty: closed. An end before the start runs past midnight (22:00–02:00); 00:00–24:00 is all day.</source>
+        <translation>Несколько окон в день: 09:00–13:00, 14:00–18:00. Пусто — выходной. Конец раньше начала — окно через полночь (22:00–02:00); 00:00–24:00 — круглосуточно.</translation>
     </message>
     <message>
-        <source>End</source>
-        <translation>Конец</translation>
+        <source>Days off</source>
+        <translation>Нерабочие дни</translation>
     </message>
     <message>
-        <source>Days</source>
-        <translation>Дни</translation>
+        <source>Public holidays</source>
+        <translation>Праздники</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>Регион</translation>
+    </message>
+    <message>
+        <source>The calendar has no sending time: add a window to at least one weekday.</source>
+        <translation>В календаре нет времени для отправки: добавьте окно хотя бы в один день недели.</translation>
     </message>
     <message>
         <source>Time zone</source>
         <translation>Часовой пояс</translation>
-    </message>
-    <message>
-        <source>00:00 to 24:00 means all day.</source>
-        <translation>С 00:00 до 24:00 — круглосуточно.</translation>
     </message>
     <message>
         <source>Provider quota sync</source>

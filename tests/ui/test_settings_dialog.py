@@ -9,7 +9,7 @@ from pathlib import Path
 import keyring
 import pytest
 from keyring.backends import fail
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QDate, QSettings
 
 from mailer_gui.core.config import settings
 from mailer_gui.core.config.secrets import SERVICE
@@ -60,7 +60,7 @@ def test_invalid_values_are_marked_and_nothing_is_saved(qtbot, ctx, qsettings):
     _fill_account(dlg, 2525)
     dlg.smtp_page.from_addr.setText("not an address")
     dlg.limits_page.hourly.setValue(0)
-    dlg.limits_page.end.setText("08:00")  # before the 09:00 start
+    dlg.limits_page.set_windows(2, "09:00-08:61")  # Wednesday: not a time
     assert dlg.save() is False
     assert dlg.marks.is_marked("from_addr")
     assert "sender address" in dlg.marks.message("from_addr")
@@ -74,16 +74,55 @@ def test_invalid_values_are_marked_and_nothing_is_saved(qtbot, ctx, qsettings):
 
     dlg.smtp_page.from_addr.setText("news@example.com")
     dlg.limits_page.hourly.setValue(50)
-    assert dlg.save() is False  # the end time is still before the start
-    assert dlg.marks.marked() == ["end"]
-    dlg.limits_page.end.setText("24:00")
-    dlg.limits_page.day_checks["sat"].setChecked(True)
+    assert dlg.save() is False  # Wednesday's window is still not a time
+    assert dlg.marks.marked() == ["windows"]
+    assert dlg.marks.message("windows").startswith("Wed: “09:00-08:61” is not a list")
+    for day in range(6):
+        dlg.limits_page.set_windows(day, "09:00–24:00")
     assert dlg.save() is True
     assert dlg.marks.marked() == []
     stored = _saved(ctx)
     assert stored.smtp is not None and stored.smtp.from_addr == "news@example.com"
     assert stored.limits.hourly == 50 and stored.limits.end == "24:00"
     assert "sat" in stored.limits.days
+    assert stored.limits.windows == ()  # one window on some days: the one-window form
+
+
+def test_the_calendar_editor_checks_each_cell_and_saves_windows_days_off_holidays(
+        qtbot, ctx, qsettings):
+    dlg = _dialog(qtbot, ctx, qsettings)
+    page = dlg.limits_page
+    assert [page.windows_text(d) for d in range(7)] == ["09:00–18:00"] * 5 + ["", ""]
+    page.set_windows(0, "09:00–13:00, 14:00-18:00")
+    page.set_windows(5, "22:00–02:00")
+    page.set_windows(6, "10:00-10:00")  # same start and end
+    assert page.windows_table.item(6, 0).toolTip().startswith("Sun: “10:00-10:00” is not")
+    assert page.windows_table.item(6, 0).background().color().name() == "#fde0e0"
+    assert page.windows_table.item(0, 0).toolTip() == ""
+    assert dlg.save() is False and dlg.marks.marked() == ["windows"]
+    assert _saved(ctx).limits == settings.LimitSettings()  # nothing saved
+    page.set_windows(6, "")
+    page.day_off_date.setDate(QDate(2027, 1, 11))
+    page.add_day_off.click()
+    page.day_off_date.setDate(QDate(2027, 1, 9))
+    page.add_day_off.click()
+    page.add_day_off.click()  # twice: kept once
+    page.holiday_country.setCurrentIndex(page.holiday_country.findData("DE"))
+    page.holiday_subdiv.setCurrentIndex(page.holiday_subdiv.findData("BY"))
+    assert dlg.save() is True
+    lim = _saved(ctx).limits
+    assert lim.windows == ("09:00-13:00,14:00-18:00",) + ("09:00-18:00",) * 4 + (
+        "22:00-02:00", "")
+    assert (lim.days_off, lim.holidays) == (("2027-01-09", "2027-01-11"), "DE-BY")
+    again = _dialog(qtbot, ctx, qsettings)
+    assert again.limits_page.windows_text(0) == "09:00–13:00, 14:00–18:00"
+    assert again.limits_page.days_off() == ("2027-01-09", "2027-01-11")
+    assert again.limits_page.holiday_subdiv.currentData() == "BY"
+    # every weekday empty: no sending time, said at the table
+    for day in range(7):
+        again.limits_page.set_windows(day, "")
+    assert again.save() is False
+    assert "no sending time" in again.marks.message("windows")
 
 
 def test_save_stores_password_in_keychain_and_releases_operator_holds(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, time
+from datetime import UTC, datetime, time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,10 +18,11 @@ from mailer_gui.core.config.trust import CaCert, read_ca_file
 from mailer_gui.core.config.trust import describe as describe_ca
 from mailer_gui.core.errors import SettingsError
 from mailer_gui.core.messages import Message
+from mailer_gui.core.sending import calendar as cal
 from mailer_gui.core.store.models import Setting
 
 SECURITY_MODES = ("none", "starttls", "tls")
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = cal.DAY_NAMES
 _HHMM = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 _ADDR = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 
@@ -94,6 +96,13 @@ class LimitSettings:
     start: str = "09:00"
     end: str = "18:00"
     days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    # The calendar beyond one window (see core/sending/calendar.py): seven
+    # window lists, Monday first ("09:00-13:00,14:00-18:00"; "" = closed).
+    # Empty: the one window start-end on ``days`` (how older versions stored
+    # it, read unchanged). When set, start/end/days summarise it.
+    windows: tuple[str, ...] = ()
+    days_off: tuple[str, ...] = ()  # ISO dates, sorted
+    holidays: str = ""  # "" or a country code of the holidays package, "RU", "US-CA"
 
     def validate(self) -> None:
         if not 1 <= self.hourly <= 1_000_000:
@@ -105,6 +114,9 @@ class LimitSettings:
         except (ZoneInfoNotFoundError, ValueError):
             raise SettingsError(
                 "timezone", Message("settings.timezone", zone=repr(self.timezone))) from None
+        if self.windows:
+            self._validate_calendar()
+            return
         for name in ("start", "end"):
             value = getattr(self, name)
             m = _HHMM.match(value)
@@ -119,6 +131,60 @@ class LimitSettings:
         for d in self.days:
             if d not in DAY_NAMES:
                 raise SettingsError("days", Message("settings.not_a_day", value=repr(d)))
+        self._validate_calendar()
+
+    def _validate_calendar(self) -> None:
+        if self.windows:
+            if len(self.windows) != 7:
+                raise SettingsError("windows", "give the windows of all seven weekdays")
+            for name, text in zip(DAY_NAMES, self.windows, strict=True):
+                cal.parse_windows(text, f"windows ({name})")
+        for d in self.days_off:
+            cal.parse_day_off(d)
+        if self.holidays and cal.check_holidays(self.holidays) != self.holidays:
+            raise SettingsError("holidays", f"write {cal.check_holidays(self.holidays)!r}")
+        calendar = self.calendar
+        if not calendar.has_windows:
+            raise SettingsError("windows", f"{cal.NO_SENDING_TIME}: add a window to at "
+                                "least one weekday")
+        calendar.next_open(datetime.now(UTC))  # raises if closed for SEARCH_DAYS days
+
+    def with_calendar(self, windows: tuple[str, ...] | None = None,
+                      days_off: tuple[str, ...] | None = None,
+                      holidays: str | None = None) -> LimitSettings:
+        """A copy with the calendar parts given changed (``windows``: seven
+        window lists, Monday first, in any accepted spelling). Windows are
+        stored canonical, and start/end/days then summarise them. Raises
+        SettingsError on a value that does not parse."""
+        out = self
+        if windows is not None:
+            if len(windows) != 7:
+                raise SettingsError("windows", "give the windows of all seven weekdays")
+            week = tuple(cal.parse_windows(t, f"windows ({n})")
+                         for n, t in zip(DAY_NAMES, windows, strict=True))
+            first = next((ws[0] for ws in week if ws), None)
+            out = replace(out, windows=tuple(",".join(w.text for w in ws) for ws in week),
+                          days=tuple(n for n, ws in zip(DAY_NAMES, week, strict=True) if ws),
+                          start=first.text.split("-")[0] if first else out.start,
+                          end=first.text.split("-")[1] if first else out.end)
+        if days_off is not None:
+            out = replace(out, days_off=tuple(sorted({cal.parse_day_off(d).isoformat()
+                                                      for d in days_off})))
+        if holidays is not None:
+            out = replace(out, holidays=cal.check_holidays(holidays))
+        return out
+
+    @property
+    def week(self) -> tuple[tuple[cal.Window, ...], ...]:
+        """The windows of each weekday, Monday first (either stored form)."""
+        return _week(self.windows, self.start, self.end, self.days)
+
+    @property
+    def calendar(self) -> cal.Calendar:
+        """The sending calendar these settings describe (built once per distinct
+        calendar: the engine asks for every message)."""
+        return _calendar(self.timezone, self.windows, self.start, self.end, self.days,
+                         self.days_off, self.holidays)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -131,6 +197,22 @@ class LimitSettings:
     @property
     def weekday_numbers(self) -> frozenset[int]:
         return frozenset(DAY_NAMES.index(d) for d in self.days)
+
+
+@lru_cache(maxsize=64)
+def _week(windows: tuple[str, ...], start: str, end: str,
+          days: tuple[str, ...]) -> tuple[tuple[cal.Window, ...], ...]:
+    if windows:
+        return tuple(cal.parse_windows(t) for t in windows)
+    one = (cal.Window(_minutes(start), _minutes(end)),)
+    return tuple(one if d in days else () for d in DAY_NAMES)
+
+
+@lru_cache(maxsize=64)
+def _calendar(timezone: str, windows: tuple[str, ...], start: str, end: str,
+              days: tuple[str, ...], days_off: tuple[str, ...], holidays: str) -> cal.Calendar:
+    return cal.Calendar(ZoneInfo(timezone), _week(windows, start, end, days),
+                        frozenset(cal.parse_day_off(d) for d in days_off), holidays)
 
 
 @dataclass(frozen=True)
@@ -207,7 +289,11 @@ def parse(rows: dict[str, Any]) -> AppSettings:
     smtp = SmtpSettings(**smtp_raw) if smtp_raw else None
     limits = LimitSettings()
     if limits_raw:
-        limits = replace(limits, **{**limits_raw, "days": tuple(limits_raw.get("days", ()))})
+        raw = dict(limits_raw)
+        if isinstance(raw.get("windows"), dict):
+            raw["windows"] = [raw["windows"].get(d, "") for d in DAY_NAMES]
+        limits = replace(limits, **{**raw, **{k: tuple(raw.get(k, ()))
+                                              for k in ("days", "windows", "days_off")}})
     quota = None
     if quota_raw:
         quota = QuotaSync(used=quota_raw["used"],
@@ -224,6 +310,11 @@ def save_limits(session: Session, limits: LimitSettings) -> None:
     limits.validate()
     data = asdict(limits)
     data["days"] = list(limits.days)
+    data["days_off"] = list(limits.days_off)
+    if limits.windows:
+        data["windows"] = dict(zip(DAY_NAMES, limits.windows, strict=True))
+    else:
+        del data["windows"]  # the one-window form, as older versions store it
     _put(session, "limits", data)
 
 

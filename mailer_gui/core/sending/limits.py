@@ -8,7 +8,7 @@ check and reservation are one atomic step (invariant E).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -27,43 +27,19 @@ HOUR = timedelta(hours=1)
 
 
 def is_open(limits: LimitSettings, now: datetime) -> bool:
-    """True if ``now`` is inside the working-hours calendar."""
-    local = utc(now).astimezone(limits.tz)
-    if local.weekday() not in limits.weekday_numbers:
-        return False
-    minute = local.hour * 60 + local.minute
-    start_h, start_m = map(int, limits.start.split(":"))
-    end_h, end_m = map(int, limits.end.split(":"))
-    return start_h * 60 + start_m <= minute < end_h * 60 + end_m
-
-
-def _local_dt(limits: LimitSettings, day: date, hhmm: str) -> datetime:
-    h, m = map(int, hhmm.split(":"))
-    if h == 24:
-        return datetime(day.year, day.month, day.day, tzinfo=limits.tz) + timedelta(days=1)
-    return datetime(day.year, day.month, day.day, h, m, tzinfo=limits.tz)
+    """True if ``now`` is inside the sending calendar (windows, days off,
+    holidays; see :mod:`mailer_gui.core.sending.calendar`)."""
+    return limits.calendar.is_open(now)
 
 
 def next_open(limits: LimitSettings, now: datetime) -> datetime:
-    """The start of the next working window at or after ``now`` (UTC)."""
-    now = utc(now)
-    if is_open(limits, now):
-        return now
-    local_day = now.astimezone(limits.tz).date()
-    for offset in range(0, 8):
-        day = local_day + timedelta(days=offset)
-        if day.weekday() not in limits.weekday_numbers:
-            continue
-        start = _local_dt(limits, day, limits.start).astimezone(UTC)
-        if start >= now:
-            return start
-    raise AssertionError("a validated calendar always opens within a week")
+    """``now`` if the calendar is open, else the second (UTC) it next opens."""
+    return limits.calendar.next_open(now)
 
 
 def window_end(limits: LimitSettings, now: datetime) -> datetime:
-    """The end (UTC) of the working window that contains ``now``."""
-    local_day = utc(now).astimezone(limits.tz).date()
-    return _local_dt(limits, local_day, limits.end).astimezone(UTC)
+    """The end (UTC) of the open period that contains ``now``."""
+    return limits.calendar.next_close(now)
 
 
 # ---------------------------------------------------------------- months

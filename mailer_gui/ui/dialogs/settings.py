@@ -167,8 +167,8 @@ class SettingsDialog(QDialog):
         return True, smtp
 
     def _valid_limits(self) -> LimitSettings | None:
-        limits = self.limits_page.collect()
         try:
+            limits = self.limits_page.collect()
             limits.validate()
         except SettingsError as exc:
             self._mark(exc)

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCheckBox,
+    QAbstractItemView,
     QComboBox,
     QCompleter,
+    QDateEdit,
     QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +32,7 @@ from mailer_gui.core.config.settings import DAY_NAMES, LimitSettings, QuotaSync,
 from mailer_gui.core.config.trust import describe as describe_ca
 from mailer_gui.core.config.trust import read_ca_file
 from mailer_gui.core.errors import SettingsError
+from mailer_gui.core.sending import calendar as cal
 from mailer_gui.ui import messages
 from mailer_gui.ui.editor.field_validation import FieldMarks
 from mailer_gui.ui.timefmt import full_time
@@ -199,8 +207,15 @@ def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+BAD_CELL = QColor("#fde0e0")
+
+
 class LimitsPage(QWidget):
-    """Hourly and monthly limits, the working-hours calendar and the quota sync."""
+    """Hourly and monthly limits, the sending calendar and the quota sync.
+
+    The calendar: one row per weekday with its windows as text
+    ("09:00–13:00, 14:00–18:00"; empty = closed), checked cell by cell; days
+    off by date; the public holidays of a country (the ``holidays`` package)."""
 
     def __init__(self, marks: FieldMarks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -210,12 +225,9 @@ class LimitsPage(QWidget):
         self.monthly = QSpinBox()
         self.monthly.setRange(0, 100_000_000)
         self.monthly.setGroupSeparatorShown(True)
-        self.start = QLineEdit()
-        self.end = QLineEdit()
-        for w in (self.start, self.end):
-            w.setPlaceholderText("HH:MM")
-            w.setMaximumWidth(90)
-        self._build_days()
+        self._build_windows()
+        self._build_days_off()
+        self._build_holidays()
         self._build_timezone()
         self.quota_used_spin = QSpinBox()
         self.quota_used_spin.setRange(-1, 100_000_000)
@@ -225,18 +237,105 @@ class LimitsPage(QWidget):
         self.quota_info.setWordWrap(True)
         self._layout()
 
-    def _build_days(self) -> None:
-        labels = (self.tr("Mon"), self.tr("Tue"), self.tr("Wed"), self.tr("Thu"),
-                  self.tr("Fri"), self.tr("Sat"), self.tr("Sun"))
-        self.days_box = QWidget()
-        row = QHBoxLayout(self.days_box)
-        row.setContentsMargins(4, 2, 4, 2)
-        self.day_checks: dict[str, QCheckBox] = {}
-        for code, label in zip(DAY_NAMES, labels, strict=True):
-            box = QCheckBox(label)
-            self.day_checks[code] = box
-            row.addWidget(box)
-        row.addStretch(1)
+    def _day_labels(self) -> tuple[str, ...]:
+        return (self.tr("Mon"), self.tr("Tue"), self.tr("Wed"), self.tr("Thu"),
+                self.tr("Fri"), self.tr("Sat"), self.tr("Sun"))
+
+    def _build_windows(self) -> None:
+        t = self.windows_table = QTableWidget(7, 1)
+        t.setHorizontalHeaderLabels([self.tr("Sending windows")])
+        t.setVerticalHeaderLabels(list(self._day_labels()))
+        t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        t.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        t.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        t.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        t.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        row_height = t.fontMetrics().height() + 10
+        for row in range(7):
+            t.setItem(row, 0, QTableWidgetItem(""))
+            t.setRowHeight(row, row_height)
+        t.setMinimumWidth(250)
+        t.setFixedHeight(t.horizontalHeader().sizeHint().height() + 7 * row_height
+                         + 2 * t.frameWidth())
+        t.itemChanged.connect(self._check_cell)
+
+    def _build_days_off(self) -> None:
+        self.day_off_date = QDateEdit()
+        self.day_off_date.setCalendarPopup(True)
+        self.day_off_date.setDisplayFormat("yyyy-MM-dd")
+        self.day_off_date.setDate(QDate.currentDate())
+        self.add_day_off = QPushButton(self.tr("Add"))
+        self.remove_day_off = QPushButton(self.tr("Remove"))
+        self.days_off_list = QListWidget()
+        self.days_off_list.setMaximumHeight(96)
+        self.add_day_off.clicked.connect(self._on_add_day_off)
+        self.remove_day_off.clicked.connect(self._on_remove_day_off)
+
+    def _build_holidays(self) -> None:
+        self.holiday_country = QComboBox()
+        self.holiday_country.addItem(self.tr("None"), "")
+        for code, name in cal.holiday_countries():
+            self.holiday_country.addItem(f"{name} ({code})", code)
+        self.holiday_subdiv = QComboBox()
+        self.holiday_country.currentIndexChanged.connect(self._on_country_changed)
+        self._on_country_changed()
+
+    def _on_country_changed(self) -> None:
+        code = str(self.holiday_country.currentData() or "")
+        self.holiday_subdiv.clear()
+        self.holiday_subdiv.addItem(self.tr("Whole country"), "")
+        for sub in cal.supported_countries().get(code, []) if code else []:
+            self.holiday_subdiv.addItem(sub, sub)
+        self.holiday_subdiv.setEnabled(self.holiday_subdiv.count() > 1)
+
+    def _on_add_day_off(self) -> None:
+        day = self.day_off_date.date().toString("yyyy-MM-dd")
+        present = [self.days_off_list.item(i).text() for i in range(self.days_off_list.count())]
+        if day not in present:
+            self._set_days_off(tuple(sorted([*present, day])))
+
+    def _on_remove_day_off(self) -> None:
+        for item in self.days_off_list.selectedItems():
+            self.days_off_list.takeItem(self.days_off_list.row(item))
+
+    def _set_days_off(self, days: tuple[str, ...]) -> None:
+        self.days_off_list.clear()
+        self.days_off_list.addItems(list(days))
+
+    def days_off(self) -> tuple[str, ...]:
+        return tuple(self.days_off_list.item(i).text()
+                     for i in range(self.days_off_list.count()))
+
+    def set_windows(self, day: int, text: str) -> None:
+        """Put ``text`` in the row of weekday ``day`` (0 = Monday), as typing does."""
+        item = self.windows_table.item(day, 0)
+        assert item is not None
+        item.setText(text)
+
+    def windows_text(self, day: int) -> str:
+        item = self.windows_table.item(day, 0)
+        return item.text().strip() if item is not None else ""
+
+    def _cell_error(self, day: int) -> str | None:
+        """Why row ``day`` is not a list of windows, in the operator's language."""
+        try:
+            cal.parse_windows(self.windows_text(day))
+        except SettingsError:
+            return self.tr("{day}: “{text}” is not a list of windows: write HH:MM–HH:MM, "
+                           "several separated by commas (09:00–13:00, 14:00–18:00), each "
+                           "with different start and end.").format(
+                day=self._day_labels()[day], text=self.windows_text(day))
+        return None
+
+    def _check_cell(self, item: QTableWidgetItem) -> None:
+        error = self._cell_error(item.row())
+        self.windows_table.blockSignals(True)
+        try:
+            item.setBackground(BAD_CELL if error else QColor(0, 0, 0, 0))
+            item.setToolTip(error or "")
+        finally:
+            self.windows_table.blockSignals(False)
 
     def _build_timezone(self) -> None:
         self.timezone = QComboBox()
@@ -255,14 +354,35 @@ class LimitsPage(QWidget):
         f1.addRow(self.tr("Messages per hour"), m.wrap("hourly", self.hourly))
         f1.addRow(self.tr("Messages per month"), m.wrap("monthly", self.monthly))
         hours = QGroupBox(self.tr("Working hours"))
-        f2 = QFormLayout(hours)
-        f2.addRow(self.tr("Start"), m.wrap("start", self.start))
-        f2.addRow(self.tr("End"), m.wrap("end", self.end))
-        f2.addRow(self.tr("Days"), m.wrap("days", self.days_box))
-        f2.addRow(self.tr("Time zone"), m.wrap("timezone", self.timezone))
-        hint = QLabel(self.tr("00:00 to 24:00 means all day."))
+        rows = QVBoxLayout(hours)
+        grid = QHBoxLayout()
+        right = QFormLayout()
+        right.addRow(self.tr("Time zone"), m.wrap("timezone", self.timezone))
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.day_off_date, 1)
+        add_row.addWidget(self.add_day_off)
+        add_row.addWidget(self.remove_day_off)
+        days_off = QVBoxLayout()
+        days_off.addLayout(add_row)
+        days_off.addWidget(m.wrap("days_off", self.days_off_list))
+        right.addRow(self.tr("Days off"), days_off)
+        right.addRow(self.tr("Public holidays"), m.wrap("holidays", self.holiday_country))
+        right.addRow(self.tr("Region"), self.holiday_subdiv)
+        right_column = QVBoxLayout()
+        right_column.addLayout(right)
+        right_column.addStretch(1)
+        left = QVBoxLayout()
+        left.addWidget(m.wrap("windows", self.windows_table))
+        left.addStretch(1)
+        grid.addLayout(left, 3)
+        grid.addLayout(right_column, 2)
+        rows.addLayout(grid)
+        hint = QLabel(self.tr("Several windows a day: 09:00–13:00, 14:00–18:00. Empty: closed. "
+                              "An end before the start runs past midnight (22:00–02:00); "
+                              "00:00–24:00 is all day."))
+        hint.setWordWrap(True)
         hint.setStyleSheet("color: #666;")
-        f2.addRow(hint)
+        rows.addWidget(hint)
         quota = QGroupBox(self.tr("Provider quota sync"))
         f3 = QFormLayout(quota)
         f3.addRow(self.quota_info)
@@ -278,10 +398,12 @@ class LimitsPage(QWidget):
     def fill(self, limits: LimitSettings, quota: QuotaSync | None) -> None:
         self.hourly.setValue(limits.hourly)
         self.monthly.setValue(limits.monthly)
-        self.start.setText(limits.start)
-        self.end.setText(limits.end)
-        for code, box in self.day_checks.items():
-            box.setChecked(code in limits.days)
+        for day, windows in enumerate(limits.week):
+            self.set_windows(day, ", ".join(w.text.replace("-", "–") for w in windows))
+        self._set_days_off(limits.days_off)
+        country, _, sub = limits.holidays.partition("-")
+        self.holiday_country.setCurrentIndex(max(0, self.holiday_country.findData(country)))
+        self.holiday_subdiv.setCurrentIndex(max(0, self.holiday_subdiv.findData(sub)))
         self.timezone.setCurrentText(limits.timezone)
         self.quota_used_spin.setValue(-1)
         if quota is None:
@@ -294,11 +416,32 @@ class LimitsPage(QWidget):
                 .format(used=f"{quota.used:,}", when=when))
 
     def collect(self) -> LimitSettings:
-        days = tuple(code for code, box in self.day_checks.items() if box.isChecked())
-        return LimitSettings(hourly=self.hourly.value(), monthly=self.monthly.value(),
+        """The limits as entered; raises SettingsError("windows", ...) naming the
+        first weekday whose windows do not parse. A calendar of one window on
+        some days is kept in the one-window form older versions read."""
+        code = str(self.holiday_country.currentData() or "")
+        sub = str(self.holiday_subdiv.currentData() or "")
+        base = LimitSettings(hourly=self.hourly.value(), monthly=self.monthly.value(),
                              timezone=self.timezone.currentText().strip(),
-                             start=self.start.text().strip(), end=self.end.text().strip(),
-                             days=days)
+                             days_off=self.days_off(),
+                             holidays=f"{code}-{sub}" if code and sub else code)
+        base.validate()  # the limits and the zone first, as the core orders its checks
+        for day in range(7):
+            error = self._cell_error(day)
+            if error:
+                self.windows_table.setCurrentCell(day, 0)
+                raise SettingsError("windows", error)
+        week = tuple(cal.parse_windows(self.windows_text(d)) for d in range(7))
+        if not any(week):
+            raise SettingsError("windows", self.tr(
+                "The calendar has no sending time: add a window to at least one weekday."))
+        shapes = {ws for ws in week if ws}
+        (only,) = shapes if len(shapes) == 1 else ((),)
+        if len(only) == 1 and not only[0].crosses_midnight:
+            start, end = only[0].text.split("-")
+            return replace(base, start=start, end=end,
+                           days=tuple(n for n, ws in zip(DAY_NAMES, week, strict=True) if ws))
+        return base.with_calendar(windows=tuple(",".join(w.text for w in ws) for ws in week))
 
     def quota_used(self) -> int | None:
         value = self.quota_used_spin.value()
