@@ -33,7 +33,7 @@ from mailer_gui.core.config.trust import describe as describe_ca
 from mailer_gui.core.config.trust import read_ca_file
 from mailer_gui.core.errors import SettingsError
 from mailer_gui.core.sending import calendar as cal
-from mailer_gui.ui import messages
+from mailer_gui.ui import countries, messages
 from mailer_gui.ui.editor.field_validation import FieldMarks
 from mailer_gui.ui.timefmt import full_time
 
@@ -275,7 +275,7 @@ class LimitsPage(QWidget):
     def _build_holidays(self) -> None:
         self.holiday_country = QComboBox()
         self.holiday_country.addItem(self.tr("None"), "")
-        for code, name in cal.holiday_countries():
+        for code, name in countries.holiday_countries(cal.holiday_countries()):
             self.holiday_country.addItem(f"{name} ({code})", code)
         self.holiday_subdiv = QComboBox()
         self.holiday_country.currentIndexChanged.connect(self._on_country_changed)
