@@ -25,16 +25,22 @@ FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 _KEYS = r"(?:password|passwd|passwort|pwd|pass|secret|token|api[_-]?key|authorization)"
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # key=value, key: value, "key": "value", key='value'
-    (re.compile(rf"""(?i)(["']?\b{_KEYS}\b["']?\s*[=:]\s*)(["'])(?:(?!\2).)*\2"""),
-     rf"\1\2{MASK}\2"),
+    (
+        re.compile(rf"""(?i)(["']?\b{_KEYS}\b["']?\s*[=:]\s*)(["'])(?:(?!\2).)*\2"""),
+        rf"\1\2{MASK}\2",
+    ),
     (re.compile(rf"""(?i)(["']?\b{_KEYS}\b["']?\s*[=:]\s*)[^\s,;'"}})\]]+"""), rf"\1{MASK}"),
     # SMTP AUTH with an initial response (PLAIN/LOGIN/XOAUTH2/CRAM-MD5)
     # (a mechanism list such as "AUTH LOGIN PLAIN" in EHLO is kept)
-    (re.compile(r"(\b(?:AUTH|auth)\s+[A-Za-z0-9_-]+)(\s+)"
-                r"(?![A-Z][A-Z0-9-]*(?:[\s'\"\\]|$))[^\s'\"\\]+"), rf"\1\2{MASK}"),
+    (
+        re.compile(
+            r"(\b(?:AUTH|auth)\s+[A-Za-z0-9_-]+)(\s+)"
+            r"(?![A-Z][A-Z0-9-]*(?:[\s'\"\\]|$))[^\s'\"\\]+"
+        ),
+        rf"\1\2{MASK}",
+    ),
     # smtplib debug: a bare base64 line sent during AUTH LOGIN
-    (re.compile(r"""(?i)(\bsend:\s*b?['"])[A-Za-z0-9+/]{6,}={0,2}(\\r\\n['"])"""),
-     rf"\1{MASK}\2"),
+    (re.compile(r"""(?i)(\bsend:\s*b?['"])[A-Za-z0-9+/]{6,}={0,2}(\\r\\n['"])"""), rf"\1{MASK}\2"),
     # 334 challenges carry base64 too
     (re.compile(r"(\b334[ -])[A-Za-z0-9+/]{6,}={0,2}"), rf"\1{MASK}"),
     # scheme://user:password@host
@@ -95,8 +101,9 @@ def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
     log_dir = Path(log_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / LOG_FILENAME
-    handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
-                                  encoding="utf-8", delay=False)
+    handler = RotatingFileHandler(
+        path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=False
+    )
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.addFilter(RedactingFilter())
     root = logging.getLogger()

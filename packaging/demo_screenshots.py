@@ -52,8 +52,9 @@ def main(argv: list[str]) -> int:
 
     demo = start_demo()
     # Window layout and language go to the demo folder, not the user's preferences.
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(demo.data_dir / "qsettings"))
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(demo.data_dir / "qsettings")
+    )
     app = QApplication.instance() or QApplication(["mailer-gui"])
     app.setWindowIcon(app_icon())
     i18n.install_translators(app, a.lang)

@@ -27,8 +27,9 @@ def _type_checking_only(node: ast.AST) -> bool:
     return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
 
 
-def imports_of(tree: ast.AST, name: str, is_pkg: bool, known: set[str],
-               lazy: bool = True) -> set[str]:
+def imports_of(
+    tree: ast.AST, name: str, is_pkg: bool, known: set[str], lazy: bool = True
+) -> set[str]:
     out: set[str] = set()
     todo: list[ast.AST] = [tree]
     while todo:
@@ -58,8 +59,10 @@ def graph(pkg_dir: Path, lazy: bool = True) -> dict[str, set[str]]:
     files = {module_name(p, base): p for p in pkg_dir.rglob("*.py")}
     known = set(files)
     return {
-        name: imports_of(ast.parse(p.read_text(encoding="utf-8")), name,
-                         p.name == "__init__.py", known, lazy) - {name}
+        name: imports_of(
+            ast.parse(p.read_text(encoding="utf-8")), name, p.name == "__init__.py", known, lazy
+        )
+        - {name}
         for name, p in files.items()
     }
 

@@ -60,7 +60,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         raise pytest.UsageError(
             "PySide6 was imported while collecting the tests outside tests/ui (by a test "
             "module, a conftest or the code they import at module level); move the Qt test "
-            "to tests/ui or make the import lazy in the front end")
+            "to tests/ui or make the import lazy in the front end"
+        )
 
 
 @pytest.hookimpl(wrapper=True)
@@ -68,8 +69,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """Without pytest-qt, a test that imports PySide6 fails (it belongs in tests/ui)."""
     qt_before = "PySide6" in sys.modules
     result = yield
-    if (not qt_before and "PySide6" in sys.modules
-            and not _qt_is_loaded_by_pytest(item.config)):
+    if not qt_before and "PySide6" in sys.modules and not _qt_is_loaded_by_pytest(item.config):
         pytest.fail(f"{item.nodeid} imported PySide6; Qt tests live in tests/ui", pytrace=False)
     return result
 
@@ -92,8 +92,12 @@ def clock() -> SimClock:
 def ctx(tmp_path: Path, clock: SimClock) -> Iterator[AppContext]:
     # The test harness, like the demo, sends only to its own local server: reserved
     # example domains may be queued (see context.open_context).
-    c = open_context(tmp_path / "data", clock=clock, secrets=SecretStore(use_env=False),
-                     allow_reserved_domains=True)
+    c = open_context(
+        tmp_path / "data",
+        clock=clock,
+        secrets=SecretStore(use_env=False),
+        allow_reserved_domains=True,
+    )
     yield c
     c.close()
 
@@ -108,23 +112,40 @@ def smtp_server() -> Iterator[TestSmtpServer]:
 def configure(ctx: AppContext, server: TestSmtpServer, **limit_changes: Any) -> None:
     """Point the app at the test server; limits default to SPEC's, all-day unless told."""
     with ctx.db.write() as s:
-        settings.save_smtp(s, settings.SmtpSettings(
-            host="127.0.0.1", port=server.port, security="none",
-            from_addr="news@example.com", from_name="Example News", timeout=5))
-        lim = settings.LimitSettings(**{"start": "00:00", "end": "24:00",
-                                        "days": settings.DAY_NAMES, **limit_changes})
+        settings.save_smtp(
+            s,
+            settings.SmtpSettings(
+                host="127.0.0.1",
+                port=server.port,
+                security="none",
+                from_addr="news@example.com",
+                from_name="Example News",
+                timeout=5,
+            ),
+        )
+        lim = settings.LimitSettings(
+            **{"start": "00:00", "end": "24:00", "days": settings.DAY_NAMES, **limit_changes}
+        )
         settings.save_limits(s, lim)
 
 
-def make_campaign(ctx: AppContext, n: int, enqueue: bool = True, name: str = "Promo",
-                  domain: str = "example.org") -> int:
+def make_campaign(
+    ctx: AppContext, n: int, enqueue: bool = True, name: str = "Promo", domain: str = "example.org"
+) -> int:
     """A campaign with ``n`` recipients r0@domain ... ; returns its id."""
     now = ctx.clock.now()
     with ctx.db.write() as s:
-        c = campaigns.create(s, name, "Hello {{ first_name }}",
-                             "<p>Dear {{ first_name }},</p><p>News.</p>", None, now)
+        c = campaigns.create(
+            s,
+            name,
+            "Hello {{ first_name }}",
+            "<p>Dear {{ first_name }},</p><p>News.</p>",
+            None,
+            now,
+        )
         campaigns.add_recipients(
-            s, c.id, [(i + 2, f"r{i}@{domain}", {"first_name": f"Name{i}"}) for i in range(n)])
+            s, c.id, [(i + 2, f"r{i}@{domain}", {"first_name": f"Name{i}"}) for i in range(n)]
+        )
         if enqueue:
             queue.enqueue(s, c.id, now)
         return c.id

@@ -36,8 +36,7 @@ def build_campaign(ctx: AppContext, server: TestSmtpServer, clock, hourly: int =
     campaign pauses twice (07:00, 08:00, 09:00 UTC = 10, 11, 12 in Moscow)."""
     configure(ctx, server, hourly=hourly)
     with ctx.db.write() as s:
-        s.add(Suppression(email_norm="r4@example.org", reason="unsubscribed",
-                          added_at=clock.now()))
+        s.add(Suppression(email_norm="r4@example.org", reason="unsubscribed", added_at=clock.now()))
     cid = make_campaign(ctx, 6, name="Spring promo")
     with ctx.db.write() as s:
         campaigns.test_send(s, cid, "boss@example.net", clock.now())
@@ -59,12 +58,24 @@ def insert_recipients(ctx: AppContext, campaign_id: int, n: int, start: int = 0)
         kind = ("failed", "uncertain", "suppressed")[i % 3] if i % 20 == 0 else "sent"
         at = f"2026-11-{1 + (i // 3000) % 28:02d} {(i // 125) % 24:02d}:{i % 60:02d}:00.000000"
         done = kind != "suppressed"
-        reply = {"sent": "250 2.0.0 OK queued", "failed": "550 5.1.1 no such user",
-                 "uncertain": "the connection was lost after the message was sent"}.get(kind)
-        return (campaign_id, f"user{i}@example.org", f"user{i}@example.org",
-                json.dumps({"first_name": f"Name{i}", "city": "Moscow"}), i + 2, kind,
-                f"<{i:032x}@example.com>" if done else None, reply, int(done),
-                at if done else None, at if done else None)
+        reply = {
+            "sent": "250 2.0.0 OK queued",
+            "failed": "550 5.1.1 no such user",
+            "uncertain": "the connection was lost after the message was sent",
+        }.get(kind)
+        return (
+            campaign_id,
+            f"user{i}@example.org",
+            f"user{i}@example.org",
+            json.dumps({"first_name": f"Name{i}", "city": "Moscow"}),
+            i + 2,
+            kind,
+            f"<{i:032x}@example.com>" if done else None,
+            reply,
+            int(done),
+            at if done else None,
+            at if done else None,
+        )
 
     conn = sqlite3.connect(ctx.db.path)
     try:
@@ -72,6 +83,8 @@ def insert_recipients(ctx: AppContext, campaign_id: int, n: int, start: int = 0)
             conn.executemany(
                 "INSERT INTO recipients (campaign_id, email, email_norm, fields, row_number, "
                 "status, message_id, reply, attempts, claimed_at, finished_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?)", (row(i) for i in range(start, start + n)))
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (row(i) for i in range(start, start + n)),
+            )
     finally:
         conn.close()

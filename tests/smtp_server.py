@@ -81,8 +81,9 @@ class _Handler:
         with self.state.lock:
             self.state.commands.append(command)
 
-    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str,
-                          responses: list[str]) -> list[str]:
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
         self._log("EHLO")
         session.host_name = hostname
         if not self.state.eight_bit_mime:
@@ -97,8 +98,9 @@ class _Handler:
         self._log("QUIT")
         return "221 Bye"
 
-    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str,
-                          mail_options: list[str]) -> str:
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, mail_options: list[str]
+    ) -> str:
         self._log("MAIL")
         rule = self._rule("mail")
         if rule == "drop":
@@ -109,8 +111,9 @@ class _Handler:
         envelope.mail_options.extend(mail_options)
         return "250 OK"
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
-                          rcpt_options: list[str]) -> str:
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
         rule = self._rule("rcpt", address)
         if rule == "drop":
             return self._drop(server)
@@ -131,8 +134,13 @@ class _Handler:
             return rule
         with self.state.lock:
             self.state.received.append(
-                Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content
-                         or envelope.content, list(envelope.mail_options)))
+                Received(
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    envelope.original_content or envelope.content,
+                    list(envelope.mail_options),
+                )
+            )
         if rule == "store-then-drop":
             return self._drop(server)
         if self.state.delay_after_store:
@@ -181,21 +189,32 @@ class TestSmtpServer:
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self, user: str | None = None, password: str | None = None,
-                 tls_context: Any = None, port: int | None = None,
-                 implicit_tls: bool = False, eight_bit_mime: bool = True) -> None:
+    def __init__(
+        self,
+        user: str | None = None,
+        password: str | None = None,
+        tls_context: Any = None,
+        port: int | None = None,
+        implicit_tls: bool = False,
+        eight_bit_mime: bool = True,
+    ) -> None:
         self.state = _State(eight_bit_mime=eight_bit_mime)
         self.port = port or free_port()
         handler = _Handler(self.state)
         kwargs: dict[str, Any] = {}
         if user is not None:
-            def authenticator(server: Any, session: Any, envelope: Any, mechanism: str,
-                              auth_data: Any) -> AuthResult:
+
+            def authenticator(
+                server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+            ) -> AuthResult:
                 rule = handler._rule("auth")
                 if rule:
                     return AuthResult(success=False, handled=False, message=rule)
-                ok = isinstance(auth_data, LoginPassword) and \
-                    auth_data.login.decode() == user and auth_data.password.decode() == password
+                ok = (
+                    isinstance(auth_data, LoginPassword)
+                    and auth_data.login.decode() == user
+                    and auth_data.password.decode() == password
+                )
                 return AuthResult(success=ok, handled=False)
 
             kwargs.update(authenticator=authenticator, auth_require_tls=False)
@@ -203,8 +222,7 @@ class TestSmtpServer:
             kwargs.update(ssl_context=tls_context)
         elif tls_context is not None:
             kwargs.update(tls_context=tls_context, require_starttls=True)
-        self.controller = _Controller(handler, hostname="127.0.0.1",
-                                     port=self.port, **kwargs)
+        self.controller = _Controller(handler, hostname="127.0.0.1", port=self.port, **kwargs)
 
     @property
     def rules(self) -> dict[str, Any]:

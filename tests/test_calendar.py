@@ -35,10 +35,12 @@ def msk(*args: int) -> datetime:
     return datetime(*args, tzinfo=MSK).astimezone(UTC)
 
 
-def calendar_of(zone: str, week: str, days_off: tuple[str, ...] = (),
-                holidays: str = "") -> cal.Calendar:
+def calendar_of(
+    zone: str, week: str, days_off: tuple[str, ...] = (), holidays: str = ""
+) -> cal.Calendar:
     lim = settings.LimitSettings(timezone=zone).with_calendar(
-        windows=cal.parse_week(week), days_off=days_off, holidays=holidays)
+        windows=cal.parse_week(week), days_off=days_off, holidays=holidays
+    )
     lim.validate()
     return lim.calendar
 
@@ -61,13 +63,15 @@ def test_windows_parse_format_and_round_trip():
     week = cal.parse_week("mon-fri 09:00-13:00, 14:00-18:00; sat 22:00-02:00")
     assert week == LUNCH[:5] + ("22:00-02:00", "")
     lim = settings.LimitSettings().with_calendar(windows=week)
-    assert cal.format_week(lim.week) == ("mon-fri 09:00-13:00,14:00-18:00; "
-                                         "sat 22:00-02:00; sun closed")
+    assert cal.format_week(lim.week) == (
+        "mon-fri 09:00-13:00,14:00-18:00; sat 22:00-02:00; sun closed"
+    )
     assert cal.parse_week(cal.format_week(lim.week)) == week
     # start/end/days summarise the full form for older readers
     assert (lim.start, lim.end, lim.days) == ("09:00", "13:00", settings.DAY_NAMES[:6])
-    assert cal.parse_week("fri-mon 10:00-11:00") == ("10:00-11:00",) + ("",) * 3 + (
-        "10:00-11:00",) * 3
+    assert (
+        cal.parse_week("fri-mon 10:00-11:00") == ("10:00-11:00",) + ("",) * 3 + ("10:00-11:00",) * 3
+    )
 
 
 def test_two_windows_with_a_lunch_break_are_exact_to_the_second():
@@ -101,8 +105,7 @@ def test_windows_that_touch_make_one_open_period():
 
 
 def test_a_day_off_and_the_russian_new_year_holidays():
-    c = calendar_of("Europe/Moscow", "mon-fri 09:00-18:00", holidays="RU",
-                    days_off=("2027-01-11",))
+    c = calendar_of("Europe/Moscow", "mon-fri 09:00-18:00", holidays="RU", days_off=("2027-01-11",))
     assert all(c.closed_day(date(2027, 1, d)) for d in range(1, 9))
     # Thursday 31 December 18:00: 1-8 January holidays, 9-10 weekend, 11 a day off
     assert c.next_open(msk(2026, 12, 31, 18, 0)) == msk(2027, 1, 12, 9, 0)
@@ -134,7 +137,8 @@ def test_spring_forward_in_berlin():
     # a window wholly inside the skipped hour does not open that day
     gap = calendar_of("Europe/Berlin", "sun 02:00-02:45")
     assert gap.next_open(jump - timedelta(hours=5)) == datetime(
-        2027, 4, 4, 2, 0, tzinfo=BERLIN).astimezone(UTC)
+        2027, 4, 4, 2, 0, tzinfo=BERLIN
+    ).astimezone(UTC)
     # a window ending in the skipped hour closes when the clock jumps past its end
     sat = calendar_of("Europe/Berlin", "sat 22:00-02:30")
     assert sat.is_open(jump - SECOND) and not sat.is_open(jump)
@@ -163,7 +167,8 @@ def test_clock_changes_in_new_york():
     assert fall.next_open(edt - timedelta(hours=2)) == edt
     assert fall.next_open(edt + timedelta(minutes=30)) == edt + timedelta(hours=1)  # 01:00 EST
     assert fall.next_open(edt + timedelta(minutes=90)) == datetime(
-        2027, 11, 14, 1, 0, tzinfo=NEW_YORK).astimezone(UTC)
+        2027, 11, 14, 1, 0, tzinfo=NEW_YORK
+    ).astimezone(UTC)
 
 
 @st.composite
@@ -171,21 +176,40 @@ def calendars(draw):
     week = []
     for _ in range(7):
         ws = draw(st.lists(st.tuples(st.integers(0, 47), st.integers(1, 48)), max_size=2))
-        week.append(",".join(f"{cal.Window(a * 30, b * 30).text}" for a, b in ws
-                             if a != b and not (a == 0 and b == 48 and False)))
+        week.append(
+            ",".join(
+                f"{cal.Window(a * 30, b * 30).text}"
+                for a, b in ws
+                if a != b and not (a == 0 and b == 48 and False)
+            )
+        )
     if not any(week):
         week[draw(st.integers(0, 6))] = "09:00-10:00"
-    zone = draw(st.sampled_from(["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata",
-                                 "Australia/Lord_Howe", "America/Santiago"]))
+    zone = draw(
+        st.sampled_from(
+            [
+                "UTC",
+                "Europe/Berlin",
+                "America/New_York",
+                "Asia/Kolkata",
+                "Australia/Lord_Howe",
+                "America/Santiago",
+            ]
+        )
+    )
     off = draw(st.lists(st.dates(date(2027, 1, 1), date(2027, 12, 31)), max_size=5))
     lim = settings.LimitSettings(timezone=zone).with_calendar(
-        windows=tuple(week), days_off=tuple(d.isoformat() for d in off))
+        windows=tuple(week), days_off=tuple(d.isoformat() for d in off)
+    )
     return lim.calendar
 
 
 @hsettings(max_examples=150, deadline=None)
-@given(c=calendars(), start=st.datetimes(datetime(2027, 1, 1), datetime(2027, 12, 31)),
-       secs=st.integers(0, 59))
+@given(
+    c=calendars(),
+    start=st.datetimes(datetime(2027, 1, 1), datetime(2027, 12, 31)),
+    secs=st.integers(0, 59),
+)
 def test_next_open_is_the_first_open_second(c, start, secs):
     """next_open (built from UTC spans) agrees with is_open (the wall clock):
     open at the answer, closed one second before and at every minute between."""
@@ -209,25 +233,42 @@ def test_a_calendar_that_never_opens_is_refused_with_a_clear_error():
     with pytest.raises(SettingsError, match="windows: the calendar has no sending time"):
         lim.validate()
     mondays = tuple((date(2026, 1, 5) + timedelta(weeks=k)).isoformat() for k in range(200))
-    c = settings.LimitSettings().with_calendar(windows=("09:00-10:00",) + ("",) * 6,
-                                               days_off=mondays).calendar
+    c = (
+        settings.LimitSettings()
+        .with_calendar(windows=("09:00-10:00",) + ("",) * 6, days_off=mondays)
+        .calendar
+    )
     with pytest.raises(SettingsError, match="the calendar has no sending time in the 400 days"):
         c.next_open(datetime(2026, 1, 1, tzinfo=UTC))
 
 
 def test_old_single_window_settings_load_unchanged(ctx):
-    old = {"hourly": 40, "monthly": 900, "timezone": "Asia/Kolkata", "start": "10:00",
-           "end": "17:30", "days": ["mon", "wed"]}  # as version 1 stored it
+    old = {
+        "hourly": 40,
+        "monthly": 900,
+        "timezone": "Asia/Kolkata",
+        "start": "10:00",
+        "end": "17:30",
+        "days": ["mon", "wed"],
+    }  # as version 1 stored it
     with ctx.db.write() as s:
         s.add(Setting(key="limits", value=old))
     with ctx.db.read() as s:
         lim = settings.load(s).limits
-    assert (lim.hourly, lim.start, lim.end, lim.days, lim.windows, lim.days_off,
-            lim.holidays) == (40, "10:00", "17:30", ("mon", "wed"), (), (), "")
+    assert (lim.hourly, lim.start, lim.end, lim.days, lim.windows, lim.days_off, lim.holidays) == (
+        40,
+        "10:00",
+        "17:30",
+        ("mon", "wed"),
+        (),
+        (),
+        "",
+    )
     assert lim.week == ((cal.Window(600, 1050),), (), (cal.Window(600, 1050),), (), (), (), ())
     kolkata = ZoneInfo("Asia/Kolkata")
     assert limits.next_open(lim, datetime(2026, 11, 24, 12, 0, tzinfo=kolkata)) == datetime(
-        2026, 11, 25, 10, 0, tzinfo=kolkata).astimezone(UTC)
+        2026, 11, 25, 10, 0, tzinfo=kolkata
+    ).astimezone(UTC)
     with ctx.db.write() as s:
         settings.save_limits(s, lim)
     with ctx.db.read() as s:
@@ -237,8 +278,9 @@ def test_old_single_window_settings_load_unchanged(ctx):
 
 
 def test_the_full_form_is_stored_by_weekday_name(ctx):
-    lim = settings.LimitSettings().with_calendar(windows=LUNCH, days_off=("2027-01-08",),
-                                                 holidays="ru")
+    lim = settings.LimitSettings().with_calendar(
+        windows=LUNCH, days_off=("2027-01-08",), holidays="ru"
+    )
     with ctx.db.write() as s:
         settings.save_limits(s, lim)
     with ctx.db.read() as s:
@@ -265,7 +307,10 @@ def test_lunch_break_defers_at_13_and_resumes_at_14_exactly(ctx, smtp_server, cl
         eng.run_until_idle(max_steps=50)
         e = entry_of(ctx, cid)
         assert (e.status, e.reason_code, e.next_run_at) == (
-            "deferred", "outside_hours", msk(2026, 11, 25, 14, 0))
+            "deferred",
+            "outside_hours",
+            msk(2026, 11, 25, 14, 0),
+        )
         assert len(smtp_server.received) == 2
         clock.set(msk(2026, 11, 25, 13, 59, 59))
         eng.run_until_idle(max_steps=50)
@@ -279,6 +324,7 @@ def test_lunch_break_defers_at_13_and_resumes_at_14_exactly(ctx, smtp_server, cl
         from sqlalchemy import select
 
         from mailer_gui.core.store.models import SlotReservation
+
         stamps = sorted(s.scalars(select(SlotReservation.at)))
     assert stamps[2:] == [msk(2026, 11, 25, 14, 0)] * 3
 
@@ -296,8 +342,14 @@ def test_a_window_crossing_midnight_sends_after_midnight(ctx, smtp_server, clock
 
 
 def test_holidays_defer_to_the_next_working_day_and_saving_replans(ctx, smtp_server, clock):
-    configure(ctx, smtp_server, timezone="Europe/Moscow", start="09:00", end="18:00",
-              days=settings.DAY_NAMES[:5])
+    configure(
+        ctx,
+        smtp_server,
+        timezone="Europe/Moscow",
+        start="09:00",
+        end="18:00",
+        days=settings.DAY_NAMES[:5],
+    )
     clock.set(msk(2026, 12, 31, 18, 30))
     cid = make_campaign(ctx, 3)
     run(ctx)
@@ -350,9 +402,22 @@ def dump(data):
 
 def test_cli_sets_and_shows_the_calendar(tmp_path, capsys):
     data = tmp_path / "data"
-    assert cli_run(data, "config", "limits", "--windows",
-                   "mon-fri 09:00-13:00,14:00-18:00; sat 22:00-02:00", "--day-off",
-                   "2027-01-08", "--day-off", "2027-01-09", "--holidays", "ru") == 0
+    assert (
+        cli_run(
+            data,
+            "config",
+            "limits",
+            "--windows",
+            "mon-fri 09:00-13:00,14:00-18:00; sat 22:00-02:00",
+            "--day-off",
+            "2027-01-08",
+            "--day-off",
+            "2027-01-09",
+            "--holidays",
+            "ru",
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "mon-fri 09:00-13:00,14:00-18:00; sat 22:00-02:00; sun closed" in out
     assert cli_run(data, "config", "show") == 0
@@ -360,8 +425,12 @@ def test_cli_sets_and_shows_the_calendar(tmp_path, capsys):
     assert shown["windows"]["mon"] == ["09:00-13:00", "14:00-18:00"]
     assert shown["windows"]["sat"] == ["22:00-02:00"] and shown["windows"]["sun"] == []
     assert (shown["days_off"], shown["holidays"]) == (["2027-01-08", "2027-01-09"], "RU")
-    assert cli_run(data, "config", "limits", "--clear-days-off", "--day-off", "2027-02-01",
-                   "--no-holidays") == 0
+    assert (
+        cli_run(
+            data, "config", "limits", "--clear-days-off", "--day-off", "2027-02-01", "--no-holidays"
+        )
+        == 0
+    )
     capsys.readouterr()
     assert cli_run(data, "config", "show") == 0
     shown = json.loads(capsys.readouterr().out)["calendar"]
@@ -375,18 +444,21 @@ def test_cli_sets_and_shows_the_calendar(tmp_path, capsys):
     assert shown["limits"]["windows"] == [] and shown["calendar"]["days_off"] == ["2027-02-01"]
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--windows", "mon-fri 09:00-25:00"], "windows: '09:00-25:00': a window ends at"),
-    (["--windows", "mon-fri nine to five"], "windows: 'nine to five' is not a window"),
-    (["--windows", "funday 09:00-10:00"], "'funday' is not a day or day range"),
-    (["--windows", "mon-fri"], "give the day's windows after the days"),
-    (["--windows", "mon 09:00-09:00"], "cannot start and end at the same time"),
-    (["--windows", "mon-sun closed"], "windows: the calendar has no sending time"),
-    (["--windows", "mon 09:00-10:00", "--hours", "09:00-18:00"], "not both"),
-    (["--day-off", "2027-02-30"], "days_off: '2027-02-30' is not a date"),
-    (["--holidays", "Narnia"], "holidays: 'Narnia' is not a country"),
-    (["--holidays", "RU-XX"], "'XX' is not a subdivision of RU"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--windows", "mon-fri 09:00-25:00"], "windows: '09:00-25:00': a window ends at"),
+        (["--windows", "mon-fri nine to five"], "windows: 'nine to five' is not a window"),
+        (["--windows", "funday 09:00-10:00"], "'funday' is not a day or day range"),
+        (["--windows", "mon-fri"], "give the day's windows after the days"),
+        (["--windows", "mon 09:00-09:00"], "cannot start and end at the same time"),
+        (["--windows", "mon-sun closed"], "windows: the calendar has no sending time"),
+        (["--windows", "mon 09:00-10:00", "--hours", "09:00-18:00"], "not both"),
+        (["--day-off", "2027-02-30"], "days_off: '2027-02-30' is not a date"),
+        (["--holidays", "Narnia"], "holidays: 'Narnia' is not a country"),
+        (["--holidays", "RU-XX"], "'XX' is not a subdivision of RU"),
+    ],
+)
 def test_cli_calendar_errors_name_the_field_and_save_nothing(tmp_path, capsys, args, message):
     data = tmp_path / "data"
     assert cli_run(data, "config", "limits", "--day-off", "2027-01-08") == 0

@@ -29,20 +29,38 @@ def run(tmp_path, capsys):
 def campaign(run, tmp_path) -> str:
     html = tmp_path / "b.html"
     html.write_text('<p>Hi {{ first_name }}</p><a href="{{ unsubscribe_url }}">stop</a>')
-    code, out, _ = run("campaign", "create", "--name", "C", "--subject",
-                       "Hello {{ first_name }}", "--html-file", str(html))
+    code, out, _ = run(
+        "campaign",
+        "create",
+        "--name",
+        "C",
+        "--subject",
+        "Hello {{ first_name }}",
+        "--html-file",
+        str(html),
+    )
     assert code == 0
     return out.strip()
 
 
 def test_import_with_overrides_and_rejects_out(run, campaign, tmp_path):
     f = tmp_path / "list.csv"
-    f.write_bytes("Почта|Имя\nann@example.com|Анна\nbad|X\nANN@example.com|A\n"
-                  .encode("cp1251"))
+    f.write_bytes("Почта|Имя\nann@example.com|Анна\nbad|X\nANN@example.com|A\n".encode("cp1251"))
     rejects = tmp_path / "rejects.csv"
-    code, out, err = run("campaign", "import", campaign, str(f), "--map",
-                         "email=Почта,first_name=Имя", "--encoding", "cp1251",
-                         "--delimiter", "|", "--rejects-out", str(rejects))
+    code, out, err = run(
+        "campaign",
+        "import",
+        campaign,
+        str(f),
+        "--map",
+        "email=Почта,first_name=Имя",
+        "--encoding",
+        "cp1251",
+        "--delimiter",
+        "|",
+        "--rejects-out",
+        str(rejects),
+    )
     assert code == 0, err
     assert "imported 1, invalid 1, duplicate 1, suppressed 0" in out
     with rejects.open(encoding="utf-8-sig", newline="") as fh:
@@ -93,8 +111,9 @@ def test_preflight_lists_failures_and_enqueue_is_refused(run, campaign, tmp_path
     run("campaign", "import", campaign, str(f))
     html = tmp_path / "bad.html"
     html.write_text("<p>{{ city }}</p>")
-    code, out, _ = run("campaign", "create", "--name", "D", "--subject", "s", "--html-file",
-                       str(html))
+    code, out, _ = run(
+        "campaign", "create", "--name", "D", "--subject", "s", "--html-file", str(html)
+    )
     other = out.strip()
     run("campaign", "import", other, str(f))
     code, out, err = run("campaign", "preflight", other)
@@ -107,8 +126,9 @@ def test_preflight_lists_failures_and_enqueue_is_refused(run, campaign, tmp_path
 def test_suppression_commands(run, campaign, tmp_path):
     assert run("suppression", "add", "Ann@Example.com", "--reason", "unsubscribed")[0] == 0
     code, out, _ = run("suppression", "list", "--json")
-    assert [(e["email"], e["reason"]) for e in json.loads(out)] == [("ann@example.com",
-                                                                     "unsubscribed")]
+    assert [(e["email"], e["reason"]) for e in json.loads(out)] == [
+        ("ann@example.com", "unsubscribed")
+    ]
     lst = tmp_path / "unsub.txt"
     lst.write_text("b@example.com\nc@example.com\nann@example.com\n")
     code, out, _ = run("suppression", "import", str(lst))
@@ -122,5 +142,7 @@ def test_suppression_commands(run, campaign, tmp_path):
     assert code == 1 and "not on the suppression list" in err
     assert run("suppression", "add", "nobody")[0] == 1
     code, out, _ = run("suppression", "list")
-    assert sorted(line.split("\t")[0] for line in out.splitlines()) == ["b@example.com",
-                                                                       "c@example.com"]
+    assert sorted(line.split("\t")[0] for line in out.splitlines()) == [
+        "b@example.com",
+        "c@example.com",
+    ]

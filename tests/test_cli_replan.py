@@ -65,9 +65,24 @@ def test_config_smtp_releases_a_transient_error_hold(data, tmp_path, smtp_server
     assert run(data, "campaign", "enqueue", str(cid)) == 0
     assert run(data, "run", "--until-idle") == 0
     assert entry(data, capsys)["reason_code"] == "transient_error"
-    assert run(data, "config", "smtp", "--host", "127.0.0.1", "--port", str(smtp_server.port),
-               "--security", "none", "--from-addr", "news@example.com",
-               "--from-name", "Newsroom") == 0
+    assert (
+        run(
+            data,
+            "config",
+            "smtp",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(smtp_server.port),
+            "--security",
+            "none",
+            "--from-addr",
+            "news@example.com",
+            "--from-name",
+            "Newsroom",
+        )
+        == 0
+    )
     assert "1 waiting queue entry can send now" in capsys.readouterr().out
     assert run(data, "run", "--until-idle") == 0
     assert len(smtp_server.received) == 2
@@ -81,16 +96,14 @@ def test_resume_releases_a_provider_limit_hold(data, tmp_path, smtp_server, caps
     assert entry(data, capsys)["reason_code"] == "provider_limit"
     assert run(data, "campaign", "resume", str(cid)) == 0
     out = capsys.readouterr().out
-    assert f"campaign {cid} resumed (was provider_limit): it sends at the engine's next step" \
-        in out
+    assert f"campaign {cid} resumed (was provider_limit): it sends at the engine's next step" in out
     e = entry(data, capsys)
     assert (e["status"], e["reason_code"], e["next_run_at"]) == ("queued", None, None)
     assert run(data, "run", "--until-idle") == 0
     assert sorted(rcpts(smtp_server)) == ["ann@example.org", "bob@example.org"]
 
 
-def test_resume_of_a_limit_hold_says_truthfully_it_still_waits(data, tmp_path, smtp_server,
-                                                               capsys):
+def test_resume_of_a_limit_hold_says_truthfully_it_still_waits(data, tmp_path, smtp_server, capsys):
     cid = setup_campaign(data, tmp_path, smtp_server, capsys)
     assert run(data, "config", "limits", "--hourly", "1") == 0
     assert run(data, "campaign", "enqueue", str(cid)) == 0
@@ -101,7 +114,9 @@ def test_resume_of_a_limit_hold_says_truthfully_it_still_waits(data, tmp_path, s
     assert re.fullmatch(
         rf"campaign {cid} resumed \(was hourly_limit\) but still waits: hourly_limit "
         r"\(hourly limit reached: 1/1\) until \d{4}-\d\d-\d\dT\d\d:\d\d\+00:00 \(UTC\); "
-        r"raise the limit with `config limits` to send sooner", out), out
+        r"raise the limit with `config limits` to send sooner",
+        out,
+    ), out
     assert entry(data, capsys) == before
     assert run(data, "campaign", "resume", str(cid)) == 0
     assert "still waits" in capsys.readouterr().out
@@ -112,8 +127,10 @@ def test_resume_of_a_campaign_that_is_not_held_says_so(data, tmp_path, smtp_serv
     assert run(data, "campaign", "enqueue", str(cid)) == 0
     capsys.readouterr()
     assert run(data, "campaign", "resume", str(cid)) == 0
-    assert capsys.readouterr().out.strip() == \
-        f"campaign {cid} was not held (queued); nothing to resume"
+    assert (
+        capsys.readouterr().out.strip()
+        == f"campaign {cid} was not held (queued); nothing to resume"
+    )
 
 
 def test_resolve_uncertain_one_email_at_a_time(data, tmp_path, smtp_server, capsys):
@@ -125,23 +142,56 @@ def test_resolve_uncertain_one_email_at_a_time(data, tmp_path, smtp_server, caps
     assert run(data, "campaign", "resolve-uncertain", str(cid), "--list") == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert [ln.split("\t")[0] for ln in lines] == ["ann@example.org", "bob@example.org"]
-    assert all(re.search(r"\tclaimed \d{4}-\d\d-\d\dT\d\d:\d\d\+00:00 \(UTC\)\tattempts 1\t\S",
-                         ln) for ln in lines), lines
+    assert all(
+        re.search(r"\tclaimed \d{4}-\d\d-\d\dT\d\d:\d\d\+00:00 \(UTC\)\tattempts 1\t\S", ln)
+        for ln in lines
+    ), lines
 
     before = dump(data)
-    assert run(data, "campaign", "resolve-uncertain", str(cid), "--mark-sent",
-               "--email", "carol@example.org") == 1
+    assert (
+        run(
+            data,
+            "campaign",
+            "resolve-uncertain",
+            str(cid),
+            "--mark-sent",
+            "--email",
+            "carol@example.org",
+        )
+        == 1
+    )
     err = capsys.readouterr().err
     assert "not an uncertain recipient of campaign" in err and "carol@example.org" in err
     assert "ann@example.org, bob@example.org" in err
     assert dump(data) == before
 
-    assert run(data, "campaign", "resolve-uncertain", str(cid), "--mark-sent",
-               "--email", "ANN@example.org") == 0
-    assert capsys.readouterr().out.strip() == \
-        "1 uncertain recipient(s) marked sent; 1 still uncertain"
-    assert run(data, "campaign", "resolve-uncertain", str(cid), "--requeue",
-               "--email", "bob@example.org") == 0
+    assert (
+        run(
+            data,
+            "campaign",
+            "resolve-uncertain",
+            str(cid),
+            "--mark-sent",
+            "--email",
+            "ANN@example.org",
+        )
+        == 0
+    )
+    assert (
+        capsys.readouterr().out.strip() == "1 uncertain recipient(s) marked sent; 1 still uncertain"
+    )
+    assert (
+        run(
+            data,
+            "campaign",
+            "resolve-uncertain",
+            str(cid),
+            "--requeue",
+            "--email",
+            "bob@example.org",
+        )
+        == 0
+    )
     assert capsys.readouterr().out.strip() == "1 uncertain recipient(s) re-queued"
     assert run(data, "run", "--until-idle") == 0
     assert rcpts(smtp_server) == ["ann@example.org", "bob@example.org", "bob@example.org"]

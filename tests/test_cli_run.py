@@ -31,21 +31,44 @@ def run(data: Path, *args: str) -> int:
     return cli.main(["--data-dir", str(data), *args], allow_reserved_domains=True)
 
 
-def campaign(data: Path, tmp_path: Path, server: TestSmtpServer, capsys, n: int,
-             *limits: str, user: str | None = None) -> int:
+def campaign(
+    data: Path,
+    tmp_path: Path,
+    server: TestSmtpServer,
+    capsys,
+    n: int,
+    *limits: str,
+    user: str | None = None,
+) -> int:
     html = tmp_path / "body.html"
     html.write_text("<p>Hello {{ first_name }}</p>", encoding="utf-8")
     people = tmp_path / "people.csv"
-    people.write_text("email,first_name\n" + "".join(
-        f"p{i}@example.org,P{i}\n" for i in range(n)), encoding="utf-8")
-    smtp = ["config", "smtp", "--host", "127.0.0.1", "--port", str(server.port),
-            "--security", "none", "--from-addr", "news@example.com"]
+    people.write_text(
+        "email,first_name\n" + "".join(f"p{i}@example.org,P{i}\n" for i in range(n)),
+        encoding="utf-8",
+    )
+    smtp = [
+        "config",
+        "smtp",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(server.port),
+        "--security",
+        "none",
+        "--from-addr",
+        "news@example.com",
+    ]
     if user:
         smtp += ["--user", user, "--password-stdin"]
     assert run(data, *smtp) == 0
     assert run(data, "config", "limits", *limits) == 0
-    assert run(data, "campaign", "create", "--name", "Nov", "--subject", "Hi",
-               "--html-file", str(html)) == 0
+    assert (
+        run(
+            data, "campaign", "create", "--name", "Nov", "--subject", "Hi", "--html-file", str(html)
+        )
+        == 0
+    )
     cid = int(capsys.readouterr().out.strip().splitlines()[-1])
     assert run(data, "campaign", "add-recipients", str(cid), str(people)) == 0
     assert run(data, "campaign", "enqueue", str(cid)) == 0
@@ -67,16 +90,32 @@ def local(iso: str, zone: str) -> str:
 
 
 def test_hourly_limit_says_why_and_until_when_in_the_settings_zone(
-        data, tmp_path, smtp_server, capsys):
-    cid = campaign(data, tmp_path, smtp_server, capsys, 3, "--hourly", "2", "--hours",
-                   "00:00-24:00", "--days", "mon-sun", "--timezone", "Asia/Kolkata")
+    data, tmp_path, smtp_server, capsys
+):
+    cid = campaign(
+        data,
+        tmp_path,
+        smtp_server,
+        capsys,
+        3,
+        "--hourly",
+        "2",
+        "--hours",
+        "00:00-24:00",
+        "--days",
+        "mon-sun",
+        "--timezone",
+        "Asia/Kolkata",
+    )
     assert run(data, "run", "--until-idle") == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "idle: 2 message(s) sent in this run"
     e = entry(data, capsys)
     assert (e["status"], e["reason_code"]) == ("deferred", "hourly_limit")
-    assert out[1:] == [f"waiting: #{cid} Nov: hourly limit reached: 2/2, "
-                       f"until {local(e['next_run_at'], 'Asia/Kolkata')}"]
+    assert out[1:] == [
+        f"waiting: #{cid} Nov: hourly limit reached: 2/2, "
+        f"until {local(e['next_run_at'], 'Asia/Kolkata')}"
+    ]
 
 
 def test_outside_hours_says_when_the_window_opens(data, tmp_path, smtp_server, capsys):
@@ -86,8 +125,19 @@ def test_outside_hours_says_when_the_window_opens(data, tmp_path, smtp_server, c
     if today.hour == 23 and today.minute >= 58 or today.hour == 0 and today.minute < 2:
         pytest.skip("too close to midnight in the chosen zone")
     days = ",".join(d for i, d in enumerate(DAYS) if i != today.weekday())
-    cid = campaign(data, tmp_path, smtp_server, capsys, 1, "--hours", "09:00-18:00",
-                   "--days", days, "--timezone", zone)
+    cid = campaign(
+        data,
+        tmp_path,
+        smtp_server,
+        capsys,
+        1,
+        "--hours",
+        "09:00-18:00",
+        "--days",
+        days,
+        "--timezone",
+        zone,
+    )
     assert run(data, "run", "--until-idle") == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "idle: 0 message(s) sent in this run"
@@ -95,8 +145,9 @@ def test_outside_hours_says_when_the_window_opens(data, tmp_path, smtp_server, c
     assert e["reason_code"] == "outside_hours"
     opens = datetime.fromisoformat(e["next_run_at"]).astimezone(ZoneInfo(zone))
     assert opens.strftime("%H:%M") == "09:00" and opens.date() > today.date()
-    assert out[1:] == [f"waiting: #{cid} Nov: outside working hours, "
-                       f"until {opens:%Y-%m-%d} 09:00 ({zone})"]
+    assert out[1:] == [
+        f"waiting: #{cid} Nov: outside working hours, until {opens:%Y-%m-%d} 09:00 ({zone})"
+    ]
     assert smtp_server.received == []
 
 
@@ -104,8 +155,18 @@ def test_a_hold_for_the_operator_and_a_pause_say_so(data, tmp_path, capsys, monk
     server = TestSmtpServer(user="u", password="right").start()
     try:
         monkeypatch.setattr("sys.stdin", io.StringIO("wrong-Pa55word\n"))
-        cid = campaign(data, tmp_path, server, capsys, 1, "--hours", "00:00-24:00",
-                       "--days", "mon-sun", user="u")
+        cid = campaign(
+            data,
+            tmp_path,
+            server,
+            capsys,
+            1,
+            "--hours",
+            "00:00-24:00",
+            "--days",
+            "mon-sun",
+            user="u",
+        )
         assert run(data, "run", "--until-idle") == 0
         out = capsys.readouterr().out.splitlines()
         assert out[1].startswith(f"waiting: #{cid} Nov: the server refused the login: 535")
@@ -114,15 +175,14 @@ def test_a_hold_for_the_operator_and_a_pause_say_so(data, tmp_path, capsys, monk
         capsys.readouterr()
         assert run(data, "run", "--until-idle") == 0
         assert capsys.readouterr().out.splitlines()[1:] == [
-            f"waiting: #{cid} Nov: paused by you, until you resume it "
-            f"(`campaign resume {cid}`)"]
+            f"waiting: #{cid} Nov: paused by you, until you resume it (`campaign resume {cid}`)"
+        ]
     finally:
         server.stop()
 
 
 def test_nothing_waiting_prints_only_the_count(data, tmp_path, smtp_server, capsys):
-    campaign(data, tmp_path, smtp_server, capsys, 2, "--hours", "00:00-24:00",
-             "--days", "mon-sun")
+    campaign(data, tmp_path, smtp_server, capsys, 2, "--hours", "00:00-24:00", "--days", "mon-sun")
     assert run(data, "run", "--until-idle") == 0
     assert capsys.readouterr().out.splitlines() == ["idle: 2 message(s) sent in this run"]
 
@@ -132,8 +192,18 @@ def test_the_cli_logs_to_the_data_folder_without_secrets(data, tmp_path, capsys,
     server = TestSmtpServer(user="u", password=password).start()
     try:
         monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
-        campaign(data, tmp_path, server, capsys, 2, "--hours", "00:00-24:00",
-                 "--days", "mon-sun", user="u")
+        campaign(
+            data,
+            tmp_path,
+            server,
+            capsys,
+            2,
+            "--hours",
+            "00:00-24:00",
+            "--days",
+            "mon-sun",
+            user="u",
+        )
         assert run(data, "run", "--until-idle") == 0
         assert len(server.received) == 2
         assert run(data, "campaign", "enqueue", "999") == 1  # an error is logged too
@@ -148,13 +218,27 @@ def test_the_cli_logs_to_the_data_folder_without_secrets(data, tmp_path, capsys,
     assert password not in text
     # Each command closes its log file: none is left on the root logger.
     assert logsetup.current_log_file() is None
-    assert not any(isinstance(h, logging.handlers.RotatingFileHandler)
-                   for h in logging.getLogger().handlers)
+    assert not any(
+        isinstance(h, logging.handlers.RotatingFileHandler) for h in logging.getLogger().handlers
+    )
 
 
 def test_run_lines_are_in_utc_when_the_settings_say_so(data, tmp_path, smtp_server, capsys):
-    cid = campaign(data, tmp_path, smtp_server, capsys, 2, "--hourly", "1", "--hours",
-                   "00:00-24:00", "--days", "mon-sun", "--timezone", "UTC")
+    cid = campaign(
+        data,
+        tmp_path,
+        smtp_server,
+        capsys,
+        2,
+        "--hourly",
+        "1",
+        "--hours",
+        "00:00-24:00",
+        "--days",
+        "mon-sun",
+        "--timezone",
+        "UTC",
+    )
     assert run(data, "run", "--until-idle") == 0
     line = capsys.readouterr().out.splitlines()[1]
     nxt = datetime.fromisoformat(entry(data, capsys)["next_run_at"]).astimezone(UTC)

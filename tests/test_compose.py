@@ -29,14 +29,33 @@ from mailer_gui.core.sending.engine import Engine
 from .conftest import configure
 
 NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
-SMTP = SmtpSettings(host="smtp.example.com", port=587, security="starttls",
-                    from_addr="news@example.com", from_name="Example News")
-SMTP_URL = SmtpSettings(host="smtp.example.com", port=587, security="starttls",
-                        from_addr="news@example.com", from_name="Example News",
-                        unsubscribe_url="https://example.com/unsub")
+SMTP = SmtpSettings(
+    host="smtp.example.com",
+    port=587,
+    security="starttls",
+    from_addr="news@example.com",
+    from_name="Example News",
+)
+SMTP_URL = SmtpSettings(
+    host="smtp.example.com",
+    port=587,
+    security="starttls",
+    from_addr="news@example.com",
+    from_name="Example News",
+    unsubscribe_url="https://example.com/unsub",
+)
 BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
-BASE_HEADERS = {"from", "to", "subject", "date", "message-id", "list-id", "list-unsubscribe",
-                "mime-version", "content-type"}
+BASE_HEADERS = {
+    "from",
+    "to",
+    "subject",
+    "date",
+    "message-id",
+    "list-id",
+    "list-unsubscribe",
+    "mime-version",
+    "content-type",
+}
 KEY = bytes(range(32))
 
 
@@ -45,10 +64,18 @@ def parse(msg):
 
 
 def build(content=None, smtp=SMTP, to="ann@example.org", fields=None):
-    content = content or Content("Hi {{ first_name }}", "<p>Dear {{ first_name }}</p>",
-                                 campaign_id=7, name="Spring news")
-    return build_message(content, smtp, to, fields or {"first_name": "Ann"},
-                         compose.new_message_id(smtp.from_addr), NOW, unsub_key=KEY)
+    content = content or Content(
+        "Hi {{ first_name }}", "<p>Dear {{ first_name }}</p>", campaign_id=7, name="Spring news"
+    )
+    return build_message(
+        content,
+        smtp,
+        to,
+        fields or {"first_name": "Ann"},
+        compose.new_message_id(smtp.from_addr),
+        NOW,
+        unsub_key=KEY,
+    )
 
 
 # ----------------------------------------------------------------- headers
@@ -59,9 +86,15 @@ header_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), 
 
 def _headers_property(subject, name, from_name, reply, url):
     """Exactly the expected headers, one recipient, nothing injected, round trip."""
-    smtp = SmtpSettings(host="h", port=587, security="starttls", from_addr="news@example.com",
-                        from_name=from_name, reply_to="help@example.com" if reply else "",
-                        unsubscribe_url="https://example.com/u" if url else "")
+    smtp = SmtpSettings(
+        host="h",
+        port=587,
+        security="starttls",
+        from_addr="news@example.com",
+        from_name=from_name,
+        reply_to="help@example.com" if reply else "",
+        unsubscribe_url="https://example.com/u" if url else "",
+    )
     content = Content("{{ pre }}{{ first_name }}", "<p>{{ first_name }}</p>")
     fields = {"pre": subject, "first_name": name}
     rendered_subject = subject + name
@@ -79,26 +112,32 @@ def _headers_property(subject, name, from_name, reply, url):
         expected.add("list-unsubscribe-post")
     names = [k.lower() for k in back.keys()]
     assert sorted(names) == sorted(expected)  # each exactly once, nothing injected
-    assert len(back["To"].addresses) == 1 and back["To"].addresses[0].addr_spec == \
-        "ann@example.org"
+    assert len(back["To"].addresses) == 1 and back["To"].addresses[0].addr_spec == "ann@example.org"
     assert str(back["Subject"]) == compose.header_text(rendered_subject)
     # Python's address parser puts a space between adjacent encoded-words, which
     # RFC 2047 says to ignore; compare display names without whitespace.
-    assert _nows(back["From"].addresses[0].display_name) == \
-        _nows(compose.header_text(from_name))
+    assert _nows(back["From"].addresses[0].display_name) == _nows(compose.header_text(from_name))
     assert len(back["From"].addresses) == 1
     assert back["From"].addresses[0].addr_spec == "news@example.com"
     assert back["Message-ID"] == "<id@example.com>"
     assert f"<p>{_escape(name)}</p>" in back.get_body(("html",)).get_content()
 
 
-_HEADER_STRATEGIES = dict(subject=header_text, name=header_text, from_name=header_text,
-                          reply=st.booleans(), url=st.booleans())
+_HEADER_STRATEGIES = dict(
+    subject=header_text,
+    name=header_text,
+    from_name=header_text,
+    reply=st.booleans(),
+    url=st.booleans(),
+)
 test_headers_round_trip = settings(max_examples=500, deadline=None)(
-    given(**_HEADER_STRATEGIES)(_headers_property))
+    given(**_HEADER_STRATEGIES)(_headers_property)
+)
 test_headers_round_trip_10k = pytest.mark.slow(
     settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])(
-        given(**_HEADER_STRATEGIES)(_headers_property)))
+        given(**_HEADER_STRATEGIES)(_headers_property)
+    )
+)
 
 
 def _nows(s: str) -> str:
@@ -111,15 +150,19 @@ def _escape(s: str) -> str:
     return str(escape(s))
 
 
-@pytest.mark.parametrize("bad", ["\r", "\n", "\x00", "\u2028", "\u2029", "\x85", "\x0b",
-                                 "x\r\nBcc: victim@example.net"])
+@pytest.mark.parametrize(
+    "bad", ["\r", "\n", "\x00", "\u2028", "\u2029", "\x85", "\x0b", "x\r\nBcc: victim@example.net"]
+)
 def test_every_header_field_refuses_line_breaks(bad):
     with pytest.raises(HeaderInjectionError, match="^subject: ") as e:
         build(fields={"first_name": f"Ann{bad}"})
     assert e.value.field == "subject"
     with pytest.raises(HeaderInjectionError) as e:
-        build(smtp=SmtpSettings(host="h", port=1, security="none", from_addr="n@example.com",
-                                from_name=f"News{bad}"))
+        build(
+            smtp=SmtpSettings(
+                host="h", port=1, security="none", from_addr="n@example.com", from_name=f"News{bad}"
+            )
+        )
     assert e.value.field == "from"
     with pytest.raises(TemplateRenderError) as e:
         build(to=f"ann@example.org{bad}")
@@ -178,10 +221,12 @@ def test_unsubscribe_url_is_a_template_builtin():
 
 
 def test_text_part_derived_from_html_keeps_structure_and_links():
-    html = ("<html><head><style>p{color:red}</style><script>alert(1)</script></head><body>"
-            "<h1>Sale &amp; news</h1><p>Dear {{ first_name }},</p>"
-            '<p>See <a href="https://example.com/x?a=1&amp;b=2">our offer</a>.</p>'
-            "<ul><li>one</li><li>two</li></ul></body></html>")
+    html = (
+        "<html><head><style>p{color:red}</style><script>alert(1)</script></head><body>"
+        "<h1>Sale &amp; news</h1><p>Dear {{ first_name }},</p>"
+        '<p>See <a href="https://example.com/x?a=1&amp;b=2">our offer</a>.</p>'
+        "<ul><li>one</li><li>two</li></ul></body></html>"
+    )
     text = parse(build(Content("s", html))).get_body(("plain",)).get_content()
     assert "Sale & news" in text and "Dear Ann," in text
     assert "[our offer](https://example.com/x?a=1&b=2)" in text
@@ -190,8 +235,12 @@ def test_text_part_derived_from_html_keeps_structure_and_links():
 
 
 def test_given_text_part_is_used_and_html_is_escaped():
-    msg = parse(build(Content("s", "<p>{{ first_name }}</p>", text="Hi {{ first_name }}"),
-                      fields={"first_name": "<b>Ann</b>"}))
+    msg = parse(
+        build(
+            Content("s", "<p>{{ first_name }}</p>", text="Hi {{ first_name }}"),
+            fields={"first_name": "<b>Ann</b>"},
+        )
+    )
     assert msg.get_body(("plain",)).get_content().strip() == "Hi <b>Ann</b>"
     assert "<p>&lt;b&gt;Ann&lt;/b&gt;</p>" in msg.get_body(("html",)).get_content()
 
@@ -205,14 +254,17 @@ def test_text_only_message():
 # ----------------------------------------------------------------- template errors
 
 
-@pytest.mark.parametrize("subject,html,field,pattern", [
-    ("Hi {{ frist_name }}", "<p>x</p>", "subject", "'frist_name' is undefined"),
-    ("Hi", "<p>{% if %}</p>", "html", "TemplateSyntaxError"),
-    ("{{ ''.__class__.__mro__ }}", "<p>x</p>", "subject", "SecurityError|unsafe"),
-    ("Hi", "{{ ''.__class__.__mro__[1].__subclasses__() }}", "html", "SecurityError|unsafe"),
-    ("{{ first_name.__init__.__globals__ }}", "<p>x</p>", "subject", "SecurityError|unsafe"),
-    ("{{ 1 / 0 }}", "<p>x</p>", "subject", "ZeroDivisionError"),
-])
+@pytest.mark.parametrize(
+    "subject,html,field,pattern",
+    [
+        ("Hi {{ frist_name }}", "<p>x</p>", "subject", "'frist_name' is undefined"),
+        ("Hi", "<p>{% if %}</p>", "html", "TemplateSyntaxError"),
+        ("{{ ''.__class__.__mro__ }}", "<p>x</p>", "subject", "SecurityError|unsafe"),
+        ("Hi", "{{ ''.__class__.__mro__[1].__subclasses__() }}", "html", "SecurityError|unsafe"),
+        ("{{ first_name.__init__.__globals__ }}", "<p>x</p>", "subject", "SecurityError|unsafe"),
+        ("{{ 1 / 0 }}", "<p>x</p>", "subject", "ZeroDivisionError"),
+    ],
+)
 def test_template_errors_name_the_field(subject, html, field, pattern):
     with pytest.raises(TemplateRenderError) as e:
         build(Content(subject, html))
@@ -235,31 +287,53 @@ def test_attachment_mime_guessed_and_cap_enforced(ctx, tmp_path):
     with ctx.db.write() as s:
         assert attachments.attach_file(s, cid, pdf).mime_type == "application/pdf"
         assert attachments.attach_file(s, cid, blob).mime_type == "application/octet-stream"
-    with ctx.db.write() as s, pytest.raises(attachments.AttachmentError,
-                                            match=r"big.zip: .* over the 10 MB limit"):
+    with (
+        ctx.db.write() as s,
+        pytest.raises(attachments.AttachmentError, match=r"big.zip: .* over the 10 MB limit"),
+    ):
         attachments.attach_file(s, cid, big)
     with ctx.db.read() as s:
-        assert [a.filename for a in attachments.list_for(s, cid)] == ["Прайс 2026.pdf",
-                                                                       "data.weird-ext"]
+        assert [a.filename for a in attachments.list_for(s, cid)] == [
+            "Прайс 2026.pdf",
+            "data.weird-ext",
+        ]
 
 
 def test_oversized_content_is_refused_at_build():
-    content = Content("s", "<p>x</p>", attachments=(("a.bin", "application/octet-stream",
-                                                     b"\0" * 2000),), max_attachment_bytes=1000)
+    content = Content(
+        "s",
+        "<p>x</p>",
+        attachments=(("a.bin", "application/octet-stream", b"\0" * 2000),),
+        max_attachment_bytes=1000,
+    )
     with pytest.raises(compose.AttachmentTooLarge, match="attachments: .*over the"):
         build(content)
 
 
 def test_attachments_arrive_intact_at_a_real_server(ctx, smtp_server, tmp_path):
     configure(ctx, smtp_server)
-    files = {"Отчёт.pdf": b"%PDF-1.7\n" + os.urandom(300_000),
-             "photo.png": b"\x89PNG\r\n\x1a\n" + os.urandom(50_000),
-             "notes.txt": "строка 1\r\nline 2\n.\n..leading dots\n".encode()}
+    files = {
+        "Отчёт.pdf": b"%PDF-1.7\n" + os.urandom(300_000),
+        "photo.png": b"\x89PNG\r\n\x1a\n" + os.urandom(50_000),
+        "notes.txt": "строка 1\r\nline 2\n.\n..leading dots\n".encode(),
+    }
     with ctx.db.write() as s:
-        cid = campaigns.create(s, "Att", "Files for {{ first_name }}",
-                               "<p>Hello {{ first_name }}</p>", None, ctx.clock.now()).id
-        campaigns.add_recipients(s, cid, [(2, "ann@example.org", {"first_name": "Ann"}),
-                                          (3, "bob@example.org", {"first_name": "Bob"})])
+        cid = campaigns.create(
+            s,
+            "Att",
+            "Files for {{ first_name }}",
+            "<p>Hello {{ first_name }}</p>",
+            None,
+            ctx.clock.now(),
+        ).id
+        campaigns.add_recipients(
+            s,
+            cid,
+            [
+                (2, "ann@example.org", {"first_name": "Ann"}),
+                (3, "bob@example.org", {"first_name": "Bob"}),
+            ],
+        )
         for name, data in files.items():
             (tmp_path / name).write_bytes(data)
             attachments.attach_file(s, cid, tmp_path / name)
@@ -280,17 +354,19 @@ def test_attachments_arrive_intact_at_a_real_server(ctx, smtp_server, tmp_path):
             assert hashlib.sha256(payload).digest() == hashlib.sha256(data).digest()
         assert parts["Отчёт.pdf"].get_content_type() == "application/pdf"
         keys = ctx.secrets.unsubscribe_keys(ctx.data_dir)
-        assert unsubscribe.verify(keys, msg["List-Unsubscribe"].strip("<>")) == (
-            cid, r.rcpt_tos[0])
+        assert unsubscribe.verify(keys, msg["List-Unsubscribe"].strip("<>")) == (cid, r.rcpt_tos[0])
 
 
-@pytest.mark.parametrize("subject", [
-    # Python's folder turned the space of "на кофе" into folding whitespace
-    # between two encoded-words, where every RFC 2047 reader drops it.
-    "Anna до пятницы наших и на кофе и наших наших Скидки tea для кофе",
-    "00\x80\x80ࠀ0𐀀𐀀𐀀𐀀𐀀𐀀𐀀𐀀 \x80 \x80",  # found by the property test above
-    "Скидки\u00a0недели\u3000на чай",  # Unicode spaces become plain ones
-])
+@pytest.mark.parametrize(
+    "subject",
+    [
+        # Python's folder turned the space of "на кофе" into folding whitespace
+        # between two encoded-words, where every RFC 2047 reader drops it.
+        "Anna до пятницы наших и на кофе и наших наших Скидки tea для кофе",
+        "00\x80\x80ࠀ0𐀀𐀀𐀀𐀀𐀀𐀀𐀀𐀀 \x80 \x80",  # found by the property test above
+        "Скидки\u00a0недели\u3000на чай",  # Unicode spaces become plain ones
+    ],
+)
 def test_a_non_ascii_subject_keeps_every_space(subject):
     msg = build(content=Content(subject, "<p>x</p>"))
     raw = msg.as_bytes()

@@ -38,8 +38,12 @@ def _half_sent(ctx, smtp_server, clock) -> int:
 
 def test_content_of_a_live_campaign_that_has_sent_is_refused(ctx, smtp_server, clock, tmp_path):
     cid = _half_sent(ctx, smtp_server, clock)
-    for change in ({"subject": "New"}, {"html_body": "<p>x</p>"}, {"text_body": "x"},
-                   {"reply_to": "other@example.com"}):
+    for change in (
+        {"subject": "New"},
+        {"html_body": "<p>x</p>"},
+        {"text_body": "x"},
+        {"reply_to": "other@example.com"},
+    ):
         with pytest.raises(campaigns.ContentLockedError) as err, ctx.db.write() as s:
             campaigns.update(s, cid, clock.now(), confirm_sent=True, **change)
         assert err.value.code == "content_locked" and err.value.received == 4
@@ -52,8 +56,12 @@ def test_content_of_a_live_campaign_that_has_sent_is_refused(ctx, smtp_server, c
         campaigns.update(s, cid, clock.now(), name="Renamed")
     with ctx.db.read() as s:
         c = s.get(Campaign, cid)
-        assert (c.name, c.subject, c.html_body, c.content_version) == \
-            ("Renamed", "Hello {{ first_name }}", "<p>Dear {{ first_name }},</p><p>News.</p>", 1)
+        assert (c.name, c.subject, c.html_body, c.content_version) == (
+            "Renamed",
+            "Hello {{ first_name }}",
+            "<p>Dear {{ first_name }},</p><p>News.</p>",
+            1,
+        )
         assert attachments.list_for(s, cid) == []
 
 
@@ -63,12 +71,14 @@ def test_a_queued_campaign_that_has_not_sent_may_still_change(ctx, clock):
         campaigns.update(s, cid, clock.now(), subject="Better")
     with ctx.db.read() as s:
         assert s.get(Campaign, cid).content_version == 1
-        assert s.scalars(select(CampaignVersion.subject)
-                         .where(CampaignVersion.campaign_id == cid)).all() == ["Better"]
+        assert s.scalars(
+            select(CampaignVersion.subject).where(CampaignVersion.campaign_id == cid)
+        ).all() == ["Better"]
 
 
 def test_after_a_pause_the_edit_counts_who_received_and_the_report_names_each_version(
-        ctx, smtp_server, clock):
+    ctx, smtp_server, clock
+):
     cid = _half_sent(ctx, smtp_server, clock)
     with ctx.db.write() as s:
         queue.pause(s, cid, clock.now())
@@ -81,11 +91,9 @@ def test_after_a_pause_the_edit_counts_who_received_and_the_report_names_each_ve
     with ctx.db.read() as s:
         assert s.get(Campaign, cid).subject == "Hello {{ first_name }}"
     with ctx.db.write() as s:
-        campaigns.update(s, cid, clock.now(), confirm_sent=True,
-                         subject="Second {{ first_name }}")
+        campaigns.update(s, cid, clock.now(), confirm_sent=True, subject="Second {{ first_name }}")
         # A second edit before anyone got version 2 stays version 2.
-        campaigns.update(s, cid, clock.now(), confirm_sent=True,
-                         subject="New {{ first_name }}")
+        campaigns.update(s, cid, clock.now(), confirm_sent=True, subject="New {{ first_name }}")
         settings.save_limits(s, replace(settings.load(s).limits, hourly=100))
         queue.resume(s, cid, clock.now())
     drain(ctx)
@@ -94,13 +102,18 @@ def test_after_a_pause_the_edit_counts_who_received_and_the_report_names_each_ve
     assert all(x.startswith("Hello ") for x in subjects[:4])
     assert all(x.startswith("New ") for x in subjects[4:])
     with ctx.db.read() as s:
-        versions = s.scalars(select(Recipient.content_version).where(
-            Recipient.campaign_id == cid).order_by(Recipient.id)).all()
+        versions = s.scalars(
+            select(Recipient.content_version)
+            .where(Recipient.campaign_id == cid)
+            .order_by(Recipient.id)
+        ).all()
         assert versions == [1] * 4 + [2] * 31
     with campaign_report(ctx.db, cid, clock.now()) as rep:
         rows = list(rep.rows)
-        assert rep.summary.versions == ((1, "Hello {{ first_name }}", 4),
-                                        (2, "New {{ first_name }}", 31))
+        assert rep.summary.versions == (
+            (1, "Hello {{ first_name }}", 4),
+            (2, "New {{ first_name }}", 31),
+        )
     assert [(r.version, r.subject) for r in rows[:4]] == [(1, "Hello {{ first_name }}")] * 4
     assert {(r.version, r.subject) for r in rows[4:]} == {(2, "New {{ first_name }}")}
 
@@ -127,26 +140,36 @@ def test_migration_0003_starts_every_campaign_at_version_1(tmp_path):
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0002")
     con = sqlite3.connect(d.path)
-    con.execute("INSERT INTO campaigns (id, name, subject, html_body, created_at, updated_at)"
-                " VALUES (1, 'Old', 'Old subject', '', '2026-11-01 10:00:00.000000',"
-                " '2026-11-01 10:00:00.000000')")
+    con.execute(
+        "INSERT INTO campaigns (id, name, subject, html_body, created_at, updated_at)"
+        " VALUES (1, 'Old', 'Old subject', '', '2026-11-01 10:00:00.000000',"
+        " '2026-11-01 10:00:00.000000')"
+    )
     for i, (status, attempts) in enumerate((("sent", 1), ("pending", 0))):
-        con.execute("INSERT INTO recipients (campaign_id, email, email_norm, fields, status,"
-                    " attempts) VALUES (1, ?, ?, '{}', ?, ?)",
-                    (f"r{i}@x.org", f"r{i}@x.org", status, attempts))
-    con.execute("INSERT INTO slot_ledger (at, recipient_id, campaign_id)"
-                " VALUES ('2026-11-01 10:00:00.000000', 1, 1)")
+        con.execute(
+            "INSERT INTO recipients (campaign_id, email, email_norm, fields, status,"
+            " attempts) VALUES (1, ?, ?, '{}', ?, ?)",
+            (f"r{i}@x.org", f"r{i}@x.org", status, attempts),
+        )
+    con.execute(
+        "INSERT INTO slot_ledger (at, recipient_id, campaign_id)"
+        " VALUES ('2026-11-01 10:00:00.000000', 1, 1)"
+    )
     con.commit()
     con.close()
     dbmod.upgrade(d)
     con = sqlite3.connect(d.path)
     assert con.execute("SELECT content_version FROM campaigns").fetchall() == [(1,)]
-    assert con.execute("SELECT campaign_id, version, subject FROM campaign_versions"
-                       ).fetchall() == [(1, 1, "Old subject")]
-    assert con.execute("SELECT content_version FROM recipients ORDER BY id").fetchall() == \
-        [(1,), (None,)]
-    assert con.execute("SELECT hourly_limit, monthly_limit FROM slot_ledger").fetchall() == \
-        [(None, None)]
+    assert con.execute(
+        "SELECT campaign_id, version, subject FROM campaign_versions"
+    ).fetchall() == [(1, 1, "Old subject")]
+    assert con.execute("SELECT content_version FROM recipients ORDER BY id").fetchall() == [
+        (1,),
+        (None,),
+    ]
+    assert con.execute("SELECT hourly_limit, monthly_limit FROM slot_ledger").fetchall() == [
+        (None, None)
+    ]
     con.close()
     d.dispose()
 

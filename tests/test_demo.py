@@ -40,8 +40,11 @@ def test_settings_point_only_at_the_local_server(session: demo.DemoSession) -> N
     assert (st.smtp.host, st.smtp.port, st.smtp.security) == ("127.0.0.1", session.port, "none")
     assert st.smtp.user == "" and st.smtp.from_addr == "demo@example.com"
     assert st.limits.hourly == 20
-    assert (st.limits.start, st.limits.end, st.limits.days) == ("00:00", "24:00",
-                                                                settings.DAY_NAMES)
+    assert (st.limits.start, st.limits.end, st.limits.days) == (
+        "00:00",
+        "24:00",
+        settings.DAY_NAMES,
+    )
     ZoneInfo(st.limits.timezone)
     # The server listens on loopback only.
     with socket.create_connection(("127.0.0.1", session.port), timeout=2) as c:
@@ -139,6 +142,7 @@ def test_sample_files_match_the_code(tmp_path: Path) -> None:
     """resources/sample/ (for the README's CLI walkthrough) is what the code creates."""
     write_sample_files(tmp_path)
     for name in ("sample.html", "sample.txt", "recipients.csv"):
-        assert (ROOT / "resources" / "sample" / name).read_text("utf-8") == \
-            (tmp_path / name).read_text("utf-8"), "run python -m mailer_gui.core.content.sample"
+        assert (ROOT / "resources" / "sample" / name).read_text("utf-8") == (
+            tmp_path / name
+        ).read_text("utf-8"), "run python -m mailer_gui.core.content.sample"
     assert recipients_csv().splitlines()[0] == "email,first_name,last_name,company"

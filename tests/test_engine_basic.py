@@ -15,9 +15,13 @@ from .conftest import configure, make_campaign
 
 def _statuses(ctx, cid):
     with ctx.db.read() as s:
-        return dict(s.execute(select(Recipient.status, func.count())
-                              .where(Recipient.campaign_id == cid)
-                              .group_by(Recipient.status)).all())
+        return dict(
+            s.execute(
+                select(Recipient.status, func.count())
+                .where(Recipient.campaign_id == cid)
+                .group_by(Recipient.status)
+            ).all()
+        )
 
 
 def test_sends_every_recipient_once_and_completes(ctx, smtp_server):
@@ -78,7 +82,6 @@ def test_snapshot_reports_reason_and_counts(ctx, smtp_server, clock):
     (entry,) = [e for e in snap["entries"] if e["campaign_id"] == cid]
     assert entry["reason_code"] == "hourly_limit"
     assert entry["counts"]["sent"] == 2 and entry["counts"]["pending"] == 2
-    assert snap["limits"]["hourly"] == {"limit": 2, "used": 2,
-                                        "next_slot_at": entry["next_run_at"]}
+    assert snap["limits"]["hourly"] == {"limit": 2, "used": 2, "next_slot_at": entry["next_run_at"]}
     assert snap["next_campaign_at"] == entry["next_run_at"]
     assert entry["eta"] is not None and entry["eta"] >= entry["next_run_at"]

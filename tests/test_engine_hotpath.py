@@ -31,11 +31,11 @@ def test_content_and_attachment_changes_between_messages_are_sent(ctx, smtp_serv
         queue.pause(s, cid, clock.now())
     with ctx.db.write() as s:
         # The same instant (simulated clock): no timestamp can tell the edit apart.
-        campaigns.update(s, cid, clock.now(), confirm_sent=True,
-                         subject="Changed {{ first_name }}")
+        campaigns.update(s, cid, clock.now(), confirm_sent=True, subject="Changed {{ first_name }}")
         # The way the editor stores an attachment: a row, no core function.
-        s.add(Attachment(campaign_id=cid, filename="a.txt", mime_type="text/plain",
-                         content=b"first"))
+        s.add(
+            Attachment(campaign_id=cid, filename="a.txt", mime_type="text/plain", content=b"first")
+        )
         queue.resume(s, cid, clock.now())
     _send(ctx, 1)
     second = smtp_server.received[1].message
@@ -48,8 +48,9 @@ def test_content_and_attachment_changes_between_messages_are_sent(ctx, smtp_serv
         s.delete(att)
         s.flush()
         # Same name, same size, quite possibly the same row id: still new content.
-        s.add(Attachment(campaign_id=cid, filename="a.txt", mime_type="text/plain",
-                         content=b"other"))
+        s.add(
+            Attachment(campaign_id=cid, filename="a.txt", mime_type="text/plain", content=b"other")
+        )
         queue.resume(s, cid, clock.now())
     _send(ctx, 5)
     third = smtp_server.received[2].message
@@ -68,8 +69,9 @@ def test_settings_change_between_messages_is_used(ctx, smtp_server, clock):
         with ctx.db.write() as s:
             smtp = settings.load(s).smtp
             assert smtp is not None
-            settings.save_smtp(s, settings.SmtpSettings(**{
-                **smtp.__dict__, "from_addr": "other@example.com"}))
+            settings.save_smtp(
+                s, settings.SmtpSettings(**{**smtp.__dict__, "from_addr": "other@example.com"})
+            )
         eng.run_until_idle()
     finally:
         eng.release()

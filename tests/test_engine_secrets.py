@@ -52,11 +52,20 @@ def auth_server():
 
 def _configure(ctx, server, user="marketer"):
     with ctx.db.write() as s:
-        settings.save_smtp(s, settings.SmtpSettings(
-            host="127.0.0.1", port=server.port, security="none",
-            from_addr="news@example.com", user=user, timeout=5))
-        settings.save_limits(s, settings.LimitSettings(start="00:00", end="24:00",
-                                                       days=settings.DAY_NAMES))
+        settings.save_smtp(
+            s,
+            settings.SmtpSettings(
+                host="127.0.0.1",
+                port=server.port,
+                security="none",
+                from_addr="news@example.com",
+                user=user,
+                timeout=5,
+            ),
+        )
+        settings.save_limits(
+            s, settings.LimitSettings(start="00:00", end="24:00", days=settings.DAY_NAMES)
+        )
         return settings.load(s).smtp
 
 

@@ -16,7 +16,7 @@ from mailer_gui.core.store.models import QueueEntry, Recipient, SlotReservation
 from .conftest import configure, make_campaign
 
 TIMES = [
-    datetime(2026, 3, 1, 0, 0, tzinfo=UTC),                      # no microseconds
+    datetime(2026, 3, 1, 0, 0, tzinfo=UTC),  # no microseconds
     datetime(2026, 3, 1, 0, 0, 0, 1, tzinfo=UTC),
     datetime(2026, 2, 28, 23, 59, 59, 999999, tzinfo=UTC),
     datetime(2026, 3, 1, 3, 0, 0, 500, tzinfo=timezone(timedelta(hours=3))),  # = 00:00 UTC
@@ -35,14 +35,14 @@ def test_times_from_both_writers_are_the_same_text_and_sort_in_time_order(ctx):
             con.execute(hotsql.RESERVE, (hotsql.ts(t), None, None, None, None))
     with ctx.db.read() as s:
         stored = s.execute(text("SELECT at FROM slot_ledger ORDER BY id")).scalars().all()
-        orm, raw = stored[:len(TIMES)], stored[len(TIMES):]
+        orm, raw = stored[: len(TIMES)], stored[len(TIMES) :]
         assert orm == raw
         assert raw[0] == "2026-03-01 00:00:00.000000"
         by_text = s.execute(text("SELECT at FROM slot_ledger ORDER BY at, id")).scalars().all()
         assert by_text == sorted(stored, key=lambda a: hotsql.from_ts(a))
         read = s.scalars(select(SlotReservation.at).order_by(SlotReservation.id)).all()
-    assert read[:len(TIMES)] == read[len(TIMES):] == [t.astimezone(UTC) for t in TIMES]
-    assert [hotsql.from_ts(a) for a in raw] == read[len(TIMES):]
+    assert read[: len(TIMES)] == read[len(TIMES) :] == [t.astimezone(UTC) for t in TIMES]
+    assert [hotsql.from_ts(a) for a in raw] == read[len(TIMES) :]
     assert all(r.tzinfo is UTC for r in read)
 
 
@@ -63,11 +63,17 @@ def test_claim_writes_what_the_orm_reads_back(ctx, clock):
         slot = claims.claim(s, r.id, cid, "<m@x>", "eng", now)
     with ctx.db.read() as s:
         rec = s.get(Recipient, r.id)
-        assert (rec.status, rec.message_id, rec.attempts, rec.engine_id, rec.claimed_at) == \
-            ("sending", "<m@x>", 1, "eng", now)
+        assert (rec.status, rec.message_id, rec.attempts, rec.engine_id, rec.claimed_at) == (
+            "sending",
+            "<m@x>",
+            1,
+            "eng",
+            now,
+        )
         assert s.get(SlotReservation, slot).at == now
-        orm_text = s.execute(text("SELECT fields FROM recipients WHERE id != :i"),
-                             {"i": r.id}).scalar()
+        orm_text = s.execute(
+            text("SELECT fields FROM recipients WHERE id != :i"), {"i": r.id}
+        ).scalar()
     assert hotsql.from_json(orm_text) == fields
 
 
@@ -95,8 +101,9 @@ def test_eligible_matches_the_orm_query(ctx, clock):
     with ctx.db.write() as s:
         orm = queue.eligible(s, now)
         raw = claims.eligible(s, now)
-        assert [(r.id, r.kind, r.status, r.campaign_id, r.start_at) for r in raw] == \
-            [(q.id, q.kind, q.status, q.campaign_id, q.start_at) for q in orm]
+        assert [(r.id, r.kind, r.status, r.campaign_id, r.start_at) for r in raw] == [
+            (q.id, q.kind, q.status, q.campaign_id, q.start_at) for q in orm
+        ]
         assert len(raw) == 3 and s.get(QueueEntry, raw[-1].id).start_at == raw[-1].start_at
 
 
@@ -114,7 +121,10 @@ def test_counts_match_the_orm_counts(ctx, smtp_server, clock):
         assert hour is None
         hs = limits.clock_hour_start(now)
         m_lo, m_hi = limits.month_start(st.limits, now), limits.next_month_start(st.limits, now)
-        assert hotsql.counts(hotsql.driver(s), m_lo, m_hi, hs, hs + limits.HOUR,
-                             now - limits.HOUR) == (
-            limits._count_since(s, m_lo, m_hi), limits._count_since(s, hs, hs + limits.HOUR),
-            limits._count_since(s, now - limits.HOUR))
+        assert hotsql.counts(
+            hotsql.driver(s), m_lo, m_hi, hs, hs + limits.HOUR, now - limits.HOUR
+        ) == (
+            limits._count_since(s, m_lo, m_hi),
+            limits._count_since(s, hs, hs + limits.HOUR),
+            limits._count_since(s, now - limits.HOUR),
+        )

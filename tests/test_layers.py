@@ -25,14 +25,17 @@ FRONT_ENDS = ("mailer_gui/ui", "mailer_gui/cli")
 SQL_PATTERNS = {
     "imports sqlalchemy": re.compile(r"^\s*(?:from|import)\s+sqlalchemy\b", re.M),
     "builds a query": re.compile(
-        r"(?<![.\w])(?<!def )(?:select|delete|update|insert|func\.\w+|text)\("),
+        r"(?<![.\w])(?<!def )(?:select|delete|update|insert|func\.\w+|text)\("
+    ),
     "calls a Session method": re.compile(
         r"\b(?:s|session|ses)\.(?:get|add|add_all|delete|flush|execute|scalars?|query|merge"
-        r"|commit|rollback|refresh|connection)\("),
+        r"|commit|rollback|refresh|connection)\("
+    ),
     "writes SQL": re.compile(r"json_each|json_extract|\bSELECT\s+\w|\bGROUP BY\b|\bWHERE\b"),
     "loads a model to change it": re.compile(
         r"from mailer_gui\.core\.store\.models import [^\n]*\b(?:Attachment|Recipient|"
-        r"Notification|QueueEntry|SlotReservation|Setting)\b"),
+        r"Notification|QueueEntry|SlotReservation|Setting)\b"
+    ),
 }
 
 
@@ -66,7 +69,9 @@ def test_the_scan_finds_sql(tmp_path):
         "    n = s.scalar(select(func.count()))\n"
         "    names = s.scalars(text('SELECT key FROM json_each(fields)'))\n"
         "    def select(self): ...\n"  # a method of that name is fine
-        "    self.list.select(3)\n", encoding="utf-8")
+        "    self.list.select(3)\n",
+        encoding="utf-8",
+    )
     kinds = {line.split(": ")[1] for line in sql_in_front_ends(tmp_path)}
     assert kinds == set(SQL_PATTERNS)
     assert not any(":7:" in f or ":8:" in f for f in sql_in_front_ends(tmp_path))
@@ -74,8 +79,12 @@ def test_the_scan_finds_sql(tmp_path):
 
 def test_no_import_cycles():
     """``scripts/import_cycles.py``: no cycle, counting the imports inside functions."""
-    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "import_cycles.py")],
-                         capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "import_cycles.py")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert (out.returncode, out.stdout) == (0, "")
 
 
@@ -85,17 +94,26 @@ def test_the_cycle_check_finds_a_cycle(tmp_path):
     (pkg / "__init__.py").write_text("")
     (pkg / "core" / "__init__.py").write_text("")
     (pkg / "core" / "a.py").write_text("from mailer_gui.core import b\n")
-    (pkg / "core" / "b.py").write_text("from mailer_gui.core.a import thing\n"
-                                       "def f():\n    from mailer_gui.core import c\n")
+    (pkg / "core" / "b.py").write_text(
+        "from mailer_gui.core.a import thing\ndef f():\n    from mailer_gui.core import c\n"
+    )
     (pkg / "core" / "c.py").write_text("import mailer_gui.core.b\n")
-    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "import_cycles.py"), str(pkg)],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "import_cycles.py"), str(pkg)],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 1
     # b's import of c runs only when f() does: still a cycle.
-    assert out.stdout == "import cycle: mailer_gui.core.a <-> mailer_gui.core.b <-> " \
+    assert (
+        out.stdout == "import cycle: mailer_gui.core.a <-> mailer_gui.core.b <-> "
         "mailer_gui.core.c\n"
-    loading = subprocess.run([sys.executable, str(ROOT / "scripts" / "import_cycles.py"),
-                              "--load-time", str(pkg)], capture_output=True, text=True)
+    )
+    loading = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "import_cycles.py"), "--load-time", str(pkg)],
+        capture_output=True,
+        text=True,
+    )
     assert loading.stdout == "import cycle: mailer_gui.core.a <-> mailer_gui.core.b\n"
 
 
@@ -122,19 +140,41 @@ def report_data(tmp_path):
         "    c = campaigns.create(s, 'News', 'Hi', '<p>Hi</p>', None, datetime.now(UTC))\n"
         "    campaigns.add_recipients(s, c.id, [(2, 'a@example.com', {'n': '1'}),\n"
         "                                       (3, 'b@example.com', {'n': '2'})])\n"
-        "print(c.id)\n")
-    out = subprocess.run([sys.executable, "-c", setup], capture_output=True, text=True,
-                         cwd=ROOT, check=True)
+        "print(c.id)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", setup], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     return data, int(out.stdout.strip())
 
 
 def _report(data: Path, cid: int, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin",
-           "HOME": str(data.parent), "XDG_CONFIG_HOME": str(data.parent / "config"),
-           "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-c", HEADLESS, "--data-dir", str(data), "report",
-                           str(cid), "--out", str(out), *extra],
-                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    env = {
+        "QT_QPA_PLATFORM": "offscreen",
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(data.parent),
+        "XDG_CONFIG_HOME": str(data.parent / "config"),
+        "PYTHONPATH": str(ROOT),
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            HEADLESS,
+            "--data-dir",
+            str(data),
+            "report",
+            str(cid),
+            "--out",
+            str(out),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -142,8 +182,7 @@ def _report(data: Path, cid: int, out: Path, *extra: str) -> subprocess.Complete
 def test_headless_export_loads_no_qt(report_data, tmp_path, fmt, language):
     data, cid = report_data
     out = tmp_path / f"r.{fmt}"
-    done = _report(data, cid, out, "--format", fmt,
-                   *(["--language", language] if language else []))
+    done = _report(data, cid, out, "--format", fmt, *(["--language", language] if language else []))
     assert done.returncode == 0, done.stderr
     assert f"report written: {out} (2 row(s))" in done.stdout
     assert done.stdout.strip().splitlines()[-1] == "QT:"  # no PySide6 module at all
@@ -170,25 +209,39 @@ print(language.effective_language(), i18n.effective_language())
 
 
 @pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="there the CLI asks Qt")
-@pytest.mark.parametrize(("choice", "env"), [
-    ("", {"LANG": "ru_RU.UTF-8"}),
-    ("", {"LANG": "en_US.UTF-8"}),
-    ("", {"LANG": "C"}),
-    ("", {}),
-    ("", {"LANGUAGE": "de:ru", "LANG": "de_DE.UTF-8"}),
-    ("", {"LC_ALL": "ru_RU.UTF-8", "LANG": "en_US.UTF-8"}),
-    ("", {"LC_MESSAGES": "ru_RU.UTF-8", "LANG": "en_US.UTF-8"}),
-    ("ru", {"LANG": "en_US.UTF-8"}),
-    ("en", {"LANG": "ru_RU.UTF-8"}),
-    ("system", {"LANG": "ru_RU.UTF-8"}),
-])
+@pytest.mark.parametrize(
+    ("choice", "env"),
+    [
+        ("", {"LANG": "ru_RU.UTF-8"}),
+        ("", {"LANG": "en_US.UTF-8"}),
+        ("", {"LANG": "C"}),
+        ("", {}),
+        ("", {"LANGUAGE": "de:ru", "LANG": "de_DE.UTF-8"}),
+        ("", {"LC_ALL": "ru_RU.UTF-8", "LANG": "en_US.UTF-8"}),
+        ("", {"LC_MESSAGES": "ru_RU.UTF-8", "LANG": "en_US.UTF-8"}),
+        ("ru", {"LANG": "en_US.UTF-8"}),
+        ("en", {"LANG": "ru_RU.UTF-8"}),
+        ("system", {"LANG": "ru_RU.UTF-8"}),
+    ],
+)
 def test_the_terminal_reads_the_language_as_the_window_does(tmp_path, choice, env):
     """``cli.language`` (no Qt) gives the language ``ui.i18n`` (Qt) gives."""
-    run_env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(ROOT),
-               "XDG_CONFIG_HOME": str(tmp_path / "config"), "QT_QPA_PLATFORM": "offscreen",
-               **env}
-    out = subprocess.run([sys.executable, "-c", f"CHOICE = {choice!r}\n" + SAME_LANGUAGE],
-                         capture_output=True, text=True, env=run_env, cwd=ROOT, timeout=60)
+    run_env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "QT_QPA_PLATFORM": "offscreen",
+        **env,
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", f"CHOICE = {choice!r}\n" + SAME_LANGUAGE],
+        capture_output=True,
+        text=True,
+        env=run_env,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     ours, qts = out.stdout.split()
     assert ours == qts

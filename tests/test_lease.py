@@ -54,9 +54,15 @@ else:
 
 def run_py(code: str, data: Path, zone: str, **kw) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TZ": zone}
-    return subprocess.Popen([sys.executable, "-c", code, str(data)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            **kw)
+    return subprocess.Popen(
+        [sys.executable, "-c", code, str(data)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        **kw,
+    )
 
 
 @pytest.fixture
@@ -102,8 +108,10 @@ def test_a_stale_lease_is_taken_over_in_any_zone(data, zone):
         (beat,) = con.execute("SELECT heartbeat_at FROM lease WHERE id = 1").fetchone()
         old = datetime.fromisoformat(beat) - timedelta(seconds=lease.LEASE_TTL + 30)
         with con:
-            con.execute("UPDATE lease SET host = 'other-host', heartbeat_at = ? WHERE id = 1",
-                        (old.strftime("%Y-%m-%d %H:%M:%S.%f"),))
+            con.execute(
+                "UPDATE lease SET host = 'other-host', heartbeat_at = ? WHERE id = 1",
+                (old.strftime("%Y-%m-%d %H:%M:%S.%f"),),
+            )
         assert take(data, zone) == "took"
     finally:
         con.close()
@@ -116,9 +124,11 @@ def test_heartbeat_is_stored_in_utc(data, zone):
     try:
         con = sqlite3.connect(data / "mailer.db")
         try:
-            age = con.execute("SELECT (julianday('now') - julianday(heartbeat_at)) * 86400,"
-                              " (julianday('now') - julianday(acquired_at)) * 86400"
-                              " FROM lease WHERE id = 1").fetchone()
+            age = con.execute(
+                "SELECT (julianday('now') - julianday(heartbeat_at)) * 86400,"
+                " (julianday('now') - julianday(acquired_at)) * 86400"
+                " FROM lease WHERE id = 1"
+            ).fetchone()
         finally:
             con.close()
         assert 0 <= age[0] < 60 and 0 <= age[1] < 60, age

@@ -66,6 +66,7 @@ def test_the_gate_tools_are_test_extras() -> None:
     import tomllib
 
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
-        "optional-dependencies"]["test"]
+        "optional-dependencies"
+    ]["test"]
     names = {e.split(">")[0].split("<")[0].split("=")[0] for e in extras}
     assert {"ruff", "mypy", "types-openpyxl", "import-linter"} <= names

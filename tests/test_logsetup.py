@@ -36,20 +36,26 @@ def _read(path: Path) -> str:
 
 def test_log_file_in_the_log_folder_and_rotating(tmp_path: Path, log_file: Path) -> None:
     assert log_file == tmp_path / "data" / "logs" / "mailer-gui.log"
-    handler = next(h for h in logging.getLogger().handlers
-                   if isinstance(h, logging.handlers.RotatingFileHandler))
+    handler = next(
+        h
+        for h in logging.getLogger().handlers
+        if isinstance(h, logging.handlers.RotatingFileHandler)
+    )
     assert handler.maxBytes == 1_000_000 and handler.backupCount == 5
     logging.getLogger("mailer_gui.test").info("hello %s", "world")
     assert "hello world" in _read(log_file)
     assert logsetup.current_log_file() == log_file
 
 
-@pytest.mark.parametrize("line", [
-    f"login with password={SECRET}",
-    f'settings {{"password": "{SECRET}", "user": "bob"}}',
-    f"smtp://bob:{SECRET}@mail.example.com:587",
-    f"pwd: {SECRET}",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"login with password={SECRET}",
+        f'settings {{"password": "{SECRET}", "user": "bob"}}',
+        f"smtp://bob:{SECRET}@mail.example.com:587",
+        f"pwd: {SECRET}",
+    ],
+)
 def test_password_like_values_are_redacted(log_file: Path, line: str) -> None:
     logging.getLogger("mailer_gui.any").warning(line)
     text = _read(log_file)

@@ -22,9 +22,25 @@ RUN = ("tests/test_cli.py", "tests/test_queue.py")
 def _pytest(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:pytest-qt", "-p", "no:cacheprovider",
-         "-q", "-W", "ignore::pytest.PytestConfigWarning", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:pytest-qt",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "-W",
+            "ignore::pytest.PytestConfigWarning",
+            *args,
+        ],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def _said(out: subprocess.CompletedProcess[str]) -> str:
@@ -47,9 +63,12 @@ def test_a_core_test_that_imports_qt_fails(tmp_path: Path) -> None:
     run of two throwaway tests, fail the one that imports PySide6."""
     (tmp_path / "test_throwaway.py").write_text(
         "def test_plain():\n    assert True\n\n\n"
-        "def test_imports_qt():\n    import PySide6.QtCore  # noqa: F401\n", "utf-8")
-    out = _pytest("-p", "tests.conftest", "--rootdir", str(tmp_path),
-                  str(tmp_path / "test_throwaway.py"))
+        "def test_imports_qt():\n    import PySide6.QtCore  # noqa: F401\n",
+        "utf-8",
+    )
+    out = _pytest(
+        "-p", "tests.conftest", "--rootdir", str(tmp_path), str(tmp_path / "test_throwaway.py")
+    )
     assert out.returncode == 1, _said(out)
     assert "1 failed, 1 passed" in out.stdout, _said(out)
     assert "test_imports_qt imported PySide6; Qt tests live in tests/ui" in out.stdout
@@ -57,8 +76,9 @@ def test_a_core_test_that_imports_qt_fails(tmp_path: Path) -> None:
 
 def test_a_core_module_that_imports_qt_stops_the_run(tmp_path: Path) -> None:
     (tmp_path / "test_throwaway.py").write_text(
-        "import PySide6.QtCore  # noqa: F401\n\n\ndef test_plain():\n    assert True\n",
-        "utf-8")
-    out = _pytest("-p", "tests.conftest", "--rootdir", str(tmp_path),
-                  str(tmp_path / "test_throwaway.py"))
+        "import PySide6.QtCore  # noqa: F401\n\n\ndef test_plain():\n    assert True\n", "utf-8"
+    )
+    out = _pytest(
+        "-p", "tests.conftest", "--rootdir", str(tmp_path), str(tmp_path / "test_throwaway.py")
+    )
     assert out.returncode != 0 and "PySide6 was imported while collecting" in _said(out)

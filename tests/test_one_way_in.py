@@ -42,18 +42,49 @@ def db_rows(data: Path, sql: str, *params: object) -> list[tuple]:
 def cli_campaign(data: Path, tmp_path: Path, server: TestSmtpServer, capsys) -> int:
     html = tmp_path / "body.html"
     html.write_text("<p>Hello {{ first_name }}</p>", encoding="utf-8")
-    assert run_cli(data, "config", "smtp", "--host", "127.0.0.1", "--port", str(server.port),
-                   "--security", "none", "--from-addr", "news@shop-mail.net") == 0
-    assert run_cli(data, "config", "limits", "--hours", "00:00-24:00", "--days", "mon-sun",
-                   "--timezone", "UTC") == 0
+    assert (
+        run_cli(
+            data,
+            "config",
+            "smtp",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(server.port),
+            "--security",
+            "none",
+            "--from-addr",
+            "news@shop-mail.net",
+        )
+        == 0
+    )
+    assert (
+        run_cli(
+            data,
+            "config",
+            "limits",
+            "--hours",
+            "00:00-24:00",
+            "--days",
+            "mon-sun",
+            "--timezone",
+            "UTC",
+        )
+        == 0
+    )
     capsys.readouterr()
-    assert run_cli(data, "campaign", "create", "--name", "IDN", "--subject", "Hi",
-                   "--html-file", str(html)) == 0
+    assert (
+        run_cli(
+            data, "campaign", "create", "--name", "IDN", "--subject", "Hi", "--html-file", str(html)
+        )
+        == 0
+    )
     return int(capsys.readouterr().out.strip())
 
 
 def test_suppressed_idn_address_added_by_cli_is_suppressed_and_the_run_goes_on(
-        tmp_path, smtp_server, capsys):
+    tmp_path, smtp_server, capsys
+):
     """The issue's scenario: `suppression add Anna@Bücher.de`, then
     `add-recipients` of anna@bücher.de stored it pending and every `run` exited 1
     with "'ascii' codec can't encode character '\\xfc'"."""
@@ -61,14 +92,17 @@ def test_suppressed_idn_address_added_by_cli_is_suppressed_and_the_run_goes_on(
     cid = cli_campaign(data, tmp_path, smtp_server, capsys)
     assert run_cli(data, "suppression", "add", "Anna@Bücher.de") == 0
     csv_file = tmp_path / "people.csv"
-    csv_file.write_text("email,first_name\nanna@bücher.de,Anna\nbob@bücher.de,Bob\n"
-                        f"BOB@{IDN_ASCII},Bob again\n", encoding="utf-8")
+    csv_file.write_text(
+        f"email,first_name\nanna@bücher.de,Anna\nbob@bücher.de,Bob\nBOB@{IDN_ASCII},Bob again\n",
+        encoding="utf-8",
+    )
     capsys.readouterr()
     assert run_cli(data, "campaign", "add-recipients", str(cid), str(csv_file)) == 0
     assert "added 1, duplicates skipped 1, suppressed 1" in capsys.readouterr().out
     assert db_rows(data, "SELECT email, email_norm, status FROM recipients ORDER BY id") == [
         (f"anna@{IDN_ASCII}", f"anna@{IDN_ASCII}", "suppressed"),
-        (f"bob@{IDN_ASCII}", f"bob@{IDN_ASCII}", "pending")]
+        (f"bob@{IDN_ASCII}", f"bob@{IDN_ASCII}", "pending"),
+    ]
     assert run_cli(data, "campaign", "enqueue", str(cid)) == 0
     assert run_cli(data, "run", "--until-idle") == 0
     assert "1 message(s) sent" in capsys.readouterr().out
@@ -78,7 +112,8 @@ def test_suppressed_idn_address_added_by_cli_is_suppressed_and_the_run_goes_on(
 
 
 def test_legacy_rows_fail_alone_and_an_idn_domain_goes_out_as_its_a_label(
-        tmp_path, smtp_server, capsys):
+    tmp_path, smtp_server, capsys
+):
     """Rows stored before there was one way in (raw, not normalised): a
     non-ASCII local part fails that recipient with a reason naming SMTPUTF8, an
     IDN domain is sent with its A-label in the envelope and the header, an
@@ -87,13 +122,17 @@ def test_legacy_rows_fail_alone_and_an_idn_domain_goes_out_as_its_a_label(
     cid = cli_campaign(data, tmp_path, smtp_server, capsys)
     con = sqlite3.connect(data / "mailer.db")
     with con:
-        for row, email, fields in ((2, "ännä@bücher.de", '{"first_name": "Anna"}'),
-                                   (3, "carl@bücher.de", '{"first_name": "Carl"}'),
-                                   (4, "dora@plain-mail.net", '{"first_name": "D\\udcffra"}'),
-                                   (5, "emil@plain-mail.net", '{"first_name": "Emil"}')):
-            con.execute("INSERT INTO recipients (campaign_id, email, email_norm, fields, "
-                        "row_number, status, attempts) VALUES (?, ?, ?, ?, ?, 'pending', 0)",
-                        (cid, email, email.lower(), fields, row))
+        for row, email, fields in (
+            (2, "ännä@bücher.de", '{"first_name": "Anna"}'),
+            (3, "carl@bücher.de", '{"first_name": "Carl"}'),
+            (4, "dora@plain-mail.net", '{"first_name": "D\\udcffra"}'),
+            (5, "emil@plain-mail.net", '{"first_name": "Emil"}'),
+        ):
+            con.execute(
+                "INSERT INTO recipients (campaign_id, email, email_norm, fields, "
+                "row_number, status, attempts) VALUES (?, ?, ?, ?, ?, 'pending', 0)",
+                (cid, email, email.lower(), fields, row),
+            )
     con.close()
     assert run_cli(data, "campaign", "enqueue", str(cid)) == 1  # preflight names row 2
     assert "row 2" in capsys.readouterr().err
@@ -108,8 +147,10 @@ def test_legacy_rows_fail_alone_and_an_idn_domain_goes_out_as_its_a_label(
         ctx.close()
     assert run_cli(data, "run", "--until-idle") == 0
     assert "2 message(s) sent" in capsys.readouterr().out
-    status = {e: (st, reply) for e, st, reply in db_rows(
-        data, "SELECT email, status, reply FROM recipients")}
+    status = {
+        e: (st, reply)
+        for e, st, reply in db_rows(data, "SELECT email, status, reply FROM recipients")
+    }
     assert status["ännä@bücher.de"][0] == "failed"
     assert "SMTPUTF8" in status["ännä@bücher.de"][1]
     assert status["carl@bücher.de"][0] == "sent"
@@ -117,7 +158,9 @@ def test_legacy_rows_fail_alone_and_an_idn_domain_goes_out_as_its_a_label(
     assert "could not be built" in status["dora@plain-mail.net"][1]
     assert status["emil@plain-mail.net"][0] == "sent"
     assert sorted(r.rcpt_tos[0] for r in smtp_server.received) == [
-        f"carl@{IDN_ASCII}", "emil@plain-mail.net"]
+        f"carl@{IDN_ASCII}",
+        "emil@plain-mail.net",
+    ]
     carl = next(r for r in smtp_server.received if r.rcpt_tos == [f"carl@{IDN_ASCII}"])
     assert carl.message["To"] == f"carl@{IDN_ASCII}"
     # Entry finished; nothing was held.
@@ -138,9 +181,15 @@ def test_an_unexpected_error_sending_one_message_fails_that_recipient_only(ctx, 
     now = ctx.clock.now()
     with ctx.db.write() as s:
         c = campaigns.create(s, "Boom", "Hi", "<p>x</p>", None, now)
-        campaigns.add_recipients(s, c.id, [(2, "a@plain-mail.net", {}),
-                                           (3, "boom@plain-mail.net", {}),
-                                           (4, "c@plain-mail.net", {})])
+        campaigns.add_recipients(
+            s,
+            c.id,
+            [
+                (2, "a@plain-mail.net", {}),
+                (3, "boom@plain-mail.net", {}),
+                (4, "c@plain-mail.net", {}),
+            ],
+        )
         queue.enqueue(s, c.id, now)
     eng = Engine(ctx, transport_factory=_FaultyTransport)
     eng.acquire()
@@ -174,15 +223,15 @@ EXPECTED = [
 
 def _csv(tmp_path: Path, rows: list[tuple[str, str]]) -> Path:
     p = tmp_path / "rows.csv"
-    p.write_text("email,first_name\n" + "".join(f"{e},{n}\n" for e, n in rows),
-                 encoding="utf-8")
+    p.write_text("email,first_name\n" + "".join(f"{e},{n}\n" for e, n in rows), encoding="utf-8")
     return p
 
 
 def _via_api(ctx, cid, tmp_path, rows):
     with ctx.db.write() as s:
-        c = campaigns.add_recipients(s, cid, [(i + 2, e, {"first_name": n})
-                                              for i, (e, n) in enumerate(rows)])
+        c = campaigns.add_recipients(
+            s, cid, [(i + 2, e, {"first_name": n}) for i, (e, n) in enumerate(rows)]
+        )
     return c["added"], c["duplicate"], c["suppressed"]
 
 
@@ -193,20 +242,46 @@ def _via_import(ctx, cid, tmp_path, rows):
 
 def _via_cli(ctx, cid, tmp_path, rows):
     ctx.db.dispose()
-    assert cli.main(["--data-dir", str(ctx.data_dir), "campaign", "add-recipients", str(cid),
-                     str(_csv(tmp_path, rows))]) == 0
+    assert (
+        cli.main(
+            [
+                "--data-dir",
+                str(ctx.data_dir),
+                "campaign",
+                "add-recipients",
+                str(cid),
+                str(_csv(tmp_path, rows)),
+            ]
+        )
+        == 0
+    )
     return None
 
 
 def _via_cli_import(ctx, cid, tmp_path, rows):
     ctx.db.dispose()
-    assert cli.main(["--data-dir", str(ctx.data_dir), "campaign", "import", str(cid),
-                     str(_csv(tmp_path, rows))]) == 0
+    assert (
+        cli.main(
+            [
+                "--data-dir",
+                str(ctx.data_dir),
+                "campaign",
+                "import",
+                str(cid),
+                str(_csv(tmp_path, rows)),
+            ]
+        )
+        == 0
+    )
     return None
 
 
-PATHS = {"api": _via_api, "import": _via_import, "cli add-recipients": _via_cli,
-         "cli import": _via_cli_import}
+PATHS = {
+    "api": _via_api,
+    "import": _via_import,
+    "cli add-recipients": _via_cli,
+    "cli import": _via_cli_import,
+}
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -222,8 +297,12 @@ def test_every_way_in_validates_dedups_and_suppresses_alike(ctx, tmp_path, path,
     else:
         assert "added 2, duplicates skipped 2, suppressed 1" in capsys.readouterr().out
     with ctx.db.read() as s:
-        got = [(r.email, r.email_norm, r.status, r.row_number) for r in s.scalars(
-            select(Recipient).where(Recipient.campaign_id == cid).order_by(Recipient.row_number))]
+        got = [
+            (r.email, r.email_norm, r.status, r.row_number)
+            for r in s.scalars(
+                select(Recipient).where(Recipient.campaign_id == cid).order_by(Recipient.row_number)
+            )
+        ]
         fields = [r.fields for r in s.scalars(select(Recipient).order_by(Recipient.row_number))]
     assert got == EXPECTED
     assert fields[0] == {"first_name": "Anna"}
@@ -234,8 +313,7 @@ def test_every_way_in_validates_dedups_and_suppresses_alike(ctx, tmp_path, path,
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_every_way_in_refuses_an_invalid_address_with_the_same_reason(ctx, tmp_path, path,
-                                                                    capsys):
+def test_every_way_in_refuses_an_invalid_address_with_the_same_reason(ctx, tmp_path, path, capsys):
     with ctx.db.write() as s:
         cid = campaigns.create(s, "Bad", "Hi", "<p>x</p>", None, ctx.clock.now()).id
     rows = [("ok@plain-mail.net", "Ok"), ("ännä@bücher.de", "Anna"), ("x@@y", "X")]
@@ -247,8 +325,19 @@ def test_every_way_in_refuses_an_invalid_address_with_the_same_reason(ctx, tmp_p
             err = str(exc.value)
         else:
             ctx.db.dispose()
-            assert cli.main(["--data-dir", str(ctx.data_dir), "campaign", "add-recipients",
-                             str(cid), str(_csv(tmp_path, rows))]) == 1
+            assert (
+                cli.main(
+                    [
+                        "--data-dir",
+                        str(ctx.data_dir),
+                        "campaign",
+                        "add-recipients",
+                        str(cid),
+                        str(_csv(tmp_path, rows)),
+                    ]
+                )
+                == 1
+            )
             err = capsys.readouterr().err
         assert "row 3: 'ännä@bücher.de' " + reason in err and "row 4: 'x@@y'" in err
         assert "nothing was added" in err
@@ -280,7 +369,11 @@ def test_the_sample_goes_through_the_one_way_in(ctx):
     with ctx.db.write() as s:
         suppression.add(s, SAMPLE_RECIPIENTS[0][2].upper(), "manual", ctx.clock.now())
         cid = create_sample_campaign(s, ctx.clock.now())
-        statuses = [r.status for r in s.scalars(
-            select(Recipient).where(Recipient.campaign_id == cid).order_by(Recipient.id))]
+        statuses = [
+            r.status
+            for r in s.scalars(
+                select(Recipient).where(Recipient.campaign_id == cid).order_by(Recipient.id)
+            )
+        ]
     assert statuses[0] == "suppressed" and set(statuses[1:]) == {"pending"}
     assert len(statuses) == len(SAMPLE_RECIPIENTS)

@@ -27,8 +27,10 @@ SIZES = (16, 32, 48, 64, 128, 256)
 def _tool(name: str, package: str) -> str:
     path = shutil.which(name)
     if path is None:
-        pytest.skip(f"{name} is not installed (Debian package {package}); "
-                    f"`apt-get install {package}` to run this check")
+        pytest.skip(
+            f"{name} is not installed (Debian package {package}); "
+            f"`apt-get install {package}` to run this check"
+        )
     return path
 
 
@@ -41,8 +43,9 @@ def test_desktop_file_validates() -> None:
 
 def test_metainfo_validates() -> None:
     tool = _tool("appstreamcli", "appstream")
-    out = subprocess.run([tool, "validate", "--no-net", str(METAINFO)], capture_output=True,
-                         text=True, timeout=60)
+    out = subprocess.run(
+        [tool, "validate", "--no-net", str(METAINFO)], capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stdout + out.stderr
 
 
@@ -62,16 +65,21 @@ def test_desktop_metainfo_and_app_agree() -> None:
 
     assert versions[0] == mailer_gui.__version__
     # The app tells Wayland/X11 the same desktop file name (app.py).
-    assert "setDesktopFileName(\"mailer-gui\")" in \
-        (ROOT / "mailer_gui" / "ui" / "window" / "app.py").read_text("utf-8")
+    assert 'setDesktopFileName("mailer-gui")' in (
+        ROOT / "mailer_gui" / "ui" / "window" / "app.py"
+    ).read_text("utf-8")
 
 
 def test_spec_bundles_what_the_app_looks_up() -> None:
     spec = (PACKAGING / "mailer-gui.spec").read_text("utf-8")
     # i18n.PACKAGE_QM_DIR, icons.ICON_DIR, db.MIGRATIONS_DIR
-    for needle in ('"mailer_gui/translations"', '"mailer_gui/resources/icons"',
-                   'subdir="core/store/migrations"', 'copy_metadata("mailer-gui")',
-                   'collect_submodules("mailer_gui"'):
+    for needle in (
+        '"mailer_gui/translations"',
+        '"mailer_gui/resources/icons"',
+        'subdir="core/store/migrations"',
+        'copy_metadata("mailer-gui")',
+        'collect_submodules("mailer_gui"',
+    ):
         assert needle in spec, needle
     for script in ("build.sh", "smoke.sh"):
         assert os.access(PACKAGING / script, os.X_OK), f"{script} is not executable"
@@ -79,19 +87,39 @@ def test_spec_bundles_what_the_app_looks_up() -> None:
 
 def test_cli_smoke_command_sends_through_the_demo_server(tmp_path: Path) -> None:
     """The self-check smoke.sh runs against the bundle, here from the sources."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MAILER_GUI_HOME": str(tmp_path),
-           "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    out = subprocess.run([sys.executable, "-m", "mailer_gui", "smoke", "--timeout", "30"],
-                         capture_output=True, text=True, timeout=90, env=env, cwd=ROOT)
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "MAILER_GUI_HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "mailer_gui", "smoke", "--timeout", "30"],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env=env,
+        cwd=ROOT,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "main window shown" in out.stdout
     assert "test send through the engine caught as 0001.eml" in out.stdout
 
 
 def test_cli_smoke_command_fails_with_a_reason(tmp_path: Path) -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MAILER_GUI_HOME": str(tmp_path),
-           "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    out = subprocess.run([sys.executable, "-m", "mailer_gui", "smoke", "--timeout", "0"],
-                         capture_output=True, text=True, timeout=90, env=env, cwd=ROOT)
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "MAILER_GUI_HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "mailer_gui", "smoke", "--timeout", "0"],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env=env,
+        cwd=ROOT,
+    )
     assert out.returncode == 1, out.stdout + out.stderr
     assert "smoke: FAILED: timed out after 0 s waiting for" in out.stderr

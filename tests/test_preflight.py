@@ -17,11 +17,15 @@ from .conftest import configure
 
 
 def _campaign(ctx, subject, html, text=None, rows=None) -> int:
-    rows = rows if rows is not None else [
-        (2, "ann@example.org", {"first_name": "Ann", "city": "Tver"}),
-        (3, "bob@example.org", {"first_name": "Bob"}),  # no city
-        (4, "cid@example.org", {"first_name": "Cid", "city": "Omsk"}),
-    ]
+    rows = (
+        rows
+        if rows is not None
+        else [
+            (2, "ann@example.org", {"first_name": "Ann", "city": "Tver"}),
+            (3, "bob@example.org", {"first_name": "Bob"}),  # no city
+            (4, "cid@example.org", {"first_name": "Cid", "city": "Omsk"}),
+        ]
+    )
     with ctx.db.write() as s:
         cid = campaigns.create(s, "P", subject, html, text, ctx.clock.now()).id
         campaigns.add_recipients(s, cid, rows)
@@ -54,17 +58,24 @@ def test_syntax_error_reported_for_every_row(ctx):
 
 
 def test_sandbox_escape_reported_per_row_not_crashing(ctx):
-    cid = _campaign(ctx, "{{ ''.__class__.__mro__ }}", "<p>{{ first_name.__class__ }}</p>",
-                    text="{{ lipsum.__globals__ }}")
+    cid = _campaign(
+        ctx,
+        "{{ ''.__class__.__mro__ }}",
+        "<p>{{ first_name.__class__ }}</p>",
+        text="{{ lipsum.__globals__ }}",
+    )
     errs = _run(ctx, cid)
-    assert {(e.row, e.field) for e in errs} == {(r, f) for r in (2, 3, 4)
-                                                for f in ("subject", "html", "text")}
+    assert {(e.row, e.field) for e in errs} == {
+        (r, f) for r in (2, 3, 4) for f in ("subject", "html", "text")
+    }
     assert all("SecurityError" in e.message or "unsafe" in e.message for e in errs)
 
 
 def test_header_injection_from_data_reported_with_the_field(ctx):
-    rows = [(2, "ann@example.org", {"first_name": "Ann\r\nBcc: all@example.net"}),
-            (3, "bob@example.org", {"first_name": "Bob"})]
+    rows = [
+        (2, "ann@example.org", {"first_name": "Ann\r\nBcc: all@example.net"}),
+        (3, "bob@example.org", {"first_name": "Bob"}),
+    ]
     cid = _campaign(ctx, "Hi {{ first_name }}", "<p>x</p>", rows=rows)
     (err,) = _run(ctx, cid)
     assert (err.row, err.field) == (2, "subject") and "line breaks" in err.message
@@ -95,8 +106,9 @@ def test_enqueue_refused_until_preflight_passes_then_sends(ctx, smtp_server):
     eng.run_until_idle()
     eng.release()
     assert len(smtp_server.wait_for(3)) == 3
-    bodies = sorted(r.message.get_body(("html",)).get_content().strip()
-                    for r in smtp_server.received)
+    bodies = sorted(
+        r.message.get_body(("html",)).get_content().strip() for r in smtp_server.received
+    )
     assert bodies == ["<p>From ?</p>", "<p>From Omsk</p>", "<p>From Tver</p>"]
 
 
@@ -105,24 +117,37 @@ def test_attachment_over_the_cap_is_a_campaign_level_failure(ctx):
 
     cid = _campaign(ctx, "s", "<p>x</p>")
     with ctx.db.write() as s:
-        s.add(Attachment(campaign_id=cid, filename="huge.bin", mime_type="application/zip",
-                         content=b"\0" * (11 * 1024 * 1024)))
+        s.add(
+            Attachment(
+                campaign_id=cid,
+                filename="huge.bin",
+                mime_type="application/zip",
+                content=b"\0" * (11 * 1024 * 1024),
+            )
+        )
     (err,) = _run(ctx, cid)
     assert (err.row, err.field) == (None, "attachments") and "10 MB limit" in err.message
 
 
 def test_preflight_over_an_imported_file_names_file_rows(ctx, tmp_path):
     with ctx.db.write() as s:
-        cid = campaigns.create(s, "F", "Hi {{ first_name }}", "<p>{{ company }}</p>", None,
-                               ctx.clock.now()).id
+        cid = campaigns.create(
+            s, "F", "Hi {{ first_name }}", "<p>{{ company }}</p>", None, ctx.clock.now()
+        ).id
     p = tmp_path / "r.csv"
-    p.write_text("email;first_name;company\n\nann@example.org;Ann;ACME\nbob@example.org;;\n"
-                 "cid@example.org;Cid;X\n", encoding="utf-8")
+    p.write_text(
+        "email;first_name;company\n\nann@example.org;Ann;ACME\nbob@example.org;;\n"
+        "cid@example.org;Cid;X\n",
+        encoding="utf-8",
+    )
     contacts.import_file(ctx.db, cid, p)
     # Empty cells are empty strings, not missing fields: nothing fails.
     assert _run(ctx, cid) == []
     with ctx.db.write() as s:
         campaigns.update(s, cid, ctx.clock.now(), subject="Hi {{ frist_name }}")
     errs = _run(ctx, cid)
-    assert [(e.row, e.email) for e in errs] == [(3, "ann@example.org"), (4, "bob@example.org"),
-                                               (5, "cid@example.org")]
+    assert [(e.row, e.email) for e in errs] == [
+        (3, "ann@example.org"),
+        (4, "bob@example.org"),
+        (5, "cid@example.org"),
+    ]

@@ -23,23 +23,47 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def cli(data: Path, *args: str, **kw) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "MAILER_GUI_SMTP_PASSWORD": "",
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-    return subprocess.Popen([sys.executable, "-m", "mailer_gui", "--data-dir", str(data), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            **kw)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "MAILER_GUI_SMTP_PASSWORD": "",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "mailer_gui", "--data-dir", str(data), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        **kw,
+    )
 
 
 def prepare(tmp_path: Path, server, n: int, hourly: int = 100_000) -> Path:
     data = tmp_path / "data"
     ctx = open_context(data, allow_reserved_domains=True)  # test harness: local server
     with ctx.db.write() as s:
-        settings.save_smtp(s, settings.SmtpSettings(
-            host="127.0.0.1", port=server.port, security="none",
-            from_addr="news@example.com", timeout=5))
-        settings.save_limits(s, settings.LimitSettings(
-            hourly=hourly, monthly=1_000_000, timezone="UTC", start="00:00", end="24:00",
-            days=settings.DAY_NAMES))
+        settings.save_smtp(
+            s,
+            settings.SmtpSettings(
+                host="127.0.0.1",
+                port=server.port,
+                security="none",
+                from_addr="news@example.com",
+                timeout=5,
+            ),
+        )
+        settings.save_limits(
+            s,
+            settings.LimitSettings(
+                hourly=hourly,
+                monthly=1_000_000,
+                timezone="UTC",
+                start="00:00",
+                end="24:00",
+                days=settings.DAY_NAMES,
+            ),
+        )
     make_campaign(ctx, n)
     ctx.close()
     return data
@@ -49,15 +73,18 @@ def db_facts(data: Path) -> dict:
     con = sqlite3.connect(data / "mailer.db")
     try:
         return {
-            "states": dict(con.execute(
-                "SELECT status, count(*) FROM recipients GROUP BY status").fetchall()),
+            "states": dict(
+                con.execute("SELECT status, count(*) FROM recipients GROUP BY status").fetchall()
+            ),
             "by_email": dict(con.execute("SELECT email, status FROM recipients").fetchall()),
             "ledger": con.execute("SELECT count(*) FROM slot_ledger").fetchone()[0],
-            "attempts": con.execute("SELECT coalesce(sum(attempts),0) FROM recipients")
-            .fetchone()[0],
+            "attempts": con.execute("SELECT coalesce(sum(attempts),0) FROM recipients").fetchone()[
+                0
+            ],
             "integrity": con.execute("PRAGMA integrity_check").fetchone()[0],
             "processing": con.execute(
-                "SELECT count(*) FROM queue_entries WHERE status='processing'").fetchone()[0],
+                "SELECT count(*) FROM queue_entries WHERE status='processing'"
+            ).fetchone()[0],
         }
     finally:
         con.close()
@@ -74,8 +101,7 @@ def crash_loop(tmp_path: Path, server, kills: int, n: int, seed: int) -> None:
         # Kill while sending: after the next message arrives, at a random moment
         # (often between the server storing it and the client recording it).
         deadline = time.monotonic() + 15
-        while len(server.received) == before and p.poll() is None and \
-                time.monotonic() < deadline:
+        while len(server.received) == before and p.poll() is None and time.monotonic() < deadline:
             time.sleep(0.005)
         time.sleep(rng.uniform(0.0, 0.1))
         p.send_signal(signal.SIGKILL)

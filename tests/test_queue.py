@@ -25,8 +25,10 @@ def entry_of(ctx, cid):
 
 def notifications(ctx):
     with ctx.db.read() as s:
-        return [(n.kind, n.reason_code, n.next_run_at)
-                for n in s.scalars(select(Notification).order_by(Notification.id))]
+        return [
+            (n.kind, n.reason_code, n.next_run_at)
+            for n in s.scalars(select(Notification).order_by(Notification.id))
+        ]
 
 
 def test_monthly_quota_defers_to_first_moment_of_next_month(ctx, smtp_server, clock):
@@ -62,8 +64,14 @@ def test_quota_sync_counts_only_local_sends_after_it(ctx, smtp_server, clock):
 
 def test_outside_hours_defers_every_campaign_to_the_next_window(ctx, smtp_server, clock):
     # 10:00 Moscow on a Wednesday; working hours 12:00-18:00 Mon-Fri.
-    configure(ctx, smtp_server, timezone="Europe/Moscow", start="12:00", end="18:00",
-              days=("mon", "tue", "wed", "thu", "fri"))
+    configure(
+        ctx,
+        smtp_server,
+        timezone="Europe/Moscow",
+        start="12:00",
+        end="18:00",
+        days=("mon", "tue", "wed", "thu", "fri"),
+    )
     a = make_campaign(ctx, 2, name="A")
     b = make_campaign(ctx, 2, name="B", domain="example.net")
     run(ctx)
@@ -109,7 +117,10 @@ def test_deferred_campaign_does_not_block_the_next_and_order_is_stable(ctx, smtp
     assert entry_of(ctx, a).reason_code == "transient_error"
     assert entry_of(ctx, b).status == entry_of(ctx, c).status == "completed"
     assert [r.rcpt_tos[0] for r in smtp_server.received] == [
-        "r0@b.example", "r1@b.example", "r0@c.example"]
+        "r0@b.example",
+        "r1@b.example",
+        "r0@c.example",
+    ]
     clock.advance(300)
     run(ctx)
     assert entry_of(ctx, a).status == "completed"
@@ -130,7 +141,10 @@ def test_priority_and_move_change_the_order(ctx, smtp_server):
     assert order == [b, c, a]
     run(ctx)
     assert [r.rcpt_tos[0].split("@")[1] for r in smtp_server.received] == [
-        "b.example", "c.example", "a.example"]
+        "b.example",
+        "c.example",
+        "a.example",
+    ]
 
 
 def test_pause_and_resume_and_cancel_rules(ctx, smtp_server):
@@ -172,8 +186,11 @@ def test_notifications_once_per_change_of_reason_or_time(ctx, smtp_server, clock
     assert [n[1] for n in notifications(ctx)] == ["hourly_limit", "transient_error"]
     clock.set(entry_of(ctx, cid).next_run_at)
     eng.run_until_idle()  # same pause, a new time (back-off): one more
-    assert [n[1] for n in notifications(ctx)] == ["hourly_limit", "transient_error",
-                                                  "transient_error"]
+    assert [n[1] for n in notifications(ctx)] == [
+        "hourly_limit",
+        "transient_error",
+        "transient_error",
+    ]
     del smtp_server.rules["rcpt"]
     for _ in range(5):
         clock.set(entry_of(ctx, cid).next_run_at or clock.now())

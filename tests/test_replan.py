@@ -31,16 +31,20 @@ def entry_of(ctx, cid):
 
 def deferred_notices(ctx):
     with ctx.db.read() as s:
-        return [(n.reason_code, n.next_run_at) for n in s.scalars(
-            select(Notification).where(Notification.kind == "deferred")
-            .order_by(Notification.id))]
+        return [
+            (n.reason_code, n.next_run_at)
+            for n in s.scalars(
+                select(Notification)
+                .where(Notification.kind == "deferred")
+                .order_by(Notification.id)
+            )
+        ]
 
 
 def save_limits(ctx, clock, **changes):
     with ctx.db.write() as s:
         cur = settings.load(s).limits
-        return replan.save_and_replan(s, clock.now(),
-                                        limits=dataclasses.replace(cur, **changes))
+        return replan.save_and_replan(s, clock.now(), limits=dataclasses.replace(cur, **changes))
 
 
 def rcpts(server):
@@ -55,8 +59,11 @@ def test_raising_the_hourly_limit_releases_the_hold_in_the_save(ctx, smtp_server
     cid = make_campaign(ctx, 10)
     run(ctx)
     assert len(smtp_server.received) == 5
-    assert entry_of(ctx, cid) == ("deferred", "hourly_limit",
-                                  datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
+    assert entry_of(ctx, cid) == (
+        "deferred",
+        "hourly_limit",
+        datetime(2026, 11, 25, 8, 0, tzinfo=UTC),
+    )
     clock.advance(249)  # "Hourly limit reached, 55:51"
     assert save_limits(ctx, clock, hourly=12) == {"released": 1, "held": 0}
     # The save itself re-planned: the queue table says it may send now (D).
@@ -95,12 +102,21 @@ def test_a_raised_limit_wakes_a_sleeping_engine_which_sends_at_once(ctx, smtp_se
 
 def test_widening_the_working_hours_sends_at_once(ctx, smtp_server, clock):
     # 10:00 Moscow on a Wednesday; working hours 12:00-18:00.
-    configure(ctx, smtp_server, timezone="Europe/Moscow", start="12:00", end="18:00",
-              days=("mon", "tue", "wed", "thu", "fri"))
+    configure(
+        ctx,
+        smtp_server,
+        timezone="Europe/Moscow",
+        start="12:00",
+        end="18:00",
+        days=("mon", "tue", "wed", "thu", "fri"),
+    )
     cid = make_campaign(ctx, 3)
     run(ctx)
-    assert entry_of(ctx, cid) == ("deferred", "outside_hours",
-                                  datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+    assert entry_of(ctx, cid) == (
+        "deferred",
+        "outside_hours",
+        datetime(2026, 11, 25, 9, 0, tzinfo=UTC),
+    )
     assert save_limits(ctx, clock, start="00:00", end="24:00") == {"released": 1, "held": 0}
     assert entry_of(ctx, cid)[:2] == ("queued", None)
     run(ctx)
@@ -114,8 +130,11 @@ def test_narrowed_hours_and_a_raised_limit_still_hold_for_the_hours(ctx, smtp_se
     assert entry_of(ctx, cid)[1] == "hourly_limit"
     # Raise the limit but close the day: the hours decide, as in the engine.
     save_limits(ctx, clock, hourly=100, timezone="Europe/Moscow", start="12:00", end="18:00")
-    assert entry_of(ctx, cid) == ("deferred", "outside_hours",
-                                  datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+    assert entry_of(ctx, cid) == (
+        "deferred",
+        "outside_hours",
+        datetime(2026, 11, 25, 9, 0, tzinfo=UTC),
+    )
     run(ctx)
     assert len(smtp_server.received) == 2
 
@@ -134,8 +153,11 @@ def test_a_lowered_limit_holds_from_the_next_message(ctx, smtp_server, clock):
     finally:
         eng.release()
     assert rcpts(smtp_server) == ["r0@example.org", "r1@example.org"]
-    assert entry_of(ctx, cid) == ("deferred", "hourly_limit",
-                                  datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
+    assert entry_of(ctx, cid) == (
+        "deferred",
+        "hourly_limit",
+        datetime(2026, 11, 25, 8, 0, tzinfo=UTC),
+    )
 
 
 def test_a_lowered_limit_moves_a_waiting_entry_later_with_one_notice(ctx, smtp_server, clock):
@@ -166,8 +188,14 @@ def test_a_lowered_limit_moves_a_waiting_entry_later_with_one_notice(ctx, smtp_s
 
 
 def test_a_time_zone_change_re_plans_the_wait(ctx, smtp_server, clock):
-    configure(ctx, smtp_server, timezone="Europe/Moscow", start="12:00", end="18:00",
-              days=("mon", "tue", "wed", "thu", "fri"))
+    configure(
+        ctx,
+        smtp_server,
+        timezone="Europe/Moscow",
+        start="12:00",
+        end="18:00",
+        days=("mon", "tue", "wed", "thu", "fri"),
+    )
     cid = make_campaign(ctx, 2)
     run(ctx)
     moscow_noon = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -176,8 +204,7 @@ def test_a_time_zone_change_re_plans_the_wait(ctx, smtp_server, clock):
     assert save_limits(ctx, clock, timezone="Europe/London") == {"released": 0, "held": 1}
     london_noon = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
     assert entry_of(ctx, cid) == ("deferred", "outside_hours", london_noon)
-    assert deferred_notices(ctx) == [("outside_hours", moscow_noon),
-                                     ("outside_hours", london_noon)]
+    assert deferred_notices(ctx) == [("outside_hours", moscow_noon), ("outside_hours", london_noon)]
     # 12:30 in Kolkata: open now.
     assert save_limits(ctx, clock, timezone="Asia/Kolkata") == {"released": 1, "held": 0}
     run(ctx)
@@ -189,11 +216,17 @@ def test_a_time_zone_change_moves_the_monthly_reset(ctx, smtp_server, clock):
     configure(ctx, smtp_server, monthly=2, timezone="Europe/Moscow")
     cid = make_campaign(ctx, 3)
     run(ctx)
-    assert entry_of(ctx, cid) == ("deferred", "monthly_quota",
-                                  datetime(2026, 11, 30, 21, 0, tzinfo=UTC))
+    assert entry_of(ctx, cid) == (
+        "deferred",
+        "monthly_quota",
+        datetime(2026, 11, 30, 21, 0, tzinfo=UTC),
+    )
     save_limits(ctx, clock, timezone="America/New_York")
-    assert entry_of(ctx, cid) == ("deferred", "monthly_quota",
-                                  datetime(2026, 12, 1, 5, 0, tzinfo=UTC))
+    assert entry_of(ctx, cid) == (
+        "deferred",
+        "monthly_quota",
+        datetime(2026, 12, 1, 5, 0, tzinfo=UTC),
+    )
     assert save_limits(ctx, clock, monthly=3) == {"released": 1, "held": 0}
     run(ctx)
     assert len(smtp_server.received) == 3
@@ -210,7 +243,9 @@ def test_an_unchanged_save_notifies_nobody_and_keeps_the_pause(ctx, smtp_server,
         st = settings.load(s)
         # The SMTP account saved again (as the Settings window does) plus the limits.
         assert replan.save_and_replan(s, clock.now(), smtp=st.smtp, limits=st.limits) == {
-            "released": 0, "held": 1}
+            "released": 0,
+            "held": 1,
+        }
     assert entry_of(ctx, cid) == before
     assert deferred_notices(ctx) == notes
     with ctx.db.read() as s:
@@ -284,8 +319,9 @@ def test_resume_of_a_limit_hold_says_it_still_waits(ctx, smtp_server, clock):
 
 def _left_sending(ctx, cid, n):
     with ctx.db.write() as s:
-        rows = s.scalars(select(Recipient).where(Recipient.campaign_id == cid)
-                         .order_by(Recipient.id).limit(n)).all()
+        rows = s.scalars(
+            select(Recipient).where(Recipient.campaign_id == cid).order_by(Recipient.id).limit(n)
+        ).all()
         for i, r in enumerate(rows):
             r.status, r.engine_id = "sending", "other-host:1:dead"
             r.claimed_at = datetime(2026, 11, 25, 6, 0, i, tzinfo=UTC)
@@ -306,17 +342,18 @@ def test_a_crash_notice_names_the_uncertain_recipients(ctx, smtp_server):
         n = notes[0]
         assert (n.campaign_id, n.entry_id) == (cid, queue.campaign_entry(s, cid).id)
     assert "7 recipient(s) of “Promo” are uncertain" in n.text
-    assert n.text.endswith("r0@example.org, r1@example.org, r2@example.org, "
-                           "r3@example.org, r4@example.org and 2 more")
-    assert queue.uncertain_notice_parts(n.text) == (
-        7, [f"r{i}@example.org" for i in range(5)], 2)
+    assert n.text.endswith(
+        "r0@example.org, r1@example.org, r2@example.org, r3@example.org, r4@example.org and 2 more"
+    )
+    assert queue.uncertain_notice_parts(n.text) == (7, [f"r{i}@example.org" for i in range(5)], 2)
     # A second take-over finds nothing new: no second notice.
     eng = Engine(ctx)
     eng.acquire()
     eng.release()
     with ctx.db.read() as s:
-        assert len(s.scalars(select(Notification).where(
-            Notification.kind == "uncertain")).all()) == 1
+        assert (
+            len(s.scalars(select(Notification).where(Notification.kind == "uncertain")).all()) == 1
+        )
 
 
 # ------------------------------------------------------------ item 14(b): one by one
@@ -330,7 +367,8 @@ def _five_uncertain(ctx, smtp_server):
     run(ctx)
     with ctx.db.read() as s:
         assert [u.email for u in queue.uncertain_recipients(s, cid)] == [
-            f"r{i}@example.org" for i in range(5)]
+            f"r{i}@example.org" for i in range(5)
+        ]
     return cid
 
 
@@ -341,15 +379,23 @@ def test_resolve_one_recipient_at_a_time(ctx, smtp_server, clock):
         u = queue.uncertain_recipients(s, cid)[0]
     assert u.attempts == 1 and u.claimed_at is not None and u.reply
     with ctx.db.write() as s:
-        assert queue.resolve_uncertain(s, cid, "mark_sent", clock.now(),
-                                       emails=["R0@Example.org", "r1@example.org",
-                                               "r2@example.org", "r3@example.org"]) == 4
+        assert (
+            queue.resolve_uncertain(
+                s,
+                cid,
+                "mark_sent",
+                clock.now(),
+                emails=["R0@Example.org", "r1@example.org", "r2@example.org", "r3@example.org"],
+            )
+            == 4
+        )
     with ctx.db.read() as s:
         assert [u.email for u in queue.uncertain_recipients(s, cid)] == ["r4@example.org"]
         assert queue.campaign_entry(s, cid).status == "completed_with_errors"
     with ctx.db.write() as s:
-        assert queue.resolve_uncertain(s, cid, "requeue", clock.now(),
-                                       emails=["r4@example.org"]) == 1
+        assert (
+            queue.resolve_uncertain(s, cid, "requeue", clock.now(), emails=["r4@example.org"]) == 1
+        )
     run(ctx)
     assert rcpts(smtp_server).count("r4@example.org") == 2
     assert rcpts(smtp_server).count("r0@example.org") == 1  # no duplicate for the others
@@ -359,11 +405,15 @@ def test_resolve_one_recipient_at_a_time(ctx, smtp_server, clock):
 
 def test_resolve_an_address_that_is_not_uncertain_changes_nothing(ctx, smtp_server, clock):
     cid = _five_uncertain(ctx, smtp_server)
-    with pytest.raises(StateError, match=r"r5@example.org.*the uncertain ones are "
-                                         r"r0@example.org.*nothing was changed"):
+    with pytest.raises(
+        StateError,
+        match=r"r5@example.org.*the uncertain ones are "
+        r"r0@example.org.*nothing was changed",
+    ):
         with ctx.db.write() as s:
-            queue.resolve_uncertain(s, cid, "mark_sent", clock.now(),
-                                    emails=["r0@example.org", "r5@example.org"])
+            queue.resolve_uncertain(
+                s, cid, "mark_sent", clock.now(), emails=["r0@example.org", "r5@example.org"]
+            )
     with ctx.db.read() as s:
         assert len(queue.uncertain_recipients(s, cid)) == 5
 

@@ -63,22 +63,27 @@ def limit_change(ctx, smtp_server, clock):
     return cid, other
 
 
-def test_limits_in_force_are_recorded_with_each_slot_and_reported(ctx, limit_change, clock,
-                                                                   tmp_path):
+def test_limits_in_force_are_recorded_with_each_slot_and_reported(
+    ctx, limit_change, clock, tmp_path
+):
     cid, _other = limit_change
     with ctx.db.read() as s:
-        stamps = s.execute(select(SlotReservation.at, SlotReservation.hourly_limit,
-                                  SlotReservation.monthly_limit)
-                           .order_by(SlotReservation.id)).all()
+        stamps = s.execute(
+            select(
+                SlotReservation.at, SlotReservation.hourly_limit, SlotReservation.monthly_limit
+            ).order_by(SlotReservation.id)
+        ).all()
     first, second = datetime(2026, 11, 25, 7, tzinfo=UTC), datetime(2026, 11, 25, 8, tzinfo=UTC)
-    assert [(at.hour, h, m) for at, h, m in stamps] == \
-        [(7, 3, 15000)] * 3 + [(8, 2, 15000)] * 2 + [(9, 2, 15000)] * 2
+    assert [(at.hour, h, m) for at, h, m in stamps] == [(7, 3, 15000)] * 3 + [(8, 2, 15000)] * 2 + [
+        (9, 2, 15000)
+    ] * 2
     with campaign_report(ctx.db, cid, clock.now()) as rep:
         s = rep.summary
         info = dict((r[0], r[1]) for r in summary_sections(rep)[0].rows)
     assert s.limits_in_force == (LimitPeriod(first, 3, 15000), LimitPeriod(second, 2, 15000))
-    assert info["Limits in force"] == ("3/hour, 15000/month (from 2026-11-25 10:00); "
-                                       "2/hour, 15000/month (from 2026-11-25 11:00)")
+    assert info["Limits in force"] == (
+        "3/hour, 15000/month (from 2026-11-25 10:00); 2/hour, 15000/month (from 2026-11-25 11:00)"
+    )
     assert info["Limits in settings now"] == "2/hour, 15000/month"
     assert [(h.hour.hour, h.hourly_limit) for h in s.per_hour] == [(10, 3), (11, 2), (12, 2)]
     with period_report(ctx.db, date(2026, 11, 25), date(2026, 11, 25), clock.now()) as prep:
@@ -87,8 +92,9 @@ def test_limits_in_force_are_recorded_with_each_slot_and_reported(ctx, limit_cha
     daily = sections[2].rows
     assert [(r[0], r[3], r[5]) for r in daily] == [(date(2026, 11, 25), "3 \u2192 2", "15000")]
     # Per send, for machines: the limits as columns of the period CSV.
-    req = ExportRequest(fmt="csv", out=tmp_path / "p.csv", start=date(2026, 11, 25),
-                        end=date(2026, 11, 25))
+    req = ExportRequest(
+        fmt="csv", out=tmp_path / "p.csv", start=date(2026, 11, 25), end=date(2026, 11, 25)
+    )
     with open_report(ctx.db, req, clock.now()) as prep:
         write(prep, req)
     lines = req.out.read_text("utf-8-sig").splitlines()
@@ -108,8 +114,11 @@ def test_chart_data_holds_every_slot_the_limit_counts(ctx, limit_change, clock):
     assert sum(h.total for h in hours) == len(ledger)  # the limit counts all of them
     assert sum(h.other_sends for h in hours) == 1  # the other campaign's send
     with period_report(ctx.db, date(2026, 11, 25), date(2026, 11, 25), clock.now()) as prep:
-        assert [(h.hour.hour, h.sends, h.test_sends) for h in prep.summary.hours] == \
-            [(10, 3, 1), (11, 2, 0), (12, 2, 0)]
+        assert [(h.hour.hour, h.sends, h.test_sends) for h in prep.summary.hours] == [
+            (10, 3, 1),
+            (11, 2, 0),
+            (12, 2, 0),
+        ]
 
 
 def test_rates_say_what_they_measure(ctx, smtp_server, clock):
@@ -154,15 +163,18 @@ def test_rates_say_what_they_measure(ctx, smtp_server, clock):
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_xlsx_has_words_not_codes(ctx, limit_change, clock, tmp_path, language):
     cid, _ = limit_change
-    for name, kw in (("c.xlsx", {"campaign_id": cid}),
-                     ("p.xlsx", {"start": date(2026, 11, 25), "end": date(2026, 11, 25)})):
+    for name, kw in (
+        ("c.xlsx", {"campaign_id": cid}),
+        ("p.xlsx", {"start": date(2026, 11, 25), "end": date(2026, 11, 25)}),
+    ):
         req = ExportRequest(fmt="xlsx", out=tmp_path / name, language=language, **kw)
         with open_report(ctx.db, req, clock.now()) as rep:
             write(rep, req)
             assert rep.labels.missing == set()
         wb = openpyxl.load_workbook(req.out)
-        texts = [c.value for ws in wb for row in ws.iter_rows() for c in row
-                 if isinstance(c.value, str)]
+        texts = [
+            c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)
+        ]
         assert not CODES & set(texts), CODES & set(texts)
         if language == "ru":
             assert "отправлено" in texts and "Сводка" in wb.sheetnames

@@ -47,16 +47,20 @@ def _export(ctx, tmp_path: Path, name: str, **kw) -> Path:
 def _read_csv(path: Path, delimiter: str = ",") -> list[list[str]]:
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM so that Excel reads UTF-8"
-    return list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline=""),
-                           delimiter=delimiter))
+    return list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline=""), delimiter=delimiter))
 
 
 def _db_states(ctx, cid: int, tests: bool = False) -> dict[str, int]:
     scope = Recipient.test_entry_id.is_not(None) if tests else Recipient.test_entry_id.is_(None)
     with ctx.db.read() as s:
-        return {k: n for k, n in s.execute(
-            select(Recipient.status, func.count())
-            .where(Recipient.campaign_id == cid, scope).group_by(Recipient.status))}
+        return {
+            k: n
+            for k, n in s.execute(
+                select(Recipient.status, func.count())
+                .where(Recipient.campaign_id == cid, scope)
+                .group_by(Recipient.status)
+            )
+        }
 
 
 def _nonzero(d: dict[str, int]) -> dict[str, int]:
@@ -76,25 +80,39 @@ def test_campaign_summary_agrees_with_the_database(ctx, built, clock):
     with campaign_report(ctx.db, cid, clock.now()) as rep:
         s = rep.summary
         rows = list(rep.rows)
-    assert _nonzero(s.counts) == _db_states(ctx, cid) == {
-        "sent": 3, "failed": 1, "uncertain": 1, "suppressed": 1}
+    assert (
+        _nonzero(s.counts)
+        == _db_states(ctx, cid)
+        == {"sent": 3, "failed": 1, "uncertain": 1, "suppressed": 1}
+    )
     assert _nonzero(s.test_counts) == _db_states(ctx, cid, tests=True) == {"sent": 1}
     with ctx.db.read() as db:
-        entry = db.scalars(select(QueueEntry).where(QueueEntry.campaign_id == cid,
-                                                    QueueEntry.kind == "campaign")).one()
-        pauses = db.scalars(select(PauseEvent).where(PauseEvent.entry_id == entry.id)
-                            .order_by(PauseEvent.id)).all()
-        ledger = db.scalar(select(func.count()).select_from(SlotReservation)
-                           .join(Recipient, Recipient.id == SlotReservation.recipient_id)
-                           .where(Recipient.campaign_id == cid,
-                                  Recipient.test_entry_id.is_(None)))
-        by_addr = {r.email: r for r in db.scalars(select(Recipient).where(
-            Recipient.campaign_id == cid, Recipient.test_entry_id.is_(None)))}
+        entry = db.scalars(
+            select(QueueEntry).where(QueueEntry.campaign_id == cid, QueueEntry.kind == "campaign")
+        ).one()
+        pauses = db.scalars(
+            select(PauseEvent).where(PauseEvent.entry_id == entry.id).order_by(PauseEvent.id)
+        ).all()
+        ledger = db.scalar(
+            select(func.count())
+            .select_from(SlotReservation)
+            .join(Recipient, Recipient.id == SlotReservation.recipient_id)
+            .where(Recipient.campaign_id == cid, Recipient.test_entry_id.is_(None))
+        )
+        by_addr = {
+            r.email: r
+            for r in db.scalars(
+                select(Recipient).where(
+                    Recipient.campaign_id == cid, Recipient.test_entry_id.is_(None)
+                )
+            )
+        }
     assert (s.started_at, s.finished_at) == (entry.started_at, entry.finished_at)
     assert s.duration == timedelta(hours=2) and s.average_per_hour == pytest.approx(1.5)
     assert s.queue_status == "completed_with_errors"
-    assert [(p.reason_code, p.started_at, p.ended_at) for p in s.pauses] == \
-        [(p.reason_code, p.started_at, p.ended_at) for p in pauses]
+    assert [(p.reason_code, p.started_at, p.ended_at) for p in s.pauses] == [
+        (p.reason_code, p.started_at, p.ended_at) for p in pauses
+    ]
     assert [p.reason_code for p in s.pauses] == ["hourly_limit", "hourly_limit"]
     assert all(p.length == timedelta(hours=1) and not p.ongoing for p in s.pauses)
     # Sends per hour: the campaign's slots (test send apart), in Moscow hours.
@@ -104,8 +122,12 @@ def test_campaign_summary_agrees_with_the_database(ctx, built, clock):
     assert len(rows) == len(by_addr) == 6
     for r in rows:
         db_row = by_addr[r.address]
-        assert (r.state, r.message_id, r.reply, r.attempts) == \
-            (db_row.status, db_row.message_id, db_row.reply, db_row.attempts)
+        assert (r.state, r.message_id, r.reply, r.attempts) == (
+            db_row.status,
+            db_row.message_id,
+            db_row.reply,
+            db_row.attempts,
+        )
         assert r.time == (db_row.finished_at or db_row.claimed_at)
         assert r.fields == (db_row.fields["first_name"],)
     assert "no such user" in by_addr["r1@example.org"].reply
@@ -115,19 +137,39 @@ def test_csv_rows_agree_with_the_database(ctx, built, tmp_path):
     cid = built.campaign_id
     out = _export(ctx, tmp_path, "c.csv", fmt="csv", campaign_id=cid, delimiter=";")
     head, *rows = _read_csv(out, ";")
-    assert head == ["address", "first_name", "state", "time (Europe/Moscow)", "message_id",
-                    "server_reply", "attempts", "state_text", "content_version", "subject"]
+    assert head == [
+        "address",
+        "first_name",
+        "state",
+        "time (Europe/Moscow)",
+        "message_id",
+        "server_reply",
+        "attempts",
+        "state_text",
+        "content_version",
+        "subject",
+    ]
     assert Counter(r[2] for r in rows) == _db_states(ctx, cid)
     # Codes for machines, then their words, the version sent and its subject.
-    words = {"sent": "sent", "failed": "failed", "uncertain": "uncertain",
-             "suppressed": "suppressed", "pending": "waiting"}
+    words = {
+        "sent": "sent",
+        "failed": "failed",
+        "uncertain": "uncertain",
+        "suppressed": "suppressed",
+        "pending": "waiting",
+    }
     assert all(r[7] == words[r[2]] for r in rows)
-    assert {(r[8], r[9]) for r in rows if r[2] != "suppressed"} == \
-        {("1", "Hello {{ first_name }}")}
+    assert {(r[8], r[9]) for r in rows if r[2] != "suppressed"} == {("1", "Hello {{ first_name }}")}
     assert {(r[8], r[9]) for r in rows if r[2] == "suppressed"} == {("", "")}
     with ctx.db.read() as s:
-        db = {r.email: r for r in s.scalars(select(Recipient).where(
-            Recipient.campaign_id == cid, Recipient.test_entry_id.is_(None)))}
+        db = {
+            r.email: r
+            for r in s.scalars(
+                select(Recipient).where(
+                    Recipient.campaign_id == cid, Recipient.test_entry_id.is_(None)
+                )
+            )
+        }
     assert sorted(r[0] for r in rows) == sorted(db)
     for r in rows:
         d = db[r[0]]
@@ -149,23 +191,39 @@ def test_xlsx_reopens_with_summary_and_recipients(ctx, built, tmp_path):
     assert wb.sheetnames == ["Summary", "Recipients"]
     summary = [r for r in wb["Summary"].iter_rows(values_only=True)]
     start = summary.index(("state", "recipients", "test sends", None, None))
-    table = {r[0]: (r[1], r[2]) for r in summary[start + 1:start + 8] if r[0]}
+    table = {r[0]: (r[1], r[2]) for r in summary[start + 1 : start + 8] if r[0]}
     db = _db_states(ctx, cid)
-    words = {"sent": "sent", "failed": "failed", "uncertain": "uncertain",
-             "suppressed": "suppressed", "pending": "waiting"}
+    words = {
+        "sent": "sent",
+        "failed": "failed",
+        "uncertain": "uncertain",
+        "suppressed": "suppressed",
+        "pending": "waiting",
+    }
     for state in ("sent", "failed", "uncertain", "suppressed", "pending"):
         assert table[words[state]][0] == db.get(state, 0)
     assert table["total"] == (6, 1)
     pause_at = summary.index(("reason", "start", "end", "length", "detail"))
-    pauses = list(itertools.takewhile(lambda r: r[0], summary[pause_at + 1:]))
+    pauses = list(itertools.takewhile(lambda r: r[0], summary[pause_at + 1 :]))
     assert [(r[0], r[1].hour, r[2].hour, r[3]) for r in pauses] == [
-        ("Hourly limit reached", 10, 11, "1:00:00"), ("Hourly limit reached", 11, 12, "1:00:00")]
+        ("Hourly limit reached", 10, 11, "1:00:00"),
+        ("Hourly limit reached", 11, 12, "1:00:00"),
+    ]
     ws = wb["Recipients"]
     assert ws.freeze_panes == "A2"
     assert ws.column_dimensions["A"].width == 34 and ws.column_dimensions["H"].width == 60
     head, *rows = list(ws.iter_rows(values_only=True))
-    assert head == ("Address", "first_name", "State", "Time (Europe/Moscow)", "Version",
-                    "Subject sent", "Message-ID", "Server reply", "Attempts")
+    assert head == (
+        "Address",
+        "first_name",
+        "State",
+        "Time (Europe/Moscow)",
+        "Version",
+        "Subject sent",
+        "Message-ID",
+        "Server reply",
+        "Attempts",
+    )
     assert Counter(r[2] for r in rows) == {words[k]: n for k, n in db.items()}
     r1 = next(r for r in rows if r[0] == "r1@example.org")
     assert r1[3] == datetime(2026, 11, 25, 11, 0) and "no such user" in r1[7]
@@ -175,12 +233,12 @@ def test_xlsx_reopens_with_summary_and_recipients(ctx, built, tmp_path):
 def test_chosen_fields_and_unknown_campaign(ctx, built, tmp_path):
     cid = built.campaign_id
     with ctx.db.write() as s:
-        campaigns.add_recipients(s, cid, [(9, "extra@example.org",
-                                           {"first_name": "Ann", "city": "Tver"})])
+        campaigns.add_recipients(
+            s, cid, [(9, "extra@example.org", {"first_name": "Ann", "city": "Tver"})]
+        )
     with campaign_report(ctx.db, cid, ctx.clock.now()) as rep:
         assert rep.field_names == ("first_name", "city")
-    out = _export(ctx, tmp_path, "f.csv", fmt="csv", campaign_id=cid,
-                  fields=("city", "nope"))
+    out = _export(ctx, tmp_path, "f.csv", fmt="csv", campaign_id=cid, fields=("city", "nope"))
     head, *rows = _read_csv(out)
     assert head[:3] == ["address", "city", "nope"]
     assert [r[1:3] for r in rows if r[0] == "extra@example.org"] == [["Tver", ""]]
@@ -222,8 +280,14 @@ def test_period_totals_match_the_ledger_in_local_days(ctx, built, smtp_server, c
     run_engine(ctx)
     with ctx.db.read() as s:
         stamps = list(s.scalars(select(SlotReservation.at)))
-        assert s.scalar(select(func.count()).select_from(Recipient).where(
-            Recipient.campaign_id == other, Recipient.status == "sent")) == 2
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(Recipient)
+                .where(Recipient.campaign_id == other, Recipient.status == "sent")
+            )
+            == 2
+        )
     assert len(stamps) == 9
     with period_report(ctx.db, date(2026, 11, 25), date(2026, 11, 26), clock.now()) as rep:
         s = rep.summary
@@ -231,9 +295,16 @@ def test_period_totals_match_the_ledger_in_local_days(ctx, built, smtp_server, c
     assert s.total == len(rows) == len(stamps) == 9
     assert s.test_sends == 1 and s.campaigns == 2
     assert [(d.day.day, d.sends, d.peak_hour, d.month_to_date) for d in s.days] == [
-        (25, 6, 2, 6), (26, 3, 2, 9)]
+        (25, 6, 2, 6),
+        (26, 3, 2, 9),
+    ]
     assert [(h.hour.day, h.hour.hour, h.sends) for h in s.hours] == [
-        (25, 10, 2), (25, 11, 2), (25, 12, 2), (26, 0, 2), (26, 1, 1)]
+        (25, 10, 2),
+        (25, 11, 2),
+        (25, 12, 2),
+        (26, 0, 2),
+        (26, 1, 1),
+    ]
     assert s.hours_over_limit == ()
     assert s.results == {"sent": 6, "failed": 1, "uncertain": 1, "retried": 1}
     retried = [r for r in rows if r.result == "retried"]
@@ -245,13 +316,17 @@ def test_period_totals_match_the_ledger_in_local_days(ctx, built, smtp_server, c
     with period_report(ctx.db, date(2026, 11, 27), date(2026, 11, 30), clock.now()) as rep:
         assert rep.summary.total == 0 and list(rep.rows) == []
 
-    out = _export(ctx, tmp_path, "p.csv", fmt="csv", start=date(2026, 11, 25),
-                  end=date(2026, 11, 26))
+    out = _export(
+        ctx, tmp_path, "p.csv", fmt="csv", start=date(2026, 11, 25), end=date(2026, 11, 26)
+    )
     head, *csv_rows = _read_csv(out)
     assert head[0] == "time (Europe/Moscow)" and len(csv_rows) == 9
     assert Counter(r[5] for r in csv_rows) == Counter(s.results)
-    xl = openpyxl.load_workbook(_export(ctx, tmp_path, "p.xlsx", fmt="xlsx",
-                                        start=date(2026, 11, 25), end=date(2026, 11, 26)))
+    xl = openpyxl.load_workbook(
+        _export(
+            ctx, tmp_path, "p.xlsx", fmt="xlsx", start=date(2026, 11, 25), end=date(2026, 11, 26)
+        )
+    )
     assert xl.sheetnames == ["Summary", "Daily", "Hourly", "Sends"]
     daily = list(xl["Daily"].iter_rows(values_only=True))[1:]
     assert [(d[0].day, d[1], d[4]) for d in daily if d[0]] == [(25, 6, 6), (26, 3, 9)]
@@ -270,9 +345,21 @@ def test_period_bounds_are_checked(ctx, clock):
 # ------------------------------------------------------------------ safety
 
 CORPUS = [
-    "=1+1", "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1", "=cmd|' /C calc'!A0",
-    "=HYPERLINK(\"http://evil.example\",\"click\")", "  =1+1", "\u2028=1",
-    "line1\r\nline2", "nul\x00byte", "bidi\u202egnp.exe", "-", "=",
+    "=1+1",
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=1",
+    "\r=1",
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://evil.example","click")',
+    "  =1+1",
+    "\u2028=1",
+    "line1\r\nline2",
+    "nul\x00byte",
+    "bidi\u202egnp.exe",
+    "-",
+    "=",
 ]
 
 
@@ -305,9 +392,14 @@ def test_injection_corpus_in_csv_and_xlsx(ctx, smtp_server, clock, tmp_path):
     configure(ctx, smtp_server)
     cid = make_campaign(ctx, 2, enqueue=False, name="=cmd|' /C calc'!A0")
     with ctx.db.write() as s:
-        campaigns.add_recipients(s, cid, [(10 + i, f"v{i}@example.org",
-                                           {"first_name": "V", "note": v, v: "x"})
-                                          for i, v in enumerate(CORPUS)])
+        campaigns.add_recipients(
+            s,
+            cid,
+            [
+                (10 + i, f"v{i}@example.org", {"first_name": "V", "note": v, v: "x"})
+                for i, v in enumerate(CORPUS)
+            ],
+        )
         from mailer_gui.core.sending import queue
 
         queue.enqueue(s, cid, clock.now())
@@ -318,8 +410,9 @@ def test_injection_corpus_in_csv_and_xlsx(ctx, smtp_server, clock, tmp_path):
         r = s.scalars(select(Recipient).where(Recipient.email == "v1@example.org")).one()
         r.reply = "@evil\r\n" + "A" * 5000 + "\x1b[31m"
     with ctx.db.read() as s:
-        hostile = s.scalars(select(Recipient.reply).where(
-            Recipient.email == "v0@example.org")).one()
+        hostile = s.scalars(
+            select(Recipient.reply).where(Recipient.email == "v0@example.org")
+        ).one()
     assert "=cmd|' /C calc'!A0" in hostile
 
     head, *rows = _read_csv(_export(ctx, tmp_path, "i.csv", fmt="csv", campaign_id=cid))
@@ -369,8 +462,12 @@ def test_cancel_leaves_no_file(ctx, clock, tmp_path):
     for fmt in ("csv", "xlsx"):
         req = ExportRequest(fmt=fmt, out=tmp_path / f"big.{fmt}", campaign_id=cid)
         with open_report(ctx.db, req, clock.now()) as rep, pytest.raises(ExportCancelled):
-            write(rep, req, progress=lambda d, t: seen.append((d, t)),
-                  cancelled=lambda: len(seen) >= 2)
+            write(
+                rep,
+                req,
+                progress=lambda d, t: seen.append((d, t)),
+                cancelled=lambda: len(seen) >= 2,
+            )
         assert list(tmp_path.iterdir()) == [], "no file and no temporary left behind"
     assert seen[0] == (1000, 5000)
     assert ALL_TEMP_FILES == temp_before, "openpyxl's temporary sheet files were removed"
@@ -388,12 +485,15 @@ def _peak_export(ctx, cid: int, out: Path, fmt: str) -> tuple[int, int]:
     return n, peak
 
 
-@pytest.mark.parametrize("fmt,small,big", [
-    ("csv", 5_000, 50_000),
-    # 100,000 rows under tracemalloc take longer than a unit test should: slow.
-    pytest.param("csv", 10_000, 100_000, marks=pytest.mark.slow),
-    pytest.param("xlsx", 10_000, 100_000, marks=pytest.mark.slow),
-])
+@pytest.mark.parametrize(
+    "fmt,small,big",
+    [
+        ("csv", 5_000, 50_000),
+        # 100,000 rows under tracemalloc take longer than a unit test should: slow.
+        pytest.param("csv", 10_000, 100_000, marks=pytest.mark.slow),
+        pytest.param("xlsx", 10_000, 100_000, marks=pytest.mark.slow),
+    ],
+)
 def test_export_memory_is_flat(ctx, tmp_path, fmt, small, big):
     a = make_campaign(ctx, 0, enqueue=False, name="small")
     b = make_campaign(ctx, 0, enqueue=False, name="big")
@@ -419,8 +519,9 @@ def _cli(ctx, *args: str) -> int:
 def test_cli_writes_every_format(ctx, built, tmp_path, capsys):
     # The PDF (drawn with Qt): tests/ui/test_report_pdf.py::test_cli_writes_a_pdf.
     cid = str(built.campaign_id)
-    assert _cli(ctx, cid, "--format", "csv", "--out", str(tmp_path / "a.csv"),
-                "--delimiter", ";") == 0
+    assert (
+        _cli(ctx, cid, "--format", "csv", "--out", str(tmp_path / "a.csv"), "--delimiter", ";") == 0
+    )
     head, *rows = _read_csv(tmp_path / "a.csv", ";")
     assert len(rows) == 6 and head[0] == "address"
     assert _cli(ctx, cid, "--out", str(tmp_path / "a.xlsx")) == 0
@@ -436,12 +537,16 @@ def test_cli_errors(ctx, built, tmp_path, capsys):
     assert "campaign 999 does not exist" in err and len(err.strip().splitlines()) == 1
     assert _cli(ctx, "1", "--out", str(tmp_path / "x.txt")) == 1
     assert "--format" in capsys.readouterr().err
-    assert _cli(ctx, "--from", "2026-11-30", "--to", "2026-11-01",
-                "--out", str(tmp_path / "x.csv")) == 1
-    for args in (["--out", "x.csv"], ["1", "--from", "2026-11-01", "--to", "2026-11-02",
-                                      "--out", "x.csv"],
-                 ["--from", "2026-13-01", "--to", "2026-11-02", "--out", "x.csv"],
-                 ["1", "--out", "x.csv", "--format", "doc"]):
+    assert (
+        _cli(ctx, "--from", "2026-11-30", "--to", "2026-11-01", "--out", str(tmp_path / "x.csv"))
+        == 1
+    )
+    for args in (
+        ["--out", "x.csv"],
+        ["1", "--from", "2026-11-01", "--to", "2026-11-02", "--out", "x.csv"],
+        ["--from", "2026-13-01", "--to", "2026-11-02", "--out", "x.csv"],
+        ["1", "--out", "x.csv", "--format", "doc"],
+    ):
         with pytest.raises(SystemExit) as exc:
             _cli(ctx, *args)
         assert exc.value.code == 2
@@ -461,8 +566,16 @@ from mailer_gui.core.reports.table import MAX_REPLY, time_text  # noqa: E402
 
 # Whole-hour DST, the half-hour DST of Lord Howe, +5:45, +12:45/+13:45, southern
 # hemisphere, a zone without DST, and UTC.
-DST_ZONES = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu",
-             "Pacific/Chatham", "America/Santiago", "Europe/Moscow", "UTC"]
+DST_ZONES = [
+    "Europe/Berlin",
+    "America/New_York",
+    "Australia/Lord_Howe",
+    "Asia/Kathmandu",
+    "Pacific/Chatham",
+    "America/Santiago",
+    "Europe/Moscow",
+    "UTC",
+]
 
 
 def _stored_times(lo: datetime, hi: datetime) -> list[str]:
@@ -494,24 +607,56 @@ def test_local_times_in_sql_equal_zoneinfo_across_dst_changes(zone):
 
 
 def test_zone_segments_find_each_change_to_the_microsecond():
-    berlin = zone_segments(ZoneInfo("Europe/Berlin"), datetime(2026, 1, 1, tzinfo=UTC),
-                           datetime(2026, 12, 31, tzinfo=UTC))
+    berlin = zone_segments(
+        ZoneInfo("Europe/Berlin"),
+        datetime(2026, 1, 1, tzinfo=UTC),
+        datetime(2026, 12, 31, tzinfo=UTC),
+    )
     assert [(s.isoformat(), o) for s, o in berlin] == [
         ("2026-01-01T00:00:00+00:00", timedelta(hours=1)),
         ("2026-03-29T01:00:00+00:00", timedelta(hours=2)),
-        ("2026-10-25T01:00:00+00:00", timedelta(hours=1))]
-    lord_howe = zone_segments(ZoneInfo("Australia/Lord_Howe"),
-                              datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 12, 31, tzinfo=UTC))
+        ("2026-10-25T01:00:00+00:00", timedelta(hours=1)),
+    ]
+    lord_howe = zone_segments(
+        ZoneInfo("Australia/Lord_Howe"),
+        datetime(2026, 1, 1, tzinfo=UTC),
+        datetime(2026, 12, 31, tzinfo=UTC),
+    )
     # 02:00 local (+11:00) in April and 02:00 local (+10:30) in October: half past in UTC.
     assert [s.isoformat() for s, _ in lord_howe[1:]] == [
-        "2026-04-04T15:00:00+00:00", "2026-10-03T15:30:00+00:00"]
-    assert [o for _, o in lord_howe] == [timedelta(hours=11), timedelta(hours=10, minutes=30),
-                                         timedelta(hours=11)]
+        "2026-04-04T15:00:00+00:00",
+        "2026-10-03T15:30:00+00:00",
+    ]
+    assert [o for _, o in lord_howe] == [
+        timedelta(hours=11),
+        timedelta(hours=10, minutes=30),
+        timedelta(hours=11),
+    ]
 
 
-NASTY = ["=1+2", "+x", "-y", "@z", "\tt", "\rr", " lead", "trail ", "a,b", 'q"uote', "se;mi",
-         "ctl\x07x", "bidi\u202ex", "nbsp\u00a0", "\u00a6sep", "x\u00a6y", "Иван", "a" * 600, "",
-         "line\nbreak", "=HYPERLINK(\"http://x\")"]
+NASTY = [
+    "=1+2",
+    "+x",
+    "-y",
+    "@z",
+    "\tt",
+    "\rr",
+    " lead",
+    "trail ",
+    "a,b",
+    'q"uote',
+    "se;mi",
+    "ctl\x07x",
+    "bidi\u202ex",
+    "nbsp\u00a0",
+    "\u00a6sep",
+    "x\u00a6y",
+    "Иван",
+    "a" * 600,
+    "",
+    "line\nbreak",
+    '=HYPERLINK("http://x")',
+]
 
 
 def _reference_csv(rep, delimiter: str) -> str:
@@ -521,16 +666,26 @@ def _reference_csv(rep, delimiter: str) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
     for r in rep.rows:
-        w.writerow([safe_cell(r.address), *map(safe_cell, r.fields), safe_cell(r.state),
-                    time_text(r.time, tz), safe_cell(r.message_id),
-                    safe_cell(r.reply, MAX_REPLY), r.attempts,
-                    safe_cell(rep.labels.state(r.state)),
-                    "" if r.version is None else r.version, safe_cell(r.subject)])
+        w.writerow(
+            [
+                safe_cell(r.address),
+                *map(safe_cell, r.fields),
+                safe_cell(r.state),
+                time_text(r.time, tz),
+                safe_cell(r.message_id),
+                safe_cell(r.reply, MAX_REPLY),
+                r.attempts,
+                safe_cell(rep.labels.state(r.state)),
+                "" if r.version is None else r.version,
+                safe_cell(r.subject),
+            ]
+        )
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("zone,delimiter", [("Australia/Lord_Howe", ","),
-                                            ("America/New_York", ";")])
+@pytest.mark.parametrize(
+    "zone,delimiter", [("Australia/Lord_Howe", ","), ("America/New_York", ";")]
+)
 def test_sql_built_csv_equals_the_row_by_row_reference(ctx, clock, tmp_path, zone, delimiter):
     with ctx.db.write() as s:
         limits = settings_mod.load(s).limits
@@ -540,28 +695,44 @@ def test_sql_built_csv_equals_the_row_by_row_reference(ctx, clock, tmp_path, zon
     rows = []
     for i in range(600):
         v = NASTY[i % len(NASTY)]
-        fields: dict[str, object] = {"first_name": v, "city": NASTY[i * 7 % len(NASTY)],
-                                     "Имя": "Пётр", 'say "hi"': "x"}
+        fields: dict[str, object] = {
+            "first_name": v,
+            "city": NASTY[i * 7 % len(NASTY)],
+            "Имя": "Пётр",
+            'say "hi"': "x",
+        }
         if i % 11 == 0:  # values that are not JSON strings, and a missing key
             fields = {"first_name": 5, "city": None, "Имя": True, "n": {"a": [1]}}
-        at = (start + timedelta(minutes=97 * i, seconds=i % 60)).strftime(
-            "%Y-%m-%d %H:%M:%S.%f")
-        rows.append((cid, f"u{i}{v[:4]}@ex.org", f"u{i}@ex.org", json.dumps(fields), i + 2,
-                     ("sent", "failed", "uncertain", "suppressed", "sending")[i % 5],
-                     NASTY[i * 3 % len(NASTY)] if i % 5 else None,
-                     NASTY[i * 5 % len(NASTY)] if i % 4 else None, i % 4,
-                     at if i % 7 else None, at if i % 9 else None))
+        at = (start + timedelta(minutes=97 * i, seconds=i % 60)).strftime("%Y-%m-%d %H:%M:%S.%f")
+        rows.append(
+            (
+                cid,
+                f"u{i}{v[:4]}@ex.org",
+                f"u{i}@ex.org",
+                json.dumps(fields),
+                i + 2,
+                ("sent", "failed", "uncertain", "suppressed", "sending")[i % 5],
+                NASTY[i * 3 % len(NASTY)] if i % 5 else None,
+                NASTY[i * 5 % len(NASTY)] if i % 4 else None,
+                i % 4,
+                at if i % 7 else None,
+                at if i % 9 else None,
+            )
+        )
     conn = sqlite3.connect(ctx.db.path)
     with conn:
         conn.executemany(
             "INSERT INTO recipients (campaign_id, email, email_norm, fields, row_number, "
             "status, message_id, reply, attempts, claimed_at, finished_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
     conn.close()
     insert_recipients(ctx, cid, 300, start=1000)  # plain rows too, in November
     for fields in (None, ("city", "missing", 'say "hi"', "Имя")):
-        req = ExportRequest(fmt="csv", out=tmp_path / "r.csv", campaign_id=cid,
-                            delimiter=delimiter, fields=fields)
+        req = ExportRequest(
+            fmt="csv", out=tmp_path / "r.csv", campaign_id=cid, delimiter=delimiter, fields=fields
+        )
         with open_report(ctx.db, req, ctx.clock.now()) as rep:
             write(rep, req)
         with campaign_report(ctx.db, cid, ctx.clock.now(), fields) as rep:

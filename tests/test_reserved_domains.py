@@ -28,23 +28,47 @@ from mailer_gui.core.errors import MailerError, StateError
 from mailer_gui.core.sending import queue
 
 ROWS = [
-    "ann@example.com", "bob@news.example.org", "cat@EXAMPLE.NET", "dan@shop.test",
-    "eve@x.example", "fay@nowhere.invalid", "gus@dev.localhost", "hal@plain-mail.net",
-    "ida@notexample.com", "jon@example.com.au", "kim@test.de",
+    "ann@example.com",
+    "bob@news.example.org",
+    "cat@EXAMPLE.NET",
+    "dan@shop.test",
+    "eve@x.example",
+    "fay@nowhere.invalid",
+    "gus@dev.localhost",
+    "hal@plain-mail.net",
+    "ida@notexample.com",
+    "jon@example.com.au",
+    "kim@test.de",
 ]
-RESERVED = {2: "example.com", 3: "example.org", 4: "example.net", 5: ".test", 6: ".example",
-            7: ".invalid", 8: ".localhost"}
+RESERVED = {
+    2: "example.com",
+    3: "example.org",
+    4: "example.net",
+    5: ".test",
+    6: ".example",
+    7: ".invalid",
+    8: ".localhost",
+}
 # The address check already refuses these special-use names; rows stored by an
 # older version may still hold them, so preflight checks them as well.
 REFUSED_AT_IMPORT = {5, 7, 8}
 
 
-@pytest.mark.parametrize("email,name", [
-    ("a@example.com", "example.com"), ("a@b.c.example.net", "example.net"),
-    ("a@Example.Org.", "example.org"), ("a@x.TEST", ".test"), ("a@localhost.localhost",
-                                                              ".localhost"),
-    ("a@example.co", None), ("a@myexample.com", None), ("a@test.com", None),
-    ("a@example.com.ru", None), ("a@invalid.de", None)])
+@pytest.mark.parametrize(
+    "email,name",
+    [
+        ("a@example.com", "example.com"),
+        ("a@b.c.example.net", "example.net"),
+        ("a@Example.Org.", "example.org"),
+        ("a@x.TEST", ".test"),
+        ("a@localhost.localhost", ".localhost"),
+        ("a@example.co", None),
+        ("a@myexample.com", None),
+        ("a@test.com", None),
+        ("a@example.com.ru", None),
+        ("a@invalid.de", None),
+    ],
+)
 def test_reserved_domain_names(email, name):
     assert addresses.reserved_domain(email) == name
 
@@ -63,13 +87,15 @@ def test_preflight_refuses_reserved_domains_naming_the_rows(plain_ctx):
         cid = campaigns.create(s, "R", "Hi", "<p>x</p>", None, now).id
         with pytest.raises(MailerError, match="row 5: 'dan@shop.test'.*special-use"):
             campaigns.add_recipients(s, cid, [(i + 2, e, {}) for i, e in enumerate(ROWS)])
-        campaigns.add_recipients(s, cid, [(i + 2, e, {}) for i, e in enumerate(ROWS)
-                                          if i + 2 not in REFUSED_AT_IMPORT])
+        campaigns.add_recipients(
+            s, cid, [(i + 2, e, {}) for i, e in enumerate(ROWS) if i + 2 not in REFUSED_AT_IMPORT]
+        )
         for row in REFUSED_AT_IMPORT:  # as an older version stored them
             s.connection().exec_driver_sql(
                 "INSERT INTO recipients (campaign_id, email, email_norm, fields, row_number, "
                 "status, attempts) VALUES (?, ?, ?, '{}', ?, 'pending', 0)",
-                (cid, ROWS[row - 2], ROWS[row - 2].lower(), row))
+                (cid, ROWS[row - 2], ROWS[row - 2].lower(), row),
+            )
     with plain_ctx.db.read() as s:
         errors = preflight(s, cid)
     assert {e.row: e.field for e in errors} == dict.fromkeys(RESERVED, "to")
@@ -95,7 +121,7 @@ def test_demo_mode_and_the_test_harness_may_queue_them(tmp_path, clock):
 
 
 def test_the_sample_campaign_cannot_be_queued_outside_demo_mode(plain_ctx):
-    """"Open the sample campaign" then "Put in queue" sent 25 messages to example.com/.org."""
+    """ "Open the sample campaign" then "Put in queue" sent 25 messages to example.com/.org."""
     now = plain_ctx.clock.now()
     with plain_ctx.db.write() as s:
         cid = create_sample_campaign(s, now)
@@ -121,8 +147,21 @@ def test_cli_enqueue_of_the_sample_files_is_refused_with_the_rows(tmp_path, caps
     def run(*args: str) -> int:
         return cli.main(["--data-dir", str(data), *args])  # as typed: no demo, no harness
 
-    assert run("campaign", "create", "--name", "Spring", "--subject", "Hi", "--html-file", html,
-               "--text-file", text) == 0
+    assert (
+        run(
+            "campaign",
+            "create",
+            "--name",
+            "Spring",
+            "--subject",
+            "Hi",
+            "--html-file",
+            html,
+            "--text-file",
+            text,
+        )
+        == 0
+    )
     cid = capsys.readouterr().out.strip()
     assert run("campaign", "add-recipients", cid, csv_file) == 0
     capsys.readouterr()

@@ -36,8 +36,9 @@ def test_environment_password_for_a_cli_run(monkeypatch):
 
 
 def test_password_never_reaches_the_database(ctx, memory_keyring):
-    smtp = settings.SmtpSettings(host="smtp.example.com", port=587, security="starttls",
-                                 from_addr="a@example.com", user="me")
+    smtp = settings.SmtpSettings(
+        host="smtp.example.com", port=587, security="starttls", from_addr="a@example.com", user="me"
+    )
     with ctx.db.write() as s:
         settings.save_smtp(s, smtp)
     ctx.secrets.set_password(smtp.keyring_account, "hunter2-secret")

@@ -59,23 +59,34 @@ def checkout(tmp_path: Path) -> Path:
         shutil.copy2(ROOT / "scripts" / name, co / "scripts" / name)
     shutil.copy2(ROOT / "pyproject.toml", co / "pyproject.toml")
     (co / "mailer_gui" / "ui").mkdir(parents=True)
-    shutil.copy2(ROOT / "mailer_gui" / "ui" / "i18n_build.py",
-                 co / "mailer_gui" / "ui" / "i18n_build.py")
+    shutil.copy2(
+        ROOT / "mailer_gui" / "ui" / "i18n_build.py", co / "mailer_gui" / "ui" / "i18n_build.py"
+    )
     (co / "resources" / "translations").mkdir(parents=True)
     (co / "resources" / "translations" / "mailer_ru.ts").write_text("<TS/>")
-    _exe(co / ".venv" / "bin" / "python",
-         FAKE_PYTHON.replace("{root}", str(ROOT)).replace("{python}", sys.executable))
+    _exe(
+        co / ".venv" / "bin" / "python",
+        FAKE_PYTHON.replace("{root}", str(ROOT)).replace("{python}", sys.executable),
+    )
     _exe(co / ".venv" / "bin" / "mailer-gui", FAKE_APP)
     _exe(tmp_path / "bin" / "dpkg-query", FAKE_DPKG)
     return co
 
 
 def sh(co: Path, script: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items()
-            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
     base["PATH"] = f"{co.parent / 'bin'}:{base['PATH']}"
-    return subprocess.run([str(co / "scripts" / script), *args], capture_output=True,
-                          text=True, env={**base, **env}, timeout=60)
+    return subprocess.run(
+        [str(co / "scripts" / script), *args],
+        capture_output=True,
+        text=True,
+        env={**base, **env},
+        timeout=60,
+    )
 
 
 def calls(co: Path) -> list[str]:
@@ -165,19 +176,33 @@ def test_licence_in_the_current_form():
 def test_zones_run_the_zone_sensitive_tests_west_and_east_of_utc(checkout):
     shutil.copy2(ROOT / "scripts" / "test.sh", checkout / "scripts" / "test.sh")
     (checkout / "tests").mkdir()
-    for name in ("test_engine_basic", "test_lease", "test_processes", "test_simulation",
-                 "test_queue", "test_ui_only"):
+    for name in (
+        "test_engine_basic",
+        "test_lease",
+        "test_processes",
+        "test_simulation",
+        "test_queue",
+        "test_ui_only",
+    ):
         (checkout / "tests" / f"{name}.py").write_text("")
-    _exe(checkout / ".venv" / "bin" / "python",
-         FAKE_PYTHON.replace("exit 0\n", 'echo "TZ=$TZ $*"\nexit 0\n', 1)
-         .replace("{root}", str(ROOT)).replace("{python}", sys.executable))
+    _exe(
+        checkout / ".venv" / "bin" / "python",
+        FAKE_PYTHON.replace("exit 0\n", 'echo "TZ=$TZ $*"\nexit 0\n', 1)
+        .replace("{root}", str(ROOT))
+        .replace("{python}", sys.executable),
+    )
     out = sh(checkout, "test.sh", "--zones", "-x")
     assert out.returncode == 0, out.stderr
     runs = [line for line in out.stdout.splitlines() if "-m pytest" in line]
     assert [r.split()[0] for r in runs] == ["TZ=America/Los_Angeles", "TZ=Asia/Kolkata"]
     for r in runs:
-        for name in ("test_engine_basic", "test_lease", "test_processes", "test_simulation",
-                     "test_queue"):
+        for name in (
+            "test_engine_basic",
+            "test_lease",
+            "test_processes",
+            "test_simulation",
+            "test_queue",
+        ):
             assert f"tests/{name}.py" in r
         assert "test_ui_only" not in r and r.endswith(" -x")
         assert "-p no:pytest-qt" in r  # core tests: one that imports Qt fails

@@ -44,8 +44,14 @@ def _window(draw) -> str:
 
 @st.composite
 def scenarios(draw):
-    start = datetime(2026, draw(st.integers(1, 12)), draw(st.integers(1, 28)),
-                     draw(st.integers(0, 23)), draw(st.integers(0, 59)), tzinfo=UTC)
+    start = datetime(
+        2026,
+        draw(st.integers(1, 12)),
+        draw(st.integers(1, 28)),
+        draw(st.integers(0, 23)),
+        draw(st.integers(0, 59)),
+        tzinfo=UTC,
+    )
     start_h = draw(st.integers(0, 20))
     end_h = draw(st.integers(start_h + 1, min(24, start_h + 10)))
     days = draw(st.sets(st.sampled_from(cfg.DAY_NAMES), min_size=1))
@@ -64,8 +70,10 @@ def scenarios(draw):
         if not any(week):
             week[draw(st.integers(0, 6))] = draw(_window())
         off = draw(st.lists(st.integers(-1, 20), max_size=4))
-        lim = lim.with_calendar(windows=tuple(week), days_off=tuple(
-            (start.date() + timedelta(days=d)).isoformat() for d in off))
+        lim = lim.with_calendar(
+            windows=tuple(week),
+            days_off=tuple((start.date() + timedelta(days=d)).isoformat() for d in off),
+        )
     return {
         "limits": lim,
         "campaigns": draw(st.lists(st.integers(1, 30), min_size=1, max_size=3)),
@@ -75,8 +83,9 @@ def scenarios(draw):
     }
 
 
-def _check_ledger(stamps: list[datetime], lim: cfg.LimitSettings,
-                  sync: tuple[int, datetime] | None) -> None:
+def _check_ledger(
+    stamps: list[datetime], lim: cfg.LimitSettings, sync: tuple[int, datetime] | None
+) -> None:
     stamps = sorted(stamps)
     for a in stamps:
         in_window = sum(1 for b in stamps if a <= b < a + HOUR)
@@ -88,8 +97,9 @@ def _check_ledger(stamps: list[datetime], lim: cfg.LimitSettings,
     for month, n in per_month.items():
         used = n
         if sync is not None and limits.month_start(lim, sync[1]) == month:
-            used = sync[0] + sum(1 for a in stamps if limits.month_start(lim, a) == month
-                                 and a >= sync[1])
+            used = sync[0] + sum(
+                1 for a in stamps if limits.month_start(lim, a) == month and a >= sync[1]
+            )
         assert used <= lim.monthly, f"month {month}: {used}"
 
 
@@ -110,8 +120,9 @@ def _assert_not_later_than_needed(ctx, reason: str, when: datetime) -> None:
     before = when - timedelta(seconds=1)
     if reason == "hourly_limit":
         rolling = sum(1 for a in stamps if before - HOUR < a <= before)
-        clock_hour = sum(1 for a in stamps
-                         if limits.clock_hour_start(a) == limits.clock_hour_start(before))
+        clock_hour = sum(
+            1 for a in stamps if limits.clock_hour_start(a) == limits.clock_hour_start(before)
+        )
         assert max(rolling, clock_hour) >= lim.hourly, f"hourly_limit until {when} is late"
     elif reason == "outside_hours":
         # Closed a second before, open at that second (windows, days off, clock changes).
@@ -124,9 +135,11 @@ def _assert_not_later_than_needed(ctx, reason: str, when: datetime) -> None:
 def _assert_resumes_on_time(ctx, eng, clock, server) -> None:
     """At the moment a paused entry's time comes, something happens at once."""
     with ctx.db.read() as s:
-        nxt = s.scalars(select(QueueEntry).where(QueueEntry.status == "deferred",
-                                                 QueueEntry.next_run_at.is_not(None))
-                        .order_by(QueueEntry.next_run_at)).first()
+        nxt = s.scalars(
+            select(QueueEntry)
+            .where(QueueEntry.status == "deferred", QueueEntry.next_run_at.is_not(None))
+            .order_by(QueueEntry.next_run_at)
+        ).first()
         if nxt is None:
             return
         when, reason = nxt.next_run_at, nxt.reason_code
@@ -142,25 +155,39 @@ def _assert_resumes_on_time(ctx, eng, clock, server) -> None:
     results = eng.run_until_idle(max_steps=500)
     with ctx.db.read() as s:
         still = s.get(QueueEntry, nxt.id)
-    progressed = len(server.received) > sent_before or (
-        still.reason_code, still.next_run_at) != (reason, when) or before_pending == 0
+    progressed = (
+        len(server.received) > sent_before
+        or (still.reason_code, still.next_run_at) != (reason, when)
+        or before_pending == 0
+    )
     assert progressed, f"nothing happened at {when} ({reason}): {[r.kind for r in results]}"
 
 
-@hsettings(max_examples=25, deadline=None,
-           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@hsettings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(sc=scenarios())
 def test_weeks_of_sending_keep_every_limit(smtp_server, sc):
     clock = SimClock(sc["start"])
     with tempfile.TemporaryDirectory() as tmp:
-        ctx = open_context(Path(tmp), clock=clock, secrets=SecretStore(use_env=False),
-                           allow_reserved_domains=True)  # test harness: local server
+        ctx = open_context(
+            Path(tmp), clock=clock, secrets=SecretStore(use_env=False), allow_reserved_domains=True
+        )  # test harness: local server
         lim = sc["limits"]
         sync = None
         with ctx.db.write() as s:
-            cfg.save_smtp(s, cfg.SmtpSettings(host="127.0.0.1", port=smtp_server.port,
-                                              security="none", from_addr="n@example.com",
-                                              timeout=5))
+            cfg.save_smtp(
+                s,
+                cfg.SmtpSettings(
+                    host="127.0.0.1",
+                    port=smtp_server.port,
+                    security="none",
+                    from_addr="n@example.com",
+                    timeout=5,
+                ),
+            )
             cfg.save_limits(s, lim)
             if sc["synced"] is not None:
                 cfg.save_quota(s, sc["synced"], clock.now())

@@ -23,8 +23,10 @@ from .smtp_server import TestSmtpServer, free_port
 def state(ctx, cid):
     with ctx.db.read() as s:
         entry = queue.campaign_entry(s, cid)
-        rows = {r.email: (r.status, r.reply, r.attempts) for r in s.scalars(
-            select(Recipient).where(Recipient.campaign_id == cid))}
+        rows = {
+            r.email: (r.status, r.reply, r.attempts)
+            for r in s.scalars(select(Recipient).where(Recipient.campaign_id == cid))
+        }
         ledger = s.scalar(select(func.count()).select_from(SlotReservation))
         attempts = s.scalar(select(func.sum(Recipient.attempts))) or 0
         return entry, rows, ledger, attempts
@@ -40,8 +42,9 @@ def test_250_after_data_is_sent_with_reply(ctx, smtp_server):
     assert entry.status == "completed" and ledger == 1
 
 
-@pytest.mark.parametrize("reply", ["550 5.1.1 no such user", "551 5.1.6 moved",
-                                   "553 5.1.3 bad address"])
+@pytest.mark.parametrize(
+    "reply", ["550 5.1.1 no such user", "551 5.1.6 moved", "553 5.1.3 bad address"]
+)
 def test_5xx_at_rcpt_fails_that_recipient_suppresses_and_goes_on(ctx, smtp_server, reply):
     configure(ctx, smtp_server)
     smtp_server.rules["rcpt:r1@example.org"] = reply
@@ -56,15 +59,24 @@ def test_5xx_at_rcpt_fails_that_recipient_suppresses_and_goes_on(ctx, smtp_serve
     with ctx.db.read() as s:
         assert s.get(Suppression, "r1@example.org").reason == "hard_bounce"
     assert sorted(r.rcpt_tos[0] for r in smtp_server.received) == [
-        "r0@example.org", "r2@example.org"]
+        "r0@example.org",
+        "r2@example.org",
+    ]
 
 
 @pytest.mark.parametrize(
     "rule",
-    [{"rcpt": "450 4.2.0 mailbox busy"}, {"rcpt": "451 4.3.0 local error"},
-     {"rcpt": "452 4.5.3 too many recipients"}, {"mail": "421 4.3.2 shutting down"},
-     {"rcpt": "421 4.3.2 shutting down"}, {"data": "421 4.3.2 shutting down"},
-     {"rcpt": "drop"}, {"mail": "drop"}, {"data": "451 4.3.0 try again later"}],
+    [
+        {"rcpt": "450 4.2.0 mailbox busy"},
+        {"rcpt": "451 4.3.0 local error"},
+        {"rcpt": "452 4.5.3 too many recipients"},
+        {"mail": "421 4.3.2 shutting down"},
+        {"rcpt": "421 4.3.2 shutting down"},
+        {"data": "421 4.3.2 shutting down"},
+        {"rcpt": "drop"},
+        {"mail": "drop"},
+        {"data": "451 4.3.0 try again later"},
+    ],
     ids=lambda r: next(iter(r.items()))[0] + "=" + next(iter(r.values()))[:3],
 )
 def test_transient_replies_defer_5_minutes_and_fail_nobody(ctx, smtp_server, clock, rule):
@@ -108,17 +120,21 @@ def test_connect_refused_is_transient_and_gives_the_slot_back(ctx, clock):
     cid = make_campaign(ctx, 1)
     run(ctx)
     entry, rows, ledger, attempts = state(ctx, cid)
-    assert (entry.reason_code, entry.next_run_at) == ("transient_error",
-                                                      clock.now() + timedelta(minutes=5))
+    assert (entry.reason_code, entry.next_run_at) == (
+        "transient_error",
+        clock.now() + timedelta(minutes=5),
+    )
     assert rows["r0@example.org"][0] == "pending"
     assert ledger == attempts == 0
 
 
 @pytest.mark.parametrize(
     "phase,reply,wait",
-    [("rcpt", "451 4.7.1 Too many messages, try again in 10 minutes", 10),
-     ("mail", "450 4.7.0 rate limit exceeded", 60),
-     ("data", "554 5.4.5 Daily sending quota exceeded", 60)],
+    [
+        ("rcpt", "451 4.7.1 Too many messages, try again in 10 minutes", 10),
+        ("mail", "450 4.7.0 rate limit exceeded", 60),
+        ("data", "554 5.4.5 Daily sending quota exceeded", 60),
+    ],
 )
 def test_provider_limit_defers_the_account(ctx, smtp_server, clock, phase, reply, wait):
     configure(ctx, smtp_server)
@@ -137,18 +153,30 @@ def test_auth_refused_holds_for_the_operator_without_retrying(ctx, memory_keyrin
     server = TestSmtpServer(user="marketer", password="right").start()
     try:
         with ctx.db.write() as s:
-            settings.save_smtp(s, settings.SmtpSettings(
-                host="127.0.0.1", port=server.port, security="none",
-                from_addr="news@example.com", user="marketer", timeout=5))
-            settings.save_limits(s, settings.LimitSettings(start="00:00", end="24:00",
-                                                           days=settings.DAY_NAMES))
+            settings.save_smtp(
+                s,
+                settings.SmtpSettings(
+                    host="127.0.0.1",
+                    port=server.port,
+                    security="none",
+                    from_addr="news@example.com",
+                    user="marketer",
+                    timeout=5,
+                ),
+            )
+            settings.save_limits(
+                s, settings.LimitSettings(start="00:00", end="24:00", days=settings.DAY_NAMES)
+            )
             account = settings.load(s).smtp.keyring_account
         ctx.secrets.set_password(account, "wrong")
         cid = make_campaign(ctx, 2)
         results = run(ctx)
         entry, rows, ledger, _ = state(ctx, cid)
         assert (entry.status, entry.reason_code, entry.next_run_at) == (
-            "deferred", "smtp_auth_failed", None)
+            "deferred",
+            "smtp_auth_failed",
+            None,
+        )
         assert "535" in entry.reason_detail
         assert "wrong" not in entry.reason_detail
         assert all(st == "pending" for st, _, _ in rows.values()) and ledger == 0
@@ -172,7 +200,10 @@ def test_5xx_at_mail_from_is_rejected_and_fails_nobody(ctx, smtp_server):
     run(ctx)
     entry, rows, _, _ = state(ctx, cid)
     assert (entry.status, entry.reason_code, entry.next_run_at) == (
-        "deferred", "smtp_rejected", None)
+        "deferred",
+        "smtp_rejected",
+        None,
+    )
     assert all(st == "pending" for st, _, _ in rows.values())
 
 
@@ -190,8 +221,7 @@ def test_content_rejected_three_times_in_a_row_stops_the_campaign(ctx, smtp_serv
 
 def test_content_rejection_counter_resets_after_a_success(ctx, smtp_server):
     configure(ctx, smtp_server)
-    smtp_server.rules["data"] = ["554 5.7.1 spam", "554 5.7.1 spam", None,
-                                 "554 5.7.1 spam", None]
+    smtp_server.rules["data"] = ["554 5.7.1 spam", "554 5.7.1 spam", None, "554 5.7.1 spam", None]
     cid = make_campaign(ctx, 5)
     run(ctx)
     entry, rows, _, _ = state(ctx, cid)
@@ -253,8 +283,9 @@ def _tls_server(ca: trustme.CA) -> TestSmtpServer:
 
 
 def _smtp(port: int, security: str) -> settings.SmtpSettings:
-    return settings.SmtpSettings(host="127.0.0.1", port=port, security=security,
-                                 from_addr="news@example.com", timeout=5)
+    return settings.SmtpSettings(
+        host="127.0.0.1", port=port, security=security, from_addr="news@example.com", timeout=5
+    )
 
 
 def test_certificate_that_does_not_verify_is_refused(ctx, ca):
@@ -306,10 +337,9 @@ def test_starttls_required_but_not_offered_never_falls_back(smtp_server):
 def _held_before_mail(ctx, server, cid, other, results, reason, when, tries=1):
     """The entries are held with ``reason``, nobody failed, the slot given
     back, ``tries`` attempts only, nothing received."""
-    for c in ([cid, other] if other else [cid]):
+    for c in [cid, other] if other else [cid]:
         entry, rows, _, _ = state(ctx, c)
-        assert (entry.status, entry.reason_code, entry.next_run_at) == (
-            "deferred", reason, when)
+        assert (entry.status, entry.reason_code, entry.next_run_at) == ("deferred", reason, when)
         assert {st for st, _, _ in rows.values()} == {"pending"}
     _, _, ledger, attempts = state(ctx, cid)
     assert ledger == attempts == 0  # MAIL FROM never went out: the slot is given back
@@ -317,8 +347,9 @@ def _held_before_mail(ctx, server, cid, other, results, reason, when, tries=1):
     assert server.received == []
 
 
-@pytest.mark.parametrize("reply", ["554 no service", "554 5.7.1 your IP is blocked",
-                                   "521 5.3.2 does not accept mail"])
+@pytest.mark.parametrize(
+    "reply", ["554 no service", "554 5.7.1 your IP is blocked", "521 5.3.2 does not accept mail"]
+)
 def test_5xx_greeting_holds_the_account_and_fails_nobody(ctx, smtp_server, reply):
     configure(ctx, smtp_server)
     smtp_server.rules["greeting"] = reply
@@ -361,8 +392,9 @@ def test_454_to_starttls_is_a_transient_error_not_a_limit(ctx, ca, clock):
         server.rules["starttls"] = "454 4.7.0 TLS not available due to temporary reason"
         cid = make_campaign(ctx, 2)
         results = run(ctx)
-        _held_before_mail(ctx, server, cid, None, results, "transient_error",
-                          clock.now() + timedelta(minutes=5))
+        _held_before_mail(
+            ctx, server, cid, None, results, "transient_error", clock.now() + timedelta(minutes=5)
+        )
     finally:
         server.stop()
 
@@ -371,19 +403,30 @@ def test_454_to_starttls_is_a_transient_error_not_a_limit(ctx, ca, clock):
 def auth_server(ctx, memory_keyring):
     server = TestSmtpServer(user="marketer", password="right").start()
     with ctx.db.write() as s:
-        settings.save_smtp(s, settings.SmtpSettings(
-            host="127.0.0.1", port=server.port, security="none",
-            from_addr="news@example.com", user="marketer", timeout=5))
-        settings.save_limits(s, settings.LimitSettings(start="00:00", end="24:00",
-                                                       days=settings.DAY_NAMES))
+        settings.save_smtp(
+            s,
+            settings.SmtpSettings(
+                host="127.0.0.1",
+                port=server.port,
+                security="none",
+                from_addr="news@example.com",
+                user="marketer",
+                timeout=5,
+            ),
+        )
+        settings.save_limits(
+            s, settings.LimitSettings(start="00:00", end="24:00", days=settings.DAY_NAMES)
+        )
         account = settings.load(s).smtp.keyring_account
     ctx.secrets.set_password(account, "right")
     yield server
     server.stop()
 
 
-@pytest.mark.parametrize("reply", ["454 4.7.0 Temporary authentication failure",
-                                   "454 4.7.0 Too many login attempts, try later"])
+@pytest.mark.parametrize(
+    "reply",
+    ["454 4.7.0 Temporary authentication failure", "454 4.7.0 Too many login attempts, try later"],
+)
 def test_454_at_auth_is_a_transient_error_that_grows(ctx, auth_server, clock, reply):
     """RFC 4954: 454 4.7.0 = temporary authentication failure, not a sending limit."""
     auth_server.rules["auth"] = reply
@@ -391,15 +434,25 @@ def test_454_at_auth_is_a_transient_error_that_grows(ctx, auth_server, clock, re
     other = make_campaign(ctx, 1, name="Other", domain="example.net")
     results = run(ctx)
     # Entry scope: the other campaign gets its own attempt, and its own 5 minutes.
-    _held_before_mail(ctx, auth_server, cid, other, results, "transient_error",
-                      clock.now() + timedelta(minutes=5), tries=2)
+    _held_before_mail(
+        ctx,
+        auth_server,
+        cid,
+        other,
+        results,
+        "transient_error",
+        clock.now() + timedelta(minutes=5),
+        tries=2,
+    )
     entry, _, _, _ = state(ctx, cid)
     assert reply in entry.reason_detail
     clock.set(entry.next_run_at)
     run(ctx)
     entry, rows, ledger, _ = state(ctx, cid)
-    assert (entry.reason_code, entry.next_run_at) == ("transient_error",
-                                                      clock.now() + timedelta(minutes=10))
+    assert (entry.reason_code, entry.next_run_at) == (
+        "transient_error",
+        clock.now() + timedelta(minutes=10),
+    )
     assert {st for st, _, _ in rows.values()} == {"pending"} and ledger == 0
     del auth_server.rules["auth"]
     clock.set(entry.next_run_at)
@@ -409,12 +462,14 @@ def test_454_at_auth_is_a_transient_error_that_grows(ctx, auth_server, clock, re
 
 @pytest.mark.parametrize(
     "phase,reply,wait",
-    [("auth", "451 4.7.1 rate limited, try again in 10 minutes", 10),
-     ("auth", "454 4.7.0 daily quota exceeded", 60),
-     ("mail", "451 4.7.1 sender rate limited", 60),
-     ("mail", "450 4.7.0 try again later", 60),
-     ("rcpt", "452 4.7.1 throttled", 60),
-     ("data", "451 4.7.0 temporarily deferred", 60)],
+    [
+        ("auth", "451 4.7.1 rate limited, try again in 10 minutes", 10),
+        ("auth", "454 4.7.0 daily quota exceeded", 60),
+        ("mail", "451 4.7.1 sender rate limited", 60),
+        ("mail", "450 4.7.0 try again later", 60),
+        ("rcpt", "452 4.7.1 throttled", 60),
+        ("data", "451 4.7.0 temporarily deferred", 60),
+    ],
 )
 def test_throttling_replies_stay_provider_limits(ctx, auth_server, clock, phase, reply, wait):
     """Only a bare 4.7.x before MAIL FROM stopped being a limit: words that say

@@ -32,8 +32,9 @@ def _cyrillic_campaign(ctx, n: int = 1) -> int:
     now = ctx.clock.now()
     with ctx.db.write() as s:
         c = campaigns.create(s, "Ноябрь", "Новости, {{ name }}", HTML, TEXT, now)
-        campaigns.add_recipients(s, c.id, [(i + 2, f"r{i}@example.org", {"name": "Анна"})
-                                           for i in range(n)])
+        campaigns.add_recipients(
+            s, c.id, [(i + 2, f"r{i}@example.org", {"name": "Анна"}) for i in range(n)]
+        )
         queue.enqueue(s, c.id, now)
         return c.id
 
@@ -41,16 +42,20 @@ def _cyrillic_campaign(ctx, n: int = 1) -> int:
 def _state(ctx, cid):
     with ctx.db.read() as s:
         entry = queue.campaign_entry(s, cid)
-        rows = {r.email: r.status for r in s.scalars(
-            select(Recipient).where(Recipient.campaign_id == cid))}
+        rows = {
+            r.email: r.status
+            for r in s.scalars(select(Recipient).where(Recipient.campaign_id == cid))
+        }
         ledger = s.scalar(select(func.count()).select_from(SlotReservation))
         return entry, rows, ledger
 
 
-def _save_smtp(ctx, port: int, security: str, host: str = "127.0.0.1",
-               ca_file: str | None = None) -> None:
-    smtp = settings.SmtpSettings(host=host, port=port, security=security,
-                                 from_addr="news@example.com", timeout=10)
+def _save_smtp(
+    ctx, port: int, security: str, host: str = "127.0.0.1", ca_file: str | None = None
+) -> None:
+    smtp = settings.SmtpSettings(
+        host=host, port=port, security=security, from_addr="news@example.com", timeout=10
+    )
     with ctx.db.write() as s:
         settings.save_smtp(s, smtp.with_ca_file(ca_file) if ca_file else smtp)
 
@@ -108,19 +113,30 @@ def test_an_ascii_message_needs_no_body_parameter(ctx, smtp_server):
 def test_seven_bit_keeps_headers_and_bytes_of_every_part():
     from datetime import UTC, datetime
 
-    content = compose.Content(subject="Тема", html="<p>Привет</p>", text="Привет\n" * 3,
-                              attachments=(("прайс.txt", "text/plain", "цены".encode()),))
+    content = compose.Content(
+        subject="Тема",
+        html="<p>Привет</p>",
+        text="Привет\n" * 3,
+        attachments=(("прайс.txt", "text/plain", "цены".encode()),),
+    )
     smtp = settings.SmtpSettings(host="h", port=25, security="none", from_addr="a@b.org")
-    msg = compose.build_message(content, smtp, "c@d.org", {}, "<1@b.org>",
-                                datetime(2026, 1, 1, tzinfo=UTC))
+    msg = compose.build_message(
+        content, smtp, "c@d.org", {}, "<1@b.org>", datetime(2026, 1, 1, tzinfo=UTC)
+    )
     assert not msg.as_bytes().isascii()
     out = compose.seven_bit(msg)
     assert out.as_bytes().isascii()
     assert not msg.as_bytes().isascii(), "the original is left as it was"
+
     def parts(m):
-        return [([(k, v) for k, v in p.items() if k != "Content-Transfer-Encoding"],
-                 p.get_payload(decode=True).replace(b"\r\n", b"\n"))
-                for p in m.walk() if not p.is_multipart()]
+        return [
+            (
+                [(k, v) for k, v in p.items() if k != "Content-Transfer-Encoding"],
+                p.get_payload(decode=True).replace(b"\r\n", b"\n"),
+            )
+            for p in m.walk()
+            if not p.is_multipart()
+        ]
 
     assert parts(out) == parts(msg)
     assert [(k, v) for k, v in out.items()] == [(k, v) for k, v in msg.items()]
@@ -163,7 +179,8 @@ def starttls_server(ca) -> Iterator[TestSmtpServer]:
 
 @pytest.mark.parametrize("security", ["starttls", "none"])
 def test_plain_or_starttls_on_an_implicit_tls_port_is_a_config_error(
-        ctx, implicit_tls_server, security):
+    ctx, implicit_tls_server, security
+):
     configure(ctx, implicit_tls_server)
     _save_smtp(ctx, implicit_tls_server.port, security)
     cid = _cyrillic_campaign(ctx)
@@ -234,8 +251,9 @@ def test_a_slow_plain_greeting_is_not_mistaken_for_tls(smtp_server):
 
     threading.Thread(target=relay, daemon=True).start()
     try:
-        smtp = settings.SmtpSettings(host="127.0.0.1", port=port, security="none",
-                                     from_addr="news@example.com", timeout=10)
+        smtp = settings.SmtpSettings(
+            host="127.0.0.1", port=port, security="none", from_addr="news@example.com", timeout=10
+        )
         out = SmtpTransport(smtp, None).check()
         assert out.kind == SENT, out
     finally:
@@ -252,9 +270,10 @@ def test_a_private_ca_without_ca_file_says_how_to_trust_it(ctx, implicit_tls_ser
     run(ctx)
     entry, rows, ledger = _state(ctx, cid)
     assert (entry.reason_code, entry.next_run_at) == ("smtp_rejected", None)
-    assert ("the server's certificate isn't signed by a trusted CA; if your company uses its "
-            "own CA, choose its file in Settings → CA file (or `config smtp --ca-file`)"
-            ) in entry.reason_detail
+    assert (
+        "the server's certificate isn't signed by a trusted CA; if your company uses its "
+        "own CA, choose its file in Settings → CA file (or `config smtp --ca-file`)"
+    ) in entry.reason_detail
     assert "host name" not in entry.reason_detail
     assert rows == {"r0@example.org": "pending"} and ledger == 0
 
@@ -270,12 +289,15 @@ def test_with_the_ca_file_it_sends(ctx, implicit_tls_server, starttls_server, ca
     assert len(server.received) == 1
 
 
-def test_with_the_ca_file_a_wrong_host_name_gets_its_own_message(ctx, implicit_tls_server,
-                                                                 ca_file):
+def test_with_the_ca_file_a_wrong_host_name_gets_its_own_message(ctx, implicit_tls_server, ca_file):
     # The certificate names 127.0.0.1; "localhost" reaches the same server.
-    smtp = settings.SmtpSettings(host="localhost", port=implicit_tls_server.port,
-                                 security="tls", from_addr="news@example.com",
-                                 timeout=10).with_ca_file(ca_file)
+    smtp = settings.SmtpSettings(
+        host="localhost",
+        port=implicit_tls_server.port,
+        security="tls",
+        from_addr="news@example.com",
+        timeout=10,
+    ).with_ca_file(ca_file)
     out = SmtpTransport(smtp, None).check()
     assert out.kind == REJECTED and out.phase == "tls"
     assert "the server's certificate is not valid for the name 'localhost'" in out.text
@@ -300,18 +322,20 @@ def test_the_ca_is_stored_with_the_settings_and_shows_its_fingerprint(ctx, ca, c
         Path(ca_file + ".moved").rename(ca_file)
 
 
-@pytest.mark.parametrize("content,why", [
-    (None, "does not exist"),
-    (b"hello, not a certificate\n", "holds no certificate"),
-    (b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "not a valid"),
-    (b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", "private key"),
-])
+@pytest.mark.parametrize(
+    "content,why",
+    [
+        (None, "does not exist"),
+        (b"hello, not a certificate\n", "holds no certificate"),
+        (b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "not a valid"),
+        (b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", "private key"),
+    ],
+)
 def test_a_bad_ca_file_is_refused_naming_the_file(tmp_path, content, why):
     path = tmp_path / "bad.pem"
     if content is not None:
         path.write_bytes(content)
-    smtp = settings.SmtpSettings(host="h.example", port=465, security="tls",
-                                 from_addr="a@b.org")
+    smtp = settings.SmtpSettings(host="h.example", port=465, security="tls", from_addr="a@b.org")
     with pytest.raises(SettingsError) as exc:
         smtp.with_ca_file(str(path))
     assert exc.value.field == "ca_file"
@@ -320,8 +344,20 @@ def test_a_bad_ca_file_is_refused_naming_the_file(tmp_path, content, why):
 
 def test_cli_ca_file(tmp_path, ca_file, capsys):
     data = tmp_path / "data"
-    base = ["--data-dir", str(data), "config", "smtp", "--host", "mail.corp.example",
-            "--port", "465", "--security", "tls", "--from-addr", "news@example.com"]
+    base = [
+        "--data-dir",
+        str(data),
+        "config",
+        "smtp",
+        "--host",
+        "mail.corp.example",
+        "--port",
+        "465",
+        "--security",
+        "tls",
+        "--from-addr",
+        "news@example.com",
+    ]
     assert cli.main([*base, "--ca-file", ca_file]) == 0
     out = capsys.readouterr().out
     assert "SHA-256 " in out and ca_file in out
@@ -365,8 +401,13 @@ def test_a_4xx_at_mail_ends_politely_with_rset_then_quit(ctx, smtp_server):
 
 def test_transport_reuses_the_line_after_a_4xx_at_mail(smtp_server):
     smtp_server.rules["mail"] = ["451 4.3.0 try again later", None]
-    smtp = settings.SmtpSettings(host="127.0.0.1", port=smtp_server.port, security="none",
-                                 from_addr="news@example.com", timeout=10)
+    smtp = settings.SmtpSettings(
+        host="127.0.0.1",
+        port=smtp_server.port,
+        security="none",
+        from_addr="news@example.com",
+        timeout=10,
+    )
     t = SmtpTransport(smtp, None)
     from email.message import EmailMessage
 

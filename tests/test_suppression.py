@@ -25,7 +25,9 @@ def test_add_remove_list(ctx, clock):
     with ctx.db.read() as s:
         entries = suppression.list_all(s)
         assert [(e.email_norm, e.reason) for e in entries] == [
-            ("bob@xn--e1afmkfd.xn--p1ai", "manual"), ("ann@example.com", "unsubscribed")]
+            ("bob@xn--e1afmkfd.xn--p1ai", "manual"),
+            ("ann@example.com", "unsubscribed"),
+        ]
         assert suppression.is_suppressed(s, "BOB@xn--e1afmkfd.xn--p1ai")
     with ctx.db.write() as s:
         assert suppression.remove(s, "ANN@example.com")
@@ -47,8 +49,7 @@ def test_import_plain_list_and_table(ctx, clock, tmp_path):
     plain.write_text("a@example.com\nB@EXAMPLE.COM\n\nnot an address\na@example.com\n")
     assert suppression.import_file(ctx.db, plain, clock.now()) == 2
     table = tmp_path / "unsub.csv"
-    table.write_bytes("Имя;Эл. почта\nВася;c@example.com\nБорис;b@example.com\n"
-                      .encode("cp1251"))
+    table.write_bytes("Имя;Эл. почта\nВася;c@example.com\nБорис;b@example.com\n".encode("cp1251"))
     assert suppression.import_file(ctx.db, table, clock.now()) == 1
     wb = Workbook()
     wb.active.append(["email"])
@@ -57,7 +58,11 @@ def test_import_plain_list_and_table(ctx, clock, tmp_path):
     assert suppression.import_file(ctx.db, tmp_path / "u.xlsx", clock.now()) == 1
     with ctx.db.read() as s:
         assert sorted(e.email_norm for e in suppression.list_all(s)) == [
-            "a@example.com", "b@example.com", "c@example.com", "d@example.com"]
+            "a@example.com",
+            "b@example.com",
+            "c@example.com",
+            "d@example.com",
+        ]
 
 
 def test_import_refuses_table_without_email_column(ctx, clock, tmp_path):
@@ -78,8 +83,11 @@ def test_suppressed_addresses_are_stored_as_suppressed_never_pending(ctx, clock,
     res = contacts.import_file(ctx.db, cid, p)
     assert (res.imported, res.suppressed) == (1, 1)
     with ctx.db.read() as s:
-        got = dict(s.execute(select(Recipient.email_norm, Recipient.status)
-                             .where(Recipient.campaign_id == cid)).all())
+        got = dict(
+            s.execute(
+                select(Recipient.email_norm, Recipient.status).where(Recipient.campaign_id == cid)
+            ).all()
+        )
     assert got == {"gone@example.com": "suppressed", "stay@example.com": "pending"}
 
 

@@ -20,8 +20,9 @@ NINE_MSK = datetime(2026, 12, 2, 6, 0, tzinfo=UTC)  # 02.12 09:00 in Moscow
 def test_a_time_in_the_settings_zone_is_labelled_when_the_laptop_differs(laptop_zone):
     laptop_zone("America/Los_Angeles")
     assert timefmt.local_time(NINE_MSK, "Europe/Moscow") == "02.12 09:00 MSK"
-    assert timefmt.local_time(NINE_MSK, "Europe/Moscow", timefmt.FULL_FORMAT) == \
-        "2026-12-02 09:00 MSK"
+    assert (
+        timefmt.local_time(NINE_MSK, "Europe/Moscow", timefmt.FULL_FORMAT) == "2026-12-02 09:00 MSK"
+    )
     assert timefmt.differs_from_laptop("Europe/Moscow", NINE_MSK)
 
 

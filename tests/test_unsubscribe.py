@@ -38,14 +38,16 @@ def test_a_genuine_code_verifies():
     url = unsubscribe.url("https://shop.test/unsub?lang=en", code)
     assert unsubscribe.verify(KEY, url) == (12, "anna@example.org")
     assert unsubscribe.verify(KEY, unsubscribe.mailto("news@shop.test", code)) == (
-        12, "anna@example.org")
+        12,
+        "anna@example.org",
+    )
     assert unsubscribe.verify(KEY, f"Re: unsubscribe {code}"[4:]) == (12, "anna@example.org")
     assert unsubscribe.verify([os.urandom(32), KEY], code) == (12, "anna@example.org")
 
 
 def _swap(text: str, i: int) -> str:
     c = text[i]
-    return text[:i] + ("A" if c != "A" else "B") + text[i + 1:]
+    return text[:i] + ("A" if c != "A" else "B") + text[i + 1 :]
 
 
 def test_tampered_codes_are_refused():
@@ -92,7 +94,8 @@ def test_without_a_keychain_the_key_is_a_0600_file_in_the_data_folder(tmp_path):
 
 
 def test_sent_messages_carry_codes_that_verify_and_the_key_stays_out_of_db_and_logs(
-        ctx, smtp_server, caplog):
+    ctx, smtp_server, caplog
+):
     caplog.set_level(logging.DEBUG)
     configure(ctx, smtp_server)
     with ctx.db.write() as s:
@@ -100,13 +103,18 @@ def test_sent_messages_carry_codes_that_verify_and_the_key_stays_out_of_db_and_l
 
         st = settings.load(s).smtp
         assert st is not None
-        settings.save_smtp(s, SmtpSettings(**{**st.__dict__,
-                                              "unsubscribe_url": "https://shop.example/u"}))
-        cid = campaigns.create(s, "Весна «2026»", "Hi",
-                               '<p>x <a href="{{ unsubscribe_url }}">stop</a></p>', None,
-                               ctx.clock.now()).id
-        campaigns.add_recipients(s, cid, [(2, "ann@example.org", {}),
-                                          (3, "bob@example.org", {})])
+        settings.save_smtp(
+            s, SmtpSettings(**{**st.__dict__, "unsubscribe_url": "https://shop.example/u"})
+        )
+        cid = campaigns.create(
+            s,
+            "Весна «2026»",
+            "Hi",
+            '<p>x <a href="{{ unsubscribe_url }}">stop</a></p>',
+            None,
+            ctx.clock.now(),
+        ).id
+        campaigns.add_recipients(s, cid, [(2, "ann@example.org", {}), (3, "bob@example.org", {})])
         queue.enqueue(s, cid, ctx.clock.now())
     drain(ctx)
     got = smtp_server.wait_for(2)
@@ -120,8 +128,9 @@ def test_sent_messages_carry_codes_that_verify_and_the_key_stays_out_of_db_and_l
         href = re.search(r'href="([^"]+)"', html).group(1)
         assert unsubscribe.verify(keys, href) == (cid, rcpt)
         assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        assert re.fullmatch(rf"Весна «2026» <c{cid}\.[0-9a-f]{{8}}\.example\.com>",
-                            str(msg["List-Id"]))
+        assert re.fullmatch(
+            rf"Весна «2026» <c{cid}\.[0-9a-f]{{8}}\.example\.com>", str(msg["List-Id"])
+        )
         assert b"=?utf-8?" not in r.data.split(b"List-Unsubscribe:")[1].split(b"\r\n")[0]
     key = ctx.secrets.unsubscribe_key(ctx.data_dir)
     forms = [key, base64.b64encode(key), key.hex().encode(), base64.urlsafe_b64encode(key)]
@@ -136,31 +145,51 @@ def test_sent_messages_carry_codes_that_verify_and_the_key_stays_out_of_db_and_l
 
 
 def _sample_message(unsubscribe_url: str) -> bytes:
-    smtp = SmtpSettings(host="smtp.greenleaf-tea.net", port=587, security="starttls",
-                        from_addr="news@greenleaf-tea.net", from_name="Green Leaf Tea Shop",
-                        unsubscribe_url=unsubscribe_url)
-    content = compose.Content(sample.SAMPLE_SUBJECT, sample.SAMPLE_HTML, sample.SAMPLE_TEXT,
-                              campaign_id=1, name=sample.SAMPLE_NAME)
+    smtp = SmtpSettings(
+        host="smtp.greenleaf-tea.net",
+        port=587,
+        security="starttls",
+        from_addr="news@greenleaf-tea.net",
+        from_name="Green Leaf Tea Shop",
+        unsubscribe_url=unsubscribe_url,
+    )
+    content = compose.Content(
+        sample.SAMPLE_SUBJECT,
+        sample.SAMPLE_HTML,
+        sample.SAMPLE_TEXT,
+        campaign_id=1,
+        name=sample.SAMPLE_NAME,
+    )
     first, last, _, company = sample.SAMPLE_RECIPIENTS[0]
     msg = compose.build_message(
-        content, smtp, "alice.martin@mail-box.net",
+        content,
+        smtp,
+        "alice.martin@mail-box.net",
         {"first_name": first, "last_name": last, "company": company},
-        compose.new_message_id(smtp.from_addr), datetime(2026, 11, 25, 7, 0, tzinfo=UTC),
-        unsub_key=KEY)
+        compose.new_message_id(smtp.from_addr),
+        datetime(2026, 11, 25, 7, 0, tzinfo=UTC),
+        unsub_key=KEY,
+    )
     return msg.as_bytes(policy=msg.policy)
 
 
-@pytest.mark.skipif(shutil.which("spamassassin") is None,
-                    reason="spamassassin is not installed (Debian package `spamassassin`)")
+@pytest.mark.skipif(
+    shutil.which("spamassassin") is None,
+    reason="spamassassin is not installed (Debian package `spamassassin`)",
+)
 @pytest.mark.parametrize("url", ["", "https://greenleaf-tea.net/unsubscribe"])
 def test_the_sample_campaign_scores_at_most_zero_with_spamassassin(url, tmp_path):
     """Offline rules only (-L): the sample to a non-reserved address, with the
     mailto alone and with an https unsubscribe page."""
     home = tmp_path / "sa-home"
     home.mkdir()
-    out = subprocess.run(["spamassassin", "-L", "-t"],
-                         input=_sample_message(url), capture_output=True, timeout=120,
-                         env={**os.environ, "HOME": str(home)})
+    out = subprocess.run(
+        ["spamassassin", "-L", "-t"],
+        input=_sample_message(url),
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "HOME": str(home)},
+    )
     report = out.stdout.decode("utf-8", "replace")
     m = re.search(r"X-Spam-Status: \w+, score=(-?[\d.]+)", report)
     assert m, report[-2000:]

@@ -31,12 +31,18 @@ class SmokeFailure(Exception):
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("smoke", help="self-check: open the window offscreen and send one "
-                       "message through the demo server")
-    p.add_argument("--timeout", type=float, default=60.0,
-                   help="seconds allowed for each step (default 60)")
-    p.add_argument("--bundle-checks", action="store_true",
-                   help="also require the compiled translations and the icons")
+    p = sub.add_parser(
+        "smoke",
+        help="self-check: open the window offscreen and send one message through the demo server",
+    )
+    p.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds allowed for each step (default 60)"
+    )
+    p.add_argument(
+        "--bundle-checks",
+        action="store_true",
+        help="also require the compiled translations and the icons",
+    )
     p.add_argument("--keep", action="store_true", help="keep the demo data folder")
     p.set_defaults(func=cmd_smoke)
 
@@ -57,8 +63,10 @@ def _bundle_checks() -> list[str]:
 
     problems = []
     if i18n.qm_path("ru") is None:
-        problems.append(f"no compiled Russian translation (looked in {i18n.PACKAGE_QM_DIR} "
-                        f"and {i18n.SOURCE_TS_DIR})")
+        problems.append(
+            f"no compiled Russian translation (looked in {i18n.PACKAGE_QM_DIR} "
+            f"and {i18n.SOURCE_TS_DIR})"
+        )
     if app_icon().isNull():
         problems.append("no app icon in mailer_gui/resources/icons")
     return problems
@@ -95,21 +103,29 @@ def _run_window(demo: Any, timeout: float, report: list[str]) -> None:
         with ctx.db.write() as s:
             entry_id = campaigns.test_send(s, demo.campaign_id, SMOKE_TO, ctx.clock.now()).id
         ctx.emit("queue")  # wakes the window's worker, which sends it
-        t = _wait(app, lambda: demo.outbox.count() >= 1, timeout,
-                  "the test message to reach the demo outbox")
+        t = _wait(
+            app,
+            lambda: demo.outbox.count() >= 1,
+            timeout,
+            "the test message to reach the demo outbox",
+        )
         msg = demo.outbox.messages()[0]
         if msg.rcpt_tos != (SMOKE_TO,):
             raise SmokeFailure(f"the outbox caught a message for {msg.rcpt_tos}, not {SMOKE_TO}")
-        _wait(app, lambda: _test_send_status(ctx, entry_id) == "sent", timeout,
-              "the engine to record the test send as sent")
-        report.append(f"test send through the engine caught as {msg.path.name} in {t:.1f} s: "
-                      f"{msg.subject!r}")
+        _wait(
+            app,
+            lambda: _test_send_status(ctx, entry_id) == "sent",
+            timeout,
+            "the engine to record the test send as sent",
+        )
+        report.append(
+            f"test send through the engine caught as {msg.path.name} in {t:.1f} s: {msg.subject!r}"
+        )
     finally:
         _close_window(app, win, ctx, max(timeout, CLOSE_GRACE), report)
 
 
-def _close_window(app: Any, win: Any, ctx: AppContext, timeout: float,
-                  report: list[str]) -> None:
+def _close_window(app: Any, win: Any, ctx: AppContext, timeout: float, report: list[str]) -> None:
     """Quit as the operator would; a close that hangs is reported, not raised
     over the error that got us here."""
     win.quit_app()
@@ -127,8 +143,9 @@ def cmd_smoke(_ctx: AppContext, a: argparse.Namespace) -> int:
     """The operator's context is not used: the smoke run has its own demo folder."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     started = time.monotonic()
-    report: list[str] = [f"frozen: {bool(getattr(sys, 'frozen', False))}, "
-                         f"executable: {sys.executable}"]
+    report: list[str] = [
+        f"frozen: {bool(getattr(sys, 'frozen', False))}, executable: {sys.executable}"
+    ]
     folder = Path(tempfile.mkdtemp(prefix="mailer-gui-smoke-"))
     demo = None
     try:
@@ -137,8 +154,9 @@ def cmd_smoke(_ctx: AppContext, a: argparse.Namespace) -> int:
 
         # The window saves its layout on close: into the smoke folder, never
         # over the operator's own preferences.
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                          str(folder / "qsettings"))
+        QSettings.setPath(
+            QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder / "qsettings")
+        )
         if QApplication.instance() is None:
             QApplication([sys.argv[0] or "mailer-gui"])
         if a.bundle_checks:

@@ -24,8 +24,7 @@ def cmd_campaign_create(ctx: AppContext, a: argparse.Namespace) -> int:
     html = read_text_file(a.html_file, "--html-file")
     text = read_text_file(a.text_file, "--text-file") if a.text_file else None
     with ctx.db.write() as s:
-        c = campaigns.create(s, a.name, a.subject, html, text, ctx.clock.now(),
-                             reply_to=a.reply_to)
+        c = campaigns.create(s, a.name, a.subject, html, text, ctx.clock.now(), reply_to=a.reply_to)
         cid = c.id
     print(cid)
     return 0
@@ -52,10 +51,12 @@ def read_recipient_csv(path: str) -> list[tuple[int, str, dict[str, str]]]:
         if not "".join(cells).strip():
             continue  # a blank line
         cells = cells + [""] * (len(keys) - len(cells))
-        if len(cells) > len(keys) and "".join(cells[len(keys):]).strip():
-            raise CliError(f"{path}: row {i}: {len(cells)} cells but the header has "
-                           f"{len(keys)} columns; put values that contain a comma in double "
-                           "quotes")
+        if len(cells) > len(keys) and "".join(cells[len(keys) :]).strip():
+            raise CliError(
+                f"{path}: row {i}: {len(cells)} cells but the header has "
+                f"{len(keys)} columns; put values that contain a comma in double "
+                "quotes"
+            )
         fields = {k: cells[j].strip() for j, k in enumerate(keys) if k is not None}
         rows.append((i, cells[col].strip(), fields))
     return rows
@@ -65,15 +66,18 @@ def cmd_campaign_add_recipients(ctx: AppContext, a: argparse.Namespace) -> int:
     rows = read_recipient_csv(a.file)
     with ctx.db.write() as s:
         counts = campaigns.add_recipients(s, a.id, rows)
-    print(f"added {counts['added']}, duplicates skipped {counts['duplicate']}, "
-          f"suppressed {counts['suppressed']}")
+    print(
+        f"added {counts['added']}, duplicates skipped {counts['duplicate']}, "
+        f"suppressed {counts['suppressed']}"
+    )
     return 0
 
 
 def cmd_campaign_enqueue(ctx: AppContext, a: argparse.Namespace) -> int:
     start = parse_time(a.start_at, "--start-at") if a.start_at else None
-    status = queue.enqueue_checked(ctx.db, a.id, ctx.clock.now(), start_at=start,
-                                   priority=a.priority)
+    status = queue.enqueue_checked(
+        ctx.db, a.id, ctx.clock.now(), start_at=start, priority=a.priority
+    )
     print(f"campaign {a.id} queued ({status})")
     return 0
 
@@ -106,17 +110,23 @@ def cmd_campaign_resume(ctx: AppContext, a: argparse.Namespace) -> int:
     if not held:
         print(f"campaign {a.id} was not held ({status}); nothing to resume")
     elif status in ("queued", "processing"):
-        print(f"campaign {a.id} resumed (was {was[1]}): it sends at the engine's next step; "
-              "a running app sends within 30 seconds, else start `run`")
+        print(
+            f"campaign {a.id} resumed (was {was[1]}): it sends at the engine's next step; "
+            "a running app sends within 30 seconds, else start `run`"
+        )
     else:
         why = f"{reason}" + (f" ({detail})" if detail else "")
-        hint = {"scheduled": "its start time is the one it was queued with",
-                "outside_hours": "widen the working hours with `config limits` to send sooner",
-                "hourly_limit": "raise the limit with `config limits` to send sooner",
-                "monthly_quota": "raise the quota with `config limits` to send sooner",
-                }.get(reason or "", "")
-        print(f"campaign {a.id} resumed (was {was[1]}) but still waits: {why}"
-              + (f" until {when}" if when else "") + (f"; {hint}" if hint else ""))
+        hint = {
+            "scheduled": "its start time is the one it was queued with",
+            "outside_hours": "widen the working hours with `config limits` to send sooner",
+            "hourly_limit": "raise the limit with `config limits` to send sooner",
+            "monthly_quota": "raise the quota with `config limits` to send sooner",
+        }.get(reason or "", "")
+        print(
+            f"campaign {a.id} resumed (was {was[1]}) but still waits: {why}"
+            + (f" until {when}" if when else "")
+            + (f"; {hint}" if hint else "")
+        )
     return 0
 
 
@@ -142,11 +152,13 @@ def cmd_campaign_resolve(ctx: AppContext, a: argparse.Namespace) -> int:
         return 0
     action = "mark_sent" if a.mark_sent else "requeue"
     with ctx.db.write() as s:
-        n = queue.resolve_uncertain(s, a.id, action, ctx.clock.now(),
-                                    emails=a.email or None)
+        n = queue.resolve_uncertain(s, a.id, action, ctx.clock.now(), emails=a.email or None)
         left = len(queue.uncertain_recipients(s, a.id))
-    print(f"{n} uncertain recipient(s) " + ("marked sent" if a.mark_sent else "re-queued")
-          + (f"; {left} still uncertain" if left else ""))
+    print(
+        f"{n} uncertain recipient(s) "
+        + ("marked sent" if a.mark_sent else "re-queued")
+        + (f"; {left} still uncertain" if left else "")
+    )
     return 0
 
 
@@ -185,8 +197,10 @@ def _register_content(camp: Any) -> None:
 
 
 def _register_queue(camp: Any) -> None:
-    for name, action, done in (("pause", queue.pause, "paused"),
-                               ("cancel", queue.cancel, "cancelled")):
+    for name, action, done in (
+        ("pause", queue.pause, "paused"),
+        ("cancel", queue.cancel, "cancelled"),
+    ):
         p = camp.add_parser(name)
         p.add_argument("id", type=int)
         p.set_defaults(func=_simple(action, done))
@@ -197,15 +211,23 @@ def _register_queue(camp: Any) -> None:
     p.add_argument("id", type=int)
     p.add_argument("direction", choices=("up", "down"))
     p.set_defaults(func=cmd_campaign_move)
-    p = camp.add_parser("resolve-uncertain",
-                        help="decide on recipients that may have got the message")
+    p = camp.add_parser(
+        "resolve-uncertain", help="decide on recipients that may have got the message"
+    )
     p.add_argument("id", type=int)
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--mark-sent", action="store_true", help="never send them again")
     g.add_argument("--requeue", action="store_true", help="send them again (same Message-ID)")
-    g.add_argument("--list", action="store_true",
-                   help="list them: address, when claimed, attempts, the server's last words")
-    p.add_argument("--email", action="append", metavar="ADDR",
-                   help="only this recipient (repeat for more); default: all uncertain ones")
+    g.add_argument(
+        "--list",
+        action="store_true",
+        help="list them: address, when claimed, attempts, the server's last words",
+    )
+    p.add_argument(
+        "--email",
+        action="append",
+        metavar="ADDR",
+        help="only this recipient (repeat for more); default: all uncertain ones",
+    )
     p.set_defaults(func=cmd_campaign_resolve)
     camp.add_parser("list").set_defaults(func=cmd_campaign_list)

@@ -34,8 +34,9 @@ def parse_time(value: str, what: str) -> datetime:
     try:
         dt = datetime.fromisoformat(value)
     except ValueError:
-        raise CliError(f"{what}: {value!r} is not an ISO 8601 time, e.g. "
-                       "2026-12-01T09:00:00+03:00") from None
+        raise CliError(
+            f"{what}: {value!r} is not an ISO 8601 time, e.g. 2026-12-01T09:00:00+03:00"
+        ) from None
     if dt.tzinfo is None:
         raise CliError(f"{what}: {value!r} has no UTC offset; add one, e.g. +03:00")
     return utc(dt)

@@ -17,18 +17,25 @@ from mailer_gui.core.sending import calendar, replan
 
 
 def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
-    smtp = settings_mod.SmtpSettings(host=a.host, port=a.port, security=a.security,
-                                     from_addr=a.from_addr, from_name=a.from_name or "",
-                                     user=a.user or "", reply_to=a.reply_to or "",
-                                     unsubscribe_url=a.unsubscribe_url or "")
+    smtp = settings_mod.SmtpSettings(
+        host=a.host,
+        port=a.port,
+        security=a.security,
+        from_addr=a.from_addr,
+        from_name=a.from_name or "",
+        user=a.user or "",
+        reply_to=a.reply_to or "",
+        unsubscribe_url=a.unsubscribe_url or "",
+    )
     with ctx.db.read() as s:
         old = settings_mod.load(s).smtp
     if a.no_ca_file:
         smtp = smtp.with_ca_file(None)
     elif a.ca_file is not None:
         if not a.ca_file.strip():
-            raise CliError("--ca-file: give the path of a CA file, or --no-ca-file to stop "
-                           "trusting one")
+            raise CliError(
+                "--ca-file: give the path of a CA file, or --no-ca-file to stop trusting one"
+            )
         smtp = smtp.with_ca_file(a.ca_file)  # SettingsError naming the file: nothing saved
     elif old is not None and old.ca_pem:  # keep the CA the operator chose before
         from dataclasses import replace
@@ -42,20 +49,23 @@ def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
             raise CliError("--password-stdin: no password on standard input")
     if password is not None:  # before the save, so an engine that re-plans finds it
         if not ctx.secrets.keychain_available():
-            print("warning: no OS keychain is available, so the password was not stored; "
-                  "set MAILER_GUI_SMTP_PASSWORD when you run `run` or `test-send`",
-                  file=sys.stderr)
+            print(
+                "warning: no OS keychain is available, so the password was not stored; "
+                "set MAILER_GUI_SMTP_PASSWORD when you run `run` or `test-send`",
+                file=sys.stderr,
+            )
         else:
             ctx.secrets.set_password(smtp.keyring_account, password)
     with ctx.db.write() as s:
         # Saving the account is the operator's word that it is fixed (a password
         # may have changed in the keychain or the environment): try it again.
-        counts = replan.save_and_replan(s, ctx.clock.now(), smtp=smtp,
-                                              recheck_smtp=True)
+        counts = replan.save_and_replan(s, ctx.clock.now(), smtp=smtp, recheck_smtp=True)
     print(f"SMTP settings saved: {smtp.host}:{smtp.port} ({smtp.security})")
     for cert in smtp.ca_certs:
-        print(f"trusting {cert.subject or 'a certificate'} from {smtp.ca_file} "
-              f"(SHA-256 {cert.sha256})")
+        print(
+            f"trusting {cert.subject or 'a certificate'} from {smtp.ca_file} "
+            f"(SHA-256 {cert.sha256})"
+        )
     _print_replan(counts)
     return 0
 
@@ -68,8 +78,9 @@ def _smtp_json(smtp: settings_mod.SmtpSettings | None) -> dict[str, Any] | None:
 
     out = asdict(smtp)
     del out["ca_pem"]
-    out["ca_certificates"] = [{"subject": c.subject, "sha256": c.sha256,
-                               "not_after": c.not_after} for c in smtp.ca_certs]
+    out["ca_certificates"] = [
+        {"subject": c.subject, "sha256": c.sha256, "not_after": c.not_after} for c in smtp.ca_certs
+    ]
     return out
 
 
@@ -77,11 +88,15 @@ def _print_replan(counts: dict[str, int]) -> None:
     """What a settings save did to the waiting queue entries (queue.replan)."""
     released, held = counts.get("released", 0), counts.get("held", 0)
     if released:
-        print(f"{released} waiting queue entr{'y' if released == 1 else 'ies'} can send now; "
-              "a running app sends within 30 seconds, else start `run`")
+        print(
+            f"{released} waiting queue entr{'y' if released == 1 else 'ies'} can send now; "
+            "a running app sends within 30 seconds, else start `run`"
+        )
     if held:
-        print(f"{held} waiting queue entr{'y' if held == 1 else 'ies'} still "
-              f"wait{'s' if held == 1 else ''} (reason and time recomputed; see `status`)")
+        print(
+            f"{held} waiting queue entr{'y' if held == 1 else 'ies'} still "
+            f"wait{'s' if held == 1 else ''} (reason and time recomputed; see `status`)"
+        )
 
 
 def cmd_config_limits(ctx: AppContext, a: argparse.Namespace) -> int:
@@ -114,7 +129,8 @@ def cmd_config_limits(ctx: AppContext, a: argparse.Namespace) -> int:
         new = new.with_calendar(
             windows=calendar.parse_week(a.windows) if a.windows is not None else None,
             days_off=days_off,
-            holidays="" if a.no_holidays else a.holidays)
+            holidays="" if a.no_holidays else a.holidays,
+        )
         counts = replan.save_and_replan(s, ctx.clock.now(), limits=new)
     if new.windows:
         hours = calendar.format_week(new.week)
@@ -132,11 +148,16 @@ def cmd_config_limits(ctx: AppContext, a: argparse.Namespace) -> int:
 def _calendar_json(limits: settings_mod.LimitSettings) -> dict[str, Any]:
     """The sending calendar for ``config show``: each weekday's windows (either
     stored form), days off and the holiday country."""
-    return {"week": calendar.format_week(limits.week),
-            "windows": {d: [w.text for w in ws]
-                        for d, ws in zip(settings_mod.DAY_NAMES, limits.week, strict=True)},
-            "days_off": list(limits.days_off), "holidays": limits.holidays or None,
-            "timezone": limits.timezone}
+    return {
+        "week": calendar.format_week(limits.week),
+        "windows": {
+            d: [w.text for w in ws]
+            for d, ws in zip(settings_mod.DAY_NAMES, limits.week, strict=True)
+        },
+        "days_off": list(limits.days_off),
+        "holidays": limits.holidays or None,
+        "timezone": limits.timezone,
+    }
 
 
 def cmd_config_quota_sync(ctx: AppContext, a: argparse.Namespace) -> int:
@@ -152,14 +173,20 @@ def cmd_config_show(ctx: AppContext, a: argparse.Namespace) -> int:
 
     with ctx.db.read() as s:
         st = settings_mod.load(s)
-    out = {"data_dir": str(ctx.data_dir),
-           "smtp": _smtp_json(st.smtp),
-           "limits": {**asdict(st.limits), "windows": list(st.limits.windows),
-                      "days_off": list(st.limits.days_off)},
-           "calendar": _calendar_json(st.limits),
-           "quota": None if st.quota is None else {"used": st.quota.used,
-                                                    "synced_at": st.quota.synced_at.isoformat()},
-           "keychain_available": ctx.secrets.keychain_available()}
+    out = {
+        "data_dir": str(ctx.data_dir),
+        "smtp": _smtp_json(st.smtp),
+        "limits": {
+            **asdict(st.limits),
+            "windows": list(st.limits.windows),
+            "days_off": list(st.limits.days_off),
+        },
+        "calendar": _calendar_json(st.limits),
+        "quota": None
+        if st.quota is None
+        else {"used": st.quota.used, "synced_at": st.quota.synced_at.isoformat()},
+        "keychain_available": ctx.secrets.keychain_available(),
+    }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0
 
@@ -178,11 +205,15 @@ def register(sub: Any) -> None:
     p.add_argument("--unsubscribe-url")
     p.add_argument("--password-stdin", action="store_true")
     ca = p.add_mutually_exclusive_group()
-    ca.add_argument("--ca-file", metavar="FILE",
-                    help="also trust this CA (or server certificate) file, PEM; its content "
-                         "is stored, and kept until changed or --no-ca-file")
-    ca.add_argument("--no-ca-file", action="store_true",
-                    help="stop trusting the CA file chosen before")
+    ca.add_argument(
+        "--ca-file",
+        metavar="FILE",
+        help="also trust this CA (or server certificate) file, PEM; its content "
+        "is stored, and kept until changed or --no-ca-file",
+    )
+    ca.add_argument(
+        "--no-ca-file", action="store_true", help="stop trusting the CA file chosen before"
+    )
     p.set_defaults(func=cmd_config_smtp)
     p = cfg.add_parser("limits", help="hourly/monthly limits and working hours")
     p.add_argument("--hourly", type=int)
@@ -190,23 +221,35 @@ def register(sub: Any) -> None:
     p.add_argument("--timezone")
     p.add_argument("--hours", help="HH:MM-HH:MM (00:00-24:00 = all day)")
     p.add_argument("--days", help="e.g. mon,tue,wed,thu,fri or mon-fri")
-    p.add_argument("--windows", metavar="SPEC",
-                   help="sending windows per weekday, e.g. \"mon-fri 09:00-13:00,14:00-18:00; "
-                        "sat 10:00-12:00\"; days not named are closed; an end before the "
-                        "start crosses midnight (22:00-02:00)")
-    p.add_argument("--day-off", action="append", metavar="YYYY-MM-DD",
-                   help="a date on which nothing is sent (repeat for more)")
-    p.add_argument("--clear-days-off", action="store_true",
-                   help="forget the days off given before (with --day-off: replace them)")
+    p.add_argument(
+        "--windows",
+        metavar="SPEC",
+        help='sending windows per weekday, e.g. "mon-fri 09:00-13:00,14:00-18:00; '
+        'sat 10:00-12:00"; days not named are closed; an end before the '
+        "start crosses midnight (22:00-02:00)",
+    )
+    p.add_argument(
+        "--day-off",
+        action="append",
+        metavar="YYYY-MM-DD",
+        help="a date on which nothing is sent (repeat for more)",
+    )
+    p.add_argument(
+        "--clear-days-off",
+        action="store_true",
+        help="forget the days off given before (with --day-off: replace them)",
+    )
     hol = p.add_mutually_exclusive_group()
-    hol.add_argument("--holidays", metavar="CC[-SUBDIV]",
-                     help="also keep the public holidays of this country as days off, "
-                          "e.g. RU, DE-BY, US-CA")
-    hol.add_argument("--no-holidays", action="store_true",
-                     help="stop keeping public holidays")
+    hol.add_argument(
+        "--holidays",
+        metavar="CC[-SUBDIV]",
+        help="also keep the public holidays of this country as days off, e.g. RU, DE-BY, US-CA",
+    )
+    hol.add_argument("--no-holidays", action="store_true", help="stop keeping public holidays")
     p.set_defaults(func=cmd_config_limits)
     p = cfg.add_parser("quota-sync", help="usage this month as the provider reports it")
     p.add_argument("--used", type=int, required=True)
     p.set_defaults(func=cmd_config_quota_sync)
     cfg.add_parser("show", help="print the settings (no password)").set_defaults(
-        func=cmd_config_show)
+        func=cmd_config_show
+    )

@@ -47,12 +47,15 @@ def _delimiter(text: str) -> str:
 
 
 def cmd_import(ctx: AppContext, a: argparse.Namespace) -> int:
-    opts = contacts.ImportOptions(encoding=a.encoding, delimiter=a.delimiter, mapping=a.map,
-                                  sheet=a.sheet)
+    opts = contacts.ImportOptions(
+        encoding=a.encoding, delimiter=a.delimiter, mapping=a.map, sheet=a.sheet
+    )
     result = contacts.import_file(ctx.db, a.id, a.file, opts)
     ctx.emit("queue")
-    print(f"imported {result.imported}, invalid {result.invalid}, duplicate {result.duplicate}, "
-          f"suppressed {result.suppressed}")
+    print(
+        f"imported {result.imported}, invalid {result.invalid}, duplicate {result.duplicate}, "
+        f"suppressed {result.suppressed}"
+    )
     if a.rejects_out:
         result.write_rejects_csv(a.rejects_out)
         print(f"rejected rows written to {a.rejects_out}")
@@ -72,12 +75,20 @@ def cmd_preview(ctx: AppContext, a: argparse.Namespace) -> int:
         smtp = settings_mod.load(s).smtp or preflight.PLACEHOLDER_SMTP
         found = recipient_at(s, a.id, a.row)
         if found is None:
-            raise ContentCliError(f"campaign {a.id} has no recipient number {a.row}; import "
-                                  "recipients or choose a smaller --row")
+            raise ContentCliError(
+                f"campaign {a.id} has no recipient number {a.row}; import "
+                "recipients or choose a smaller --row"
+            )
         email, fields = found[0], found[1]
-    msg = compose.build_message(content, smtp, email, fields,
-                                compose.new_message_id(smtp.from_addr), now,
-                                unsub_key=ctx.secrets.unsubscribe_key(ctx.data_dir))
+    msg = compose.build_message(
+        content,
+        smtp,
+        email,
+        fields,
+        compose.new_message_id(smtp.from_addr),
+        now,
+        unsub_key=ctx.secrets.unsubscribe_key(ctx.data_dir),
+    )
     for name, value in msg.items():
         print(f"{name}: {value}")
     print()
@@ -97,16 +108,20 @@ def cmd_preflight(ctx: AppContext, a: argparse.Namespace) -> int:
         return 0
     for e in errors:
         print(str(e))
-    print(f"{len(errors)} problem(s)" + (" (limit reached)" if len(errors) == a.limit else "")
-          + "; fix the template or the recipients' data, then run preflight again",
-          file=sys.stderr)
+    print(
+        f"{len(errors)} problem(s)"
+        + (" (limit reached)" if len(errors) == a.limit else "")
+        + "; fix the template or the recipients' data, then run preflight again",
+        file=sys.stderr,
+    )
     return 1
 
 
 def cmd_attach(ctx: AppContext, a: argparse.Namespace) -> int:
     with ctx.db.write() as s:
-        att = attachments.attach_file(s, a.id, a.file, confirm_sent=a.confirm_sent,
-                                      now=ctx.clock.now())
+        att = attachments.attach_file(
+            s, a.id, a.file, confirm_sent=a.confirm_sent, now=ctx.clock.now()
+        )
         name, mime, size = att.filename, att.mime_type, len(att.content)
     print(f"attached {name} ({mime}, {size} bytes)")
     return 0
@@ -130,13 +145,27 @@ def cmd_supp_remove(ctx: AppContext, a: argparse.Namespace) -> int:
 
 def cmd_supp_list(ctx: AppContext, a: argparse.Namespace) -> int:
     with ctx.db.read() as s:
-        rows = [(e.email_norm, e.reason, e.added_at, e.detail or "")
-                for e in suppression.list_all(s)]
+        rows = [
+            (e.email_norm, e.reason, e.added_at, e.detail or "") for e in suppression.list_all(s)
+        ]
         zone = settings_mod.load(s).limits.timezone
     if a.json:
-        print(json.dumps([dict(zip(("email", "reason", "added_at", "detail"),
-                                   (email, reason, added.isoformat(), detail), strict=True))
-                          for email, reason, added, detail in rows], ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [
+                    dict(
+                        zip(
+                            ("email", "reason", "added_at", "detail"),
+                            (email, reason, added.isoformat(), detail),
+                            strict=True,
+                        )
+                    )
+                    for email, reason, added, detail in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     for email, reason, added, detail in rows:
         when = timefmt.local_time(added, zone, timefmt.FULL_FORMAT)
@@ -160,8 +189,12 @@ def register(sub: Any) -> None:
     p = camp.add_parser("import", help="import recipients from a CSV or XLSX file")
     p.add_argument("id", type=int)
     p.add_argument("file")
-    p.add_argument("--map", type=parse_map, help="FIELD=COLUMN,...; e.g. email=E-mail,"
-                   "first_name=Имя (guessed from the header row when not given)")
+    p.add_argument(
+        "--map",
+        type=parse_map,
+        help="FIELD=COLUMN,...; e.g. email=E-mail,"
+        "first_name=Имя (guessed from the header row when not given)",
+    )
     p.add_argument("--encoding", help="utf-8, utf-8-sig, utf-16, cp1251 (detected if not given)")
     p.add_argument("--delimiter", type=_delimiter, help="',' ';' or tab (detected if not given)")
     p.add_argument("--sheet", help="the sheet of an .xlsx file (the first if not given)")
@@ -178,9 +211,12 @@ def register(sub: Any) -> None:
     p = camp.add_parser("attach", help="attach a file to the campaign")
     p.add_argument("id", type=int)
     p.add_argument("file")
-    p.add_argument("--confirm-sent", action="store_true",
-                   help="change a campaign some recipients already received (they keep "
-                   "the earlier version; the report names the version each got)")
+    p.add_argument(
+        "--confirm-sent",
+        action="store_true",
+        help="change a campaign some recipients already received (they keep "
+        "the earlier version; the report names the version each got)",
+    )
     p.set_defaults(func=cmd_attach)
 
     group = sub.add_parser("suppression", help="addresses never to mail")

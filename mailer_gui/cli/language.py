@@ -48,8 +48,9 @@ def _system_languages() -> list[str]:
     languages = os.environ.get("LANGUAGE", "")
     if languages:
         return languages.split(":")
-    return [os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES")
-            or os.environ.get("LANG") or "C"]
+    return [
+        os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or "C"
+    ]
 
 
 def effective_language(choice: str | None = None) -> str:

@@ -34,8 +34,10 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mailer-gui", description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", help="data folder (default: MAILER_GUI_HOME or the "
-                        "platform's user data folder)")
+    parser.add_argument(
+        "--data-dir",
+        help="data folder (default: MAILER_GUI_HOME or the platform's user data folder)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for group in COMMAND_GROUPS:  # in this order: it is the order --help lists them
         group.register(sub)

@@ -33,8 +33,9 @@ def _request(a: argparse.Namespace) -> ExportRequest:
     out = Path(a.out).expanduser()
     fmt = a.format or out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise ReportError(f"--format: cannot tell the format from {out.name!r}; "
-                          "add --format csv, xlsx or pdf")
+        raise ReportError(
+            f"--format: cannot tell the format from {out.name!r}; add --format csv, xlsx or pdf"
+        )
     fields = None
     if a.fields is not None:
         fields = tuple(f.strip() for f in a.fields.split(",") if f.strip())
@@ -43,9 +44,16 @@ def _request(a: argparse.Namespace) -> ExportRequest:
         from mailer_gui.cli.language import effective_language
 
         language = effective_language()
-    return ExportRequest(fmt=fmt, out=out.resolve(), campaign_id=a.id, start=a.date_from,
-                         end=a.date_to, delimiter=a.delimiter, fields=fields,
-                         language=language)
+    return ExportRequest(
+        fmt=fmt,
+        out=out.resolve(),
+        campaign_id=a.id,
+        start=a.date_from,
+        end=a.date_to,
+        delimiter=a.delimiter,
+        fields=fields,
+        language=language,
+    )
 
 
 def cmd_report(ctx: AppContext, a: argparse.Namespace) -> int:
@@ -74,19 +82,36 @@ def _checked(parser: argparse.ArgumentParser) -> Any:
 
 def register(sub: Any) -> None:
     """Add the ``report`` command (called by ``cli.build_parser``)."""
-    p = sub.add_parser("report", help="export a campaign or period send report",
-                       description=__doc__.splitlines()[0])
+    p = sub.add_parser(
+        "report",
+        help="export a campaign or period send report",
+        description=__doc__.splitlines()[0],
+    )
     p.add_argument("id", type=int, nargs="?", help="campaign id (`campaign list`)")
-    p.add_argument("--from", dest="date_from", type=_day, metavar="DATE",
-                   help="first day of the period, YYYY-MM-DD (settings' time zone)")
-    p.add_argument("--to", dest="date_to", type=_day, metavar="DATE",
-                   help="last day of the period, YYYY-MM-DD, included")
+    p.add_argument(
+        "--from",
+        dest="date_from",
+        type=_day,
+        metavar="DATE",
+        help="first day of the period, YYYY-MM-DD (settings' time zone)",
+    )
+    p.add_argument(
+        "--to",
+        dest="date_to",
+        type=_day,
+        metavar="DATE",
+        help="last day of the period, YYYY-MM-DD, included",
+    )
     p.add_argument("--format", choices=FORMATS, help="default: from the --out file name")
     p.add_argument("--out", required=True, metavar="FILE")
-    p.add_argument("--delimiter", choices=DELIMITERS, default=",",
-                   help="CSV delimiter; ';' for locales where Excel expects it")
-    p.add_argument("--fields", help="personal fields to include, comma-separated "
-                   "(default: all)")
-    p.add_argument("--language", choices=LANGUAGES,
-                   help="words of the report (default: the app's language)")
+    p.add_argument(
+        "--delimiter",
+        choices=DELIMITERS,
+        default=",",
+        help="CSV delimiter; ';' for locales where Excel expects it",
+    )
+    p.add_argument("--fields", help="personal fields to include, comma-separated (default: all)")
+    p.add_argument(
+        "--language", choices=LANGUAGES, help="words of the report (default: the app's language)"
+    )
     p.set_defaults(func=_checked(p))

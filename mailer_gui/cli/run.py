@@ -57,8 +57,11 @@ def cmd_run(ctx: AppContext, a: argparse.Namespace) -> int:
     except LeaseHeldError as exc:
         raise CliError(str(exc)) from None
     if fixed["uncertain"]:
-        print(f"{fixed['uncertain']} recipient(s) from an interrupted run are now uncertain; "
-              "see `campaign resolve-uncertain`", file=sys.stderr)
+        print(
+            f"{fixed['uncertain']} recipient(s) from an interrupted run are now uncertain; "
+            "see `campaign resolve-uncertain`",
+            file=sys.stderr,
+        )
 
     def on_signal(signum: int, frame: Any) -> None:
         engine.stop()
@@ -122,8 +125,13 @@ def _waiting_lines(ctx: AppContext) -> list[str]:
         what = f"#{e.campaign_id} {e.name}" + (" (test send)" if e.kind == "test" else "")
         words = _REASON_WORDS.get(e.reason_code or "", e.reason_code or e.status)
         detail = (e.reason_detail or "").strip()
-        why = detail if detail.lower().startswith(words.lower()) else \
-            f"{words} ({detail})" if detail else words
+        why = (
+            detail
+            if detail.lower().startswith(words.lower())
+            else f"{words} ({detail})"
+            if detail
+            else words
+        )
         if e.status == "paused":
             until = f"until you resume it (`campaign resume {e.campaign_id}`)"
         elif e.next_run_at is not None:
@@ -143,9 +151,11 @@ def cmd_status(ctx: AppContext, a: argparse.Namespace) -> int:
         print(json.dumps(snap.to_json(), ensure_ascii=False, indent=2))
         return 0
     b = snap.budget
-    print(f"This hour {b.hourly_used}/{b.hourly_limit} · Month {b.monthly_used}/"
-          f"{b.monthly_limit}" + (f" · next slot {time_text(b.next_slot_at, snap.timezone)}"
-                                  if b.next_slot_at else ""))
+    print(
+        f"This hour {b.hourly_used}/{b.hourly_limit} · Month {b.monthly_used}/"
+        f"{b.monthly_limit}"
+        + (f" · next slot {time_text(b.next_slot_at, snap.timezone)}" if b.next_slot_at else "")
+    )
     if not snap.smtp_configured:
         print("SMTP is not configured: run `config smtp`")
     if snap.active_campaign:
@@ -153,9 +163,11 @@ def cmd_status(ctx: AppContext, a: argparse.Namespace) -> int:
     for e in snap.entries:
         c = e.counts
         when = time_text(e.next_run_at, snap.timezone)
-        print(f"{e.position or '-':>3} #{e.campaign_id} {e.name} [{e.kind}] {e.status} "
-              f"{e.reason_code or ''} {when} sent {c.get('sent', 0)}/{e.total} "
-              f"failed {c.get('failed', 0)} uncertain {c.get('uncertain', 0)}".rstrip())
+        print(
+            f"{e.position or '-':>3} #{e.campaign_id} {e.name} [{e.kind}] {e.status} "
+            f"{e.reason_code or ''} {when} sent {c.get('sent', 0)}/{e.total} "
+            f"failed {c.get('failed', 0)} uncertain {c.get('uncertain', 0)}".rstrip()
+        )
     return 0
 
 

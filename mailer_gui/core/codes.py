@@ -24,10 +24,13 @@ class EntryStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-LIVE_STATUSES = (EntryStatus.QUEUED, EntryStatus.PROCESSING, EntryStatus.DEFERRED,
-                 EntryStatus.PAUSED)
-FINAL_STATUSES = (EntryStatus.COMPLETED, EntryStatus.COMPLETED_WITH_ERRORS,
-                  EntryStatus.CANCELLED)
+LIVE_STATUSES = (
+    EntryStatus.QUEUED,
+    EntryStatus.PROCESSING,
+    EntryStatus.DEFERRED,
+    EntryStatus.PAUSED,
+)
+FINAL_STATUSES = (EntryStatus.COMPLETED, EntryStatus.COMPLETED_WITH_ERRORS, EntryStatus.CANCELLED)
 
 
 class RecipientStatus(StrEnum):

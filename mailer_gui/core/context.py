@@ -54,9 +54,13 @@ class AppContext:
         self.db.dispose()
 
 
-def open_context(data_dir: Path | None = None, clock: Clock | None = None,
-                 secrets: SecretStore | None = None, *,
-                 allow_reserved_domains: bool = False) -> AppContext:
+def open_context(
+    data_dir: Path | None = None,
+    clock: Clock | None = None,
+    secrets: SecretStore | None = None,
+    *,
+    allow_reserved_domains: bool = False,
+) -> AppContext:
     """The context for a data folder.
 
     ``allow_reserved_domains`` is True only for demo mode (``--demo``, the smoke
@@ -68,5 +72,10 @@ def open_context(data_dir: Path | None = None, clock: Clock | None = None,
     """
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     db = open_database(data_dir, allow_reserved_domains)
-    return AppContext(data_dir=data_dir, db=db, secrets=secrets or SecretStore(),
-                      clock=clock or RealClock(), allow_reserved_domains=allow_reserved_domains)
+    return AppContext(
+        data_dir=data_dir,
+        db=db,
+        secrets=secrets or SecretStore(),
+        clock=clock or RealClock(),
+        allow_reserved_domains=allow_reserved_domains,
+    )

@@ -72,8 +72,9 @@ def label_suffix(zone: Zone, at: datetime, always: bool = False) -> str:
     return ""
 
 
-def local_time(dt: datetime | None, zone: Zone, fmt: str = SHORT_FORMAT,
-               always_label: bool = False) -> str:
+def local_time(
+    dt: datetime | None, zone: Zone, fmt: str = SHORT_FORMAT, always_label: bool = False
+) -> str:
     """``dt`` as text in the settings' zone, labelled when the laptop's differs.
 
     ``local_time(09:00 MSK as UTC, "Europe/Moscow")`` is ``"02.12 09:00"`` on a

@@ -143,8 +143,11 @@ class Outbox:
             numbers = self.numbers()
             number = (numbers[-1] + 1) if numbers else 1
             stem = self.folder / f"{number:04d}"
-            meta = {"mail_from": mail_from, "rcpt_tos": list(rcpt_tos),
-                    "received_at": datetime.now(UTC).isoformat()}
+            meta = {
+                "mail_from": mail_from,
+                "rcpt_tos": list(rcpt_tos),
+                "received_at": datetime.now(UTC).isoformat(),
+            }
             stem.with_suffix(".json").write_text(json.dumps(meta), encoding="utf-8")
             tmp = stem.with_suffix(".eml.tmp")
             tmp.write_bytes(raw)
@@ -159,10 +162,14 @@ class Outbox:
         except (OSError, ValueError):
             meta = {}
         received = meta.get("received_at")
-        when = datetime.fromisoformat(received) if received else \
-            datetime.fromtimestamp(path.stat().st_mtime, UTC)
-        return OutboxMessage(number, path, when, str(meta.get("mail_from", "")),
-                             tuple(meta.get("rcpt_tos", ())), raw)
+        when = (
+            datetime.fromisoformat(received)
+            if received
+            else datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        )
+        return OutboxMessage(
+            number, path, when, str(meta.get("mail_from", "")), tuple(meta.get("rcpt_tos", ())), raw
+        )
 
     def messages(self) -> list[OutboxMessage]:
         """Every caught message, oldest first."""
@@ -188,8 +195,7 @@ class _CatchHandler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         raw = envelope.original_content or envelope.content
         path = self.outbox.store(envelope.mail_from, list(envelope.rcpt_tos), raw)
-        log.info("demo outbox: caught %s for %d recipient(s)", path.name,
-                 len(envelope.rcpt_tos))
+        log.info("demo outbox: caught %s for %d recipient(s)", path.name, len(envelope.rcpt_tos))
         return f"250 2.0.0 OK: kept in the demo outbox as {path.name}"
 
 
@@ -204,8 +210,9 @@ def _start_server(outbox: Outbox) -> Any:
 
     last: Exception | None = None
     for _ in range(5):  # another program may grab the free port in between
-        controller = Controller(_CatchHandler(outbox), hostname=DEMO_HOST, port=_free_port(),
-                                ident="Mailer demo outbox")
+        controller = Controller(
+            _CatchHandler(outbox), hostname=DEMO_HOST, port=_free_port(), ident="Mailer demo outbox"
+        )
         try:
             controller.start()
             return controller
@@ -239,12 +246,27 @@ class DemoSession:
 
 
 def _configure(session: Any, port: int) -> None:
-    settings_mod.save_smtp(session, settings_mod.SmtpSettings(
-        host=DEMO_HOST, port=port, security="none", from_addr=DEMO_FROM,
-        from_name=DEMO_FROM_NAME, timeout=10))
-    settings_mod.save_limits(session, settings_mod.LimitSettings(
-        hourly=DEMO_HOURLY_LIMIT, timezone=system_timezone(), start="00:00", end="24:00",
-        days=settings_mod.DAY_NAMES))
+    settings_mod.save_smtp(
+        session,
+        settings_mod.SmtpSettings(
+            host=DEMO_HOST,
+            port=port,
+            security="none",
+            from_addr=DEMO_FROM,
+            from_name=DEMO_FROM_NAME,
+            timeout=10,
+        ),
+    )
+    settings_mod.save_limits(
+        session,
+        settings_mod.LimitSettings(
+            hourly=DEMO_HOURLY_LIMIT,
+            timezone=system_timezone(),
+            start="00:00",
+            end="24:00",
+            days=settings_mod.DAY_NAMES,
+        ),
+    )
 
 
 def _demo_campaign(session: Any, data_dir: Path, now: datetime) -> int:
@@ -268,8 +290,11 @@ def start_demo(data_dir: Path | None = None) -> DemoSession:
     Reopening an existing demo folder keeps its campaigns and outbox and
     points the settings at the new server port.
     """
-    folder = Path(data_dir) if data_dir is not None else \
-        Path(tempfile.mkdtemp(prefix="mailer-gui-demo-"))
+    folder = (
+        Path(data_dir)
+        if data_dir is not None
+        else Path(tempfile.mkdtemp(prefix="mailer-gui-demo-"))
+    )
     folder.mkdir(parents=True, exist_ok=True)
     outbox = Outbox(folder / OUTBOX_DIRNAME)
     controller = _start_server(outbox)

@@ -29,36 +29,69 @@ from mailer_gui.core.sending import limits, queue, snapshot
 from mailer_gui.core.store.models import Recipient
 
 NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # Wednesday 10:00 in Moscow
-STATES = ("sending", "hourly_limit", "transient_error", "scheduled", "outside_hours",
-          "smtp_auth_failed", "paused", "completed")
+STATES = (
+    "sending",
+    "hourly_limit",
+    "transient_error",
+    "scheduled",
+    "outside_hours",
+    "smtp_auth_failed",
+    "paused",
+    "completed",
+)
 NAMES = {
-    "en": ["Black Friday sale", "November newsletter", "Webinar invitation", "Christmas teaser",
-           "Loyalty programme", "Partner digest", "Survey reminder", "Welcome series"],
-    "ru": ["Чёрная пятница", "Новости ноября", "Приглашение на вебинар", "Анонс к Рождеству",
-           "Программа лояльности", "Дайджест партнёров", "Напоминание об опросе",
-           "Приветственная серия"],
+    "en": [
+        "Black Friday sale",
+        "November newsletter",
+        "Webinar invitation",
+        "Christmas teaser",
+        "Loyalty programme",
+        "Partner digest",
+        "Survey reminder",
+        "Welcome series",
+    ],
+    "ru": [
+        "Чёрная пятница",
+        "Новости ноября",
+        "Приглашение на вебинар",
+        "Анонс к Рождеству",
+        "Программа лояльности",
+        "Дайджест партнёров",
+        "Напоминание об опросе",
+        "Приветственная серия",
+    ],
 }
 
 
 def _mark(s: Any, cid: int, sent: int, failed: int = 0, at: datetime | None = None) -> None:
     """Recipients sent or failed, each with its slot in the ledger (so the budget counts)."""
     at = at or NOW - timedelta(minutes=55, seconds=48)  # the hour frees up in 04:12
-    rows = s.scalars(select(Recipient).where(Recipient.campaign_id == cid)
-                     .order_by(Recipient.id)).all()
+    rows = s.scalars(
+        select(Recipient).where(Recipient.campaign_id == cid).order_by(Recipient.id)
+    ).all()
     for r in rows[:sent]:
         r.status, r.reply = "sent", "250 2.0.0 OK"
-    for r in rows[sent:sent + failed]:
+    for r in rows[sent : sent + failed]:
         r.status, r.reply = "failed", "550 5.1.1 mailbox unavailable"
-    for r in rows[:sent + failed]:
+    for r in rows[: sent + failed]:
         limits.reserve_slot(s, at, r.id, cid)
 
 
 def _campaign(s: Any, name: str, n: int, lang: str = "en") -> int:
     hello, client = ("Здравствуйте, ", "Клиент") if lang == "ru" else ("Hello ", "Client")
-    c = campaigns.create(s, name, "{{ first_name }}, " + name,
-                         f"<h2>{hello}{{{{ first_name }}}}</h2><p>" + name + "</p>", None, NOW)
-    campaigns.add_recipients(s, c.id, [(i + 2, f"client{i}@example.org",
-                                        {"first_name": f"{client} {i}"}) for i in range(n)])
+    c = campaigns.create(
+        s,
+        name,
+        "{{ first_name }}, " + name,
+        f"<h2>{hello}{{{{ first_name }}}}</h2><p>" + name + "</p>",
+        None,
+        NOW,
+    )
+    campaigns.add_recipients(
+        s,
+        c.id,
+        [(i + 2, f"client{i}@example.org", {"first_name": f"{client} {i}"}) for i in range(n)],
+    )
     return int(c.id)
 
 
@@ -66,11 +99,17 @@ def fill_demo(ctx: AppContext, lang: str) -> dict[str, int]:
     """Campaigns in each of ``STATES``; returns state -> campaign id."""
     ids: dict[str, int] = {}
     with ctx.db.write() as s:
-        settings.save_smtp(s, settings.SmtpSettings(
-            host="smtp.example.com", port=587, security="starttls",
-            from_addr="news@example.com",
-            from_name="Зелёный лист" if lang == "ru" else "Green Leaf",
-            user="news@example.com"))
+        settings.save_smtp(
+            s,
+            settings.SmtpSettings(
+                host="smtp.example.com",
+                port=587,
+                security="starttls",
+                from_addr="news@example.com",
+                from_name="Зелёный лист" if lang == "ru" else "Green Leaf",
+                user="news@example.com",
+            ),
+        )
         for i, state in enumerate(STATES):
             ids[state] = cid = _campaign(s, NAMES[lang][i], 40 + 60 * i, lang)
             queue.enqueue(s, cid, NOW - timedelta(minutes=50 - i))
@@ -83,15 +122,33 @@ def _states(s: Any, ids: dict[str, int]) -> None:
     _mark(s, ids["sending"], 27, 1)
     queue.start_processing(s, entry["sending"], NOW)
     _mark(s, ids["hourly_limit"], 60)
-    queue.defer(s, entry["hourly_limit"], "hourly_limit", NOW + timedelta(minutes=4, seconds=12),
-                NOW, Message("limits.hourly_reached", used=100, limit=100))
+    queue.defer(
+        s,
+        entry["hourly_limit"],
+        "hourly_limit",
+        NOW + timedelta(minutes=4, seconds=12),
+        NOW,
+        Message("limits.hourly_reached", used=100, limit=100),
+    )
     _mark(s, ids["transient_error"], 12)
-    queue.defer(s, entry["transient_error"], "transient_error", NOW + timedelta(minutes=5),
-                NOW, "451 4.3.0 temporary failure")
+    queue.defer(
+        s,
+        entry["transient_error"],
+        "transient_error",
+        NOW + timedelta(minutes=5),
+        NOW,
+        "451 4.3.0 temporary failure",
+    )
     queue.defer(s, entry["scheduled"], "scheduled", NOW + timedelta(days=1, hours=3), NOW)
     queue.defer(s, entry["outside_hours"], "outside_hours", NOW + timedelta(hours=23), NOW)
-    queue.defer(s, entry["smtp_auth_failed"], "smtp_auth_failed", None, NOW,
-                Message("smtp.refused_login", reply="535 5.7.8 authentication failed"))
+    queue.defer(
+        s,
+        entry["smtp_auth_failed"],
+        "smtp_auth_failed",
+        None,
+        NOW,
+        Message("smtp.refused_login", reply="535 5.7.8 authentication failed"),
+    )
     queue.pause(s, ids["paused"], NOW)
     _mark(s, ids["completed"], 458, 2, NOW - timedelta(days=2))
     queue.finish_if_done(s, entry["completed"], NOW)
@@ -99,9 +156,13 @@ def _states(s: Any, ids: dict[str, int]) -> None:
 
 def _csv(folder: Path) -> Path:
     path = folder / "clients.csv"
-    rows = ["email;first_name;city", "anna@example.org;Анна;Москва",
-            "boris@example.org;Борис;Казань", "not-an-address;Вера;Самара",
-            "anna@example.org;Анна;Москва"]
+    rows = [
+        "email;first_name;city",
+        "anna@example.org;Анна;Москва",
+        "boris@example.org;Борис;Казань",
+        "not-an-address;Вера;Самара",
+        "anna@example.org;Анна;Москва",
+    ]
     path.write_bytes("\r\n".join(rows).encode("cp1251"))
     return path
 
@@ -128,15 +189,20 @@ def shoot(out: Path, lang: str, work: Path) -> None:
     app = QApplication.instance()
     i18n.install_translators(app, lang)
     out.mkdir(parents=True, exist_ok=True)
-    first = open_context(work / f"first-{lang}", clock=SimClock(NOW),
-                         secrets=SecretStore(use_env=False))
+    first = open_context(
+        work / f"first-{lang}", clock=SimClock(NOW), secrets=SecretStore(use_env=False)
+    )
     welcome = MainWindow(first, start_worker=False)
     _save(welcome, out / "welcome.png", (1200, 760))
     welcome.worker.stop_and_wait()
     welcome.hide()
     # Staged data at example domains, never sent (no worker): queued as the demo queues them.
-    ctx = open_context(work / lang, clock=SimClock(NOW), secrets=SecretStore(use_env=False),
-                       allow_reserved_domains=True)
+    ctx = open_context(
+        work / lang,
+        clock=SimClock(NOW),
+        secrets=SecretStore(use_env=False),
+        allow_reserved_domains=True,
+    )
     ids = fill_demo(ctx, lang)
     with ctx.db.read() as s:
         snap = snapshot.build(s, NOW)
@@ -149,8 +215,10 @@ def shoot(out: Path, lang: str, work: Path) -> None:
     panel = QueuePanel(ctx)
     panel.on_snapshot(snap)
     _save(panel, out / "queue_panel.png", (1250, 330))
-    for part, name, args in (("settings", "settings_dialog.png", ()),
-                             ("import", "import_wizard.png", (ids["paused"],))):
+    for part, name, args in (
+        ("settings", "settings_dialog.png", ()),
+        ("import", "import_wizard.png", (ids["paused"],)),
+    ):
         cls = optional_class(part)
         if cls is None:
             print(f"{part}: not in this build", file=sys.stderr)

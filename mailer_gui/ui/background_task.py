@@ -56,10 +56,13 @@ class BackgroundTask:
 
     _pool: QThreadPool | None = None
 
-    def __init__(self, func: Callable[[BackgroundTask], Any],
-                 on_done: Callable[[Any], None],
-                 on_error: Callable[[BaseException], None],
-                 on_progress: Callable[[int, int], None] | None = None) -> None:
+    def __init__(
+        self,
+        func: Callable[[BackgroundTask], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> None:
         self.func = func
         self.signals = _Signals()
         # Connected first, so it runs (in the GUI thread) just before the

@@ -12,7 +12,6 @@ from functools import lru_cache
 
 from PySide6.QtCore import QLocale
 
-
 # Codes that the holidays package knows but ISO 3166 does not: Kosovo's
 # user-assigned XK, and UK, an alias of GB.
 _NOT_IN_ISO = {"XK": {"ru": "Косово"}, "UK": {"ru": "Великобритания"}}

@@ -70,8 +70,11 @@ def _param(v: Any) -> str:
 
 def missing_russian() -> list[str]:
     """Codes whose template the installed catalogue leaves in English (for tests)."""
-    return [code for code, template in ENGLISH.items()
-            if QCoreApplication.translate(CONTEXT, template) == template]
+    return [
+        code
+        for code, template in ENGLISH.items()
+        if QCoreApplication.translate(CONTEXT, template) == template
+    ]
 
 
 def part_text(field: str) -> str:

@@ -51,5 +51,9 @@ def full_time(when: datetime | None, zone: str, seconds: bool = False) -> str:
 def widest_time_text() -> str:
     """The longest text ``display_time`` may give, for a column's width."""
     loc = QLocale()
-    return (loc.toString(QDate(2026, 12, 28), "d MMM") + " "
-            + loc.toString(QTime(23, 58), "HH:mm") + " UTC+05:30")
+    return (
+        loc.toString(QDate(2026, 12, 28), "d MMM")
+        + " "
+        + loc.toString(QTime(23, 58), "HH:mm")
+        + " UTC+05:30"
+    )

@@ -59,14 +59,20 @@ SUBJECT = "News for {{ first_name }}"
 
 
 def recipients(n: int) -> list[tuple[int, str, dict[str, str]]]:
-    return [(i + 2, f"user{i}@example.org",
-             {"first_name": f"Ann{i}", "last_name": f"Lee{i}", "code": f"C{i:06d}"})
-            for i in range(n)]
+    return [
+        (
+            i + 2,
+            f"user{i}@example.org",
+            {"first_name": f"Ann{i}", "last_name": f"Lee{i}", "code": f"C{i:06d}"},
+        )
+        for i in range(n)
+    ]
 
 
 def smtp_settings(port: int) -> settings.SmtpSettings:
-    return settings.SmtpSettings(host="127.0.0.1", port=port, security="none",
-                                 from_addr="news@example.com", from_name="News")
+    return settings.SmtpSettings(
+        host="127.0.0.1", port=port, security="none", from_addr="news@example.com", from_name="News"
+    )
 
 
 def prefill_ledger(s: Session, now: datetime, rows: int) -> None:
@@ -76,8 +82,7 @@ def prefill_ledger(s: Session, now: datetime, rows: int) -> None:
     if rows <= 0 or span <= 0:
         return
     stamps = [hotsql.ts(first + timedelta(seconds=span * i / rows)) for i in range(rows)]
-    hotsql.driver(s).executemany("INSERT INTO slot_ledger (at) VALUES (?)",
-                                 [(a,) for a in stamps])
+    hotsql.driver(s).executemany("INSERT INTO slot_ledger (at) VALUES (?)", [(a,) for a in stamps])
 
 
 def run_engine(port: int, n: int, ledger: int = 0) -> tuple[float, float]:
@@ -86,9 +91,17 @@ def run_engine(port: int, n: int, ledger: int = 0) -> tuple[float, float]:
         now = ctx.clock.now()
         with ctx.db.write() as s:
             settings.save_smtp(s, smtp_settings(port))
-            settings.save_limits(s, settings.LimitSettings(
-                hourly=1_000_000, monthly=100_000_000, timezone="UTC", start="00:00",
-                end="24:00", days=settings.DAY_NAMES))
+            settings.save_limits(
+                s,
+                settings.LimitSettings(
+                    hourly=1_000_000,
+                    monthly=100_000_000,
+                    timezone="UTC",
+                    start="00:00",
+                    end="24:00",
+                    days=settings.DAY_NAMES,
+                ),
+            )
             c = campaigns.create(s, "Bench", SUBJECT, HTML, None, now)
             campaigns.add_recipients(s, c.id, recipients(n))
             queue.enqueue(s, c.id, now)
@@ -105,8 +118,11 @@ def run_engine(port: int, n: int, ledger: int = 0) -> tuple[float, float]:
         t1 = time.perf_counter()
         for _ in range(200):
             with ctx.db.write() as s:
-                s.execute(settings.Setting.__table__.update().where(
-                    settings.Setting.key == "limits").values(key="limits"))
+                s.execute(
+                    settings.Setting.__table__.update()
+                    .where(settings.Setting.key == "limits")
+                    .values(key="limits")
+                )
         commit = (time.perf_counter() - t1) / 200
         ctx.close()
         return n / elapsed, commit
@@ -131,8 +147,12 @@ def main() -> None:
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     ledger = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     port = free_port()
-    sink = subprocess.Popen([sys.executable, "-c", SINK, str(port)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+    sink = subprocess.Popen(
+        [sys.executable, "-c", SINK, str(port)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert sink.stdout is not None and sink.stdout.readline().strip() == "ready"
     try:
         eng_rates, plain_rates, commits, ratios = [], [], [], []
@@ -145,17 +165,25 @@ def main() -> None:
             ratios.append(e / p)
     finally:
         sink.communicate("")
-    print(f"{n} messages x {rounds} rounds, sink in its own process, "
-          f"{ledger} reservations already in the ledger")
+    print(
+        f"{n} messages x {rounds} rounds, sink in its own process, "
+        f"{ledger} reservations already in the ledger"
+    )
     print(f"{'':28}{'median':>10}{'min':>10}{'max':>10}")
-    for label, vals, fmt in (("plain smtplib loop msg/s", plain_rates, "{:10.0f}"),
-                             ("engine msg/s", eng_rates, "{:10.0f}"),
-                             ("ratio engine/plain", ratios, "{:10.2f}"),
-                             ("one write txn (ms)", [c * 1000 for c in commits], "{:10.2f}")):
-        print(f"{label:28}" + "".join(fmt.format(v) for v in
-                                      (statistics.median(vals), min(vals), max(vals))))
-    print("target: ratio >= 0.80; each message costs one write transaction (its commit "
-          "overlaps the SMTP commands)")
+    for label, vals, fmt in (
+        ("plain smtplib loop msg/s", plain_rates, "{:10.0f}"),
+        ("engine msg/s", eng_rates, "{:10.0f}"),
+        ("ratio engine/plain", ratios, "{:10.2f}"),
+        ("one write txn (ms)", [c * 1000 for c in commits], "{:10.2f}"),
+    ):
+        print(
+            f"{label:28}"
+            + "".join(fmt.format(v) for v in (statistics.median(vals), min(vals), max(vals)))
+        )
+    print(
+        "target: ratio >= 0.80; each message costs one write transaction (its commit "
+        "overlaps the SMTP commands)"
+    )
 
 
 if __name__ == "__main__":

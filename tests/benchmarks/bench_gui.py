@@ -49,14 +49,26 @@ sys.exit(app.exec())
 def fill(ctx, port: int) -> int:
     now = ctx.clock.now()
     with ctx.db.write() as s:
-        settings.save_smtp(s, settings.SmtpSettings(host="127.0.0.1", port=port,
-                                                    security="none", from_addr="b@example.com"))
-        settings.save_limits(s, settings.LimitSettings(
-            hourly=1_000_000, monthly=100_000_000, start="00:00", end="24:00",
-            days=settings.DAY_NAMES))
+        settings.save_smtp(
+            s,
+            settings.SmtpSettings(
+                host="127.0.0.1", port=port, security="none", from_addr="b@example.com"
+            ),
+        )
+        settings.save_limits(
+            s,
+            settings.LimitSettings(
+                hourly=1_000_000,
+                monthly=100_000_000,
+                start="00:00",
+                end="24:00",
+                days=settings.DAY_NAMES,
+            ),
+        )
         big = campaigns.create(s, "Big", "Hi {{ n }}", "<p>{{ n }}</p>", None, now)
-        campaigns.add_recipients(s, big.id, [(i, f"r{i}@example.org", {"n": i})
-                                             for i in range(MESSAGES)])
+        campaigns.add_recipients(
+            s, big.id, [(i, f"r{i}@example.org", {"n": i}) for i in range(MESSAGES)]
+        )
         queue.enqueue(s, big.id, now)
         for k in range(CAMPAIGNS - 1):  # shown and ticking, not sent during the run
             c = campaigns.create(s, f"Later {k}", "s", "<p>x</p>", None, now)
@@ -83,8 +95,9 @@ def responsiveness() -> dict[str, float]:
         probe.setInterval(PROBE_MS)
 
         def on_probe() -> None:
-            stalls.append((time.perf_counter() - start,
-                           max(0.0, clock.nsecsElapsed() / 1e6 - PROBE_MS)))
+            stalls.append(
+                (time.perf_counter() - start, max(0.0, clock.nsecsElapsed() / 1e6 - PROBE_MS))
+            )
             clock.restart()
 
         probe.timeout.connect(on_probe)
@@ -111,10 +124,16 @@ def responsiveness() -> dict[str, float]:
     server.stop()
     late = sorted(ms for _t, ms in stalls)
     worst_at, worst = max(stalls, key=lambda s: s[1])
-    return {"messages": sent, "rows": win.queue_panel.model.rowCount(),
-            "seconds": done["t"] - start, "max": late[-1], "max_at": worst_at,
-            "max_after_1s": max(ms for t, ms in stalls if t > 1.0),
-            "p99": late[int(len(late) * 0.99) - 1], "probes": len(late)}
+    return {
+        "messages": sent,
+        "rows": win.queue_panel.model.rowCount(),
+        "seconds": done["t"] - start,
+        "max": late[-1],
+        "max_at": worst_at,
+        "max_after_1s": max(ms for t, ms in stalls if t > 1.0),
+        "p99": late[int(len(late) * 0.99) - 1],
+        "probes": len(late),
+    }
 
 
 def _timed(cmd: list[str], runs: int = 5) -> float:
@@ -123,8 +142,12 @@ def _timed(cmd: list[str], runs: int = 5) -> float:
         with tempfile.TemporaryDirectory() as tmp:
             env = {**os.environ, "XDG_CONFIG_HOME": tmp, "HOME": tmp}
             t0 = time.perf_counter()
-            subprocess.run([*cmd, *(["--data-dir", f"{tmp}/d"] if "mailer_gui" in cmd else [])],
-                           check=True, env=env, capture_output=True)
+            subprocess.run(
+                [*cmd, *(["--data-dir", f"{tmp}/d"] if "mailer_gui" in cmd else [])],
+                check=True,
+                env=env,
+                capture_output=True,
+            )
             times.append(time.perf_counter() - t0)
     return statistics.median(times)
 
@@ -141,8 +164,10 @@ def main(argv: list[str]) -> int:
     print(f"{'measure':<34}{'value':>10}{'target':>10}{'ratio':>8}")
     if "responsiveness" in parts:
         r = responsiveness()
-        print(f"sent {r['messages']} messages in {r['seconds']:.1f} s "
-              f"({r['messages'] / r['seconds']:.0f}/s) with {r['rows']} queue rows shown")
+        print(
+            f"sent {r['messages']} messages in {r['seconds']:.1f} s "
+            f"({r['messages'] / r['seconds']:.0f}/s) with {r['rows']} queue rows shown"
+        )
         print(f"{'GUI stall max (ms)':<34}{r['max']:>10.1f}{50:>10}{r['max'] / 50:>8.2f}")
         print(f"{'GUI stall p99 (ms)':<34}{r['p99']:>10.1f}{'':>10}{'':>8}")
         print(f"{'  worst at (s after show)':<34}{r['max_at']:>10.2f}")
@@ -150,8 +175,10 @@ def main(argv: list[str]) -> int:
     if "cold" in parts:
         bare, app = cold_start()
         print(f"{'cold start, bare PySide6 (s)':<34}{bare:>10.2f}{'':>10}{1.0:>8.2f}")
-        print(f"{'cold start, Mailer --smoke (s)':<34}{app:>10.2f}{bare * 1.5:>10.2f}"
-              f"{app / bare:>8.2f}")
+        print(
+            f"{'cold start, Mailer --smoke (s)':<34}{app:>10.2f}{bare * 1.5:>10.2f}"
+            f"{app / bare:>8.2f}"
+        )
     sys.stdout.flush()
     os._exit(0)  # skip interpreter teardown: PySide6 may crash while finalising
     return 0

@@ -111,8 +111,12 @@ def make_file(path: Path, rows: int, seed: int = 7) -> None:
 
 def run_phase(phase: str, path: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as work:
-        out = subprocess.run([sys.executable, "-c", CHILD, phase, str(path), work],
-                             check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, phase, str(path), work],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
@@ -125,26 +129,30 @@ def main() -> int:
         path = Path(tmp) / "recipients.csv"
         make_file(path, a.rows)
         size_mb = path.stat().st_size / 1e6
-        runs: dict[str, list[dict[str, float]]] = {"baseline": [], "app-table": [],
-                                                   "import": []}
+        runs: dict[str, list[dict[str, float]]] = {"baseline": [], "app-table": [], "import": []}
         for _ in range(a.repeat):  # alternate, so load on the machine hits both alike
             for phase in runs:
                 runs[phase].append(run_phase(phase, path))
     t = {p: statistics.median(r["seconds"] for r in rs) for p, rs in runs.items()}
     peak = {p: max(r["peak_kb"] for r in rs) / 1024 for p, rs in runs.items()}
-    grow = {p: max(r["peak_kb"] - r["rss_before_kb"] for r in rs) / 1024
-            for p, rs in runs.items()}
+    grow = {p: max(r["peak_kb"] - r["rss_before_kb"] for r in rs) / 1024 for p, rs in runs.items()}
     ratio = t["import"] / t["baseline"]
     print(f"{a.rows:,} rows, {size_mb:.1f} MB file, median of {a.repeat} runs each")
-    print(f"{'phase':<11}{'seconds':>9}{'vs baseline':>13}{'peak RSS MB':>13}{'growth MB':>11}"
-          f"{'rows stored':>13}")
+    print(
+        f"{'phase':<11}{'seconds':>9}{'vs baseline':>13}{'peak RSS MB':>13}{'growth MB':>11}"
+        f"{'rows stored':>13}"
+    )
     for p in runs:
-        print(f"{p:<11}{t[p]:>9.3f}{t[p] / t['baseline']:>12.2f}x{peak[p]:>13.1f}"
-              f"{grow[p]:>11.1f}{int(runs[p][-1]['rows']):>13,}")
+        print(
+            f"{p:<11}{t[p]:>9.3f}{t[p] / t['baseline']:>12.2f}x{peak[p]:>13.1f}"
+            f"{grow[p]:>11.1f}{int(runs[p][-1]['rows']):>13,}"
+        )
     mem = peak["import"] - peak["baseline"]
-    print(f"ratio {ratio:.2f}x (target <= 3x: {'ok' if ratio <= 3 else 'MISSED'}); "
-          f"peak memory +{mem:.1f} MB over baseline (target <= 50 MB: "
-          f"{'ok' if mem <= 50 else 'MISSED'})")
+    print(
+        f"ratio {ratio:.2f}x (target <= 3x: {'ok' if ratio <= 3 else 'MISSED'}); "
+        f"peak memory +{mem:.1f} MB over baseline (target <= 50 MB: "
+        f"{'ok' if mem <= 50 else 'MISSED'})"
+    )
     return 0
 
 

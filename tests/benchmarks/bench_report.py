@@ -30,7 +30,8 @@ from tests.report_state import insert_recipients  # noqa: E402
 
 BASELINE_SQL = (
     "SELECT email, fields, status, COALESCE(finished_at, claimed_at), message_id, reply, "
-    "attempts FROM recipients WHERE campaign_id = ? AND test_entry_id IS NULL ORDER BY id")
+    "attempts FROM recipients WHERE campaign_id = ? AND test_entry_id IS NULL ORDER BY id"
+)
 
 
 def baseline(db: Path, cid: int, out: Path) -> int:
@@ -38,8 +39,9 @@ def baseline(db: Path, cid: int, out: Path) -> int:
     try:
         with open(out, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
-            w.writerow(["address", "fields", "state", "time", "message_id", "server_reply",
-                        "attempts"])
+            w.writerow(
+                ["address", "fields", "state", "time", "message_id", "server_reply", "attempts"]
+            )
             cur = conn.execute(BASELINE_SQL, (cid,))
             n = 0
             while rows := cur.fetchmany(2000):
@@ -72,8 +74,9 @@ def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
-        ctx = open_context(d / "data", clock=SimClock(WEDNESDAY_10_MSK),
-                           secrets=SecretStore(use_env=False))
+        ctx = open_context(
+            d / "data", clock=SimClock(WEDNESDAY_10_MSK), secrets=SecretStore(use_env=False)
+        )
         cid = make_campaign(ctx, 0, enqueue=False, name="bench")
         insert_recipients(ctx, cid, rows)
 
@@ -82,6 +85,7 @@ def main() -> None:
                 req = ExportRequest(fmt=fmt, out=d / f"ours.{fmt}", campaign_id=cid)
                 with open_report(ctx.db, req, ctx.clock.now()) as rep:
                     return write(rep, req)
+
             return run
 
         base_t, base_n = best_of(3, lambda: baseline(ctx.db.path, cid, d / "base.csv"))
@@ -92,16 +96,21 @@ def main() -> None:
         ratio = csv_t / base_t
         print(f"{rows:,} recipient rows (best of 3 for CSV, 1 for XLSX)")
         print(f"{'export':<34}{'seconds':>9}{'rows/s':>11}{'peak MB':>9}")
-        print(f"{'baseline: sqlite3 -> csv.writer':<34}{base_t:>9.2f}{rows / base_t:>11,.0f}"
-              f"{'':>9}")
+        print(
+            f"{'baseline: sqlite3 -> csv.writer':<34}{base_t:>9.2f}{rows / base_t:>11,.0f}{'':>9}"
+        )
         print(f"{'report CSV':<34}{csv_t:>9.2f}{rows / csv_t:>11,.0f}{csv_mb:>9.1f}")
-        print(f"{'report XLSX (openpyxl write-only)':<34}{xlsx_t:>9.2f}{rows / xlsx_t:>11,.0f}"
-              f"{xlsx_mb:>9.1f}")
+        print(
+            f"{'report XLSX (openpyxl write-only)':<34}{xlsx_t:>9.2f}{rows / xlsx_t:>11,.0f}"
+            f"{xlsx_mb:>9.1f}"
+        )
         verdict = "ok" if ratio <= 2 else "over target"
         print(f"CSV / baseline = {ratio:.2f}x (target <= 2x: {verdict})")
-        print(f"sizes: baseline {(d / 'base.csv').stat().st_size / 2**20:.1f} MB, "
-              f"CSV {(d / 'ours.csv').stat().st_size / 2**20:.1f} MB, "
-              f"XLSX {(d / 'ours.xlsx').stat().st_size / 2**20:.1f} MB")
+        print(
+            f"sizes: baseline {(d / 'base.csv').stat().st_size / 2**20:.1f} MB, "
+            f"CSV {(d / 'ours.csv').stat().st_size / 2**20:.1f} MB, "
+            f"XLSX {(d / 'ours.xlsx').stat().st_size / 2**20:.1f} MB"
+        )
         ctx.close()
 
 

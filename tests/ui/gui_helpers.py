@@ -28,8 +28,9 @@ def gui_settings_dir_fixture(tmp_path: Path) -> Iterator[Path]:
 @pytest.fixture(name="live_ctx")
 def live_ctx_fixture(tmp_path: Path, gui_settings_dir: Path) -> Iterator[AppContext]:
     """A context on the real clock, for the live worker thread."""
-    c = open_context(tmp_path / "live", secrets=SecretStore(use_env=False),
-                     allow_reserved_domains=True)  # a local test server, as the demo
+    c = open_context(
+        tmp_path / "live", secrets=SecretStore(use_env=False), allow_reserved_domains=True
+    )  # a local test server, as the demo
     yield c
     c.close()
 

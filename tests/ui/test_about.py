@@ -51,8 +51,13 @@ def logged(ctx: AppContext):
 
 
 def _configure_with_password(ctx: AppContext, memory_keyring) -> None:
-    smtp = settings.SmtpSettings(host="smtp.example.com", port=587, security="starttls",
-                                 from_addr="news@example.com", user="bob")
+    smtp = settings.SmtpSettings(
+        host="smtp.example.com",
+        port=587,
+        security="starttls",
+        from_addr="news@example.com",
+        user="bob",
+    )
     with ctx.db.write() as s:
         settings.save_smtp(s, smtp)
     ctx.secrets.set_password(smtp.keyring_account, PASSWORD)
@@ -72,21 +77,26 @@ def test_shows_version_and_folders(qtbot, ctx: AppContext, logged: Path, catcher
         assert label is not None and label.text() == str(d.folders[key])
 
 
-def test_open_folder_opens_the_folder_url(qtbot, ctx: AppContext, logged: Path,
-                                          catcher, tmp_path: Path, monkeypatch) -> None:
+def test_open_folder_opens_the_folder_url(
+    qtbot, ctx: AppContext, logged: Path, catcher, tmp_path: Path, monkeypatch
+) -> None:
     d = AboutDialog(ctx)
     qtbot.addWidget(d)
     d.folders["config"] = tmp_path / "cfg"  # not the real user config folder
     d.open_buttons["data"].click()
     d.open_buttons["log"].click()
     d.open_buttons["config"].click()
-    assert [u.toLocalFile() for u in catcher.urls] == \
-        [str(ctx.data_dir), str(logged.parent), str(tmp_path / "cfg")]
+    assert [u.toLocalFile() for u in catcher.urls] == [
+        str(ctx.data_dir),
+        str(logged.parent),
+        str(tmp_path / "cfg"),
+    ]
     assert (tmp_path / "cfg").is_dir()
 
 
-def test_diagnostics_never_contain_the_password(qtbot, ctx: AppContext, logged: Path,
-                                                memory_keyring, monkeypatch) -> None:
+def test_diagnostics_never_contain_the_password(
+    qtbot, ctx: AppContext, logged: Path, memory_keyring, monkeypatch
+) -> None:
     monkeypatch.setenv("MAILER_GUI_SMTP_PASSWORD", ENV_PASSWORD)
     _configure_with_password(ctx, memory_keyring)
     log = logging.getLogger("mailer_gui.test")

@@ -29,10 +29,12 @@ def demo(tmp_path: Path, gui_settings_dir: Path) -> Iterator[demo_mod.DemoSessio
 
 
 @pytest.fixture
-def window(qtbot: Any, demo: demo_mod.DemoSession,
-           monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[MainWindow, AppContext]]:
-    ctx = open_context(demo.data_dir, secrets=SecretStore(use_env=False),
-                       allow_reserved_domains=True)  # as the app in demo mode
+def window(
+    qtbot: Any, demo: demo_mod.DemoSession, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[MainWindow, AppContext]]:
+    ctx = open_context(
+        demo.data_dir, secrets=SecretStore(use_env=False), allow_reserved_domains=True
+    )  # as the app in demo mode
     win = MainWindow(ctx, demo=demo, notifier=Notifier(tray=FakeTray()))
 
     def shut_down(w: MainWindow) -> None:
@@ -68,8 +70,9 @@ def _campaign_row(win: MainWindow, campaign_id: int) -> int | None:
     return None
 
 
-def test_demo_end_to_end(qtbot: Any, window: tuple[MainWindow, AppContext],
-                         demo: demo_mod.DemoSession) -> None:
+def test_demo_end_to_end(
+    qtbot: Any, window: tuple[MainWindow, AppContext], demo: demo_mod.DemoSession
+) -> None:
     win, ctx = window
     assert "demo" in win.windowTitle().lower()
     assert win.actions.outbox.isVisible()
@@ -83,8 +86,12 @@ def test_demo_end_to_end(qtbot: Any, window: tuple[MainWindow, AppContext],
     # Send test: through the queue and the worker, caught by the demo server.
     editor.test_panel.button.click()
     qtbot.waitUntil(lambda: demo.outbox.count() == 1, timeout=10_000)
-    qtbot.waitUntil(lambda: "250" in editor.test_panel.status.text()
-                    or "Sent" in editor.test_panel.status.text(), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (
+            "250" in editor.test_panel.status.text() or "Sent" in editor.test_panel.status.text()
+        ),
+        timeout=10_000,
+    )
     (test_msg,) = demo.outbox.messages()
     assert test_msg.rcpt_tos == ("you@example.com",)
     assert test_msg.subject == "Alice, our spring collection is here"

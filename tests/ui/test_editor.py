@@ -60,8 +60,9 @@ def test_round_trip_create_edit_save_reopen(qtbot, ctx, editor, tmp_path):
     assert again.subject.text() == "Hello {{ first_name }}"
     assert again.html.toPlainText() == "<p>Dear {{ first_name }}</p>"
     assert again.text.toPlainText() == "Dear {{ first_name }}"
-    assert [(a.filename, a.mime_type, a.size) for a in again.attachments.items] == \
-        [("price list.pdf", "application/pdf", 13)]
+    assert [(a.filename, a.mime_type, a.size) for a in again.attachments.items] == [
+        ("price list.pdf", "application/pdf", 13)
+    ]
     assert not again.is_dirty()
 
     again.subject.setText("Changed")
@@ -89,9 +90,11 @@ def test_unsaved_change_prompt(ctx, editor, monkeypatch, answer):
     assert editor.maybe_save() is True  # nothing changed: no question
     editor.subject.setText("Edited subject")
     asked: list[str] = []
-    buttons = {"cancel": QMessageBox.StandardButton.Cancel,
-               "discard": QMessageBox.StandardButton.Discard,
-               "save": QMessageBox.StandardButton.Save}
+    buttons = {
+        "cancel": QMessageBox.StandardButton.Cancel,
+        "discard": QMessageBox.StandardButton.Discard,
+        "save": QMessageBox.StandardButton.Save,
+    }
 
     def question(parent, title, text, *args):
         asked.append(text)
@@ -160,7 +163,8 @@ def test_enqueue_is_refused_while_preflight_finds_problems(qtbot, ctx, editor):
 
 
 def test_send_test_goes_through_the_engine_and_shows_the_server_reply(
-        qtbot, ctx, editor, smtp_server):
+    qtbot, ctx, editor, smtp_server
+):
     configure(ctx, smtp_server)
     cid = make_campaign(ctx, 3, enqueue=False)
     editor.load(cid)
@@ -191,7 +195,8 @@ def test_send_test_goes_through_the_engine_and_shows_the_server_reply(
 
 
 def test_send_test_that_waits_shows_the_reason_and_a_ticking_countdown(
-        qtbot, ctx, editor, smtp_server, clock):
+    qtbot, ctx, editor, smtp_server, clock
+):
     configure(ctx, smtp_server, hourly=1)
     cid = make_campaign(ctx, 2, enqueue=False)
     editor.load(cid)
@@ -231,8 +236,9 @@ def test_import_from_the_recipients_tab_saves_first_then_refreshes(qtbot, ctx, e
     editor.name.setText("Fresh list")
     editor.html.setPlainText("<p>Hi {{ first_name }}</p>")
     path = tmp_path / "list.csv"
-    path.write_bytes("\ufeffEmail,First name\na@example.org,Ann\nb@example.org,Bob\n"
-                     .encode("utf-8"))
+    path.write_bytes(
+        "\ufeffEmail,First name\na@example.org,Ann\nb@example.org,Bob\n".encode("utf-8")
+    )
     wizard = editor.open_import_wizard()
     assert editor.campaign_id is not None and not editor.is_dirty()  # saved before importing
     wizard.set_path(path)
@@ -267,16 +273,16 @@ def _half_sent(ctx, smtp_server) -> int:
     return cid
 
 
-def test_content_is_read_only_while_sending_with_pause_to_edit(qtbot, ctx, smtp_server,
-                                                               editor):
+def test_content_is_read_only_while_sending_with_pause_to_edit(qtbot, ctx, smtp_server, editor):
     cid = _half_sent(ctx, smtp_server)
     editor.load(cid)
     assert editor.subject.isReadOnly() and editor.html.isReadOnly() and editor.text.isReadOnly()
     assert not editor.attachments.add_button.isEnabled()
     assert not editor.picker.button.isEnabled()
     assert not editor.lock_banner.isHidden()
-    assert "Pause to edit" in editor.lock_banner.text() and "4 recipient" in \
-        editor.lock_banner.text()
+    assert (
+        "Pause to edit" in editor.lock_banner.text() and "4 recipient" in editor.lock_banner.text()
+    )
     editor.resize(1000, 700)
     editor.show()
     qtbot.waitExposed(editor)
@@ -301,16 +307,26 @@ def test_edit_after_pause_asks_and_names_who_received(qtbot, ctx, smtp_server, e
     seen: list[str] = []
 
     def reply() -> None:
-        box = next((w for w in QApplication.topLevelWidgets()
-                    if isinstance(w, QMessageBox) and w.objectName() == "confirmSentEdit"
-                    and w.isVisible()), None)
+        box = next(
+            (
+                w
+                for w in QApplication.topLevelWidgets()
+                if isinstance(w, QMessageBox)
+                and w.objectName() == "confirmSentEdit"
+                and w.isVisible()
+            ),
+            None,
+        )
         if box is None:
             QTimer.singleShot(20, reply)
             return
         seen.append(box.text())
         box.grab().save(f"/tmp/shots/editor-confirm-{answer}-en.png")
-        box.button(QMessageBox.StandardButton.Save if answer == "save"
-                   else QMessageBox.StandardButton.Cancel).click()
+        box.button(
+            QMessageBox.StandardButton.Save
+            if answer == "save"
+            else QMessageBox.StandardButton.Cancel
+        ).click()
 
     QTimer.singleShot(0, reply)
     assert editor.save() is (answer == "save")
@@ -318,11 +334,13 @@ def test_edit_after_pause_asks_and_names_who_received(qtbot, ctx, smtp_server, e
     with ctx.db.read() as s:
         c = s.get(Campaign, cid)
         assert (c.subject, c.content_version) == (
-            ("New subject", 2) if answer == "save" else ("Hello {{ first_name }}", 1))
+            ("New subject", 2) if answer == "save" else ("Hello {{ first_name }}", 1)
+        )
 
 
 def test_enqueue_right_after_a_check_starts_even_before_the_pool_thread_is_done(
-        qtbot, ctx, editor, monkeypatch):
+    qtbot, ctx, editor, monkeypatch
+):
     """The check's result reaches the editor before the pool thread marks its
     task finished; "Put in queue" clicked in between must run, not be ignored
     as if the check still ran (seen as a 10 s timeout of the test above under
@@ -364,19 +382,25 @@ def test_enqueue_right_after_a_check_starts_even_before_the_pool_thread_is_done(
 
 def _warnings(monkeypatch) -> list[tuple[str, str]]:
     shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        lambda _parent, title, text, *a, **k: shown.append((title, text)))
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda _parent, title, text, *a, **k: shown.append((title, text))
+    )
     return shown
 
 
 def _stored(ctx, cid) -> list[tuple[str, int]]:
     with ctx.db.read() as s:
-        return [(a.filename, len(a.content)) for a in s.scalars(
-            select(Attachment).where(Attachment.campaign_id == cid).order_by(Attachment.id))]
+        return [
+            (a.filename, len(a.content))
+            for a in s.scalars(
+                select(Attachment).where(Attachment.campaign_id == cid).order_by(Attachment.id)
+            )
+        ]
 
 
-def test_editor_attachments_obey_the_core_cap_and_name_checks(qtbot, ctx, editor, tmp_path,
-                                                              monkeypatch):
+def test_editor_attachments_obey_the_core_cap_and_name_checks(
+    qtbot, ctx, editor, tmp_path, monkeypatch
+):
     """The editor attaches through ``core.content.attachments``: the cap counts
     what is stored when it saves (here 9 MB attached meanwhile from the
     terminal), and a file name with a control character is refused."""
@@ -405,8 +429,12 @@ def test_editor_attachments_obey_the_core_cap_and_name_checks(qtbot, ctx, editor
     assert editor.attachments.add_file(two)  # the editor still shows none stored
     shown.clear()
     assert not editor.save()
-    assert shown == [("Attachment too large",
-                      "Attachments may total at most 10.0 MB; with this file they would be "
-                      "11.0 MB. Link to large files instead.")]
+    assert shown == [
+        (
+            "Attachment too large",
+            "Attachments may total at most 10.0 MB; with this file they would be "
+            "11.0 MB. Link to large files instead.",
+        )
+    ]
     assert _stored(ctx, cid) == [("nine.bin", 9 * 1024 * 1024)]  # nothing more written
     assert editor.is_dirty()

@@ -131,8 +131,9 @@ def test_screenshot(qtbot, ctx, built, tmp_path):
     assert img.width() >= 520 and img.save("/tmp/export_dialog.png")
 
 
-def test_export_clicked_as_soon_as_the_last_one_finished_starts(qtbot, ctx, built, tmp_path,
-                                                                monkeypatch):
+def test_export_clicked_as_soon_as_the_last_one_finished_starts(
+    qtbot, ctx, built, tmp_path, monkeypatch
+):
     """The result reaches the dialog before the pool thread marks its task
     finished; an Export clicked in between must start, not be ignored. Here the
     pool thread marks it finished only once the test has clicked again."""

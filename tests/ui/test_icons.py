@@ -20,6 +20,10 @@ def test_icons_svg_and_every_png_size() -> None:
         assert (image.width(), image.height()) == (size, size)
         assert image.hasAlphaChannel()
     # The PNGs are rendered from the SVG by packaging/make_icons.py.
-    out = subprocess.run([sys.executable, str(PACKAGING / "make_icons.py"), "--check"],
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, str(PACKAGING / "make_icons.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr

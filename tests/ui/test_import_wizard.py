@@ -15,18 +15,25 @@ from mailer_gui.ui.dialogs.import_wizard import ImportWizard
 
 def _campaign(ctx) -> int:
     with ctx.db.write() as s:
-        cid = campaigns.create(s, "Promo", "Hi {{ first_name }}", "<p>Hi</p>", None,
-                               ctx.clock.now()).id
-        s.add(Suppression(email_norm="gone@example.org", reason="unsubscribed",
-                          added_at=ctx.clock.now()))
+        cid = campaigns.create(
+            s, "Promo", "Hi {{ first_name }}", "<p>Hi</p>", None, ctx.clock.now()
+        ).id
+        s.add(
+            Suppression(
+                email_norm="gone@example.org", reason="unsubscribed", added_at=ctx.clock.now()
+            )
+        )
     return cid
 
 
 def _cp1251_file(folder: Path, n: int = 12) -> Path:
     lines = ["Эл. почта;Имя;Фамилия;Компания"]
     lines += [f"user{i}@example.org;Иван{i};Петров;ООО «Ромашка»" for i in range(n)]
-    lines += ["не-адрес;Ольга;Сидорова;ИП", "USER1@Example.org;Дубль;Дублев;X",
-              "gone@example.org;Ушёл;Ушедший;Y"]
+    lines += [
+        "не-адрес;Ольга;Сидорова;ИП",
+        "USER1@Example.org;Дубль;Дублев;X",
+        "gone@example.org;Ушёл;Ушедший;Y",
+    ]
     path = folder / "клиенты.csv"
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1251"))
     return path
@@ -34,8 +41,13 @@ def _cp1251_file(folder: Path, n: int = 12) -> Path:
 
 def _statuses(ctx, cid) -> dict[str, int]:
     with ctx.db.read() as s:
-        return dict(s.execute(select(Recipient.status, func.count()).where(
-            Recipient.campaign_id == cid).group_by(Recipient.status)).all())
+        return dict(
+            s.execute(
+                select(Recipient.status, func.count())
+                .where(Recipient.campaign_id == cid)
+                .group_by(Recipient.status)
+            ).all()
+        )
 
 
 def test_cp1251_semicolon_file_shows_the_right_counts(qtbot, ctx, tmp_path):
@@ -91,8 +103,10 @@ def test_delimiter_override_and_missing_email_column(qtbot, ctx, tmp_path):
 def test_cancel_leaves_nothing_behind(qtbot, ctx, tmp_path):
     cid = _campaign(ctx)
     path = tmp_path / "big.csv"
-    path.write_text("email;name\n" + "".join(f"u{i}@example.org;N{i}\n" for i in range(20_000)),
-                    encoding="utf-8")
+    path.write_text(
+        "email;name\n" + "".join(f"u{i}@example.org;N{i}\n" for i in range(20_000)),
+        encoding="utf-8",
+    )
     wizard = ImportWizard(ctx, cid, path)
     qtbot.addWidget(wizard)
     wizard.start_import()

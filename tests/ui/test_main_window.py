@@ -48,18 +48,19 @@ def test_budget_in_the_status_bar_moves_by_one_after_a_send(qtbot, live_ctx, smt
         with live_ctx.db.write() as s:
             queue.enqueue(s, cid, live_ctx.clock.now())
         live_ctx.emit("queue")
-        qtbot.waitUntil(lambda: w.budget_label.text().startswith("This hour 1/100"),
-                        timeout=5000)
+        qtbot.waitUntil(lambda: w.budget_label.text().startswith("This hour 1/100"), timeout=5000)
         assert w.budget_label.text() == "This hour 1/100 · Month 1/15,000"
         assert len(smtp_server.received) == 1
-        qtbot.waitUntil(lambda: w.campaign_list.model.index(0, 1).data() == "Completed",
-                        timeout=5000)
+        qtbot.waitUntil(
+            lambda: w.campaign_list.model.index(0, 1).data() == "Completed", timeout=5000
+        )
     finally:
         _close(qtbot, w)
 
 
-def test_closing_while_sending_stops_after_the_current_message(qtbot, live_ctx, smtp_server,
-                                                               monkeypatch):
+def test_closing_while_sending_stops_after_the_current_message(
+    qtbot, live_ctx, smtp_server, monkeypatch
+):
     configure(live_ctx, smtp_server)
     smtp_server.delay = 0.3
     cid = make_campaign(live_ctx, 30)
@@ -76,8 +77,9 @@ def test_closing_while_sending_stops_after_the_current_message(qtbot, live_ctx, 
     assert counts["sent"] == len(smtp_server.received) < 30
 
 
-def test_keep_sending_in_the_tray_hides_the_window_and_goes_on(qtbot, live_ctx, smtp_server,
-                                                               monkeypatch):
+def test_keep_sending_in_the_tray_hides_the_window_and_goes_on(
+    qtbot, live_ctx, smtp_server, monkeypatch
+):
     configure(live_ctx, smtp_server)
     smtp_server.delay = 0.05
     cid = make_campaign(live_ctx, 10)
@@ -115,11 +117,29 @@ def test_shortcuts_and_pause_resume_from_the_window(qtbot, live_ctx, smtp_server
     w = _window(qtbot, live_ctx)
     try:
         a = w.actions
-        keys = {act.shortcut().toString(QKeySequence.SequenceFormat.PortableText)
-                for act in (a.new, a.save, a.send_test, a.enqueue, a.pause_resume, a.settings,
-                            a.export, a.quit)}
-        assert keys == {"Ctrl+N", "Ctrl+S", "Ctrl+T", "Ctrl+E", "Ctrl+P", "Ctrl+,",
-                        "Ctrl+Shift+E", "Ctrl+Q"}
+        keys = {
+            act.shortcut().toString(QKeySequence.SequenceFormat.PortableText)
+            for act in (
+                a.new,
+                a.save,
+                a.send_test,
+                a.enqueue,
+                a.pause_resume,
+                a.settings,
+                a.export,
+                a.quit,
+            )
+        }
+        assert keys == {
+            "Ctrl+N",
+            "Ctrl+S",
+            "Ctrl+T",
+            "Ctrl+E",
+            "Ctrl+P",
+            "Ctrl+,",
+            "Ctrl+Shift+E",
+            "Ctrl+Q",
+        }
         w.campaign_list.select(cid)
         qtbot.waitUntil(lambda: w.campaign_entry(cid) is not None, timeout=5000)
         with qtbot.waitSignal(w.worker.snapshotReady, timeout=5000):
@@ -155,10 +175,18 @@ def test_second_start_brings_the_first_forward(qtbot, tmp_path):
 
 
 def test_smoke_option_opens_the_window_and_exits_zero(tmp_path):
-    env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin",
-           "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
-    proc = subprocess.run([sys.executable, "-m", "mailer_gui", "--data-dir",
-                           str(tmp_path / "data"), "--smoke"], env=env, timeout=60,
-                          capture_output=True, text=True)
+    env = {
+        "QT_QPA_PLATFORM": "offscreen",
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "mailer_gui", "--data-dir", str(tmp_path / "data"), "--smoke"],
+        env=env,
+        timeout=60,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "data" / "mailer.db").exists()

@@ -52,38 +52,57 @@ def test_every_status_reason_and_part_has_russian():
         **{f"reason {r}": reason_text(r) for r in codes.Reason},
         **{f"entry {s}": status_text(s) for s in codes.EntryStatus},
         **{f"recipient {s}": status_name(s) for s in codes.RecipientStatus},
-        **{f"part {p}": messages.part_text(p) for p in
-           ("subject", "text", "to", "from", "reply_to", "attachments", "attachment",
-            "unsubscribe_url")},
-        **{f"phase {p}": messages.phase_text(p) for p in
-           ("connect", "auth", "mail", "rcpt", "data", "body")},
+        **{
+            f"part {p}": messages.part_text(p)
+            for p in (
+                "subject",
+                "text",
+                "to",
+                "from",
+                "reply_to",
+                "attachments",
+                "attachment",
+                "unsubscribe_url",
+            )
+        },
+        **{
+            f"phase {p}": messages.phase_text(p)
+            for p in ("connect", "auth", "mail", "rcpt", "data", "body")
+        },
     }
     english = {k: v for k, v in words.items() if not CYRILLIC.search(v)}
     assert not english, english
 
 
-def test_an_error_from_the_core_is_worded_in_russian_and_stays_english_for_the_cli(
-        ctx):
+def test_an_error_from_the_core_is_worded_in_russian_and_stays_english_for_the_cli(ctx):
     cid = make_campaign(ctx, 0, enqueue=False)
     with pytest.raises(StateError) as err, ctx.db.write() as s:
         queue.enqueue(s, cid, ctx.clock.now())
     exc = err.value
     assert exc.code == "queue.no_recipients" and exc.params == {"campaign_id": cid}
-    assert str(exc) == (f"campaign {cid} has no recipients waiting to be sent; "
-                        "add recipients first")  # the CLI and the log
+    assert str(exc) == (
+        f"campaign {cid} has no recipients waiting to be sent; add recipients first"
+    )  # the CLI and the log
     worded = messages.text(exc)
-    assert worded == (f"у рассылки {cid} нет получателей, ожидающих отправки; "
-                      "сначала добавьте получателей")
+    assert worded == (
+        f"у рассылки {cid} нет получателей, ожидающих отправки; сначала добавьте получателей"
+    )
 
 
 def test_nested_messages_and_lists_are_worded_in_russian():
-    m = Message("queue.not_uncertain", campaign_id=3, missing="a@x.org",
-                uncertain=Message("queue.uncertain_none"))
+    m = Message(
+        "queue.not_uncertain",
+        campaign_id=3,
+        missing="a@x.org",
+        uncertain=Message("queue.uncertain_none"),
+    )
     assert str(m).endswith("it has none; nothing was changed")
-    assert messages.text(m) == ("это не получатели рассылки 3 с неизвестным итогом: a@x.org; "
-                                "таких нет; ничего не изменено")
-    listed = Message("list", items=[Message("import.duplicate", row=2),
-                                    Message("import.already_in")])
+    assert messages.text(m) == (
+        "это не получатели рассылки 3 с неизвестным итогом: a@x.org; таких нет; ничего не изменено"
+    )
+    listed = Message(
+        "list", items=[Message("import.duplicate", row=2), Message("import.already_in")]
+    )
     assert messages.text(listed) == "повтор строки 2; уже есть в рассылке"
 
 
@@ -94,24 +113,26 @@ def test_a_hold_detail_is_stored_as_code_and_shown_in_russian(ctx):
     now = ctx.clock.now()
     detail = Message("smtp.refused_login", reply="535 5.7.8 bad credentials")
     with ctx.db.write() as s:
-        queue.defer(s, queue.campaign_entry(s, cid), codes.Reason.SMTP_AUTH_FAILED, None, now,
-                    detail)
+        queue.defer(
+            s, queue.campaign_entry(s, cid), codes.Reason.SMTP_AUTH_FAILED, None, now, detail
+        )
     with ctx.db.read() as s:
-        raw = s.connection().exec_driver_sql(
-            "SELECT reason_detail FROM queue_entries").scalar_one()
+        raw = s.connection().exec_driver_sql("SELECT reason_detail FROM queue_entries").scalar_one()
         pause_raw = s.connection().exec_driver_sql("SELECT detail FROM pause_events").scalar_one()
         snap = snapshot.build(s, now)
         pause = s.scalars(select(PauseEvent)).one()
     assert raw.startswith('{"code": "smtp.refused_login"') and raw == pause_raw
     (entry,) = snap.entries
     assert entry.reason_detail == "the server refused the login: 535 5.7.8 bad credentials"
-    assert messages.text(entry.reason_detail) == \
-        "сервер отказал во входе: 535 5.7.8 bad credentials"
+    assert (
+        messages.text(entry.reason_detail) == "сервер отказал во входе: 535 5.7.8 bad credentials"
+    )
     assert pause.detail == entry.reason_detail  # reports read the English text
     # A row written before messages had codes reads back as the plain text it is.
     with ctx.db.write() as s:
         s.connection().exec_driver_sql(
-            "UPDATE queue_entries SET reason_detail = 'outside working hours'")
+            "UPDATE queue_entries SET reason_detail = 'outside working hours'"
+        )
     with ctx.db.read() as s:
         old = s.scalars(select(QueueEntry)).one().reason_detail
     assert old == "outside working hours" and messages.text(old) == "вне рабочих часов"
@@ -142,14 +163,19 @@ def qt_russian() -> Iterator[QApplication]:
 
 
 def test_qt_own_dialogs_speak_russian(qtbot, qt_russian):
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel
-                           | QDialogButtonBox.StandardButton.Save)
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Save
+    )
     qtbot.addWidget(box)
     cancel = box.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "")
     save = box.button(QDialogButtonBox.StandardButton.Save).text().replace("&", "")
     assert (cancel, save) == ("Отмена", "Сохранить")
-    msg = QMessageBox(QMessageBox.Icon.Question, "t", "q",
-                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    msg = QMessageBox(
+        QMessageBox.Icon.Question,
+        "t",
+        "q",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+    )
     qtbot.addWidget(msg)
     assert msg.button(QMessageBox.StandardButton.Yes).text().replace("&", "") == "Да"
     # The file dialog's own words ("Look in", "File name") come from the same catalogue.

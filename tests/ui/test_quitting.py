@@ -67,8 +67,9 @@ def _waiting_window(qtbot: Any, ctx: Any, smtp_server: Any) -> tuple[MainWindow,
     cid = make_campaign(ctx, 3)
     w = _window(qtbot, ctx, notifier=Notifier(use_system_tray=False))
     qtbot.waitUntil(lambda: recipient_counts(ctx, cid).get("sent") == 1, timeout=10_000)
-    qtbot.waitUntil(lambda: getattr(w.campaign_entry(cid), "reason_code", None) == "hourly_limit",
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: getattr(w.campaign_entry(cid), "reason_code", None) == "hourly_limit", timeout=5000
+    )
     assert w.has_work()
     return w, cid
 
@@ -78,7 +79,8 @@ def _still_running(w: MainWindow) -> bool:
 
 
 def test_closing_and_quit_ask_the_same_question_and_cancel_keeps_sending(
-        qtbot, live_ctx, smtp_server):
+    qtbot, live_ctx, smtp_server
+):
     w, _cid = _waiting_window(qtbot, live_ctx, smtp_server)
     try:
         by_close: list[str] = []
@@ -147,7 +149,7 @@ def test_notification_history_and_read_state_survive_a_restart(qtbot, live_ctx, 
         w2 = _window(qtbot, again, notifier=Notifier(tray=tray))
         try:
             after = dict(_items(w2))
-            assert [t for t, _b in _items(w2)][-len(before):] == [t for t, _b in before]
+            assert [t for t, _b in _items(w2)][-len(before) :] == [t for t, _b in before]
             assert after[read_text] is False  # read before the restart stays read
             assert all(after[t] for t, _b in before if t != read_text)
             assert tray.messages == []  # history is listed, not popped up again
@@ -165,8 +167,10 @@ def test_quit_from_the_tray_asks_too_and_then_stops(qtbot, live_ctx, smtp_server
     configure(live_ctx, smtp_server, hourly=1)
     cid = make_campaign(live_ctx, 3)
     w = _window(qtbot, live_ctx, notifier=Notifier(tray=FakeTray()))
-    qtbot.waitUntil(lambda: getattr(w.campaign_entry(cid), "reason_code", None) == "hourly_limit",
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: getattr(w.campaign_entry(cid), "reason_code", None) == "hourly_limit",
+        timeout=10_000,
+    )
     monkeypatch.setattr(w, "ask_close_choice", lambda: "tray")
     w.close()
     assert w.isHidden() and w.worker.isRunning()

@@ -38,8 +38,9 @@ from .gui_helpers import (  # noqa: F401 (fixtures)
 
 @pytest.fixture
 def russian(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    (qm,) = [p for p in compile_translations(tmp_path_factory.mktemp("qm"))
-             if p.stem.endswith("_ru")]
+    (qm,) = [
+        p for p in compile_translations(tmp_path_factory.mktemp("qm")) if p.stem.endswith("_ru")
+    ]
     tr = QTranslator()
     assert tr.load(str(qm))
     QCoreApplication.installTranslator(tr)
@@ -72,7 +73,8 @@ def _panel(qtbot: Any, ctx: Any) -> QueuePanel:
 
 
 def test_saving_the_settings_dialog_releases_a_limit_hold_at_once(
-        qtbot, live_ctx, smtp_server, tmp_path):
+    qtbot, live_ctx, smtp_server, tmp_path
+):
     configure(live_ctx, smtp_server, hourly=5)
     cid = make_campaign(live_ctx, 8)
     w = EngineWorker(live_ctx)
@@ -80,11 +82,13 @@ def test_saving_the_settings_dialog_releases_a_limit_hold_at_once(
     w.notificationsReady.connect(notes.extend)
     w.start()
     try:
-        qtbot.waitUntil(lambda: _entry(live_ctx, cid) == ("deferred", "hourly_limit"),
-                        timeout=10_000)
+        qtbot.waitUntil(
+            lambda: _entry(live_ctx, cid) == ("deferred", "hourly_limit"), timeout=10_000
+        )
         assert len(smtp_server.received) == 5
-        dlg = SettingsDialog(live_ctx, qsettings=QSettings(str(tmp_path / "gui.ini"),
-                                                           QSettings.Format.IniFormat))
+        dlg = SettingsDialog(
+            live_ctx, qsettings=QSettings(str(tmp_path / "gui.ini"), QSettings.Format.IniFormat)
+        )
         qtbot.addWidget(dlg)
         dlg.limits_page.hourly.setValue(12)
         assert dlg.save()
@@ -112,8 +116,11 @@ def test_resume_in_the_panel_releases_a_provider_limit_hold(qtbot, ctx, smtp_ser
     assert panel.act_resume.isEnabled()
     panel.act_resume.trigger()
     assert _entry(ctx, cid) == ("queued", None)
-    assert not [w for w in QApplication.topLevelWidgets()
-                if w.objectName() == "ResumeStillWaits" and w.isVisible()]
+    assert not [
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.objectName() == "ResumeStillWaits" and w.isVisible()
+    ]
     drain(ctx)
     assert len(smtp_server.received) == 2
 
@@ -127,9 +134,11 @@ def test_resume_in_the_panel_says_when_the_limit_still_holds(qtbot, ctx, smtp_se
     assert panel.act_resume.isEnabled()
     panel.act_resume.trigger()
     assert _entry(ctx, cid) == ("deferred", "hourly_limit")
-    boxes = [w for w in QApplication.topLevelWidgets()
-             if isinstance(w, QMessageBox) and w.objectName() == "ResumeStillWaits"
-             and w.isVisible()]
+    boxes = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, QMessageBox) and w.objectName() == "ResumeStillWaits" and w.isVisible()
+    ]
     assert len(boxes) == 1
     assert boxes[0].text() == "“November” still waits: Hourly limit reached."
     assert "Settings" in boxes[0].informativeText()
@@ -150,8 +159,11 @@ def _uncertain(ctx: Any, server: Any, n: int = 3) -> int:
 
 def _statuses(ctx: Any, cid: int) -> dict[str, str]:
     with ctx.db.read() as s:
-        return dict(s.execute(select(Recipient.email, Recipient.status)
-                              .where(Recipient.campaign_id == cid)).all())
+        return dict(
+            s.execute(
+                select(Recipient.email, Recipient.status).where(Recipient.campaign_id == cid)
+            ).all()
+        )
 
 
 def test_the_resolve_dialog_lists_each_and_resolves_one_row(qtbot, ctx, smtp_server):
@@ -171,8 +183,12 @@ def test_the_resolve_dialog_lists_each_and_resolves_one_row(qtbot, ctx, smtp_ser
     assert t.item(0, COL_REPLY).text()  # what the app knows of the server's last words
     dlg.set_decision(1, "mark_sent")
     assert dlg.apply()
-    assert _statuses(ctx, cid) == {"r0@example.org": "uncertain", "r1@example.org": "sent",
-                                   "r2@example.org": "uncertain", "r3@example.org": "sent"}
+    assert _statuses(ctx, cid) == {
+        "r0@example.org": "uncertain",
+        "r1@example.org": "sent",
+        "r2@example.org": "uncertain",
+        "r3@example.org": "sent",
+    }
     again = ResolveDialog(ctx, cid, "Promo")
     qtbot.addWidget(again)
     assert again.addresses() == ["r0@example.org", "r2@example.org"]
@@ -194,8 +210,11 @@ def test_the_panel_opens_the_resolve_dialog(qtbot, ctx, smtp_server):
     seen: list[list[str]] = []
 
     def answer() -> None:
-        dlg = next(w for w in QApplication.topLevelWidgets()
-                   if isinstance(w, ResolveDialog) and w.isVisible())
+        dlg = next(
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, ResolveDialog) and w.isVisible()
+        )
         seen.append(dlg.addresses())
         seen.append([" ".join(lbl.text() for lbl in dlg.findChildren(QLabel))])
         dlg.set_all("mark_sent")
@@ -213,9 +232,14 @@ def test_nothing_chosen_writes_nothing(qtbot, ctx, smtp_server):
     cid = _uncertain(ctx, smtp_server, n=1)
     dlg = ResolveDialog(ctx, cid, "Promo")
     qtbot.addWidget(dlg)
-    QTimer.singleShot(100, lambda: next(
-        w for w in QApplication.topLevelWidgets()
-        if isinstance(w, QMessageBox) and w.isVisible()).accept())
+    QTimer.singleShot(
+        100,
+        lambda: next(
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.isVisible()
+        ).accept(),
+    )
     assert not dlg.apply()
     assert _statuses(ctx, cid)["r0@example.org"] == "uncertain"
 
@@ -239,8 +263,9 @@ def test_the_crash_notice_names_the_recipients(qtbot, ctx):
     d = _crash_notice(ctx, 7)
     text = notification_text(d)
     assert text.startswith("7 recipient(s) of “Promo” are uncertain")
-    assert text.endswith("r0@example.org, r1@example.org, r2@example.org, r3@example.org, "
-                         "r4@example.org and 2 more")
+    assert text.endswith(
+        "r0@example.org, r1@example.org, r2@example.org, r3@example.org, r4@example.org and 2 more"
+    )
     tray = FakeTray()
     notifier = Notifier(tray=tray)
     notifier.on_notifications([d])
@@ -257,4 +282,3 @@ def test_the_crash_notice_and_the_dialog_in_russian(qtbot, ctx, russian):
     assert dlg.windowTitle() == "Получатели с неясным результатом"
     assert dlg.table.horizontalHeaderItem(COL_EMAIL).text() == "Адрес"
     assert dlg.combos[0].itemText(1) == "Считать отправленным"
-

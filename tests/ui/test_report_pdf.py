@@ -19,8 +19,9 @@ from mailer_gui.core.store.models import Recipient, SlotReservation
 from ..report_state import build_campaign
 
 pytestmark = [
-    pytest.mark.skipif(shutil.which("pdftotext") is None,
-                       reason="needs poppler-utils (pdftotext, pdftoppm)"),
+    pytest.mark.skipif(
+        shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext, pdftoppm)"
+    ),
     # pytest-qt's QApplication first: a bare QGuiApplication made by the exporter
     # would outlive this module and make later widget tests abort.
     pytest.mark.usefixtures("qapp"),
@@ -28,8 +29,9 @@ pytestmark = [
 
 
 def _text(pdf: Path) -> list[str]:
-    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
     return [" ".join(line.split()) for line in out.splitlines() if line.strip()]
 
 
@@ -45,10 +47,13 @@ def test_campaign_pdf_text_agrees_with_the_database(ctx, built, tmp_path):
     assert pages == 2 and out.read_bytes().startswith(b"%PDF")
     lines = _text(out)
     with ctx.db.read() as s:
-        db = dict(s.execute(select(Recipient.status, func.count())
-                            .where(Recipient.campaign_id == cid,
-                                   Recipient.test_entry_id.is_(None))
-                            .group_by(Recipient.status)).all())
+        db = dict(
+            s.execute(
+                select(Recipient.status, func.count())
+                .where(Recipient.campaign_id == cid, Recipient.test_entry_id.is_(None))
+                .group_by(Recipient.status)
+            ).all()
+        )
     assert lines[0] == "Send report: Spring promo"
     # state, recipients, test sends
     for state in ("sent", "failed", "uncertain", "suppressed"):
@@ -64,15 +69,17 @@ def test_campaign_pdf_text_agrees_with_the_database(ctx, built, tmp_path):
     pauses = [ln for ln in lines if ln.startswith("Hourly limit reached ")]
     assert pauses == [
         "Hourly limit reached 2026-11-25 10:00 2026-11-25 11:00 1:00:00 hourly limit reached: 2/2",
-        "Hourly limit reached 2026-11-25 11:00 2026-11-25 12:00 1:00:00 hourly limit reached: 2/2"]
+        "Hourly limit reached 2026-11-25 11:00 2026-11-25 12:00 1:00:00 hourly limit reached: 2/2",
+    ]
     assert "Sends per hour" in lines and "hourly limit 2" in lines
     assert any(ln.startswith("25.11 10:00 25.11 11:00 25.11 12:00") for ln in lines)
 
 
 def test_period_pdf_text_and_first_page_png(ctx, built, tmp_path):
     out = tmp_path / "period.pdf"
-    pages = export_report(ctx, ExportRequest(fmt="pdf", out=out, start=date(2026, 11, 1),
-                                             end=date(2026, 11, 30)))
+    pages = export_report(
+        ctx, ExportRequest(fmt="pdf", out=out, start=date(2026, 11, 1), end=date(2026, 11, 30))
+    )
     assert pages == 2  # thirty daily rows do not fit under the chart
     lines = _text(out)
     with ctx.db.read() as s:
@@ -84,16 +91,21 @@ def test_period_pdf_text_and_first_page_png(ctx, built, tmp_path):
     assert "2026-11-30 0 0 2 6 15000" in lines
     assert "page 2" in " ".join(lines)
     png = tmp_path / "page"
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(out), str(png)],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(out), str(png)], check=True
+    )
     (first,) = tmp_path.glob("page*.png")
     from PySide6.QtGui import QImage
 
     img = QImage(str(first))
     assert (img.width(), img.height()) == (496, 702)  # A4 at 60 dpi
     # The chart's bars are drawn in blue: some pixels of that colour exist.
-    blue = sum(1 for y in range(0, img.height(), 3) for x in range(0, img.width(), 3)
-               if img.pixelColor(x, y).name() == "#2e6da4")
+    blue = sum(
+        1
+        for y in range(0, img.height(), 3)
+        for x in range(0, img.width(), 3)
+        if img.pixelColor(x, y).name() == "#2e6da4"
+    )
     assert blue > 100
     shutil.copy(first, "/tmp/report_period_page1.png")
 
@@ -114,13 +126,20 @@ def _png_pages(pdf: Path, name: str, dpi: int = 70) -> list[Path]:
     """Every page as PNG, kept in /tmp/shots for a person to look at."""
     shots = Path("/tmp/shots")
     shots.mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(shots / name)],
-                   check=True)
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(shots / name)], check=True)
     return sorted(shots.glob(f"{name}*.png"))
 
 
-CODES = ("hourly_limit", "completed_with_errors", "outside_hours", "monthly_quota",
-         "pending", "suppressed_", "never_queued", "smtp_")
+CODES = (
+    "hourly_limit",
+    "completed_with_errors",
+    "outside_hours",
+    "monthly_quota",
+    "pending",
+    "suppressed_",
+    "never_queued",
+    "smtp_",
+)
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
@@ -134,11 +153,22 @@ def test_pdf_cuts_nothing_and_shows_words_not_codes(ctx, built, tmp_path, langua
         from mailer_gui.core.sending import queue
 
         queue.enqueue(s, make_campaign_for_pause(ctx, s), ctx.clock.now())
-    for name, req in (("campaign", ExportRequest(fmt="pdf", out=tmp_path / "c.pdf",
-                                                 campaign_id=cid, language=language)),
-                      ("period", ExportRequest(fmt="pdf", out=tmp_path / "p.pdf",
-                                               start=date(2026, 11, 25), end=date(2026, 11, 26),
-                                               language=language))):
+    for name, req in (
+        (
+            "campaign",
+            ExportRequest(fmt="pdf", out=tmp_path / "c.pdf", campaign_id=cid, language=language),
+        ),
+        (
+            "period",
+            ExportRequest(
+                fmt="pdf",
+                out=tmp_path / "p.pdf",
+                start=date(2026, 11, 25),
+                end=date(2026, 11, 26),
+                language=language,
+            ),
+        ),
+    ):
         export_report(ctx, req)
         cells = list(report_pdf.last_layout)
         assert cells
@@ -157,8 +187,14 @@ def test_pdf_cuts_nothing_and_shows_words_not_codes(ctx, built, tmp_path, langua
 def make_campaign_for_pause(ctx, s) -> int:
     from mailer_gui.core.content import campaigns
 
-    c = campaigns.create(s, "A campaign with a rather long name that needs two lines in the "
-                         "title of its report", "Hi", "<p>x</p>", None, ctx.clock.now())
+    c = campaigns.create(
+        s,
+        "A campaign with a rather long name that needs two lines in the title of its report",
+        "Hi",
+        "<p>x</p>",
+        None,
+        ctx.clock.now(),
+    )
     campaigns.add_recipients(s, c.id, [(2, "late@example.org", {})])
     return c.id
 
@@ -168,8 +204,23 @@ def test_cli_writes_a_pdf(ctx, built, tmp_path, capsys):
     the CLI's CSV and XLSX: the PDF is drawn with Qt)."""
     from mailer_gui.cli import main as cli
 
-    assert cli.main(["--data-dir", str(ctx.data_dir), "report", "--from", "2026-11-25",
-                     "--to", "2026-11-25", "--format", "pdf",
-                     "--out", str(tmp_path / "p.pdf")]) == 0
+    assert (
+        cli.main(
+            [
+                "--data-dir",
+                str(ctx.data_dir),
+                "report",
+                "--from",
+                "2026-11-25",
+                "--to",
+                "2026-11-25",
+                "--format",
+                "pdf",
+                "--out",
+                str(tmp_path / "p.pdf"),
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
     assert "report written" in capsys.readouterr().out

@@ -61,11 +61,65 @@ pytestmark = pytest.mark.usefixtures("russian", "qtbase_ru")
 
 # Names that are the same in Russian: the product, protocols, formats, standards.
 ALLOWED = {
-    "mailer", "smtp", "tls", "starttls", "ssl", "imap", "csv", "xlsx", "xls", "pdf", "utf",
-    "html", "excel", "ca", "pem", "der", "crt", "iana", "mail", "from", "rcpt", "to", "data",
-    "auth", "rfc", "id", "utc", "gmt", "ctrl", "shift", "alt", "tab", "esc", "enter", "ok",
-    "english", "python", "qt", "pyside", "sqlite", "cp", "dkim", "spf", "txt", "tsv", "md",
-    "ms", "pt", "mb", "kb", "gb", "dpi", "https", "http", "url", "ip", "pid", "none", "b",
+    "mailer",
+    "smtp",
+    "tls",
+    "starttls",
+    "ssl",
+    "imap",
+    "csv",
+    "xlsx",
+    "xls",
+    "pdf",
+    "utf",
+    "html",
+    "excel",
+    "ca",
+    "pem",
+    "der",
+    "crt",
+    "iana",
+    "mail",
+    "from",
+    "rcpt",
+    "to",
+    "data",
+    "auth",
+    "rfc",
+    "id",
+    "utc",
+    "gmt",
+    "ctrl",
+    "shift",
+    "alt",
+    "tab",
+    "esc",
+    "enter",
+    "ok",
+    "english",
+    "python",
+    "qt",
+    "pyside",
+    "sqlite",
+    "cp",
+    "dkim",
+    "spf",
+    "txt",
+    "tsv",
+    "md",
+    "ms",
+    "pt",
+    "mb",
+    "kb",
+    "gb",
+    "dpi",
+    "https",
+    "http",
+    "url",
+    "ip",
+    "pid",
+    "none",
+    "b",
     "email",
 }
 # Tokens that are not words: addresses, URLs, paths, file patterns, {{ fields }},
@@ -75,7 +129,8 @@ NOT_WORDS = re.compile(
     r"|\b(?:Ctrl|Shift|Alt)\+\w+"  # a shortcut, as the keyboard labels it
     r"|\{\{.*?\}\}|\{\w+\}|<[^>]+>|&\w+;|\S+@\S+|\w+://\S+|\S*[/\\]\S*|\*\.\w+"
     r"|\b[\w-]+(?:\.[\w-]+)+\b|`[^`]*`|--[\w-]+|\b\w*\d\w*\b|\b[A-Z]{2,5}\b(?=[^a-z]|$)"
-    r"|\b\w+_\w+\b")  # a field's key (first_name), as templates name it
+    r"|\b\w+_\w+\b"
+)  # a field's key (first_name), as templates name it
 LATIN = re.compile(r"[A-Za-z]+")
 
 
@@ -104,8 +159,10 @@ def _model_texts(model: QAbstractItemModel | None) -> Iterator[tuple[str, str]]:
     except TypeError:  # a list model: no header
         return
     for section in range(columns):
-        for role, what in ((Qt.ItemDataRole.DisplayRole, "header"),
-                           (Qt.ItemDataRole.ToolTipRole, "header tooltip")):
+        for role, what in (
+            (Qt.ItemDataRole.DisplayRole, "header"),
+            (Qt.ItemDataRole.ToolTipRole, "header tooltip"),
+        ):
             value = model.headerData(section, Qt.Orientation.Horizontal, role)
             if isinstance(value, str):
                 yield what, value
@@ -151,9 +208,13 @@ def visible_texts(root: QWidget) -> Iterator[tuple[str, str]]:
 def english_in(root: QWidget, data: frozenset[str] = frozenset()) -> list[str]:
     """What in ``root`` has English words; ``data``: the operator's own texts (a
     file's column names), shown as they are."""
-    return [f"{where}: {text!r} ({', '.join(words)})"
-            for where, text in visible_texts(root) if text and text not in data
-            for words in [english_words(text)] if words]
+    return [
+        f"{where}: {text!r} ({', '.join(words)})"
+        for where, text in visible_texts(root)
+        if text and text not in data
+        for words in [english_words(text)]
+        if words
+    ]
 
 
 @pytest.fixture
@@ -174,8 +235,12 @@ def qtbase_ru() -> Iterator[QTranslator]:
 def staged_ctx(tmp_path: Path) -> Iterator[AppContext]:
     """The screenshot data: campaigns in each state, at the screenshots' moment."""
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-    ctx = open_context(tmp_path / "data", clock=SimClock(staged.NOW),
-                       secrets=SecretStore(use_env=False), allow_reserved_domains=True)
+    ctx = open_context(
+        tmp_path / "data",
+        clock=SimClock(staged.NOW),
+        secrets=SecretStore(use_env=False),
+        allow_reserved_domains=True,
+    )
     ctx.staged_ids = staged.fill_demo(ctx, "ru")  # type: ignore[attr-defined]
     yield ctx
     ctx.close()
@@ -194,8 +259,13 @@ def _shot(widget: QWidget, name: str, size: tuple[int, int] | None = None) -> No
         widget.grab().save(str(Path(folder) / f"ru-{name}.png"))
 
 
-def _check(qtbot: Any, widget: QWidget, name: str, size: tuple[int, int] | None = None,
-           data: frozenset[str] = frozenset()) -> None:
+def _check(
+    qtbot: Any,
+    widget: QWidget,
+    name: str,
+    size: tuple[int, int] | None = None,
+    data: frozenset[str] = frozenset(),
+) -> None:
     qtbot.addWidget(widget)
     _shot(widget, name, size)
     left = english_in(widget, data)
@@ -234,8 +304,9 @@ def test_welcome(qtbot, tmp_path):
     from mailer_gui.ui.window.main_window import MainWindow
 
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
-    ctx = open_context(tmp_path / "first", clock=SimClock(staged.NOW),
-                       secrets=SecretStore(use_env=False))
+    ctx = open_context(
+        tmp_path / "first", clock=SimClock(staged.NOW), secrets=SecretStore(use_env=False)
+    )
     try:
         win = MainWindow(ctx, start_worker=False)
         _check(qtbot, win, "welcome", (1200, 760))
@@ -260,17 +331,20 @@ def test_queue_panel(qtbot, staged_ctx):
         for c in range(model.columnCount()):
             shown = model.index(r, c).data()
             tip = model.index(r, c).data(Qt.ItemDataRole.ToolTipRole)
-            texts = [shown] + ([tip.split("\n", 1)[1]] if isinstance(tip, str) and "\n" in tip
-                               else [])
+            texts = [shown] + (
+                [tip.split("\n", 1)[1]] if isinstance(tip, str) and "\n" in tip else []
+            )
             left += [x for x in texts if isinstance(x, str) and english_words(x)]
     assert not left, left
+
 
 def _uncertain(ctx: AppContext) -> int:
     """Two recipients left uncertain by a stop mid-send (start-up repair's words)."""
     cid = ctx.staged_ids["smtp_auth_failed"]  # type: ignore[attr-defined]
     with ctx.db.write() as s:
-        for r in s.scalars(select(Recipient).where(Recipient.campaign_id == cid)
-                           .order_by(Recipient.id).limit(2)):
+        for r in s.scalars(
+            select(Recipient).where(Recipient.campaign_id == cid).order_by(Recipient.id).limit(2)
+        ):
             r.status, r.reply = RecipientStatus.UNCERTAIN, queue.RECONCILE_REPLY
             r.claimed_at = r.finished_at = staged.NOW
     return int(cid)
@@ -287,10 +361,16 @@ def _dialogs() -> list[tuple[str, Callable[[AppContext, Path], QWidget]]]:
         return ctx.staged_ids  # type: ignore[attr-defined, no-any-return]
 
     return [
-        ("settings", lambda ctx, tmp: SettingsDialog(
-            ctx, qsettings=QSettings(str(tmp / "gui.ini"), QSettings.Format.IniFormat))),
-        ("import_wizard", lambda ctx, tmp: ImportWizard(ctx, ids(ctx)["paused"],
-                                                        path=staged._csv(tmp))),
+        (
+            "settings",
+            lambda ctx, tmp: SettingsDialog(
+                ctx, qsettings=QSettings(str(tmp / "gui.ini"), QSettings.Format.IniFormat)
+            ),
+        ),
+        (
+            "import_wizard",
+            lambda ctx, tmp: ImportWizard(ctx, ids(ctx)["paused"], path=staged._csv(tmp)),
+        ),
         ("export_campaign", lambda ctx, tmp: ExportDialog(ctx, ids(ctx)["completed"])),
         ("export_period", lambda ctx, tmp: ExportDialog(ctx, None)),
         ("resolve", lambda ctx, tmp: ResolveDialog(ctx, _uncertain(ctx), "Программа лояльности")),
@@ -357,7 +437,9 @@ def test_preflight_problems_in_the_editor(qtbot, staged_ctx):
     model = editor.recipients.preflight_model
     rows = [[model.index(r, c).data() for c in range(4)] for r in range(model.rowCount())]
     assert {(r[2], r[3].split(":")[0]) for r in rows} == {
-        ("тема", "ошибка в шаблоне (строка 1)"), ("HTML", "письмо пустое; напишите HTML или текст")}
+        ("тема", "ошибка в шаблоне (строка 1)"),
+        ("HTML", "письмо пустое; напишите HTML или текст"),
+    }
     assert not english_in(editor.recipients)
 
 

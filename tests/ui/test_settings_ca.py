@@ -74,7 +74,8 @@ def _shown_fingerprint(dlg: SettingsDialog) -> str:
 
 
 def test_ca_file_shows_its_fingerprint_is_saved_and_lets_test_connection_verify(
-        qtbot, ctx, qsettings, ca, ca_file, tls_server):
+    qtbot, ctx, qsettings, ca, ca_file, tls_server
+):
     dlg = _dialog(qtbot, ctx, qsettings, tls_server.port)
     dlg.show()
     dlg.test_connection()
@@ -106,7 +107,8 @@ def test_ca_file_shows_its_fingerprint_is_saved_and_lets_test_connection_verify(
 
 
 def test_a_bad_ca_file_is_marked_naming_it_and_changes_nothing(
-        qtbot, ctx, qsettings, ca, ca_file, tmp_path):
+    qtbot, ctx, qsettings, ca, ca_file, tmp_path
+):
     dlg = _dialog(qtbot, ctx, qsettings, 465)
     assert dlg.smtp_page.load_ca_file(str(ca_file))
     bad = tmp_path / "notes.pem"
@@ -119,8 +121,9 @@ def test_a_bad_ca_file_is_marked_naming_it_and_changes_nothing(
 
 
 def test_ca_file_row_in_russian(qtbot, ctx, qsettings, ca_file, tmp_path_factory):
-    (qm,) = [p for p in compile_translations(tmp_path_factory.mktemp("qm"))
-             if p.stem.endswith("_ru")]
+    (qm,) = [
+        p for p in compile_translations(tmp_path_factory.mktemp("qm")) if p.stem.endswith("_ru")
+    ]
     tr = QTranslator()
     assert tr.load(str(qm))
     QCoreApplication.installTranslator(tr)

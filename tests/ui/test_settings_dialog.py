@@ -89,7 +89,8 @@ def test_invalid_values_are_marked_and_nothing_is_saved(qtbot, ctx, qsettings):
 
 
 def test_the_calendar_editor_checks_each_cell_and_saves_windows_days_off_holidays(
-        qtbot, ctx, qsettings):
+    qtbot, ctx, qsettings
+):
     dlg = _dialog(qtbot, ctx, qsettings)
     page = dlg.limits_page
     assert [page.windows_text(d) for d in range(7)] == ["09:00–18:00"] * 5 + ["", ""]
@@ -111,8 +112,7 @@ def test_the_calendar_editor_checks_each_cell_and_saves_windows_days_off_holiday
     page.holiday_subdiv.setCurrentIndex(page.holiday_subdiv.findData("BY"))
     assert dlg.save() is True
     lim = _saved(ctx).limits
-    assert lim.windows == ("09:00-13:00,14:00-18:00",) + ("09:00-18:00",) * 4 + (
-        "22:00-02:00", "")
+    assert lim.windows == ("09:00-13:00,14:00-18:00",) + ("09:00-18:00",) * 4 + ("22:00-02:00", "")
     assert (lim.days_off, lim.holidays) == (("2027-01-09", "2027-01-11"), "DE-BY")
     again = _dialog(qtbot, ctx, qsettings)
     assert again.limits_page.windows_text(0) == "09:00–13:00, 14:00–18:00"
@@ -126,7 +126,8 @@ def test_the_calendar_editor_checks_each_cell_and_saves_windows_days_off_holiday
 
 
 def test_save_stores_password_in_keychain_and_releases_operator_holds(
-        qtbot, ctx, qsettings, memory_keyring):
+    qtbot, ctx, qsettings, memory_keyring
+):
     now = ctx.clock.now()
     with ctx.db.write() as s:
         c = campaigns.create(s, "Promo", "Hi", "<p>Hi</p>", None, now)
@@ -167,8 +168,7 @@ def test_test_connection_succeeds_against_server_with_auth(qtbot, ctx, qsettings
     assert _saved(ctx).smtp is None  # testing does not save
 
 
-def test_test_connection_shows_the_refusal_for_a_wrong_password(
-        qtbot, ctx, qsettings, auth_server):
+def test_test_connection_shows_the_refusal_for_a_wrong_password(qtbot, ctx, qsettings, auth_server):
     dlg = _dialog(qtbot, ctx, qsettings)
     _fill_account(dlg, auth_server.port, password="wrong")
     dlg.test_connection()
@@ -179,7 +179,8 @@ def test_test_connection_shows_the_refusal_for_a_wrong_password(
 
 
 def test_no_keychain_says_so_and_keeps_the_password_for_the_session(
-        qtbot, ctx, qsettings, auth_server):
+    qtbot, ctx, qsettings, auth_server
+):
     keyring.set_keyring(fail.Keyring())
     assert not ctx.secrets.keychain_available()
     dlg = _dialog(qtbot, ctx, qsettings)

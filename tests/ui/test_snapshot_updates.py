@@ -41,7 +41,8 @@ class Recorder:
         self.changed: list[tuple[int, int, int, int]] = []
         self.resets = 0
         model.dataChanged.connect(
-            lambda a, b, *_r: self.changed.append((a.row(), b.row(), a.column(), b.column())))
+            lambda a, b, *_r: self.changed.append((a.row(), b.row(), a.column(), b.column()))
+        )
         model.modelReset.connect(self._reset)
 
     def _reset(self) -> None:
@@ -73,8 +74,7 @@ def test_queue_model_tells_only_the_changed_row(qtbot: Any, ctx: AppContext) -> 
     assert rec.resets == 1 and panel.model.rowCount() == 6
 
 
-def test_campaign_list_re_reads_only_rows_whose_status_changed(qtbot: Any,
-                                                                ctx: AppContext) -> None:
+def test_campaign_list_re_reads_only_rows_whose_status_changed(qtbot: Any, ctx: AppContext) -> None:
     ids = [make_campaign(ctx, 1, name=f"C{i}", enqueue=False) for i in range(6)]
     lst = CampaignList(ctx)
     qtbot.addWidget(lst)
@@ -104,13 +104,13 @@ def test_campaign_list_sorted_by_status_is_re_sorted(qtbot: Any, ctx: AppContext
         queue.enqueue(s, ids[1], ctx.clock.now())
     lst.on_snapshot(_snap(ctx))
     # Drafts first, then the queued one: it moved from the middle to the end.
-    assert [lst.proxy.index(r, COL_STATUS).data() for r in range(3)] == \
-        ["Draft", "Draft", "Queued"]
+    assert [lst.proxy.index(r, COL_STATUS).data() for r in range(3)] == ["Draft", "Draft", "Queued"]
     assert lst.proxy.index(2, 0).data() == "C1"
 
 
-def test_window_applies_only_the_newest_of_queued_snapshots(qtbot: Any,
-                                                             live_ctx: AppContext) -> None:
+def test_window_applies_only_the_newest_of_queued_snapshots(
+    qtbot: Any, live_ctx: AppContext
+) -> None:
     make_campaign(live_ctx, 2, name="One")
     w = MainWindow(live_ctx, notifier=Notifier(use_system_tray=False), start_worker=False)
     qtbot.addWidget(w)
@@ -141,8 +141,7 @@ def test_engine_starts_after_the_window_is_shown(qtbot: Any, live_ctx: AppContex
         assert w.worker.stop_and_wait(15_000)
 
 
-def test_quit_before_the_engine_started_closes_the_window(qtbot: Any,
-                                                          live_ctx: AppContext) -> None:
+def test_quit_before_the_engine_started_closes_the_window(qtbot: Any, live_ctx: AppContext) -> None:
     w = MainWindow(live_ctx, notifier=Notifier(use_system_tray=False))
     qtbot.addWidget(w)
     with qtbot.waitSignal(w.shown, timeout=5000):
@@ -176,13 +175,25 @@ def test_building_the_window_leaves_heavy_parts_for_later(tmp_path: Any) -> None
     import sys
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-c", START_PROBE, str(tmp_path / "d")],
-                         capture_output=True, text=True, timeout=120, env=env)
+    out = subprocess.run(
+        [sys.executable, "-c", START_PROBE, str(tmp_path / "d")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert out.returncode == 0, out.stderr
     loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
     assert "mailer_gui.ui.window.main_window" in loaded
-    for heavy in ("mailer_gui.ui.dialogs.export", "mailer_gui.ui.dialogs.import_wizard",
-                  "mailer_gui.ui.dialogs.settings", "mailer_gui.ui.window.about",
-                  "mailer_gui.core.reports.data", "mailer_gui.core.audience.contacts",
-                  "mailer_gui.core.sending.engine", "openpyxl", "email_validator"):
+    for heavy in (
+        "mailer_gui.ui.dialogs.export",
+        "mailer_gui.ui.dialogs.import_wizard",
+        "mailer_gui.ui.dialogs.settings",
+        "mailer_gui.ui.window.about",
+        "mailer_gui.core.reports.data",
+        "mailer_gui.core.audience.contacts",
+        "mailer_gui.core.sending.engine",
+        "openpyxl",
+        "email_validator",
+    ):
         assert heavy not in loaded, heavy

@@ -40,8 +40,9 @@ def _outside_hours_notification(ctx: Any, clock: Any, smtp_server: Any) -> list[
     return rows
 
 
-def test_a_notification_shows_the_moscow_time_with_its_label(qtbot, ctx, clock, smtp_server,
-                                                             laptop_zone):
+def test_a_notification_shows_the_moscow_time_with_its_label(
+    qtbot, ctx, clock, smtp_server, laptop_zone
+):
     laptop_zone("America/Los_Angeles")
     rows = _outside_hours_notification(ctx, clock, smtp_server)
     text = notification_text(rows[0])
@@ -64,8 +65,9 @@ def test_no_label_when_the_laptop_is_in_moscow_too(qtbot, ctx, clock, smtp_serve
     assert ed.enqueue_bar.tz_label.text() == ""
 
 
-def test_campaign_list_changed_and_queue_done_by_in_moscow_time(qtbot, ctx, smtp_server,
-                                                                laptop_zone):
+def test_campaign_list_changed_and_queue_done_by_in_moscow_time(
+    qtbot, ctx, smtp_server, laptop_zone
+):
     laptop_zone("America/Los_Angeles")
     configure(ctx, smtp_server)
     make_campaign(ctx, 3)  # changed at 10:00 Moscow (07:00 UTC; 23:00 the day before in LA)
@@ -108,13 +110,13 @@ def _enqueue_at(qtbot: Any, ctx: Any, wall: tuple[int, int, int, int, int]) -> d
 
 def test_start_at_is_entered_in_moscow_time(qtbot, ctx, laptop_zone):
     laptop_zone("America/Los_Angeles")
-    assert _enqueue_at(qtbot, ctx, (2026, 12, 2, 10, 0)) == datetime(2026, 12, 2, 7, 0,
-                                                                      tzinfo=UTC)
+    assert _enqueue_at(qtbot, ctx, (2026, 12, 2, 10, 0)) == datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
 
 
 def test_start_at_in_the_laptops_dst_gap_is_still_the_moscow_time(qtbot, ctx, laptop_zone):
     # 02:30 on 14 March 2027 does not exist in Los Angeles (clocks jump 02:00 -> 03:00);
     # in Moscow it is an ordinary time.
     laptop_zone("America/Los_Angeles")
-    assert _enqueue_at(qtbot, ctx, (2027, 3, 14, 2, 30)) == datetime(2027, 3, 13, 23, 30,
-                                                                     tzinfo=UTC)
+    assert _enqueue_at(qtbot, ctx, (2027, 3, 14, 2, 30)) == datetime(
+        2027, 3, 13, 23, 30, tzinfo=UTC
+    )

@@ -50,14 +50,16 @@ def _open(qtbot: Any, ctx: AppContext, **kwargs: Any) -> MainWindow:
 
 @pytest.fixture
 def demo_window(qtbot: Any, demo: demo_mod.DemoSession) -> Iterator[MainWindow]:
-    ctx = open_context(demo.data_dir, secrets=SecretStore(use_env=False),
-                       allow_reserved_domains=True)  # as the app in demo mode
+    ctx = open_context(
+        demo.data_dir, secrets=SecretStore(use_env=False), allow_reserved_domains=True
+    )  # as the app in demo mode
     yield _open(qtbot, ctx, demo=demo)
     ctx.close()
 
 
-def test_demo_opens_on_its_sample_campaign(demo_window: MainWindow,
-                                           demo: demo_mod.DemoSession) -> None:
+def test_demo_opens_on_its_sample_campaign(
+    demo_window: MainWindow, demo: demo_mod.DemoSession
+) -> None:
     w = demo_window
     assert w.stack.currentWidget() is w.editor_page
     assert w.editor.campaign_id == demo.campaign_id
@@ -66,8 +68,9 @@ def test_demo_opens_on_its_sample_campaign(demo_window: MainWindow,
     assert not w.editor.is_dirty()
 
 
-def test_demo_banner_in_the_status_bar_opens_the_outbox(qtbot: Any, demo_window: MainWindow,
-                                                        demo: demo_mod.DemoSession) -> None:
+def test_demo_banner_in_the_status_bar_opens_the_outbox(
+    qtbot: Any, demo_window: MainWindow, demo: demo_mod.DemoSession
+) -> None:
     w = demo_window
     label = w.demo_label
     assert label is not None and label.isVisible()
@@ -79,8 +82,10 @@ def test_demo_banner_in_the_status_bar_opens_the_outbox(qtbot: Any, demo_window:
     assert label.isVisible()
     assert w._outbox is None  # noqa: SLF001
     label.linkActivated.emit("outbox")
-    qtbot.waitUntil(lambda: w._outbox is not None and w._outbox.isVisible(),  # noqa: SLF001
-                    timeout=3000)
+    qtbot.waitUntil(
+        lambda: w._outbox is not None and w._outbox.isVisible(),  # noqa: SLF001
+        timeout=3000,
+    )
     w._outbox.close()  # noqa: SLF001
 
 
@@ -121,8 +126,9 @@ def test_default_layout_keeps_the_queue_in_view(qtbot: Any, live_ctx: AppContext
     assert view.columnWidth(COL_NAME) >= needed + 8
 
 
-def test_old_saved_layout_with_tabbed_docks_is_not_restored(qtbot: Any,
-                                                            live_ctx: AppContext) -> None:
+def test_old_saved_layout_with_tabbed_docks_is_not_restored(
+    qtbot: Any, live_ctx: AppContext
+) -> None:
     w = _open(qtbot, live_ctx)
     w.tabifyDockWidget(w.queue_dock, w.notes_dock)
     from mailer_gui.ui import i18n
@@ -151,8 +157,9 @@ def exports(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
     return opened
 
 
-def test_queue_panel_exports_the_selected_campaign_or_a_period(qtbot: Any, ctx: AppContext,
-                                                               exports: list[int | None]) -> None:
+def test_queue_panel_exports_the_selected_campaign_or_a_period(
+    qtbot: Any, ctx: AppContext, exports: list[int | None]
+) -> None:
     first = make_campaign(ctx, 2, name="First")
     second = make_campaign(ctx, 2, name="Second")
     panel = QueuePanel(ctx)

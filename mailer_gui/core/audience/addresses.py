@@ -24,11 +24,27 @@ from mailer_gui.core.messages import Message
 _ATEXT = r"a-zA-Z0-9_!#\$%&'\*\+\-/=\?\^`\{\|\}~"
 # email-validator lower-cases these local parts (RFC 2142); the fast path leaves
 # them to it.
-_CASE_INSENSITIVE = ("info", "marketing", "sales", "support", "abuse", "noc", "security",
-                     "postmaster", "hostmaster", "usenet", "news", "webmaster", "www", "uucp",
-                     "ftp")
-_FAST = re.compile(r"(?!(?i:" + "|".join(_CASE_INSENSITIVE) + r")@)"
-                   r"([" + _ATEXT + r"]+(?:\.[" + _ATEXT + r"]+)*)@([A-Za-z0-9.\-]+)\Z")
+_CASE_INSENSITIVE = (
+    "info",
+    "marketing",
+    "sales",
+    "support",
+    "abuse",
+    "noc",
+    "security",
+    "postmaster",
+    "hostmaster",
+    "usenet",
+    "news",
+    "webmaster",
+    "www",
+    "uucp",
+    "ftp",
+)
+_FAST = re.compile(
+    r"(?!(?i:" + "|".join(_CASE_INSENSITIVE) + r")@)"
+    r"([" + _ATEXT + r"]+(?:\.[" + _ATEXT + r"]+)*)@([A-Za-z0-9.\-]+)\Z"
+)
 _MAX_LEN = 254
 
 
@@ -46,8 +62,9 @@ _LIBRARY_WORDS = {
     "There must be something before the @-sign.": "address.nothing_before_at",
     "There must be something after the @-sign.": "address.nothing_after_at",
     "The part after the @-sign is not valid. It should have a period.": "address.no_period",
-    "An email address cannot have a period immediately after the @-sign.":
-        "address.period_after_at",
+    "An email address cannot have a period immediately after the @-sign.": (
+        "address.period_after_at"
+    ),
     "An email address cannot end with a period.": "address.ends_with_period",
     "An email address cannot have two periods in a row.": "address.two_periods",
 }

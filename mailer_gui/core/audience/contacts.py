@@ -93,8 +93,14 @@ class ImportResult:
             for r in self.rejects:
                 w.writerow([r.row, _neutralise(r.value), r.reason])
             if self.rejects_dropped:
-                w.writerow(["", "", f"and {self.rejects_dropped} more rejected rows, not kept "
-                            f"(over {MEMORY_REJECTS:,}); fix the column mapping and import again"])
+                w.writerow(
+                    [
+                        "",
+                        "",
+                        f"and {self.rejects_dropped} more rejected rows, not kept "
+                        f"(over {MEMORY_REJECTS:,}); fix the column mapping and import again",
+                    ]
+                )
 
     def _reject(self, row: int, value: str, reason: str) -> None:
         if len(self.rejects) < MEMORY_REJECTS:
@@ -109,6 +115,7 @@ def _neutralise(value: str) -> str:
 
 
 # ------------------------------------------------------------------ reading
+
 
 def _source(path: str | Path, options: ImportOptions) -> tabular.Source:
     try:
@@ -152,21 +159,28 @@ def preview_file(path: str | Path, options: ImportOptions | None = None) -> File
     if headers is None:
         raise ImportFileError(Message("import.no_rows", file=src.path.name))
     mapping = dict(opts.mapping) if opts.mapping else guess_mapping(headers)
-    return FilePreview(src.encoding, src.delimiter, headers, rows, mapping, src.sheets,
-                       header_row)
+    return FilePreview(src.encoding, src.delimiter, headers, rows, mapping, src.sheets, header_row)
 
 
 # ------------------------------------------------------------------ import
+
 
 class InvalidRecipients(MailerError):
     """Rows whose address is not valid, in an all-or-nothing addition; nothing was added."""
 
     def __init__(self, rejects: list[Reject], total: int) -> None:
-        shown = Message("list", items=[
-            Message("import.reject_row", row=r.row, value=repr(r.value), reason=r.reason)
-            for r in rejects[:3]])
-        super().__init__(Message("import.invalid_rows_more", rows=shown, more=total - 3)
-                         if total > 3 else Message("import.invalid_rows", rows=shown))
+        shown = Message(
+            "list",
+            items=[
+                Message("import.reject_row", row=r.row, value=repr(r.value), reason=r.reason)
+                for r in rejects[:3]
+            ],
+        )
+        super().__init__(
+            Message("import.invalid_rows_more", rows=shown, more=total - 3)
+            if total > 3
+            else Message("import.invalid_rows", rows=shown)
+        )
         self.rejects = rejects
 
 
@@ -186,8 +200,7 @@ class RecipientWriter:
         self.cid = campaign_id
         self.result = ImportResult()
         # Recipients above this id were added by this writer (for the reject reason).
-        self.first_new = int(session.scalar(select(func.coalesce(func.max(Recipient.id), 0)))
-                             or 0)
+        self.first_new = int(session.scalar(select(func.coalesce(func.max(Recipient.id), 0))) or 0)
         self.batch: list[tuple[int, str, str, str, str]] = []
         n_supp = int(session.scalar(select(func.count()).select_from(Suppression)) or 0)
         self.suppressed: set[str] | None = None
@@ -202,8 +215,11 @@ class RecipientWriter:
                 addr = addresses.check(value)
             except addresses.InvalidAddress as exc:
                 self.result.invalid += 1
-                self.result._reject(row, value, Message(
-                    "import.invalid_address", problem=exc.args[0] if exc.args else exc))
+                self.result._reject(
+                    row,
+                    value,
+                    Message("import.invalid_address", problem=exc.args[0] if exc.args else exc),
+                )
                 return
         self.batch.append((row, value, addr[0], addr[1], fields_json))
         if len(self.batch) >= BATCH:
@@ -212,14 +228,22 @@ class RecipientWriter:
     def _lookup(self, norms: list[str]) -> tuple[dict[str, tuple[int, int]], set[str]]:
         conn = self.s.connection()
         marks = ",".join("?" * len(norms))
-        existing = {n: (i, r) for n, i, r in conn.exec_driver_sql(
-            f"SELECT email_norm, id, row_number FROM recipients WHERE campaign_id = ? AND "
-            f"test_entry_id IS NULL AND email_norm IN ({marks})", (self.cid, *norms)).all()}
+        existing = {
+            n: (i, r)
+            for n, i, r in conn.exec_driver_sql(
+                f"SELECT email_norm, id, row_number FROM recipients WHERE campaign_id = ? AND "
+                f"test_entry_id IS NULL AND email_norm IN ({marks})",
+                (self.cid, *norms),
+            ).all()
+        }
         if self.suppressed is not None:
             return existing, self.suppressed
-        suppressed = {n for (n,) in conn.exec_driver_sql(
-            f"SELECT email_norm FROM suppressions WHERE email_norm IN ({marks})",
-            tuple(norms)).all()}
+        suppressed = {
+            n
+            for (n,) in conn.exec_driver_sql(
+                f"SELECT email_norm FROM suppressions WHERE email_norm IN ({marks})", tuple(norms)
+            ).all()
+        }
         return existing, suppressed
 
     def flush(self) -> None:
@@ -235,12 +259,16 @@ class RecipientWriter:
                 why = Message("import.duplicate", row=seen[norm])
             elif norm in existing:
                 rid, first_row = existing[norm]
-                why = (Message("import.duplicate", row=first_row) if rid > self.first_new
-                       else Message("import.already_in"))
+                why = (
+                    Message("import.duplicate", row=first_row)
+                    if rid > self.first_new
+                    else Message("import.already_in")
+                )
             else:
                 seen[norm] = row
-                status = (RecipientStatus.SUPPRESSED if norm in suppressed
-                          else RecipientStatus.PENDING)
+                status = (
+                    RecipientStatus.SUPPRESSED if norm in suppressed else RecipientStatus.PENDING
+                )
                 if status == RecipientStatus.SUPPRESSED:
                     res.suppressed += 1
                 else:
@@ -253,13 +281,18 @@ class RecipientWriter:
             out.sort(key=lambda r: r[2])  # index order: fewer pages touched per batch
             self.s.connection().exec_driver_sql(
                 "INSERT INTO recipients (campaign_id, email, email_norm, fields, row_number, "
-                "status, attempts) VALUES (?, ?, ?, ?, ?, ?, 0)", out)
+                "status, attempts) VALUES (?, ?, ?, ?, ?, ?, 0)",
+                out,
+            )
         self.batch.clear()
 
 
-def add_recipients(session: Session, campaign_id: int,
-                   rows: Iterable[tuple[int | None, str, Mapping[str, Any]]],
-                   strict: bool = True) -> ImportResult:
+def add_recipients(
+    session: Session,
+    campaign_id: int,
+    rows: Iterable[tuple[int | None, str, Mapping[str, Any]]],
+    strict: bool = True,
+) -> ImportResult:
     """Add ``(row number, address, fields)`` rows through :class:`RecipientWriter`.
 
     ``strict`` (the default): any invalid address refuses the whole addition
@@ -271,8 +304,11 @@ def add_recipients(session: Session, campaign_id: int,
     with session.begin_nested():  # an exception rolls back to here
         w = RecipientWriter(session, campaign_id)
         for n, (row, email, fields) in enumerate(rows, start=1):
-            w.add(row if row is not None else n, str(email).strip(),
-                  json.dumps(dict(fields), ensure_ascii=False, separators=(",", ":")))
+            w.add(
+                row if row is not None else n,
+                str(email).strip(),
+                json.dumps(dict(fields), ensure_ascii=False, separators=(",", ":")),
+            )
         if strict and w.result.invalid:
             bad = [r for r in w.result.rejects if r.reason.startswith("not a valid")]
             raise InvalidRecipients(bad, w.result.invalid)
@@ -289,8 +325,9 @@ class _Importer(RecipientWriter):
         self.email_col = keys.index(None)
         # Field values are JSON-encoded by hand (the keys once): json.dumps per row
         # costs as much as the rest of the import.
-        self.field_cols = [(i, encode_basestring(k) + ":") for i, k in enumerate(keys)
-                           if k is not None]
+        self.field_cols = [
+            (i, encode_basestring(k) + ":") for i, k in enumerate(keys) if k is not None
+        ]
 
     def process(self, rows: list[tuple[int, list[str]]]) -> None:
         """Validate data rows and store them. The loop is written for speed: it
@@ -302,19 +339,27 @@ class _Importer(RecipientWriter):
             if n != width:
                 if n > width and "".join(cells[width:]).strip():
                     res.invalid += 1
-                    res._reject(row, cells[col].strip(),
-                                Message("import.cell_count", cells=n, width=width))
+                    res._reject(
+                        row, cells[col].strip(), Message("import.cell_count", cells=n, width=width)
+                    )
                     continue
                 cells = cells[:width] + [""] * (width - n)
-            add(row, cells[col].strip(),
-                "{" + ",".join([k + enc(cells[i].strip()) for i, k in field_cols]) + "}")
+            add(
+                row,
+                cells[col].strip(),
+                "{" + ",".join([k + enc(cells[i].strip()) for i, k in field_cols]) + "}",
+            )
         self.flush()
 
 
-def import_file(db: Database, campaign_id: int, path: str | Path,
-                options: ImportOptions | None = None,
-                progress: Callable[[int, int], None] | None = None,
-                cancel: Callable[[], bool] | None = None) -> ImportResult:
+def import_file(
+    db: Database,
+    campaign_id: int,
+    path: str | Path,
+    options: ImportOptions | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> ImportResult:
     """Import a file's rows into a campaign, all or nothing.
 
     ``progress(bytes_done, bytes_total)`` is called as the file is read;
@@ -332,20 +377,27 @@ def import_file(db: Database, campaign_id: int, path: str | Path,
     return result
 
 
-def _start(s: Session, campaign_id: int, row: int, cells: list[str],
-           opts: ImportOptions) -> _Importer:
+def _start(
+    s: Session, campaign_id: int, row: int, cells: list[str], opts: ImportOptions
+) -> _Importer:
     headers = clean_headers(cells)
     _looks_like_data(headers, row)
     mapping = dict(opts.mapping) if opts.mapping else guess_mapping(headers)
     if "email" not in mapping:
-        raise ImportFileError(Message("import.no_email_column", row=row,
-                                      columns=", ".join(headers)))
+        raise ImportFileError(
+            Message("import.no_email_column", row=row, columns=", ".join(headers))
+        )
     return _Importer(s, campaign_id, field_keys(headers, mapping, row))
 
 
-def _run(s: Session, campaign_id: int, src: tabular.Source, opts: ImportOptions,
-         progress: Callable[[int, int], None] | None,
-         cancel: Callable[[], bool] | None) -> ImportResult:
+def _run(
+    s: Session,
+    campaign_id: int,
+    src: tabular.Source,
+    opts: ImportOptions,
+    progress: Callable[[int, int], None] | None,
+    cancel: Callable[[], bool] | None,
+) -> ImportResult:
     imp: _Importer | None = None
     pending: list[tuple[int, list[str]]] = []
     reader = tabular.Records(src)
@@ -377,7 +429,11 @@ def _run(s: Session, campaign_id: int, src: tabular.Source, opts: ImportOptions,
 
 def count_recipients(session: Session, campaign_id: int) -> dict[str, int]:
     """Recipients of a campaign by status (test sends excluded)."""
-    rows = session.execute(text(
-        "SELECT status, count(*) FROM recipients WHERE campaign_id = :c AND test_entry_id "
-        "IS NULL GROUP BY status"), {"c": campaign_id}).all()
+    rows = session.execute(
+        text(
+            "SELECT status, count(*) FROM recipients WHERE campaign_id = :c AND test_entry_id "
+            "IS NULL GROUP BY status"
+        ),
+        {"c": campaign_id},
+    ).all()
     return {str(st): int(n) for st, n in rows}

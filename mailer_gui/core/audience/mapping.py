@@ -16,14 +16,39 @@ class ImportFileError(MailerError):
 
 
 _SYNONYMS: dict[str, tuple[str, ...]] = {
-    "email": ("email", "e-mail", "e_mail", "mail", "email address", "e-mail address",
-              "emailaddress", "mail address", "почта", "эл. почта", "эл.почта",
-              "электронная почта", "адрес электронной почты", "адрес эл. почты", "емейл",
-              "имейл", "е-мейл", "емэйл", "e-mail адрес", "email адрес", "courriel"),
-    "first_name": ("first name", "firstname", "first_name", "first", "given name",
-                   "forename", "имя"),
-    "last_name": ("last name", "lastname", "last_name", "surname", "family name",
-                  "фамилия"),
+    "email": (
+        "email",
+        "e-mail",
+        "e_mail",
+        "mail",
+        "email address",
+        "e-mail address",
+        "emailaddress",
+        "mail address",
+        "почта",
+        "эл. почта",
+        "эл.почта",
+        "электронная почта",
+        "адрес электронной почты",
+        "адрес эл. почты",
+        "емейл",
+        "имейл",
+        "е-мейл",
+        "емэйл",
+        "e-mail адрес",
+        "email адрес",
+        "courriel",
+    ),
+    "first_name": (
+        "first name",
+        "firstname",
+        "first_name",
+        "first",
+        "given name",
+        "forename",
+        "имя",
+    ),
+    "last_name": ("last name", "lastname", "last_name", "surname", "family name", "фамилия"),
 }
 
 
@@ -47,8 +72,9 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
 def clean_headers(cells: list[str]) -> list[str]:
     """Header cells trimmed (a stray BOM too, when the encoding was forced to
     plain utf-8); an empty one is named ``column N``."""
-    return [c.strip().lstrip("\ufeff").strip() or f"column {i}"
-            for i, c in enumerate(cells, start=1)]
+    return [
+        c.strip().lstrip("\ufeff").strip() or f"column {i}" for i, c in enumerate(cells, start=1)
+    ]
 
 
 def field_keys(headers: list[str], mapping: dict[str, str], row: int) -> list[str | None]:
@@ -65,16 +91,34 @@ def field_keys(headers: list[str], mapping: dict[str, str], row: int) -> list[st
     for name, header in mapping.items():
         cols = index.get(header.strip().lower())
         if not cols:
-            raise ImportFileError(Message("import.no_such_column", row=row, header=repr(header),
-                                          field=repr(name), columns=", ".join(headers)))
+            raise ImportFileError(
+                Message(
+                    "import.no_such_column",
+                    row=row,
+                    header=repr(header),
+                    field=repr(name),
+                    columns=", ".join(headers),
+                )
+            )
         if len(cols) > 1:
-            raise ImportFileError(Message(
-                "import.header_twice", row=row, header=repr(header),
-                columns=", ".join(str(c + 1) for c in cols)))
+            raise ImportFileError(
+                Message(
+                    "import.header_twice",
+                    row=row,
+                    header=repr(header),
+                    columns=", ".join(str(c + 1) for c in cols),
+                )
+            )
         if cols[0] in used:
-            raise ImportFileError(Message("import.column_mapped_twice", row=row,
-                                          header=repr(header), first=repr(used[cols[0]]),
-                                          second=repr(name)))
+            raise ImportFileError(
+                Message(
+                    "import.column_mapped_twice",
+                    row=row,
+                    header=repr(header),
+                    first=repr(used[cols[0]]),
+                    second=repr(name),
+                )
+            )
         used[cols[0]] = name
         keys[cols[0]] = None if name == "email" else name
     taken = set(mapping) | BUILTIN_FIELDS

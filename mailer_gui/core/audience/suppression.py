@@ -25,16 +25,28 @@ from mailer_gui.core.store.db import Database
 from mailer_gui.core.store.models import Suppression
 
 REASONS = tuple(SuppressionReason)
-_EMAIL_HEADERS = frozenset({"email", "e-mail", "mail", "address", "email address", "почта",
-                            "эл. почта", "электронная почта", "адрес"})
+_EMAIL_HEADERS = frozenset(
+    {
+        "email",
+        "e-mail",
+        "mail",
+        "address",
+        "email address",
+        "почта",
+        "эл. почта",
+        "электронная почта",
+        "адрес",
+    }
+)
 
 
 class SuppressionError(MailerError):
     """An address or file the suppression list cannot take; the message says why."""
 
 
-def add(session: Session, email: str, reason: str, now: datetime,
-        detail: str | None = None) -> bool:
+def add(
+    session: Session, email: str, reason: str, now: datetime, detail: str | None = None
+) -> bool:
     """Suppress an address; False if it was already on the list (its entry is kept)."""
     if reason not in REASONS:
         raise SuppressionError(f"reason {reason!r}: use one of {', '.join(REASONS)}")
@@ -69,8 +81,11 @@ def is_suppressed(session: Session, email: str) -> bool:
 
 def list_all(session: Session) -> list[Suppression]:
     """Every entry, newest first."""
-    return list(session.scalars(
-        select(Suppression).order_by(Suppression.added_at.desc(), Suppression.email_norm)))
+    return list(
+        session.scalars(
+            select(Suppression).order_by(Suppression.added_at.desc(), Suppression.email_norm)
+        )
+    )
 
 
 def _email_column(cells: list[str]) -> int | None:
@@ -85,8 +100,9 @@ def _email_column(cells: list[str]) -> int | None:
     return None
 
 
-def import_file(db: Database, path: str | Path, now: datetime,
-                reason: str = SuppressionReason.IMPORTED) -> int:
+def import_file(
+    db: Database, path: str | Path, now: datetime, reason: str = SuppressionReason.IMPORTED
+) -> int:
     """Add every valid address of a file (a plain list, or a table with an email
     column); returns how many were new. All or nothing."""
     try:
@@ -114,7 +130,8 @@ def _import(db: Database, src: tabular.Source, now: datetime, reason: str) -> in
                 if len(cells) > 1 and not any("@" in c for c in cells):
                     raise SuppressionError(
                         f"{src.path.name}: row {row}: no email column; name it `email` in "
-                        "the header row, or give one address per line")
+                        "the header row, or give one address per line"
+                    )
             idx = col if col is not None else _first_address(cells)
             value = cells[idx] if idx < len(cells) else ""
             try:
@@ -123,8 +140,14 @@ def _import(db: Database, src: tabular.Source, now: datetime, reason: str) -> in
                 continue  # not an address: nothing to suppress
             if norm not in existing:
                 existing.add(norm)
-                s.add(Suppression(email_norm=norm, reason=reason,
-                                  detail=f"{src.path.name}, row {row}", added_at=utc(now)))
+                s.add(
+                    Suppression(
+                        email_norm=norm,
+                        reason=reason,
+                        detail=f"{src.path.name}, row {row}",
+                        added_at=utc(now),
+                    )
+                )
                 added += 1
     return added
 

@@ -54,8 +54,7 @@ def _read_head(path: Path) -> bytes:
     except IsADirectoryError:
         raise FileFormatError(Message("file.is_folder", path=path)) from None
     except OSError as exc:
-        raise FileFormatError(Message("file.unreadable", path=path,
-                                      problem=exc.strerror)) from None
+        raise FileFormatError(Message("file.unreadable", path=path, problem=exc.strerror)) from None
 
 
 def _utf8_check(path: Path) -> bool:
@@ -68,12 +67,13 @@ def _utf8_check(path: Path) -> bool:
             try:
                 text = decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                if not (saw_multibyte or not chunk[:exc.start].isascii()):
+                if not (saw_multibyte or not chunk[: exc.start].isascii()):
                     return False
                 with path.open("rb") as g:
                     line = g.read(offset + exc.start).count(b"\n") + 1
                 raise FileFormatError(
-                    Message("file.mixed_encoding", file=path.name, line=line)) from None
+                    Message("file.mixed_encoding", file=path.name, line=line)
+                ) from None
             saw_multibyte = saw_multibyte or not text.isascii()
             offset += len(chunk)
         try:
@@ -141,12 +141,17 @@ def _workbook(path: Path) -> tuple[Any, BinaryIO]:
         return load_workbook(fh, read_only=True, data_only=True), fh
     except Exception as exc:  # zipfile, XML or openpyxl's own errors
         fh.close()
-        raise FileFormatError(Message("file.bad_xlsx", file=path.name,
-                                      error=exc.__class__.__name__)) from None
+        raise FileFormatError(
+            Message("file.bad_xlsx", file=path.name, error=exc.__class__.__name__)
+        ) from None
 
 
-def open_source(path: str | Path, encoding: str | None = None, delimiter: str | None = None,
-                sheet: str | None = None) -> Source:
+def open_source(
+    path: str | Path,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+) -> Source:
     """Look at a file and decide how to read it (the caller may override each choice)."""
     p = Path(path)
     head = _read_head(p)
@@ -161,8 +166,9 @@ def open_source(path: str | Path, encoding: str | None = None, delimiter: str | 
             wb.close()
             fh.close()
         if sheet is not None and sheet not in names:
-            raise FileFormatError(Message("file.no_sheet", file=p.name, sheet=repr(sheet),
-                                          sheets=", ".join(names)))
+            raise FileFormatError(
+                Message("file.no_sheet", file=p.name, sheet=repr(sheet), sheets=", ".join(names))
+            )
         return Source(p, "xlsx", "xlsx", None, names, sheet or names[0], size)
     if head.startswith(_OLE_MAGIC):
         raise FileFormatError(Message("file.xls", file=p.name))
@@ -170,7 +176,7 @@ def open_source(path: str | Path, encoding: str | None = None, delimiter: str | 
     sample = _decode_sample(p, head, enc)
     if delimiter is None:
         delimiter = detect_delimiter(sample, truncated=len(head) == SAMPLE_BYTES)
-    elif len(delimiter) != 1 or delimiter in "\"\r\n":
+    elif len(delimiter) != 1 or delimiter in '"\r\n':
         raise FileFormatError(Message("file.bad_delimiter", delimiter=repr(delimiter)))
     return Source(p, "csv", enc, delimiter, [], None, size)
 
@@ -208,11 +214,15 @@ class Records:
                 for row, cells in enumerate(reader, start=1):
                     yield row, cells
             except UnicodeDecodeError:
-                raise FileFormatError(Message("file.row_encoding", file=src.path.name,
-                                              row=row + 1, encoding=src.encoding)) from None
+                raise FileFormatError(
+                    Message(
+                        "file.row_encoding", file=src.path.name, row=row + 1, encoding=src.encoding
+                    )
+                ) from None
             except csv.Error as exc:
-                raise FileFormatError(Message("file.row_quotes", file=src.path.name,
-                                              row=row + 1, error=exc)) from None
+                raise FileFormatError(
+                    Message("file.row_quotes", file=src.path.name, row=row + 1, error=exc)
+                ) from None
             finally:
                 text.detach()
 

@@ -123,9 +123,12 @@ def _ascii_url(value: str) -> str:
         host = quote(host, safe="")
     netloc = host + (f":{parts.port}" if parts.port else "")
     safe = "/:@!$&'()*+,;=%~-._?"
-    return parts._replace(netloc=netloc, path=quote(parts.path, safe=safe),
-                          query=quote(parts.query, safe=safe),
-                          fragment=quote(parts.fragment, safe=safe)).geturl()
+    return parts._replace(
+        netloc=netloc,
+        path=quote(parts.path, safe=safe),
+        query=quote(parts.query, safe=safe),
+        fragment=quote(parts.fragment, safe=safe),
+    ).geturl()
 
 
 def mailto(from_addr: str, code_: str) -> str:
@@ -137,8 +140,7 @@ def list_id(key: bytes | None, campaign_id: int | None, name: str, from_addr: st
     """RFC 2919 ``List-Id``: ``"<name>" <c<id>.<hash>.<sender's domain>>``; the hash
     (from the key) keeps lists of two installations with one domain apart."""
     domain = addresses.envelope("x@" + from_addr.rpartition("@")[2]).rpartition("@")[2]
-    tag = hmac.new(key, b"mailer-gui list-id", hashlib.sha256).hexdigest()[:8] if key \
-        else "preview"
+    tag = hmac.new(key, b"mailer-gui list-id", hashlib.sha256).hexdigest()[:8] if key else "preview"
     ident = f"c{int(campaign_id or 0)}.{tag}.{domain.lower()}"
     phrase = re.sub(r"\s+", " ", name).strip()
     if phrase and not phrase.isascii():

@@ -136,8 +136,9 @@ class SecretStore:
         import keyring
 
         try:
-            keyring.set_password(SERVICE, UNSUBSCRIBE_ACCOUNT,
-                                 base64.b64encode(key).decode("ascii"))
+            keyring.set_password(
+                SERVICE, UNSUBSCRIBE_ACCOUNT, base64.b64encode(key).decode("ascii")
+            )
         except Exception:
             return False
         return self._keychain_key() == key

@@ -66,9 +66,14 @@ class SmtpSettings:
             try:
                 describe_ca(self.ca_pem)
             except ValueError as exc:
-                raise SettingsError("ca_file", Message(
-                    "settings.ca_invalid", problem=exc.args[0],
-                    file=self.ca_file or Message("settings.ca_default_name"))) from None
+                raise SettingsError(
+                    "ca_file",
+                    Message(
+                        "settings.ca_invalid",
+                        problem=exc.args[0],
+                        file=self.ca_file or Message("settings.ca_default_name"),
+                    ),
+                ) from None
 
     @property
     def ca_certs(self) -> list[CaCert]:
@@ -113,7 +118,8 @@ class LimitSettings:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise SettingsError(
-                "timezone", Message("settings.timezone", zone=repr(self.timezone))) from None
+                "timezone", Message("settings.timezone", zone=repr(self.timezone))
+            ) from None
         if self.windows:
             self._validate_calendar()
             return
@@ -145,13 +151,17 @@ class LimitSettings:
             raise SettingsError("holidays", f"write {cal.check_holidays(self.holidays)!r}")
         calendar = self.calendar
         if not calendar.has_windows:
-            raise SettingsError("windows", f"{cal.NO_SENDING_TIME}: add a window to at "
-                                "least one weekday")
+            raise SettingsError(
+                "windows", f"{cal.NO_SENDING_TIME}: add a window to at least one weekday"
+            )
         calendar.next_open(datetime.now(UTC))  # raises if closed for SEARCH_DAYS days
 
-    def with_calendar(self, windows: tuple[str, ...] | None = None,
-                      days_off: tuple[str, ...] | None = None,
-                      holidays: str | None = None) -> LimitSettings:
+    def with_calendar(
+        self,
+        windows: tuple[str, ...] | None = None,
+        days_off: tuple[str, ...] | None = None,
+        holidays: str | None = None,
+    ) -> LimitSettings:
         """A copy with the calendar parts given changed (``windows``: seven
         window lists, Monday first, in any accepted spelling). Windows are
         stored canonical, and start/end/days then summarise them. Raises
@@ -160,16 +170,22 @@ class LimitSettings:
         if windows is not None:
             if len(windows) != 7:
                 raise SettingsError("windows", "give the windows of all seven weekdays")
-            week = tuple(cal.parse_windows(t, f"windows ({n})")
-                         for n, t in zip(DAY_NAMES, windows, strict=True))
+            week = tuple(
+                cal.parse_windows(t, f"windows ({n})")
+                for n, t in zip(DAY_NAMES, windows, strict=True)
+            )
             first = next((ws[0] for ws in week if ws), None)
-            out = replace(out, windows=tuple(",".join(w.text for w in ws) for ws in week),
-                          days=tuple(n for n, ws in zip(DAY_NAMES, week, strict=True) if ws),
-                          start=first.text.split("-")[0] if first else out.start,
-                          end=first.text.split("-")[1] if first else out.end)
+            out = replace(
+                out,
+                windows=tuple(",".join(w.text for w in ws) for ws in week),
+                days=tuple(n for n, ws in zip(DAY_NAMES, week, strict=True) if ws),
+                start=first.text.split("-")[0] if first else out.start,
+                end=first.text.split("-")[1] if first else out.end,
+            )
         if days_off is not None:
-            out = replace(out, days_off=tuple(sorted({cal.parse_day_off(d).isoformat()
-                                                      for d in days_off})))
+            out = replace(
+                out, days_off=tuple(sorted({cal.parse_day_off(d).isoformat() for d in days_off}))
+            )
         if holidays is not None:
             out = replace(out, holidays=cal.check_holidays(holidays))
         return out
@@ -183,8 +199,15 @@ class LimitSettings:
     def calendar(self) -> cal.Calendar:
         """The sending calendar these settings describe (built once per distinct
         calendar: the engine asks for every message)."""
-        return _calendar(self.timezone, self.windows, self.start, self.end, self.days,
-                         self.days_off, self.holidays)
+        return _calendar(
+            self.timezone,
+            self.windows,
+            self.start,
+            self.end,
+            self.days,
+            self.days_off,
+            self.holidays,
+        )
 
     @property
     def tz(self) -> ZoneInfo:
@@ -200,8 +223,9 @@ class LimitSettings:
 
 
 @lru_cache(maxsize=64)
-def _week(windows: tuple[str, ...], start: str, end: str,
-          days: tuple[str, ...]) -> tuple[tuple[cal.Window, ...], ...]:
+def _week(
+    windows: tuple[str, ...], start: str, end: str, days: tuple[str, ...]
+) -> tuple[tuple[cal.Window, ...], ...]:
     if windows:
         return tuple(cal.parse_windows(t) for t in windows)
     one = (cal.Window(_minutes(start), _minutes(end)),)
@@ -209,10 +233,21 @@ def _week(windows: tuple[str, ...], start: str, end: str,
 
 
 @lru_cache(maxsize=64)
-def _calendar(timezone: str, windows: tuple[str, ...], start: str, end: str,
-              days: tuple[str, ...], days_off: tuple[str, ...], holidays: str) -> cal.Calendar:
-    return cal.Calendar(ZoneInfo(timezone), _week(windows, start, end, days),
-                        frozenset(cal.parse_day_off(d) for d in days_off), holidays)
+def _calendar(
+    timezone: str,
+    windows: tuple[str, ...],
+    start: str,
+    end: str,
+    days: tuple[str, ...],
+    days_off: tuple[str, ...],
+    holidays: str,
+) -> cal.Calendar:
+    return cal.Calendar(
+        ZoneInfo(timezone),
+        _week(windows, start, end, days),
+        frozenset(cal.parse_day_off(d) for d in days_off),
+        holidays,
+    )
 
 
 @dataclass(frozen=True)
@@ -292,12 +327,14 @@ def parse(rows: dict[str, Any]) -> AppSettings:
         raw = dict(limits_raw)
         if isinstance(raw.get("windows"), dict):
             raw["windows"] = [raw["windows"].get(d, "") for d in DAY_NAMES]
-        limits = replace(limits, **{**raw, **{k: tuple(raw.get(k, ()))
-                                              for k in ("days", "windows", "days_off")}})
+        limits = replace(
+            limits, **{**raw, **{k: tuple(raw.get(k, ())) for k in ("days", "windows", "days_off")}}
+        )
     quota = None
     if quota_raw:
-        quota = QuotaSync(used=quota_raw["used"],
-                          synced_at=utc(datetime.fromisoformat(quota_raw["synced_at"])))
+        quota = QuotaSync(
+            used=quota_raw["used"], synced_at=utc(datetime.fromisoformat(quota_raw["synced_at"]))
+        )
     return AppSettings(smtp=smtp, limits=limits, quota=quota)
 
 

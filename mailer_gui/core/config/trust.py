@@ -23,7 +23,8 @@ from mailer_gui.core.messages import Message
 
 MAX_CA_FILE_BYTES = 1024 * 1024
 _PEM_CERT = re.compile(
-    r"-----BEGIN CERTIFICATE-----\s*([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----")
+    r"-----BEGIN CERTIFICATE-----\s*([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----"
+)
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,14 @@ def fingerprint(der: bytes) -> str:
 
 
 def _subject_text(decoded: dict[str, Any]) -> str:
-    names = {"commonName": "CN", "organizationName": "O", "organizationalUnitName": "OU",
-             "countryName": "C", "localityName": "L", "stateOrProvinceName": "ST"}
+    names = {
+        "commonName": "CN",
+        "organizationName": "O",
+        "organizationalUnitName": "OU",
+        "countryName": "C",
+        "localityName": "L",
+        "stateOrProvinceName": "ST",
+    }
     parts = [f"{names.get(k, k)}={v}" for rdn in decoded.get("subject", ()) for k, v in rdn]
     return ", ".join(parts)
 
@@ -79,8 +86,9 @@ def describe(pem: str) -> list[CaCert]:
         except ValueError:
             raise ValueError(Message("settings.ca_damaged")) from None
         decoded = _decode(block)
-        out.append(CaCert(fingerprint(der), _subject_text(decoded),
-                          str(decoded.get("notAfter", ""))))
+        out.append(
+            CaCert(fingerprint(der), _subject_text(decoded), str(decoded.get("notAfter", "")))
+        )
     return out
 
 
@@ -89,6 +97,7 @@ def read_ca_file(path: str) -> tuple[str, list[CaCert]]:
 
     Raises SettingsError (field ``ca_file``) naming the file and what to do.
     """
+
     def bad(why: str) -> SettingsError:
         return SettingsError("ca_file", Message("settings.ca_bad_file", path=path, problem=why))
 

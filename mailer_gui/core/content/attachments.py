@@ -32,9 +32,15 @@ class AttachmentTooLarge(AttachmentError):
 
     def __init__(self, filename: str, size: int, used: int, limit: int) -> None:
         self.filename, self.size, self.used, self.limit = filename, size, used, limit
-        super().__init__(Message(
-            "attachment.too_large", name=filename, size=f"{size / 1048576:.1f}",
-            total=f"{(used + size) / 1048576:.1f}", limit=f"{limit / 1048576:.0f}"))
+        super().__init__(
+            Message(
+                "attachment.too_large",
+                name=filename,
+                size=f"{size / 1048576:.1f}",
+                total=f"{(used + size) / 1048576:.1f}",
+                limit=f"{limit / 1048576:.0f}",
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -55,8 +61,14 @@ def guess_mime(filename: str) -> str:
 
 
 def total_size(session: Session, campaign_id: int) -> int:
-    return int(session.scalar(select(func.coalesce(func.sum(func.length(Attachment.content)), 0))
-                              .where(Attachment.campaign_id == campaign_id)) or 0)
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(func.length(Attachment.content)), 0)).where(
+                Attachment.campaign_id == campaign_id
+            )
+        )
+        or 0
+    )
 
 
 def _check_name(filename: str) -> None:
@@ -66,8 +78,7 @@ def _check_name(filename: str) -> None:
         raise AttachmentError(Message("attachment.bad_name", name=repr(filename))) from None
 
 
-def check_new_file(filename: str, size: int, used: int,
-                   limit: int = MAX_ATTACHMENTS_BYTES) -> None:
+def check_new_file(filename: str, size: int, used: int, limit: int = MAX_ATTACHMENTS_BYTES) -> None:
     """Refuse a file that cannot be attached: a name with a line break or control
     character, or a size over the cap with the ``used`` bytes already attached."""
     _check_name(filename)
@@ -75,15 +86,21 @@ def check_new_file(filename: str, size: int, used: int,
         raise AttachmentTooLarge(filename, size, used, limit)
 
 
-def _check_editable(session: Session, campaign_id: int, confirm_sent: bool,
-                    now: datetime | None) -> None:
+def _check_editable(
+    session: Session, campaign_id: int, confirm_sent: bool, now: datetime | None
+) -> None:
     """Attachments are content: see :func:`campaigns.change_content`."""
     campaigns.change_content(session, campaign_id, now or datetime.now(UTC), confirm_sent)
 
 
-def attach_file(session: Session, campaign_id: int, path: str | Path,
-                limit: int = MAX_ATTACHMENTS_BYTES, confirm_sent: bool = False,
-                now: datetime | None = None) -> Attachment:
+def attach_file(
+    session: Session,
+    campaign_id: int,
+    path: str | Path,
+    limit: int = MAX_ATTACHMENTS_BYTES,
+    confirm_sent: bool = False,
+    now: datetime | None = None,
+) -> Attachment:
     """Store a file as an attachment of the campaign (content: see
     :func:`campaigns.change_content` for ``confirm_sent``)."""
     p = Path(path)
@@ -100,22 +117,32 @@ def attach_file(session: Session, campaign_id: int, path: str | Path,
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise AttachmentError(Message("attachment.unreadable", path=p,
-                                      problem=exc.strerror)) from None
-    att = Attachment(campaign_id=campaign_id, filename=p.name, mime_type=guess_mime(p.name),
-                     content=data)
+        raise AttachmentError(
+            Message("attachment.unreadable", path=p, problem=exc.strerror)
+        ) from None
+    att = Attachment(
+        campaign_id=campaign_id, filename=p.name, mime_type=guess_mime(p.name), content=data
+    )
     session.add(att)
     session.flush()
     return att
 
 
 def list_for(session: Session, campaign_id: int) -> list[Attachment]:
-    return list(session.scalars(select(Attachment).where(Attachment.campaign_id == campaign_id)
-                                .order_by(Attachment.id)))
+    return list(
+        session.scalars(
+            select(Attachment).where(Attachment.campaign_id == campaign_id).order_by(Attachment.id)
+        )
+    )
 
 
-def remove(session: Session, campaign_id: int, attachment_id: int,
-           confirm_sent: bool = False, now: datetime | None = None) -> bool:
+def remove(
+    session: Session,
+    campaign_id: int,
+    attachment_id: int,
+    confirm_sent: bool = False,
+    now: datetime | None = None,
+) -> bool:
     att = session.get(Attachment, attachment_id)
     if att is None or att.campaign_id != campaign_id:
         return False
@@ -125,18 +152,30 @@ def remove(session: Session, campaign_id: int, attachment_id: int,
     return True
 
 
-
 def summaries(session: Session, campaign_id: int) -> list[AttachmentInfo]:
     """The campaign's attachments in the order they were added, without their bytes."""
-    return [AttachmentInfo(r[0], r[1], r[2], int(r[3] or 0)) for r in session.execute(
-        select(Attachment.id, Attachment.filename, Attachment.mime_type,
-               func.length(Attachment.content))
-        .where(Attachment.campaign_id == campaign_id).order_by(Attachment.id))]
+    return [
+        AttachmentInfo(r[0], r[1], r[2], int(r[3] or 0))
+        for r in session.execute(
+            select(
+                Attachment.id,
+                Attachment.filename,
+                Attachment.mime_type,
+                func.length(Attachment.content),
+            )
+            .where(Attachment.campaign_id == campaign_id)
+            .order_by(Attachment.id)
+        )
+    ]
 
 
-def save_changes(session: Session, campaign_id: int, removed: Sequence[int],
-                 added: Sequence[tuple[str, bytes]],
-                 limit: int = MAX_ATTACHMENTS_BYTES) -> list[int]:
+def save_changes(
+    session: Session,
+    campaign_id: int,
+    removed: Sequence[int],
+    added: Sequence[tuple[str, bytes]],
+    limit: int = MAX_ATTACHMENTS_BYTES,
+) -> list[int]:
     """Apply an editor's changes in the caller's write transaction: remove the
     attachments ``removed`` (ids of this campaign), then add each (file name,
     bytes) under the same checks as :func:`attach_file` against what is stored
@@ -151,8 +190,9 @@ def save_changes(session: Session, campaign_id: int, removed: Sequence[int],
     ids: list[int] = []
     for filename, data in added:
         check_new_file(filename, len(data), used, limit)
-        att = Attachment(campaign_id=campaign_id, filename=filename,
-                         mime_type=guess_mime(filename), content=data)
+        att = Attachment(
+            campaign_id=campaign_id, filename=filename, mime_type=guess_mime(filename), content=data
+        )
         session.add(att)
         session.flush()
         used += len(data)

@@ -48,8 +48,9 @@ class ConfirmationNeeded(StateError):
     must ask the operator and pass ``confirm_sent=True``."""
 
     def __init__(self, campaign_id: int, received: int) -> None:
-        super().__init__(Message("content_change_unconfirmed", campaign_id=campaign_id,
-                                 received=received))
+        super().__init__(
+            Message("content_change_unconfirmed", campaign_id=campaign_id, received=received)
+        )
         self.campaign_id = campaign_id
         self.received = received
 
@@ -67,7 +68,8 @@ class ContentState:
     def locked(self) -> bool:
         """True while the campaign has sent and may send the next message any moment."""
         return self.entry_status in SENDING_STATUSES and (
-            self.started > 0 or self.entry_status == "processing")
+            self.started > 0 or self.entry_status == "processing"
+        )
 
     @property
     def needs_confirmation(self) -> bool:
@@ -79,14 +81,19 @@ def content_state(session: Session, campaign_id: int) -> ContentState:
     entry = queue.campaign_entry(session, campaign_id)
     own = (Recipient.campaign_id == campaign_id, Recipient.test_entry_id.is_(None))
     received, started = session.execute(
-        select(func.count().filter(Recipient.status == RecipientStatus.SENT),
-               func.count().filter(Recipient.attempts > 0)).where(*own)).one()
-    return ContentState(entry.status if entry else None, int(received or 0), int(started or 0),
-                        c.content_version)
+        select(
+            func.count().filter(Recipient.status == RecipientStatus.SENT),
+            func.count().filter(Recipient.attempts > 0),
+        ).where(*own)
+    ).one()
+    return ContentState(
+        entry.status if entry else None, int(received or 0), int(started or 0), c.content_version
+    )
 
 
-def change_content(session: Session, campaign_id: int, now: datetime,
-                   confirm_sent: bool = False) -> ContentState:
+def change_content(
+    session: Session, campaign_id: int, now: datetime, confirm_sent: bool = False
+) -> ContentState:
     """Check that the campaign's content may change now, and start a new content
     version if the current one was already sent. Call it (in the write
     transaction that makes the change) before changing subject, bodies,
@@ -99,25 +106,42 @@ def change_content(session: Session, campaign_id: int, now: datetime,
     if state.needs_confirmation and not confirm_sent:
         raise ConfirmationNeeded(campaign_id, state.received)
     c = queue.get_campaign(session, campaign_id)
-    used = session.scalar(select(Recipient.id).where(
-        Recipient.campaign_id == campaign_id, Recipient.test_entry_id.is_(None),
-        Recipient.content_version == c.content_version).limit(1))
+    used = session.scalar(
+        select(Recipient.id)
+        .where(
+            Recipient.campaign_id == campaign_id,
+            Recipient.test_entry_id.is_(None),
+            Recipient.content_version == c.content_version,
+        )
+        .limit(1)
+    )
     if used is not None:
         c.content_version += 1
-        session.add(CampaignVersion(campaign_id=campaign_id, version=c.content_version,
-                                    subject=c.subject, created_at=utc(now)))
+        session.add(
+            CampaignVersion(
+                campaign_id=campaign_id,
+                version=c.content_version,
+                subject=c.subject,
+                created_at=utc(now),
+            )
+        )
         session.flush()
     return state
 
 
 def _record_subject(session: Session, c: Campaign, now: datetime) -> None:
     """The current version's row names the campaign's current subject."""
-    row = session.scalars(select(CampaignVersion).where(
-        CampaignVersion.campaign_id == c.id, CampaignVersion.version == c.content_version)
+    row = session.scalars(
+        select(CampaignVersion).where(
+            CampaignVersion.campaign_id == c.id, CampaignVersion.version == c.content_version
+        )
     ).first()
     if row is None:
-        session.add(CampaignVersion(campaign_id=c.id, version=c.content_version,
-                                    subject=c.subject, created_at=utc(now)))
+        session.add(
+            CampaignVersion(
+                campaign_id=c.id, version=c.content_version, subject=c.subject, created_at=utc(now)
+            )
+        )
     else:
         row.subject = c.subject
 
@@ -127,23 +151,38 @@ def normalize_email(addr: str) -> str:
     return addr.strip().lower()
 
 
-def create(session: Session, name: str, subject: str, html: str, text: str | None,
-           now: datetime, reply_to: str | None = None,
-           test_address: str | None = None) -> Campaign:
+def create(
+    session: Session,
+    name: str,
+    subject: str,
+    html: str,
+    text: str | None,
+    now: datetime,
+    reply_to: str | None = None,
+    test_address: str | None = None,
+) -> Campaign:
     if not name.strip():
         raise MailerError(Message("campaign.name_missing"))
-    c = Campaign(name=name.strip(), subject=subject, html_body=html, text_body=text or None,
-                 reply_to=reply_to or None, content_version=1, created_at=utc(now),
-                 updated_at=utc(now), test_address=test_address)
+    c = Campaign(
+        name=name.strip(),
+        subject=subject,
+        html_body=html,
+        text_body=text or None,
+        reply_to=reply_to or None,
+        content_version=1,
+        created_at=utc(now),
+        updated_at=utc(now),
+        test_address=test_address,
+    )
     session.add(c)
     session.flush()
-    session.add(CampaignVersion(campaign_id=c.id, version=1, subject=subject,
-                                created_at=utc(now)))
+    session.add(CampaignVersion(campaign_id=c.id, version=1, subject=subject, created_at=utc(now)))
     return c
 
 
-def update(session: Session, campaign_id: int, now: datetime, confirm_sent: bool = False,
-           **changes: Any) -> Campaign:
+def update(
+    session: Session, campaign_id: int, now: datetime, confirm_sent: bool = False, **changes: Any
+) -> Campaign:
     """Edit a campaign. A change of content (subject, bodies, reply-to) goes
     through :func:`change_content`: refused while the campaign is sending, and
     once some recipients received it only with ``confirm_sent``."""
@@ -161,8 +200,9 @@ def update(session: Session, campaign_id: int, now: datetime, confirm_sent: bool
     return c
 
 
-def add_recipients(session: Session, campaign_id: int,
-                   rows: Iterable[tuple[int | None, str, Mapping[str, Any]]]) -> dict[str, int]:
+def add_recipients(
+    session: Session, campaign_id: int, rows: Iterable[tuple[int | None, str, Mapping[str, Any]]]
+) -> dict[str, int]:
     """Add (row number, address, fields) rows through the one way in
     (:func:`contacts.add_recipients`): an invalid address refuses them all
     (``InvalidRecipients`` naming the rows), duplicates are skipped, suppressed
@@ -191,9 +231,12 @@ class CampaignListing:
 def listing(session: Session) -> list[CampaignListing]:
     """Every campaign in id order, with its number of recipients."""
     totals = recipient_totals(session)
-    return [CampaignListing(cid, name, totals.get(cid, 0), updated)
-            for cid, name, updated in session.execute(
-                select(Campaign.id, Campaign.name, Campaign.updated_at).order_by(Campaign.id))]
+    return [
+        CampaignListing(cid, name, totals.get(cid, 0), updated)
+        for cid, name, updated in session.execute(
+            select(Campaign.id, Campaign.name, Campaign.updated_at).order_by(Campaign.id)
+        )
+    ]
 
 
 def list_campaigns(session: Session) -> list[Campaign]:
@@ -202,28 +245,41 @@ def list_campaigns(session: Session) -> list[Campaign]:
 
 def delete(session: Session, campaign_id: int) -> None:
     c = queue.get_campaign(session, campaign_id)
-    live = session.scalar(select(func.count()).select_from(QueueEntry).where(
-        QueueEntry.campaign_id == campaign_id, QueueEntry.status.in_(LIVE_STATUSES)))
+    live = session.scalar(
+        select(func.count())
+        .select_from(QueueEntry)
+        .where(QueueEntry.campaign_id == campaign_id, QueueEntry.status.in_(LIVE_STATUSES))
+    )
     if live:
         raise StateError(Message("campaign.delete_queued"))
     session.delete(c)
 
 
-def test_send(session: Session, campaign_id: int, to_addr: str, now: datetime,
-              row: int | None = None) -> QueueEntry:
+def test_send(
+    session: Session, campaign_id: int, to_addr: str, now: datetime, row: int | None = None
+) -> QueueEntry:
     """Queue a test send to ``to_addr``, rendered with a recipient's data
     (the ``row``-th recipient, 1-based; the first if not given)."""
     try:
         to = addresses.check(to_addr)  # stored as every recipient is (contacts)
     except addresses.InvalidAddress as exc:
-        raise MailerError(Message("campaign.test_address_invalid", address=repr(to_addr.strip()),
-                                  problem=exc.args[0] if exc.args else exc)) from None
+        raise MailerError(
+            Message(
+                "campaign.test_address_invalid",
+                address=repr(to_addr.strip()),
+                problem=exc.args[0] if exc.args else exc,
+            )
+        ) from None
     reserved = None if reserved_domains_allowed(session) else addresses.reserved_problem(to.email)
     if reserved is not None:
-        raise MailerError(Message("campaign.test_address_reserved", address=to.email,
-                                  problem=reserved))
-    q = select(Recipient).where(Recipient.campaign_id == campaign_id,
-                                Recipient.test_entry_id.is_(None)).order_by(Recipient.id)
+        raise MailerError(
+            Message("campaign.test_address_reserved", address=to.email, problem=reserved)
+        )
+    q = (
+        select(Recipient)
+        .where(Recipient.campaign_id == campaign_id, Recipient.test_entry_id.is_(None))
+        .order_by(Recipient.id)
+    )
     queue.get_campaign(session, campaign_id)
     sample = session.scalars(q.offset((row or 1) - 1).limit(1)).first()
     fields: dict[str, Any] = dict(sample.fields) if sample else {}
@@ -252,12 +308,18 @@ class OutcomeOfTestSend:
 
 def outcome_of_test_send(session: Session, entry_id: int) -> OutcomeOfTestSend | None:
     """The test send's outcome; None when it has no recipient (not a test entry)."""
-    rec = session.scalars(select(Recipient).where(Recipient.test_entry_id == entry_id)
-                          .order_by(Recipient.id).limit(1)).first()
+    rec = session.scalars(
+        select(Recipient).where(Recipient.test_entry_id == entry_id).order_by(Recipient.id).limit(1)
+    ).first()
     if rec is None:
         return None
     entry = session.get(QueueEntry, entry_id)
     return OutcomeOfTestSend(
-        entry.status if entry else None, entry.reason_code if entry else None,
-        entry.reason_detail if entry else None, entry.next_run_at if entry else None,
-        rec.status, rec.email, rec.reply or "")
+        entry.status if entry else None,
+        entry.reason_code if entry else None,
+        entry.reason_detail if entry else None,
+        entry.next_run_at if entry else None,
+        rec.status,
+        rec.email,
+        rec.reply or "",
+    )

@@ -79,9 +79,15 @@ def compile_template(field: str, source: str, html: bool = False) -> Template:
         return _compiled(source, html)
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
-        raise TemplateRenderError(field, Message(
-            "template.syntax" if line else "template.error", error=exc.__class__.__name__,
-            line=line, detail=exc)) from None
+        raise TemplateRenderError(
+            field,
+            Message(
+                "template.syntax" if line else "template.error",
+                error=exc.__class__.__name__,
+                line=line,
+                detail=exc,
+            ),
+        ) from None
 
 
 def render_template(field: str, template: Template, context: Mapping[str, Any]) -> str:
@@ -89,11 +95,13 @@ def render_template(field: str, template: Template, context: Mapping[str, Any]) 
     try:
         return template.render(**context)
     except TemplateError as exc:  # undefined field, sandbox refusal (SecurityError) ...
-        raise TemplateRenderError(field, Message(
-            "template.error", error=exc.__class__.__name__, detail=exc)) from None
+        raise TemplateRenderError(
+            field, Message("template.error", error=exc.__class__.__name__, detail=exc)
+        ) from None
     except Exception as exc:  # a filter or a value that fails at run time
-        raise TemplateRenderError(field, Message(
-            "template.error", error=exc.__class__.__name__, detail=exc)) from None
+        raise TemplateRenderError(
+            field, Message("template.error", error=exc.__class__.__name__, detail=exc)
+        ) from None
 
 
 def render_field(field: str, source: str, context: Mapping[str, Any], html: bool = False) -> str:
@@ -178,9 +186,13 @@ class Rendered:
     text: str | None
 
 
-def template_context(email: str, fields: Mapping[str, Any], smtp: SmtpSettings,
-                     campaign_id: int | None = None,
-                     unsub_key: bytes | None = None) -> dict[str, Any]:
+def template_context(
+    email: str,
+    fields: Mapping[str, Any],
+    smtp: SmtpSettings,
+    campaign_id: int | None = None,
+    unsub_key: bytes | None = None,
+) -> dict[str, Any]:
     """The recipient's fields plus the built-ins ``email`` and ``unsubscribe_url``.
 
     ``unsub_key`` signs the unsubscribe code (:mod:`unsubscribe`); without it
@@ -191,8 +203,9 @@ def template_context(email: str, fields: Mapping[str, Any], smtp: SmtpSettings,
     return ctx
 
 
-def unsubscribe_url(smtp: SmtpSettings, email: str, campaign_id: int | None = None,
-                    unsub_key: bytes | None = None) -> str:
+def unsubscribe_url(
+    smtp: SmtpSettings, email: str, campaign_id: int | None = None, unsub_key: bytes | None = None
+) -> str:
     """The recipient's unsubscribe link: the unsubscribe page with ``?u=<code>``,
     else a mailto to the sender with the code in the subject; never the bare address."""
     code = unsubscribe.code(unsub_key, campaign_id, email)
@@ -201,14 +214,22 @@ def unsubscribe_url(smtp: SmtpSettings, email: str, campaign_id: int | None = No
     return unsubscribe.mailto(smtp.from_addr, code)
 
 
-def list_unsubscribe(smtp: SmtpSettings, to_addr: str, campaign_id: int | None = None,
-                     unsub_key: bytes | None = None, list_name: str = "") -> dict[str, str]:
+def list_unsubscribe(
+    smtp: SmtpSettings,
+    to_addr: str,
+    campaign_id: int | None = None,
+    unsub_key: bytes | None = None,
+    list_name: str = "",
+) -> dict[str, str]:
     """RFC 2369 / RFC 8058 / RFC 2919 headers: ``List-Id``, ``List-Unsubscribe``
     (mailto always, the https page too when configured, each with the
     recipient's code) and ``List-Unsubscribe-Post`` one-click with the https page."""
     code = unsubscribe.code(unsub_key, campaign_id, to_addr)
-    headers = {"List-Id": check_header("list_id", unsubscribe.list_id(
-        unsub_key, campaign_id, list_name, smtp.from_addr))}
+    headers = {
+        "List-Id": check_header(
+            "list_id", unsubscribe.list_id(unsub_key, campaign_id, list_name, smtp.from_addr)
+        )
+    }
     mailto = check_header("unsubscribe", f"<{unsubscribe.mailto(smtp.from_addr, code)}>")
     if not smtp.unsubscribe_url:
         headers["List-Unsubscribe"] = mailto
@@ -225,33 +246,49 @@ def address(field: str, addr: str, name: str = "") -> Address:
     check_header(field, addr)
     check_header(field, name)
     local, _, domain = addr.strip().rpartition("@")
-    if not local or not domain or any(c in addr for c in "<>,;\" ") or "@" in local:
+    if not local or not domain or any(c in addr for c in '<>,;" ') or "@" in local:
         raise TemplateRenderError(field, Message("template.not_address", address=repr(addr)))
     try:  # the header carries the address as the envelope does (IDN domain as punycode)
         local, _, domain = addresses.envelope(addr).rpartition("@")
     except addresses.InvalidAddress as exc:
-        raise TemplateRenderError(field, Message(
-            "template.address_unusable", address=repr(addr.strip()),
-            problem=exc.args[0] if exc.args else exc)) from None
+        raise TemplateRenderError(
+            field,
+            Message(
+                "template.address_unusable",
+                address=repr(addr.strip()),
+                problem=exc.args[0] if exc.args else exc,
+            ),
+        ) from None
     try:
         return Address(display_name=header_text(name), username=local, domain=domain)
     except (ValueError, IndexError) as exc:
-        raise TemplateRenderError(field, Message(
-            "template.address_invalid", address=repr(addr), problem=exc)) from None
+        raise TemplateRenderError(
+            field, Message("template.address_invalid", address=repr(addr), problem=exc)
+        ) from None
 
 
 def check_attachments(content: Content) -> None:
     total = sum(len(data) for _, _, data in content.attachments)
     if total > content.max_attachment_bytes:
-        raise AttachmentTooLarge("attachments", Message(
-            "template.attachments_too_large", total=f"{total / 1048576:.1f}",
-            limit=f"{content.max_attachment_bytes / 1048576:.0f}"))
+        raise AttachmentTooLarge(
+            "attachments",
+            Message(
+                "template.attachments_too_large",
+                total=f"{total / 1048576:.1f}",
+                limit=f"{content.max_attachment_bytes / 1048576:.0f}",
+            ),
+        )
     for filename, _, _ in content.attachments:
         check_header("attachment", filename)
 
 
-def render(content: Content, smtp: SmtpSettings, to_addr: str,
-           fields: Mapping[str, Any], unsub_key: bytes | None = None) -> Rendered:
+def render(
+    content: Content,
+    smtp: SmtpSettings,
+    to_addr: str,
+    fields: Mapping[str, Any],
+    unsub_key: bytes | None = None,
+) -> Rendered:
     """Render the subject, HTML and text for one recipient, checking the subject."""
     ctx = template_context(to_addr, fields, smtp, content.campaign_id, unsub_key)
     subject = header_text(check_header("subject", render_field("subject", content.subject, ctx)))
@@ -295,8 +332,9 @@ def build_message(
     set_subject(msg, r.subject)
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = check_header("message_id", message_id)
-    for name, value in list_unsubscribe(smtp, to_addr, content.campaign_id, unsub_key,
-                                        content.name).items():
+    for name, value in list_unsubscribe(
+        smtp, to_addr, content.campaign_id, unsub_key, content.name
+    ).items():
         if name == "List-Unsubscribe":  # ASCII, folded between its URLs only
             msg.set_raw(name, value.replace(">, <", ">,\r\n <"))
         else:
@@ -308,8 +346,12 @@ def build_message(
         msg.set_content(r.text or "")
     for filename, mime, data in content.attachments:
         maintype, _, subtype = mime.partition("/")
-        msg.add_attachment(data, maintype=maintype or "application",
-                           subtype=subtype or "octet-stream", filename=filename)
+        msg.add_attachment(
+            data,
+            maintype=maintype or "application",
+            subtype=subtype or "octet-stream",
+            filename=filename,
+        )
     return msg
 
 

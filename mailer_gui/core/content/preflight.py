@@ -31,8 +31,9 @@ from mailer_gui.core.store.queries import get_campaign
 
 # Used to render when no SMTP account is set up yet: the sender only feeds the
 # built-in ``unsubscribe_url``, and the engine itself waits for real settings.
-PLACEHOLDER_SMTP = settings_mod.SmtpSettings(host="smtp.invalid", port=587, security="starttls",
-                                             from_addr="sender@example.com")
+PLACEHOLDER_SMTP = settings_mod.SmtpSettings(
+    host="smtp.invalid", port=587, security="starttls", from_addr="sender@example.com"
+)
 
 
 @dataclass
@@ -48,27 +49,40 @@ class PreflightError:
     def text(self) -> Message:
         """The problem as one message: where, which part, and what is wrong."""
         if self.row is not None:
-            return Message("preflight.row", row=self.row, email=self.email, field=self.field,
-                           problem=self.message)
+            return Message(
+                "preflight.row",
+                row=self.row,
+                email=self.email,
+                field=self.field,
+                problem=self.message,
+            )
         if self.email:
-            return Message("preflight.address", email=self.email, field=self.field,
-                           problem=self.message)
+            return Message(
+                "preflight.address", email=self.email, field=self.field, problem=self.message
+            )
         return Message("preflight.campaign", field=self.field, problem=self.message)
 
 
 def campaign_content(session: Session, campaign_id: int) -> Content:
     """The campaign's content as the engine sends it."""
     c = get_campaign(session, campaign_id)
-    atts = tuple((a.filename, a.mime_type, a.content) for a in session.scalars(
-        select(Attachment).where(Attachment.campaign_id == campaign_id).order_by(Attachment.id)))
-    return Content(c.subject, c.html_body, c.text_body, c.reply_to, atts, campaign_id=c.id,
-                   name=c.name)
+    atts = tuple(
+        (a.filename, a.mime_type, a.content)
+        for a in session.scalars(
+            select(Attachment).where(Attachment.campaign_id == campaign_id).order_by(Attachment.id)
+        )
+    )
+    return Content(
+        c.subject, c.html_body, c.text_body, c.reply_to, atts, campaign_id=c.id, name=c.name
+    )
 
 
 def _campaign_level(content: Content, smtp: settings_mod.SmtpSettings) -> list[PreflightError]:
     out: list[PreflightError] = []
-    checks: list[tuple[Any, ...]] = [(compose.check_attachments, content),
-                                     (compose.address, "from", smtp.from_addr, smtp.from_name)]
+    checks: list[tuple[Any, ...]] = [
+        (compose.check_attachments, content),
+        (compose.address, "from", smtp.from_addr, smtp.from_name),
+    ]
     if content.reply_to or smtp.reply_to:
         checks.append((compose.address, "reply_to", content.reply_to or smtp.reply_to))
     for fn, *args in checks:
@@ -93,9 +107,13 @@ def _compile(content: Content) -> tuple[dict[str, Template], dict[str, str]]:
     return compiled, broken
 
 
-def _check_recipient(email: str, fields: dict[str, Any], smtp: settings_mod.SmtpSettings,
-                     compiled: dict[str, Template],
-                     campaign_id: int) -> Iterator[tuple[str, str]]:
+def _check_recipient(
+    email: str,
+    fields: dict[str, Any],
+    smtp: settings_mod.SmtpSettings,
+    compiled: dict[str, Template],
+    campaign_id: int,
+) -> Iterator[tuple[str, str]]:
     ctx = compose.template_context(email, fields or {}, smtp, campaign_id)
     body = ""
     for field, template in compiled.items():
@@ -110,8 +128,10 @@ def _check_recipient(email: str, fields: dict[str, Any], smtp: settings_mod.Smtp
             body += "?"  # a failed part is reported already; not also "empty"
     if not body and {"html", "text"} & compiled.keys():
         yield "html", Message("template.empty")
-    for check in (lambda: compose.address("to", email),
-                  lambda: compose.list_unsubscribe(smtp, email, campaign_id)):
+    for check in (
+        lambda: compose.address("to", email),
+        lambda: compose.list_unsubscribe(smtp, email, campaign_id),
+    ):
         try:
             check()
         except TemplateRenderError as exc:
@@ -129,9 +149,14 @@ def preflight(session: Session, campaign_id: int, limit: int | None = None) -> l
     compiled, broken = _compile(content)
     rows = session.execute(
         select(Recipient.row_number, Recipient.email, Recipient.fields)
-        .where(Recipient.campaign_id == campaign_id, Recipient.test_entry_id.is_(None),
-               Recipient.status == RecipientStatus.PENDING)
-        .order_by(Recipient.id).execution_options(yield_per=1000))
+        .where(
+            Recipient.campaign_id == campaign_id,
+            Recipient.test_entry_id.is_(None),
+            Recipient.status == RecipientStatus.PENDING,
+        )
+        .order_by(Recipient.id)
+        .execution_options(yield_per=1000)
+    )
     seen_any = False
     try:
         for row, email, fields in rows:
@@ -142,9 +167,10 @@ def preflight(session: Session, campaign_id: int, limit: int | None = None) -> l
             reserved = addresses.reserved_problem(email) if check_reserved else None
             if reserved is not None:
                 errors.append(PreflightError(row, email, "to", reserved))
-            errors.extend(PreflightError(row, email, f, m)
-                          for f, m in _check_recipient(email, fields, smtp, compiled,
-                                                        campaign_id))
+            errors.extend(
+                PreflightError(row, email, f, m)
+                for f, m in _check_recipient(email, fields, smtp, compiled, campaign_id)
+            )
     finally:
         rows.close()
     if not seen_any:

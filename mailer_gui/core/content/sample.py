@@ -123,10 +123,11 @@ def create_sample_campaign(session: Session, now: datetime) -> int:
     Runs in the caller's (write) session; the campaign is not queued, so
     nothing is sent until the operator asks for it.
     """
-    campaign = campaigns.create(session, SAMPLE_NAME, SAMPLE_SUBJECT, SAMPLE_HTML,
-                                SAMPLE_TEXT, now)
-    rows = [(i + 2, email, {"first_name": first, "last_name": last, "company": company})
-            for i, (first, last, email, company) in enumerate(SAMPLE_RECIPIENTS)]
+    campaign = campaigns.create(session, SAMPLE_NAME, SAMPLE_SUBJECT, SAMPLE_HTML, SAMPLE_TEXT, now)
+    rows = [
+        (i + 2, email, {"first_name": first, "last_name": last, "company": company})
+        for i, (first, last, email, company) in enumerate(SAMPLE_RECIPIENTS)
+    ]
     campaigns.add_recipients(session, campaign.id, rows)
     return campaign.id
 
@@ -134,8 +135,11 @@ def create_sample_campaign(session: Session, now: datetime) -> int:
 def write_sample_files(folder: Path) -> list[Path]:
     """Write ``sample.html``, ``sample.txt`` and ``recipients.csv`` into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
-    files = {"sample.html": SAMPLE_HTML, "sample.txt": SAMPLE_TEXT,
-             "recipients.csv": recipients_csv()}
+    files = {
+        "sample.html": SAMPLE_HTML,
+        "sample.txt": SAMPLE_TEXT,
+        "recipients.csv": recipients_csv(),
+    }
     out = []
     for name, content in files.items():
         path = folder / name

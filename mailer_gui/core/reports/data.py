@@ -202,9 +202,11 @@ class PeriodSummary:
 
     @property
     def hours_over_limit(self) -> tuple[HourCount, ...]:
-        return tuple(h for h in self.hours
-                     if h.total > (h.hourly_limit if h.hourly_limit is not None
-                                   else self.hourly_limit))
+        return tuple(
+            h
+            for h in self.hours
+            if h.total > (h.hourly_limit if h.hourly_limit is not None else self.hourly_limit)
+        )
 
 
 @dataclass(slots=True)
@@ -236,8 +238,7 @@ Bounds = tuple[datetime, datetime] | None  # earliest and latest recipient time,
 # Recipient records as the writers stream them: (address, field values, state,
 # time as stored (naive UTC text) or None, content version, its subject,
 # Message-ID, reply, attempts).
-Record = tuple[str, list[str], str, str | None, int | None, str | None, str | None, str | None,
-               int]
+Record = tuple[str, list[str], str, str | None, int | None, str | None, str | None, str | None, int]
 
 
 PROBE_SEP = "\u00a6"  # printable, and rare in addresses, names and replies
@@ -251,5 +252,6 @@ def utc_text(value: str | None) -> datetime | None:
 
 def _recipient_rows(records: Iterator[Record]) -> Iterator[RecipientRow]:
     for email, values, status, when, version, subject, mid, reply, attempts in records:
-        yield RecipientRow(email, tuple(values), status, utc_text(when), mid, reply, attempts,
-                           version, subject)
+        yield RecipientRow(
+            email, tuple(values), status, utc_text(when), mid, reply, attempts, version, subject
+        )

@@ -53,14 +53,20 @@ def writer_for(fmt: str) -> Writer:
         return _WRITERS[fmt]
     except KeyError:
         where = _PROVIDED_BY.get(fmt)
-        hint = f"its writer is in {where}, which is not loaded" if where else \
-            f"the formats are {', '.join(_WRITERS)}"
+        hint = (
+            f"its writer is in {where}, which is not loaded"
+            if where
+            else f"the formats are {', '.join(_WRITERS)}"
+        )
         raise ReportError(f"format {fmt!r} cannot be written here: {hint}") from None
 
 
-def export_report(ctx: AppContext, request: ExportRequest,
-                  progress: Progress | None = None,
-                  cancelled: Cancelled | None = None) -> int:
+def export_report(
+    ctx: AppContext,
+    request: ExportRequest,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> int:
     """Export as the request says, with the writer registered for its format.
 
     Returns the rows written (CSV/XLSX) or the pages drawn (PDF).
@@ -71,7 +77,13 @@ def export_report(ctx: AppContext, request: ExportRequest,
         return writer.write(report, request, progress, cancelled)
 
 
-register("csv", lambda report, req, progress, cancelled: write_csv(
-    report, req.out, req.delimiter, progress, cancelled))
-register("xlsx", lambda report, req, progress, cancelled: write_xlsx(
-    report, req.out, progress, cancelled))
+register(
+    "csv",
+    lambda report, req, progress, cancelled: write_csv(
+        report, req.out, req.delimiter, progress, cancelled
+    ),
+)
+register(
+    "xlsx",
+    lambda report, req, progress, cancelled: write_xlsx(report, req.out, progress, cancelled),
+)

@@ -55,8 +55,7 @@ class ExportRequest:
         if self.fmt not in FORMATS:
             raise ReportError(f"format {self.fmt!r}: choose one of {', '.join(FORMATS)}")
         if self.language not in LANGUAGES:
-            raise ReportError(f"language {self.language!r}: choose one of "
-                              f"{', '.join(LANGUAGES)}")
+            raise ReportError(f"language {self.language!r}: choose one of {', '.join(LANGUAGES)}")
         if self.delimiter not in DELIMITERS:
             raise ReportError(f"delimiter {self.delimiter!r}: choose ',' or ';'")
         if (self.campaign_id is None) == (self.start is None or self.end is None):
@@ -79,8 +78,9 @@ def open_report(db: Database, request: ExportRequest, now: datetime) -> Iterator
             yield prep
 
 
-def chunked(rows: Iterator[T], total: int, progress: Progress | None,
-            cancelled: Cancelled | None) -> Iterator[list[T]]:
+def chunked(
+    rows: Iterator[T], total: int, progress: Progress | None, cancelled: Cancelled | None
+) -> Iterator[list[T]]:
     """Rows in lists of ``PROGRESS_EVERY``, honouring cancel and reporting progress
     between lists (bounded memory; writers hand each list to C in one call)."""
     done = 0
@@ -116,8 +116,13 @@ def atomic_path(out: Path) -> Iterator[Path]:
 # ------------------------------------------------------------------ writers
 
 
-def write_csv(report: Report, out: Path, delimiter: str = ",",
-              progress: Progress | None = None, cancelled: Cancelled | None = None) -> int:
+def write_csv(
+    report: Report,
+    out: Path,
+    delimiter: str = ",",
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> int:
     """The row table as CSV (UTF-8 with BOM so Excel opens it); returns the row count."""
     n = 0
     with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
@@ -125,8 +130,9 @@ def write_csv(report: Report, out: Path, delimiter: str = ",",
         w.writerow(header(report))
         if isinstance(report, CampaignReport):
             # Finished lines (text) and rows for the writer, kept in order.
-            for items in chunked(campaign_csv_rows(report, delimiter), report.row_count,
-                                 progress, cancelled):
+            for items in chunked(
+                campaign_csv_rows(report, delimiter), report.row_count, progress, cancelled
+            ):
                 lines: list[str] = []
                 for item in items:
                     if type(item) is str:
@@ -138,26 +144,31 @@ def write_csv(report: Report, out: Path, delimiter: str = ",",
                 fh.write("".join(lines))
                 n += len(items)
             return n
-        for chunk in chunked(table_rows(report, as_text=True), report.row_count, progress,
-                             cancelled):
+        for chunk in chunked(
+            table_rows(report, as_text=True), report.row_count, progress, cancelled
+        ):
             w.writerows(chunk)
             n += len(chunk)
     return n
 
 
-def write_xlsx(report: Report, out: Path, progress: Progress | None = None,
-               cancelled: Cancelled | None = None) -> int:
+def write_xlsx(
+    report: Report, out: Path, progress: Progress | None = None, cancelled: Cancelled | None = None
+) -> int:
     """Summary sheet(s) and a row sheet, openpyxl write-only; returns the row count."""
     from mailer_gui.core.reports import xlsx as report_xlsx
 
     with atomic_path(out) as tmp:
-        rows = chunked(table_rows(report, as_text=False), report.row_count, progress,
-                       cancelled)
+        rows = chunked(table_rows(report, as_text=False), report.row_count, progress, cancelled)
         return report_xlsx.write(report, tmp, (row for chunk in rows for row in chunk))
 
 
-def write(report: Report, request: ExportRequest, progress: Progress | None = None,
-          cancelled: Cancelled | None = None) -> int:
+def write(
+    report: Report,
+    request: ExportRequest,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> int:
     """Write ``report`` as ``request.fmt`` (csv or xlsx); returns the row count."""
     if request.fmt == "csv":
         return write_csv(report, request.out, request.delimiter, progress, cancelled)

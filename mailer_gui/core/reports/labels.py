@@ -131,14 +131,14 @@ _RU = {
     "figure": "показатель",
     "definition": "определение",
     "DEF_ELAPSED": "Отправленные письма, делённые на часы от начала до конца рассылки (или до "
-                   "момента отчёта), паузы включены. За период короче часа может превышать "
-                   "часовой лимит: лимит считает письма в каждом часе и в любых 60 минутах.",
+    "момента отчёта), паузы включены. За период короче часа может превышать "
+    "часовой лимит: лимит считает письма в каждом часе и в любых 60 минутах.",
     "DEF_ACTIVE": "Отправленные письма, делённые на часы, когда рассылка могла отправлять: "
-                  "длительность без пауз из истории пауз.",
+    "длительность без пауз из истории пауз.",
     "DEF_BUSIEST": "Больше всего писем в одном часе по часам, включая тестовые и письма "
-                   "других рассылок: именно это сравнивается с часовым лимитом.",
+    "других рассылок: именно это сравнивается с часовым лимитом.",
     "DEF_LIMITS": "Лимиты, записанные при резервировании каждого письма, и с какого момента "
-                  "они действовали.",
+    "они действовали.",
     "Period": "Период",
     "{start} to {end}": "с {start} по {end}",
     "Sends (slots the provider counts)": "Отправки (их считает провайдер)",
@@ -165,8 +165,8 @@ _RU = {
     "other sends": "другие отправки",
     "campaign sends": "письма рассылок",
     "CHART_NOTE": "Письма, переданные серверу за каждый час по местному времени ({zone}); "
-                  "линия — часовой лимит, действовавший в этот час; каждая отправка, "
-                  "включая тестовые, считается в лимит.",
+    "линия — часовой лимит, действовавший в этот час; каждая отправка, "
+    "включая тестовые, считается в лимит.",
     "Mailer desktop \u00b7 times in {zone}": "Mailer desktop \u00b7 время: {zone}",
     "page {n}": "стр. {n}",
     "(none)": "(нет)",
@@ -191,18 +191,18 @@ _RU = {
 
 _EN = {
     "DEF_ELAPSED": "Sent messages divided by the hours from the start to the end of the "
-                   "campaign (or to the report time), pauses included. Over less than an "
-                   "hour it can exceed the hourly limit: the limit counts the messages in "
-                   "each clock hour and in any 60 minutes.",
+    "campaign (or to the report time), pauses included. Over less than an "
+    "hour it can exceed the hourly limit: the limit counts the messages in "
+    "each clock hour and in any 60 minutes.",
     "DEF_ACTIVE": "Sent messages divided by the hours in which the campaign could send: "
-                  "the duration less the pauses in the pause history.",
+    "the duration less the pauses in the pause history.",
     "DEF_BUSIEST": "The most messages in one clock hour, test sends and other campaigns' "
-                   "sends included: the figure the hourly limit is compared with.",
+    "sends included: the figure the hourly limit is compared with.",
     "DEF_LIMITS": "The limits recorded when each message's slot was reserved, and from "
-                  "when each held.",
+    "when each held.",
     "CHART_NOTE": "Messages handed to the server in each hour, local time ({zone}); the "
-                  "line is the hourly limit in force in that hour; every send, test sends "
-                  "included, counts against it.",
+    "line is the hourly limit in force in that hour; every send, test sends "
+    "included, counts against it.",
 }
 
 

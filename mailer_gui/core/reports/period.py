@@ -55,12 +55,19 @@ def period_bounds(start: date, end: date, tz: ZoneInfo) -> tuple[datetime, datet
 
 
 def _ledger_count(session: Session, lo: datetime, hi: datetime) -> int:
-    return int(session.scalar(select(func.count()).select_from(SlotReservation)
-                              .where(SlotReservation.at >= lo, SlotReservation.at < hi)) or 0)
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(SlotReservation)
+            .where(SlotReservation.at >= lo, SlotReservation.at < hi)
+        )
+        or 0
+    )
 
 
-def _day_totals(session: Session, hours: list[HourCount], start: date, end: date,
-                tz: ZoneInfo) -> tuple[DayTotal, ...]:
+def _day_totals(
+    session: Session, hours: list[HourCount], start: date, end: date, tz: ZoneInfo
+) -> tuple[DayTotal, ...]:
     per_day: Counter[date] = Counter()
     peak: dict[date, int] = {}
     for h in hours:
@@ -74,8 +81,9 @@ def _day_totals(session: Session, hours: list[HourCount], start: date, end: date
         if (day.year, day.month) != month_key:
             month_key = (day.year, day.month)
             # Sends earlier in the same month, before the period, count toward the quota.
-            running = _ledger_count(session, *period_bounds(day.replace(day=1), day, tz)) \
-                - per_day[day]
+            running = (
+                _ledger_count(session, *period_bounds(day.replace(day=1), day, tz)) - per_day[day]
+            )
         running += per_day[day]
         out.append(DayTotal(day, per_day[day], peak.get(day, 0), running))
         day += timedelta(days=1)
@@ -83,9 +91,11 @@ def _day_totals(session: Session, hours: list[HourCount], start: date, end: date
 
 
 def _result_expr() -> Any:
-    return case((Recipient.id.is_(None), "deleted"),
-                (Recipient.claimed_at == SlotReservation.at, Recipient.status),
-                else_="retried")
+    return case(
+        (Recipient.id.is_(None), "deleted"),
+        (Recipient.claimed_at == SlotReservation.at, Recipient.status),
+        else_="retried",
+    )
 
 
 def period_summary(session: Session, start: date, end: date, now: datetime) -> PeriodSummary:
@@ -93,46 +103,89 @@ def period_summary(session: Session, start: date, end: date, now: datetime) -> P
     limits = settings_mod.load(session).limits
     lo, hi = period_bounds(start, end, limits.tz)
     in_range = (SlotReservation.at >= lo, SlotReservation.at < hi)
-    periods = limits_in_force(session, "at >= :lo AND at < :hi", {
-        "lo": lo.strftime(STORED_FORMAT), "hi": hi.strftime(STORED_FORMAT)})
-    tests_by_hour = local_hours(per_minute(session, *in_range,
-                                             Recipient.test_entry_id.is_not(None),
-                                             join_recipients=True), limits.tz)
-    hours = _with_limits(local_hours(per_minute(session, *in_range), limits.tz),
-                         {h.hour: h.sends for h in tests_by_hour}, periods)
-    base = select().select_from(SlotReservation).outerjoin(
-        Recipient, Recipient.id == SlotReservation.recipient_id).where(*in_range)
+    periods = limits_in_force(
+        session,
+        "at >= :lo AND at < :hi",
+        {"lo": lo.strftime(STORED_FORMAT), "hi": hi.strftime(STORED_FORMAT)},
+    )
+    tests_by_hour = local_hours(
+        per_minute(session, *in_range, Recipient.test_entry_id.is_not(None), join_recipients=True),
+        limits.tz,
+    )
+    hours = _with_limits(
+        local_hours(per_minute(session, *in_range), limits.tz),
+        {h.hour: h.sends for h in tests_by_hour},
+        periods,
+    )
+    base = (
+        select()
+        .select_from(SlotReservation)
+        .outerjoin(Recipient, Recipient.id == SlotReservation.recipient_id)
+        .where(*in_range)
+    )
     result = _result_expr()
-    results = {str(k): int(n) for k, n in session.execute(
-        base.add_columns(result, func.count()).group_by(result))}
-    tests = int(session.scalar(base.add_columns(func.count())
-                               .where(Recipient.test_entry_id.is_not(None))) or 0)
-    n_campaigns = int(session.scalar(
-        base.add_columns(func.count(func.distinct(SlotReservation.campaign_id)))) or 0)
+    results = {
+        str(k): int(n)
+        for k, n in session.execute(base.add_columns(result, func.count()).group_by(result))
+    }
+    tests = int(
+        session.scalar(base.add_columns(func.count()).where(Recipient.test_entry_id.is_not(None)))
+        or 0
+    )
+    n_campaigns = int(
+        session.scalar(base.add_columns(func.count(func.distinct(SlotReservation.campaign_id))))
+        or 0
+    )
     return PeriodSummary(
-        start=start, end=end, generated_at=utc(now), timezone=limits.timezone,
-        hourly_limit=limits.hourly, monthly_limit=limits.monthly,
-        total=sum(h.sends for h in hours), test_sends=tests, campaigns=n_campaigns,
-        results=results, days=_day_totals(session, hours, start, end, limits.tz),
-        hours=tuple(hours), limits_in_force=periods,
+        start=start,
+        end=end,
+        generated_at=utc(now),
+        timezone=limits.timezone,
+        hourly_limit=limits.hourly,
+        monthly_limit=limits.monthly,
+        total=sum(h.sends for h in hours),
+        test_sends=tests,
+        campaigns=n_campaigns,
+        results=results,
+        days=_day_totals(session, hours, start, end, limits.tz),
+        hours=tuple(hours),
+        limits_in_force=periods,
     )
 
 
-def _with_limits(hours: list[HourCount], tests: dict[datetime, int],
-                 periods: Sequence[LimitPeriod]) -> list[HourCount]:
+def _with_limits(
+    hours: list[HourCount], tests: dict[datetime, int], periods: Sequence[LimitPeriod]
+) -> list[HourCount]:
     out = []
     for h in hours:
         h_utc = h.hour.astimezone(UTC)
-        out.append(HourCount(h.hour, h.sends, tests.get(h.hour, 0), 0, h.sends,
-                             limit_during(periods, h_utc, h_utc + timedelta(hours=1))))
+        out.append(
+            HourCount(
+                h.hour,
+                h.sends,
+                tests.get(h.hour, 0),
+                0,
+                h.sends,
+                limit_during(periods, h_utc, h_utc + timedelta(hours=1)),
+            )
+        )
     return out
 
 
 def _send_rows(session: Session, lo: datetime, hi: datetime) -> Iterator[SendRow]:
     stmt = (
-        select(SlotReservation.at, SlotReservation.campaign_id, CampaignRow.name,
-               Recipient.test_entry_id, Recipient.email, _result_expr(), Recipient.message_id,
-               Recipient.reply, SlotReservation.hourly_limit, SlotReservation.monthly_limit)
+        select(
+            SlotReservation.at,
+            SlotReservation.campaign_id,
+            CampaignRow.name,
+            Recipient.test_entry_id,
+            Recipient.email,
+            _result_expr(),
+            Recipient.message_id,
+            Recipient.reply,
+            SlotReservation.hourly_limit,
+            SlotReservation.monthly_limit,
+        )
         .select_from(SlotReservation)
         .outerjoin(Recipient, Recipient.id == SlotReservation.recipient_id)
         .outerjoin(CampaignRow, CampaignRow.id == SlotReservation.campaign_id)
@@ -141,14 +194,24 @@ def _send_rows(session: Session, lo: datetime, hi: datetime) -> Iterator[SendRow
         .execution_options(yield_per=YIELD_PER)
     )
     for at, cid, name, test_id, email, result, mid, reply, hl, ml in session.execute(stmt):
-        yield SendRow(at, cid, name if name is not None else "(deleted campaign)",
-                      "test" if test_id is not None else "campaign", email or "", str(result),
-                      mid, reply, hl, ml)
+        yield SendRow(
+            at,
+            cid,
+            name if name is not None else "(deleted campaign)",
+            "test" if test_id is not None else "campaign",
+            email or "",
+            str(result),
+            mid,
+            reply,
+            hl,
+            ml,
+        )
 
 
 @contextmanager
-def period_report(db: Database, start: date, end: date, now: datetime,
-                  labels: Labels = ENGLISH) -> Iterator[PeriodReport]:
+def period_report(
+    db: Database, start: date, end: date, now: datetime, labels: Labels = ENGLISH
+) -> Iterator[PeriodReport]:
     """Open a period report over local days ``start``..``end`` (settings' time zone)."""
     with db.read() as s:
         summary = period_summary(s, start, end, now)

@@ -17,8 +17,9 @@ from mailer_gui.core.reports.data import HourCount, LimitPeriod, ReportError
 from mailer_gui.core.store.models import Recipient, SlotReservation
 
 
-def per_minute(session: Session, *conds: Any,
-                join_recipients: bool = False) -> Iterator[tuple[datetime, int]]:
+def per_minute(
+    session: Session, *conds: Any, join_recipients: bool = False
+) -> Iterator[tuple[datetime, int]]:
     """Ledger counts per UTC minute (every zone's hours start on a whole UTC minute)."""
     minute = func.strftime("%Y-%m-%d %H:%M", SlotReservation.at)
     q = select(minute, func.count()).select_from(SlotReservation)
@@ -41,15 +42,19 @@ _LIMIT_CHANGES = (
     " row_number() OVER w AS n,"
     " lag(hourly_limit) OVER w AS ph, lag(monthly_limit) OVER w AS pm"
     " FROM slot_ledger WHERE {where} WINDOW w AS (ORDER BY at, id))"
-    " WHERE n = 1 OR ph IS NOT hourly_limit OR pm IS NOT monthly_limit ORDER BY at")
+    " WHERE n = 1 OR ph IS NOT hourly_limit OR pm IS NOT monthly_limit ORDER BY at"
+)
 
 
-def limits_in_force(session: Session, where: str,
-                    params: dict[str, Any]) -> tuple[LimitPeriod, ...]:
+def limits_in_force(
+    session: Session, where: str, params: dict[str, Any]
+) -> tuple[LimitPeriod, ...]:
     """The limits recorded with the ledger's slots matching ``where`` (SQL on
     ``slot_ledger``), one period per change, oldest first."""
-    return tuple(LimitPeriod(parse_stored(at), h, m) for at, h, m in session.execute(
-        text(_LIMIT_CHANGES.format(where=where)), params))
+    return tuple(
+        LimitPeriod(parse_stored(at), h, m)
+        for at, h, m in session.execute(text(_LIMIT_CHANGES.format(where=where)), params)
+    )
 
 
 def limit_during(periods: Sequence[LimitPeriod], lo: datetime, hi: datetime) -> int | None:
@@ -108,8 +113,10 @@ def local_time_sql(column: str, tz: ZoneInfo, lo: datetime, hi: datetime) -> str
         secs = int(offset.total_seconds())
         if secs != offset.total_seconds():
             raise ReportError(f"{tz.key}: an offset of {offset} is not whole seconds")
-        expr = (f"datetime(substr({column}, 1, 19), '{secs:+d} seconds') "
-                f"|| '{_offset_suffix(tz, start)}'")
+        expr = (
+            f"datetime(substr({column}, 1, 19), '{secs:+d} seconds') "
+            f"|| '{_offset_suffix(tz, start)}'"
+        )
         if i + 1 < len(segments):
             until = segments[i + 1][0].astimezone(UTC).strftime(STORED_FORMAT)
             branches.append(f"WHEN {column} < '{until}' THEN {expr}")

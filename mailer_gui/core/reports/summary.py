@@ -31,14 +31,18 @@ def _limits_text(labels: Labels, hourly: int | None, monthly: int | None) -> str
     return labels.t("{hourly}/hour, {monthly}/month", hourly=hourly, monthly=monthly)
 
 
-def limits_in_force_text(labels: Labels, periods: tuple[LimitPeriod, ...],
-                         tz: ZoneInfo) -> str:
+def limits_in_force_text(labels: Labels, periods: tuple[LimitPeriod, ...], tz: ZoneInfo) -> str:
     """``100/hour, 15000/month (from 2026-11-25 10:00), 50/hour, ... (from ...)``."""
     if not periods:
         return labels.t("nothing sent yet")
-    return "; ".join(labels.t("{limits} (from {time})",
-                              limits=_limits_text(labels, p.hourly, p.monthly),
-                              time=minute_text(p.since, tz)) for p in periods)
+    return "; ".join(
+        labels.t(
+            "{limits} (from {time})",
+            limits=_limits_text(labels, p.hourly, p.monthly),
+            time=minute_text(p.since, tz),
+        )
+        for p in periods
+    )
 
 
 def minute_text(dt: datetime, tz: ZoneInfo) -> str:
@@ -47,9 +51,15 @@ def minute_text(dt: datetime, tz: ZoneInfo) -> str:
 
 
 def _definitions(t: Callable[..., str], rates: bool) -> Section:
-    rows = [[t("Sent per hour, over elapsed time"), t("DEF_ELAPSED")],
+    rows = (
+        [
+            [t("Sent per hour, over elapsed time"), t("DEF_ELAPSED")],
             [t("Sent per hour of active sending"), t("DEF_ACTIVE")],
-            [t("Busiest clock hour (sends)"), t("DEF_BUSIEST")]] if rates else []
+            [t("Busiest clock hour (sends)"), t("DEF_BUSIEST")],
+        ]
+        if rates
+        else []
+    )
     rows.append([t("Limits in force"), t("DEF_LIMITS")])
     return Section(t("How the figures are measured"), (t("figure"), t("definition")), rows)
 
@@ -62,7 +72,8 @@ def _campaign_sections(report: CampaignReport) -> list[Section]:
     active = None if s.active_per_hour is None else round(s.active_per_hour, 1)
     busiest = s.busiest_hour
     info: list[list[Any]] = [
-        [t("Campaign"), safe_cell(s.name)], [t("Campaign id"), s.campaign_id],
+        [t("Campaign"), safe_cell(s.name)],
+        [t("Campaign id"), s.campaign_id],
         [t("Subject now") if len(s.versions) > 1 else t("Subject"), safe_cell(s.subject)],
         [t("Queue status"), labels.status(s.queue_status) or t("never queued")],
         [t("Started"), local_time(s.started_at, tz)],
@@ -70,29 +81,52 @@ def _campaign_sections(report: CampaignReport) -> list[Section]:
         [t("Duration (h:mm:ss)"), length_text(s.duration)],
         [t("Sent per hour, over elapsed time"), rate],
         [t("Sent per hour of active sending"), active],
-        [t("Busiest clock hour (sends)"), None if busiest is None else
-         f"{busiest.total} ({minute_text(busiest.hour, tz)})"],
+        [
+            t("Busiest clock hour (sends)"),
+            None if busiest is None else f"{busiest.total} ({minute_text(busiest.hour, tz)})",
+        ],
         [t("Limits in force"), limits_in_force_text(labels, s.limits_in_force, tz)],
         [t("Limits in settings now"), _limits_text(labels, s.hourly_limit, s.monthly_limit)],
-        [t("Time zone"), s.timezone], [t("Report made"), local_time(s.generated_at, tz)]]
-    versions = [[v, safe_cell(subject), local_time(since, tz), n]
-                for (v, subject, n), since in zip(s.versions, s.version_starts, strict=True)]
-    states = [[labels.state(state), s.counts[state], s.test_counts[state]] for state in s.counts
-              if s.counts[state] or s.test_counts[state] or state != "sending"]
+        [t("Time zone"), s.timezone],
+        [t("Report made"), local_time(s.generated_at, tz)],
+    ]
+    versions = [
+        [v, safe_cell(subject), local_time(since, tz), n]
+        for (v, subject, n), since in zip(s.versions, s.version_starts, strict=True)
+    ]
+    states = [
+        [labels.state(state), s.counts[state], s.test_counts[state]]
+        for state in s.counts
+        if s.counts[state] or s.test_counts[state] or state != "sending"
+    ]
     states.append([t("total"), s.total, s.test_total])
-    pauses = [[labels.reason(p.reason_code), local_time(p.started_at, tz),
-               local_time(p.ended_at, tz),
-               t("{length} (ongoing)", length=length_text(p.length)) if p.ongoing
-               else length_text(p.length),
-               safe_cell(p.detail, MAX_REPLY)] for p in s.pauses]
-    return [Section(t("Summary"), (t("item"), t("value")), info),
-            Section(t("Content versions"), (t("version"), t("Subject"), t("from"),
-                                            t("recipients")), versions),
-            Section(t("Recipients by state"), (t("state"), t("recipients"), t("test sends")),
-                    states),
-            Section(t("Pause history"), (t("reason"), t("start"), t("end"), t("length"),
-                                         t("detail")), pauses),
-            _definitions(t, rates=True)]
+    pauses = [
+        [
+            labels.reason(p.reason_code),
+            local_time(p.started_at, tz),
+            local_time(p.ended_at, tz),
+            t("{length} (ongoing)", length=length_text(p.length))
+            if p.ongoing
+            else length_text(p.length),
+            safe_cell(p.detail, MAX_REPLY),
+        ]
+        for p in s.pauses
+    ]
+    return [
+        Section(t("Summary"), (t("item"), t("value")), info),
+        Section(
+            t("Content versions"),
+            (t("version"), t("Subject"), t("from"), t("recipients")),
+            versions,
+        ),
+        Section(t("Recipients by state"), (t("state"), t("recipients"), t("test sends")), states),
+        Section(
+            t("Pause history"),
+            (t("reason"), t("start"), t("end"), t("length"), t("detail")),
+            pauses,
+        ),
+        _definitions(t, rates=True),
+    ]
 
 
 def _period_sections(report: PeriodReport) -> list[Section]:
@@ -101,27 +135,55 @@ def _period_sections(report: PeriodReport) -> list[Section]:
     tz = ZoneInfo(s.timezone)
     info: list[list[Any]] = [
         [t("Period"), t("{start} to {end}", start=s.start.isoformat(), end=s.end.isoformat())],
-        [t("Time zone"), s.timezone], [t("Sends (slots the provider counts)"), s.total],
-        [t("of which test sends"), s.test_sends], [t("Campaigns"), s.campaigns],
+        [t("Time zone"), s.timezone],
+        [t("Sends (slots the provider counts)"), s.total],
+        [t("of which test sends"), s.test_sends],
+        [t("Campaigns"), s.campaigns],
         [t("Limits in force"), limits_in_force_text(labels, s.limits_in_force, tz)],
         [t("Limits in settings now"), _limits_text(labels, s.hourly_limit, s.monthly_limit)],
         [t("Hours over the hourly limit"), len(s.hours_over_limit)],
-        [t("Report made"), local_time(s.generated_at, tz)]]
+        [t("Report made"), local_time(s.generated_at, tz)],
+    ]
     results = [[labels.result(k), v] for k, v in sorted(s.results.items())]
-    days = [[d.day, d.sends, d.peak_hour, _day_limit(s.limits_in_force, d.day, tz, "hourly"),
-             d.month_to_date, _day_limit(s.limits_in_force, d.day, tz, "monthly")]
-            for d in s.days]
+    days = [
+        [
+            d.day,
+            d.sends,
+            d.peak_hour,
+            _day_limit(s.limits_in_force, d.day, tz, "hourly"),
+            d.month_to_date,
+            _day_limit(s.limits_in_force, d.day, tz, "monthly"),
+        ]
+        for d in s.days
+    ]
     over = set(s.hours_over_limit)
-    hours = [[h.hour.replace(tzinfo=None), h.sends,
-              h.hourly_limit if h.hourly_limit is not None else t("not recorded"),
-              t("over the limit") if h in over else ""] for h in s.hours]
-    return [Section(t("Summary"), (t("item"), t("value")), info),
-            Section(t("Sends by result"), (t("result"), t("sends")), results),
-            Section(t("Daily totals"), (t("day"), t("sends"), t("busiest hour"),
-                                        t("hourly limit"), t("month to date"),
-                                        t("monthly limit")), days),
-            Section(t("Hourly totals"), (t("hour"), t("sends"), t("hourly limit"), ""), hours),
-            _definitions(t, rates=False)]
+    hours = [
+        [
+            h.hour.replace(tzinfo=None),
+            h.sends,
+            h.hourly_limit if h.hourly_limit is not None else t("not recorded"),
+            t("over the limit") if h in over else "",
+        ]
+        for h in s.hours
+    ]
+    return [
+        Section(t("Summary"), (t("item"), t("value")), info),
+        Section(t("Sends by result"), (t("result"), t("sends")), results),
+        Section(
+            t("Daily totals"),
+            (
+                t("day"),
+                t("sends"),
+                t("busiest hour"),
+                t("hourly limit"),
+                t("month to date"),
+                t("monthly limit"),
+            ),
+            days,
+        ),
+        Section(t("Hourly totals"), (t("hour"), t("sends"), t("hourly limit"), ""), hours),
+        _definitions(t, rates=False),
+    ]
 
 
 def _day_limit(periods: tuple[LimitPeriod, ...], day: date, tz: ZoneInfo, which: str) -> str:
@@ -133,8 +195,12 @@ def _day_limit(periods: tuple[LimitPeriod, ...], day: date, tz: ZoneInfo, which:
     for i, p in enumerate(periods):
         until = periods[i + 1].since if i + 1 < len(periods) else None
         value = p.hourly if which == "hourly" else p.monthly
-        if p.since < hi and (until is None or until > lo) and value is not None \
-                and (not values or values[-1] != value):
+        if (
+            p.since < hi
+            and (until is None or until > lo)
+            and value is not None
+            and (not values or values[-1] != value)
+        ):
             values.append(value)
     return " \u2192 ".join(str(v) for v in values)
 

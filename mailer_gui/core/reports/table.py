@@ -45,8 +45,9 @@ def _row_is_plain(texts: list[str], limit: int) -> bool:
     if not probe.isprintable() or len(probe) > limit or probe.count(_SEP) != len(texts) + 1:
         return False
     e0, e1, e2, e3, e4, e5 = _BAD_EDGES
-    return not (e0 in probe or e1 in probe or e2 in probe or e3 in probe or e4 in probe
-                or e5 in probe)
+    return not (
+        e0 in probe or e1 in probe or e2 in probe or e3 in probe or e4 in probe or e5 in probe
+    )
 
 
 # C0/C1 controls, line/paragraph separators, and bidi overrides that can make
@@ -71,8 +72,13 @@ def clean_text(value: Any, limit: int = MAX_CELL) -> str:
 def safe_cell(value: Any, limit: int = MAX_CELL) -> str:
     """``clean_text`` plus the formula guard: a leading ``'`` on dangerous starts."""
     # Fast path, one call per cell: most cells are short, printable, trimmed, harmless.
-    if (type(value) is str and value.isprintable() and len(value) <= limit
-            and not value.startswith(_UNSAFE_START) and not value.endswith(" ")):
+    if (
+        type(value) is str
+        and value.isprintable()
+        and len(value) <= limit
+        and not value.startswith(_UNSAFE_START)
+        and not value.endswith(" ")
+    ):
         return value
     s = clean_text(value, limit)
     if s.startswith(_DANGEROUS):
@@ -103,24 +109,61 @@ def header(report: Report) -> list[str]:
     ``state``/``result``/``kind`` columns; their words follow at the end)."""
     tz = report.summary.timezone
     if isinstance(report, CampaignReport):
-        return ["address", *(safe_cell(f) for f in report.field_names), "state",
-                f"time ({tz})", "message_id", "server_reply", "attempts", "state_text",
-                "content_version", "subject"]
-    return [f"time ({tz})", "campaign_id", "campaign", "kind", "address", "result",
-            "message_id", "server_reply", "hourly_limit", "monthly_limit", "result_text",
-            "kind_text"]
+        return [
+            "address",
+            *(safe_cell(f) for f in report.field_names),
+            "state",
+            f"time ({tz})",
+            "message_id",
+            "server_reply",
+            "attempts",
+            "state_text",
+            "content_version",
+            "subject",
+        ]
+    return [
+        f"time ({tz})",
+        "campaign_id",
+        "campaign",
+        "kind",
+        "address",
+        "result",
+        "message_id",
+        "server_reply",
+        "hourly_limit",
+        "monthly_limit",
+        "result_text",
+        "kind_text",
+    ]
 
 
 def xlsx_header(report: Report) -> list[str]:
     """Column titles of the XLSX row sheet: words, for people."""
     t, tz = report.labels.t, report.summary.timezone
     if isinstance(report, CampaignReport):
-        return [t("Address"), *(safe_cell(f) for f in report.field_names), t("State"),
-                t("Time ({zone})", zone=tz), t("Version"), t("Subject sent"), t("Message-ID"),
-                t("Server reply"), t("Attempts")]
-    return [t("Time ({zone})", zone=tz), t("Campaign id"), t("Campaign"), t("Kind"),
-            t("Address"), t("Result"), t("Message-ID"), t("Server reply"),
-            t("Hourly limit in force"), t("Monthly limit in force")]
+        return [
+            t("Address"),
+            *(safe_cell(f) for f in report.field_names),
+            t("State"),
+            t("Time ({zone})", zone=tz),
+            t("Version"),
+            t("Subject sent"),
+            t("Message-ID"),
+            t("Server reply"),
+            t("Attempts"),
+        ]
+    return [
+        t("Time ({zone})", zone=tz),
+        t("Campaign id"),
+        t("Campaign"),
+        t("Kind"),
+        t("Address"),
+        t("Result"),
+        t("Message-ID"),
+        t("Server reply"),
+        t("Hourly limit in force"),
+        t("Monthly limit in force"),
+    ]
 
 
 def _stored_time(stored: str | None) -> datetime | None:
@@ -131,19 +174,38 @@ def _stored_time(stored: str | None) -> datetime | None:
 def _safe_record(record: Record, when: Any, labels: Labels) -> list[Any]:
     """The CSV row: the machine columns, then the state's words, version and subject."""
     email, values, state, _stored, version, subject, mid, reply, attempts = record
-    return [safe_cell(email), *map(safe_cell, values), safe_cell(state), when, safe_cell(mid),
-            safe_cell(reply, MAX_REPLY), attempts, safe_cell(labels.state(state)),
-            "" if version is None else version, safe_cell(subject)]
+    return [
+        safe_cell(email),
+        *map(safe_cell, values),
+        safe_cell(state),
+        when,
+        safe_cell(mid),
+        safe_cell(reply, MAX_REPLY),
+        attempts,
+        safe_cell(labels.state(state)),
+        "" if version is None else version,
+        safe_cell(subject),
+    ]
 
 
 def _safe_xlsx_record(record: Record, when: Any, labels: Labels) -> list[Any]:
     email, values, state, _stored, version, subject, mid, reply, attempts = record
-    return [safe_cell(email), *map(safe_cell, values), safe_cell(labels.state(state)), when,
-            version, safe_cell(subject), safe_cell(mid), safe_cell(reply, MAX_REPLY), attempts]
+    return [
+        safe_cell(email),
+        *map(safe_cell, values),
+        safe_cell(labels.state(state)),
+        when,
+        version,
+        safe_cell(subject),
+        safe_cell(mid),
+        safe_cell(reply, MAX_REPLY),
+        attempts,
+    ]
 
 
-def campaign_csv_rows(report: CampaignReport,
-                       delimiter: str | None = None) -> Iterator[list[Any] | str]:
+def campaign_csv_rows(
+    report: CampaignReport, delimiter: str | None = None
+) -> Iterator[list[Any] | str]:
     """CSV rows from the lines SQLite builds (``CampaignReport.csv_probes``): a line
     is used as is only when every cell in it would come out of ``safe_cell``
     unchanged (all printable, short enough for the reply cap, no cell starting with
@@ -160,10 +222,20 @@ def campaign_csv_rows(report: CampaignReport,
     direct = delimiter is not None
     delim = delimiter or ","
     for probe, rid in report.csv_probes():
-        if (probe is not None and probe.isprintable() and len(probe) <= limit
-                and probe.count(sep) == seps
-                and not (e0 in probe or e1 in probe or e2 in probe or e3 in probe
-                         or e4 in probe or e5 in probe)):
+        if (
+            probe is not None
+            and probe.isprintable()
+            and len(probe) <= limit
+            and probe.count(sep) == seps
+            and not (
+                e0 in probe
+                or e1 in probe
+                or e2 in probe
+                or e3 in probe
+                or e4 in probe
+                or e5 in probe
+            )
+        ):
             if direct and not ('"' in probe or delim in probe):
                 yield probe[1:-1].replace(sep, delim) + "\r\n"
             else:
@@ -179,10 +251,18 @@ def _campaign_xlsx_rows(report: CampaignReport, tz: ZoneInfo) -> Iterator[list[A
     for record in report.records:
         email, values, state, stored, version, subject, mid, reply, attempts = record
         when = local_time(_stored_time(stored), tz)
-        if _row_is_plain([email, *values, state, subject or "", mid or "", reply or ""],
-                         MAX_REPLY):
-            yield [email, *values, words.get(state, state), when, version, subject, mid, reply,
-                   attempts]
+        if _row_is_plain([email, *values, state, subject or "", mid or "", reply or ""], MAX_REPLY):
+            yield [
+                email,
+                *values,
+                words.get(state, state),
+                when,
+                version,
+                subject,
+                mid,
+                reply,
+                attempts,
+            ]
         else:
             yield _safe_xlsx_record(record, when, labels)
 
@@ -191,8 +271,9 @@ def table_rows(report: Report, as_text: bool) -> Iterator[list[Any]]:
     """The report's rows as safe cells; times as text (CSV) or naive local (XLSX)."""
     tz = ZoneInfo(report.summary.timezone)
     if isinstance(report, CampaignReport):
-        rows: Iterator[Any] = (campaign_csv_rows(report) if as_text
-                               else _campaign_xlsx_rows(report, tz))
+        rows: Iterator[Any] = (
+            campaign_csv_rows(report) if as_text else _campaign_xlsx_rows(report, tz)
+        )
         return rows
     return _period_rows(report, tz, as_text)
 
@@ -200,16 +281,37 @@ def table_rows(report: Report, as_text: bool) -> Iterator[list[Any]]:
 def _period_rows(report: PeriodReport, tz: ZoneInfo, as_text: bool) -> Iterator[list[Any]]:
     sc, reply_cap, labels = safe_cell, MAX_REPLY, report.labels
     at: Callable[[datetime], Any] = (
-        (lambda d: time_text(d, tz)) if as_text else (lambda d: local_time(d, tz)))
+        (lambda d: time_text(d, tz)) if as_text else (lambda d: local_time(d, tz))
+    )
     for s in report.rows:
         if as_text:
-            yield [at(s.at), s.campaign_id, sc(s.campaign), s.kind, sc(s.address), s.result,
-                   sc(s.message_id), sc(s.reply, reply_cap), s.hourly_limit, s.monthly_limit,
-                   labels.result(s.result), labels.kind(s.kind)]
+            yield [
+                at(s.at),
+                s.campaign_id,
+                sc(s.campaign),
+                s.kind,
+                sc(s.address),
+                s.result,
+                sc(s.message_id),
+                sc(s.reply, reply_cap),
+                s.hourly_limit,
+                s.monthly_limit,
+                labels.result(s.result),
+                labels.kind(s.kind),
+            ]
         else:
-            yield [at(s.at), s.campaign_id, sc(s.campaign), labels.kind(s.kind),
-                   sc(s.address), labels.result(s.result), sc(s.message_id),
-                   sc(s.reply, reply_cap), s.hourly_limit, s.monthly_limit]
+            yield [
+                at(s.at),
+                s.campaign_id,
+                sc(s.campaign),
+                labels.kind(s.kind),
+                sc(s.address),
+                labels.result(s.result),
+                sc(s.message_id),
+                sc(s.reply, reply_cap),
+                s.hourly_limit,
+                s.monthly_limit,
+            ]
 
 
 @dataclass(frozen=True)

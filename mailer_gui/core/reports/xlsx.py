@@ -97,8 +97,11 @@ def _summary_sheets(wb: Workbook, report: Report) -> None:
     ws = _sheet(wb, t("Summary"))
     _widths(ws, [34, 40, 22, 16, 60])
     # Period: daily and hourly totals get sheets of their own.
-    own_sheets = dict(zip((t("Daily"), t("Hourly")), sections[2:4], strict=True)) \
-        if not isinstance(report, CampaignReport) else {}
+    own_sheets = (
+        dict(zip((t("Daily"), t("Hourly")), sections[2:4], strict=True))
+        if not isinstance(report, CampaignReport)
+        else {}
+    )
     for section in sections:
         if section not in own_sheets.values():
             _section(ws, section, with_title=True, none=t("(none)"))

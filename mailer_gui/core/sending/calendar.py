@@ -69,8 +69,9 @@ def parse_window(text: str, where: str = "windows") -> Window:
     """``"09:00-13:00"`` to a Window; raises SettingsError naming ``where``."""
     m = _WINDOW.match(text)
     if not m:
-        raise SettingsError(where, f"{text.strip()!r} is not a window; use HH:MM-HH:MM, "
-                            "e.g. 09:00-13:00")
+        raise SettingsError(
+            where, f"{text.strip()!r} is not a window; use HH:MM-HH:MM, e.g. 09:00-13:00"
+        )
     h1, m1, h2, m2 = (int(g) for g in m.groups())
     if h1 > 23 or m1 > 59:
         raise SettingsError(where, f"{text.strip()!r}: a window starts at 00:00 to 23:59")
@@ -78,8 +79,11 @@ def parse_window(text: str, where: str = "windows") -> Window:
         raise SettingsError(where, f"{text.strip()!r}: a window ends at 00:00 to 24:00")
     start, end = h1 * 60 + m1, h2 * 60 + m2
     if start == end or (start == 0 and end == 0):
-        raise SettingsError(where, f"{text.strip()!r}: a window cannot start and end at the "
-                            "same time; 00:00-24:00 is all day")
+        raise SettingsError(
+            where,
+            f"{text.strip()!r}: a window cannot start and end at the "
+            "same time; 00:00-24:00 is all day",
+        )
     return Window(start, end)
 
 
@@ -121,8 +125,11 @@ def parse_week(text: str) -> tuple[str, ...]:
         days = _parse_days(days_text.strip().lower(), part)
         windows = parse_windows(spec, "windows")
         if not windows and spec.strip().lower() not in ("closed", "off", "-"):
-            raise SettingsError("windows", f"{part!r}: give the day's windows after the "
-                                "days, e.g. mon-fri 09:00-13:00,14:00-18:00 (or 'closed')")
+            raise SettingsError(
+                "windows",
+                f"{part!r}: give the day's windows after the "
+                "days, e.g. mon-fri 09:00-13:00,14:00-18:00 (or 'closed')",
+            )
         for d in days:
             week[d] = ",".join(w.text for w in windows)
     return tuple(week)
@@ -133,8 +140,10 @@ def _parse_days(text: str, part: str) -> list[int]:
     for item in (i for i in text.split(",") if i):
         a, sep, b = item.partition("-")
         if a not in DAY_NAMES or (sep and b not in DAY_NAMES):
-            raise SettingsError("windows", f"{part!r}: {item!r} is not a day or day range; "
-                                "use e.g. mon-fri or sat,sun")
+            raise SettingsError(
+                "windows",
+                f"{part!r}: {item!r} is not a day or day range; use e.g. mon-fri or sat,sun",
+            )
         i, j = DAY_NAMES.index(a), DAY_NAMES.index(b) if sep else DAY_NAMES.index(a)
         out.extend(range(i, j + 1) if i <= j else [*range(i, 7), *range(0, j + 1)])
     if not out:
@@ -146,8 +155,9 @@ def parse_day_off(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise SettingsError("days_off", f"{text.strip()!r} is not a date; use YYYY-MM-DD, "
-                            "e.g. 2027-01-08") from None
+        raise SettingsError(
+            "days_off", f"{text.strip()!r} is not a date; use YYYY-MM-DD, e.g. 2027-01-08"
+        ) from None
 
 
 def supported_countries() -> dict[str, list[str]]:
@@ -185,15 +195,19 @@ def check_holidays(code: str) -> str:
     country, _, sub = code.partition("-")
     countries = _supported()
     if country.upper() not in countries:
-        raise SettingsError("holidays", f"{country!r} is not a country the holidays package "
-                            "knows; use an ISO code such as RU, DE, US")
+        raise SettingsError(
+            "holidays",
+            f"{country!r} is not a country the holidays package "
+            "knows; use an ISO code such as RU, DE, US",
+        )
     country = country.upper()
     if sub:
         subs = {s.upper(): s for s in countries[country]}
         if sub.upper() not in subs:
             listed = ", ".join(countries[country][:12]) or "none"
-            raise SettingsError("holidays", f"{sub!r} is not a subdivision of {country}; "
-                                f"known: {listed}")
+            raise SettingsError(
+                "holidays", f"{sub!r} is not a subdivision of {country}; known: {listed}"
+            )
         return f"{country}-{subs[sub.upper()]}"
     return country
 
@@ -238,8 +252,9 @@ class Calendar:
         for w in self._windows(day):
             if w.start * 60 <= tod and (w.crosses_midnight or tod < w.end * 60):
                 return True
-        return any(w.crosses_midnight and tod < w.end * 60
-                   for w in self._windows(day - timedelta(days=1)))
+        return any(
+            w.crosses_midnight and tod < w.end * 60 for w in self._windows(day - timedelta(days=1))
+        )
 
     def spans(self, day: date) -> list[tuple[datetime, datetime]]:
         """The UTC spans during which the windows that start on ``day`` are open."""
@@ -269,8 +284,11 @@ class Calendar:
                 return best
         if best is not None:
             return best
-        raise SettingsError("windows", f"{NO_SENDING_TIME} in the {SEARCH_DAYS} days after "
-                            f"{now:%Y-%m-%d}: add a window or remove days off")
+        raise SettingsError(
+            "windows",
+            f"{NO_SENDING_TIME} in the {SEARCH_DAYS} days after "
+            f"{now:%Y-%m-%d}: add a window or remove days off",
+        )
 
     def next_close(self, now: datetime, horizon_days: int = 3) -> datetime:
         """The end (UTC) of the open period that holds ``now`` (``now`` if closed).

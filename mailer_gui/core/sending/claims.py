@@ -75,40 +75,72 @@ def entry(s: Session, row: Any) -> QueueEntry:
 
 
 def _scope(test: bool) -> Any:
-    return Recipient.test_entry_id == bindparam("eid") if test else \
-        Recipient.test_entry_id.is_(None)
+    return (
+        Recipient.test_entry_id == bindparam("eid") if test else Recipient.test_entry_id.is_(None)
+    )
 
 
 def _recipients(test: bool, statuses: tuple[str, ...], *cols: Any) -> Any:
-    return select(*cols).where(Recipient.campaign_id == bindparam("cid"), _scope(test),
-                               Recipient.status.in_(statuses) if len(statuses) > 1
-                               else Recipient.status == statuses[0]).limit(1)
+    return (
+        select(*cols)
+        .where(
+            Recipient.campaign_id == bindparam("cid"),
+            _scope(test),
+            Recipient.status.in_(statuses)
+            if len(statuses) > 1
+            else Recipient.status == statuses[0],
+        )
+        .limit(1)
+    )
 
 
 # Any one will do: no ORDER BY, so SQLite probes the (campaign, status) index.
-_LEFT = {test: _recipients(test, (RecipientStatus.PENDING, RecipientStatus.SENDING), Recipient.id)
-         for test in (False, True)}
-def next_pending(s: Session, kind: str, entry_id: int,
-                 campaign_id: int) -> hotsql.PendingRow | None:
+_LEFT = {
+    test: _recipients(test, (RecipientStatus.PENDING, RecipientStatus.SENDING), Recipient.id)
+    for test in (False, True)
+}
+
+
+def next_pending(
+    s: Session, kind: str, entry_id: int, campaign_id: int
+) -> hotsql.PendingRow | None:
     """The entry's next pending recipient (id, email, fields, message_id), if any."""
     return hotsql.next_pending(hotsql.driver(s), kind == EntryKind.TEST, entry_id, campaign_id)
 
 
 def any_left(s: Session, kind: str, entry_id: int, campaign_id: int) -> bool:
     """True while the entry has a recipient pending or sending (so not done)."""
-    return s.connection().execute(_LEFT[kind == EntryKind.TEST],
-                                  {"cid": campaign_id, "eid": entry_id}).first() is not None
+    return (
+        s.connection()
+        .execute(_LEFT[kind == EntryKind.TEST], {"cid": campaign_id, "eid": entry_id})
+        .first()
+        is not None
+    )
 
 
-def claim(s: Session, recipient_id: int, campaign_id: int, message_id: str, engine_id: str,
-          now: datetime, limits: LimitSettings | None = None) -> int:
+def claim(
+    s: Session,
+    recipient_id: int,
+    campaign_id: int,
+    message_id: str,
+    engine_id: str,
+    now: datetime,
+    limits: LimitSettings | None = None,
+) -> int:
     """Move the recipient ``pending -> sending`` with its Message-ID and the
     campaign's content version, and reserve its slot in the ledger with the
     ``limits`` in force; returns the slot's id. The caller checked capacity
     in this same write transaction (E, H)."""
-    return hotsql.claim(hotsql.driver(s), recipient_id, campaign_id, message_id, engine_id,
-                        now, limits.hourly if limits else None,
-                        limits.monthly if limits else None)
+    return hotsql.claim(
+        hotsql.driver(s),
+        recipient_id,
+        campaign_id,
+        message_id,
+        engine_id,
+        now,
+        limits.hourly if limits else None,
+        limits.monthly if limits else None,
+    )
 
 
 class SettingsCache:
@@ -135,5 +167,4 @@ def content(s: Session, campaign_id: int) -> Content:
         raise NotFoundError(f"campaign {campaign_id} does not exist")
     subject, html, text, reply_to = rows[0][:4]
     atts = tuple((r[4], r[5], r[6]) for r in rows if r[4] is not None)
-    return Content(subject, html, text, reply_to, atts, campaign_id=campaign_id,
-                   name=rows[0][7])
+    return Content(subject, html, text, reply_to, atts, campaign_id=campaign_id, name=rows[0][7])

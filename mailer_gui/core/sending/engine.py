@@ -82,8 +82,12 @@ class _NeedPassword(Exception):
 class Engine:
     """The one sender for a database while it holds the lease."""
 
-    def __init__(self, ctx: AppContext, label: str = "engine",
-                 transport_factory: TransportFactory | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        label: str = "engine",
+        transport_factory: TransportFactory | None = None,
+    ) -> None:
         self.ctx = ctx
         self.label = label
         self.id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -178,8 +182,9 @@ class Engine:
             s.close()
         self._pending = (picked, outcome)
         self.ctx.emit("queue")
-        return recorded or StepResult("sending", picked.entry_id, picked.campaign_id,
-                                      picked.recipient_id)
+        return recorded or StepResult(
+            "sending", picked.entry_id, picked.campaign_id, picked.recipient_id
+        )
 
     def _record_pending(self, s: Session) -> StepResult | None:
         if self._pending is None:
@@ -210,18 +215,21 @@ class Engine:
             return StepResult("deferred", entry.id, entry.campaign_id)
         password = None
         if st.smtp is None:
-            return self._defer_all(s, rows, Reason.SMTP_NOT_CONFIGURED, None, now,
-                                   Message("queue.no_smtp"))
+            return self._defer_all(
+                s, rows, Reason.SMTP_NOT_CONFIGURED, None, now, Message("queue.no_smtp")
+            )
         if st.smtp.user:
             password = self._password_for(st.smtp)
             if not password:
-                return self._defer_all(s, rows, Reason.SMTP_NOT_CONFIGURED, None, now,
-                                       Message("queue.no_password"))
+                return self._defer_all(
+                    s, rows, Reason.SMTP_NOT_CONFIGURED, None, now, Message("queue.no_password")
+                )
         if entry.kind == EntryKind.CAMPAIGN and not limits.is_open(st.limits, now):
             nxt = limits.next_open(st.limits, now)
             campaigns = [r for r in rows if r.kind == EntryKind.CAMPAIGN]
-            return self._defer_all(s, campaigns, Reason.OUTSIDE_HOURS, nxt, now,
-                                   queue.OUTSIDE_HOURS_DETAIL)
+            return self._defer_all(
+                s, campaigns, Reason.OUTSIDE_HOURS, nxt, now, queue.OUTSIDE_HOURS_DETAIL
+            )
         capacity = self._capacity(s, st, now)
         if capacity is not None:
             reason, when, detail = capacity
@@ -229,21 +237,27 @@ class Engine:
         return self._claim(s, entry, st, password, now)
 
     @staticmethod
-    def _capacity(s: Session, st: AppSettings,
-                  now: datetime) -> tuple[str, datetime, str] | None:
+    def _capacity(s: Session, st: AppSettings, now: datetime) -> tuple[str, datetime, str] | None:
         return limits.capacity_hold(s, st.limits, st.quota, now)
 
     @staticmethod
-    def _defer_all(s: Session, rows: Sequence[Any], reason: str,
-                   when: datetime | None, now: datetime, detail: str) -> StepResult:
+    def _defer_all(
+        s: Session,
+        rows: Sequence[Any],
+        reason: str,
+        when: datetime | None,
+        now: datetime,
+        detail: str,
+    ) -> StepResult:
         """Account-level reasons hold every entry that would run (edge case 6)."""
         for e in claims.entries(s, rows):
             queue.defer(s, e, reason, when, now, detail)
         first = rows[0]
         return StepResult("deferred", first.id, first.campaign_id, next_wake_at=when)
 
-    def _claim(self, s: Session, entry: Any, st: AppSettings, password: str | None,
-               now: datetime) -> Claim | StepResult:
+    def _claim(
+        self, s: Session, entry: Any, st: AppSettings, password: str | None, now: datetime
+    ) -> Claim | StepResult:
         recipient = claims.next_pending(s, entry.kind, entry.id, entry.campaign_id)
         if recipient is None:
             final = queue.finish_if_done(s, claims.entry(s, entry), now)
@@ -253,12 +267,23 @@ class Engine:
             queue.start_processing(s, claims.entry(s, entry), now)
             s.flush()
         message_id = recipient.message_id or new_message_id(st.smtp.from_addr)
-        slot_id = claims.claim(s, recipient.id, entry.campaign_id, message_id, self.id, now,
-                               st.limits)
+        slot_id = claims.claim(
+            s, recipient.id, entry.campaign_id, message_id, self.id, now, st.limits
+        )
         content = claims.content(s, entry.campaign_id)
-        return Claim(entry.id, entry.kind, entry.campaign_id, recipient.id, slot_id,
-                     recipient.email, dict(recipient.fields or {}), message_id, content,
-                     st.smtp, password)
+        return Claim(
+            entry.id,
+            entry.kind,
+            entry.campaign_id,
+            recipient.id,
+            slot_id,
+            recipient.email,
+            dict(recipient.fields or {}),
+            message_id,
+            content,
+            st.smtp,
+            password,
+        )
 
     def _password_for(self, smtp: SmtpSettings) -> str | None:
         """The password read for exactly these settings, else _NeedPassword
@@ -275,7 +300,8 @@ class Engine:
         return s.scalar(
             select(QueueEntry.next_run_at)
             .where(QueueEntry.status == EntryStatus.DEFERRED, QueueEntry.next_run_at.is_not(None))
-            .order_by(QueueEntry.next_run_at).limit(1)
+            .order_by(QueueEntry.next_run_at)
+            .limit(1)
         )
 
     # -- SMTP ----------------------------------------------------------------
@@ -301,19 +327,33 @@ class Engine:
         try:
             if self._unsub_key is None:
                 self._unsub_key = self.ctx.secrets.unsubscribe_key(self.ctx.data_dir)
-            msg = build_message(claim.content, claim.smtp, claim.to_addr, claim.fields,
-                                claim.message_id, self.ctx.clock.now(),
-                                unsub_key=self._unsub_key)
+            msg = build_message(
+                claim.content,
+                claim.smtp,
+                claim.to_addr,
+                claim.fields,
+                claim.message_id,
+                self.ctx.clock.now(),
+                unsub_key=self._unsub_key,
+            )
         except TemplateRenderError as exc:
             if exc.field in ("from", "reply_to"):  # the same for every recipient
-                return Outcome(REJECTED, "connect", None,
-                               f"{exc}; fix it in Settings or the campaign, then resume")
+                return Outcome(
+                    REJECTED,
+                    "connect",
+                    None,
+                    f"{exc}; fix it in Settings or the campaign, then resume",
+                )
             what = "the address cannot be used" if exc.field == "to" else "template error"
             return Outcome(RECIPIENT_FAILED, "compose", None, f"{what}: {exc}")
         except Exception as exc:
             log.exception("could not build the message for recipient %d", claim.recipient_id)
-            return Outcome(RECIPIENT_FAILED, "compose", None,
-                           f"the message could not be built: {type(exc).__name__}: {exc}")
+            return Outcome(
+                RECIPIENT_FAILED,
+                "compose",
+                None,
+                f"the message could not be built: {type(exc).__name__}: {exc}",
+            )
         transport = self._transport_for(claim.smtp, claim.password)
         stage = "before"  # -> "claim" while the claim commits -> "body" once it is durable
 
@@ -325,7 +365,8 @@ class Engine:
 
         try:
             return transport.send(  # type: ignore[no-any-return]
-                msg, claim.smtp.from_addr, claim.to_addr, before_body=guarded_before_body)
+                msg, claim.smtp.from_addr, claim.to_addr, before_body=guarded_before_body
+            )
         except Exception as exc:
             if stage == "claim":
                 raise  # the claim's commit failed: not this recipient's doing
@@ -333,10 +374,16 @@ class Engine:
             self._close_transport()  # the connection's state is unknown
             detail = f"{type(exc).__name__}: {exc}"
             if stage == "body":  # the body may have gone out: never send it again by itself
-                return Outcome(UNCERTAIN, "body", None, "an unexpected error came while the "
-                               f"message was being sent ({detail}); it may have been delivered")
-            return Outcome(RECIPIENT_FAILED, "mail", None,
-                           f"the message could not be sent: {detail}")
+                return Outcome(
+                    UNCERTAIN,
+                    "body",
+                    None,
+                    "an unexpected error came while the "
+                    f"message was being sent ({detail}); it may have been delivered",
+                )
+            return Outcome(
+                RECIPIENT_FAILED, "mail", None, f"the message could not be sent: {detail}"
+            )
 
     # -- loops -----------------------------------------------------------------
     def run_until_idle(self, max_steps: int | None = None) -> list[StepResult]:
@@ -388,8 +435,9 @@ class Engine:
             self._close_transport()
             wait = RECHECK_EVERY
             if r.next_wake_at is not None:
-                wait = min(wait, max(0.0, (r.next_wake_at - self.ctx.clock.now())
-                                     .total_seconds()) + 0.05)
+                wait = min(
+                    wait, max(0.0, (r.next_wake_at - self.ctx.clock.now()).total_seconds()) + 0.05
+                )
             self._wake.wait(wait)
             self._wake.clear()
             if not self._stop.is_set():

@@ -62,8 +62,9 @@ def take(s: Session, owner: str, label: str, now: datetime) -> dict[str, int]:
         s.add(lease)
     if lease.owner and lease.owner != owner and alive(lease):
         since = lease.acquired_at.isoformat(timespec="seconds") if lease.acquired_at else "?"
-        raise LeaseHeldError(Message("lease.held", label=lease.label, pid=lease.pid,
-                                     host=lease.host, since=since))
+        raise LeaseHeldError(
+            Message("lease.held", label=lease.label, pid=lease.pid, host=lease.host, since=since)
+        )
     wall = wall_now()
     lease.owner, lease.host, lease.pid = owner, socket.gethostname(), os.getpid()
     lease.label, lease.acquired_at, lease.heartbeat_at = label, wall, wall

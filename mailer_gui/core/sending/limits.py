@@ -153,8 +153,9 @@ def monthly_usage(
     return MonthlyUsage(limit=limits.monthly, used=used, resets_at=resets)
 
 
-def capacity(session: Session, limits: LimitSettings, quota: QuotaSync | None,
-             now: datetime) -> tuple[MonthlyUsage, HourlyUsage | None]:
+def capacity(
+    session: Session, limits: LimitSettings, quota: QuotaSync | None, now: datetime
+) -> tuple[MonthlyUsage, HourlyUsage | None]:
     """Monthly usage, and the hourly usage when no hourly slot is free (else None).
 
     The same counts as :func:`monthly_usage` and :func:`hourly_usage`, in raw
@@ -167,38 +168,53 @@ def capacity(session: Session, limits: LimitSettings, quota: QuotaSync | None,
     if quota is not None and m_lo <= utc(quota.synced_at) < m_hi:
         base, m_lo = quota.used, utc(quota.synced_at)
     hs = clock_hour_start(now)
-    month, clock, rolling = hotsql.counts(hotsql.driver(session), m_lo, m_hi, hs, hs + HOUR,
-                                          now - HOUR + timedelta(microseconds=1))
+    month, clock, rolling = hotsql.counts(
+        hotsql.driver(session), m_lo, m_hi, hs, hs + HOUR, now - HOUR + timedelta(microseconds=1)
+    )
     monthly = MonthlyUsage(limit=limits.monthly, used=base + month, resets_at=m_hi)
     if clock < limits.hourly and rolling < limits.hourly:
         return monthly, None
     return monthly, hourly_usage(session, limits, now)
 
 
-def capacity_hold(session: Session, limits: LimitSettings, quota: QuotaSync | None,
-                  now: datetime) -> tuple[str, datetime, str] | None:
+def capacity_hold(
+    session: Session, limits: LimitSettings, quota: QuotaSync | None, now: datetime
+) -> tuple[str, datetime, str] | None:
     """The reason, next run time and detail when no slot is free now (monthly
     quota first, then the hourly limit), else None. The engine asks this before
     it reserves a slot; a settings save asks it again for every waiting entry."""
     month, hour = capacity(session, limits, quota, now)
     if month.exhausted:
-        return (Reason.MONTHLY_QUOTA, month.resets_at,
-                Message("limits.monthly_used", used=month.used, limit=month.limit))
+        return (
+            Reason.MONTHLY_QUOTA,
+            month.resets_at,
+            Message("limits.monthly_used", used=month.used, limit=month.limit),
+        )
     if hour is not None and hour.next_slot_at is not None:
-        return (Reason.HOURLY_LIMIT, hour.next_slot_at,
-                Message("limits.hourly_reached", used=hour.used, limit=hour.limit))
+        return (
+            Reason.HOURLY_LIMIT,
+            hour.next_slot_at,
+            Message("limits.hourly_reached", used=hour.used, limit=hour.limit),
+        )
     return None
 
 
 def reserve_slot(
-    session: Session, now: datetime, recipient_id: int | None, campaign_id: int | None,
+    session: Session,
+    now: datetime,
+    recipient_id: int | None,
+    campaign_id: int | None,
     limits: LimitSettings | None = None,
 ) -> SlotReservation:
     """Add one reservation to the ledger, with the ``limits`` in force; the
     caller has checked capacity in the same write transaction."""
-    slot = SlotReservation(at=utc(now), recipient_id=recipient_id, campaign_id=campaign_id,
-                           hourly_limit=limits.hourly if limits else None,
-                           monthly_limit=limits.monthly if limits else None)
+    slot = SlotReservation(
+        at=utc(now),
+        recipient_id=recipient_id,
+        campaign_id=campaign_id,
+        hourly_limit=limits.hourly if limits else None,
+        monthly_limit=limits.monthly if limits else None,
+    )
     session.add(slot)
     return slot
 

@@ -18,8 +18,9 @@ from mailer_gui.core.store.queries import recipient_counts
 HISTORY_SHOWN = 200
 
 
-def history(session: Session, up_to_id: int | None = None,
-            limit: int = HISTORY_SHOWN) -> Sequence[Notification]:
+def history(
+    session: Session, up_to_id: int | None = None, limit: int = HISTORY_SHOWN
+) -> Sequence[Notification]:
     """The newest ``limit`` notifications (ids up to ``up_to_id`` if given), oldest first."""
     q = select(Notification).order_by(Notification.id.desc()).limit(limit)
     if up_to_id is not None:
@@ -47,8 +48,9 @@ def last_id(session: Session) -> int:
 
 def newer_than(session: Session, after_id: int) -> Sequence[Notification]:
     """The notifications after id ``after_id``, oldest first."""
-    return session.scalars(select(Notification).where(Notification.id > after_id)
-                           .order_by(Notification.id)).all()
+    return session.scalars(
+        select(Notification).where(Notification.id > after_id).order_by(Notification.id)
+    ).all()
 
 
 def notification_dict(session: Session, n: Notification, zone: str) -> dict[str, Any]:
@@ -78,6 +80,7 @@ def notification_dict(session: Session, n: Notification, zone: str) -> dict[str,
         d["entry_kind"] = entry.kind
         if n.kind == "finished":
             d["final_status"] = entry.status
-            d["counts"] = recipient_counts(session, entry.campaign_id,
-                                           entry.id if entry.kind == "test" else None)
+            d["counts"] = recipient_counts(
+                session, entry.campaign_id, entry.id if entry.kind == "test" else None
+            )
     return d

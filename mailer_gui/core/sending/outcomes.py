@@ -56,13 +56,12 @@ def _record_sent(s: Session, claim: Claim, outcome: Outcome, now: datetime) -> S
     """The common case, in raw SQL (:mod:`hotsql`): one UPDATE of the recipient
     and one read of the entry with an "anything left?" probe."""
     con = hotsql.driver(s)
-    res = con.execute(hotsql.MARK_SENT, (outcome.reply or None, hotsql.ts(now),
-                                         claim.recipient_id))
+    res = con.execute(hotsql.MARK_SENT, (outcome.reply or None, hotsql.ts(now), claim.recipient_id))
     if res.rowcount != 1:  # the operator resolved it meanwhile
-        return StepResult("skipped", claim.entry_id, claim.campaign_id, claim.recipient_id,
-                          outcome)
+        return StepResult("skipped", claim.entry_id, claim.campaign_id, claim.recipient_id, outcome)
     status, transient, rejects, left = con.execute(
-        hotsql.ENTRY_LEFT[claim.entry_kind == EntryKind.TEST], (claim.entry_id,)).fetchone()
+        hotsql.ENTRY_LEFT[claim.entry_kind == EntryKind.TEST], (claim.entry_id,)
+    ).fetchone()
     if transient or rejects:
         con.execute(hotsql.RESET, (claim.entry_id,))
     final = None
@@ -71,8 +70,9 @@ def _record_sent(s: Session, claim: Claim, outcome: Outcome, now: datetime) -> S
         assert entry is not None
         final = queue.finish_if_done(s, entry, now)
         s.flush()
-    return StepResult(final and "finished" or SENT, claim.entry_id, claim.campaign_id,
-                      claim.recipient_id, outcome)
+    return StepResult(
+        final and "finished" or SENT, claim.entry_id, claim.campaign_id, claim.recipient_id, outcome
+    )
 
 
 def _record_other(s: Session, claim: Claim, outcome: Outcome, now: datetime) -> StepResult:
@@ -94,9 +94,15 @@ def _record_other(s: Session, claim: Claim, outcome: Outcome, now: datetime) -> 
         if kind == CONTENT_REJECTED:
             entry.content_reject_count += 1
             if entry.content_reject_count >= CONTENT_REJECT_LIMIT:
-                _defer_live(s, [entry], Reason.SMTP_REJECTED, None, now,
-                            f"the server refused the content {CONTENT_REJECT_LIMIT} "
-                            f"times in a row: {outcome.reply}")
+                _defer_live(
+                    s,
+                    [entry],
+                    Reason.SMTP_REJECTED,
+                    None,
+                    now,
+                    f"the server refused the content {CONTENT_REJECT_LIMIT} "
+                    f"times in a row: {outcome.reply}",
+                )
         else:
             entry.content_reject_count = 0
     elif kind == UNCERTAIN:
@@ -105,24 +111,30 @@ def _record_other(s: Session, claim: Claim, outcome: Outcome, now: datetime) -> 
         r.status = RecipientStatus.PENDING
         _defer_for(s, entry, outcome, now)
     final = queue.finish_if_done(s, entry, now) if entry.status == EntryStatus.PROCESSING else None
-    return StepResult(final and "finished" or kind, entry.id, entry.campaign_id, r.id,
-                      outcome)
+    return StepResult(final and "finished" or kind, entry.id, entry.campaign_id, r.id, outcome)
 
 
 def _defer_for(s: Session, entry: QueueEntry, outcome: Outcome, now: datetime) -> None:
     kind, text = outcome.kind, outcome.reply
     if kind == TRANSIENT:
         entry.transient_count += 1
-        _defer_live(s, [entry], Reason.TRANSIENT_ERROR, now + backoff(entry.transient_count), now,
-                    text)
+        _defer_live(
+            s, [entry], Reason.TRANSIENT_ERROR, now + backoff(entry.transient_count), now, text
+        )
     elif kind == PROVIDER_LIMIT:
         wait = PROVIDER_DEFAULT
         if outcome.retry_after:
             wait = min(wait, timedelta(seconds=max(60.0, outcome.retry_after)))
         _defer_live(s, _account_entries(s, entry), Reason.PROVIDER_LIMIT, now + wait, now, text)
     elif kind == AUTH_FAILED:
-        _defer_live(s, _account_entries(s, entry), Reason.SMTP_AUTH_FAILED, None, now,
-                    Message("smtp.refused_login", reply=text))
+        _defer_live(
+            s,
+            _account_entries(s, entry),
+            Reason.SMTP_AUTH_FAILED,
+            None,
+            now,
+            Message("smtp.refused_login", reply=text),
+        )
     elif kind == REJECTED:
         scope = [entry] if outcome.phase in ("data", "body") else _account_entries(s, entry)
         _defer_live(s, scope, Reason.SMTP_REJECTED, None, now, _rejected_detail(outcome))
@@ -143,13 +155,22 @@ def _rejected_detail(outcome: Outcome) -> str:
 
 
 def _account_entries(s: Session, entry: QueueEntry) -> list[QueueEntry]:
-    others = [e for e in queue.live_entries(s) if e.id != entry.id
-              and e.status in (EntryStatus.QUEUED, EntryStatus.PROCESSING)]
+    others = [
+        e
+        for e in queue.live_entries(s)
+        if e.id != entry.id and e.status in (EntryStatus.QUEUED, EntryStatus.PROCESSING)
+    ]
     return [entry, *others]
 
 
-def _defer_live(s: Session, entries: list[QueueEntry], reason: str,
-                when: datetime | None, now: datetime, detail: str) -> None:
+def _defer_live(
+    s: Session,
+    entries: list[QueueEntry],
+    reason: str,
+    when: datetime | None,
+    now: datetime,
+    detail: str,
+) -> None:
     for e in entries:
         # The operator's pause or cancel during the send wins.
         if e.status in (EntryStatus.QUEUED, EntryStatus.PROCESSING, EntryStatus.DEFERRED):
@@ -158,5 +179,11 @@ def _defer_live(s: Session, entries: list[QueueEntry], reason: str,
 
 def _suppress(s: Session, r: Recipient, outcome: Outcome, now: datetime) -> None:
     if s.get(Suppression, r.email_norm) is None:
-        s.add(Suppression(email_norm=r.email_norm, reason=SuppressionReason.HARD_BOUNCE,
-                          detail=f"{outcome.code} {outcome.text}"[:500], added_at=now))
+        s.add(
+            Suppression(
+                email_norm=r.email_norm,
+                reason=SuppressionReason.HARD_BOUNCE,
+                detail=f"{outcome.code} {outcome.text}"[:500],
+                added_at=now,
+            )
+        )

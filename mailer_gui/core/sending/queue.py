@@ -40,11 +40,18 @@ from mailer_gui.core.store.queries import get_campaign as get_campaign
 
 # Reason codes (SPEC). Those that need the operator carry no time.
 TIMED_REASONS = frozenset(
-    {Reason.OUTSIDE_HOURS, Reason.HOURLY_LIMIT, Reason.MONTHLY_QUOTA, Reason.TRANSIENT_ERROR,
-     Reason.PROVIDER_LIMIT, Reason.SCHEDULED}
+    {
+        Reason.OUTSIDE_HOURS,
+        Reason.HOURLY_LIMIT,
+        Reason.MONTHLY_QUOTA,
+        Reason.TRANSIENT_ERROR,
+        Reason.PROVIDER_LIMIT,
+        Reason.SCHEDULED,
+    }
 )
 OPERATOR_REASONS = frozenset(
-    {Reason.SMTP_NOT_CONFIGURED, Reason.SMTP_AUTH_FAILED, Reason.SMTP_REJECTED})
+    {Reason.SMTP_NOT_CONFIGURED, Reason.SMTP_AUTH_FAILED, Reason.SMTP_REJECTED}
+)
 REASONS = TIMED_REASONS | OPERATOR_REASONS | {Reason.PAUSED, Reason.WAITING}
 # The operator asked for these; telling them again is noise.
 SILENT_REASONS = frozenset({Reason.PAUSED, Reason.SCHEDULED})
@@ -85,12 +92,21 @@ def close_pause(session: Session, entry: QueueEntry, now: datetime) -> None:
 
 
 def notify(
-    session: Session, now: datetime, kind: str, text: str, entry: QueueEntry | None = None,
-    reason: str | None = None, next_run_at: datetime | None = None,
+    session: Session,
+    now: datetime,
+    kind: str,
+    text: str,
+    entry: QueueEntry | None = None,
+    reason: str | None = None,
+    next_run_at: datetime | None = None,
 ) -> None:
     session.add(
         Notification(
-            at=utc(now), kind=kind, text=text, reason_code=reason, next_run_at=next_run_at,
+            at=utc(now),
+            kind=kind,
+            text=text,
+            reason_code=reason,
+            next_run_at=next_run_at,
             campaign_id=entry.campaign_id if entry else None,
             entry_id=entry.id if entry else None,
         )
@@ -101,14 +117,25 @@ def _sent_since_notified(session: Session, entry: QueueEntry) -> bool:
     """Did the entry send anything since it was last notified? A pause that
     comes back after progress (the hourly limit, again) is the same story;
     one that comes back with no progress (a retry failed) is news."""
-    last = session.scalar(select(func.max(Notification.at)).where(
-        Notification.entry_id == entry.id, Notification.kind == NotificationKind.DEFERRED))
+    last = session.scalar(
+        select(func.max(Notification.at)).where(
+            Notification.entry_id == entry.id, Notification.kind == NotificationKind.DEFERRED
+        )
+    )
     if last is None:
         return False
-    return session.scalar(select(Recipient.id).where(
-        *recipient_scope(entry), Recipient.status == RecipientStatus.SENT,
-        Recipient.finished_at >= last
-    ).limit(1)) is not None
+    return (
+        session.scalar(
+            select(Recipient.id)
+            .where(
+                *recipient_scope(entry),
+                Recipient.status == RecipientStatus.SENT,
+                Recipient.finished_at >= last,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def defer(
@@ -148,9 +175,16 @@ def defer(
         ev.next_run_at = next_run_at
         ev.detail = detail
     else:
-        session.add(PauseEvent(entry_id=entry.id, campaign_id=entry.campaign_id,
-                               reason_code=reason, detail=detail, started_at=now,
-                               next_run_at=next_run_at))
+        session.add(
+            PauseEvent(
+                entry_id=entry.id,
+                campaign_id=entry.campaign_id,
+                reason_code=reason,
+                detail=detail,
+                started_at=now,
+                next_run_at=next_run_at,
+            )
+        )
     changed = reason != entry.notified_reason or (
         next_run_at != entry.notified_next_run_at
         and (same_pause or not _sent_since_notified(session, entry))
@@ -200,8 +234,13 @@ def counts_for(session: Session, entry: QueueEntry) -> dict[str, int]:
 
 
 def enqueue(
-    session: Session, campaign_id: int, now: datetime, start_at: datetime | None = None,
-    priority: int = 0, *, checked: bool = False,
+    session: Session,
+    campaign_id: int,
+    now: datetime,
+    start_at: datetime | None = None,
+    priority: int = 0,
+    *,
+    checked: bool = False,
 ) -> QueueEntry:
     """Put a campaign in the queue (or back in it after it finished).
 
@@ -211,12 +250,17 @@ def enqueue(
     campaign = get_campaign(session, campaign_id)
     entry = campaign_entry(session, campaign.id)
     if entry is not None and entry.status in LIVE_STATUSES:
-        raise StateError(Message("queue.already_queued", campaign_id=campaign_id,
-                                 status=entry.status))
+        raise StateError(
+            Message("queue.already_queued", campaign_id=campaign_id, status=entry.status)
+        )
     pending = session.scalar(
-        select(func.count()).select_from(Recipient).where(
-            Recipient.campaign_id == campaign.id, Recipient.test_entry_id.is_(None),
-            Recipient.status == RecipientStatus.PENDING)
+        select(func.count())
+        .select_from(Recipient)
+        .where(
+            Recipient.campaign_id == campaign.id,
+            Recipient.test_entry_id.is_(None),
+            Recipient.status == RecipientStatus.PENDING,
+        )
     )
     if not pending:
         raise StateError(Message("queue.no_recipients", campaign_id=campaign_id))
@@ -243,7 +287,10 @@ def enqueue(
 
 
 def enqueue_checked(
-    db: Database, campaign_id: int, now: datetime, start_at: datetime | None = None,
+    db: Database,
+    campaign_id: int,
+    now: datetime,
+    start_at: datetime | None = None,
     priority: int = 0,
 ) -> str:
     """Preflight in a read transaction (rendering a large list takes seconds and
@@ -265,25 +312,46 @@ def _refuse_if_preflight_fails(session: Session, campaign_id: int) -> None:
 
     errors = preflight(session, campaign_id, limit=4)
     if errors:
-        raise StateError(Message("queue.preflight_failed", campaign_id=campaign_id,
-                                 problems=summary(errors, complete=len(errors) < 4)))
+        raise StateError(
+            Message(
+                "queue.preflight_failed",
+                campaign_id=campaign_id,
+                problems=summary(errors, complete=len(errors) < 4),
+            )
+        )
 
 
 def enqueue_test(
-    session: Session, campaign_id: int, to_addr: str, fields: dict[str, object], now: datetime,
+    session: Session,
+    campaign_id: int,
+    to_addr: str,
+    fields: dict[str, object],
+    now: datetime,
     email_norm: str,
 ) -> QueueEntry:
     """A test send: a queue entry of its own kind, with top priority (invariant A)."""
     campaign = get_campaign(session, campaign_id)
     now = utc(now)
-    entry = QueueEntry(campaign_id=campaign.id, kind=EntryKind.TEST, status=EntryStatus.QUEUED,
-                       priority=TEST_PRIORITY, order_key=_next_order_key(session),
-                       queued_at=now)
+    entry = QueueEntry(
+        campaign_id=campaign.id,
+        kind=EntryKind.TEST,
+        status=EntryStatus.QUEUED,
+        priority=TEST_PRIORITY,
+        order_key=_next_order_key(session),
+        queued_at=now,
+    )
     session.add(entry)
     session.flush()
-    session.add(Recipient(campaign_id=campaign.id, test_entry_id=entry.id, email=to_addr,
-                          email_norm=email_norm, fields=dict(fields),
-                          status=RecipientStatus.PENDING))
+    session.add(
+        Recipient(
+            campaign_id=campaign.id,
+            test_entry_id=entry.id,
+            email=to_addr,
+            email_norm=email_norm,
+            fields=dict(fields),
+            status=RecipientStatus.PENDING,
+        )
+    )
     return entry
 
 
@@ -311,8 +379,10 @@ def resume(session: Session, campaign_id: int, now: datetime) -> QueueEntry:
     entry = _live_entry(session, campaign_id)
     if entry.status not in (EntryStatus.PAUSED, EntryStatus.DEFERRED):
         return entry
-    if entry.status == EntryStatus.PAUSED or \
-            entry.reason_code not in (*SETTINGS_REASONS, Reason.SCHEDULED):
+    if entry.status == EntryStatus.PAUSED or entry.reason_code not in (
+        *SETTINGS_REASONS,
+        Reason.SCHEDULED,
+    ):
         _release(session, entry, now)
     _replan_entry(session, entry, load_settings(session), now)
     return entry
@@ -327,8 +397,9 @@ def _release(session: Session, entry: QueueEntry, now: datetime) -> None:
         defer(session, entry, Reason.SCHEDULED, entry.start_at, now)
 
 
-def settings_hold(session: Session, st: AppSettings, entry: QueueEntry,
-                  now: datetime) -> tuple[str, datetime, str | None] | None:
+def settings_hold(
+    session: Session, st: AppSettings, entry: QueueEntry, now: datetime
+) -> tuple[str, datetime, str | None] | None:
     """Why ``entry`` may not send now by its start time, the working hours and
     the limits over the ledger (the engine's checks, in its order), or None."""
     now = utc(now)
@@ -353,8 +424,9 @@ def _replan_entry(session: Session, entry: QueueEntry, st: AppSettings, now: dat
     return True
 
 
-def replan(session: Session, now: datetime, *, smtp_changed: bool = False,
-           account_changed: bool = False) -> dict[str, int]:
+def replan(
+    session: Session, now: datetime, *, smtp_changed: bool = False, account_changed: bool = False
+) -> dict[str, int]:
     """Re-plan every waiting entry after the settings were saved, in the same
     write transaction as the save (invariant D).
 
@@ -371,14 +443,15 @@ def replan(session: Session, now: datetime, *, smtp_changed: bool = False,
     st = load_settings(session)  # flushes the save this transaction made
     out = {"released": 0, "held": 0}
     waiting = session.scalars(
-        select(QueueEntry).where(QueueEntry.status == EntryStatus.DEFERRED)
-        .order_by(QueueEntry.id)).all()
+        select(QueueEntry).where(QueueEntry.status == EntryStatus.DEFERRED).order_by(QueueEntry.id)
+    ).all()
     for entry in waiting:
         reason = entry.reason_code
         if reason in SETTINGS_REASONS:
             out["released" if _replan_entry(session, entry, st, now) else "held"] += 1
         elif (smtp_changed and reason in SMTP_REASONS) or (
-                account_changed and reason == Reason.PROVIDER_LIMIT):
+            account_changed and reason == Reason.PROVIDER_LIMIT
+        ):
             _release(session, entry, now)
             out["released" if entry.status == EntryStatus.QUEUED else "held"] += 1
     return out
@@ -387,8 +460,9 @@ def replan(session: Session, now: datetime, *, smtp_changed: bool = False,
 def release_operator_holds(session: Session, now: datetime) -> int:
     """After the SMTP settings change, entries held for an SMTP problem may run."""
     held = session.scalars(
-        select(QueueEntry).where(QueueEntry.status == EntryStatus.DEFERRED,
-                                 QueueEntry.reason_code.in_(OPERATOR_REASONS))
+        select(QueueEntry).where(
+            QueueEntry.status == EntryStatus.DEFERRED, QueueEntry.reason_code.in_(OPERATOR_REASONS)
+        )
     ).all()
     for entry in held:
         _release(session, entry, now)
@@ -410,9 +484,7 @@ def live_entries(session: Session) -> list[QueueEntry]:
         session.scalars(
             select(QueueEntry)
             .where(QueueEntry.status.in_(LIVE_STATUSES))
-            .order_by(
-                QueueEntry.priority.desc(), QueueEntry.order_key, QueueEntry.id
-            )
+            .order_by(QueueEntry.priority.desc(), QueueEntry.order_key, QueueEntry.id)
         )
     )
 
@@ -420,8 +492,11 @@ def live_entries(session: Session) -> list[QueueEntry]:
 def move(session: Session, campaign_id: int, delta: int) -> QueueEntry:
     """Move a campaign up (delta < 0) or down in the queue by swapping order keys."""
     entry = _live_entry(session, campaign_id)
-    peers = [e for e in live_entries(session)
-             if e.kind == EntryKind.CAMPAIGN and e.priority == entry.priority]
+    peers = [
+        e
+        for e in live_entries(session)
+        if e.kind == EntryKind.CAMPAIGN and e.priority == entry.priority
+    ]
     i = peers.index(entry)
     j = max(0, min(len(peers) - 1, i + delta))
     if i != j:
@@ -433,8 +508,9 @@ def move(session: Session, campaign_id: int, delta: int) -> QueueEntry:
 def set_priority(session: Session, campaign_id: int, priority: int) -> QueueEntry:
     entry = _live_entry(session, campaign_id)
     if abs(priority) >= TEST_PRIORITY:
-        raise StateError(Message("queue.priority_range", low=-TEST_PRIORITY + 1,
-                                 high=TEST_PRIORITY - 1))
+        raise StateError(
+            Message("queue.priority_range", low=-TEST_PRIORITY + 1, high=TEST_PRIORITY - 1)
+        )
     entry.priority = priority
     return entry
 
@@ -443,16 +519,20 @@ def eligible(session: Session, now: datetime) -> list[QueueEntry]:
     """Entries that may send now, best first: tests, then the active campaign,
     then priority and time queued. Deferred entries whose time has not come and
     entries held for the operator are skipped (edge case 4)."""
-    return list(session.scalars(
-        select(QueueEntry).where(*eligible_where(utc(now))).order_by(*ELIGIBLE_ORDER)))
+    return list(
+        session.scalars(
+            select(QueueEntry).where(*eligible_where(utc(now))).order_by(*ELIGIBLE_ORDER)
+        )
+    )
 
 
 def eligible_where(now: Any) -> tuple[Any, ...]:
     """The conditions of :func:`eligible` (``now`` a time or a bind parameter)."""
-    return (QueueEntry.status.in_(
-                (EntryStatus.QUEUED, EntryStatus.PROCESSING, EntryStatus.DEFERRED)),
-            (QueueEntry.status != EntryStatus.DEFERRED)
-            | ((QueueEntry.next_run_at.is_not(None)) & (QueueEntry.next_run_at <= now)))
+    return (
+        QueueEntry.status.in_((EntryStatus.QUEUED, EntryStatus.PROCESSING, EntryStatus.DEFERRED)),
+        (QueueEntry.status != EntryStatus.DEFERRED)
+        | ((QueueEntry.next_run_at.is_not(None)) & (QueueEntry.next_run_at <= now)),
+    )
 
 
 ELIGIBLE_ORDER = (
@@ -471,23 +551,33 @@ def finish_if_done(session: Session, entry: QueueEntry, now: datetime) -> str | 
     ``completed_with_errors``. Suppressed addresses were never to be sent and
     do not count as errors. Returns the final status, or None if not done.
     """
-    left = session.scalar(select(Recipient.id).where(
-        *recipient_scope(entry),
-        Recipient.status.in_((RecipientStatus.PENDING, RecipientStatus.SENDING))).limit(1))
+    left = session.scalar(
+        select(Recipient.id)
+        .where(
+            *recipient_scope(entry),
+            Recipient.status.in_((RecipientStatus.PENDING, RecipientStatus.SENDING)),
+        )
+        .limit(1)
+    )
     if left is not None:
         return None
     counts = counts_for(session, entry)
-    final = EntryStatus.COMPLETED if not (counts["failed"] or counts["uncertain"]) else \
-        EntryStatus.COMPLETED_WITH_ERRORS
+    final = (
+        EntryStatus.COMPLETED
+        if not (counts["failed"] or counts["uncertain"])
+        else EntryStatus.COMPLETED_WITH_ERRORS
+    )
     close_pause(session, entry, now)
     entry.status = final
     entry.reason_code = entry.next_run_at = entry.reason_detail = None
     entry.finished_at = utc(now)
     name = session.get(Campaign, entry.campaign_id)
     label = "Test send" if entry.kind == EntryKind.TEST else "Campaign"
-    text = (f"{label} {name.name if name else entry.campaign_id!s} finished: {final} "
-            f"({counts['sent']} sent, {counts['failed']} failed, "
-            f"{counts['uncertain']} uncertain)")
+    text = (
+        f"{label} {name.name if name else entry.campaign_id!s} finished: {final} "
+        f"({counts['sent']} sent, {counts['failed']} failed, "
+        f"{counts['uncertain']} uncertain)"
+    )
     notify(session, now, NotificationKind.FINISHED, text, entry)
     return final
 
@@ -500,20 +590,24 @@ def reconcile(session: Session, now: datetime, engine_id: str) -> dict[str, int]
     live entries with nothing left get their honest final status.
     """
     now = utc(now)
-    stale = ((Recipient.status == RecipientStatus.SENDING)
-             & ((Recipient.engine_id != engine_id) | Recipient.engine_id.is_(None)))
+    stale = (Recipient.status == RecipientStatus.SENDING) & (
+        (Recipient.engine_id != engine_id) | Recipient.engine_id.is_(None)
+    )
     left = session.execute(
         select(Recipient.campaign_id, Recipient.test_entry_id, Recipient.email)
-        .where(stale).order_by(Recipient.campaign_id, Recipient.claimed_at, Recipient.id)
+        .where(stale)
+        .order_by(Recipient.campaign_id, Recipient.claimed_at, Recipient.id)
     ).all()
     res = session.execute(
-        update(Recipient).where(stale)
+        update(Recipient)
+        .where(stale)
         .values(status=RecipientStatus.UNCERTAIN, finished_at=now, reply=RECONCILE_REPLY)
     )
     uncertain = int(res.rowcount or 0)  # type: ignore[attr-defined]
     _notify_uncertain(session, now, left)
     session.execute(
-        update(QueueEntry).where(QueueEntry.status == EntryStatus.PROCESSING)
+        update(QueueEntry)
+        .where(QueueEntry.status == EntryStatus.PROCESSING)
         .values(status=EntryStatus.QUEUED)
     )
     finished = 0
@@ -542,13 +636,20 @@ def uncertain_recipients(session: Session, campaign_id: int) -> list[UncertainRe
     """The campaign's uncertain recipients, in the order they were claimed."""
     get_campaign(session, campaign_id)
     rows = session.scalars(
-        select(Recipient).where(Recipient.campaign_id == campaign_id,
-                                Recipient.test_entry_id.is_(None),
-                                Recipient.status == RecipientStatus.UNCERTAIN)
+        select(Recipient)
+        .where(
+            Recipient.campaign_id == campaign_id,
+            Recipient.test_entry_id.is_(None),
+            Recipient.status == RecipientStatus.UNCERTAIN,
+        )
         .order_by(Recipient.claimed_at, Recipient.id)
     ).all()
-    return [UncertainRecipient(r.id, r.email, r.claimed_at, r.finished_at, r.reply,
-                               r.attempts, r.message_id) for r in rows]
+    return [
+        UncertainRecipient(
+            r.id, r.email, r.claimed_at, r.finished_at, r.reply, r.attempts, r.message_id
+        )
+        for r in rows
+    ]
 
 
 RECONCILE_REPLY = Message("smtp.stopped_in_transaction")
@@ -562,21 +663,30 @@ def _notify_uncertain(session: Session, now: datetime, rows: Sequence[Any]) -> N
     for campaign_id, test_entry_id, email in rows:
         groups.setdefault((campaign_id, test_entry_id), []).append(email)
     for (campaign_id, test_entry_id), emails in groups.items():
-        entry = session.get(QueueEntry, test_entry_id) if test_entry_id is not None else \
-            campaign_entry(session, campaign_id)
+        entry = (
+            session.get(QueueEntry, test_entry_id)
+            if test_entry_id is not None
+            else campaign_entry(session, campaign_id)
+        )
         campaign = session.get(Campaign, campaign_id)
         name = campaign.name if campaign is not None else str(campaign_id)
-        notify(session, now, NotificationKind.UNCERTAIN,
-               uncertain_notice(name, campaign_id, emails), entry)
+        notify(
+            session,
+            now,
+            NotificationKind.UNCERTAIN,
+            uncertain_notice(name, campaign_id, emails),
+            entry,
+        )
 
 
 def uncertain_notice(name: str, campaign_id: int, emails: Sequence[str]) -> str:
     """The notification text: a sentence, then a line naming the addresses
     (:func:`uncertain_notice_parts` reads them back for a translated text)."""
-    return (f"{len(emails)} recipient(s) of “{name}” are uncertain: the app stopped while "
-            f"sending, so the server may have accepted the message. Decide for each in "
-            f"Resolve uncertain (`campaign resolve-uncertain {campaign_id}`):\n"
-            + named_list(emails))
+    return (
+        f"{len(emails)} recipient(s) of “{name}” are uncertain: the app stopped while "
+        f"sending, so the server may have accepted the message. Decide for each in "
+        f"Resolve uncertain (`campaign resolve-uncertain {campaign_id}`):\n" + named_list(emails)
+    )
 
 
 def named_list(emails: Sequence[str], limit: int = NOTICE_NAMES) -> str:
@@ -599,8 +709,13 @@ def uncertain_notice_parts(text: str) -> tuple[int, list[str], int] | None:
 
 
 def resolve_uncertain(
-    session: Session, campaign_id: int, action: str, now: datetime, *,
-    emails: Sequence[str] | None = None, recipient_ids: Sequence[int] | None = None,
+    session: Session,
+    campaign_id: int,
+    action: str,
+    now: datetime,
+    *,
+    emails: Sequence[str] | None = None,
+    recipient_ids: Sequence[int] | None = None,
 ) -> int:
     """The operator's decision on uncertain recipients: ``mark_sent`` or ``requeue``.
 
@@ -635,9 +750,12 @@ def resolve_uncertain(
     return len(ids)
 
 
-def _pick_uncertain(campaign_id: int, uncertain: Sequence[UncertainRecipient],
-                    emails: Sequence[str], recipient_ids: Sequence[int]
-                    ) -> list[UncertainRecipient]:
+def _pick_uncertain(
+    campaign_id: int,
+    uncertain: Sequence[UncertainRecipient],
+    emails: Sequence[str],
+    recipient_ids: Sequence[int],
+) -> list[UncertainRecipient]:
     from mailer_gui.core.audience.addresses import normalize
 
     by_id = {u.id: u for u in uncertain}
@@ -660,9 +778,16 @@ def _pick_uncertain(campaign_id: int, uncertain: Sequence[UncertainRecipient],
             missing.append(f"recipient #{rid}")
     if missing:
         listed = ", ".join(u.email for u in uncertain[:5]) + (
-            f" and {len(uncertain) - 5} more" if len(uncertain) > 5 else "")
-        raise StateError(Message(
-            "queue.not_uncertain", campaign_id=campaign_id, missing=", ".join(missing),
-            uncertain=Message("queue.uncertain_are", emails=listed) if uncertain
-            else Message("queue.uncertain_none")))
+            f" and {len(uncertain) - 5} more" if len(uncertain) > 5 else ""
+        )
+        raise StateError(
+            Message(
+                "queue.not_uncertain",
+                campaign_id=campaign_id,
+                missing=", ".join(missing),
+                uncertain=Message("queue.uncertain_are", emails=listed)
+                if uncertain
+                else Message("queue.uncertain_none"),
+            )
+        )
     return list(chosen.values())

@@ -15,9 +15,15 @@ from mailer_gui.core.config.settings import LimitSettings, SmtpSettings
 from mailer_gui.core.sending import queue
 
 
-def save_and_replan(session: Session, now: datetime, *, smtp: SmtpSettings | None = None,
-                    limits: LimitSettings | None = None, quota_used: int | None = None,
-                    recheck_smtp: bool = False) -> dict[str, int]:
+def save_and_replan(
+    session: Session,
+    now: datetime,
+    *,
+    smtp: SmtpSettings | None = None,
+    limits: LimitSettings | None = None,
+    quota_used: int | None = None,
+    recheck_smtp: bool = False,
+) -> dict[str, int]:
     """Save what is given and re-plan every waiting queue entry, all in the
     caller's one write transaction (invariant D): every settings save (the
     Settings window, ``config smtp``, ``config limits``, ``config quota-sync``)
@@ -35,6 +41,6 @@ def save_and_replan(session: Session, now: datetime, *, smtp: SmtpSettings | Non
         settings.save_quota(session, quota_used, now)
     smtp_changed = smtp is not None and (smtp != before.smtp or recheck_smtp)
     account_changed = smtp is not None and (
-        before.smtp is None or smtp.keyring_account != before.smtp.keyring_account)
-    return queue.replan(session, now, smtp_changed=smtp_changed,
-                        account_changed=account_changed)
+        before.smtp is None or smtp.keyring_account != before.smtp.keyring_account
+    )
+    return queue.replan(session, now, smtp_changed=smtp_changed, account_changed=account_changed)

@@ -65,8 +65,8 @@ class ConnectError(Exception):
 _ENHANCED = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
 _RETRY = re.compile(r"(\d+)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|h)\b", re.I)
 _LIMIT_WORDS = re.compile(
-    r"quota|rate.?limit|limit (?:exceeded|reached)|throttl|too many (?:messages|mails|emails)",
-    re.I)
+    r"quota|rate.?limit|limit (?:exceeded|reached)|throttl|too many (?:messages|mails|emails)", re.I
+)
 
 
 def _text(resp: bytes | str) -> str:
@@ -147,8 +147,16 @@ def _dot_stuff(data: bytes) -> bytes:
 GREETING_WAIT = 2.0
 TLS_PROBE_TIMEOUT = 5.0
 # OpenSSL's reasons when a TLS client gets plain text (an SMTP greeting) back.
-_NOT_TLS = frozenset({"WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "UNKNOWN_PROTOCOL",
-                      "PACKET_LENGTH_TOO_LONG", "HTTP_REQUEST", "WRONG_SSL_VERSION"})
+_NOT_TLS = frozenset(
+    {
+        "WRONG_VERSION_NUMBER",
+        "RECORD_LAYER_FAILURE",
+        "UNKNOWN_PROTOCOL",
+        "PACKET_LENGTH_TOO_LONG",
+        "HTTP_REQUEST",
+        "WRONG_SSL_VERSION",
+    }
+)
 # X509_V_ERR_* codes: the issuer is not trusted / the name does not match / expired.
 _UNTRUSTED = frozenset({2, 18, 19, 20, 21, 27})
 _NAME_MISMATCH = frozenset({62, 64})
@@ -165,8 +173,10 @@ def speaks_tls(host: str, port: int, timeout: float) -> bool:
     probe.check_hostname = False
     probe.verify_mode = ssl.CERT_NONE
     try:
-        with socket.create_connection((host, port), timeout=timeout) as raw, \
-                probe.wrap_socket(raw, server_hostname=host):
+        with (
+            socket.create_connection((host, port), timeout=timeout) as raw,
+            probe.wrap_socket(raw, server_hostname=host),
+        ):
             return True
     except ssl.SSLError as exc:
         # A TLS alert (e.g. the server wants a client certificate) is TLS too.
@@ -211,8 +221,9 @@ class _GreetedSMTP(smtplib.SMTP):
     :data:`GREETING_WAIT`; ``on_silence`` may raise, else the wait goes on up
     to the full timeout."""
 
-    def __init__(self, host: str, port: int, timeout: float,
-                 on_silence: Callable[[], None]) -> None:
+    def __init__(
+        self, host: str, port: int, timeout: float, on_silence: Callable[[], None]
+    ) -> None:
         self._on_silence = on_silence
         super().__init__(host, port, timeout=timeout)
 
@@ -231,8 +242,12 @@ class _GreetedSMTP(smtplib.SMTP):
 class SmtpTransport:
     """One SMTP account; ``send`` returns an :class:`Outcome`, never raises for SMTP."""
 
-    def __init__(self, settings: SmtpSettings, password: str | None,
-                 tls_context: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self,
+        settings: SmtpSettings,
+        password: str | None,
+        tls_context: ssl.SSLContext | None = None,
+    ) -> None:
         self.settings = settings
         self._password = password
         self._ctx = tls_context or client_context(settings.ca_pem)
@@ -252,8 +267,7 @@ class SmtpTransport:
             if s.security == "starttls":
                 phase = "tls"
                 if not conn.has_extn("starttls"):
-                    raise ConnectError(Outcome(
-                        REJECTED, "tls", None, Message("smtp.no_starttls")))
+                    raise ConnectError(Outcome(REJECTED, "tls", None, Message("smtp.no_starttls")))
                 code, resp = conn.starttls(context=self._ctx)
                 if code != 220:
                     raise ConnectError(classify("tls", code, _text(resp)))
@@ -261,34 +275,37 @@ class SmtpTransport:
             if s.user:
                 phase = "auth"
                 if not self._password:
-                    raise ConnectError(Outcome(REJECTED, "auth", None,
-                                               Message("smtp.no_password")))
+                    raise ConnectError(Outcome(REJECTED, "auth", None, Message("smtp.no_password")))
                 try:
                     self._login(conn, s.user, self._password)
                 except smtplib.SMTPAuthenticationError as exc:
-                    raise ConnectError(classify("auth", exc.smtp_code,
-                                                _text(exc.smtp_error))) from None
+                    raise ConnectError(
+                        classify("auth", exc.smtp_code, _text(exc.smtp_error))
+                    ) from None
                 except smtplib.SMTPNotSupportedError:
-                    raise ConnectError(Outcome(
-                        REJECTED, "auth", None, Message("smtp.no_auth"))) from None
+                    raise ConnectError(
+                        Outcome(REJECTED, "auth", None, Message("smtp.no_auth"))
+                    ) from None
             return conn
         except ConnectError:
             _quit(conn)  # the server is listening: say goodbye
             raise
         except ssl.SSLCertVerificationError as exc:
             _close(conn)
-            raise ConnectError(Outcome(REJECTED, "tls", None,
-                                       _certificate_problem(exc, s))) from None
+            raise ConnectError(
+                Outcome(REJECTED, "tls", None, _certificate_problem(exc, s))
+            ) from None
         except ssl.SSLError as exc:
             _close(conn)
             reason = str(exc.reason or exc)
             handshake = s.security == "tls" and conn is None  # SMTP_SSL's own handshake
             if handshake and reason in _NOT_TLS:
-                raise ConnectError(Outcome(
-                    REJECTED, "tls", None,
-                    Message("smtp.plain_port", port=s.port))) from None
-            raise ConnectError(Outcome(REJECTED, "tls", None,
-                                       Message("smtp.tls_failed", problem=reason))) from None
+                raise ConnectError(
+                    Outcome(REJECTED, "tls", None, Message("smtp.plain_port", port=s.port))
+                ) from None
+            raise ConnectError(
+                Outcome(REJECTED, "tls", None, Message("smtp.tls_failed", problem=reason))
+            ) from None
         except smtplib.SMTPConnectError as exc:
             _close(conn)
             raise ConnectError(classify("connect", exc.smtp_code, _text(exc.smtp_error))) from None
@@ -297,10 +314,19 @@ class SmtpTransport:
             raise ConnectError(classify(phase, exc.smtp_code, _text(exc.smtp_error))) from None
         except (smtplib.SMTPException, OSError) as exc:
             _close(conn)
-            raise ConnectError(Outcome(
-                TRANSIENT, phase, None,
-                Message("smtp.unreachable", host=s.host, port=s.port,
-                        problem=_text(str(exc)) or type(exc).__name__))) from None
+            raise ConnectError(
+                Outcome(
+                    TRANSIENT,
+                    phase,
+                    None,
+                    Message(
+                        "smtp.unreachable",
+                        host=s.host,
+                        port=s.port,
+                        problem=_text(str(exc)) or type(exc).__name__,
+                    ),
+                )
+            ) from None
 
     def _on_silence(self) -> None:
         """The server said nothing at first: if the port speaks TLS from the first
@@ -308,10 +334,18 @@ class SmtpTransport:
         server; say so at once instead of waiting out the timeout."""
         s = self.settings
         if speaks_tls(s.host, s.port, min(s.timeout, TLS_PROBE_TIMEOUT)):
-            raise ConnectError(Outcome(
-                REJECTED, "connect", None,
-                Message("smtp.implicit_tls", port=s.port,
-                        security="STARTTLS" if s.security == "starttls" else "None")))
+            raise ConnectError(
+                Outcome(
+                    REJECTED,
+                    "connect",
+                    None,
+                    Message(
+                        "smtp.implicit_tls",
+                        port=s.port,
+                        security="STARTTLS" if s.security == "starttls" else "None",
+                    ),
+                )
+            )
 
     @staticmethod
     def _login(conn: smtplib.SMTP, user: str, password: str) -> None:
@@ -373,8 +407,13 @@ class SmtpTransport:
             self._drop()
 
     # -- one message -------------------------------------------------------
-    def send(self, msg: EmailMessage, from_addr: str, to_addr: str,
-             before_body: Callable[[], None] | None = None) -> Outcome:
+    def send(
+        self,
+        msg: EmailMessage,
+        from_addr: str,
+        to_addr: str,
+        before_body: Callable[[], None] | None = None,
+    ) -> Outcome:
         """Send one message to one recipient; the outcome says what happened.
 
         ``before_body`` is called after the server's 354 and before the body
@@ -385,13 +424,18 @@ class SmtpTransport:
         try:  # no SMTPUTF8: the envelope takes ASCII only (an IDN domain as its A-label)
             from_addr = addresses.envelope(from_addr)
         except addresses.InvalidAddress as exc:
-            return Outcome(REJECTED, "connect", None, f"the sender address {from_addr!r} "
-                           f"cannot be used: {exc}; change it in Settings")
+            return Outcome(
+                REJECTED,
+                "connect",
+                None,
+                f"the sender address {from_addr!r} cannot be used: {exc}; change it in Settings",
+            )
         try:
             to_addr = addresses.envelope(to_addr)
         except addresses.InvalidAddress as exc:
-            return Outcome(RECIPIENT_FAILED, "compose", None,
-                           f"{to_addr.strip()!r} cannot be sent to: {exc}")
+            return Outcome(
+                RECIPIENT_FAILED, "compose", None, f"{to_addr.strip()!r} cannot be sent to: {exc}"
+            )
         reused = self._conn is not None
         if self._conn is None:
             try:
@@ -424,8 +468,14 @@ class SmtpTransport:
             return _dot_stuff(raw), ["BODY=8BITMIME"]
         return _dot_stuff(seven_bit(msg).as_bytes(policy=msg.policy)), []
 
-    def _transaction(self, msg: EmailMessage, from_addr: str, to_addr: str,
-                     retry_stale: bool, before_body: Callable[[], None] | None) -> Outcome:
+    def _transaction(
+        self,
+        msg: EmailMessage,
+        from_addr: str,
+        to_addr: str,
+        retry_stale: bool,
+        before_body: Callable[[], None] | None,
+    ) -> Outcome:
         conn = self._conn
         assert conn is not None
         payload, options = self._payload(conn, msg)
@@ -451,8 +501,12 @@ class SmtpTransport:
             if code != 354:
                 return classify("data", code, _text(resp))
         except (smtplib.SMTPException, OSError) as exc:
-            return Outcome(TRANSIENT, "data", None, f"connection lost before DATA: "
-                                                    f"{_text(str(exc)) or type(exc).__name__}")
+            return Outcome(
+                TRANSIENT,
+                "data",
+                None,
+                f"connection lost before DATA: {_text(str(exc)) or type(exc).__name__}",
+            )
         if before_body is not None:
             try:
                 before_body()
@@ -463,15 +517,20 @@ class SmtpTransport:
             conn.send(payload)
         except (smtplib.SMTPException, OSError) as exc:
             # The final "." never reached the server, so it cannot have accepted it.
-            return Outcome(TRANSIENT, "data", None,
-                           f"connection lost while sending: {_text(str(exc))}")
+            return Outcome(
+                TRANSIENT, "data", None, f"connection lost while sending: {_text(str(exc))}"
+            )
         try:
             code, resp = conn.getreply()
         except (smtplib.SMTPException, OSError) as exc:
-            return Outcome(UNCERTAIN, "body", None,
-                           "the connection was lost after the message was sent, before the "
-                           f"server replied ({_text(str(exc)) or type(exc).__name__}); it may "
-                           "have been delivered")
+            return Outcome(
+                UNCERTAIN,
+                "body",
+                None,
+                "the connection was lost after the message was sent, before the "
+                f"server replied ({_text(str(exc)) or type(exc).__name__}); it may "
+                "have been delivered",
+            )
         if code == 250:
             return Outcome(SENT, "done", code, _text(resp))
         return classify("body", code, _text(resp))

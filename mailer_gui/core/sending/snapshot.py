@@ -77,25 +77,40 @@ class Snapshot:
         b = self.budget
         return {
             "now": iso(self.now),
-            "active_campaign": None if self.active_campaign is None else
-            {"id": self.active_campaign[0], "name": self.active_campaign[1]},
+            "active_campaign": None
+            if self.active_campaign is None
+            else {"id": self.active_campaign[0], "name": self.active_campaign[1]},
             "queued_count": self.queued_count,
             "next_campaign_at": iso(self.next_campaign_at),
             "smtp_configured": self.smtp_configured,
             "limits": {
-                "hourly": {"limit": b.hourly_limit, "used": b.hourly_used,
-                           "next_slot_at": iso(b.next_slot_at)},
-                "monthly": {"limit": b.monthly_limit, "used": b.monthly_used,
-                            "resets_at": iso(b.resets_at)},
+                "hourly": {
+                    "limit": b.hourly_limit,
+                    "used": b.hourly_used,
+                    "next_slot_at": iso(b.next_slot_at),
+                },
+                "monthly": {
+                    "limit": b.monthly_limit,
+                    "used": b.monthly_used,
+                    "resets_at": iso(b.resets_at),
+                },
             },
             "entries": [
                 {
-                    "entry_id": e.entry_id, "campaign_id": e.campaign_id, "name": e.name,
-                    "kind": e.kind, "status": e.status, "position": e.position,
-                    "reason_code": e.reason_code, "reason_detail": e.reason_detail,
-                    "next_run_at": iso(e.next_run_at), "counts": dict(e.counts),
-                    "eta": iso(e.eta), "priority": e.priority,
-                    "queued_at": iso(e.queued_at), "finished_at": iso(e.finished_at),
+                    "entry_id": e.entry_id,
+                    "campaign_id": e.campaign_id,
+                    "name": e.name,
+                    "kind": e.kind,
+                    "status": e.status,
+                    "position": e.position,
+                    "reason_code": e.reason_code,
+                    "reason_detail": e.reason_detail,
+                    "next_run_at": iso(e.next_run_at),
+                    "counts": dict(e.counts),
+                    "eta": iso(e.eta),
+                    "priority": e.priority,
+                    "queued_at": iso(e.queued_at),
+                    "finished_at": iso(e.finished_at),
                 }
                 for e in self.entries
             ],
@@ -155,27 +170,37 @@ def build(session: Session, now: datetime) -> Snapshot:
     st = settings_mod.load(session)
     hour = limits.hourly_usage(session, st.limits, now)
     month = limits.monthly_usage(session, st.limits, st.quota, now)
-    budget = Budget(hour.limit, hour.used, hour.next_slot_at, month.limit, month.used,
-                    month.resets_at)
+    budget = Budget(
+        hour.limit, hour.used, hour.next_slot_at, month.limit, month.used, month.resets_at
+    )
     names = dict(session.execute(select(Campaign.id, Campaign.name)).all())
     counts = counts_by_scope(session)
     live = queue.live_entries(session)
     eligible_ids = [e.id for e in queue.eligible(session, now)]
-    order = sorted(live, key=lambda e: (e.id not in eligible_ids,
-                                        eligible_ids.index(e.id) if e.id in eligible_ids
-                                        else 0, -e.priority, e.order_key, e.id))
+    order = sorted(
+        live,
+        key=lambda e: (
+            e.id not in eligible_ids,
+            eligible_ids.index(e.id) if e.id in eligible_ids else 0,
+            -e.priority,
+            e.order_key,
+            e.id,
+        ),
+    )
     active = next((e for e in live if e.status == Status.PROCESSING), None)
     est = _Estimator(st, budget, now)
     entries: list[EntryStatus] = []
     next_at: datetime | None = None
     for pos, e in enumerate(order, start=1):
-        c = counts.get((e.campaign_id, e.id if e.kind == EntryKind.TEST else None)) or \
-            dict.fromkeys(RECIPIENT_STATES, 0)
+        c = counts.get(
+            (e.campaign_id, e.id if e.kind == EntryKind.TEST else None)
+        ) or dict.fromkeys(RECIPIENT_STATES, 0)
         reason = e.reason_code
         if e.status == Status.QUEUED and active is not None and active.id != e.id:
             reason = Reason.WAITING
         runnable = e.status != Status.PAUSED and not (
-            e.status == Status.DEFERRED and e.next_run_at is None)
+            e.status == Status.DEFERRED and e.next_run_at is None
+        )
         eta = None
         if runnable and st.smtp is not None:
             start = e.next_run_at if e.status == Status.DEFERRED and e.next_run_at else now
@@ -183,24 +208,58 @@ def build(session: Session, now: datetime) -> Snapshot:
         if runnable:
             when = e.next_run_at if e.status == Status.DEFERRED and e.next_run_at else now
             next_at = when if next_at is None else min(next_at, when)
-        entries.append(EntryStatus(
-            e.id, e.campaign_id, names.get(e.campaign_id, "?"), e.kind, e.status, pos, reason,
-            e.reason_detail, e.next_run_at, c, eta, e.priority, e.queued_at, e.finished_at))
+        entries.append(
+            EntryStatus(
+                e.id,
+                e.campaign_id,
+                names.get(e.campaign_id, "?"),
+                e.kind,
+                e.status,
+                pos,
+                reason,
+                e.reason_detail,
+                e.next_run_at,
+                c,
+                eta,
+                e.priority,
+                e.queued_at,
+                e.finished_at,
+            )
+        )
     finished = session.scalars(
-        select(QueueEntry).where(QueueEntry.status.in_(FINAL_STATUSES))
-        .order_by(QueueEntry.finished_at.desc(), QueueEntry.id.desc()).limit(FINISHED_SHOWN)
+        select(QueueEntry)
+        .where(QueueEntry.status.in_(FINAL_STATUSES))
+        .order_by(QueueEntry.finished_at.desc(), QueueEntry.id.desc())
+        .limit(FINISHED_SHOWN)
     ).all()
     for e in finished:
         c = counts.get((e.campaign_id, e.id if e.kind == EntryKind.TEST else None)) or {}
-        entries.append(EntryStatus(
-            e.id, e.campaign_id, names.get(e.campaign_id, "?"), e.kind, e.status, None, None,
-            None, None, dict(c), None, e.priority, e.queued_at, e.finished_at))
-    queued = sum(1 for e in live
-                 if e.kind == EntryKind.CAMPAIGN and (active is None or e.id != active.id))
+        entries.append(
+            EntryStatus(
+                e.id,
+                e.campaign_id,
+                names.get(e.campaign_id, "?"),
+                e.kind,
+                e.status,
+                None,
+                None,
+                None,
+                None,
+                dict(c),
+                None,
+                e.priority,
+                e.queued_at,
+                e.finished_at,
+            )
+        )
+    queued = sum(
+        1 for e in live if e.kind == EntryKind.CAMPAIGN and (active is None or e.id != active.id)
+    )
     return Snapshot(
         now=now,
-        active_campaign=None if active is None else (active.campaign_id,
-                                                      names.get(active.campaign_id, "?")),
+        active_campaign=None
+        if active is None
+        else (active.campaign_id, names.get(active.campaign_id, "?")),
         queued_count=queued,
         next_campaign_at=next_at,
         budget=budget,
@@ -208,4 +267,3 @@ def build(session: Session, now: datetime) -> Snapshot:
         entries=entries,
         timezone=st.limits.timezone,
     )
-

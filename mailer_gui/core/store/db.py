@@ -64,7 +64,8 @@ class Database:
         event.listen(self.engine, "begin", _on_begin)
         self._writer = sessionmaker(self.engine, expire_on_commit=False, info=info)
         self._reader = sessionmaker(
-            self.engine.execution_options(mailer_begin="DEFERRED"), expire_on_commit=False,
+            self.engine.execution_options(mailer_begin="DEFERRED"),
+            expire_on_commit=False,
             info=info,
         )
 

@@ -33,9 +33,10 @@ def ts(value: datetime) -> str:
     if value.tzinfo is None:
         raise ValueError("naive datetime given to a UTC column")
     v = value.astimezone(UTC)
-    return (f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
-            f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}")
-
+    return (
+        f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
+        f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}"
+    )
 
 
 def from_ts(text: str | None) -> datetime | None:
@@ -74,8 +75,10 @@ class EntryRow(NamedTuple):
 
 
 def eligible(con: sqlite3.Connection, now: datetime) -> list[EntryRow]:
-    return [EntryRow(i, k, st, c, from_ts(start))
-            for i, k, st, c, start in con.execute(ELIGIBLE, (ts(now),))]
+    return [
+        EntryRow(i, k, st, c, from_ts(start))
+        for i, k, st, c, start in con.execute(ELIGIBLE, (ts(now),))
+    ]
 
 
 SETTINGS_RAW = "SELECT key, value FROM settings WHERE key IN ('smtp', 'limits', 'quota')"
@@ -91,13 +94,21 @@ def settings_text(con: sqlite3.Connection) -> tuple[tuple[str, str], ...]:
 # The month, the clock hour and the rolling hour, in one statement. The month
 # is counted in full: "used >= limit" needs up to ``limit`` rows counted
 # anyway, and the operator is shown the exact figure.
-COUNTS = ("SELECT (SELECT count(*) FROM slot_ledger WHERE at >= ? AND at < ?),"
-          " (SELECT count(*) FROM slot_ledger WHERE at >= ? AND at < ?),"
-          " (SELECT count(*) FROM slot_ledger WHERE at >= ?)")
+COUNTS = (
+    "SELECT (SELECT count(*) FROM slot_ledger WHERE at >= ? AND at < ?),"
+    " (SELECT count(*) FROM slot_ledger WHERE at >= ? AND at < ?),"
+    " (SELECT count(*) FROM slot_ledger WHERE at >= ?)"
+)
 
 
-def counts(con: sqlite3.Connection, m_lo: datetime, m_hi: datetime, h_lo: datetime,
-           h_hi: datetime, r_lo: datetime) -> tuple[int, int, int]:
+def counts(
+    con: sqlite3.Connection,
+    m_lo: datetime,
+    m_hi: datetime,
+    h_lo: datetime,
+    h_hi: datetime,
+    r_lo: datetime,
+) -> tuple[int, int, int]:
     """Ledger rows in ``[m_lo, m_hi)``, ``[h_lo, h_hi)`` and at or after ``r_lo``."""
     args = tuple(ts(t) for t in (m_lo, m_hi, h_lo, h_hi, r_lo))
     month, clock, rolling = con.execute(COUNTS, args).fetchone()
@@ -106,10 +117,14 @@ def counts(con: sqlite3.Connection, m_lo: datetime, m_hi: datetime, h_lo: dateti
 
 # ---------------------------------------------------------------- claim
 
-_NEXT = ("SELECT id, email, fields, message_id FROM recipients WHERE campaign_id = ?"
-         " AND {scope} AND status = 'pending' ORDER BY id LIMIT 1")
-NEXT = {False: _NEXT.format(scope="test_entry_id IS NULL"),
-        True: _NEXT.format(scope="test_entry_id = ?")}
+_NEXT = (
+    "SELECT id, email, fields, message_id FROM recipients WHERE campaign_id = ?"
+    " AND {scope} AND status = 'pending' ORDER BY id LIMIT 1"
+)
+NEXT = {
+    False: _NEXT.format(scope="test_entry_id IS NULL"),
+    True: _NEXT.format(scope="test_entry_id = ?"),
+}
 
 
 class PendingRow(NamedTuple):
@@ -119,8 +134,9 @@ class PendingRow(NamedTuple):
     message_id: str | None
 
 
-def next_pending(con: sqlite3.Connection, test: bool, entry_id: int,
-                 campaign_id: int) -> PendingRow | None:
+def next_pending(
+    con: sqlite3.Connection, test: bool, entry_id: int, campaign_id: int
+) -> PendingRow | None:
     args = (campaign_id, entry_id) if test else (campaign_id,)
     row = con.execute(NEXT[test], args).fetchone()
     if row is None:
@@ -131,22 +147,34 @@ def next_pending(con: sqlite3.Connection, test: bool, entry_id: int,
 # The recipient records the content version it is sent (read from its campaign
 # in the same statement), and the slot the limits in force, so reports can say
 # which subject each recipient got and which limits held at each send.
-CLAIM = ("UPDATE recipients SET status = 'sending', message_id = ?, attempts = attempts + 1,"
-         " engine_id = ?, claimed_at = ?,"
-         " content_version = (SELECT c.content_version FROM campaigns c"
-         " WHERE c.id = recipients.campaign_id) WHERE id = ? AND status = 'pending'")
-RESERVE = ("INSERT INTO slot_ledger (at, recipient_id, campaign_id, hourly_limit, monthly_limit)"
-           " VALUES (?, ?, ?, ?, ?)")
+CLAIM = (
+    "UPDATE recipients SET status = 'sending', message_id = ?, attempts = attempts + 1,"
+    " engine_id = ?, claimed_at = ?,"
+    " content_version = (SELECT c.content_version FROM campaigns c"
+    " WHERE c.id = recipients.campaign_id) WHERE id = ? AND status = 'pending'"
+)
+RESERVE = (
+    "INSERT INTO slot_ledger (at, recipient_id, campaign_id, hourly_limit, monthly_limit)"
+    " VALUES (?, ?, ?, ?, ?)"
+)
 
 
-def claim(con: sqlite3.Connection, recipient_id: int, campaign_id: int, message_id: str,
-          engine_id: str, now: datetime, hourly_limit: int | None = None,
-          monthly_limit: int | None = None) -> int:
+def claim(
+    con: sqlite3.Connection,
+    recipient_id: int,
+    campaign_id: int,
+    message_id: str,
+    engine_id: str,
+    now: datetime,
+    hourly_limit: int | None = None,
+    monthly_limit: int | None = None,
+) -> int:
     at = ts(now)
     if con.execute(CLAIM, (message_id, engine_id, at, recipient_id)).rowcount != 1:
         raise AssertionError(f"recipient {recipient_id} was not pending")
-    slot = con.execute(RESERVE, (at, recipient_id, campaign_id, hourly_limit,
-                                 monthly_limit)).lastrowid
+    slot = con.execute(
+        RESERVE, (at, recipient_id, campaign_id, hourly_limit, monthly_limit)
+    ).lastrowid
     assert slot is not None
     return int(slot)
 
@@ -159,11 +187,17 @@ CONTENT = (
 
 # ---------------------------------------------------------------- outcome
 
-MARK_SENT = ("UPDATE recipients SET status = 'sent', reply = ?, engine_id = NULL,"
-             " finished_at = ? WHERE id = ? AND status IN ('sending', 'uncertain')")
-_ENTRY = ("SELECT q.status, q.transient_count, q.content_reject_count,"
-          " (SELECT r.id FROM recipients r WHERE r.campaign_id = q.campaign_id AND {scope}"
-          " AND r.status IN ('pending', 'sending') LIMIT 1) FROM queue_entries q WHERE q.id = ?")
-ENTRY_LEFT = {False: _ENTRY.format(scope="r.test_entry_id IS NULL"),
-              True: _ENTRY.format(scope="r.test_entry_id = q.id")}
+MARK_SENT = (
+    "UPDATE recipients SET status = 'sent', reply = ?, engine_id = NULL,"
+    " finished_at = ? WHERE id = ? AND status IN ('sending', 'uncertain')"
+)
+_ENTRY = (
+    "SELECT q.status, q.transient_count, q.content_reject_count,"
+    " (SELECT r.id FROM recipients r WHERE r.campaign_id = q.campaign_id AND {scope}"
+    " AND r.status IN ('pending', 'sending') LIMIT 1) FROM queue_entries q WHERE q.id = ?"
+)
+ENTRY_LEFT = {
+    False: _ENTRY.format(scope="r.test_entry_id IS NULL"),
+    True: _ENTRY.format(scope="r.test_entry_id = q.id"),
+}
 RESET = "UPDATE queue_entries SET transient_count = 0, content_reject_count = 0 WHERE id = ?"

@@ -98,8 +98,9 @@ class Campaign(Base):
     test_address: Mapped[str | None] = mapped_column(String(320), nullable=True)
     # The version of the content (subject, bodies, attachments, reply-to) sent
     # now; raised when content already sent changes (see ``CampaignVersion``).
-    content_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1,
-                                                 server_default=text("1"))
+    content_version: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=1, server_default=text("1")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
@@ -198,8 +199,7 @@ class QueueEntry(Base):
         ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False, index=True
     )
     kind: Mapped[str] = mapped_column(String(16), nullable=False, default=EntryKind.CAMPAIGN)
-    status: Mapped[str] = mapped_column(String(24), nullable=False,
-                                        default=EntryStatus.QUEUED)
+    status: Mapped[str] = mapped_column(String(24), nullable=False, default=EntryStatus.QUEUED)
     priority: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     order_key: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -41,14 +41,18 @@ def count_by_state(session: Session, *conds: Any) -> StateCounts:
     return out
 
 
-def recipient_counts(session: Session, campaign_id: int | None,
-                     test_entry_id: int | None = None) -> StateCounts:
+def recipient_counts(
+    session: Session, campaign_id: int | None, test_entry_id: int | None = None
+) -> StateCounts:
     """A campaign's own recipients by state (``test_entry_id`` None), or those
     of one of its test sends; all zero for no campaign (an unsaved one)."""
     if campaign_id is None:
         return zero_counts()
-    test = (Recipient.test_entry_id.is_(None) if test_entry_id is None
-            else Recipient.test_entry_id == test_entry_id)
+    test = (
+        Recipient.test_entry_id.is_(None)
+        if test_entry_id is None
+        else Recipient.test_entry_id == test_entry_id
+    )
     return count_by_state(session, Recipient.campaign_id == campaign_id, test)
 
 
@@ -57,8 +61,9 @@ def counts_by_scope(session: Session) -> dict[tuple[int, int | None], StateCount
     id or None for the campaign's own): one query for the whole queue."""
     out: dict[tuple[int, int | None], StateCounts] = {}
     for cid, tid, status, n in session.execute(
-        select(Recipient.campaign_id, Recipient.test_entry_id, Recipient.status, func.count())
-        .group_by(Recipient.campaign_id, Recipient.test_entry_id, Recipient.status)
+        select(
+            Recipient.campaign_id, Recipient.test_entry_id, Recipient.status, func.count()
+        ).group_by(Recipient.campaign_id, Recipient.test_entry_id, Recipient.status)
     ):
         out.setdefault((cid, tid), zero_counts())[str(status)] = int(n)
     return out
@@ -73,8 +78,11 @@ def own_and_test_counts(session: Session, campaign_id: int) -> tuple[StateCounts
     # "+campaign_id" keeps SQLite off the (campaign, status) index, whose row
     # lookups for test_entry_id cost more than reading the table straight.
     for status, n in session.execute(
-        text("SELECT status, count(*) FROM recipients WHERE +campaign_id = :cid "
-             "AND test_entry_id IS NOT NULL GROUP BY status"), {"cid": campaign_id}
+        text(
+            "SELECT status, count(*) FROM recipients WHERE +campaign_id = :cid "
+            "AND test_entry_id IS NOT NULL GROUP BY status"
+        ),
+        {"cid": campaign_id},
     ):
         tests[str(status)] = int(n)
     return {k: every[k] - tests.get(k, 0) for k in every}, tests
@@ -82,6 +90,11 @@ def own_and_test_counts(session: Session, campaign_id: int) -> tuple[StateCounts
 
 def recipient_totals(session: Session) -> dict[int, int]:
     """Each campaign's own recipients (test sends not counted), by campaign id."""
-    return {int(cid): int(n) for cid, n in session.execute(
-        select(Recipient.campaign_id, func.count())
-        .where(Recipient.test_entry_id.is_(None)).group_by(Recipient.campaign_id))}
+    return {
+        int(cid): int(n)
+        for cid, n in session.execute(
+            select(Recipient.campaign_id, func.count())
+            .where(Recipient.test_entry_id.is_(None))
+            .group_by(Recipient.campaign_id)
+        )
+    }

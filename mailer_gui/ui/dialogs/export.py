@@ -50,8 +50,9 @@ class ExportDialog(QDialog):
     # "done", "cancelled" or "failed", when an export ends (tests wait on it).
     export_finished = Signal(str)
 
-    def __init__(self, ctx: AppContext, campaign_id: int | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, campaign_id: int | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.campaign_id = campaign_id
@@ -63,13 +64,16 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         if campaign_id is not None:
             title = self.tr("Send report of “%1”").replace("%1", name)
-            intro = self.tr("Who got the campaign, who did not and why; its pauses and "
-                            "sending rate.")
+            intro = self.tr(
+                "Who got the campaign, who did not and why; its pauses and sending rate."
+            )
         else:
             title = self.tr("Sends in a period")
-            intro = self.tr("Every message handed to the server, across campaigns, with "
-                            "daily and hourly totals against the limits, to match the "
-                            "provider's bill. Days are in the time zone of the settings.")
+            intro = self.tr(
+                "Every message handed to the server, across campaigns, with "
+                "daily and hourly totals against the limits, to match the "
+                "provider's bill. Days are in the time zone of the settings."
+            )
         self.title_label = QLabel(f"<b>{html.escape(title)}</b>")
         self.intro = QLabel(intro)
         self.intro.setWordWrap(True)
@@ -107,8 +111,9 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("Format:"), self.format_combo)
         self.delimiter_combo = QComboBox()
         self.delimiter_combo.addItem(self.tr("Comma ( , )"), ",")
-        self.delimiter_combo.addItem(self.tr("Semicolon ( ; ) — Excel in many European "
-                                             "languages"), ";")
+        self.delimiter_combo.addItem(
+            self.tr("Semicolon ( ; ) — Excel in many European languages"), ";"
+        )
         form.addRow(self.tr("Separator:"), self.delimiter_combo)
         self.path_edit = QLineEdit(str(self._default_path(name, today)))
         self.choose_button = QPushButton(self.tr("Choose…"))
@@ -141,12 +146,15 @@ class ExportDialog(QDialog):
 
     def _build_buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox()
-        self.export_button = buttons.addButton(self.tr("Export"),
-                                               QDialogButtonBox.ButtonRole.AcceptRole)
-        self.open_folder_button = buttons.addButton(self.tr("Open folder"),
-                                                    QDialogButtonBox.ButtonRole.ActionRole)
-        self.cancel_button = buttons.addButton(self.tr("Close"),
-                                               QDialogButtonBox.ButtonRole.RejectRole)
+        self.export_button = buttons.addButton(
+            self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.open_folder_button = buttons.addButton(
+            self.tr("Open folder"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.cancel_button = buttons.addButton(
+            self.tr("Close"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         self.export_button.setDefault(True)
         self.open_folder_button.setEnabled(False)
         self.export_button.clicked.connect(self.start_export)
@@ -176,10 +184,14 @@ class ExportDialog(QDialog):
             self.path_edit.setText(str(Path(text).with_suffix(SUFFIX[self.fmt])))
 
     def _choose_file(self) -> None:
-        filters = {"csv": self.tr("CSV files (*.csv)"), "xlsx": self.tr("Excel files (*.xlsx)"),
-                   "pdf": self.tr("PDF files (*.pdf)")}
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the report as"),
-                                              self.path_edit.text(), filters[self.fmt])
+        filters = {
+            "csv": self.tr("CSV files (*.csv)"),
+            "xlsx": self.tr("Excel files (*.xlsx)"),
+            "pdf": self.tr("PDF files (*.pdf)"),
+        }
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the report as"), self.path_edit.text(), filters[self.fmt]
+        )
         if path:
             self.path_edit.setText(str(Path(path).with_suffix(SUFFIX[self.fmt])))
 
@@ -190,9 +202,15 @@ class ExportDialog(QDialog):
         start = end = None
         if self.campaign_id is None:
             start, end = self.from_edit.date().toPython(), self.to_edit.date().toPython()
-        req = ExportRequest(fmt=self.fmt, out=out, campaign_id=self.campaign_id, start=start,
-                            end=end, delimiter=str(self.delimiter_combo.currentData()),
-                            language=effective_language())
+        req = ExportRequest(
+            fmt=self.fmt,
+            out=out,
+            campaign_id=self.campaign_id,
+            start=start,
+            end=end,
+            delimiter=str(self.delimiter_combo.currentData()),
+            language=effective_language(),
+        )
         req.validate()
         return req
 
@@ -212,9 +230,14 @@ class ExportDialog(QDialog):
         self._set_running(True)
         self._show(self.tr("Exporting…"))
         self.task = BackgroundTask(
-            lambda task: (request.out, export_report(ctx, request, task.report,
-                                                     lambda: task.cancelled)),
-            self._done, self._failed, self._progress).start()
+            lambda task: (
+                request.out,
+                export_report(ctx, request, task.report, lambda: task.cancelled),
+            ),
+            self._done,
+            self._failed,
+            self._progress,
+        ).start()
 
     def _cancel_or_close(self) -> None:
         if self.task is not None and self.task.running:
@@ -259,8 +282,10 @@ class ExportDialog(QDialog):
             return
         if not isinstance(exc, MailerError):
             log.error("report export failed", exc_info=exc)
-        self._show(self.tr("The report could not be saved: %1").replace("%1", messages.text(exc)),
-                   error=True)
+        self._show(
+            self.tr("The report could not be saved: %1").replace("%1", messages.text(exc)),
+            error=True,
+        )
         self.export_finished.emit("failed")
 
     def _set_running(self, running: bool) -> None:

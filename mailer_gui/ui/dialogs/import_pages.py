@@ -18,8 +18,16 @@ from PySide6.QtWidgets import (
 from mailer_gui.ui.editor.recipients import make_table
 from mailer_gui.ui.models.recipients import PlainTableModel
 
-ENCODINGS = ("utf-8", "utf-8-sig", "cp1251", "utf-16", "utf-16-le", "utf-16-be", "koi8-r",
-             "latin-1")
+ENCODINGS = (
+    "utf-8",
+    "utf-8-sig",
+    "cp1251",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "koi8-r",
+    "latin-1",
+)
 # The fields offered a column each; other columns keep a name made from their header.
 MAPPED_FIELDS = ("email", "first_name", "last_name")
 RED = "color: #c62828;"
@@ -37,8 +45,11 @@ class FilePage(QWidget):
         self.encoding = QComboBox()
         self.encoding.addItems(list(ENCODINGS))
         self.delimiter = QComboBox()
-        for label, value in ((self.tr("; semicolon"), ";"), (self.tr(", comma"), ","),
-                             (self.tr("tab"), "\t")):
+        for label, value in (
+            (self.tr("; semicolon"), ";"),
+            (self.tr(", comma"), ","),
+            (self.tr("tab"), "\t"),
+        ):
             self.delimiter.addItem(label, value)
         self.sheet = QComboBox()
         self.error = QLabel()
@@ -64,8 +75,12 @@ class FilePage(QWidget):
         mapping_box = QGroupBox(self.tr("Columns"))
         ml = QVBoxLayout(mapping_box)
         ml.addLayout(self.mapping_form)
-        note = QLabel(self.tr("Other columns are imported too, named after their header "
-                              "(e.g. “Company” becomes {{ company }})."))
+        note = QLabel(
+            self.tr(
+                "Other columns are imported too, named after their header "
+                "(e.g. “Company” becomes {{ company }})."
+            )
+        )
         note.setWordWrap(True)
         note.setStyleSheet("color: #666;")
         ml.addWidget(note)
@@ -80,16 +95,18 @@ class FilePage(QWidget):
         lay.addWidget(QLabel(self.tr("First rows of the file")))
         lay.addWidget(self.preview_table, 1)
 
-    def set_mapping_fields(self, fields: list[str], headers: list[str],
-                           chosen: dict[str, str]) -> None:
+    def set_mapping_fields(
+        self, fields: list[str], headers: list[str], chosen: dict[str, str]
+    ) -> None:
         while self.mapping_form.rowCount():
             self.mapping_form.removeRow(0)
         self.mapping = {}
         for name in fields:
             combo = QComboBox()
             combo.setObjectName(f"map_{name}")
-            combo.addItem(self.tr("(not imported)") if name != "email"
-                          else self.tr("(choose the column)"), "")
+            combo.addItem(
+                self.tr("(not imported)") if name != "email" else self.tr("(choose the column)"), ""
+            )
             for h in headers:
                 combo.addItem(h, h)
             combo.setCurrentIndex(max(0, combo.findData(chosen.get(name, ""))))
@@ -98,8 +115,7 @@ class FilePage(QWidget):
             self.mapping_form.addRow(label, combo)
 
     def chosen_mapping(self) -> dict[str, str]:
-        return {name: str(c.currentData()) for name, c in self.mapping.items()
-                if c.currentData()}
+        return {name: str(c.currentData()) for name, c in self.mapping.items() if c.currentData()}
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)

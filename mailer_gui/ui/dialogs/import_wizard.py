@@ -31,16 +31,24 @@ class ImportWizard(QDialog):
     imported = Signal(object)
     PAGE_FILE, PAGE_PROGRESS, PAGE_RESULT = range(3)
 
-    def __init__(self, ctx: AppContext, campaign_id: int, path: str | Path | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        campaign_id: int,
+        path: str | Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.campaign_id = campaign_id
         self.path: Path | None = None
         self.preview: contacts.FilePreview | None = None
         self.result: contacts.ImportResult | None = None
-        self._overrides: dict[str, str | None] = {"encoding": None, "delimiter": None,
-                                                  "sheet": None}
+        self._overrides: dict[str, str | None] = {
+            "encoding": None,
+            "delimiter": None,
+            "sheet": None,
+        }
         self._task: BackgroundTask | None = None
         self.setWindowTitle(self.tr("Import recipients"))
         self._build()
@@ -50,16 +58,21 @@ class ImportWizard(QDialog):
 
     # -- construction ---------------------------------------------------------------
     def _build(self) -> None:
-        self.file_page, self.progress_page, self.result_page = \
-            FilePage(), ProgressPage(), ResultPage()
+        self.file_page, self.progress_page, self.result_page = (
+            FilePage(),
+            ProgressPage(),
+            ResultPage(),
+        )
         self.stack = QStackedWidget()
         for page in (self.file_page, self.progress_page, self.result_page):
             self.stack.addWidget(page)
         self.buttons = QDialogButtonBox()
         self.import_button: QPushButton = self.buttons.addButton(
-            self.tr("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
+            self.tr("Import"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.close_button: QPushButton = self.buttons.addButton(
-            QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Cancel
+        )
         self.import_button.clicked.connect(self.start_import)
         self.close_button.clicked.connect(self.reject)
         self._connect_pages()
@@ -73,7 +86,8 @@ class ImportWizard(QDialog):
         fp.browse.clicked.connect(self.choose_file)
         fp.encoding.textActivated.connect(lambda v: self._override("encoding", v))
         fp.delimiter.activated.connect(
-            lambda _i: self._override("delimiter", fp.delimiter.currentData()))
+            lambda _i: self._override("delimiter", fp.delimiter.currentData())
+        )
         fp.sheet.textActivated.connect(lambda v: self._override("sheet", v))
         self.progress_page.cancel.clicked.connect(self.cancel_import)
         self.result_page.export.clicked.connect(lambda: self.export_rejects())
@@ -83,15 +97,19 @@ class ImportWizard(QDialog):
         self.import_button.setVisible(page == self.PAGE_FILE)
         self.import_button.setEnabled(page == self.PAGE_FILE and self.preview is not None)
         self.close_button.setVisible(page != self.PAGE_PROGRESS)
-        self.close_button.setText(self.tr("Close") if page == self.PAGE_RESULT
-                                  else self.tr("Cancel"))
+        self.close_button.setText(
+            self.tr("Close") if page == self.PAGE_RESULT else self.tr("Cancel")
+        )
 
     # -- file and preview ---------------------------------------------------------
     @Slot()
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Choose the recipients file"), "",
-            self.tr("Spreadsheets (*.csv *.txt *.tsv *.xlsx);;All files (*)"))
+            self,
+            self.tr("Choose the recipients file"),
+            "",
+            self.tr("Spreadsheets (*.csv *.txt *.tsv *.xlsx);;All files (*)"),
+        )
         if path:
             self.set_path(path)
 
@@ -106,9 +124,12 @@ class ImportWizard(QDialog):
         self.refresh_preview()
 
     def options(self, mapping: dict[str, str] | None = None) -> contacts.ImportOptions:
-        return contacts.ImportOptions(encoding=self._overrides["encoding"],
-                                      delimiter=self._overrides["delimiter"],
-                                      mapping=mapping, sheet=self._overrides["sheet"])
+        return contacts.ImportOptions(
+            encoding=self._overrides["encoding"],
+            delimiter=self._overrides["delimiter"],
+            mapping=mapping,
+            sheet=self._overrides["sheet"],
+        )
 
     def refresh_preview(self) -> None:
         """Read the first rows again with the current choices (quick: 20 rows)."""
@@ -127,11 +148,16 @@ class ImportWizard(QDialog):
         if "email" in self.preview.mapping:
             fp.show_error("")
         elif self.preview.sheets:
-            fp.show_error(self.tr("No column looks like an email address: choose it under "
-                                  "Columns, or pick another sheet."))
+            fp.show_error(
+                self.tr(
+                    "No column looks like an email address: choose it under "
+                    "Columns, or pick another sheet."
+                )
+            )
         else:
-            fp.show_error(self.tr("No column looks like an email address: choose it under "
-                                  "Columns."))
+            fp.show_error(
+                self.tr("No column looks like an email address: choose it under Columns.")
+            )
         self._show_page(self.PAGE_FILE)
 
     def _fill_preview(self, p: contacts.FilePreview) -> None:
@@ -170,15 +196,15 @@ class ImportWizard(QDialog):
         options, path, db, cid = self.options(mapping), self.path, self.ctx.db, self.campaign_id
 
         def work(task: BackgroundTask) -> contacts.ImportResult:
-            return contacts.import_file(db, cid, path, options, progress=task.report,
-                                        cancel=lambda: task.cancelled)
+            return contacts.import_file(
+                db, cid, path, options, progress=task.report, cancel=lambda: task.cancelled
+            )
 
         self.progress_page.bar.setValue(0)
         self.progress_page.label.setText(self.tr("Importing {name}…").format(name=path.name))
         self.progress_page.cancel.setEnabled(True)
         self._show_page(self.PAGE_PROGRESS)
-        self._task = BackgroundTask(work, self._on_done, self._on_failed,
-                                    self._on_progress).start()
+        self._task = BackgroundTask(work, self._on_done, self._on_failed, self._on_progress).start()
 
     @property
     def running(self) -> bool:
@@ -201,8 +227,11 @@ class ImportWizard(QDialog):
         if isinstance(exc, contacts.ImportCancelled):
             text = self.tr("Import cancelled; no recipient was added.")
         else:
-            text = messages.text(exc) if isinstance(exc, MailerError | OSError) else \
-                self.tr("The import failed: {error}").format(error=exc)
+            text = (
+                messages.text(exc)
+                if isinstance(exc, MailerError | OSError)
+                else self.tr("The import failed: {error}").format(error=exc)
+            )
         self._show_page(self.PAGE_FILE)
         self.file_page.show_error(text)
 
@@ -211,16 +240,25 @@ class ImportWizard(QDialog):
         self._task = None
         self.result = result
         rp = self.result_page
-        rp.counts.setText(self.tr(
-            "<b>{imported}</b> imported · <b>{invalid}</b> invalid · <b>{duplicate}</b> "
-            "duplicate · <b>{suppressed}</b> on the suppression list").format(
-            imported=number_text(result.imported), invalid=number_text(result.invalid),
-            duplicate=number_text(result.duplicate), suppressed=number_text(result.suppressed)))
+        rp.counts.setText(
+            self.tr(
+                "<b>{imported}</b> imported · <b>{invalid}</b> invalid · <b>{duplicate}</b> "
+                "duplicate · <b>{suppressed}</b> on the suppression list"
+            ).format(
+                imported=number_text(result.imported),
+                invalid=number_text(result.invalid),
+                duplicate=number_text(result.duplicate),
+                suppressed=number_text(result.suppressed),
+            )
+        )
         rows = [(r.row, r.value, messages.text(r.reason)) for r in result.rejects]
         rp.rejects_model.set_rows([self.tr("Row"), self.tr("Value"), self.tr("Reason")], rows)
         rp.rejects_table.resizeColumnsToContents()
-        rp.rejects_label.setText(self.tr("{n} rows were not imported:").format(n=len(rows))
-                                 if rows else self.tr("Every row was imported."))
+        rp.rejects_label.setText(
+            self.tr("{n} rows were not imported:").format(n=len(rows))
+            if rows
+            else self.tr("Every row was imported.")
+        )
         rp.export.setEnabled(bool(rows))
         self._show_page(self.PAGE_RESULT)
         self.imported.emit(result)
@@ -231,8 +269,11 @@ class ImportWizard(QDialog):
             return None
         if path is None:
             chosen, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Save rejected rows"), "rejected-rows.csv",
-                self.tr("CSV files (*.csv)"))
+                self,
+                self.tr("Save rejected rows"),
+                "rejected-rows.csv",
+                self.tr("CSV files (*.csv)"),
+            )
             if not chosen:
                 return None
             path = chosen

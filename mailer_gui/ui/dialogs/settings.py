@@ -41,8 +41,9 @@ def _gui_settings() -> QSettings:
     try:
         from mailer_gui.ui.i18n import gui_settings
     except ImportError:
-        return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                         "mailer-gui", "mailer-gui")
+        return QSettings(
+            QSettings.Format.IniFormat, QSettings.Scope.UserScope, "mailer-gui", "mailer-gui"
+        )
     return gui_settings()
 
 
@@ -51,8 +52,9 @@ class SettingsDialog(QDialog):
 
     settingsSaved = Signal()
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None,
-                 qsettings: QSettings | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, qsettings: QSettings | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.marks = FieldMarks()
@@ -76,8 +78,9 @@ class SettingsDialog(QDialog):
         self.general_error.setStyleSheet("color: #c62828;")
         self.general_error.setWordWrap(True)
         self.general_error.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self._on_save_clicked)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -88,14 +91,18 @@ class SettingsDialog(QDialog):
 
     def _build_smtp_tab(self) -> QWidget:
         page = self.smtp_page
-        self.keychain_note = QLabel(self.tr(
-            "No keychain is available on this computer, so the password is kept only "
-            "while the app runs: you will be asked for it again after a restart. "
-            "It is never written to disk."))
+        self.keychain_note = QLabel(
+            self.tr(
+                "No keychain is available on this computer, so the password is kept only "
+                "while the app runs: you will be asked for it again after a restart. "
+                "It is never written to disk."
+            )
+        )
         self.keychain_note.setObjectName("keychainNote")
         self.keychain_note.setWordWrap(True)
         self.keychain_note.setStyleSheet(
-            "background: #fff8e1; border: 1px solid #f9a825; padding: 6px;")
+            "background: #fff8e1; border: 1px solid #f9a825; padding: 6px;"
+        )
         self.keychain_note.setVisible(not self.ctx.secrets.keychain_available())
         self.test_button = QPushButton(self.tr("Test connection"))
         self.test_button.setToolTip(self.tr("Connect, secure and log in; no message is sent"))
@@ -117,8 +124,11 @@ class SettingsDialog(QDialog):
 
     def _build_general_tab(self) -> QWidget:
         self.language = QComboBox()
-        for code, label in (("system", self.tr("System language")), ("en", "English"),
-                            ("ru", "Русский")):
+        for code, label in (
+            ("system", self.tr("System language")),
+            ("en", "English"),
+            ("ru", "Русский"),
+        ):
             self.language.addItem(label, code)
         note = QLabel(self.tr("The language changes the next time the app starts."))
         note.setWordWrap(True)
@@ -217,8 +227,9 @@ class SettingsDialog(QDialog):
         try:
             with self.ctx.db.write() as s:
                 # One transaction: the save and the re-plan of every waiting entry.
-                replan.save_and_replan(s, now, smtp=smtp, limits=limits,
-                                             quota_used=used, recheck_smtp=smtp_changed)
+                replan.save_and_replan(
+                    s, now, smtp=smtp, limits=limits, quota_used=used, recheck_smtp=smtp_changed
+                )
                 self._loaded = settings_mod.load(s)
         except SettingsError as exc:
             self._mark(exc)
@@ -250,27 +261,37 @@ class SettingsDialog(QDialog):
             return
         password = self._password_for(smtp)
         self.test_button.setEnabled(False)
-        self._set_result(self.tr("Connecting to {host}:{port}…").format(
-            host=smtp.host, port=smtp.port), "#555555")
-        self._task = BackgroundTask(lambda _t: SmtpTransport(smtp, password).check(),
-                                    self._on_check_done, self._on_check_failed).start()
+        self._set_result(
+            self.tr("Connecting to {host}:{port}…").format(host=smtp.host, port=smtp.port),
+            "#555555",
+        )
+        self._task = BackgroundTask(
+            lambda _t: SmtpTransport(smtp, password).check(),
+            self._on_check_done,
+            self._on_check_failed,
+        ).start()
 
     @Slot(object)
     def _on_check_done(self, outcome: Outcome) -> None:
         self.test_button.setEnabled(True)
         if outcome.kind == SENT:
-            self._set_result(self.tr("Connected and logged in. No message was sent."),
-                             "#2e7d32")
+            self._set_result(self.tr("Connected and logged in. No message was sent."), "#2e7d32")
             return
         reply = " ".join(str(p) for p in (outcome.code, outcome.text) if p)
         if outcome.code is None:  # no reply to show: the settings do not fit the server
-            self._set_result(self.tr("Could not connect ({phase}): {reason}").format(
-                phase=messages.phase_text(outcome.phase), reason=messages.text(outcome.text)),
-                "#c62828")
+            self._set_result(
+                self.tr("Could not connect ({phase}): {reason}").format(
+                    phase=messages.phase_text(outcome.phase), reason=messages.text(outcome.text)
+                ),
+                "#c62828",
+            )
             return
-        self._set_result(self.tr("The server refused ({phase}): {reply}").format(
-            phase=messages.phase_text(outcome.phase), reply=reply or self.tr("no reply")),
-            "#c62828")
+        self._set_result(
+            self.tr("The server refused ({phase}): {reply}").format(
+                phase=messages.phase_text(outcome.phase), reply=reply or self.tr("no reply")
+            ),
+            "#c62828",
+        )
 
     @Slot(object)
     def _on_check_failed(self, exc: BaseException) -> None:

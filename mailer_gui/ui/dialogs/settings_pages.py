@@ -54,9 +54,11 @@ class SmtpPage(QWidget):
         self.port.setValue(587)
         self.port.setMaximumWidth(120)
         self.security = QComboBox()
-        for code, label in (("starttls", self.tr("STARTTLS (usually port 587)")),
-                            ("tls", self.tr("TLS (usually port 465)")),
-                            ("none", self.tr("None: plain text (local servers only)"))):
+        for code, label in (
+            ("starttls", self.tr("STARTTLS (usually port 587)")),
+            ("tls", self.tr("TLS (usually port 465)")),
+            ("none", self.tr("None: plain text (local servers only)")),
+        ):
             self.security.addItem(label, code)
         self.security.currentIndexChanged.connect(self._on_security_changed)
         self._security_code = "starttls"
@@ -83,8 +85,9 @@ class SmtpPage(QWidget):
         self.ca_path.setReadOnly(True)
         self.ca_path.setPlaceholderText(self.tr("none: only the system's CAs are trusted"))
         self.ca_choose = QPushButton(self.tr("Choose…"))
-        self.ca_choose.setToolTip(self.tr(
-            "Trust your company's own CA (or the server's certificate): a PEM file"))
+        self.ca_choose.setToolTip(
+            self.tr("Trust your company's own CA (or the server's certificate): a PEM file")
+        )
         self.ca_choose.clicked.connect(self._on_choose_ca)
         self.ca_remove = QPushButton(self.tr("Remove"))
         self.ca_remove.clicked.connect(lambda: self.set_ca(None))
@@ -102,8 +105,11 @@ class SmtpPage(QWidget):
 
     def _on_choose_ca(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Choose the CA file"), "",
-            self.tr("Certificates (*.pem *.crt *.cer);;All files (*)"))
+            self,
+            self.tr("Choose the CA file"),
+            "",
+            self.tr("Certificates (*.pem *.crt *.cer);;All files (*)"),
+        )
         if path:
             self.load_ca_file(path)
 
@@ -139,8 +145,11 @@ class SmtpPage(QWidget):
         for cert in certs:
             half = len(cert.sha256) // 2 + 1
             fp = f"{cert.sha256[:half]}<br>{cert.sha256[half:]}"
-            lines.append(self.tr("Trusted: {subject}<br>SHA-256: <tt>{fingerprint}</tt>").format(
-                subject=_html(cert.subject or self.tr("(no subject)")), fingerprint=fp))
+            lines.append(
+                self.tr("Trusted: {subject}<br>SHA-256: <tt>{fingerprint}</tt>").format(
+                    subject=_html(cert.subject or self.tr("(no subject)")), fingerprint=fp
+                )
+            )
         lines.append(self.tr("The server's name is still checked against its certificate."))
         self.ca_info.setText("<br>".join(lines))
         self.ca_info.show()
@@ -178,8 +187,7 @@ class SmtpPage(QWidget):
         self._security_code = new
 
     def set_has_password(self, has: bool) -> None:
-        self.password.setPlaceholderText(
-            self.tr("saved; leave empty to keep it") if has else "")
+        self.password.setPlaceholderText(self.tr("saved; leave empty to keep it") if has else "")
 
     def fill(self, smtp: SmtpSettings | None, has_password: bool) -> None:
         self.set_has_password(has_password)
@@ -194,13 +202,20 @@ class SmtpPage(QWidget):
 
     def collect(self, loaded: SmtpSettings | None) -> SmtpSettings | None:
         """The settings as entered; None when the account is left blank (not set up)."""
-        texts = {n: getattr(self, n).text().strip() for n in
-                 ("host", "user", "from_addr", "from_name", "reply_to", "unsubscribe_url")}
+        texts = {
+            n: getattr(self, n).text().strip()
+            for n in ("host", "user", "from_addr", "from_name", "reply_to", "unsubscribe_url")
+        }
         if loaded is None and not (texts["host"] or texts["user"] or texts["from_addr"]):
             return None
-        return SmtpSettings(port=self.port.value(), security=str(self.security.currentData()),
-                            timeout=self._timeout, ca_file=self._ca_file, ca_pem=self._ca_pem,
-                            **texts)
+        return SmtpSettings(
+            port=self.port.value(),
+            security=str(self.security.currentData()),
+            timeout=self._timeout,
+            ca_file=self._ca_file,
+            ca_pem=self._ca_pem,
+            **texts,
+        )
 
 
 def _html(text: str) -> str:
@@ -238,8 +253,15 @@ class LimitsPage(QWidget):
         self._layout()
 
     def _day_labels(self) -> tuple[str, ...]:
-        return (self.tr("Mon"), self.tr("Tue"), self.tr("Wed"), self.tr("Thu"),
-                self.tr("Fri"), self.tr("Sat"), self.tr("Sun"))
+        return (
+            self.tr("Mon"),
+            self.tr("Tue"),
+            self.tr("Wed"),
+            self.tr("Thu"),
+            self.tr("Fri"),
+            self.tr("Sat"),
+            self.tr("Sun"),
+        )
 
     def _build_windows(self) -> None:
         t = self.windows_table = QTableWidget(7, 1)
@@ -256,8 +278,9 @@ class LimitsPage(QWidget):
             t.setItem(row, 0, QTableWidgetItem(""))
             t.setRowHeight(row, row_height)
         t.setMinimumWidth(250)
-        t.setFixedHeight(t.horizontalHeader().sizeHint().height() + 7 * row_height
-                         + 2 * t.frameWidth())
+        t.setFixedHeight(
+            t.horizontalHeader().sizeHint().height() + 7 * row_height + 2 * t.frameWidth()
+        )
         t.itemChanged.connect(self._check_cell)
 
     def _build_days_off(self) -> None:
@@ -304,8 +327,7 @@ class LimitsPage(QWidget):
         self.days_off_list.addItems(list(days))
 
     def days_off(self) -> tuple[str, ...]:
-        return tuple(self.days_off_list.item(i).text()
-                     for i in range(self.days_off_list.count()))
+        return tuple(self.days_off_list.item(i).text() for i in range(self.days_off_list.count()))
 
     def set_windows(self, day: int, text: str) -> None:
         """Put ``text`` in the row of weekday ``day`` (0 = Monday), as typing does."""
@@ -322,10 +344,11 @@ class LimitsPage(QWidget):
         try:
             cal.parse_windows(self.windows_text(day))
         except SettingsError:
-            return self.tr("{day}: “{text}” is not a list of windows: write HH:MM–HH:MM, "
-                           "several separated by commas (09:00–13:00, 14:00–18:00), each "
-                           "with different start and end.").format(
-                day=self._day_labels()[day], text=self.windows_text(day))
+            return self.tr(
+                "{day}: “{text}” is not a list of windows: write HH:MM–HH:MM, "
+                "several separated by commas (09:00–13:00, 14:00–18:00), each "
+                "with different start and end."
+            ).format(day=self._day_labels()[day], text=self.windows_text(day))
         return None
 
     def _check_cell(self, item: QTableWidgetItem) -> None:
@@ -377,17 +400,23 @@ class LimitsPage(QWidget):
         grid.addLayout(left, 3)
         grid.addLayout(right_column, 2)
         rows.addLayout(grid)
-        hint = QLabel(self.tr("Several windows a day: 09:00–13:00, 14:00–18:00. Empty: closed. "
-                              "An end before the start runs past midnight (22:00–02:00); "
-                              "00:00–24:00 is all day."))
+        hint = QLabel(
+            self.tr(
+                "Several windows a day: 09:00–13:00, 14:00–18:00. Empty: closed. "
+                "An end before the start runs past midnight (22:00–02:00); "
+                "00:00–24:00 is all day."
+            )
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #666;")
         rows.addWidget(hint)
         quota = QGroupBox(self.tr("Provider quota sync"))
         f3 = QFormLayout(quota)
         f3.addRow(self.quota_info)
-        f3.addRow(self.tr("Used this month, as the provider shows now"),
-                  m.wrap("used", self.quota_used_spin))
+        f3.addRow(
+            self.tr("Used this month, as the provider shows now"),
+            m.wrap("used", self.quota_used_spin),
+        )
         for w in (self.hourly, self.monthly, self.quota_used_spin):
             w.setMaximumWidth(180)
         lay = QVBoxLayout(self)
@@ -407,13 +436,16 @@ class LimitsPage(QWidget):
         self.timezone.setCurrentText(limits.timezone)
         self.quota_used_spin.setValue(-1)
         if quota is None:
-            self.quota_info.setText(self.tr(
-                "Not synced yet: the month's usage counts only messages sent by this app."))
+            self.quota_info.setText(
+                self.tr("Not synced yet: the month's usage counts only messages sent by this app.")
+            )
         else:
             when = full_time(quota.synced_at, limits.timezone)
-            self.quota_info.setText(self.tr(
-                "Last sync: {used} used as of {when}; messages sent since are added.")
-                .format(used=f"{quota.used:,}", when=when))
+            self.quota_info.setText(
+                self.tr(
+                    "Last sync: {used} used as of {when}; messages sent since are added."
+                ).format(used=f"{quota.used:,}", when=when)
+            )
 
     def collect(self) -> LimitSettings:
         """The limits as entered; raises SettingsError("windows", ...) naming the
@@ -421,10 +453,13 @@ class LimitsPage(QWidget):
         some days is kept in the one-window form older versions read."""
         code = str(self.holiday_country.currentData() or "")
         sub = str(self.holiday_subdiv.currentData() or "")
-        base = LimitSettings(hourly=self.hourly.value(), monthly=self.monthly.value(),
-                             timezone=self.timezone.currentText().strip(),
-                             days_off=self.days_off(),
-                             holidays=f"{code}-{sub}" if code and sub else code)
+        base = LimitSettings(
+            hourly=self.hourly.value(),
+            monthly=self.monthly.value(),
+            timezone=self.timezone.currentText().strip(),
+            days_off=self.days_off(),
+            holidays=f"{code}-{sub}" if code and sub else code,
+        )
         base.validate()  # the limits and the zone first, as the core orders its checks
         for day in range(7):
             error = self._cell_error(day)
@@ -433,14 +468,20 @@ class LimitsPage(QWidget):
                 raise SettingsError("windows", error)
         week = tuple(cal.parse_windows(self.windows_text(d)) for d in range(7))
         if not any(week):
-            raise SettingsError("windows", self.tr(
-                "The calendar has no sending time: add a window to at least one weekday."))
+            raise SettingsError(
+                "windows",
+                self.tr("The calendar has no sending time: add a window to at least one weekday."),
+            )
         shapes = {ws for ws in week if ws}
         (only,) = shapes if len(shapes) == 1 else ((),)
         if len(only) == 1 and not only[0].crosses_midnight:
             start, end = only[0].text.split("-")
-            return replace(base, start=start, end=end,
-                           days=tuple(n for n, ws in zip(DAY_NAMES, week, strict=True) if ws))
+            return replace(
+                base,
+                start=start,
+                end=end,
+                days=tuple(n for n, ws in zip(DAY_NAMES, week, strict=True) if ws),
+            )
         return base.with_calendar(windows=tuple(",".join(w.text for w in ws) for ws in week))
 
     def quota_used(self) -> int | None:

@@ -121,8 +121,9 @@ class CampaignEditor(QWidget):
         self.html = QPlainTextEdit()
         self.html.setObjectName("htmlBody")
         self.text = QPlainTextEdit()
-        self.text.setPlaceholderText(self.tr(
-            "Optional. Left empty, a plain-text part is made from the HTML."))
+        self.text.setPlaceholderText(
+            self.tr("Optional. Left empty, a plain-text part is made from the HTML.")
+        )
         self.body_tabs = QTabWidget()
         self.body_tabs.addTab(self.html, self.tr("HTML"))
         self.body_tabs.addTab(self.text, self.tr("Plain text"))
@@ -155,7 +156,8 @@ class CampaignEditor(QWidget):
         self.lock_banner.setObjectName("contentLockBanner")
         self.lock_banner.setWordWrap(True)
         self.lock_banner.setStyleSheet(
-            "background: #fff4d6; border: 1px solid #e0b84c; padding: 6px;")
+            "background: #fff4d6; border: 1px solid #e0b84c; padding: 6px;"
+        )
         self.lock_banner.hide()
         box = QWidget()
         lay = QVBoxLayout(box)
@@ -184,8 +186,9 @@ class CampaignEditor(QWidget):
         self._ctxEvent.connect(self._on_ctx_event, Qt.ConnectionType.QueuedConnection)
         listener = self._ctxEvent.emit
         self.ctx.listeners.append(listener)
-        self.destroyed.connect(lambda *_: listener in self.ctx.listeners
-                               and self.ctx.listeners.remove(listener))
+        self.destroyed.connect(
+            lambda *_: listener in self.ctx.listeners and self.ctx.listeners.remove(listener)
+        )
 
     @Slot(str)
     def _on_ctx_event(self, event: str) -> None:
@@ -206,10 +209,14 @@ class CampaignEditor(QWidget):
         if st.smtp is None:
             text = self.tr("Not set up yet") + " · " + link
         else:
-            who = f"{st.smtp.from_name} <{st.smtp.from_addr}>" if st.smtp.from_name \
+            who = (
+                f"{st.smtp.from_name} <{st.smtp.from_addr}>"
+                if st.smtp.from_name
                 else st.smtp.from_addr
-            text = who.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
-                + " · " + link
+            )
+            text = (
+                who.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + " · " + link
+            )
         self.sender.setText(text)
         self.enqueue_bar.set_limits(self._limits)
 
@@ -222,8 +229,9 @@ class CampaignEditor(QWidget):
         with self.ctx.db.read() as s:
             c = queue.get_campaign(s, campaign_id)
             self.attachments.load(s, campaign_id)
-            state = _State(c.name, c.subject, c.html_body, c.text_body or "",
-                           self.attachments.state())
+            state = _State(
+                c.name, c.subject, c.html_body, c.text_body or "", self.attachments.state()
+            )
             test_address = c.test_address or ""
         self._show(campaign_id, state, test_address)
 
@@ -256,8 +264,7 @@ class CampaignEditor(QWidget):
         with self.ctx.db.read() as s:
             found = recipient_at(s, self._campaign_id, row)
         email, fields = (found[0], found[1]) if found else ("recipient@example.com", {})
-        return PreviewInput(self.subject.text(), self.html.toPlainText(), email, fields,
-                            self._smtp)
+        return PreviewInput(self.subject.text(), self.html.toPlainText(), email, fields, self._smtp)
 
     # -- the content lock ---------------------------------------------------------
     def refresh_lock(self) -> None:
@@ -274,29 +281,41 @@ class CampaignEditor(QWidget):
         self.attachments.set_read_only(locked)
         self.picker.button.setEnabled(not locked)
         if locked and state is not None:
-            self.lock_banner.setText(self.tr(
-                "This campaign is being sent: {n} recipient(s) already received it. Its "
-                "subject, bodies and attachments are read-only so that everyone gets the "
-                "same message. Pause to edit.").format(n=state.received))
+            self.lock_banner.setText(
+                self.tr(
+                    "This campaign is being sent: {n} recipient(s) already received it. Its "
+                    "subject, bodies and attachments are read-only so that everyone gets the "
+                    "same message. Pause to edit."
+                ).format(n=state.received)
+            )
         self.lock_banner.setVisible(locked)
 
     def _confirm_sent_edit(self, received: int) -> bool:
         """Ask before changing content some recipients already received."""
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Change a campaign already sent?"),
-                          self.tr("{n} recipient(s) already received the earlier version. The "
-                                  "others will get the changed one, and the report will name "
-                                  "the version (subject) each recipient got. Save the change?")
-                          .format(n=received),
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
-                          self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Change a campaign already sent?"),
+            self.tr(
+                "{n} recipient(s) already received the earlier version. The "
+                "others will get the changed one, and the report will name "
+                "the version (subject) each recipient got. Save the change?"
+            ).format(n=received),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+            self,
+        )
         box.setObjectName("confirmSentEdit")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         return box.exec() == QMessageBox.StandardButton.Save
 
     # -- saving -------------------------------------------------------------------
     def _state(self) -> _State:
-        return _State(self.name.text().strip(), self.subject.text(), self.html.toPlainText(),
-                      self.text.toPlainText(), self.attachments.state())
+        return _State(
+            self.name.text().strip(),
+            self.subject.text(),
+            self.html.toPlainText(),
+            self.text.toPlainText(),
+            self.attachments.state(),
+        )
 
     def is_dirty(self) -> bool:
         return self._state() != self._saved_state
@@ -337,8 +356,15 @@ class CampaignEditor(QWidget):
         test_address = self.test_panel.address.text().strip() or None
         with self.ctx.db.write() as s:
             if self._campaign_id is None:
-                cid = campaigns.create(s, state.name, state.subject, state.html,
-                                       state.text or None, now, test_address=test_address).id
+                cid = campaigns.create(
+                    s,
+                    state.name,
+                    state.subject,
+                    state.html,
+                    state.text or None,
+                    now,
+                    test_address=test_address,
+                ).id
             else:
                 cid = self._campaign_id
                 changes = self._changes(campaigns.find(s, cid), state, test_address)
@@ -352,23 +378,38 @@ class CampaignEditor(QWidget):
     @staticmethod
     def _changes(c: Campaign | None, state: _State, test_address: str | None) -> dict[str, Any]:
         if c is None:
-            raise MailerError(QCoreApplication.translate(
-                "CampaignEditor", "The campaign was deleted; save it as a new one."))
-        wanted = {"name": state.name, "subject": state.subject, "html_body": state.html,
-                  "text_body": state.text or None, "test_address": test_address}
+            raise MailerError(
+                QCoreApplication.translate(
+                    "CampaignEditor", "The campaign was deleted; save it as a new one."
+                )
+            )
+        wanted = {
+            "name": state.name,
+            "subject": state.subject,
+            "html_body": state.html,
+            "text_body": state.text or None,
+            "test_address": test_address,
+        }
         return {k: v for k, v in wanted.items() if getattr(c, k) != v}
 
     def maybe_save(self) -> bool:
         """Ask Save / Discard / Cancel when there are unsaved changes; True means proceed."""
         if not self.is_dirty():
             return True
-        buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                   | QMessageBox.StandardButton.Cancel)
+        buttons = (
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
         answer = QMessageBox.question(
-            self, self.tr("Unsaved changes"),
+            self,
+            self.tr("Unsaved changes"),
             self.tr("The campaign “{name}” has unsaved changes. Save them?").format(
-                name=self.name.text().strip() or self.tr("Untitled")),
-            buttons, QMessageBox.StandardButton.Save)
+                name=self.name.text().strip() or self.tr("Untitled")
+            ),
+            buttons,
+            QMessageBox.StandardButton.Save,
+        )
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         if answer == QMessageBox.StandardButton.Discard:
@@ -420,13 +461,15 @@ class CampaignEditor(QWidget):
             return None
         self.preview.render_now()
         if self.preview.error:
-            self.test_panel.show_error(self.tr("Fix the template first: {error}")
-                                       .format(error=self.preview.error))
+            self.test_panel.show_error(
+                self.tr("Fix the template first: {error}").format(error=self.preview.error)
+            )
             return None
         try:
             with self.ctx.db.write() as s:
-                entry_id = campaigns.test_send(s, self._campaign_id, addr,
-                                               self.ctx.clock.now(), row=self.preview.row()).id
+                entry_id = campaigns.test_send(
+                    s, self._campaign_id, addr, self.ctx.clock.now(), row=self.preview.row()
+                ).id
         except MailerError as exc:
             self.test_panel.show_error(messages.text(exc))
             return None
@@ -439,8 +482,16 @@ class CampaignEditor(QWidget):
     def on_snapshot(self, snapshot: Snapshot) -> None:
         """The worker's latest status: show the test send's outcome or why it waits."""
         self.test_panel.on_snapshot(snapshot)
-        own = next((e for e in snapshot.entries if e.kind == EntryKind.CAMPAIGN
-                    and e.campaign_id == self._campaign_id and e.position is not None), None)
+        own = next(
+            (
+                e
+                for e in snapshot.entries
+                if e.kind == EntryKind.CAMPAIGN
+                and e.campaign_id == self._campaign_id
+                and e.position is not None
+            ),
+            None,
+        )
         if own is not None and own.counts != self.recipients.counts:
             self.recipients.set_counts(own.counts)  # live, without a query
         key = None if own is None else (own.status, own.counts.get("sent", 0))

@@ -48,8 +48,9 @@ class EnqueueBar(QWidget):
     checked = Signal(object)  # list[PreflightError]
     enqueued = Signal(int)
 
-    def __init__(self, ctx: AppContext, ensure_saved: Callable[[], int | None],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, ensure_saved: Callable[[], int | None], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._ensure_saved = ensure_saved
@@ -85,24 +86,36 @@ class EnqueueBar(QWidget):
         self.status.clear()
         self.start_check.setChecked(False)
         soon = (self.ctx.clock.now().astimezone(limits.tz) + timedelta(hours=1)).replace(
-            second=0, microsecond=0, tzinfo=None)
+            second=0, microsecond=0, tzinfo=None
+        )
         self.set_wall_time(soon)
 
     def set_limits(self, limits: LimitSettings) -> None:
         self._limits = limits
         now = self.ctx.clock.now()
         # Labelled as every time is: only when the laptop's zone differs.
-        label = timefmt.zone_caption(limits.tz, now) if timefmt.differs_from_laptop(
-            limits.tz, now) else ""
+        label = (
+            timefmt.zone_caption(limits.tz, now)
+            if timefmt.differs_from_laptop(limits.tz, now)
+            else ""
+        )
         self.tz_label.setText(label)
         self.tz_label.setVisible(bool(label))
-        self.start_edit.setToolTip(self.tr("In the time zone of the working hours: %1").replace(
-            "%1", timefmt.zone_caption(limits.tz, now)))
+        self.start_edit.setToolTip(
+            self.tr("In the time zone of the working hours: %1").replace(
+                "%1", timefmt.zone_caption(limits.tz, now)
+            )
+        )
 
     def set_wall_time(self, wall: datetime) -> None:
         """Show ``wall`` (naive, a wall-clock time in the settings' zone) in the field."""
-        self.start_edit.setDateTime(QDateTime(QDate(wall.year, wall.month, wall.day),
-                                              QTime(wall.hour, wall.minute), QTimeZone.utc()))
+        self.start_edit.setDateTime(
+            QDateTime(
+                QDate(wall.year, wall.month, wall.day),
+                QTime(wall.hour, wall.minute),
+                QTimeZone.utc(),
+            )
+        )
 
     def wall_time(self) -> datetime:
         """The field's date and time as typed (naive, in the settings' zone)."""
@@ -158,8 +171,9 @@ class EnqueueBar(QWidget):
         self.button.setEnabled(True)
         self.checked.emit(outcome.problems)
         if outcome.problems:
-            self.status.setText(self.tr("{n} problems: see Recipients").format(
-                n=len(outcome.problems)))
+            self.status.setText(
+                self.tr("{n} problems: see Recipients").format(n=len(outcome.problems))
+            )
         elif outcome.error:
             self.status.clear()
             QMessageBox.warning(self, self.tr("Cannot queue"), outcome.error)

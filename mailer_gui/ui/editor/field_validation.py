@@ -46,7 +46,7 @@ class FieldMarks:
         return True
 
     def clear(self, name: str | None = None) -> None:
-        for key in ([name] if name else list(self._fields)):
+        for key in [name] if name else list(self._fields):
             if key not in self._fields:
                 continue
             widget, label = self._fields[key]

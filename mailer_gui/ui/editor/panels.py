@@ -121,8 +121,9 @@ class PreviewPanel(QWidget):
             html = compose.render_field("html", data.html, context, html=True)
         except TemplateRenderError as exc:
             self.error = messages.text(exc)
-            self.problem.setText(self.tr("Cannot render for this recipient: {error}")
-                                 .format(error=self.error))
+            self.problem.setText(
+                self.tr("Cannot render for this recipient: {error}").format(error=self.error)
+            )
             self.problem.show()
             self.subject.clear()
             self.browser.clear()
@@ -171,8 +172,10 @@ class AttachmentsPanel(QWidget):
         """Show the campaign's stored attachments (none for a new campaign)."""
         self.items, self._removed = [], []
         if session is not None and campaign_id is not None:
-            self.items = [AttachmentItem(a.id, a.filename, a.mime_type, a.size)
-                          for a in attachments.summaries(session, campaign_id)]
+            self.items = [
+                AttachmentItem(a.id, a.filename, a.mime_type, a.size)
+                for a in attachments.summaries(session, campaign_id)
+            ]
         self._refresh()
 
     def state(self) -> tuple[tuple[int | None, str, int], ...]:
@@ -204,8 +207,9 @@ class AttachmentsPanel(QWidget):
         except attachments.AttachmentError as exc:
             self.show_refusal(exc)
             return False
-        self.items.append(AttachmentItem(None, path.name, attachments.guess_mime(path.name),
-                                         len(data), data))
+        self.items.append(
+            AttachmentItem(None, path.name, attachments.guess_mime(path.name), len(data), data)
+        )
         self._refresh()
         self.changed.emit()
         return True
@@ -225,10 +229,14 @@ class AttachmentsPanel(QWidget):
     def show_refusal(self, exc: Exception) -> None:
         """Say why a file cannot be attached (the cap in the operator's words)."""
         if isinstance(exc, attachments.AttachmentTooLarge):
-            QMessageBox.warning(self, self.tr("Attachment too large"), self.tr(
-                "Attachments may total at most {limit}; with this file they would be "
-                "{total}. Link to large files instead.").format(
-                    limit=_size_text(exc.limit), total=_size_text(exc.used + exc.size)))
+            QMessageBox.warning(
+                self,
+                self.tr("Attachment too large"),
+                self.tr(
+                    "Attachments may total at most {limit}; with this file they would be "
+                    "{total}. Link to large files instead."
+                ).format(limit=_size_text(exc.limit), total=_size_text(exc.used + exc.size)),
+            )
         else:
             QMessageBox.warning(self, self.tr("Attach a file"), str(exc))
 
@@ -236,8 +244,9 @@ class AttachmentsPanel(QWidget):
         """Write the changes through ``attachments.save_changes`` (the cap checked
         against what is stored now); raises AttachmentError, nothing written."""
         new = [item for item in self.items if item.id is None and item.data is not None]
-        ids = attachments.save_changes(session, campaign_id, self._removed,
-                                       [(item.filename, item.data or b"") for item in new])
+        ids = attachments.save_changes(
+            session, campaign_id, self._removed, [(item.filename, item.data or b"") for item in new]
+        )
         for item, new_id in zip(new, ids, strict=True):
             item.id, item.data = new_id, None
         self._removed = []
@@ -248,6 +257,8 @@ def _size_text(n: int) -> str:
         return QCoreApplication.translate("AttachmentsPanel", "%1 B").replace("%1", str(n))
     if n < 1024 * 1024:
         return QCoreApplication.translate("AttachmentsPanel", "%1 KB").replace(
-            "%1", f"{n / 1024:.0f}")
+            "%1", f"{n / 1024:.0f}"
+        )
     return QCoreApplication.translate("AttachmentsPanel", "%1 MB").replace(
-        "%1", f"{n / 1024 / 1024:.1f}")
+        "%1", f"{n / 1024 / 1024:.1f}"
+    )

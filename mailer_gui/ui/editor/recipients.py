@@ -47,8 +47,9 @@ class RecipientsTab(QWidget):
         self.preflight_label = QLabel()
         self.preflight_label.setWordWrap(True)
         self.check_button = QPushButton(self.tr("Check templates"))
-        self.check_button.setToolTip(self.tr("Render the message for every recipient and list "
-                                             "each problem with its row"))
+        self.check_button.setToolTip(
+            self.tr("Render the message for every recipient and list each problem with its row")
+        )
         self.check_button.clicked.connect(self.checkRequested)
         self._layout()
 
@@ -85,10 +86,15 @@ class RecipientsTab(QWidget):
         """Show counts by state (from the DB, or live from a snapshot entry)."""
         self.counts = {k: int(counts.get(k, 0)) for k in STATES}
         total = sum(self.counts.values())
-        parts = [self.tr("{n} {state}").format(n=f"{self.counts[k]:,}", state=status_name(k))
-                 for k in STATES if self.counts[k]]
-        self.counts_label.setText(self.tr("{total} recipients").format(total=f"{total:,}")
-                                  + (": " + " · ".join(parts) if parts else ""))
+        parts = [
+            self.tr("{n} {state}").format(n=f"{self.counts[k]:,}", state=status_name(k))
+            for k in STATES
+            if self.counts[k]
+        ]
+        self.counts_label.setText(
+            self.tr("{total} recipients").format(total=f"{total:,}")
+            + (": " + " · ".join(parts) if parts else "")
+        )
 
     def total(self) -> int:
         return sum(self.counts.values())
@@ -100,15 +106,26 @@ class RecipientsTab(QWidget):
             self.preflight_label.setStyleSheet("")
             self.preflight_table.hide()
             return
-        rows = [(e.row if e.row is not None else "", e.email, messages.part_text(e.field),
-                 messages.text(e.message)) for e in errors]
+        rows = [
+            (
+                e.row if e.row is not None else "",
+                e.email,
+                messages.part_text(e.field),
+                messages.text(e.message),
+            )
+            for e in errors
+        ]
         self.preflight_model.set_rows(
-            [self.tr("Row"), self.tr("Email"), self.tr("Field"), self.tr("Problem")], rows)
+            [self.tr("Row"), self.tr("Email"), self.tr("Field"), self.tr("Problem")], rows
+        )
         self.preflight_table.setVisible(bool(rows))
         self.preflight_table.resizeColumnsToContents()
         if rows:
-            self.preflight_label.setText(self.tr(
-                "{n} problems: fix the template or the data before queueing.").format(n=len(rows)))
+            self.preflight_label.setText(
+                self.tr("{n} problems: fix the template or the data before queueing.").format(
+                    n=len(rows)
+                )
+            )
             self.preflight_label.setStyleSheet("color: #c62828;")
         else:
             self.preflight_label.setText(self.tr("Every recipient renders correctly."))

@@ -39,9 +39,12 @@ class TestSendPanel(QWidget):
         self.address.setPlaceholderText(self.tr("your address, e.g. me@example.com"))
         self.address.returnPressed.connect(self.sendRequested)
         self.button = QPushButton(self.tr("Send test"))
-        self.button.setToolTip(self.tr(
-            "Queue one message to this address, rendered with the preview's recipient; "
-            "it goes through the queue and counts against the limits"))
+        self.button.setToolTip(
+            self.tr(
+                "Queue one message to this address, rendered with the preview's recipient; "
+                "it goes through the queue and counts against the limits"
+            )
+        )
         self.button.clicked.connect(self.sendRequested)
         self.status = QLabel()
         self.status.setObjectName("testSendStatus")
@@ -86,8 +89,11 @@ class TestSendPanel(QWidget):
         else:
             self._waiting = None
             self._tick.stop()
-            self.show_message(self.tr("Sending the test…") if entry.status == Status.PROCESSING
-                              else self.tr("Test queued; waiting for the sender…"))
+            self.show_message(
+                self.tr("Sending the test…")
+                if entry.status == Status.PROCESSING
+                else self.tr("Test queued; waiting for the sender…")
+            )
 
     def _show_waiting(self, entry: EntryStatus) -> None:
         self._waiting = (entry.reason_code, entry.next_run_at, entry.reason_detail)
@@ -120,15 +126,24 @@ class TestSendPanel(QWidget):
         self._waiting = None
         self._tick.stop()
         self.entry_id = None  # done: later snapshots need not look for it
-        status, rstatus, reply, email = (outcome.entry_status, outcome.status, outcome.reply,
-                                         outcome.email)
+        status, rstatus, reply, email = (
+            outcome.entry_status,
+            outcome.status,
+            outcome.reply,
+            outcome.email,
+        )
         if rstatus == RecipientStatus.SENT:
             self.show_message(self.tr("Sent: {reply}").format(reply=reply), OK_COLOR)
         elif status == Status.CANCELLED:
             self.show_message(self.tr("The test send was cancelled."), BAD_COLOR)
         elif rstatus == RecipientStatus.UNCERTAIN:
-            self.show_message(self.tr("Uncertain: {reply}").format(reply=messages.text(reply)),
-                              BAD_COLOR)
+            self.show_message(
+                self.tr("Uncertain: {reply}").format(reply=messages.text(reply)), BAD_COLOR
+            )
         else:
-            self.show_message(self.tr("Not sent to {email}: {reply}").format(
-                email=email, reply=messages.text(reply)), BAD_COLOR)
+            self.show_message(
+                self.tr("Not sent to {email}: {reply}").format(
+                    email=email, reply=messages.text(reply)
+                ),
+                BAD_COLOR,
+            )

@@ -30,8 +30,9 @@ BATCH = 200
 class PlainTableModel(QAbstractTableModel):
     """Read-only rows of plain values under fixed headers."""
 
-    def __init__(self, headers: Sequence[str] = (), rows: Sequence[Sequence[Any]] = (),
-                 parent: Any = None) -> None:
+    def __init__(
+        self, headers: Sequence[str] = (), rows: Sequence[Sequence[Any]] = (), parent: Any = None
+    ) -> None:
         super().__init__(parent)
         self._headers = list(headers)
         self._rows = [list(r) for r in rows]
@@ -52,15 +53,18 @@ class PlainTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._headers)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
-                                               Qt.ItemDataRole.ToolTipRole):
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
             return None
         row = self._rows[index.row()]
         value = row[index.column()] if index.column() < len(row) else ""
         return "" if value is None else str(value)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and section < len(self._headers):
@@ -118,8 +122,10 @@ class RecipientsModel(QAbstractTableModel):
         return 0 if parent.isValid() else self.FIXED + len(self._fields) + 1
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
-                                               Qt.ItemDataRole.ToolTipRole):
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
             return None
         row_number, email, status, reply, fields = self._rows[index.row()]
         col = index.column()
@@ -134,14 +140,17 @@ class RecipientsModel(QAbstractTableModel):
         value = fields.get(self._fields[col - self.FIXED])
         return "" if value is None else str(value)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
         # Written out in full so that lupdate finds the strings.
-        fixed = [QCoreApplication.translate("RecipientsModel", "Row"),
-                 QCoreApplication.translate("RecipientsModel", "Email"),
-                 QCoreApplication.translate("RecipientsModel", "Status")]
+        fixed = [
+            QCoreApplication.translate("RecipientsModel", "Row"),
+            QCoreApplication.translate("RecipientsModel", "Email"),
+            QCoreApplication.translate("RecipientsModel", "Status"),
+        ]
         if section < self.FIXED:
             return fixed[section]
         if section == self.reply_column:
@@ -158,11 +167,11 @@ class RecipientsModel(QAbstractTableModel):
 def status_name(status: str) -> str:
     """A recipient state in words (the code stays in the tooltip)."""
     names: dict[str, str] = {
-             RecipientStatus.PENDING: QCoreApplication.translate("RecipientsModel", "waiting"),
-             RecipientStatus.SENDING: QCoreApplication.translate("RecipientsModel", "sending"),
-             RecipientStatus.SENT: QCoreApplication.translate("RecipientsModel", "sent"),
-             RecipientStatus.FAILED: QCoreApplication.translate("RecipientsModel", "failed"),
-             RecipientStatus.UNCERTAIN: QCoreApplication.translate("RecipientsModel", "uncertain"),
-             RecipientStatus.SUPPRESSED: QCoreApplication.translate(
-                 "RecipientsModel", "suppressed")}
+        RecipientStatus.PENDING: QCoreApplication.translate("RecipientsModel", "waiting"),
+        RecipientStatus.SENDING: QCoreApplication.translate("RecipientsModel", "sending"),
+        RecipientStatus.SENT: QCoreApplication.translate("RecipientsModel", "sent"),
+        RecipientStatus.FAILED: QCoreApplication.translate("RecipientsModel", "failed"),
+        RecipientStatus.UNCERTAIN: QCoreApplication.translate("RecipientsModel", "uncertain"),
+        RecipientStatus.SUPPRESSED: QCoreApplication.translate("RecipientsModel", "suppressed"),
+    }
     return names.get(status, status)

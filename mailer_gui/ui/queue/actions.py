@@ -25,8 +25,9 @@ def run_queue_action(
         with ctx.db.write() as s:
             action(s, *args)
     except MailerError as exc:
-        QMessageBox.warning(parent, QCoreApplication.translate("QueueActions", "Queue"),
-                            messages.text(exc))
+        QMessageBox.warning(
+            parent, QCoreApplication.translate("QueueActions", "Queue"), messages.text(exc)
+        )
         return False
     ctx.emit("queue")
     return True
@@ -51,9 +52,7 @@ def resume(ctx: AppContext, parent: QWidget | None, e: EntryStatus) -> bool:
         from mailer_gui.ui.queue.reasons import reason_text
 
         hint = (
-            QCoreApplication.translate(
-                "QueueActions", "It starts at the time it was queued for."
-            )
+            QCoreApplication.translate("QueueActions", "It starts at the time it was queued for.")
             if after[0] == "scheduled"
             else QCoreApplication.translate(
                 "QueueActions",

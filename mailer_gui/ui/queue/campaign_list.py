@@ -41,8 +41,10 @@ COLUMN_COUNT = 4
 CampaignIdRole = Qt.ItemDataRole.UserRole + 1
 STATUS_SAMPLES = tuple(EntryStatus)
 # Long dates in any zone, in winter and summer (the zone's label may change).
-SAMPLE_DATES = (datetime(2026, 12, 28, 23, 58, tzinfo=UTC),
-                datetime(2026, 6, 28, 23, 58, tzinfo=UTC))
+SAMPLE_DATES = (
+    datetime(2026, 12, 28, 23, 58, tzinfo=UTC),
+    datetime(2026, 6, 28, 23, 58, tzinfo=UTC),
+)
 LATER = timedelta(days=3)  # so that it is shown with its date
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -56,8 +58,7 @@ class CampaignRow:
 
 
 def load_rows(s: Any) -> list[CampaignRow]:
-    return [CampaignRow(c.id, c.name, c.recipients, c.updated_at)
-            for c in campaigns.listing(s)]
+    return [CampaignRow(c.id, c.name, c.recipients, c.updated_at) for c in campaigns.listing(s)]
 
 
 class CampaignModel(QAbstractTableModel):
@@ -80,8 +81,9 @@ class CampaignModel(QAbstractTableModel):
 
     def set_snapshot(self, snap: Snapshot) -> bool:
         """Take the queue statuses; True if any campaign's status changed."""
-        status = {e.campaign_id: e.status for e in reversed(snap.entries)
-                  if e.kind == EntryKind.CAMPAIGN}
+        status = {
+            e.campaign_id: e.status for e in reversed(snap.entries) if e.kind == EntryKind.CAMPAIGN
+        }
         self._now = snap.now
         if status == self._status:
             return False
@@ -96,9 +98,11 @@ class CampaignModel(QAbstractTableModel):
             return
         self.zone = zone
         if self._rows:
-            self.dataChanged.emit(self.index(0, COL_UPDATED),
-                                  self.index(len(self._rows) - 1, COL_UPDATED),
-                                  [Qt.ItemDataRole.DisplayRole])
+            self.dataChanged.emit(
+                self.index(0, COL_UPDATED),
+                self.index(len(self._rows) - 1, COL_UPDATED),
+                [Qt.ItemDataRole.DisplayRole],
+            )
 
     def draft_text(self) -> str:
         return self.tr("Draft")
@@ -211,8 +215,9 @@ class CampaignList(QWidget):
         return {
             COL_STATUS: fit(COL_STATUS, *statuses),
             COL_RECIPIENTS: fit(COL_RECIPIENTS, "100\u202f000"),
-            COL_UPDATED: fit(COL_UPDATED, *(display_time(d, self.model.zone, d + LATER)
-                                            for d in SAMPLE_DATES)),
+            COL_UPDATED: fit(
+                COL_UPDATED, *(display_time(d, self.model.zone, d + LATER) for d in SAMPLE_DATES)
+            ),
         }
 
     def preferred_width(self) -> int:

@@ -61,8 +61,11 @@ def notification_text(d: dict[str, Any]) -> str:
             count, names, more = parts
             listed = ", ".join(names)
             if more:
-                listed = QCoreApplication.translate("Notifications", "%1 and %2 more").replace(
-                    "%1", listed).replace("%2", str(more))
+                listed = (
+                    QCoreApplication.translate("Notifications", "%1 and %2 more")
+                    .replace("%1", listed)
+                    .replace("%2", str(more))
+                )
             return (
                 QCoreApplication.translate(
                     "Notifications",

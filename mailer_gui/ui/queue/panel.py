@@ -156,7 +156,8 @@ class QueueModel(QAbstractTableModel):
             return "" if e.position is None else str(e.position)
         if col == COL_CAMPAIGN:
             return (
-                e.name if e.kind == EntryKind.CAMPAIGN
+                e.name
+                if e.kind == EntryKind.CAMPAIGN
                 else self.tr("Test send: %1").replace("%1", e.name)
             )
         if col == COL_STATUS:

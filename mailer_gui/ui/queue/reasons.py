@@ -49,7 +49,8 @@ def status_text(status: str) -> str:
         EntryStatus.PAUSED: QCoreApplication.translate("Reasons", "Paused"),
         EntryStatus.COMPLETED: QCoreApplication.translate("Reasons", "Completed"),
         EntryStatus.COMPLETED_WITH_ERRORS: QCoreApplication.translate(
-            "Reasons", "Completed with errors"),
+            "Reasons", "Completed with errors"
+        ),
         EntryStatus.CANCELLED: QCoreApplication.translate("Reasons", "Cancelled"),
     }
     return texts.get(status, status)

@@ -58,8 +58,9 @@ def local_time(when: datetime | None, tz: ZoneInfo) -> str:
 class ResolveDialog(QDialog):
     """Per-recipient decisions on a campaign's uncertain recipients."""
 
-    def __init__(self, ctx: AppContext, campaign_id: int, name: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, campaign_id: int, name: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.campaign_id = campaign_id
@@ -69,23 +70,36 @@ class ResolveDialog(QDialog):
             tz = settings_mod.load(s).limits.tz
         self.setWindowTitle(self.tr("Uncertain recipients"))
         n = len(self.recipients)
-        intro = QLabel(self.tr(
-            "%1 recipient(s) of “%2” are uncertain: the connection broke or the app stopped "
-            "after the message was handed to the server, so it may have been delivered. "
-            "Check your sent mail or ask the recipient, then choose for each.")
-            .replace("%1", str(n)).replace("%2", name))
+        intro = QLabel(
+            self.tr(
+                "%1 recipient(s) of “%2” are uncertain: the connection broke or the app stopped "
+                "after the message was handed to the server, so it may have been delivered. "
+                "Check your sent mail or ask the recipient, then choose for each."
+            )
+            .replace("%1", str(n))
+            .replace("%2", name)
+        )
         intro.setWordWrap(True)
-        risk = QLabel(self.tr(
-            "Re-queue sends it again: if the first message did arrive, the recipient gets "
-            "a duplicate. Mark as sent never sends it again: if the first did not arrive, "
-            "it never will."))
+        risk = QLabel(
+            self.tr(
+                "Re-queue sends it again: if the first message did arrive, the recipient gets "
+                "a duplicate. Mark as sent never sends it again: if the first did not arrive, "
+                "it never will."
+            )
+        )
         risk.setWordWrap(True)
         risk.setStyleSheet("background: #fff8e1; border: 1px solid #f9a825; padding: 6px;")
         self.table = QTableWidget(n, 5)
         self.table.setObjectName("UncertainTable")
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Address"), self.tr("Handed to the server"), self.tr("Attempts"),
-            self.tr("Server's last words"), self.tr("Decision")])
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Address"),
+                self.tr("Handed to the server"),
+                self.tr("Attempts"),
+                self.tr("Server's last words"),
+                self.tr("Decision"),
+            ]
+        )
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -99,10 +113,12 @@ class ResolveDialog(QDialog):
             self._cell(row, COL_EMAIL, u.email)
             self._cell(row, COL_AT, local_time(u.claimed_at or u.finished_at, tz))
             self._cell(row, COL_ATTEMPTS, str(u.attempts)).setTextAlignment(
-                Qt.AlignmentFlag.AlignCenter)
+                Qt.AlignmentFlag.AlignCenter
+            )
             reply = messages.text(" ".join((u.reply or "").split()))
             self._cell(row, COL_REPLY, reply or self.tr("no reply")).setToolTip(
-                reply + (f"\nMessage-ID: {u.message_id}" if u.message_id else ""))
+                reply + (f"\nMessage-ID: {u.message_id}" if u.message_id else "")
+            )
             combo = QComboBox()
             combo.addItem(self.tr("Decide later"), "later")
             combo.addItem(self.tr("Mark as sent"), "mark_sent")
@@ -115,8 +131,9 @@ class ResolveDialog(QDialog):
         self.all_sent.clicked.connect(lambda: self.set_all("mark_sent"))
         self.all_again = QPushButton(self.tr("All: re-queue"))
         self.all_again.clicked.connect(lambda: self.set_all("requeue"))
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Apply
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Apply | QDialogButtonBox.StandardButton.Cancel
+        )
         self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
         self.apply_button.clicked.connect(self._on_apply)
         self.buttons.rejected.connect(self.reject)
@@ -166,8 +183,11 @@ class ResolveDialog(QDialog):
         written) if none was chosen or the core refused."""
         chosen = self.decisions()
         if not any(chosen.values()):
-            QMessageBox.information(self, self.windowTitle(), self.tr(
-                "Choose “Mark as sent” or “Re-queue” for at least one recipient."))
+            QMessageBox.information(
+                self,
+                self.windowTitle(),
+                self.tr("Choose “Mark as sent” or “Re-queue” for at least one recipient."),
+            )
             return False
         now = self.ctx.clock.now()
         try:
@@ -175,8 +195,9 @@ class ResolveDialog(QDialog):
                 n = 0
                 for action, ids in chosen.items():
                     if ids:
-                        n += queue.resolve_uncertain(s, self.campaign_id, action, now,
-                                                     recipient_ids=ids)
+                        n += queue.resolve_uncertain(
+                            s, self.campaign_id, action, now, recipient_ids=ids
+                        )
         except MailerError as exc:
             QMessageBox.warning(self, self.windowTitle(), messages.text(exc))
             return False

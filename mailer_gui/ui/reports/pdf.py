@@ -88,8 +88,7 @@ def cell_text(value: Any) -> str:
 class _Page:
     """A cursor down A4 pages: ``ensure`` starts a new page when space runs out."""
 
-    def __init__(self, writer: QPdfWriter, painter: QPainter, footer: str,
-                 labels: Labels) -> None:
+    def __init__(self, writer: QPdfWriter, painter: QPainter, footer: str, labels: Labels) -> None:
         self.w, self.p, self.footer, self.labels = writer, painter, footer, labels
         rect = writer.pageLayout().paintRectPixels(DPI)
         self.width, self.bottom = float(rect.width()), float(rect.height()) - pt(28)
@@ -110,10 +109,16 @@ class _Page:
     def _footer(self) -> None:
         self.font(7.5)
         self.p.setPen(QColor("#666666"))
-        self.p.drawText(QRectF(0, self.bottom + pt(10), self.width, pt(14)),
-                        Qt.AlignmentFlag.AlignLeft, self.footer)
-        self.p.drawText(QRectF(0, self.bottom + pt(10), self.width, pt(14)),
-                        Qt.AlignmentFlag.AlignRight, self.labels.t("page {n}", n=self.page))
+        self.p.drawText(
+            QRectF(0, self.bottom + pt(10), self.width, pt(14)),
+            Qt.AlignmentFlag.AlignLeft,
+            self.footer,
+        )
+        self.p.drawText(
+            QRectF(0, self.bottom + pt(10), self.width, pt(14)),
+            Qt.AlignmentFlag.AlignRight,
+            self.labels.t("page {n}", n=self.page),
+        )
         self.p.setPen(QColor("#000000"))
 
     def ensure(self, height: float) -> None:
@@ -166,8 +171,9 @@ def _table(page: _Page, section: Section, widths: list[float]) -> None:
         cells = []
         for w, value in zip(widths, row, strict=False):
             text = str(value) if i == 0 else cell_text(value)
-            cell = CellLayout(text, wrap(fm, text, w * page.width - 2 * pad),
-                              w * page.width - 2 * pad, fm)
+            cell = CellLayout(
+                text, wrap(fm, text, w * page.width - 2 * pad), w * page.width - 2 * pad, fm
+            )
             cells.append(cell)
         height = max(len(c.lines) for c in cells) * line + pt(3)
         page.ensure(height)
@@ -176,8 +182,9 @@ def _table(page: _Page, section: Section, widths: list[float]) -> None:
             page.p.fillRect(QRectF(0, page.y, page.width, height), QColor("#e8edf3"))
         for x, cell in zip(xs, cells, strict=False):
             for k, text in enumerate(cell.lines):
-                page.p.drawText(QPointF(x + pad, page.y + pt(1.5) + k * line + fm.ascent()),
-                                text.rstrip(" "))
+                page.p.drawText(
+                    QPointF(x + pad, page.y + pt(1.5) + k * line + fm.ascent()), text.rstrip(" ")
+                )
         page.cells.extend(cells)
         page.y += height
     page.y += pt(10)
@@ -196,12 +203,15 @@ def _hours_axis(hours: tuple[HourCount, ...]) -> list[tuple[datetime, int]]:
     return out
 
 
-_OWN, _TEST, _OTHER, _OVER = (QColor("#2e6da4"), QColor("#8fb8de"), QColor("#b0b0b0"),
-                               QColor("#c0392b"))
+_OWN, _TEST, _OTHER, _OVER = (
+    QColor("#2e6da4"),
+    QColor("#8fb8de"),
+    QColor("#b0b0b0"),
+    QColor("#c0392b"),
+)
 
 
-def _chart(page: _Page, hours: tuple[HourCount, ...], default_limit: int,
-           campaign: bool) -> None:
+def _chart(page: _Page, hours: tuple[HourCount, ...], default_limit: int, campaign: bool) -> None:
     """Bars of every slot in each hour (what the hourly limit counts): the
     report's own sends, test sends and (campaign reports) other campaigns' sends
     stacked; a dashed step line at the hourly limit in force in that hour."""
@@ -225,22 +235,32 @@ def _chart(page: _Page, hours: tuple[HourCount, ...], default_limit: int,
     p.drawLine(QPointF(left, base), QPointF(left + width, base))
     for tick in sorted({0, top_value // 2, top_value}):
         y = base - plot_h * tick / top_value
-        p.drawText(QRectF(0, y - pt(6), left - pt(4), pt(12)),
-                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(tick))
+        p.drawText(
+            QRectF(0, y - pt(6), left - pt(4), pt(12)),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            str(tick),
+        )
     slot = width / len(bars)
     for i, (hour, n) in enumerate(bars):
         h = by_hour.get(hour)
         if not n or h is None:
             continue
         over = n > limits[i]
-        parts = [(h.sends if campaign else h.sends - h.test_sends, _OVER if over else _OWN),
-                 (h.test_sends, _TEST), (h.other_sends, _OTHER)]
+        parts = [
+            (h.sends if campaign else h.sends - h.test_sends, _OVER if over else _OWN),
+            (h.test_sends, _TEST),
+            (h.other_sends, _OTHER),
+        ]
         y = base
         for value, color in parts:
             if value > 0:
                 bar_h = plot_h * value / top_value
-                p.fillRect(QRectF(left + i * slot + slot * 0.1, y - bar_h,
-                                  max(slot * 0.8, pt(0.4)), bar_h), color)
+                p.fillRect(
+                    QRectF(
+                        left + i * slot + slot * 0.1, y - bar_h, max(slot * 0.8, pt(0.4)), bar_h
+                    ),
+                    color,
+                )
                 y -= bar_h
     p.setPen(QPen(_OVER, pt(0.8), Qt.PenStyle.DashLine))
     for i, limit in enumerate(limits):
@@ -255,11 +275,16 @@ def _chart(page: _Page, hours: tuple[HourCount, ...], default_limit: int,
     step = max(1, len(bars) // 6)
     for i in range(0, len(bars), step):
         label = bars[i][0].strftime("%d.%m %H:00")
-        p.drawText(QRectF(left + i * slot - pt(30), base + pt(3), pt(60) + slot, pt(12)),
-                   Qt.AlignmentFlag.AlignHCenter, label)
+        p.drawText(
+            QRectF(left + i * slot - pt(30), base + pt(3), pt(60) + slot, pt(12)),
+            Qt.AlignmentFlag.AlignHCenter,
+            label,
+        )
     page.y = base + pt(18)
-    legend = [(_OWN, t("this campaign") if campaign else t("campaign sends")),
-              (_TEST, t("its test sends") if campaign else t("test sends"))]
+    legend = [
+        (_OWN, t("this campaign") if campaign else t("campaign sends")),
+        (_TEST, t("its test sends") if campaign else t("test sends")),
+    ]
     if campaign:
         legend.append((_OTHER, t("other sends")))
     fm = page.font(7.5)
@@ -274,8 +299,9 @@ def _chart(page: _Page, hours: tuple[HourCount, ...], default_limit: int,
     page.y += pt(8)
 
 
-def _limits_axis(bars: list[tuple[datetime, int]], by_hour: dict[datetime, HourCount],
-                 default: int) -> list[int]:
+def _limits_axis(
+    bars: list[tuple[datetime, int]], by_hour: dict[datetime, HourCount], default: int
+) -> list[int]:
     """The hourly limit in force for each bar: recorded with its sends, else the
     one before it (hours without sends keep the last), else the settings'."""
     out: list[int] = []
@@ -297,8 +323,9 @@ _WIDTHS = {  # by the number of columns
 }
 
 
-def write_pdf(report: Report, out: Path, progress: Progress | None = None,
-              cancelled: Cancelled | None = None) -> int:
+def write_pdf(
+    report: Report, out: Path, progress: Progress | None = None, cancelled: Cancelled | None = None
+) -> int:
     """Summary, pause history or daily totals, and the hourly chart; returns pages."""
     ensure_gui_app()
     s = report.summary
@@ -306,23 +333,32 @@ def write_pdf(report: Report, out: Path, progress: Progress | None = None,
     if isinstance(report, CampaignReport):
         title = labels.t("Send report: {name}", name=clean_text(report.summary.name, 80))
     else:
-        title = labels.t("Send report: {start} to {end}", start=report.summary.start,
-                         end=report.summary.end)
+        title = labels.t(
+            "Send report: {start} to {end}", start=report.summary.start, end=report.summary.end
+        )
     with atomic_path(out) as tmp:
         writer = QPdfWriter(str(tmp))
         writer.setResolution(DPI)
         writer.setTitle(title)
         writer.setCreator("Mailer desktop")
-        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
-                                         QPageLayout.Orientation.Portrait,
-                                         QMarginsF(16, 16, 16, 14), QPageLayout.Unit.Millimeter))
+        writer.setPageLayout(
+            QPageLayout(
+                QPageSize(QPageSize.PageSizeId.A4),
+                QPageLayout.Orientation.Portrait,
+                QMarginsF(16, 16, 16, 14),
+                QPageLayout.Unit.Millimeter,
+            )
+        )
         painter = QPainter()
         if not painter.begin(writer):
             raise ReportError(f"cannot write a PDF to {out}")
         try:
-            page = _Page(writer, painter,
-                         labels.t("Mailer desktop \u00b7 times in {zone}", zone=s.timezone),
-                         labels)
+            page = _Page(
+                writer,
+                painter,
+                labels.t("Mailer desktop \u00b7 times in {zone}", zone=s.timezone),
+                labels,
+            )
             fm = page.font(17, bold=True)
             for line in wrap(fm, title, page.width):
                 page.text(line.rstrip(" "), 17, bold=True, gap=2)
@@ -336,8 +372,12 @@ def write_pdf(report: Report, out: Path, progress: Progress | None = None,
                     continue
                 _table(page, section, _WIDTHS.get(len(section.columns), [1.0]))
                 if (campaign and i == 2) or (not campaign and i == 1):
-                    _chart(page, s.per_hour if isinstance(report, CampaignReport)
-                           else report.summary.hours, s.hourly_limit, campaign)
+                    _chart(
+                        page,
+                        s.per_hour if isinstance(report, CampaignReport) else report.summary.hours,
+                        s.hourly_limit,
+                        campaign,
+                    )
         finally:
             painter.end()
         pages = page.page
@@ -348,8 +388,9 @@ def write_pdf(report: Report, out: Path, progress: Progress | None = None,
     return pages
 
 
-def _write_pdf(report: Report, request: ExportRequest, progress: Progress | None,
-               cancelled: Cancelled | None) -> int:
+def _write_pdf(
+    report: Report, request: ExportRequest, progress: Progress | None, cancelled: Cancelled | None
+) -> int:
     return write_pdf(report, request.out, progress, cancelled)
 
 

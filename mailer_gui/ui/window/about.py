@@ -105,8 +105,9 @@ def diagnostics_text(ctx: AppContext) -> str:
         f"Log folder: {log_dir(ctx)}",
         "",
         f"Keychain available: {'yes' if ctx.secrets.keychain_available() else 'no'}"
-        + (f" ({type(keyring.get_keyring()).__name__})" if ctx.secrets.keychain_available()
-           else ""),
+        + (
+            f" ({type(keyring.get_keyring()).__name__})" if ctx.secrets.keychain_available() else ""
+        ),
         f"{ENV_PASSWORD} set: {'yes' if os.environ.get(ENV_PASSWORD) else 'no'}",
         f"SMTP settings: {smtp if smtp else 'not configured'}",
         f"Limits: {asdict(st.limits)}",
@@ -151,17 +152,22 @@ class AboutDialog(QDialog):
         text.setWordWrap(True)
         text.setText(
             f"<h2>{APP_NAME}</h2>"
-            + self.tr("<p>Version {version}</p><p>Email campaigns from your laptop, "
-                      "through your own SMTP account, within your provider's limits.</p>")
-            .replace("{version}", app_version()))
+            + self.tr(
+                "<p>Version {version}</p><p>Email campaigns from your laptop, "
+                "through your own SMTP account, within your provider's limits.</p>"
+            ).replace("{version}", app_version())
+        )
         self.version_label = text
         row.addWidget(text, 1)
         return row
 
     def _build_folders(self) -> QGridLayout:
         grid = QGridLayout()
-        titles = {"data": self.tr("Data folder"), "config": self.tr("Settings folder"),
-                  "log": self.tr("Log folder")}
+        titles = {
+            "data": self.tr("Data folder"),
+            "config": self.tr("Settings folder"),
+            "log": self.tr("Log folder"),
+        }
         for row, (key, path) in enumerate(self.folders.items()):
             grid.addWidget(QLabel(f"<b>{titles[key]}</b>", self), row, 0)
             path_label = QLabel(str(path), self)
@@ -181,9 +187,12 @@ class AboutDialog(QDialog):
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 8, 0, 0)
         self.copy_button = QPushButton(self.tr("Copy diagnostics"), box)
-        self.copy_button.setToolTip(self.tr(
-            "Versions, folders, settings (never the password) and the last log lines, "
-            "for a support request"))
+        self.copy_button.setToolTip(
+            self.tr(
+                "Versions, folders, settings (never the password) and the last log lines, "
+                "for a support request"
+            )
+        )
         self.copy_button.clicked.connect(self.copy_diagnostics)
         row.addWidget(self.copy_button)
         self.copied_label = QLabel(box)

@@ -75,8 +75,10 @@ def pending_work(snap: Snapshot | None, holds_lease: bool) -> list[EntryStatus]:
         e
         for e in snap.entries
         if e.position is not None
-        and (e.status in (Status.QUEUED, Status.PROCESSING)
-             or (e.status == Status.DEFERRED and e.next_run_at is not None))
+        and (
+            e.status in (Status.QUEUED, Status.PROCESSING)
+            or (e.status == Status.DEFERRED and e.next_run_at is not None)
+        )
     ]
 
 
@@ -93,24 +95,34 @@ def close_question(entries: list[EntryStatus], has_tray: bool) -> str:
     if sending is not None:
         lines.append(
             QCoreApplication.translate("MainWindow", "“%1” is being sent now.").replace(
-                "%1", sending.name)
+                "%1", sending.name
+            )
         )
     if waiting:
-        lines.append(QCoreApplication.translate(
-            "MainWindow", "Campaigns waiting to be sent: %1.").replace("%1", str(waiting)))
-    lines.append(QCoreApplication.translate(
-        "MainWindow",
-        "Mailer sends only while it is open: nothing is sent while it is closed. "
-        "What is left continues when you open Mailer again.",
-    ))
+        lines.append(
+            QCoreApplication.translate("MainWindow", "Campaigns waiting to be sent: %1.").replace(
+                "%1", str(waiting)
+            )
+        )
+    lines.append(
+        QCoreApplication.translate(
+            "MainWindow",
+            "Mailer sends only while it is open: nothing is sent while it is closed. "
+            "What is left continues when you open Mailer again.",
+        )
+    )
     if has_tray:
-        lines.append(QCoreApplication.translate(
-            "MainWindow", "In the tray, Mailer stays open and goes on sending."))
+        lines.append(
+            QCoreApplication.translate(
+                "MainWindow", "In the tray, Mailer stays open and goes on sending."
+            )
+        )
     return "\n\n".join(lines)
 
 
-def ask_close_choice(window: QWidget, has_tray: bool,
-                     entries: list[EntryStatus] | None = None) -> str | None:
+def ask_close_choice(
+    window: QWidget, has_tray: bool, entries: list[EntryStatus] | None = None
+) -> str | None:
     """``tray`` (keep sending in the tray), ``stop`` (quit after the current
     message) or None (cancel). Closing the window and Quit ask the same."""
     box = QMessageBox(

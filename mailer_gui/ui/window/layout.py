@@ -138,8 +138,13 @@ class AfterFirstPaint(QObject):
     busy Python thread holds for up to the switch interval at a time.
     """
 
-    def __init__(self, widget: QWidget, callback: Callable[[], None], delay_ms: int = 0,
-                 fallback_ms: int = 1000) -> None:
+    def __init__(
+        self,
+        widget: QWidget,
+        callback: Callable[[], None],
+        delay_ms: int = 0,
+        fallback_ms: int = 1000,
+    ) -> None:
         super().__init__(widget)
         self._widget, self._callback, self._done = widget, callback, False
         self._delay_ms = delay_ms

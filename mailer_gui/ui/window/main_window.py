@@ -248,7 +248,8 @@ class MainWindow(QMainWindow):
             (
                 e
                 for e in self.last_snapshot.entries
-                if e.campaign_id == campaign_id and e.kind == EntryKind.CAMPAIGN
+                if e.campaign_id == campaign_id
+                and e.kind == EntryKind.CAMPAIGN
                 and e.status in LIVE
             ),
             None,

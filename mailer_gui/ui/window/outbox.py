@@ -43,8 +43,10 @@ MessageRole = Qt.ItemDataRole.UserRole + 1
 POLL_MS = 2000
 _Index = QModelIndex | QPersistentModelIndex
 
-BANNER_STYLE = ("QLabel { background: #fff4ce; color: #4a3b00; border: 1px solid #e0c36a;"
-                " border-radius: 4px; padding: 6px 10px; }")
+BANNER_STYLE = (
+    "QLabel { background: #fff4ce; color: #4a3b00; border: 1px solid #e0c36a;"
+    " border-radius: 4px; padding: 6px 10px; }"
+)
 
 
 class OutboxModel(QAbstractTableModel):
@@ -61,8 +63,9 @@ class OutboxModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else COLUMN_COUNT
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         return (self.tr("Received"), self.tr("To"), self.tr("Subject"))[section]
@@ -103,8 +106,9 @@ class OutboxModel(QAbstractTableModel):
 class OutboxWindow(QWidget):
     """The demo outbox: the caught messages and a viewer, refreshed live."""
 
-    def __init__(self, demo_session: DemoSession, parent: QWidget | None = None,
-                 zone: str | None = None) -> None:
+    def __init__(
+        self, demo_session: DemoSession, parent: QWidget | None = None, zone: str | None = None
+    ) -> None:
         """``zone``: the settings' one, that times are shown in (the laptop's if None)."""
         super().__init__(parent, Qt.WindowType.Window)
         self.demo = demo_session
@@ -134,10 +138,12 @@ class OutboxWindow(QWidget):
         self.banner.setObjectName("demoBanner")
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(BANNER_STYLE)
-        self.banner.setText(self.tr(
-            "<b>Demo</b> — these messages were caught by the built-in test server on "
-            "127.0.0.1:{port}. Nothing was sent to anyone: no message leaves this computer."
-        ).replace("{port}", str(self.demo.port)))
+        self.banner.setText(
+            self.tr(
+                "<b>Demo</b> — these messages were caught by the built-in test server on "
+                "127.0.0.1:{port}. Nothing was sent to anyone: no message leaves this computer."
+            ).replace("{port}", str(self.demo.port))
+        )
         return self.banner
 
     def _build_table(self) -> QWidget:
@@ -211,9 +217,13 @@ class OutboxWindow(QWidget):
         self.model.append(new)
         n = self.model.rowCount()
         self.count_label.setText(
-            self.tr("Messages caught: %n", "", n) if n else
-            self.tr("No messages yet. Press \u201cSend test\u201d or put the sample campaign "
-                    "in the queue; every message the app sends in demo mode appears here."))
+            self.tr("Messages caught: %n", "", n)
+            if n
+            else self.tr(
+                "No messages yet. Press \u201cSend test\u201d or put the sample campaign "
+                "in the queue; every message the app sends in demo mode appears here."
+            )
+        )
         if new and (had_none or not self.table.currentIndex().isValid()):
             self.select_row(0)
 
@@ -237,10 +247,12 @@ class OutboxWindow(QWidget):
         else:
             self.html_view.setPlainText(self.tr("(this message has no HTML part)"))
         self.text_view.setPlainText(msg.text or self.tr("(this message has no text part)"))
-        envelope = [f"X-Envelope-From: {msg.mail_from}",
-                    f"X-Envelope-To: {', '.join(msg.rcpt_tos)}", ""]
-        self.headers_view.setPlainText(
-            "\n".join(envelope + [f"{k}: {v}" for k, v in msg.headers]))
+        envelope = [
+            f"X-Envelope-From: {msg.mail_from}",
+            f"X-Envelope-To: {', '.join(msg.rcpt_tos)}",
+            "",
+        ]
+        self.headers_view.setPlainText("\n".join(envelope + [f"{k}: {v}" for k, v in msg.headers]))
         self.source_view.setPlainText(msg.raw.decode("utf-8", errors="replace"))
 
     def current_message(self) -> OutboxMessage | None:
