@@ -5,6 +5,7 @@ run in three laptop zones."""
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -319,3 +320,75 @@ def test_settings_reject_negative_rules(ctx):
             settings.LimitSettings(**{field: -1}).validate()
         assert e.value.field == field
     settings.LimitSettings(per_minute=0, daily=0).validate()
+
+
+# ---------------------------------------------------------------- the CLI
+
+
+def _cli(data, *args):
+    from mailer_gui.cli.main import main
+
+    return main(["--data-dir", str(data), *args])
+
+
+def test_config_limits_sets_and_clears_the_rules(tmp_path, capsys):
+    data = tmp_path / "d"
+    assert _cli(data, "config", "limits", "--per-minute", "30", "--daily", "500") == 0
+    out = capsys.readouterr().out
+    assert "limits: 30/minute, 100/hour, 500/day, 15000/month" in out
+    assert _cli(data, "status", "--json") == 0
+    lim = json.loads(capsys.readouterr().out)["limits"]
+    assert lim["minute"] == {"limit": 30, "used": 0, "next_slot_at": None}
+    assert lim["daily"]["limit"] == 500 and lim["daily"]["used"] == 0
+    assert lim["daily"]["next_slot_at"] is None and lim["daily"]["resets_at"]
+    assert _cli(data, "status") == 0
+    assert "This minute 0/30 · This hour 0/100 · Today 0/500 · Month 0/15000" in (
+        capsys.readouterr().out
+    )
+    assert _cli(data, "config", "limits", "--per-minute", "0", "--daily", "0") == 0
+    assert "limits: 100/hour, 15000/month" in capsys.readouterr().out
+    assert _cli(data, "status", "--json") == 0
+    lim = json.loads(capsys.readouterr().out)["limits"]
+    assert lim["minute"] is None and lim["daily"] is None
+
+
+@pytest.mark.parametrize(
+    "option,value,words",
+    [
+        ("--per-minute", "-1", "-1 is negative; give 0 or more"),
+        ("--daily", "lots", "'lots' is not a whole number"),
+        ("--hourly", "-5", "-5 is negative"),
+        ("--monthly", "1.5", "'1.5' is not a whole number"),
+    ],
+)
+def test_config_limits_refuses_a_bad_count_in_one_line(tmp_path, capsys, option, value, words):
+    data = tmp_path / "d"
+    with pytest.raises(SystemExit) as e:
+        _cli(data, "config", "limits", option, value)
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and words in err and option in err
+
+
+def test_saving_the_rules_replans_a_waiting_entry(ctx, smtp_server, clock):
+    from dataclasses import replace
+
+    from mailer_gui.core.sending import replan
+
+    configure(ctx, smtp_server, per_minute=1)
+    cid = make_campaign(ctx, 2)
+    eng = _engine(ctx)
+    eng.run_until_idle()
+    assert _entry(ctx, cid)[1] == "minute_limit"
+    with ctx.db.write() as s:
+        lim = settings.load(s).limits
+        replan.save_and_replan(s, clock.now(), limits=replace(lim, per_minute=0, daily=1))
+    # The per-minute wait is gone; the new daily rule holds it to the rolling day.
+    assert _entry(ctx, cid) == ("deferred", "daily_limit", clock.now() + timedelta(hours=24))
+    with ctx.db.write() as s:
+        lim = settings.load(s).limits
+        replan.save_and_replan(s, clock.now(), limits=replace(lim, daily=0))
+    assert _entry(ctx, cid)[:2] == ("queued", None)
+    eng.run_until_idle()
+    eng.release()
+    assert len(smtp_server.received) == 2
