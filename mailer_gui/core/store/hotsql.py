@@ -19,6 +19,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy.orm import Session
@@ -33,11 +34,9 @@ def ts(value: datetime) -> str:
     """An aware time as SQLAlchemy's SQLite DateTime stores a UTCDateTime."""
     if value.tzinfo is None:
         raise ValueError("naive datetime given to a UTC column")
-    v = value.astimezone(UTC)
-    return (
-        f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
-        f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}"
-    )
+    # isoformat pads the year to four digits and, with "microseconds", always
+    # writes six fraction digits: SQLAlchemy's "%04d-%02d-%02d %02d:%02d:%02d.%06d".
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def from_ts(text: str | None) -> datetime | None:
@@ -126,8 +125,10 @@ def day_key(t: datetime) -> str:
     return "d" + ts(t)[:10]
 
 
+@lru_cache(maxsize=256)
 def span(lo: datetime, hi: datetime) -> tuple[str, tuple[str, ...]]:
-    """SQL (a sum of sub-selects) counting ledger rows with ``lo <= at < hi``."""
+    """SQL (a sum of sub-selects) counting ledger rows with ``lo <= at < hi``
+    (cached: a calendar period asks for the same span all period long)."""
     lo, hi = lo.astimezone(UTC), hi.astimezone(UTC)
     q_lo, q_hi = _ceil(lo, _floor_q(lo), QUARTER), _floor_q(hi)
     if q_lo >= q_hi:
