@@ -122,9 +122,10 @@ def test_counts_match_the_orm_counts(ctx, smtp_server, clock):
         hs = limits.clock_hour_start(now)
         m_lo, m_hi = limits.month_start(st.limits, now), limits.next_month_start(st.limits, now)
         assert hotsql.counts(
-            hotsql.driver(s), m_lo, m_hi, hs, hs + limits.HOUR, now - limits.HOUR
-        ) == (
+            hotsql.driver(s),
+            [(m_lo, m_hi), (hs, hs + limits.HOUR), (now - limits.HOUR, hotsql.FOREVER)],
+        ) == [
             limits._count_since(s, m_lo, m_hi),
             limits._count_since(s, hs, hs + limits.HOUR),
             limits._count_since(s, now - limits.HOUR),
-        )
+        ]

@@ -119,7 +119,9 @@ def cmd_campaign_resume(ctx: AppContext, a: argparse.Namespace) -> int:
         hint = {
             "scheduled": "its start time is the one it was queued with",
             "outside_hours": "widen the working hours with `config limits` to send sooner",
+            "minute_limit": "raise the limit with `config limits` to send sooner",
             "hourly_limit": "raise the limit with `config limits` to send sooner",
+            "daily_limit": "raise the limit with `config limits` to send sooner",
             "monthly_quota": "raise the quota with `config limits` to send sooner",
         }.get(reason or "", "")
         print(

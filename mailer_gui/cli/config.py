@@ -99,12 +99,27 @@ def _print_replan(counts: dict[str, int]) -> None:
         )
 
 
+def _count(text: str) -> int:
+    """A limit on the command line: a whole number, 0 or more (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative; give 0 or more")
+    return value
+
+
 def cmd_config_limits(ctx: AppContext, a: argparse.Namespace) -> int:
     with ctx.db.write() as s:
         cur = settings_mod.load(s).limits
         changes: dict[str, Any] = {}
+        if a.per_minute is not None:
+            changes["per_minute"] = a.per_minute
         if a.hourly is not None:
             changes["hourly"] = a.hourly
+        if a.daily is not None:
+            changes["daily"] = a.daily
         if a.monthly is not None:
             changes["monthly"] = a.monthly
         if a.timezone is not None:
@@ -136,7 +151,11 @@ def cmd_config_limits(ctx: AppContext, a: argparse.Namespace) -> int:
         hours = calendar.format_week(new.week)
     else:
         hours = f"{new.start}-{new.end} {','.join(new.days)}"
-    print(f"limits: {new.hourly}/hour, {new.monthly}/month, {hours} ({new.timezone})")
+    rules = [f"{new.per_minute}/minute"] if new.per_minute else []
+    rules.append(f"{new.hourly}/hour")
+    rules += [f"{new.daily}/day"] if new.daily else []
+    rules.append(f"{new.monthly}/month")
+    print(f"limits: {', '.join(rules)}, {hours} ({new.timezone})")
     if new.days_off:
         print(f"days off: {', '.join(new.days_off)}")
     if new.holidays:
@@ -215,9 +234,23 @@ def register(sub: Any) -> None:
         "--no-ca-file", action="store_true", help="stop trusting the CA file chosen before"
     )
     p.set_defaults(func=cmd_config_smtp)
-    p = cfg.add_parser("limits", help="hourly/monthly limits and working hours")
-    p.add_argument("--hourly", type=int)
-    p.add_argument("--monthly", type=int)
+    p = cfg.add_parser("limits", help="limits per minute/hour/day/month and the calendar")
+    p.add_argument(
+        "--per-minute",
+        type=_count,
+        metavar="N",
+        help="at most N a clock minute and any 60 seconds (0: no limit)",
+    )
+    p.add_argument(
+        "--hourly", type=_count, metavar="N", help="at most N a clock hour and any 60 minutes"
+    )
+    p.add_argument(
+        "--daily",
+        type=_count,
+        metavar="N",
+        help="at most N a local day and any 24 hours (0: no limit)",
+    )
+    p.add_argument("--monthly", type=_count, metavar="N", help="at most N a calendar month")
     p.add_argument("--timezone")
     p.add_argument("--hours", help="HH:MM-HH:MM (00:00-24:00 = all day)")
     p.add_argument("--days", help="e.g. mon,tue,wed,thu,fri or mon-fri")

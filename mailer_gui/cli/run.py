@@ -91,7 +91,9 @@ log = logging.getLogger("mailer_gui.cli.main")  # the CLI's one log name, as bef
 # What each wait means, for the operator (the codes stay in `status --json`).
 _REASON_WORDS = {
     "outside_hours": "outside working hours",
+    "minute_limit": "per-minute limit reached",
     "hourly_limit": "hourly limit reached",
+    "daily_limit": "daily limit reached",
     "monthly_quota": "monthly quota used up",
     "transient_error": "temporary server error, will retry",
     "provider_limit": "the provider is throttling sending",
@@ -151,10 +153,13 @@ def cmd_status(ctx: AppContext, a: argparse.Namespace) -> int:
         print(json.dumps(snap.to_json(), ensure_ascii=False, indent=2))
         return 0
     b = snap.budget
+    minute = f"This minute {b.minute.used}/{b.minute.limit} · " if b.minute else ""
+    today = f" · Today {b.daily.used}/{b.daily.limit}" if b.daily else ""
+    waits = [u.next_slot_at for u in (b.minute, b.daily) if u and u.next_slot_at]
+    slot = max([b.next_slot_at, *waits] if b.next_slot_at else waits, default=None)
     print(
-        f"This hour {b.hourly_used}/{b.hourly_limit} · Month {b.monthly_used}/"
-        f"{b.monthly_limit}"
-        + (f" · next slot {time_text(b.next_slot_at, snap.timezone)}" if b.next_slot_at else "")
+        f"{minute}This hour {b.hourly_used}/{b.hourly_limit}{today} · Month {b.monthly_used}/"
+        f"{b.monthly_limit}" + (f" · next slot {time_text(slot, snap.timezone)}" if slot else "")
     )
     if not snap.smtp_configured:
         print("SMTP is not configured: run `config smtp`")

@@ -48,7 +48,9 @@ class Reason(StrEnum):
     """Why a queue entry waits (docs/spec.md#reason-codes)."""
 
     OUTSIDE_HOURS = "outside_hours"
+    MINUTE_LIMIT = "minute_limit"
     HOURLY_LIMIT = "hourly_limit"
+    DAILY_LIMIT = "daily_limit"
     MONTHLY_QUOTA = "monthly_quota"
     TRANSIENT_ERROR = "transient_error"
     PROVIDER_LIMIT = "provider_limit"

@@ -67,6 +67,10 @@ ENGLISH: dict[str, str] = {
     "queue.outside_hours": QT_TRANSLATE_NOOP("Messages", "outside working hours"),
     "limits.monthly_used": QT_TRANSLATE_NOOP("Messages", "monthly quota used: {used}/{limit}"),
     "limits.hourly_reached": QT_TRANSLATE_NOOP("Messages", "hourly limit reached: {used}/{limit}"),
+    "limits.minute_reached": QT_TRANSLATE_NOOP(
+        "Messages", "per-minute limit reached: {used}/{limit}"
+    ),
+    "limits.daily_reached": QT_TRANSLATE_NOOP("Messages", "daily limit reached: {used}/{limit}"),
     "queue.no_smtp": QT_TRANSLATE_NOOP(
         "Messages", "no SMTP settings yet: open Settings and enter your provider's server"
     ),
@@ -335,6 +339,12 @@ ENGLISH: dict[str, str] = {
     ),
     "settings.monthly": QT_TRANSLATE_NOOP(
         "Messages", "enter a whole number of messages per month, 1 or more"
+    ),
+    "settings.per_minute": QT_TRANSLATE_NOOP(
+        "Messages", "enter a whole number of messages per minute, 0 (no limit) or more"
+    ),
+    "settings.daily": QT_TRANSLATE_NOOP(
+        "Messages", "enter a whole number of messages per day, 0 (no limit) or more"
     ),
     "settings.timezone": QT_TRANSLATE_NOOP(
         "Messages", "unknown time zone {zone}; use an IANA name such as Europe/Moscow"

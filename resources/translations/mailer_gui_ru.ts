@@ -630,8 +630,24 @@
         <translation>Лимиты провайдера</translation>
     </message>
     <message>
+        <source>Messages per minute</source>
+        <translation>Писем в минуту</translation>
+    </message>
+    <message>
         <source>Messages per hour</source>
         <translation>Писем в час</translation>
+    </message>
+    <message>
+        <source>Messages per day</source>
+        <translation>Писем в день</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>без лимита</translation>
+    </message>
+    <message>
+        <source>Each limit holds over the clock minute, hour, local day or calendar month and over the last 60 seconds, 60 minutes or 24 hours. 0: no limit (per minute and per day).</source>
+        <translation>Каждый лимит действует в пределах календарной минуты, часа, местных суток или календарного месяца и за последние 60 секунд, 60 минут или 24 часа. 0 — без лимита (в минуту и в день).</translation>
     </message>
     <message>
         <source>Messages per month</source>
@@ -946,6 +962,14 @@
     <message>
         <source>hourly limit reached: {used}/{limit}</source>
         <translation>достигнут часовой лимит: {used}/{limit}</translation>
+    </message>
+    <message>
+        <source>per-minute limit reached: {used}/{limit}</source>
+        <translation>достигнут поминутный лимит: {used}/{limit}</translation>
+    </message>
+    <message>
+        <source>daily limit reached: {used}/{limit}</source>
+        <translation>достигнут дневной лимит: {used}/{limit}</translation>
     </message>
     <message>
         <source>no SMTP settings yet: open Settings and enter your provider&apos;s server</source>
@@ -1302,6 +1326,14 @@
     <message>
         <source>enter a whole number of messages per month, 1 or more</source>
         <translation>введите целое число писем в месяц, от 1</translation>
+    </message>
+    <message>
+        <source>enter a whole number of messages per minute, 0 (no limit) or more</source>
+        <translation>введите целое число писем в минуту, от 0 (0 — без лимита)</translation>
+    </message>
+    <message>
+        <source>enter a whole number of messages per day, 0 (no limit) or more</source>
+        <translation>введите целое число писем в день, от 0 (0 — без лимита)</translation>
     </message>
     <message>
         <source>unknown time zone {zone}; use an IANA name such as Europe/Moscow</source>
@@ -1757,8 +1789,16 @@
         <translation>Вне рабочих часов</translation>
     </message>
     <message>
+        <source>Per-minute limit reached</source>
+        <translation>Достигнут поминутный лимит</translation>
+    </message>
+    <message>
         <source>Hourly limit reached</source>
         <translation>Достигнут часовой лимит</translation>
+    </message>
+    <message>
+        <source>Daily limit reached</source>
+        <translation>Достигнут дневной лимит</translation>
     </message>
     <message>
         <source>Monthly quota used up</source>

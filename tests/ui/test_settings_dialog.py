@@ -198,3 +198,42 @@ def test_no_keychain_says_so_and_keeps_the_password_for_the_session(
     again.test_connection()
     qtbot.waitUntil(lambda: again.test_button.isEnabled(), timeout=10_000)
     assert "Connected and logged in" in again.test_result.text()
+
+
+def test_per_minute_and_daily_fields_save_and_replan(qtbot, ctx, qsettings, tmp_path):
+    """The per-minute and per-day limits are filled, saved and re-plan the
+    queue: an entry waiting on ``minute_limit`` is freed when the rule is off."""
+    from mailer_gui.core.sending.engine import Engine
+
+    from ..conftest import configure, make_campaign
+    from ..smtp_server import TestSmtpServer
+
+    server = TestSmtpServer().start()
+    try:
+        configure(ctx, server, per_minute=1, daily=300)
+        cid = make_campaign(ctx, 2)
+        eng = Engine(ctx)
+        eng.acquire()
+        eng.run_until_idle()
+        eng.release()
+        with ctx.db.read() as s:
+            assert queue.campaign_entry(s, cid).reason_code == "minute_limit"
+        dlg = _dialog(qtbot, ctx, qsettings)
+        page = dlg.limits_page
+        assert (page.per_minute.value(), page.daily.value()) == (1, 300)
+        assert page.per_minute.specialValueText() == "no limit"
+        dlg.show()
+        Path("/tmp/shots").mkdir(exist_ok=True)
+        dlg.tabs.setCurrentWidget(page)
+        dlg.grab().save("/tmp/shots/settings-limits-en.png")
+        page.per_minute.setValue(0)
+        page.daily.setValue(500)
+        _fill_account(dlg, server.port)
+        assert dlg.save() is True, dlg.marks.marked()
+        stored = _saved(ctx)
+        assert (stored.limits.per_minute, stored.limits.daily) == (0, 500)
+        with ctx.db.read() as s:
+            e = queue.campaign_entry(s, cid)
+            assert (e.status, e.reason_code) == ("queued", None)
+    finally:
+        server.stop()

@@ -97,6 +97,10 @@ class SmtpSettings:
 class LimitSettings:
     hourly: int = 100
     monthly: int = 15_000
+    # Optional rules (0: off): a clock minute and the rolling 60 seconds; a
+    # local day in ``timezone`` and the rolling 24 hours.
+    per_minute: int = 0
+    daily: int = 0
     timezone: str = "Europe/Moscow"
     start: str = "09:00"
     end: str = "18:00"
@@ -114,6 +118,10 @@ class LimitSettings:
             raise SettingsError("hourly", Message("settings.hourly"))
         if not 1 <= self.monthly <= 100_000_000:
             raise SettingsError("monthly", Message("settings.monthly"))
+        if not 0 <= self.per_minute <= 1_000_000:
+            raise SettingsError("per_minute", Message("settings.per_minute"))
+        if not 0 <= self.daily <= 100_000_000:
+            raise SettingsError("daily", Message("settings.daily"))
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):

@@ -35,7 +35,9 @@ STATUSES = {
 # Pause reasons, as the queue panel names them (ui/reasons.reason_text).
 REASONS = {
     "outside_hours": "Outside working hours",
+    "minute_limit": "Per-minute limit reached",
     "hourly_limit": "Hourly limit reached",
+    "daily_limit": "Daily limit reached",
     "monthly_quota": "Monthly quota used up",
     "transient_error": "Temporary server error, will retry",
     "provider_limit": "The provider is throttling sending",
@@ -69,7 +71,9 @@ _RU = {
     "Completed with errors": "С ошибками",
     "Cancelled": "Отменена",
     "Outside working hours": "Вне рабочих часов",
+    "Per-minute limit reached": "Достигнут поминутный лимит",
     "Hourly limit reached": "Достигнут часовой лимит",
+    "Daily limit reached": "Достигнут дневной лимит",
     "Monthly quota used up": "Месячная квота исчерпана",
     "Temporary server error, will retry": "Временная ошибка сервера, будет повтор",
     "The provider is throttling sending": "Провайдер ограничивает отправку",

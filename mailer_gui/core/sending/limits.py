@@ -1,4 +1,4 @@
-"""Hourly and monthly limits over the slot ledger, and the working-hours calendar.
+"""The limit rules (per minute, hour, day, month) over the slot ledger, and the calendar.
 
 All counting happens on the ledger (:class:`SlotReservation`) inside the
 caller's transaction; when the caller holds the write lock (transaction A),
@@ -64,7 +64,80 @@ def clock_hour_start(now: datetime) -> datetime:
     return n.replace(minute=0, second=0, microsecond=0)
 
 
+# ---------------------------------------------------------------- rules
+
+MINUTE = timedelta(minutes=1)
+DAY = timedelta(days=1)
+_TICK = timedelta(microseconds=1)
+
+
+def clock_minute_start(now: datetime) -> datetime:
+    """Start of the clock minute (every zone's offset is whole minutes)."""
+    return utc(now).replace(second=0, microsecond=0)
+
+
+def day_start(limits: LimitSettings, now: datetime) -> datetime:
+    """Start (UTC) of the local day in the settings' zone that holds ``now``."""
+    local = utc(now).astimezone(limits.tz)
+    return datetime(local.year, local.month, local.day, tzinfo=limits.tz).astimezone(UTC)
+
+
+def next_day_start(limits: LimitSettings, now: datetime) -> datetime:
+    local = utc(now).astimezone(limits.tz).date() + timedelta(days=1)
+    return datetime(local.year, local.month, local.day, tzinfo=limits.tz).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One limit that holds over a calendar period *and* a rolling window."""
+
+    name: str  # "minute", "hourly", "daily"
+    limit: int
+    window: timedelta
+    reason: Reason
+    message: str
+
+    def period(self, limits: LimitSettings, t: datetime) -> tuple[datetime, datetime]:
+        if self.name == "minute":
+            lo = clock_minute_start(t)
+            return lo, lo + MINUTE
+        if self.name == "hourly":
+            lo = clock_hour_start(t)
+            return lo, lo + HOUR
+        return day_start(limits, t), next_day_start(limits, t)
+
+
+def rules(limits: LimitSettings) -> list[Rule]:
+    """The rules in force, shortest window first (0 turns a rule off)."""
+    out = []
+    if limits.per_minute > 0:
+        out.append(
+            Rule("minute", limits.per_minute, MINUTE, Reason.MINUTE_LIMIT, "limits.minute_reached")
+        )
+    out.append(Rule("hourly", limits.hourly, HOUR, Reason.HOURLY_LIMIT, "limits.hourly_reached"))
+    if limits.daily > 0:
+        out.append(Rule("daily", limits.daily, DAY, Reason.DAILY_LIMIT, "limits.daily_reached"))
+    return out
+
+
+def rule(limits: LimitSettings, name: str) -> Rule | None:
+    return next((r for r in rules(limits) if r.name == name), None)
+
+
 # ---------------------------------------------------------------- usage
+
+
+@dataclass(frozen=True)
+class RuleUsage:
+    limit: int
+    period: int  # in the calendar period (clock minute/hour, local day)
+    rolling: int  # in the rolling window (60 s, 60 min, 24 h)
+    next_slot_at: datetime | None  # None: a slot is free now
+    resets_at: datetime  # end of the calendar period
+
+    @property
+    def used(self) -> int:
+        return max(self.period, self.rolling)
 
 
 @dataclass(frozen=True)
@@ -97,60 +170,97 @@ def _count_since(session: Session, since: datetime, until: datetime | None = Non
     return int(session.scalar(q) or 0)
 
 
-def hourly_usage(session: Session, limits: LimitSettings, now: datetime) -> HourlyUsage:
-    """Clock-hour and rolling-60-minute usage, and when the next slot frees.
+def _spans(limits: LimitSettings, rule: Rule, now: datetime) -> list[tuple[datetime, datetime]]:
+    """The calendar period and the rolling window of ``rule`` at ``now``. A
+    reservation made at ``a`` counts in the rolling window during
+    ``[a, a + window)``; reservations stamped after ``now`` (the clock was
+    moved back) still count: the provider's clock did not move back."""
+    return [rule.period(limits, now), (now - rule.window + _TICK, hotsql.FOREVER)]
 
-    A reservation made at ``a`` counts in the rolling window during
-    ``[a, a + 60 min)``, and in its clock hour. Reservations stamped after
-    ``now`` (the clock was moved back) still count: the provider's clock did
-    not move back.
-    """
-    now = utc(now)
-    hs = clock_hour_start(now)
-    clock = _count_since(session, hs, hs + HOUR)
-    rolling = _count_since(session, now - HOUR + timedelta(microseconds=1))
-    if clock < limits.hourly and rolling < limits.hourly:
-        return HourlyUsage(limits.hourly, clock, rolling, None)
-    stamps = sorted(
+
+def _stamps(
+    session: Session, limits: LimitSettings, rs: list[Rule], now: datetime
+) -> list[datetime]:
+    since = min(min(r.period(limits, now)[0], now - r.window) for r in rs)
+    return sorted(
         utc(a)
-        for a in session.scalars(
-            select(SlotReservation.at).where(SlotReservation.at > now - 2 * HOUR)
-        )
+        for a in session.scalars(select(SlotReservation.at).where(SlotReservation.at >= since))
     )
 
-    def counts(t: datetime) -> tuple[int, list[datetime]]:
-        h = clock_hour_start(t)
-        window = [a for a in stamps if a > t - HOUR]
-        return sum(1 for a in stamps if h <= a < h + HOUR), window
 
-    t = now
-    # Counts only fall as time passes (no new reservations are assumed), so
-    # walking to the next binding boundary converges in a few rounds.
+def _free_at(limits: LimitSettings, rule: Rule, stamps: list[datetime], t: datetime) -> datetime:
+    """The first time at or after ``t`` when ``rule`` has a slot, assuming no
+    new reservations. Counts only fall as time passes, so walking to the next
+    binding boundary converges in a few rounds."""
     for _ in range(len(stamps) + 4):
-        c, window = counts(t)
-        if c < limits.hourly and len(window) < limits.hourly:
+        lo, hi = rule.period(limits, t)
+        in_period = sum(1 for a in stamps if lo <= a < hi)
+        window = [a for a in stamps if a > t - rule.window]
+        if in_period < rule.limit and len(window) < rule.limit:
             break
         candidates = [t]
-        if c >= limits.hourly:
-            candidates.append(clock_hour_start(t) + HOUR)
-        if len(window) >= limits.hourly:
+        if in_period >= rule.limit:
+            candidates.append(hi)
+        if len(window) >= rule.limit:
             # The slot frees when enough of the oldest have left the window.
-            candidates.append(window[len(window) - limits.hourly] + HOUR)
+            candidates.append(window[len(window) - rule.limit] + rule.window)
         t = max(candidates)
-    return HourlyUsage(limits.hourly, clock, rolling, t)
+    return t
+
+
+def _next_slot(session: Session, limits: LimitSettings, now: datetime) -> tuple[Rule, datetime]:
+    """When every rule has a slot again, and the rule that frees last."""
+    rs = rules(limits)
+    stamps = _stamps(session, limits, rs, now)
+    t, last = now, rs[0]
+    for _ in range(16):
+        moved = False
+        for r in rs:
+            free = _free_at(limits, r, stamps, t)
+            if free > t:
+                t, last, moved = free, r, True
+        if not moved:
+            break
+    return last, t
+
+
+def rule_usage(session: Session, limits: LimitSettings, rule: Rule, now: datetime) -> RuleUsage:
+    """Usage of one rule over its calendar period and rolling window, and
+    when its next slot frees (this rule alone)."""
+    now = utc(now)
+    period, rolling = hotsql.counts(hotsql.driver(session), _spans(limits, rule, now))
+    resets = rule.period(limits, now)[1]
+    if period < rule.limit and rolling < rule.limit:
+        return RuleUsage(rule.limit, period, rolling, None, resets)
+    stamps = _stamps(session, limits, [rule], now)
+    return RuleUsage(rule.limit, period, rolling, _free_at(limits, rule, stamps, now), resets)
+
+
+def hourly_usage(session: Session, limits: LimitSettings, now: datetime) -> HourlyUsage:
+    """Clock-hour and rolling-60-minute usage, and when the next hourly slot frees."""
+    hourly = rule(limits, "hourly")
+    assert hourly is not None
+    u = rule_usage(session, limits, hourly, now)
+    return HourlyUsage(u.limit, u.period, u.rolling, u.next_slot_at)
+
+
+def _month_span(
+    limits: LimitSettings, quota: QuotaSync | None, now: datetime
+) -> tuple[int, datetime, datetime]:
+    """The provider-reported base and the span of local sends counted on it (F)."""
+    m_lo, m_hi = month_start(limits, now), next_month_start(limits, now)
+    if quota is not None and m_lo <= utc(quota.synced_at) < m_hi:
+        return quota.used, utc(quota.synced_at), m_hi
+    return 0, m_lo, m_hi
 
 
 def monthly_usage(
     session: Session, limits: LimitSettings, quota: QuotaSync | None, now: datetime
 ) -> MonthlyUsage:
     """Provider-reported usage at the last sync plus local sends after it (F)."""
-    start = month_start(limits, now)
-    resets = next_month_start(limits, now)
-    if quota is not None and start <= utc(quota.synced_at) < resets:
-        used = quota.used + _count_since(session, utc(quota.synced_at), resets)
-    else:
-        used = _count_since(session, start, resets)
-    return MonthlyUsage(limit=limits.monthly, used=used, resets_at=resets)
+    base, lo, hi = _month_span(limits, quota, utc(now))
+    (used,) = hotsql.counts(hotsql.driver(session), [(lo, hi)])
+    return MonthlyUsage(limit=limits.monthly, used=base + used, resets_at=hi)
 
 
 def capacity(
@@ -158,20 +268,17 @@ def capacity(
 ) -> tuple[MonthlyUsage, HourlyUsage | None]:
     """Monthly usage, and the hourly usage when no hourly slot is free (else None).
 
-    The same counts as :func:`monthly_usage` and :func:`hourly_usage`, in raw
-    SQL on the session's transaction, in one round trip; run inside
-    transaction A, before the slot is reserved.
+    Kept for callers that look at the hour alone; :func:`capacity_hold` is the
+    check the engine makes.
     """
     now = utc(now)
-    m_lo, m_hi = month_start(limits, now), next_month_start(limits, now)
-    base = 0
-    if quota is not None and m_lo <= utc(quota.synced_at) < m_hi:
-        base, m_lo = quota.used, utc(quota.synced_at)
-    hs = clock_hour_start(now)
+    base, lo, hi = _month_span(limits, quota, now)
+    hourly = rule(limits, "hourly")
+    assert hourly is not None
     month, clock, rolling = hotsql.counts(
-        hotsql.driver(session), m_lo, m_hi, hs, hs + HOUR, now - HOUR + timedelta(microseconds=1)
+        hotsql.driver(session), [(lo, hi), *_spans(limits, hourly, now)]
     )
-    monthly = MonthlyUsage(limit=limits.monthly, used=base + month, resets_at=m_hi)
+    monthly = MonthlyUsage(limit=limits.monthly, used=base + month, resets_at=hi)
     if clock < limits.hourly and rolling < limits.hourly:
         return monthly, None
     return monthly, hourly_usage(session, limits, now)
@@ -180,23 +287,38 @@ def capacity(
 def capacity_hold(
     session: Session, limits: LimitSettings, quota: QuotaSync | None, now: datetime
 ) -> tuple[str, datetime, str] | None:
-    """The reason, next run time and detail when no slot is free now (monthly
-    quota first, then the hourly limit), else None. The engine asks this before
-    it reserves a slot; a settings save asks it again for every waiting entry."""
-    month, hour = capacity(session, limits, quota, now)
-    if month.exhausted:
+    """The reason, next run time and detail when no slot is free now, else
+    None. The monthly quota first (it waits for the month); else, when any
+    rule (per minute, per hour, per day, each over its calendar period and its
+    rolling window) is full, the second every rule has a slot again, with the
+    reason of the rule that frees last. One statement counts every rule, from
+    the per-bucket counts, so its cost does not grow with the ledger; run
+    inside transaction A, before the slot is reserved. A settings save asks
+    it again for every waiting entry."""
+    now = utc(now)
+    base, lo, hi = _month_span(limits, quota, now)
+    rs = rules(limits)
+    spans = [(lo, hi)]
+    for r in rs:
+        spans.extend(_spans(limits, r, now))
+    month, *per_rule = hotsql.counts(hotsql.driver(session), spans)
+    if base + month >= limits.monthly:
         return (
             Reason.MONTHLY_QUOTA,
-            month.resets_at,
-            Message("limits.monthly_used", used=month.used, limit=month.limit),
+            hi,
+            Message("limits.monthly_used", used=base + month, limit=limits.monthly),
         )
-    if hour is not None and hour.next_slot_at is not None:
-        return (
-            Reason.HOURLY_LIMIT,
-            hour.next_slot_at,
-            Message("limits.hourly_reached", used=hour.used, limit=hour.limit),
-        )
-    return None
+    if all(c < r.limit for r, c in zip([r for r in rs for _ in (0, 1)], per_rule, strict=True)):
+        return None
+    last, when = _next_slot(session, limits, now)
+    used = dict(
+        zip((r.name for r in rs), zip(per_rule[::2], per_rule[1::2], strict=True), strict=True)
+    )
+    return (
+        last.reason,
+        when,
+        Message(last.message, used=max(used[last.name]), limit=last.limit),
+    )
 
 
 def reserve_slot(

@@ -42,7 +42,9 @@ from mailer_gui.core.store.queries import get_campaign as get_campaign
 TIMED_REASONS = frozenset(
     {
         Reason.OUTSIDE_HOURS,
+        Reason.MINUTE_LIMIT,
         Reason.HOURLY_LIMIT,
+        Reason.DAILY_LIMIT,
         Reason.MONTHLY_QUOTA,
         Reason.TRANSIENT_ERROR,
         Reason.PROVIDER_LIMIT,
@@ -56,7 +58,15 @@ REASONS = TIMED_REASONS | OPERATOR_REASONS | {Reason.PAUSED, Reason.WAITING}
 # The operator asked for these; telling them again is noise.
 SILENT_REASONS = frozenset({Reason.PAUSED, Reason.SCHEDULED})
 # Waits the settings and the ledger decide: a settings save recomputes them (D).
-SETTINGS_REASONS = frozenset({Reason.OUTSIDE_HOURS, Reason.HOURLY_LIMIT, Reason.MONTHLY_QUOTA})
+SETTINGS_REASONS = frozenset(
+    {
+        Reason.OUTSIDE_HOURS,
+        Reason.MINUTE_LIMIT,
+        Reason.HOURLY_LIMIT,
+        Reason.DAILY_LIMIT,
+        Reason.MONTHLY_QUOTA,
+    }
+)
 # Waits the SMTP account may have caused (a wrong port gives a transient error):
 # new SMTP settings let the engine try again at once.
 SMTP_REASONS = OPERATOR_REASONS | {Reason.TRANSIENT_ERROR}

@@ -58,6 +58,9 @@ class Budget:
     monthly_limit: int
     monthly_used: int
     resets_at: datetime
+    # The optional rules (None: off).
+    minute: limits.RuleUsage | None = None
+    daily: limits.RuleUsage | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,21 @@ class Snapshot:
                     "limit": b.monthly_limit,
                     "used": b.monthly_used,
                     "resets_at": iso(b.resets_at),
+                },
+                "minute": None
+                if b.minute is None
+                else {
+                    "limit": b.minute.limit,
+                    "used": b.minute.used,
+                    "next_slot_at": iso(b.minute.next_slot_at),
+                },
+                "daily": None
+                if b.daily is None
+                else {
+                    "limit": b.daily.limit,
+                    "used": b.daily.used,
+                    "next_slot_at": iso(b.daily.next_slot_at),
+                    "resets_at": iso(b.daily.resets_at),
                 },
             },
             "entries": [
@@ -170,8 +188,19 @@ def build(session: Session, now: datetime) -> Snapshot:
     st = settings_mod.load(session)
     hour = limits.hourly_usage(session, st.limits, now)
     month = limits.monthly_usage(session, st.limits, st.quota, now)
+    minute, daily = (
+        None if r is None else limits.rule_usage(session, st.limits, r, now)
+        for r in (limits.rule(st.limits, "minute"), limits.rule(st.limits, "daily"))
+    )
     budget = Budget(
-        hour.limit, hour.used, hour.next_slot_at, month.limit, month.used, month.resets_at
+        hour.limit,
+        hour.used,
+        hour.next_slot_at,
+        month.limit,
+        month.used,
+        month.resets_at,
+        minute,
+        daily,
     )
     names = dict(session.execute(select(Campaign.id, Campaign.name)).all())
     counts = counts_by_scope(session)

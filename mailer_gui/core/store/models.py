@@ -239,6 +239,16 @@ class SlotReservation(Base):
     monthly_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
+class SlotCount(Base):
+    """The ledger counted per UTC day (``d2026-12-01``) and UTC quarter hour
+    (``q2026-12-01 10:15``), kept equal to it by triggers (migration 0004):
+    what lets transaction A count a day or a month from a few dozen rows."""
+
+    __tablename__ = "slot_counts"
+    key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
 class PauseEvent(Base):
     """Pause history: each deferral with its reason, start and end (for reports)."""
 

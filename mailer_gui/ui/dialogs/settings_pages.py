@@ -226,7 +226,7 @@ BAD_CELL = QColor("#fde0e0")
 
 
 class LimitsPage(QWidget):
-    """Hourly and monthly limits, the sending calendar and the quota sync.
+    """The limits (per minute, hour, day, month), the sending calendar and the quota sync.
 
     The calendar: one row per weekday with its windows as text
     ("09:00–13:00, 14:00–18:00"; empty = closed), checked cell by cell; days
@@ -235,8 +235,15 @@ class LimitsPage(QWidget):
     def __init__(self, marks: FieldMarks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.marks = marks
+        self.per_minute = QSpinBox()
+        self.per_minute.setRange(0, 1_000_000)
+        self.per_minute.setSpecialValueText(self.tr("no limit"))
         self.hourly = QSpinBox()
         self.hourly.setRange(0, 1_000_000)
+        self.daily = QSpinBox()
+        self.daily.setRange(0, 100_000_000)
+        self.daily.setGroupSeparatorShown(True)
+        self.daily.setSpecialValueText(self.tr("no limit"))
         self.monthly = QSpinBox()
         self.monthly.setRange(0, 100_000_000)
         self.monthly.setGroupSeparatorShown(True)
@@ -374,8 +381,20 @@ class LimitsPage(QWidget):
         m = self.marks
         limits = QGroupBox(self.tr("Provider limits"))
         f1 = QFormLayout(limits)
+        f1.addRow(self.tr("Messages per minute"), m.wrap("per_minute", self.per_minute))
         f1.addRow(self.tr("Messages per hour"), m.wrap("hourly", self.hourly))
+        f1.addRow(self.tr("Messages per day"), m.wrap("daily", self.daily))
         f1.addRow(self.tr("Messages per month"), m.wrap("monthly", self.monthly))
+        rules_hint = QLabel(
+            self.tr(
+                "Each limit holds over the clock minute, hour, local day or calendar month "
+                "and over the last 60 seconds, 60 minutes or 24 hours. 0: no limit "
+                "(per minute and per day)."
+            )
+        )
+        rules_hint.setWordWrap(True)
+        rules_hint.setStyleSheet("color: #666;")
+        f1.addRow(rules_hint)
         hours = QGroupBox(self.tr("Working hours"))
         rows = QVBoxLayout(hours)
         grid = QHBoxLayout()
@@ -417,7 +436,7 @@ class LimitsPage(QWidget):
             self.tr("Used this month, as the provider shows now"),
             m.wrap("used", self.quota_used_spin),
         )
-        for w in (self.hourly, self.monthly, self.quota_used_spin):
+        for w in (self.per_minute, self.hourly, self.daily, self.monthly, self.quota_used_spin):
             w.setMaximumWidth(180)
         lay = QVBoxLayout(self)
         for box in (limits, hours, quota):
@@ -425,7 +444,9 @@ class LimitsPage(QWidget):
         lay.addStretch(1)
 
     def fill(self, limits: LimitSettings, quota: QuotaSync | None) -> None:
+        self.per_minute.setValue(limits.per_minute)
         self.hourly.setValue(limits.hourly)
+        self.daily.setValue(limits.daily)
         self.monthly.setValue(limits.monthly)
         for day, windows in enumerate(limits.week):
             self.set_windows(day, ", ".join(w.text.replace("-", "–") for w in windows))
@@ -456,6 +477,8 @@ class LimitsPage(QWidget):
         base = LimitSettings(
             hourly=self.hourly.value(),
             monthly=self.monthly.value(),
+            per_minute=self.per_minute.value(),
+            daily=self.daily.value(),
             timezone=self.timezone.currentText().strip(),
             days_off=self.days_off(),
             holidays=f"{code}-{sub}" if code and sub else code,

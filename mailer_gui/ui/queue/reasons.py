@@ -15,7 +15,9 @@ def reason_text(code: str | None) -> str:
     """The reason code in plain words (the code itself goes in a tooltip)."""
     texts: dict[str, str] = {
         Reason.OUTSIDE_HOURS: QCoreApplication.translate("Reasons", "Outside working hours"),
+        Reason.MINUTE_LIMIT: QCoreApplication.translate("Reasons", "Per-minute limit reached"),
         Reason.HOURLY_LIMIT: QCoreApplication.translate("Reasons", "Hourly limit reached"),
+        Reason.DAILY_LIMIT: QCoreApplication.translate("Reasons", "Daily limit reached"),
         Reason.MONTHLY_QUOTA: QCoreApplication.translate("Reasons", "Monthly quota used up"),
         Reason.TRANSIENT_ERROR: QCoreApplication.translate(
             "Reasons", "Temporary server error, will retry"
