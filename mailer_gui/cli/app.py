@@ -149,16 +149,7 @@ def cmd_smoke(_ctx: AppContext, a: argparse.Namespace) -> int:
     folder = Path(tempfile.mkdtemp(prefix="mailer-gui-smoke-"))
     demo = None
     try:
-        from PySide6.QtCore import QSettings
-        from PySide6.QtWidgets import QApplication
-
-        # The window saves its layout on close: into the smoke folder, never
-        # over the operator's own preferences.
-        QSettings.setPath(
-            QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder / "qsettings")
-        )
-        if QApplication.instance() is None:
-            QApplication([sys.argv[0] or "mailer-gui"])
+        _start_qt(folder)
         if a.bundle_checks:
             problems = _bundle_checks()
             if problems:
@@ -187,3 +178,17 @@ def cmd_smoke(_ctx: AppContext, a: argparse.Namespace) -> int:
     report.append(f"ok in {time.monotonic() - started:.1f} s")
     print("\n".join(f"smoke: {line}" for line in report))
     return 0
+
+
+def _start_qt(folder: Path) -> None:
+    """The QApplication, with Qt's settings kept in the smoke folder."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    # The window saves its layout on close: into the smoke folder, never
+    # over the operator's own preferences.
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder / "qsettings")
+    )
+    if QApplication.instance() is None:
+        QApplication([sys.argv[0] or "mailer-gui"])

@@ -29,6 +29,27 @@ def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
     )
     with ctx.db.read() as s:
         old = settings_mod.load(s).smtp
+    smtp = _with_ca(smtp, a, old)
+    smtp.validate()
+    _store_password(ctx, a, smtp)
+    with ctx.db.write() as s:
+        # Saving the account is the operator's word that it is fixed (a password
+        # may have changed in the keychain or the environment): try it again.
+        counts = replan.save_and_replan(s, ctx.clock.now(), smtp=smtp, recheck_smtp=True)
+    print(f"SMTP settings saved: {smtp.host}:{smtp.port} ({smtp.security})")
+    for cert in smtp.ca_certs:
+        print(
+            f"trusting {cert.subject or 'a certificate'} from {smtp.ca_file} "
+            f"(SHA-256 {cert.sha256})"
+        )
+    _print_replan(counts)
+    return 0
+
+
+def _with_ca(
+    smtp: settings_mod.SmtpSettings, a: argparse.Namespace, old: settings_mod.SmtpSettings | None
+) -> settings_mod.SmtpSettings:
+    """The CA file as asked: --no-ca-file, a new --ca-file, or the one kept from before."""
     if a.no_ca_file:
         smtp = smtp.with_ca_file(None)
     elif a.ca_file is not None:
@@ -41,7 +62,13 @@ def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
         from dataclasses import replace
 
         smtp = replace(smtp, ca_file=old.ca_file, ca_pem=old.ca_pem)
-    smtp.validate()
+    return smtp
+
+
+def _store_password(
+    ctx: AppContext, a: argparse.Namespace, smtp: settings_mod.SmtpSettings
+) -> None:
+    """--password-stdin: into the OS keychain (a warning if there is none)."""
     password = None
     if a.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -56,18 +83,6 @@ def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
             )
         else:
             ctx.secrets.set_password(smtp.keyring_account, password)
-    with ctx.db.write() as s:
-        # Saving the account is the operator's word that it is fixed (a password
-        # may have changed in the keychain or the environment): try it again.
-        counts = replan.save_and_replan(s, ctx.clock.now(), smtp=smtp, recheck_smtp=True)
-    print(f"SMTP settings saved: {smtp.host}:{smtp.port} ({smtp.security})")
-    for cert in smtp.ca_certs:
-        print(
-            f"trusting {cert.subject or 'a certificate'} from {smtp.ca_file} "
-            f"(SHA-256 {cert.sha256})"
-        )
-    _print_replan(counts)
-    return 0
 
 
 def _smtp_json(smtp: settings_mod.SmtpSettings | None) -> dict[str, Any] | None:
@@ -213,6 +228,17 @@ def cmd_config_show(ctx: AppContext, a: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     """Add the ``config`` group."""
     cfg = sub.add_parser("config", help="settings").add_subparsers(dest="sub", required=True)
+    _register_smtp(cfg)
+    _register_limits(cfg)
+    p = cfg.add_parser("quota-sync", help="usage this month as the provider reports it")
+    p.add_argument("--used", type=int, required=True)
+    p.set_defaults(func=cmd_config_quota_sync)
+    cfg.add_parser("show", help="print the settings (no password)").set_defaults(
+        func=cmd_config_show
+    )
+
+
+def _register_smtp(cfg: Any) -> None:
     p = cfg.add_parser("smtp", help="the SMTP account")
     p.add_argument("--host", required=True)
     p.add_argument("--port", type=int, required=True)
@@ -234,6 +260,9 @@ def register(sub: Any) -> None:
         "--no-ca-file", action="store_true", help="stop trusting the CA file chosen before"
     )
     p.set_defaults(func=cmd_config_smtp)
+
+
+def _register_limits(cfg: Any) -> None:
     p = cfg.add_parser("limits", help="limits per minute/hour/day/month and the calendar")
     p.add_argument(
         "--per-minute",
@@ -280,9 +309,3 @@ def register(sub: Any) -> None:
     )
     hol.add_argument("--no-holidays", action="store_true", help="stop keeping public holidays")
     p.set_defaults(func=cmd_config_limits)
-    p = cfg.add_parser("quota-sync", help="usage this month as the provider reports it")
-    p.add_argument("--used", type=int, required=True)
-    p.set_defaults(func=cmd_config_quota_sync)
-    cfg.add_parser("show", help="print the settings (no password)").set_defaults(
-        func=cmd_config_show
-    )

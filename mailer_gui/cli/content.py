@@ -185,6 +185,12 @@ def _campaign_group(sub: Any) -> Any:
 
 
 def register(sub: Any) -> None:
+    _register_campaign(sub)
+    _register_suppression(sub)
+
+
+def _register_campaign(sub: Any) -> None:
+    """``campaign import``, ``preview``, ``preflight`` and ``attach``."""
     camp = _campaign_group(sub)
     p = camp.add_parser("import", help="import recipients from a CSV or XLSX file")
     p.add_argument("id", type=int)
@@ -219,6 +225,8 @@ def register(sub: Any) -> None:
     )
     p.set_defaults(func=cmd_attach)
 
+
+def _register_suppression(sub: Any) -> None:
     group = sub.add_parser("suppression", help="addresses never to mail")
     supp = group.add_subparsers(dest="sub", required=True)
     p = supp.add_parser("add")

@@ -174,3 +174,31 @@ def test_settings_dialog_and_editor_speak_russian(qtbot, ctx, tmp_path, russian)
     assert "Настройки…" in editor.sender.text()
     header: Any = editor.recipients.model.headerData
     assert header(2, Qt.Orientation.Horizontal) == "Состояние"
+
+
+def test_no_self_tr_outside_a_qt_class() -> None:
+    """``self.tr`` looks a string up under the instance's class name; ``lupdate``
+    files it under the class it is written in. In a mixin (a class with no Qt
+    base, e.g. ``editor/saving.py``) the two differ and the string would stay in
+    English: such a class must spell out ``QCoreApplication.translate(...)``."""
+    import ast
+
+    ui = Path(__file__).resolve().parents[2] / "mailer_gui" / "ui"
+    wrong = []
+    for path in sorted(ui.rglob("*.py")):
+        for cls in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(cls, ast.ClassDef):
+                continue
+            bases = [ast.unparse(b).split(".")[-1] for b in cls.bases]
+            if any(b.startswith("Q") for b in bases):
+                continue
+            for node in ast.walk(cls):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "tr"
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id == "self"
+                ):
+                    wrong.append(f"{path.relative_to(ui)}:{node.lineno} ({cls.name})")
+    assert not wrong, wrong

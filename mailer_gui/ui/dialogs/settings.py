@@ -30,7 +30,8 @@ from mailer_gui.core.sending import replan
 from mailer_gui.core.sending.smtp import SENT, Outcome, SmtpTransport
 from mailer_gui.ui import messages
 from mailer_gui.ui.background_task import BackgroundTask
-from mailer_gui.ui.dialogs.settings_pages import LimitsPage, SmtpPage
+from mailer_gui.ui.dialogs.settings_pages import LimitsPage
+from mailer_gui.ui.dialogs.smtp_page import SmtpPage
 from mailer_gui.ui.editor.field_validation import FieldMarks
 
 LANGUAGE_KEY = "ui/language"

@@ -6,18 +6,16 @@ Nothing here opens SMTP: a test send is a queue entry the engine sends
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QSplitter,
     QTabWidget,
@@ -29,42 +27,24 @@ from mailer_gui.core.audience.recipients import recipient_at
 from mailer_gui.core.codes import EntryKind
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.content import campaigns
-from mailer_gui.core.content.attachments import AttachmentTooLarge
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.sending import queue
 from mailer_gui.core.sending.snapshot import Snapshot
-from mailer_gui.core.store.models import Campaign
 from mailer_gui.ui import messages
 from mailer_gui.ui.editor.enqueue import EnqueueBar
 from mailer_gui.ui.editor.field_picker import FieldPicker
 from mailer_gui.ui.editor.field_validation import FieldMarks
 from mailer_gui.ui.editor.panels import AttachmentsPanel, PreviewInput, PreviewPanel
 from mailer_gui.ui.editor.recipients import RecipientsTab
+from mailer_gui.ui.editor.saving import BLANK, EditorSaving, EditorState
 from mailer_gui.ui.editor.testsend import TestSendPanel
 
 if TYPE_CHECKING:  # preflight brings Jinja2: loaded when a check runs
     from mailer_gui.core.content.preflight import PreflightError
 
 
-@dataclass(frozen=True)
-class _State:
-    name: str
-    subject: str
-    html: str
-    text: str
-    attachments: tuple[tuple[int | None, str, int], ...]
-
-
-BLANK = _State("", "", "", "", ())
-
-
-def _content(state: _State) -> tuple[object, ...]:
-    """What recipients receive (the name is the operator's own)."""
-    return state.subject, state.html, state.text, state.attachments
-
-
-class CampaignEditor(QWidget):
+class CampaignEditor(EditorSaving, QWidget):
     """Edit one campaign; ``maybe_save()`` protects unsaved changes."""
 
     saved = Signal(int)
@@ -229,13 +209,13 @@ class CampaignEditor(QWidget):
         with self.ctx.db.read() as s:
             c = queue.get_campaign(s, campaign_id)
             self.attachments.load(s, campaign_id)
-            state = _State(
+            state = EditorState(
                 c.name, c.subject, c.html_body, c.text_body or "", self.attachments.state()
             )
             test_address = c.test_address or ""
         self._show(campaign_id, state, test_address)
 
-    def _show(self, campaign_id: int | None, state: _State, test_address: str) -> None:
+    def _show(self, campaign_id: int | None, state: EditorState, test_address: str) -> None:
         self._campaign_id = campaign_id
         if campaign_id is None:
             self.attachments.load(None, None)
@@ -265,166 +245,6 @@ class CampaignEditor(QWidget):
             found = recipient_at(s, self._campaign_id, row)
         email, fields = (found[0], found[1]) if found else ("recipient@example.com", {})
         return PreviewInput(self.subject.text(), self.html.toPlainText(), email, fields, self._smtp)
-
-    # -- the content lock ---------------------------------------------------------
-    def refresh_lock(self) -> None:
-        """Read whether the content may change now and show it: read-only fields
-        with "Pause to edit" while the campaign has sent and is still sending."""
-        state = None
-        if self._campaign_id is not None:
-            with self.ctx.db.read() as s:
-                state = campaigns.content_state(s, self._campaign_id)
-        self._lock = state
-        locked = state is not None and state.locked
-        for w in (self.subject, self.html, self.text):
-            w.setReadOnly(locked)
-        self.attachments.set_read_only(locked)
-        self.picker.button.setEnabled(not locked)
-        if locked and state is not None:
-            self.lock_banner.setText(
-                self.tr(
-                    "This campaign is being sent: {n} recipient(s) already received it. Its "
-                    "subject, bodies and attachments are read-only so that everyone gets the "
-                    "same message. Pause to edit."
-                ).format(n=state.received)
-            )
-        self.lock_banner.setVisible(locked)
-
-    def _confirm_sent_edit(self, received: int) -> bool:
-        """Ask before changing content some recipients already received."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            self.tr("Change a campaign already sent?"),
-            self.tr(
-                "{n} recipient(s) already received the earlier version. The "
-                "others will get the changed one, and the report will name "
-                "the version (subject) each recipient got. Save the change?"
-            ).format(n=received),
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setObjectName("confirmSentEdit")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        return box.exec() == QMessageBox.StandardButton.Save
-
-    # -- saving -------------------------------------------------------------------
-    def _state(self) -> _State:
-        return _State(
-            self.name.text().strip(),
-            self.subject.text(),
-            self.html.toPlainText(),
-            self.text.toPlainText(),
-            self.attachments.state(),
-        )
-
-    def is_dirty(self) -> bool:
-        return self._state() != self._saved_state
-
-    def save(self) -> bool:
-        """Write the campaign (creating it if new); False if refused, with the reason shown."""
-        state = self._state()
-        self.marks.clear()
-        if not state.name:
-            self.marks.mark("name", self.tr("enter a name for the campaign"))
-            self.tabs.setCurrentIndex(0)
-            self.name.setFocus()
-            return False
-        confirm = False
-        if self._campaign_id is not None and _content(state) != _content(self._saved_state):
-            self.refresh_lock()
-            lock = self._lock
-            if lock is not None and not lock.locked and lock.needs_confirmation:
-                if not self._confirm_sent_edit(lock.received):
-                    return False
-                confirm = True
-        try:
-            cid = self._write(state, confirm)
-        except AttachmentTooLarge as exc:  # what is stored now leaves no room for it
-            self.attachments.show_refusal(exc)
-            return False
-        except MailerError as exc:
-            QMessageBox.warning(self, self.tr("Cannot save"), messages.text(exc))
-            self.refresh_lock()
-            return False
-        self._campaign_id = cid
-        self._saved_state = self._state()
-        self.saved.emit(cid)
-        return True
-
-    def _write(self, state: _State, confirm_sent: bool = False) -> int:
-        now = self.ctx.clock.now()
-        test_address = self.test_panel.address.text().strip() or None
-        with self.ctx.db.write() as s:
-            if self._campaign_id is None:
-                cid = campaigns.create(
-                    s,
-                    state.name,
-                    state.subject,
-                    state.html,
-                    state.text or None,
-                    now,
-                    test_address=test_address,
-                ).id
-            else:
-                cid = self._campaign_id
-                changes = self._changes(campaigns.find(s, cid), state, test_address)
-                if changes:
-                    campaigns.update(s, cid, now, confirm_sent, **changes)
-                if state.attachments != self._saved_state.attachments:
-                    campaigns.change_content(s, cid, now, confirm_sent)
-            self.attachments.save(s, cid)
-        return cid
-
-    @staticmethod
-    def _changes(c: Campaign | None, state: _State, test_address: str | None) -> dict[str, Any]:
-        if c is None:
-            raise MailerError(
-                QCoreApplication.translate(
-                    "CampaignEditor", "The campaign was deleted; save it as a new one."
-                )
-            )
-        wanted = {
-            "name": state.name,
-            "subject": state.subject,
-            "html_body": state.html,
-            "text_body": state.text or None,
-            "test_address": test_address,
-        }
-        return {k: v for k, v in wanted.items() if getattr(c, k) != v}
-
-    def maybe_save(self) -> bool:
-        """Ask Save / Discard / Cancel when there are unsaved changes; True means proceed."""
-        if not self.is_dirty():
-            return True
-        buttons = (
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel
-        )
-        answer = QMessageBox.question(
-            self,
-            self.tr("Unsaved changes"),
-            self.tr("The campaign “{name}” has unsaved changes. Save them?").format(
-                name=self.name.text().strip() or self.tr("Untitled")
-            ),
-            buttons,
-            QMessageBox.StandardButton.Save,
-        )
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        if answer == QMessageBox.StandardButton.Discard:
-            if self._campaign_id is not None:
-                self.load(self._campaign_id)
-            else:
-                self.new_campaign()
-            return True
-        return False
-
-    def _ensure_saved(self) -> bool:
-        return (self._campaign_id is not None and not self.is_dirty()) or self.save()
-
-    def _saved_id(self) -> int | None:
-        return self._campaign_id if self._ensure_saved() else None
 
     # -- actions ------------------------------------------------------------------
     def request_settings(self) -> None:

@@ -40,55 +40,71 @@ def notification_text(d: dict[str, Any]) -> str:
     """A notification in the operator's language, from the worker's plain dict."""
     name = d.get("campaign_name") or "?"
     if d.get("kind") == "finished" and d.get("final_status"):
-        c = d.get("counts") or {}
-        template = (
-            QCoreApplication.translate("Notifications", "Test send of “%1” finished: %2")
-            if d.get("entry_kind") == "test"
-            else QCoreApplication.translate(
-                "Notifications", "“%1” finished: %2 — %3 sent, %4 failed, %5 uncertain"
-            )
-        )
-        return (
-            template.replace("%1", name)
-            .replace("%2", status_text(d["final_status"]))
-            .replace("%3", str(c.get("sent", 0)))
-            .replace("%4", str(c.get("failed", 0)))
-            .replace("%5", str(c.get("uncertain", 0)))
-        )
+        return _finished_text(d, name)
     if d.get("kind") == "uncertain":
-        parts = queue.uncertain_notice_parts(str(d.get("text", "")))
-        if parts is not None:
-            count, names, more = parts
-            listed = ", ".join(names)
-            if more:
-                listed = (
-                    QCoreApplication.translate("Notifications", "%1 and %2 more")
-                    .replace("%1", listed)
-                    .replace("%2", str(more))
-                )
-            return (
-                QCoreApplication.translate(
-                    "Notifications",
-                    "%1 recipient(s) of “%2” are uncertain: the app stopped while sending, "
-                    "so the server may have accepted the message. Decide for each with "
-                    "Resolve uncertain: %3",
-                )
-                .replace("%1", str(count))
-                .replace("%2", name)
-                .replace("%3", listed)
-            )
+        text = _uncertain_text(d, name)
+        if text is not None:
+            return text
     if d.get("kind") == "deferred" and d.get("reason_code"):
-        text = (
-            QCoreApplication.translate("Notifications", "“%1” waits: %2")
-            .replace("%1", name)
-            .replace("%2", reason_text(d["reason_code"]))
-        )
-        if d.get("next_run_at") is not None:
-            text += QCoreApplication.translate("Notifications", "; next try %1").replace(
-                "%1", _local(d["next_run_at"], d)
-            )
-        return text
+        return _deferred_text(d, name)
     return str(d.get("worded") or d.get("text", ""))
+
+
+def _finished_text(d: dict[str, Any], name: str) -> str:
+    c = d.get("counts") or {}
+    template = (
+        QCoreApplication.translate("Notifications", "Test send of “%1” finished: %2")
+        if d.get("entry_kind") == "test"
+        else QCoreApplication.translate(
+            "Notifications", "“%1” finished: %2 — %3 sent, %4 failed, %5 uncertain"
+        )
+    )
+    return (
+        template.replace("%1", name)
+        .replace("%2", status_text(d["final_status"]))
+        .replace("%3", str(c.get("sent", 0)))
+        .replace("%4", str(c.get("failed", 0)))
+        .replace("%5", str(c.get("uncertain", 0)))
+    )
+
+
+def _uncertain_text(d: dict[str, Any], name: str) -> str | None:
+    """The uncertain notice worded again; None if its text is not one."""
+    parts = queue.uncertain_notice_parts(str(d.get("text", "")))
+    if parts is not None:
+        count, names, more = parts
+        listed = ", ".join(names)
+        if more:
+            listed = (
+                QCoreApplication.translate("Notifications", "%1 and %2 more")
+                .replace("%1", listed)
+                .replace("%2", str(more))
+            )
+        return (
+            QCoreApplication.translate(
+                "Notifications",
+                "%1 recipient(s) of “%2” are uncertain: the app stopped while sending, "
+                "so the server may have accepted the message. Decide for each with "
+                "Resolve uncertain: %3",
+            )
+            .replace("%1", str(count))
+            .replace("%2", name)
+            .replace("%3", listed)
+        )
+    return None
+
+
+def _deferred_text(d: dict[str, Any], name: str) -> str:
+    text = (
+        QCoreApplication.translate("Notifications", "“%1” waits: %2")
+        .replace("%1", name)
+        .replace("%2", reason_text(d["reason_code"]))
+    )
+    if d.get("next_run_at") is not None:
+        text += QCoreApplication.translate("Notifications", "; next try %1").replace(
+            "%1", _local(d["next_run_at"], d)
+        )
+    return text
 
 
 class Notifier(QObject):

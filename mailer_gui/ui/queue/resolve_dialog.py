@@ -70,6 +70,22 @@ class ResolveDialog(QDialog):
             tz = settings_mod.load(s).limits.tz
         self.setWindowTitle(self.tr("Uncertain recipients"))
         n = len(self.recipients)
+        intro, risk = self._build_texts(n, name)
+        header = self._build_table(n)
+        self._fill_rows(tz)
+        # Rows as tall as their wrapped reply, again whenever a column changes width.
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+        row_lay = self._build_buttons()
+        lay = QVBoxLayout(self)
+        lay.addWidget(intro)
+        lay.addWidget(risk)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(row_lay)
+        self.resize(900, 420)
+
+    # -- construction -------------------------------------------------------------
+    def _build_texts(self, n: int, name: str) -> tuple[QLabel, QLabel]:
+        """What an uncertain recipient is, and the risk of each choice."""
         intro = QLabel(
             self.tr(
                 "%1 recipient(s) of “%2” are uncertain: the connection broke or the app stopped "
@@ -89,6 +105,9 @@ class ResolveDialog(QDialog):
         )
         risk.setWordWrap(True)
         risk.setStyleSheet("background: #fff8e1; border: 1px solid #f9a825; padding: 6px;")
+        return intro, risk
+
+    def _build_table(self, n: int) -> QHeaderView:
         self.table = QTableWidget(n, 5)
         self.table.setObjectName("UncertainTable")
         self.table.setHorizontalHeaderLabels(
@@ -108,6 +127,9 @@ class ResolveDialog(QDialog):
         header.setSectionResizeMode(COL_REPLY, QHeaderView.ResizeMode.Stretch)
         for col in (COL_EMAIL, COL_AT, COL_ATTEMPTS, COL_DECISION):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        return header
+
+    def _fill_rows(self, tz: ZoneInfo) -> None:
         self.combos: list[QComboBox] = []
         for row, u in enumerate(self.recipients):
             self._cell(row, COL_EMAIL, u.email)
@@ -125,8 +147,8 @@ class ResolveDialog(QDialog):
             combo.addItem(self.tr("Re-queue (send again)"), "requeue")
             self.table.setCellWidget(row, COL_DECISION, combo)
             self.combos.append(combo)
-        # Rows as tall as their wrapped reply, again whenever a column changes width.
-        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+
+    def _build_buttons(self) -> QHBoxLayout:
         self.all_sent = QPushButton(self.tr("All: mark as sent"))
         self.all_sent.clicked.connect(lambda: self.set_all("mark_sent"))
         self.all_again = QPushButton(self.tr("All: re-queue"))
@@ -142,12 +164,7 @@ class ResolveDialog(QDialog):
         row_lay.addWidget(self.all_again)
         row_lay.addStretch(1)
         row_lay.addWidget(self.buttons)
-        lay = QVBoxLayout(self)
-        lay.addWidget(intro)
-        lay.addWidget(risk)
-        lay.addWidget(self.table, 1)
-        lay.addLayout(row_lay)
-        self.resize(900, 420)
+        return row_lay
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)

@@ -19,7 +19,6 @@ from typing import Any
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
-    QFont,
     QFontMetricsF,
     QGuiApplication,
     QPageLayout,
@@ -38,23 +37,11 @@ from mailer_gui.core.reports.formats import (
     Progress,
     atomic_path,
 )
-from mailer_gui.core.reports.labels import Labels
 from mailer_gui.core.reports.summary import summary_sections
 from mailer_gui.core.reports.table import Report, Section, clean_text
+from mailer_gui.ui.reports.pdf_page import DPI, CellLayout, Page, pt, wrap
 
-DPI = 300
 _app: QGuiApplication | None = None
-
-
-@dataclass
-class CellLayout:
-    """One table cell as drawn: its text, the lines it was wrapped into, and the
-    width available (device units). Kept so tests can check nothing is cut."""
-
-    text: str
-    lines: list[str]
-    width: float
-    metrics: QFontMetricsF
 
 
 # The cells of the last PDF drawn (tests measure them against their columns).
@@ -66,11 +53,6 @@ def ensure_gui_app() -> None:
     global _app
     if QGuiApplication.instance() is None:
         _app = QGuiApplication(["mailer-gui", "-platform", "offscreen"])
-
-
-def pt(x: float) -> float:
-    """Points (1/72 inch) to device units."""
-    return x * DPI / 72
 
 
 def cell_text(value: Any) -> str:
@@ -85,82 +67,7 @@ def cell_text(value: Any) -> str:
     return clean_text(value, 300)
 
 
-class _Page:
-    """A cursor down A4 pages: ``ensure`` starts a new page when space runs out."""
-
-    def __init__(self, writer: QPdfWriter, painter: QPainter, footer: str, labels: Labels) -> None:
-        self.w, self.p, self.footer, self.labels = writer, painter, footer, labels
-        rect = writer.pageLayout().paintRectPixels(DPI)
-        self.width, self.bottom = float(rect.width()), float(rect.height()) - pt(28)
-        self.y = 0.0
-        self.page = 1
-        self.cells: list[CellLayout] = []
-        self._footer()
-
-    def font(self, size: float, bold: bool = False) -> QFontMetricsF:
-        f = QFont("DejaVu Sans")
-        f.setPointSizeF(size)
-        f.setBold(bold)
-        # No "fi"/"fl" ligatures: text copied from the report should match the data.
-        f.setFeature(QFont.Tag("liga"), 0)
-        self.p.setFont(f)
-        return QFontMetricsF(f, self.w)
-
-    def _footer(self) -> None:
-        self.font(7.5)
-        self.p.setPen(QColor("#666666"))
-        self.p.drawText(
-            QRectF(0, self.bottom + pt(10), self.width, pt(14)),
-            Qt.AlignmentFlag.AlignLeft,
-            self.footer,
-        )
-        self.p.drawText(
-            QRectF(0, self.bottom + pt(10), self.width, pt(14)),
-            Qt.AlignmentFlag.AlignRight,
-            self.labels.t("page {n}", n=self.page),
-        )
-        self.p.setPen(QColor("#000000"))
-
-    def ensure(self, height: float) -> None:
-        if self.y + height > self.bottom:
-            self.w.newPage()
-            self.page += 1
-            self.y = 0.0
-            self._footer()
-
-    def text(self, text: str, size: float, bold: bool = False, gap: float = 4) -> None:
-        fm = self.font(size, bold)
-        self.ensure(fm.height() + pt(gap))
-        self.p.drawText(QPointF(0, self.y + fm.ascent()), text)
-        self.y += fm.height() + pt(gap)
-
-
-def wrap(fm: QFontMetricsF, text: str, width: float) -> list[str]:
-    """``text`` in lines no wider than ``width``: broken at spaces, a word too long
-    for a line broken between characters. Nothing is dropped: the lines joined
-    (with the spaces they were broken at) give the text back."""
-    lines: list[str] = []
-    for para in text.split("\n"):
-        current = ""
-        for word in para.split(" "):
-            candidate = word if not current else f"{current} {word}"
-            if fm.horizontalAdvance(candidate) <= width:
-                current = candidate
-                continue
-            if current:
-                lines.append(current + " ")
-            current = word
-            while fm.horizontalAdvance(current) > width and len(current) > 1:
-                cut = len(current) - 1
-                while cut > 1 and fm.horizontalAdvance(current[:cut]) > width:
-                    cut -= 1
-                lines.append(current[:cut])
-                current = current[cut:]
-        lines.append(current)
-    return lines
-
-
-def _table(page: _Page, section: Section, widths: list[float]) -> None:
+def _table(page: Page, section: Section, widths: list[float]) -> None:
     page.text(section.title, 12, bold=True, gap=3)
     rows = section.rows or [[page.labels.t("(none)")]]
     pad = pt(3)
@@ -211,7 +118,7 @@ _OWN, _TEST, _OTHER, _OVER = (
 )
 
 
-def _chart(page: _Page, hours: tuple[HourCount, ...], default_limit: int, campaign: bool) -> None:
+def _chart(page: Page, hours: tuple[HourCount, ...], default_limit: int, campaign: bool) -> None:
     """Bars of every slot in each hour (what the hourly limit counts): the
     report's own sends, test sends and (campaign reports) other campaigns' sends
     stacked; a dashed step line at the hourly limit in force in that hour."""
@@ -225,22 +132,65 @@ def _chart(page: _Page, hours: tuple[HourCount, ...], default_limit: int, campai
         return
     by_hour = {h.hour: h for h in hours}
     limits = _limits_axis(bars, by_hour, default_limit)
-    p = page.p
     page.font(8)
     left, top = pt(34), page.y + pt(6)
     width, plot_h = page.width - left - pt(4), height - pt(30)
-    top_value = max(max(limits), max(n for _, n in bars))
-    base = top + plot_h
+    plot = _Plot(
+        left=left,
+        base=top + plot_h,
+        width=width,
+        height=plot_h,
+        top_value=max(max(limits), max(n for _, n in bars)),
+        slot=width / len(bars),
+    )
+    _chart_axis(page.p, plot)
+    _chart_bars(page.p, plot, bars, by_hour, limits, campaign)
+    _chart_limit_line(page, plot, limits)
+    _chart_time_labels(page.p, plot, bars)
+    page.y = plot.base + pt(18)
+    fm = _chart_legend(page, campaign)
+    for text in wrap(fm, t("CHART_NOTE", zone=str(bars[0][0].tzinfo)), page.width):
+        page.text(text.rstrip(" "), 7.5, gap=1)
+    page.y += pt(8)
+
+
+@dataclass(frozen=True)
+class _Plot:
+    """The chart's frame (device units): where the value 0 is (``base``), the
+    plot's height, the value at its top, and the width of one hour's slot."""
+
+    left: float
+    base: float
+    width: float
+    height: float
+    top_value: int
+    slot: float
+
+    def y(self, value: float) -> float:
+        return self.base - self.height * value / self.top_value
+
+
+def _chart_axis(p: QPainter, plot: _Plot) -> None:
     p.setPen(QPen(QColor("#999999"), pt(0.5)))
-    p.drawLine(QPointF(left, base), QPointF(left + width, base))
-    for tick in sorted({0, top_value // 2, top_value}):
-        y = base - plot_h * tick / top_value
+    p.drawLine(QPointF(plot.left, plot.base), QPointF(plot.left + plot.width, plot.base))
+    for tick in sorted({0, plot.top_value // 2, plot.top_value}):
+        y = plot.y(tick)
         p.drawText(
-            QRectF(0, y - pt(6), left - pt(4), pt(12)),
+            QRectF(0, y - pt(6), plot.left - pt(4), pt(12)),
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
             str(tick),
         )
-    slot = width / len(bars)
+
+
+def _chart_bars(
+    p: QPainter,
+    plot: _Plot,
+    bars: list[tuple[datetime, int]],
+    by_hour: dict[datetime, HourCount],
+    limits: list[int],
+    campaign: bool,
+) -> None:
+    left, slot, plot_h, top_value = plot.left, plot.slot, plot.height, plot.top_value
     for i, (hour, n) in enumerate(bars):
         h = by_hour.get(hour)
         if not n or h is None:
@@ -251,7 +201,7 @@ def _chart(page: _Page, hours: tuple[HourCount, ...], default_limit: int, campai
             (h.test_sends, _TEST),
             (h.other_sends, _OTHER),
         ]
-        y = base
+        y = plot.base
         for value, color in parts:
             if value > 0:
                 bar_h = plot_h * value / top_value
@@ -262,25 +212,40 @@ def _chart(page: _Page, hours: tuple[HourCount, ...], default_limit: int, campai
                     color,
                 )
                 y -= bar_h
+
+
+def _chart_limit_line(page: Page, plot: _Plot, limits: list[int]) -> None:
+    p, left, slot = page.p, plot.left, plot.slot
     p.setPen(QPen(_OVER, pt(0.8), Qt.PenStyle.DashLine))
     for i, limit in enumerate(limits):
-        ly = base - plot_h * limit / top_value
+        ly = plot.y(limit)
         p.drawLine(QPointF(left + i * slot, ly), QPointF(left + (i + 1) * slot, ly))
         if i + 1 < len(limits) and limits[i + 1] != limit:
-            ny = base - plot_h * limits[i + 1] / top_value
+            ny = plot.y(limits[i + 1])
             p.drawLine(QPointF(left + (i + 1) * slot, ly), QPointF(left + (i + 1) * slot, ny))
-    first_y = base - plot_h * limits[0] / top_value
-    p.drawText(QPointF(left + pt(3), first_y - pt(2)), t("hourly limit {limit}", limit=limits[0]))
+    first_y = plot.y(limits[0])
+    p.drawText(
+        QPointF(left + pt(3), first_y - pt(2)),
+        page.labels.t("hourly limit {limit}", limit=limits[0]),
+    )
+
+
+def _chart_time_labels(p: QPainter, plot: _Plot, bars: list[tuple[datetime, int]]) -> None:
     p.setPen(QColor("#000000"))
     step = max(1, len(bars) // 6)
     for i in range(0, len(bars), step):
         label = bars[i][0].strftime("%d.%m %H:00")
         p.drawText(
-            QRectF(left + i * slot - pt(30), base + pt(3), pt(60) + slot, pt(12)),
+            QRectF(
+                plot.left + i * plot.slot - pt(30), plot.base + pt(3), pt(60) + plot.slot, pt(12)
+            ),
             Qt.AlignmentFlag.AlignHCenter,
             label,
         )
-    page.y = base + pt(18)
+
+
+def _chart_legend(page: Page, campaign: bool) -> QFontMetricsF:
+    t, p = page.labels.t, page.p
     legend = [
         (_OWN, t("this campaign") if campaign else t("campaign sends")),
         (_TEST, t("its test sends") if campaign else t("test sends")),
@@ -294,9 +259,7 @@ def _chart(page: _Page, hours: tuple[HourCount, ...], default_limit: int, campai
         p.drawText(QPointF(x + pt(11), page.y + fm.ascent()), name)
         x += pt(11) + fm.horizontalAdvance(name) + pt(12)
     page.y += fm.height() + pt(4)
-    for text in wrap(fm, t("CHART_NOTE", zone=str(bars[0][0].tzinfo)), page.width):
-        page.text(text.rstrip(" "), 7.5, gap=1)
-    page.y += pt(8)
+    return fm
 
 
 def _limits_axis(
@@ -330,54 +293,20 @@ def write_pdf(
     ensure_gui_app()
     s = report.summary
     labels = report.labels
-    if isinstance(report, CampaignReport):
-        title = labels.t("Send report: {name}", name=clean_text(report.summary.name, 80))
-    else:
-        title = labels.t(
-            "Send report: {start} to {end}", start=report.summary.start, end=report.summary.end
-        )
+    title = _title(report)
     with atomic_path(out) as tmp:
-        writer = QPdfWriter(str(tmp))
-        writer.setResolution(DPI)
-        writer.setTitle(title)
-        writer.setCreator("Mailer desktop")
-        writer.setPageLayout(
-            QPageLayout(
-                QPageSize(QPageSize.PageSizeId.A4),
-                QPageLayout.Orientation.Portrait,
-                QMarginsF(16, 16, 16, 14),
-                QPageLayout.Unit.Millimeter,
-            )
-        )
+        writer = _writer(tmp, title)
         painter = QPainter()
         if not painter.begin(writer):
             raise ReportError(f"cannot write a PDF to {out}")
         try:
-            page = _Page(
+            page = Page(
                 writer,
                 painter,
                 labels.t("Mailer desktop \u00b7 times in {zone}", zone=s.timezone),
                 labels,
             )
-            fm = page.font(17, bold=True)
-            for line in wrap(fm, title, page.width):
-                page.text(line.rstrip(" "), 17, bold=True, gap=2)
-            page.y += pt(8)
-            sections = summary_sections(report)
-            campaign = isinstance(report, CampaignReport)
-            for i, section in enumerate(sections):
-                if cancelled is not None and cancelled():
-                    raise ExportCancelled("export cancelled")
-                if not campaign and i == 3:  # hourly totals: the chart shows them
-                    continue
-                _table(page, section, _WIDTHS.get(len(section.columns), [1.0]))
-                if (campaign and i == 2) or (not campaign and i == 1):
-                    _chart(
-                        page,
-                        s.per_hour if isinstance(report, CampaignReport) else report.summary.hours,
-                        s.hourly_limit,
-                        campaign,
-                    )
+            _draw(page, report, title, cancelled)
         finally:
             painter.end()
         pages = page.page
@@ -386,6 +315,55 @@ def write_pdf(
     if progress is not None:
         progress(report.row_count, report.row_count)
     return pages
+
+
+def _title(report: Report) -> str:
+    labels = report.labels
+    if isinstance(report, CampaignReport):
+        return labels.t("Send report: {name}", name=clean_text(report.summary.name, 80))
+    return labels.t(
+        "Send report: {start} to {end}", start=report.summary.start, end=report.summary.end
+    )
+
+
+def _writer(tmp: Path, title: str) -> QPdfWriter:
+    writer = QPdfWriter(str(tmp))
+    writer.setResolution(DPI)
+    writer.setTitle(title)
+    writer.setCreator("Mailer desktop")
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(16, 16, 16, 14),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    return writer
+
+
+def _draw(page: Page, report: Report, title: str, cancelled: Cancelled | None) -> None:
+    """The title, then each summary section; the chart after the limits."""
+    s = report.summary
+    fm = page.font(17, bold=True)
+    for line in wrap(fm, title, page.width):
+        page.text(line.rstrip(" "), 17, bold=True, gap=2)
+    page.y += pt(8)
+    sections = summary_sections(report)
+    campaign = isinstance(report, CampaignReport)
+    for i, section in enumerate(sections):
+        if cancelled is not None and cancelled():
+            raise ExportCancelled("export cancelled")
+        if not campaign and i == 3:  # hourly totals: the chart shows them
+            continue
+        _table(page, section, _WIDTHS.get(len(section.columns), [1.0]))
+        if (campaign and i == 2) or (not campaign and i == 1):
+            _chart(
+                page,
+                s.per_hour if isinstance(report, CampaignReport) else report.summary.hours,
+                s.hourly_limit,
+                campaign,
+            )
 
 
 def _write_pdf(

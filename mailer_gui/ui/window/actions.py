@@ -45,7 +45,12 @@ def _action(
 
 
 def build_actions(w: Any) -> WindowActions:
-    return WindowActions(
+    """Every action of the window: the campaign's, then the dialogs' and Quit."""
+    return WindowActions(**_campaign_actions(w), **_dialog_actions(w))
+
+
+def _campaign_actions(w: Any) -> dict[str, QAction]:
+    return dict(
         new=_action(
             w,
             QCoreApplication.translate("MainWindow", "&New campaign"),
@@ -81,6 +86,11 @@ def build_actions(w: Any) -> WindowActions:
             w.pause_resume,
             QCoreApplication.translate("MainWindow", "Pause or resume the current campaign"),
         ),
+    )
+
+
+def _dialog_actions(w: Any) -> dict[str, QAction]:
+    return dict(
         settings=_action(
             w,
             QCoreApplication.translate("MainWindow", "Se&ttings…"),

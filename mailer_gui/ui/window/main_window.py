@@ -16,9 +16,8 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QLabel,
     QMainWindow,
     QMenu,
@@ -41,6 +40,7 @@ from mailer_gui.ui.queue.notifications import Notifier
 from mailer_gui.ui.window import dialogs as window_dialogs
 from mailer_gui.ui.window import layout as window_layout
 from mailer_gui.ui.window.actions import build_actions, build_menus
+from mailer_gui.ui.window.closing import WindowClosing
 from mailer_gui.ui.window.welcome import WelcomePage, create_sample
 from mailer_gui.ui.worker import EngineWorker, notification_history
 
@@ -58,7 +58,7 @@ LIVE = LIVE_STATUSES
 WORKER_START_DELAY_MS = 150
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowClosing, QMainWindow):
     shown = Signal()
     # Built by window_layout:
     campaign_list: CampaignList
@@ -353,58 +353,6 @@ class MainWindow(QMainWindow):
         """Quit without asking (``--smoke``, scripts): stop after the current message."""
         self._quitting = True
         self.close()
-
-    # -- closing -------------------------------------------------------------------------
-    def has_work(self) -> bool:
-        return window_dialogs.has_work(self.last_snapshot, self.holds_lease)
-
-    def ask_close_choice(self) -> str | None:
-        """``tray``, ``stop`` or None (cancel)."""
-        entries = window_dialogs.pending_work(self.last_snapshot, self.holds_lease)
-        return window_dialogs.ask_close_choice(self, self.notifier.has_tray, entries)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._closed:
-            event.accept()
-            return
-        event.ignore()
-        if self._stopping:
-            return
-        if not self._quitting and self.has_work():
-            choice = self.ask_close_choice()
-            if choice is None:
-                return
-            if choice == "tray":
-                QApplication.setQuitOnLastWindowClosed(False)
-                self.save_layout()
-                self.hide()
-                return
-        if self.editor is not None and not self.editor.maybe_save():
-            self._quitting = False
-            return
-        self.save_layout()
-        self.begin_shutdown()
-
-    def begin_shutdown(self) -> None:
-        """Stop after the current message; the window closes when the worker ends."""
-        self._stopping = True
-        self.setEnabled(False)
-        self.statusBar().showMessage(self.tr("Stopping after the current message…"))
-        if self.worker.isRunning():
-            self.worker.finished.connect(self._finish_close)
-            self.worker.stop()
-        else:
-            # Not from inside closeEvent: Qt ignores a close() made there.
-            QTimer.singleShot(0, self._finish_close)
-
-    def _finish_close(self) -> None:
-        self.worker.stop_and_wait()
-        self._closed = True
-        if isinstance(self.notifier.tray, QSystemTrayIcon):
-            self.notifier.tray.hide()
-        self.close()
-        if not QApplication.quitOnLastWindowClosed():
-            QApplication.quit()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

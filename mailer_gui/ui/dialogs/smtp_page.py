@@ -1,0 +1,209 @@
+"""The SMTP account page of the settings dialog (the limits page is ``settings_pages.py``)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mailer_gui.core.config.settings import SmtpSettings
+from mailer_gui.core.config.trust import describe as describe_ca
+from mailer_gui.core.config.trust import read_ca_file
+from mailer_gui.core.errors import SettingsError
+from mailer_gui.ui import messages
+from mailer_gui.ui.editor.field_validation import FieldMarks
+
+DEFAULT_PORTS = {"none": 25, "starttls": 587, "tls": 465}
+
+
+class SmtpPage(QWidget):
+    """Host, port, security, login and sender; ``collect()`` returns SmtpSettings."""
+
+    def __init__(self, marks: FieldMarks, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.marks = marks
+        self._timeout = 30.0
+        self.host = QLineEdit()
+        self.host.setPlaceholderText("smtp.example.com")
+        self.port = QSpinBox()
+        self.port.setRange(1, 65535)
+        self.port.setValue(587)
+        self.port.setMaximumWidth(120)
+        self.security = QComboBox()
+        for code, label in (
+            ("starttls", self.tr("STARTTLS (usually port 587)")),
+            ("tls", self.tr("TLS (usually port 465)")),
+            ("none", self.tr("None: plain text (local servers only)")),
+        ):
+            self.security.addItem(label, code)
+        self.security.currentIndexChanged.connect(self._on_security_changed)
+        self._security_code = "starttls"
+        self._ca_file = ""
+        self._ca_pem = ""
+        self._build_account_fields()
+        self._build_ca_fields()
+        self._layout()
+
+    def _build_account_fields(self) -> None:
+        self.user = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.from_addr = QLineEdit()
+        self.from_addr.setPlaceholderText("news@example.com")
+        self.from_name = QLineEdit()
+        self.reply_to = QLineEdit()
+        self.reply_to.setPlaceholderText(self.tr("optional"))
+        self.unsubscribe_url = QLineEdit()
+        self.unsubscribe_url.setPlaceholderText(self.tr("optional, https://…"))
+
+    def _build_ca_fields(self) -> None:
+        self.ca_path = QLineEdit()
+        self.ca_path.setReadOnly(True)
+        self.ca_path.setPlaceholderText(self.tr("none: only the system's CAs are trusted"))
+        self.ca_choose = QPushButton(self.tr("Choose…"))
+        self.ca_choose.setToolTip(
+            self.tr("Trust your company's own CA (or the server's certificate): a PEM file")
+        )
+        self.ca_choose.clicked.connect(self._on_choose_ca)
+        self.ca_remove = QPushButton(self.tr("Remove"))
+        self.ca_remove.clicked.connect(lambda: self.set_ca(None))
+        self.ca_box = QWidget()
+        row = QHBoxLayout(self.ca_box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.ca_path, 1)
+        row.addWidget(self.ca_choose)
+        row.addWidget(self.ca_remove)
+        self.ca_info = QLabel()
+        self.ca_info.setObjectName("caInfo")
+        self.ca_info.setWordWrap(True)
+        self.ca_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._show_ca()
+
+    def _on_choose_ca(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Choose the CA file"),
+            "",
+            self.tr("Certificates (*.pem *.crt *.cer);;All files (*)"),
+        )
+        if path:
+            self.load_ca_file(path)
+
+    def load_ca_file(self, path: str) -> bool:
+        """Read and show the CA file at ``path``; a bad file is marked, nothing changes."""
+        self.marks.clear("ca_file")
+        try:
+            pem, _ = read_ca_file(path)
+        except SettingsError as exc:
+            self.marks.mark("ca_file", messages.text(exc.message))
+            return False
+        self.set_ca(path, pem)
+        return True
+
+    def set_ca(self, path: str | None, pem: str = "") -> None:
+        self._ca_file, self._ca_pem = (path or "", pem) if path else ("", "")
+        self.marks.clear("ca_file")
+        self._show_ca()
+
+    def _show_ca(self) -> None:
+        self.ca_path.setText(self._ca_file)
+        self.ca_path.setToolTip(self._ca_file)
+        self.ca_remove.setEnabled(bool(self._ca_pem))
+        if not self._ca_pem:
+            self.ca_info.clear()
+            self.ca_info.hide()
+            return
+        try:
+            certs = describe_ca(self._ca_pem)
+        except ValueError:
+            certs = []
+        lines = []
+        for cert in certs:
+            half = len(cert.sha256) // 2 + 1
+            fp = f"{cert.sha256[:half]}<br>{cert.sha256[half:]}"
+            lines.append(
+                self.tr("Trusted: {subject}<br>SHA-256: <tt>{fingerprint}</tt>").format(
+                    subject=_html(cert.subject or self.tr("(no subject)")), fingerprint=fp
+                )
+            )
+        lines.append(self.tr("The server's name is still checked against its certificate."))
+        self.ca_info.setText("<br>".join(lines))
+        self.ca_info.show()
+
+    def ca_fingerprints(self) -> list[str]:
+        return [c.sha256 for c in describe_ca(self._ca_pem)] if self._ca_pem else []
+
+    def _layout(self) -> None:
+        m = self.marks
+        server = QGroupBox(self.tr("Account"))
+        f1 = QFormLayout(server)
+        f1.addRow(self.tr("SMTP server"), m.wrap("host", self.host))
+        f1.addRow(self.tr("Port"), m.wrap("port", self.port))
+        f1.addRow(self.tr("Security"), m.wrap("security", self.security))
+        f1.addRow(self.tr("User name"), m.wrap("user", self.user))
+        f1.addRow(self.tr("Password"), m.wrap("password", self.password))
+        f1.addRow(self.tr("CA file"), m.wrap("ca_file", self.ca_box))
+        f1.addRow("", self.ca_info)
+        sender = QGroupBox(self.tr("Sender"))
+        f2 = QFormLayout(sender)
+        f2.addRow(self.tr("From address"), m.wrap("from_addr", self.from_addr))
+        f2.addRow(self.tr("From name"), m.wrap("from_name", self.from_name))
+        f2.addRow(self.tr("Reply-to"), m.wrap("reply_to", self.reply_to))
+        f2.addRow(self.tr("Unsubscribe page"), m.wrap("unsubscribe_url", self.unsubscribe_url))
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(server)
+        lay.addWidget(sender)
+
+    def _on_security_changed(self) -> None:
+        """Follow the usual port for the mode, unless the user chose another one."""
+        new = str(self.security.currentData())
+        if self.port.value() == DEFAULT_PORTS.get(self._security_code):
+            self.port.setValue(DEFAULT_PORTS[new])
+        self._security_code = new
+
+    def set_has_password(self, has: bool) -> None:
+        self.password.setPlaceholderText(self.tr("saved; leave empty to keep it") if has else "")
+
+    def fill(self, smtp: SmtpSettings | None, has_password: bool) -> None:
+        self.set_has_password(has_password)
+        if smtp is None:
+            return
+        self._timeout = smtp.timeout
+        self.security.setCurrentIndex(max(0, self.security.findData(smtp.security)))
+        self.port.setValue(smtp.port)
+        for name in ("host", "user", "from_addr", "from_name", "reply_to", "unsubscribe_url"):
+            getattr(self, name).setText(getattr(smtp, name))
+        self.set_ca(smtp.ca_file or None, smtp.ca_pem)
+
+    def collect(self, loaded: SmtpSettings | None) -> SmtpSettings | None:
+        """The settings as entered; None when the account is left blank (not set up)."""
+        texts = {
+            n: getattr(self, n).text().strip()
+            for n in ("host", "user", "from_addr", "from_name", "reply_to", "unsubscribe_url")
+        }
+        if loaded is None and not (texts["host"] or texts["user"] or texts["from_addr"]):
+            return None
+        return SmtpSettings(
+            port=self.port.value(),
+            security=str(self.security.currentData()),
+            timeout=self._timeout,
+            ca_file=self._ca_file,
+            ca_pem=self._ca_pem,
+            **texts,
+        )
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
