@@ -6,7 +6,7 @@ Used two ways, so that nothing is compiled when the app starts:
   ``mailer_gui/translations/*.qm`` into every wheel and ``pip install .``;
 * as ``python -m mailer_gui.ui.i18n_build [--update] [--out DIR]`` from a
   checkout, CI or the packaging script (``--update`` first re-runs
-  ``pyside6-lupdate`` over ``mailer_gui/ui/**/*.py`` and ``core/messages.py``).
+  ``pyside6-lupdate`` over ``mailer_gui/ui/**/*.py`` and ``core/messages_en.py``).
 
 Only the standard library is imported here; the Qt tools come from the
 PySide6 package (``PySide6/lrelease``, ``PySide6/lupdate``).
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TS_DIR = ROOT / "resources" / "translations"
 UI_DIR = ROOT / "mailer_gui" / "ui"
 # The core's operator messages: English templates marked with QT_TRANSLATE_NOOP.
-CORE_MESSAGES = ROOT / "mailer_gui" / "core" / "messages.py"
+CORE_MESSAGES = ROOT / "mailer_gui" / "core" / "messages_en.py"
 _TOOL = "from PySide6.scripts.pyside_tool import {0}; {0}()"
 
 
@@ -48,7 +48,7 @@ def compile_translations(out_dir: Path, ts_dir: Path = TS_DIR) -> list[Path]:
 
 def update_sources(ts_dir: Path = TS_DIR, ui_dir: Path = UI_DIR) -> None:
     """Re-extract the strings of ``mailer_gui/ui/**/*.py`` and the core's message
-    templates (``core/messages.py``) into every ``.ts`` (keeps translations)."""
+    templates (``core/messages_en.py``) into every ``.ts`` (keeps translations)."""
     sources = [str(p) for p in sorted(ui_dir.rglob("*.py")) if p.name != Path(__file__).name]
     sources.append(str(CORE_MESSAGES))
     for ts in sorted(ts_dir.glob("*.ts")):

@@ -83,10 +83,31 @@ def field_keys(headers: list[str], mapping: dict[str, str], row: int) -> list[st
     Mapped columns take their field's name; the others a name made from their
     header (``Company name`` -> ``company_name``), so templates can use them.
     """
+    used = _mapped_columns(headers, mapping, row)
+    keys: list[str | None] = [None] * len(headers)
+    for col, name in used.items():
+        keys[col] = None if name == "email" else name
+    taken = set(mapping) | BUILTIN_FIELDS
+    for i, h in enumerate(headers):
+        if i in used:
+            continue
+        base = re.sub(r"\W+", "_", h.lower()).strip("_")
+        if not base.isidentifier():
+            base = f"column_{i + 1}"
+        k, n = base, 2
+        while k in taken:
+            k, n = f"{base}_{n}", n + 1
+        taken.add(k)
+        keys[i] = k
+    return keys
+
+
+def _mapped_columns(headers: list[str], mapping: dict[str, str], row: int) -> dict[int, str]:
+    """Column index -> the field mapped to it; ImportFileError for a header
+    that is missing, found twice, or mapped to two fields."""
     index: dict[str, list[int]] = {}
     for i, h in enumerate(headers):
         index.setdefault(h.lower(), []).append(i)
-    keys: list[str | None] = [None] * len(headers)
     used: dict[int, str] = {}
     for name, header in mapping.items():
         cols = index.get(header.strip().lower())
@@ -120,17 +141,4 @@ def field_keys(headers: list[str], mapping: dict[str, str], row: int) -> list[st
                 )
             )
         used[cols[0]] = name
-        keys[cols[0]] = None if name == "email" else name
-    taken = set(mapping) | BUILTIN_FIELDS
-    for i, h in enumerate(headers):
-        if i in used:
-            continue
-        base = re.sub(r"\W+", "_", h.lower()).strip("_")
-        if not base.isidentifier():
-            base = f"column_{i + 1}"
-        k, n = base, 2
-        while k in taken:
-            k, n = f"{base}_{n}", n + 1
-        taken.add(k)
-        keys[i] = k
-    return keys
+    return used

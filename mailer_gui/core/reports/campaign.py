@@ -1,41 +1,34 @@
 """The campaign report: its summary, and its recipients streamed from one read
-transaction (the driver's own cursor; CSV probes built in SQL)."""
+transaction (:mod:`~mailer_gui.core.reports.recipient_rows`: the driver's own
+cursor; CSV probes built in SQL)."""
 
 from __future__ import annotations
 
-import json
-import json.scanner
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, text, true
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from mailer_gui.core.clock import utc
 from mailer_gui.core.config import settings as settings_mod
+from mailer_gui.core.reports import recipient_rows
 from mailer_gui.core.reports.data import (
-    PROBE_SEP,
-    STATES,
-    YIELD_PER,
     Bounds,
     CampaignReport,
     CampaignSummary,
     HourCount,
     LimitPeriod,
     PauseRow,
-    Record,
     ReportError,
 )
 from mailer_gui.core.reports.labels import ENGLISH, Labels
 from mailer_gui.core.reports.sql import (
     STORED_FORMAT,
-    as_text,
     limit_during,
     limits_in_force,
-    local_time_sql,
     parse_stored,
 )
 from mailer_gui.core.sending import queue
@@ -162,44 +155,11 @@ def _pauses(session: Session, campaign_id: int, now: datetime) -> tuple[PauseRow
     )
 
 
-def _field_names_and_times(session: Session, campaign_id: int) -> tuple[tuple[str, ...], Bounds]:
-    """Every field key of the campaign (the first recipient's order, then the rest)
-    and ``_time_range``, in one pass over the campaign's rows:
-    the first recipient's keys are removed from every row's fields, and only when
-    some row has anything left are the keys gathered from every row."""
-    scope = (Recipient.campaign_id == campaign_id, Recipient.test_entry_id.is_(None))
-    first = (
-        session.scalars(
-            select(Recipient.fields).where(*scope).order_by(Recipient.id).limit(1)
-        ).first()
-        or {}
-    )
-    params: dict[str, Any] = {f"k{i}": "$." + json.dumps(k) for i, k in enumerate(first)}
-    params["cid"] = campaign_id
-    rest = (
-        f"json_remove(fields, {', '.join(':' + k for k in params if k != 'cid')})"
-        if first
-        else "json(fields)"
-    )
-    lo, hi, others = session.execute(
-        text(
-            f"SELECT min({_RECIPIENT_TIME}), max({_RECIPIENT_TIME}), "
-            f"sum(CASE WHEN fields LIKE '{{%' AND {rest} = '{{}}' THEN 0 ELSE 1 END) "
-            f"{_RECIPIENT_WHERE.replace('?', ':cid')}"
-        ),
-        params,
-    ).one()
-    bounds = None if lo is None or hi is None else (parse_stored(lo), parse_stored(hi))
-    if not others:
-        return tuple(first), bounds
-    each = func.json_each(Recipient.fields).table_valued("key")
-    keys = set(
-        session.scalars(
-            select(each.c.key).select_from(Recipient).join(each, true()).where(*scope).distinct()
-        )
-    )
-    ordered = [k for k in first if k in keys]
-    return tuple(ordered + sorted(keys - set(ordered))), bounds
+def _per_hour(sent: int, length: timedelta | None) -> float | None:
+    """Sends per hour over ``length``; None for no time, or under a second."""
+    if length is not None and length.total_seconds() >= 1:
+        return sent / (length.total_seconds() / 3600)
+    return None
 
 
 def campaign_summary(session: Session, campaign_id: int, now: datetime) -> CampaignSummary:
@@ -216,11 +176,7 @@ def campaign_summary(session: Session, campaign_id: int, now: datetime) -> Campa
     duration = None if started is None else max(timedelta(0), (finished or now) - started)
     pauses = _pauses(session, campaign_id, now)
     active = _active(duration, pauses, started, finished or now)
-    rate = active_rate = None
-    if duration is not None and duration.total_seconds() >= 1:
-        rate = counts["sent"] / (duration.total_seconds() / 3600)
-    if active is not None and active.total_seconds() >= 1:
-        active_rate = counts["sent"] / (active.total_seconds() / 3600)
+    rate, active_rate = _per_hour(counts["sent"], duration), _per_hour(counts["sent"], active)
     periods = limits_in_force(session, "campaign_id = :cid", {"cid": campaign_id})
     versions, starts = _versions(session, c)
     return CampaignSummary(
@@ -249,165 +205,6 @@ def campaign_summary(session: Session, campaign_id: int, now: datetime) -> Campa
     )
 
 
-_RECIPIENT_WHERE = "FROM recipients WHERE campaign_id = ? AND test_entry_id IS NULL"
-
-
-_RECIPIENT_TIME = "COALESCE(finished_at, claimed_at)"
-
-
-_RECIPIENT_SUBJECT = (
-    "(SELECT v.subject FROM campaign_versions v WHERE v.campaign_id ="
-    " recipients.campaign_id AND v.version = recipients.content_version)"
-)
-
-
-_RECIPIENT_SQL = (
-    "SELECT email, fields, status, {time}, content_version, "
-    f"{_RECIPIENT_SUBJECT}, message_id, reply, attempts "
-    f"{_RECIPIENT_WHERE} ORDER BY id"
-)
-
-
-_scan_json = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
-
-
-def _time_range(session: Session, campaign_id: int) -> Bounds:
-    cur = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cur.execute(
-            f"SELECT min({_RECIPIENT_TIME}), max({_RECIPIENT_TIME}) {_RECIPIENT_WHERE}",
-            (campaign_id,),
-        )
-        lo, hi = cur.fetchone() or (None, None)
-    finally:
-        cur.close()
-    if lo is None or hi is None:
-        return None
-    return parse_stored(lo), parse_stored(hi)
-
-
-def _field_sql(i: int, name: str) -> str:
-    """The field's value when it is a JSON string, else ``NOT_TEXT`` (missing, null,
-    number, object...: the writer then decodes the row as ``records`` does). The
-    path names the key as ``json.dumps`` writes it; a key SQLite would not find
-    that way only sends its rows to the fallback."""
-    if '"' in name:
-        return "char(1)"
-    return (
-        f"CASE json_type(fields, :p{i}) WHEN 'text' THEN json_extract(fields, :p{i}) "
-        "ELSE char(1) END"
-    )
-
-
-def _csv_probes(
-    session: Session,
-    campaign_id: int,
-    field_names: Sequence[str],
-    tz: ZoneInfo,
-    bounds: Callable[[], Bounds],
-    labels: Labels = ENGLISH,
-) -> Iterator[tuple[str | None, int]]:
-    return _csv_probe_rows(session, campaign_id, field_names, tz, bounds(), labels)
-
-
-def _csv_probe_rows(
-    session: Session,
-    campaign_id: int,
-    field_names: Sequence[str],
-    tz: ZoneInfo,
-    bounds: Bounds,
-    labels: Labels = ENGLISH,
-) -> Iterator[tuple[str | None, int]]:
-    when = "''" if bounds is None else local_time_sql(_RECIPIENT_TIME, tz, *bounds)
-    words = (
-        "CASE status "
-        + " ".join(f"WHEN '{code}' THEN :w{i}" for i, code in enumerate(STATES))
-        + " ELSE status END"
-    )
-    cells = [
-        "email",
-        *(_field_sql(i, n) for i, n in enumerate(field_names)),
-        "status",
-        when,
-        "message_id",
-        "reply",
-        "attempts",
-        words,
-        "content_version",
-        _RECIPIENT_SUBJECT,
-    ]
-    fmt = PROBE_SEP + f"%s{PROBE_SEP}" * len(cells)
-    sql = (
-        f"SELECT CASE WHEN fields LIKE '{{%' THEN printf('{fmt}', {', '.join(cells)}) END, "
-        f"id {_RECIPIENT_WHERE.replace('?', ':cid')} ORDER BY id"
-    )
-    params: dict[str, Any] = {f"p{i}": "$." + json.dumps(n) for i, n in enumerate(field_names)}
-    params.update({f"w{i}": labels.state(code) for i, code in enumerate(STATES)})
-    params["cid"] = campaign_id
-    cur = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cur.execute(sql, params)
-        while batch := cur.fetchmany(YIELD_PER):
-            yield from batch
-    finally:
-        cur.close()
-
-
-def _lookup(session: Session, field_names: Sequence[str], recipient_id: int) -> Record:
-    cur = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cur.execute(
-            _RECIPIENT_SQL.format(time=_RECIPIENT_TIME).replace(
-                "campaign_id = ? AND test_entry_id IS NULL", "id = ?"
-            ),
-            (recipient_id,),
-        )
-        row: Any = cur.fetchone()
-        email, fields, status, when, version, subject, mid, reply, attempts = row
-    finally:
-        cur.close()
-    return (
-        email,
-        _field_values(fields, field_names),
-        status,
-        when,
-        version,
-        subject,
-        mid,
-        reply,
-        attempts,
-    )
-
-
-def _field_values(fields: str | None, names: Sequence[str]) -> list[str]:
-    f = _scan_json(fields, 0)[0] if fields else {}
-    return [v if type(v) is str else as_text(v) for v in map(f.get, names)]
-
-
-def _records(session: Session, campaign_id: int, field_names: Sequence[str]) -> Iterator[Record]:
-    # The driver's own cursor on the session's connection: the same read snapshot,
-    # without the ORM's per-value processing, which tripled the cost of a row.
-    cur = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cur.execute(_RECIPIENT_SQL.format(time=_RECIPIENT_TIME), (campaign_id,))
-        names = tuple(field_names)
-        while batch := cur.fetchmany(YIELD_PER):
-            for email, fields, status, when, version, subject, mid, reply, attempts in batch:
-                yield (
-                    email,
-                    _field_values(fields, names),
-                    status,
-                    when,
-                    version,
-                    subject,
-                    mid,
-                    reply,
-                    attempts,
-                )
-    finally:
-        cur.close()
-
-
 @contextmanager
 def campaign_report(
     db: Database,
@@ -422,23 +219,23 @@ def campaign_report(
         summary = campaign_summary(s, campaign_id, now)
         known: list[Bounds] = []
         if fields is None:
-            names, times = _field_names_and_times(s, campaign_id)
+            names, times = recipient_rows.field_names_and_times(s, campaign_id)
             known.append(times)
         else:
             names = tuple(fields)
 
         def bounds() -> Bounds:
             if not known:
-                known.append(_time_range(s, campaign_id))
+                known.append(recipient_rows.time_range(s, campaign_id))
             return known[0]
 
         tz = ZoneInfo(summary.timezone)
         yield CampaignReport(
             summary,
             names,
-            _records(s, campaign_id, names),
+            recipient_rows.records(s, campaign_id, names),
             summary.total,
             labels=labels,
-            probes=lambda: _csv_probes(s, campaign_id, names, tz, bounds, labels),
-            lookup=lambda rid: _lookup(s, names, rid),
+            probes=lambda: recipient_rows.csv_probes(s, campaign_id, names, tz, bounds, labels),
+            lookup=lambda rid: recipient_rows.lookup(s, names, rid),
         )

@@ -117,6 +117,26 @@ def period_summary(session: Session, start: date, end: date, now: datetime) -> P
         {h.hour: h.sends for h in tests_by_hour},
         periods,
     )
+    results, tests, n_campaigns = _period_counts(session, in_range)
+    return PeriodSummary(
+        start=start,
+        end=end,
+        generated_at=utc(now),
+        timezone=limits.timezone,
+        hourly_limit=limits.hourly,
+        monthly_limit=limits.monthly,
+        total=sum(h.sends for h in hours),
+        test_sends=tests,
+        campaigns=n_campaigns,
+        results=results,
+        days=_day_totals(session, hours, start, end, limits.tz),
+        hours=tuple(hours),
+        limits_in_force=periods,
+    )
+
+
+def _period_counts(session: Session, in_range: tuple[Any, ...]) -> tuple[dict[str, int], int, int]:
+    """The period's sends by result, its test sends, and how many campaigns sent."""
     base = (
         select()
         .select_from(SlotReservation)
@@ -136,21 +156,7 @@ def period_summary(session: Session, start: date, end: date, now: datetime) -> P
         session.scalar(base.add_columns(func.count(func.distinct(SlotReservation.campaign_id))))
         or 0
     )
-    return PeriodSummary(
-        start=start,
-        end=end,
-        generated_at=utc(now),
-        timezone=limits.timezone,
-        hourly_limit=limits.hourly,
-        monthly_limit=limits.monthly,
-        total=sum(h.sends for h in hours),
-        test_sends=tests,
-        campaigns=n_campaigns,
-        results=results,
-        days=_day_totals(session, hours, start, end, limits.tz),
-        hours=tuple(hours),
-        limits_in_force=periods,
-    )
+    return results, tests, n_campaigns
 
 
 def _with_limits(

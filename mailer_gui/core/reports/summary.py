@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 
 from mailer_gui.core.reports.data import (
     CampaignReport,
+    CampaignSummary,
     LimitPeriod,
     PeriodReport,
+    PeriodSummary,
 )
 from mailer_gui.core.reports.labels import Labels
 from mailer_gui.core.reports.table import (
@@ -68,10 +70,39 @@ def _campaign_sections(report: CampaignReport) -> list[Section]:
     s, labels = report.summary, report.labels
     t = labels.t
     tz = ZoneInfo(s.timezone)
+    versions = [
+        [v, safe_cell(subject), local_time(since, tz), n]
+        for (v, subject, n), since in zip(s.versions, s.version_starts, strict=True)
+    ]
+    states = [
+        [labels.state(state), s.counts[state], s.test_counts[state]]
+        for state in s.counts
+        if s.counts[state] or s.test_counts[state] or state != "sending"
+    ]
+    states.append([t("total"), s.total, s.test_total])
+    return [
+        Section(t("Summary"), (t("item"), t("value")), _campaign_info(s, labels, tz)),
+        Section(
+            t("Content versions"),
+            (t("version"), t("Subject"), t("from"), t("recipients")),
+            versions,
+        ),
+        Section(t("Recipients by state"), (t("state"), t("recipients"), t("test sends")), states),
+        Section(
+            t("Pause history"),
+            (t("reason"), t("start"), t("end"), t("length"), t("detail")),
+            _pause_rows(s, labels, tz),
+        ),
+        _definitions(t, rates=True),
+    ]
+
+
+def _campaign_info(s: CampaignSummary, labels: Labels, tz: ZoneInfo) -> list[list[Any]]:
+    t = labels.t
     rate = None if s.average_per_hour is None else round(s.average_per_hour, 1)
     active = None if s.active_per_hour is None else round(s.active_per_hour, 1)
     busiest = s.busiest_hour
-    info: list[list[Any]] = [
+    return [
         [t("Campaign"), safe_cell(s.name)],
         [t("Campaign id"), s.campaign_id],
         [t("Subject now") if len(s.versions) > 1 else t("Subject"), safe_cell(s.subject)],
@@ -90,17 +121,11 @@ def _campaign_sections(report: CampaignReport) -> list[Section]:
         [t("Time zone"), s.timezone],
         [t("Report made"), local_time(s.generated_at, tz)],
     ]
-    versions = [
-        [v, safe_cell(subject), local_time(since, tz), n]
-        for (v, subject, n), since in zip(s.versions, s.version_starts, strict=True)
-    ]
-    states = [
-        [labels.state(state), s.counts[state], s.test_counts[state]]
-        for state in s.counts
-        if s.counts[state] or s.test_counts[state] or state != "sending"
-    ]
-    states.append([t("total"), s.total, s.test_total])
-    pauses = [
+
+
+def _pause_rows(s: CampaignSummary, labels: Labels, tz: ZoneInfo) -> list[list[Any]]:
+    t = labels.t
+    return [
         [
             labels.reason(p.reason_code),
             local_time(p.started_at, tz),
@@ -112,62 +137,15 @@ def _campaign_sections(report: CampaignReport) -> list[Section]:
         ]
         for p in s.pauses
     ]
-    return [
-        Section(t("Summary"), (t("item"), t("value")), info),
-        Section(
-            t("Content versions"),
-            (t("version"), t("Subject"), t("from"), t("recipients")),
-            versions,
-        ),
-        Section(t("Recipients by state"), (t("state"), t("recipients"), t("test sends")), states),
-        Section(
-            t("Pause history"),
-            (t("reason"), t("start"), t("end"), t("length"), t("detail")),
-            pauses,
-        ),
-        _definitions(t, rates=True),
-    ]
 
 
 def _period_sections(report: PeriodReport) -> list[Section]:
     s, labels = report.summary, report.labels
     t = labels.t
     tz = ZoneInfo(s.timezone)
-    info: list[list[Any]] = [
-        [t("Period"), t("{start} to {end}", start=s.start.isoformat(), end=s.end.isoformat())],
-        [t("Time zone"), s.timezone],
-        [t("Sends (slots the provider counts)"), s.total],
-        [t("of which test sends"), s.test_sends],
-        [t("Campaigns"), s.campaigns],
-        [t("Limits in force"), limits_in_force_text(labels, s.limits_in_force, tz)],
-        [t("Limits in settings now"), _limits_text(labels, s.hourly_limit, s.monthly_limit)],
-        [t("Hours over the hourly limit"), len(s.hours_over_limit)],
-        [t("Report made"), local_time(s.generated_at, tz)],
-    ]
     results = [[labels.result(k), v] for k, v in sorted(s.results.items())]
-    days = [
-        [
-            d.day,
-            d.sends,
-            d.peak_hour,
-            _day_limit(s.limits_in_force, d.day, tz, "hourly"),
-            d.month_to_date,
-            _day_limit(s.limits_in_force, d.day, tz, "monthly"),
-        ]
-        for d in s.days
-    ]
-    over = set(s.hours_over_limit)
-    hours = [
-        [
-            h.hour.replace(tzinfo=None),
-            h.sends,
-            h.hourly_limit if h.hourly_limit is not None else t("not recorded"),
-            t("over the limit") if h in over else "",
-        ]
-        for h in s.hours
-    ]
     return [
-        Section(t("Summary"), (t("item"), t("value")), info),
+        Section(t("Summary"), (t("item"), t("value")), _period_info(s, labels, tz)),
         Section(t("Sends by result"), (t("result"), t("sends")), results),
         Section(
             t("Daily totals"),
@@ -179,10 +157,54 @@ def _period_sections(report: PeriodReport) -> list[Section]:
                 t("month to date"),
                 t("monthly limit"),
             ),
-            days,
+            _day_rows(s, tz),
         ),
-        Section(t("Hourly totals"), (t("hour"), t("sends"), t("hourly limit"), ""), hours),
+        Section(
+            t("Hourly totals"), (t("hour"), t("sends"), t("hourly limit"), ""), _hour_rows(s, t)
+        ),
         _definitions(t, rates=False),
+    ]
+
+
+def _period_info(s: PeriodSummary, labels: Labels, tz: ZoneInfo) -> list[list[Any]]:
+    t = labels.t
+    return [
+        [t("Period"), t("{start} to {end}", start=s.start.isoformat(), end=s.end.isoformat())],
+        [t("Time zone"), s.timezone],
+        [t("Sends (slots the provider counts)"), s.total],
+        [t("of which test sends"), s.test_sends],
+        [t("Campaigns"), s.campaigns],
+        [t("Limits in force"), limits_in_force_text(labels, s.limits_in_force, tz)],
+        [t("Limits in settings now"), _limits_text(labels, s.hourly_limit, s.monthly_limit)],
+        [t("Hours over the hourly limit"), len(s.hours_over_limit)],
+        [t("Report made"), local_time(s.generated_at, tz)],
+    ]
+
+
+def _day_rows(s: PeriodSummary, tz: ZoneInfo) -> list[list[Any]]:
+    return [
+        [
+            d.day,
+            d.sends,
+            d.peak_hour,
+            _day_limit(s.limits_in_force, d.day, tz, "hourly"),
+            d.month_to_date,
+            _day_limit(s.limits_in_force, d.day, tz, "monthly"),
+        ]
+        for d in s.days
+    ]
+
+
+def _hour_rows(s: PeriodSummary, t: Callable[..., str]) -> list[list[Any]]:
+    over = set(s.hours_over_limit)
+    return [
+        [
+            h.hour.replace(tzinfo=None),
+            h.sends,
+            h.hourly_limit if h.hourly_limit is not None else t("not recorded"),
+            t("over the limit") if h in over else "",
+        ]
+        for h in s.hours
     ]
 
 

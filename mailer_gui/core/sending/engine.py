@@ -31,16 +31,13 @@ from sqlalchemy.orm import Session
 
 from mailer_gui.core.codes import EntryKind, EntryStatus, Reason
 from mailer_gui.core.config.settings import AppSettings, SmtpSettings
-from mailer_gui.core.content.compose import TemplateRenderError, build_message, new_message_id
+from mailer_gui.core.content.compose import build_message, new_message_id
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.messages import Message
-from mailer_gui.core.sending import claims, lease, limits, outcomes, queue
+from mailer_gui.core.sending import claims, deliver, lease, limits, outcomes, queue
 from mailer_gui.core.sending.claims import Claim, StepResult
 from mailer_gui.core.sending.lease import HEARTBEAT_EVERY, LEASE_TTL, LeaseLostError
 from mailer_gui.core.sending.smtp import (
-    RECIPIENT_FAILED,
-    REJECTED,
-    UNCERTAIN,
     Outcome,
     SmtpTransport,
 )
@@ -336,54 +333,10 @@ class Engine:
                 self.ctx.clock.now(),
                 unsub_key=self._unsub_key,
             )
-        except TemplateRenderError as exc:
-            if exc.field in ("from", "reply_to"):  # the same for every recipient
-                return Outcome(
-                    REJECTED,
-                    "connect",
-                    None,
-                    f"{exc}; fix it in Settings or the campaign, then resume",
-                )
-            what = "the address cannot be used" if exc.field == "to" else "template error"
-            return Outcome(RECIPIENT_FAILED, "compose", None, f"{what}: {exc}")
         except Exception as exc:
-            log.exception("could not build the message for recipient %d", claim.recipient_id)
-            return Outcome(
-                RECIPIENT_FAILED,
-                "compose",
-                None,
-                f"the message could not be built: {type(exc).__name__}: {exc}",
-            )
+            return deliver.build_failed(claim, exc)
         transport = self._transport_for(claim.smtp, claim.password)
-        stage = "before"  # -> "claim" while the claim commits -> "body" once it is durable
-
-        def guarded_before_body() -> None:
-            nonlocal stage
-            stage = "claim"
-            before_body()
-            stage = "body"
-
-        try:
-            return transport.send(  # type: ignore[no-any-return]
-                msg, claim.smtp.from_addr, claim.to_addr, before_body=guarded_before_body
-            )
-        except Exception as exc:
-            if stage == "claim":
-                raise  # the claim's commit failed: not this recipient's doing
-            log.exception("unexpected error sending to recipient %d", claim.recipient_id)
-            self._close_transport()  # the connection's state is unknown
-            detail = f"{type(exc).__name__}: {exc}"
-            if stage == "body":  # the body may have gone out: never send it again by itself
-                return Outcome(
-                    UNCERTAIN,
-                    "body",
-                    None,
-                    "an unexpected error came while the "
-                    f"message was being sent ({detail}); it may have been delivered",
-                )
-            return Outcome(
-                RECIPIENT_FAILED, "mail", None, f"the message could not be sent: {detail}"
-            )
+        return deliver.send(transport, claim, msg, before_body, self._close_transport)
 
     # -- loops -----------------------------------------------------------------
     def run_until_idle(self, max_steps: int | None = None) -> list[StepResult]:

@@ -181,18 +181,14 @@ class _Estimator:
         return t
 
 
-def build(session: Session, now: datetime) -> Snapshot:
-    """The complete status: active campaign, queued count, next run, limits,
-    and for every entry its reason, next run time, counts and ETA."""
-    now = utc(now)
-    st = settings_mod.load(session)
+def _budget(session: Session, st: AppSettings, now: datetime) -> Budget:
     hour = limits.hourly_usage(session, st.limits, now)
     month = limits.monthly_usage(session, st.limits, st.quota, now)
     minute, daily = (
         None if r is None else limits.rule_usage(session, st.limits, r, now)
         for r in (limits.rule(st.limits, "minute"), limits.rule(st.limits, "daily"))
     )
-    budget = Budget(
+    return Budget(
         hour.limit,
         hour.used,
         hour.next_slot_at,
@@ -202,11 +198,12 @@ def build(session: Session, now: datetime) -> Snapshot:
         minute,
         daily,
     )
-    names = dict(session.execute(select(Campaign.id, Campaign.name)).all())
-    counts = counts_by_scope(session)
-    live = queue.live_entries(session)
+
+
+def _queue_order(session: Session, live: list[QueueEntry], now: datetime) -> list[QueueEntry]:
+    """Live entries as they will run: the eligible ones first, in pick order."""
     eligible_ids = [e.id for e in queue.eligible(session, now)]
-    order = sorted(
+    return sorted(
         live,
         key=lambda e: (
             e.id not in eligible_ids,
@@ -216,14 +213,27 @@ def build(session: Session, now: datetime) -> Snapshot:
             e.id,
         ),
     )
-    active = next((e for e in live if e.status == Status.PROCESSING), None)
-    est = _Estimator(st, budget, now)
+
+
+def _scope(e: QueueEntry) -> tuple[int, int | None]:
+    """The key of ``counts_by_scope`` for the entry's recipients."""
+    return (e.campaign_id, e.id if e.kind == EntryKind.TEST else None)
+
+
+def _live_statuses(
+    st: AppSettings,
+    est: _Estimator,
+    now: datetime,
+    order: list[QueueEntry],
+    active: QueueEntry | None,
+    names: dict[int, str],
+    counts: dict[tuple[int, int | None], dict[str, int]],
+) -> tuple[list[EntryStatus], datetime | None]:
+    """Each live entry's status in queue order, and the next time one may run."""
     entries: list[EntryStatus] = []
     next_at: datetime | None = None
     for pos, e in enumerate(order, start=1):
-        c = counts.get(
-            (e.campaign_id, e.id if e.kind == EntryKind.TEST else None)
-        ) or dict.fromkeys(RECIPIENT_STATES, 0)
+        c = counts.get(_scope(e)) or dict.fromkeys(RECIPIENT_STATES, 0)
         reason = e.reason_code
         if e.status == Status.QUEUED and active is not None and active.id != e.id:
             reason = Reason.WAITING
@@ -237,50 +247,80 @@ def build(session: Session, now: datetime) -> Snapshot:
         if runnable:
             when = e.next_run_at if e.status == Status.DEFERRED and e.next_run_at else now
             next_at = when if next_at is None else min(next_at, when)
-        entries.append(
-            EntryStatus(
-                e.id,
-                e.campaign_id,
-                names.get(e.campaign_id, "?"),
-                e.kind,
-                e.status,
-                pos,
-                reason,
-                e.reason_detail,
-                e.next_run_at,
-                c,
-                eta,
-                e.priority,
-                e.queued_at,
-                e.finished_at,
-            )
-        )
+        name = names.get(e.campaign_id, "?")
+        entries.append(_entry_status(e, name, pos, reason, e.reason_detail, e.next_run_at, c, eta))
+    return entries, next_at
+
+
+def _entry_status(
+    e: QueueEntry,
+    name: str,
+    pos: int | None,
+    reason: str | None,
+    detail: str | None,
+    next_run_at: datetime | None,
+    c: dict[str, int],
+    eta: datetime | None,
+) -> EntryStatus:
+    return EntryStatus(
+        e.id,
+        e.campaign_id,
+        name,
+        e.kind,
+        e.status,
+        pos,
+        reason,
+        detail,
+        next_run_at,
+        c,
+        eta,
+        e.priority,
+        e.queued_at,
+        e.finished_at,
+    )
+
+
+def _finished_statuses(
+    session: Session,
+    names: dict[int, str],
+    counts: dict[tuple[int, int | None], dict[str, int]],
+) -> list[EntryStatus]:
+    """The latest finished entries (at most :data:`FINISHED_SHOWN`), newest first."""
     finished = session.scalars(
         select(QueueEntry)
         .where(QueueEntry.status.in_(FINAL_STATUSES))
         .order_by(QueueEntry.finished_at.desc(), QueueEntry.id.desc())
         .limit(FINISHED_SHOWN)
     ).all()
-    for e in finished:
-        c = counts.get((e.campaign_id, e.id if e.kind == EntryKind.TEST else None)) or {}
-        entries.append(
-            EntryStatus(
-                e.id,
-                e.campaign_id,
-                names.get(e.campaign_id, "?"),
-                e.kind,
-                e.status,
-                None,
-                None,
-                None,
-                None,
-                dict(c),
-                None,
-                e.priority,
-                e.queued_at,
-                e.finished_at,
-            )
+    return [
+        _entry_status(
+            e,
+            names.get(e.campaign_id, "?"),
+            None,
+            None,
+            None,
+            None,
+            dict(counts.get(_scope(e)) or {}),
+            None,
         )
+        for e in finished
+    ]
+
+
+def build(session: Session, now: datetime) -> Snapshot:
+    """The complete status: active campaign, queued count, next run, limits,
+    and for every entry its reason, next run time, counts and ETA."""
+    now = utc(now)
+    st = settings_mod.load(session)
+    budget = _budget(session, st, now)
+    names = dict(session.execute(select(Campaign.id, Campaign.name)).all())
+    counts = counts_by_scope(session)
+    live = queue.live_entries(session)
+    order = _queue_order(session, live, now)
+    active = next((e for e in live if e.status == Status.PROCESSING), None)
+    est = _Estimator(st, budget, now)
+    entries, next_at = _live_statuses(st, est, now, order, active, names, counts)
+    entries += _finished_statuses(session, names, counts)
     queued = sum(
         1 for e in live if e.kind == EntryKind.CAMPAIGN and (active is None or e.id != active.id)
     )
