@@ -127,41 +127,51 @@ def _count(text: str) -> int:
 
 def cmd_config_limits(ctx: AppContext, a: argparse.Namespace) -> int:
     with ctx.db.write() as s:
-        cur = settings_mod.load(s).limits
-        changes: dict[str, Any] = {}
-        if a.per_minute is not None:
-            changes["per_minute"] = a.per_minute
-        if a.hourly is not None:
-            changes["hourly"] = a.hourly
-        if a.daily is not None:
-            changes["daily"] = a.daily
-        if a.monthly is not None:
-            changes["monthly"] = a.monthly
-        if a.timezone is not None:
-            changes["timezone"] = a.timezone
-        if a.hours is not None:
-            start, sep, end = a.hours.partition("-")
-            if not sep:
-                raise SettingsError("hours", f"{a.hours!r}: use HH:MM-HH:MM, e.g. 09:00-18:00")
-            changes["start"], changes["end"] = start.strip(), end.strip()
-        if a.days is not None:
-            changes["days"] = settings_mod.parse_days(a.days)
-        if a.windows is not None and (a.hours is not None or a.days is not None):
-            raise SettingsError("windows", "give either --windows or --hours/--days, not both")
-        if a.hours is not None or a.days is not None:
-            changes["windows"] = ()  # one window on those days, as before
-        from dataclasses import replace
-
-        new = replace(cur, **changes)
-        days_off = None
-        if a.clear_days_off or a.day_off:
-            days_off = (() if a.clear_days_off else new.days_off) + tuple(a.day_off or ())
-        new = new.with_calendar(
-            windows=calendar.parse_week(a.windows) if a.windows is not None else None,
-            days_off=days_off,
-            holidays="" if a.no_holidays else a.holidays,
-        )
+        new = _new_limits(settings_mod.load(s).limits, a)
         counts = replan.save_and_replan(s, ctx.clock.now(), limits=new)
+    _print_limits(new)
+    _print_replan(counts)
+    return 0
+
+
+def _limit_changes(a: argparse.Namespace) -> dict[str, Any]:
+    """The plain fields ``config limits`` was given (the calendar aside)."""
+    changes: dict[str, Any] = {
+        name: getattr(a, name)
+        for name in ("per_minute", "hourly", "daily", "monthly", "timezone")
+        if getattr(a, name) is not None
+    }
+    if a.hours is not None:
+        start, sep, end = a.hours.partition("-")
+        if not sep:
+            raise SettingsError("hours", f"{a.hours!r}: use HH:MM-HH:MM, e.g. 09:00-18:00")
+        changes["start"], changes["end"] = start.strip(), end.strip()
+    if a.days is not None:
+        changes["days"] = settings_mod.parse_days(a.days)
+    if a.windows is not None and (a.hours is not None or a.days is not None):
+        raise SettingsError("windows", "give either --windows or --hours/--days, not both")
+    if a.hours is not None or a.days is not None:
+        changes["windows"] = ()  # one window on those days, as before
+    return changes
+
+
+def _new_limits(
+    cur: settings_mod.LimitSettings, a: argparse.Namespace
+) -> settings_mod.LimitSettings:
+    from dataclasses import replace
+
+    new = replace(cur, **_limit_changes(a))
+    days_off = None
+    if a.clear_days_off or a.day_off:
+        days_off = (() if a.clear_days_off else new.days_off) + tuple(a.day_off or ())
+    return new.with_calendar(
+        windows=calendar.parse_week(a.windows) if a.windows is not None else None,
+        days_off=days_off,
+        holidays="" if a.no_holidays else a.holidays,
+    )
+
+
+def _print_limits(new: settings_mod.LimitSettings) -> None:
     if new.windows:
         hours = calendar.format_week(new.week)
     else:
@@ -175,8 +185,6 @@ def cmd_config_limits(ctx: AppContext, a: argparse.Namespace) -> int:
         print(f"days off: {', '.join(new.days_off)}")
     if new.holidays:
         print(f"public holidays of {new.holidays} are days off")
-    _print_replan(counts)
-    return 0
 
 
 def _calendar_json(limits: settings_mod.LimitSettings) -> dict[str, Any]:

@@ -77,7 +77,6 @@ class Snapshot:
 
     def to_json(self) -> dict[str, Any]:
         """The CLI's ``status --json`` object (times ISO 8601 with a UTC offset)."""
-        b = self.budget
         return {
             "now": iso(self.now),
             "active_campaign": None
@@ -86,53 +85,60 @@ class Snapshot:
             "queued_count": self.queued_count,
             "next_campaign_at": iso(self.next_campaign_at),
             "smtp_configured": self.smtp_configured,
-            "limits": {
-                "hourly": {
-                    "limit": b.hourly_limit,
-                    "used": b.hourly_used,
-                    "next_slot_at": iso(b.next_slot_at),
-                },
-                "monthly": {
-                    "limit": b.monthly_limit,
-                    "used": b.monthly_used,
-                    "resets_at": iso(b.resets_at),
-                },
-                "minute": None
-                if b.minute is None
-                else {
-                    "limit": b.minute.limit,
-                    "used": b.minute.used,
-                    "next_slot_at": iso(b.minute.next_slot_at),
-                },
-                "daily": None
-                if b.daily is None
-                else {
-                    "limit": b.daily.limit,
-                    "used": b.daily.used,
-                    "next_slot_at": iso(b.daily.next_slot_at),
-                    "resets_at": iso(b.daily.resets_at),
-                },
-            },
-            "entries": [
-                {
-                    "entry_id": e.entry_id,
-                    "campaign_id": e.campaign_id,
-                    "name": e.name,
-                    "kind": e.kind,
-                    "status": e.status,
-                    "position": e.position,
-                    "reason_code": e.reason_code,
-                    "reason_detail": e.reason_detail,
-                    "next_run_at": iso(e.next_run_at),
-                    "counts": dict(e.counts),
-                    "eta": iso(e.eta),
-                    "priority": e.priority,
-                    "queued_at": iso(e.queued_at),
-                    "finished_at": iso(e.finished_at),
-                }
-                for e in self.entries
-            ],
+            "limits": _limits_json(self.budget),
+            "entries": [_entry_json(e) for e in self.entries],
         }
+
+
+def _limits_json(b: Budget) -> dict[str, Any]:
+    """``limits`` of ``status --json``: hourly and monthly always, the optional
+    rules null when off."""
+    return {
+        "hourly": {
+            "limit": b.hourly_limit,
+            "used": b.hourly_used,
+            "next_slot_at": iso(b.next_slot_at),
+        },
+        "monthly": {
+            "limit": b.monthly_limit,
+            "used": b.monthly_used,
+            "resets_at": iso(b.resets_at),
+        },
+        "minute": None
+        if b.minute is None
+        else {
+            "limit": b.minute.limit,
+            "used": b.minute.used,
+            "next_slot_at": iso(b.minute.next_slot_at),
+        },
+        "daily": None
+        if b.daily is None
+        else {
+            "limit": b.daily.limit,
+            "used": b.daily.used,
+            "next_slot_at": iso(b.daily.next_slot_at),
+            "resets_at": iso(b.daily.resets_at),
+        },
+    }
+
+
+def _entry_json(e: EntryStatus) -> dict[str, Any]:
+    return {
+        "entry_id": e.entry_id,
+        "campaign_id": e.campaign_id,
+        "name": e.name,
+        "kind": e.kind,
+        "status": e.status,
+        "position": e.position,
+        "reason_code": e.reason_code,
+        "reason_detail": e.reason_detail,
+        "next_run_at": iso(e.next_run_at),
+        "counts": dict(e.counts),
+        "eta": iso(e.eta),
+        "priority": e.priority,
+        "queued_at": iso(e.queued_at),
+        "finished_at": iso(e.finished_at),
+    }
 
 
 class _Estimator:
