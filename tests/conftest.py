@@ -110,7 +110,8 @@ def smtp_server() -> Iterator[TestSmtpServer]:
 
 
 def configure(ctx: AppContext, server: TestSmtpServer, **limit_changes: Any) -> None:
-    """Point the app at the test server; limits default to SPEC's, all-day unless told."""
+    """Point the app at the test server; limits default to the spec's
+    (docs/spec.md), all-day unless told."""
     with ctx.db.write() as s:
         settings.save_smtp(
             s,

@@ -1,4 +1,4 @@
-"""SPEC's edge cases at the queue level, with the real engine and server."""
+"""The edge cases of docs/spec.md at the queue level, with the real engine and server."""
 
 from __future__ import annotations
 

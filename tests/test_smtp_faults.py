@@ -1,4 +1,4 @@
-"""SPEC's SMTP reply table, row by row, against a real aiosmtpd server."""
+"""The SMTP reply table (docs/spec.md#smtp-replies), row by row, against a real aiosmtpd server."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ from mailer_gui.core.store.models import (
 )
 from mailer_gui.core.store.queries import count_by_state, get_campaign
 
-# Reason codes (SPEC). Those that need the operator carry no time.
+# Reason codes (docs/spec.md#reason-codes). Those that need the operator carry no time.
 TIMED_REASONS = frozenset(
     {
         Reason.OUTSIDE_HOURS,

@@ -1,6 +1,7 @@
 """SMTP replies and what they mean: the outcome of a send and its phase, and the
-map from a server's reply to one outcome of SPEC's reply table (also the
-provider's sending limits and the retry time a reply may name). Talks no SMTP:
+map from a server's reply to one outcome of the SMTP reply table
+(docs/spec.md#smtp-replies), also the provider's sending limits and the retry
+time a reply may name. Talks no SMTP:
 :mod:`~mailer_gui.core.sending.smtp` does.
 """
 
@@ -95,7 +96,7 @@ def is_provider_limit(code: int, text: str, phase: str = "mail") -> bool:
 
 
 def classify(phase: str, code: int, text: str) -> Outcome:
-    """Map a non-success reply at ``phase`` to its outcome (SPEC's reply table)."""
+    """Map a non-success reply at ``phase`` to its outcome (docs/spec.md#smtp-replies)."""
     if code == 421:
         return Outcome(TRANSIENT, phase, code, text)
     if is_provider_limit(code, text, phase):

@@ -3,8 +3,8 @@
 One connection is reused across messages and reopened on demand. TLS always
 verifies certificates. ``MAIL``, ``RCPT`` and ``DATA`` are separate calls so
 that the phase of a failure is known, and every reply maps to one outcome of
-SPEC's reply table (:mod:`~mailer_gui.core.sending.replies`, whose names are
-importable from here too).
+the SMTP reply table of docs/spec.md#smtp-replies
+(:mod:`~mailer_gui.core.sending.replies`, whose names are importable from here too).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """SQLAlchemy 2 models: the whole state of the app lives in these tables.
 
 The queue table (:class:`QueueEntry`) is the one source of truth for reason,
-next run time, order and the active campaign (SPEC invariant D). Times are
+next run time, order and the active campaign (invariant D, docs/spec.md). Times are
 stored as naive UTC and handed out as aware UTC.
 """
 
