@@ -55,13 +55,13 @@ def _system_languages() -> list[str]:
 
 def effective_language(choice: str | None = None) -> str:
     """The language the window would use: the saved choice, else the system's."""
-    if sys.platform in ("win32", "darwin"):
-        from mailer_gui.ui.i18n import effective_language as qt_language
-
-        return qt_language(choice)
     choice = choice or saved_choice()
     if choice != "system":
         return choice
+    if sys.platform in ("win32", "darwin"):  # no LANGUAGE/LANG there: ask Qt
+        from mailer_gui.qt.language import system_language
+
+        return system_language(SUPPORTED)
     for name in _system_languages():
         code = name.split("-")[0].split("_")[0].split(".")[0].lower()
         if code in SUPPORTED:

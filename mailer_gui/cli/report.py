@@ -59,7 +59,7 @@ def _request(a: argparse.Namespace) -> ExportRequest:
 def cmd_report(ctx: AppContext, a: argparse.Namespace) -> int:
     request = _request(a)
     if request.fmt == "pdf":  # the PDF is drawn with Qt: load it only when asked
-        import mailer_gui.ui.reports.pdf  # noqa: F401  (registers "pdf")
+        import mailer_gui.qt.pdf  # noqa: F401  (registers "pdf")
     n = export_report(ctx, request)
     what = "page(s)" if request.fmt == "pdf" else "row(s)"
     print(f"report written: {request.out} ({n} {what})")

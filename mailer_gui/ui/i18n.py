@@ -14,6 +14,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication
 
 import mailer_gui
+from mailer_gui.qt.language import system_language
 
 SUPPORTED = ("en", "ru")
 LANG_KEY = "ui/language"  # "system", "en" or "ru"
@@ -49,11 +50,7 @@ def effective_language(choice: str | None = None) -> str:
     choice = choice or language_choice()
     if choice != "system":
         return choice
-    for name in QLocale.system().uiLanguages():
-        code = name.split("-")[0].split("_")[0].lower()
-        if code in SUPPORTED:
-            return code
-    return "en"
+    return system_language(SUPPORTED)
 
 
 def number_text(n: int) -> str:

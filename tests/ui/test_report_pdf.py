@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-import mailer_gui.ui.reports.pdf  # noqa: F401  (registers "pdf")
+import mailer_gui.qt.pdf  # noqa: F401  (registers "pdf")
 from mailer_gui.core.reports.export import export_report
 from mailer_gui.core.reports.formats import ExportRequest
 from mailer_gui.core.store.models import Recipient, SlotReservation
@@ -146,7 +146,7 @@ CODES = (
 def test_pdf_cuts_nothing_and_shows_words_not_codes(ctx, built, tmp_path, language):
     """Issue 9 item 8: every table cell's text fits its column (measured with the
     font metrics it is drawn with), nothing is elided, and no code shows."""
-    from mailer_gui.ui.reports import pdf as report_pdf
+    from mailer_gui.qt import pdf as report_pdf
 
     cid = built.campaign_id
     with ctx.db.write() as s:  # a long-running pause, as in "0:00:24 (ongoing)"

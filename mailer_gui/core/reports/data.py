@@ -9,7 +9,7 @@ This module holds the report's data types; they are read by
 :mod:`~mailer_gui.core.reports.campaign` and :mod:`~mailer_gui.core.reports.period`
 (SQL pieces both share in :mod:`~mailer_gui.core.reports.sql`). Writers: CSV and
 XLSX in :mod:`~mailer_gui.core.reports.formats`; the PDF is drawn with Qt in
-``mailer_gui.ui.reports.pdf``, which registers into
+``mailer_gui.qt.pdf``, which registers into
 :mod:`~mailer_gui.core.reports.export` (Qt stays out of ``core``).
 """
 

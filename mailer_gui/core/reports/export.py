@@ -1,7 +1,7 @@
 """The one export entry point, and the registry of the formats it writes.
 
 The core registers ``csv`` and ``xlsx`` here. The PDF is drawn with Qt, so its
-writer lives in the Qt front end (``mailer_gui.ui.reports.pdf``), which
+writer lives in the Qt front end (``mailer_gui.qt.pdf``), which
 registers ``pdf`` when it is imported: a headless ``report --format csv`` never
 loads Qt, and asking for a format nobody registered is a clear error.
 """
@@ -36,7 +36,7 @@ class Writer:
 
 _WRITERS: dict[str, Writer] = {}
 # Formats whose writer lives outside the core, and where it is.
-_PROVIDED_BY = {"pdf": "mailer_gui.ui.reports.pdf (the Qt front end)"}
+_PROVIDED_BY = {"pdf": "mailer_gui.qt.pdf (the Qt front end)"}
 
 
 def register(fmt: str, write: WriterFn, counts: str = "rows") -> None:

@@ -223,7 +223,7 @@ class ExportDialog(QDialog):
             self._show(messages.text(exc), error=True)
             return
         from mailer_gui.core.reports.export import export_report
-        from mailer_gui.ui.reports.pdf import ensure_gui_app  # and registers "pdf"
+        from mailer_gui.qt.pdf import ensure_gui_app  # and registers "pdf"
 
         ensure_gui_app()
         ctx = self.ctx

@@ -39,7 +39,7 @@ from mailer_gui.core.reports.formats import (
 )
 from mailer_gui.core.reports.summary import summary_sections
 from mailer_gui.core.reports.table import Report, Section, clean_text
-from mailer_gui.ui.reports.pdf_page import DPI, CellLayout, Page, pt, wrap
+from mailer_gui.qt.pdf_page import DPI, CellLayout, Page, pt, wrap
 
 _app: QGuiApplication | None = None
 

@@ -1,1 +1,0 @@
-"""Report writers that need Qt (PDF)."""
