@@ -739,3 +739,15 @@ def test_sql_built_csv_equals_the_row_by_row_reference(ctx, clock, tmp_path, zon
             want = _reference_csv(rep, delimiter)
         got = req.out.read_bytes()[3:].decode("utf-8")
         assert got.split("\r\n", 1)[1] == want
+
+
+def test_a_report_left_half_read_closes_its_cursor_inside_the_with(ctx, built):
+    """A cancelled export stops reading the rows; their cursor must be closed
+    while the connection is open, not by the garbage collector later (then
+    "Cannot operate on a closed database", seen as a warning in loaded runs)."""
+    import inspect
+
+    with campaign_report(ctx.db, built.campaign_id, ctx.clock.now()) as rep:
+        next(rep.records)
+        records = rep.records
+    assert inspect.getgeneratorstate(records) == inspect.GEN_CLOSED

@@ -230,12 +230,18 @@ def campaign_report(
             return known[0]
 
         tz = ZoneInfo(summary.timezone)
-        yield CampaignReport(
-            summary,
-            names,
-            recipient_rows.records(s, campaign_id, names),
-            summary.total,
-            labels=labels,
-            probes=lambda: recipient_rows.csv_probes(s, campaign_id, names, tz, bounds, labels),
-            lookup=lambda rid: recipient_rows.lookup(s, names, rid),
-        )
+        rows = recipient_rows.records(s, campaign_id, names)
+        try:
+            yield CampaignReport(
+                summary,
+                names,
+                rows,
+                summary.total,
+                labels=labels,
+                probes=lambda: recipient_rows.csv_probes(s, campaign_id, names, tz, bounds, labels),
+                lookup=lambda rid: recipient_rows.lookup(s, names, rid),
+            )
+        finally:
+            # A cancelled export leaves the rows half read: close their cursor
+            # now, while the connection is open, not when the GC gets to it.
+            rows.close()
