@@ -105,7 +105,10 @@ class Engine:
     # -- lease ---------------------------------------------------------------
     def acquire(self) -> dict[str, int]:
         """Take the sending lease (or raise LeaseHeldError) and reconcile."""
-        if self._unsub_key is None:  # the keychain may be slow: never under the write lock
+        # The key that signs unsubscribe codes, read here and only here: the
+        # keychain may be slow, never under the write lock, and no engine
+        # sends without taking the lease first.
+        if self._unsub_key is None:
             self._unsub_key = self.ctx.secrets.unsubscribe_key(self.ctx.data_dir)
         with self.ctx.db.write() as s:
             result = lease.take(s, self.id, self.label, self.ctx.clock.now())
@@ -322,8 +325,6 @@ class Engine:
         one message) fails this recipient and the run goes on; only the
         account's settings (the sender) hold the queue."""
         try:
-            if self._unsub_key is None:
-                self._unsub_key = self.ctx.secrets.unsubscribe_key(self.ctx.data_dir)
             msg = build_message(
                 claim.content,
                 claim.smtp,
