@@ -1902,7 +1902,7 @@
     </message>
     <message>
         <source>Sending · next in %1</source>
-        <translation>Отправляется · следующее через %1</translation>
+        <translation>Отправка · далее через %1</translation>
     </message>
     <message>
         <source>{d} d {h} h</source>
@@ -2171,8 +2171,8 @@
         <translation>Выберите провайдера, чтобы заполнить поля…</translation>
     </message>
     <message>
-        <source>Filled from the {name} preset; the limits as documented at &lt;a href=&quot;{url}&quot;&gt;{url}&lt;/a&gt; (written down {checked}). Check them for your plan.</source>
-        <translation>Заполнено по шаблону {name}; лимиты — из документации &lt;a href=&quot;{url}&quot;&gt;{url}&lt;/a&gt; (записаны {checked}). Сверьте их со своим тарифом.</translation>
+        <source>Filled from the {name} preset; the limits as documented at &lt;a href=&quot;{url}&quot;&gt;{site}&lt;/a&gt; (written down {checked}). Check them for your plan.</source>
+        <translation>Заполнено по шаблону {name}; лимиты — из документации &lt;a href=&quot;{url}&quot;&gt;{site}&lt;/a&gt; (записаны {checked}). Сверьте их со своим тарифом.</translation>
     </message>
     <message>
         <source>optional</source>

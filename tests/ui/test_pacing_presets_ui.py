@@ -74,7 +74,7 @@ def test_queue_shows_a_paced_wait_as_sending_with_a_countdown(qtbot, ctx, smtp_s
 def test_paced_wait_in_russian(qtbot, ctx, smtp_server, clock, russian):
     russian()
     panel, cid = _paced_panel(qtbot, ctx, smtp_server, clock)
-    assert _cell(panel, cid, COL_STATUS) == "Отправляется · следующее через 00:30"
+    assert _cell(panel, cid, COL_STATUS) == "Отправка · далее через 00:30"
     panel.resize(1000, 220)
     panel.show()
     SHOTS.mkdir(exist_ok=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -92,8 +94,13 @@ class SmtpPage(QWidget):
         self.preset_info.setText(
             self.tr(
                 "Filled from the {name} preset; the limits as documented at "
-                '<a href="{url}">{url}</a> (written down {checked}). Check them for your plan.'
-            ).format(name=_html(p.name), url=_html(p.source), checked=p.checked)
+                '<a href="{url}">{site}</a> (written down {checked}). Check them for your plan.'
+            ).format(
+                name=_html(p.name),
+                url=_html(p.source),
+                site=_html(urlsplit(p.source).netloc),
+                checked=p.checked,
+            )
         )
         self.preset_info.show()
         self.preset_chosen.emit(p)
@@ -192,7 +199,7 @@ class SmtpPage(QWidget):
         server = QGroupBox(self.tr("Account"))
         f1 = QFormLayout(server)
         f1.addRow(self.tr("Provider"), self.preset)
-        f1.addRow("", self.preset_info)
+        f1.addRow(self.preset_info)
         f1.addRow(self.tr("SMTP server"), m.wrap("host", self.host))
         f1.addRow(self.tr("Port"), m.wrap("port", self.port))
         f1.addRow(self.tr("Security"), m.wrap("security", self.security))
