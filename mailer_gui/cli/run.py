@@ -161,6 +161,13 @@ def cmd_status(ctx: AppContext, a: argparse.Namespace) -> int:
         f"{minute}This hour {b.hourly_used}/{b.hourly_limit}{today} · Month {b.monthly_used}/"
         f"{b.monthly_limit}" + (f" · next slot {time_text(slot, snap.timezone)}" if slot else "")
     )
+    pace = snap.pacing
+    if pace.gap_seconds is not None:
+        nxt = f"; next message at {time_text(pace.next_slot_at, snap.timezone)}"
+        print(
+            f"pacing ({pace.mode}): at most one message every {pace.gap_seconds:g} s"
+            + (nxt if pace.next_slot_at else "")
+        )
     if not snap.smtp_configured:
         print("SMTP is not configured: run `config smtp`")
     if snap.active_campaign:
