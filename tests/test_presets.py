@@ -209,6 +209,8 @@ def test_config_pacing_modes(tmp_path, capsys):
     assert run(tmp_path, "config", "pacing", "--spread") == 0
     assert "36 s" in capsys.readouterr().out  # 100 an hour by default
     assert shown()["pacing"] == "spread"
+    assert run(tmp_path, "status") == 0
+    assert "pacing (spread): at most one message every 36 s" in capsys.readouterr().out
     assert run(tmp_path, "config", "pacing", "--min-gap", "2.5") == 0
     assert (shown()["pacing"], shown()["min_gap"]) == ("min_gap", 2.5)
     assert run(tmp_path, "config", "pacing", "--off") == 0
