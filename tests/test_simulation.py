@@ -247,14 +247,15 @@ _SETTINGS = {
 }
 
 
-@hsettings(max_examples=18, **_SETTINGS)
+@hsettings(max_examples=15, **_SETTINGS)
 @given(sc=scenarios())
 def test_weeks_of_sending_keep_every_limit(smtp_server, sc):
     _simulate(smtp_server, sc)
 
 
 @pytest.mark.slow
-@hsettings(max_examples=400, **_SETTINGS)
+@pytest.mark.timeout(3600)
+@hsettings(max_examples=300, **_SETTINGS)
 @given(sc=scenarios())
 def test_weeks_of_sending_keep_every_limit_many(smtp_server, sc):
     _simulate(smtp_server, sc)
