@@ -199,3 +199,17 @@ def test_the_gap_is_read_from_the_newest_slot_only(ctx, smtp_server, clock):
         lim = settings.load(s).limits
         assert pacing.next_slot(s, lim, T0) == T0 + timedelta(seconds=20)
         assert pacing.next_slot(s, lim, T0 + timedelta(seconds=20)) is None
+
+
+def test_run_until_idle_says_the_entry_is_paced(ctx, smtp_server, capsys):
+    from mailer_gui.cli import main as cli
+
+    configure(ctx, smtp_server, pacing="min_gap", min_gap=600.0)
+    make_campaign(ctx, 2)
+    assert cli.main(["--data-dir", str(ctx.data_dir), "run", "--until-idle"]) == 0
+    out = capsys.readouterr().out
+    assert len(smtp_server.received) == 1
+    assert "idle: 1 message(s) sent in this run" in out
+    (line,) = [x for x in out.splitlines() if x.startswith("sending: #")]
+    assert "next message at" in line and "even pacing" in line
+    assert "waiting:" not in out  # a paced wait is not a pause
