@@ -55,7 +55,7 @@ class _RuleState:
             out.append(self.period_hi)
         if self.window_used >= self.rule.limit and self.anchor is not None:
             out.append(self.anchor + self.rule.window)
-        return max(out)
+        return max(out, default=self.period_hi)
 
     def ends(self) -> list[datetime]:
         """The boundaries a chunk must not cross."""
