@@ -169,6 +169,7 @@ def test_snapshot_and_status_json_show_the_paced_wait(ctx, smtp_server, clock):
     (entry,) = [e for e in data["entries"] if e["campaign_id"] == cid]
     assert entry["status"] == "processing" and entry["reason_code"] is None
     assert entry["paced_until"] == (T0 + timedelta(seconds=36)).isoformat()
+    assert data["next_campaign_at"] == (T0 + timedelta(seconds=36)).isoformat()
     # The existing fields stay as they were.
     assert set(data["limits"]) == {"hourly", "monthly", "minute", "daily"}
     # Two left, 36 s apart, from the paced slot: the last goes at T0 + 72 s.

@@ -213,6 +213,8 @@ def _live_statuses(
             eta = est.spend(utc(start), c["pending"] + c["sending"], e.kind == EntryKind.CAMPAIGN)
         if runnable:
             when = e.next_run_at if e.status == Status.DEFERRED and e.next_run_at else now
+            if e.status == Status.PROCESSING and pace.next_slot_at is not None:
+                when = pace.next_slot_at  # between two paced messages
             next_at = when if next_at is None else min(next_at, when)
         name = names.get(e.campaign_id, "?")
         status = _entry_status(e, name, pos, reason, e.reason_detail, e.next_run_at, c, eta)
