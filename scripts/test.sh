@@ -3,8 +3,8 @@
 # e.g. `scripts/test.sh -m slow` for the long stress tests.
 #
 # `scripts/test.sh --zones [pytest args]` runs the tests whose outcome depends
-# on the laptop's time zone (engine, lease, processes, queue, limits,
-# simulation, reports, CLI) once more under each of ZONES, west and east of
+# on the laptop's time zone (engine, lease, processes, queue, limits, limit
+# rules, calendar, pacing, ETA, simulation, reports, CLI) once more under each of ZONES, west and east of
 # UTC; CI runs it after the whole suite. These are core tests: they run
 # without pytest-qt, so that one importing Qt fails (tests/conftest.py).
 set -euo pipefail
@@ -18,7 +18,8 @@ shift
 ZONES=${ZONES:-"America/Los_Angeles Asia/Kolkata"}
 shopt -s nullglob
 files=(tests/test_engine*.py tests/test_lease*.py tests/test_processes.py tests/test_queue*.py
-       tests/test_limits*.py tests/test_simulation*.py tests/test_hotsql.py
+       tests/test_limits*.py tests/test_limit_rules.py tests/test_calendar.py
+       tests/test_pacing.py tests/test_eta.py tests/test_simulation*.py tests/test_hotsql.py
        tests/test_smtp_faults.py tests/test_reports.py tests/test_cli.py tests/test_cli_run.py)
 for zone in $ZONES; do
   echo "== TZ=$zone: ${#files[@]} files" >&2

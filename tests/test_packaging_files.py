@@ -79,8 +79,11 @@ def test_spec_bundles_what_the_app_looks_up() -> None:
         'subdir="core/store/migrations"',
         'copy_metadata("mailer-gui")',
         'collect_submodules("mailer_gui"',
+        '"mailer_gui/core/config"',  # presets.PRESETS_FILE
     ):
         assert needle in spec, needle
+    # pip install . carries the presets too (package-data).
+    assert '"core/config/presets.json"' in (ROOT / "pyproject.toml").read_text("utf-8")
     for script in ("build.sh", "smoke.sh"):
         assert os.access(PACKAGING / script, os.X_OK), f"{script} is not executable"
 

@@ -19,6 +19,10 @@ class CliError(MailerError):
     """A one-line error for the operator."""
 
 
+class UsageError(CliError):
+    """A command line that does not say what to do (exit 2, as argparse's own)."""
+
+
 def read_text_file(path: str, what: str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8-sig")

@@ -9,6 +9,7 @@ import json
 import sys
 from typing import Any
 
+from mailer_gui.cli import presets
 from mailer_gui.cli.common import CliError
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.context import AppContext
@@ -17,16 +18,7 @@ from mailer_gui.core.sending import calendar, replan
 
 
 def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
-    smtp = settings_mod.SmtpSettings(
-        host=a.host,
-        port=a.port,
-        security=a.security,
-        from_addr=a.from_addr,
-        from_name=a.from_name or "",
-        user=a.user or "",
-        reply_to=a.reply_to or "",
-        unsubscribe_url=a.unsubscribe_url or "",
-    )
+    smtp, preset = presets.smtp_from_args(a)
     with ctx.db.read() as s:
         old = settings_mod.load(s).smtp
     smtp = _with_ca(smtp, a, old)
@@ -35,8 +27,16 @@ def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
     with ctx.db.write() as s:
         # Saving the account is the operator's word that it is fixed (a password
         # may have changed in the keychain or the environment): try it again.
-        counts = replan.save_and_replan(s, ctx.clock.now(), smtp=smtp, recheck_smtp=True)
+        limits = None
+        if preset is not None:
+            limits = presets.with_preset_limits(settings_mod.load(s).limits, preset)
+        counts = replan.save_and_replan(
+            s, ctx.clock.now(), smtp=smtp, limits=limits, recheck_smtp=True
+        )
     print(f"SMTP settings saved: {smtp.host}:{smtp.port} ({smtp.security})")
+    if limits is not None and preset is not None:
+        print(f"limits of the {preset.name} preset (documented, checked {preset.checked}):")
+        _print_limits(limits)
     for cert in smtp.ca_certs:
         print(
             f"trusting {cert.subject or 'a certificate'} from {smtp.ca_file} "
@@ -202,6 +202,39 @@ def _calendar_json(limits: settings_mod.LimitSettings) -> dict[str, Any]:
     }
 
 
+def _gap(text: str) -> float:
+    """``--min-gap S``: seconds, more than 0 (argparse type: a usage error)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= settings_mod.MAX_MIN_GAP:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(
+            f"{text}: give more than 0 and at most {settings_mod.MAX_MIN_GAP:.0f} seconds"
+        )
+    return value
+
+
+def cmd_config_pacing(ctx: AppContext, a: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from mailer_gui.core.sending import pacing
+
+    mode = "spread" if a.spread else "min_gap" if a.min_gap is not None else "off"
+    with ctx.db.write() as s:
+        cur = settings_mod.load(s).limits
+        new = replace(cur, pacing=mode, min_gap=a.min_gap if a.min_gap is not None else 0.0)
+        counts = replan.save_and_replan(s, ctx.clock.now(), limits=new)
+    gap = pacing.gap(new)
+    if gap is None:
+        print("pacing: off (messages go as fast as the limits allow)")
+    else:
+        how = "spread evenly" if mode == "spread" else "minimum gap"
+        print(f"pacing: {how}, at most one message every {gap.total_seconds():g} s")
+    _print_replan(counts)
+    return 0
+
+
 def cmd_config_quota_sync(ctx: AppContext, a: argparse.Namespace) -> int:
     with ctx.db.write() as s:
         counts = replan.save_and_replan(s, ctx.clock.now(), quota_used=a.used)
@@ -238,6 +271,8 @@ def register(sub: Any) -> None:
     cfg = sub.add_parser("config", help="settings").add_subparsers(dest="sub", required=True)
     _register_smtp(cfg)
     _register_limits(cfg)
+    _register_pacing(cfg)
+    presets.register(cfg)
     p = cfg.add_parser("quota-sync", help="usage this month as the provider reports it")
     p.add_argument("--used", type=int, required=True)
     p.set_defaults(func=cmd_config_quota_sync)
@@ -246,11 +281,37 @@ def register(sub: Any) -> None:
     )
 
 
+def _register_pacing(cfg: Any) -> None:
+    p = cfg.add_parser("pacing", help="space the messages evenly instead of in bursts")
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument(
+        "--spread",
+        action="store_true",
+        help="at most one message per (window / limit) of the strictest rule "
+        "(100 an hour: one every 36 s)",
+    )
+    mode.add_argument(
+        "--min-gap", type=_gap, metavar="S", help="at least S seconds between two messages"
+    )
+    mode.add_argument("--off", action="store_true", help="no pacing: only the limits")
+    p.set_defaults(func=cmd_config_pacing)
+
+
 def _register_smtp(cfg: Any) -> None:
     p = cfg.add_parser("smtp", help="the SMTP account")
-    p.add_argument("--host", required=True)
-    p.add_argument("--port", type=int, required=True)
-    p.add_argument("--security", choices=settings_mod.SECURITY_MODES, required=True)
+    p.add_argument(
+        "--preset",
+        metavar="NAME",
+        help="fill host, port, security, sign-in and the limits from a provider "
+        "preset (`config presets`); options given here win",
+    )
+    p.add_argument("--host", help="required unless --preset gives it")
+    p.add_argument("--port", type=int, help="required unless --preset gives it")
+    p.add_argument(
+        "--security",
+        choices=settings_mod.SECURITY_MODES,
+        help="required unless --preset gives it",
+    )
     p.add_argument("--from-addr", required=True)
     p.add_argument("--from-name")
     p.add_argument("--user")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mailer_gui.cli import app, campaign, config, content, report, run
+from mailer_gui.cli.common import UsageError
 from mailer_gui.core.context import default_log_dir, open_context
 from mailer_gui.core.errors import MailerError
 
@@ -62,6 +63,10 @@ def main(argv: list[str] | None = None, *, allow_reserved_domains: bool = False)
         code = int(args.func(ctx, args))
         log.info("mailer-gui %s: exit %d", command, code)
         return code
+    except UsageError as exc:
+        print(f"{parser.prog}: usage error: {exc} (see --help)", file=sys.stderr)
+        log.warning("mailer-gui %s: usage error: %s", command, exc)
+        return 2
     except (MailerError, ValueError) as exc:
         print(f"mailer-gui: error: {exc}", file=sys.stderr)
         log.warning("mailer-gui %s: error: %s", command, exc)

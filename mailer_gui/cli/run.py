@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from mailer_gui.cli.common import CliError, time_text
+from mailer_gui.core import timefmt
 from mailer_gui.core.clock import utc
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.content import campaigns
@@ -115,6 +116,11 @@ def _local_text(when: datetime, zone: str) -> str:
     return f"{local:%Y-%m-%d %H:%M} ({zone})"
 
 
+def _to_second(when: datetime | None, zone: str) -> str:
+    """A paced time: to the second (the gap may be a few seconds)."""
+    return timefmt.local_time(when, zone, "%Y-%m-%d %H:%M:%S")
+
+
 def _waiting_lines(ctx: AppContext) -> list[str]:
     """One line per entry left waiting: why, and until when."""
     with ctx.db.read() as s:
@@ -122,9 +128,15 @@ def _waiting_lines(ctx: AppContext) -> list[str]:
         zone = settings_mod.load(s).limits.timezone
     lines = []
     for e in snap.entries:
+        what = f"#{e.campaign_id} {e.name}" + (" (test send)" if e.kind == "test" else "")
+        if e.paced_until is not None:  # sending, between two paced messages: not a pause
+            lines.append(
+                f"sending: {what}: next message at {_to_second(e.paced_until, zone)} "
+                f"(even pacing; `run` keeps going)"
+            )
+            continue
         if e.position is None or e.status not in ("queued", "deferred", "paused"):
             continue
-        what = f"#{e.campaign_id} {e.name}" + (" (test send)" if e.kind == "test" else "")
         words = _REASON_WORDS.get(e.reason_code or "", e.reason_code or e.status)
         detail = (e.reason_detail or "").strip()
         why = (
@@ -161,6 +173,13 @@ def cmd_status(ctx: AppContext, a: argparse.Namespace) -> int:
         f"{minute}This hour {b.hourly_used}/{b.hourly_limit}{today} · Month {b.monthly_used}/"
         f"{b.monthly_limit}" + (f" · next slot {time_text(slot, snap.timezone)}" if slot else "")
     )
+    pace = snap.pacing
+    if pace.gap_seconds is not None:
+        nxt = f"; next message at {_to_second(pace.next_slot_at, snap.timezone)}"
+        print(
+            f"pacing ({pace.mode}): at most one message every {pace.gap_seconds:g} s"
+            + (nxt if pace.next_slot_at else "")
+        )
     if not snap.smtp_configured:
         print("SMTP is not configured: run `config smtp`")
     if snap.active_campaign:

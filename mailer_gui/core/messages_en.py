@@ -285,6 +285,15 @@ ENGLISH: dict[str, str] = {
         "Messages", "enter an https:// address or leave it empty"
     ),
     "settings.timeout": QT_TRANSLATE_NOOP("Messages", "enter a timeout from 1 to 600 seconds"),
+    "settings.signin": QT_TRANSLATE_NOOP(
+        "Messages", "{value} is not a sign-in method; choose password, microsoft or google"
+    ),
+    "settings.pacing": QT_TRANSLATE_NOOP(
+        "Messages", "{value} is not a pacing mode; choose off, spread or min_gap"
+    ),
+    "settings.min_gap": QT_TRANSLATE_NOOP(
+        "Messages", "enter a gap between messages of more than 0 and at most {most} seconds"
+    ),
     "settings.ca_invalid": QT_TRANSLATE_NOOP(
         "Messages", "{file}: {problem}; choose the CA file again"
     ),

@@ -574,6 +574,26 @@
         <translation>без изменений</translation>
     </message>
     <message>
+        <source>Off: as fast as the limits allow</source>
+        <translation>Выключено: так быстро, как позволяют лимиты</translation>
+    </message>
+    <message>
+        <source>Spread evenly over the strictest limit</source>
+        <translation>Равномерно по самому строгому лимиту</translation>
+    </message>
+    <message>
+        <source>At least a fixed gap between messages</source>
+        <translation>Не меньше заданного промежутка между письмами</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> с</translation>
+    </message>
+    <message>
+        <source>At most one message every {seconds} s.</source>
+        <translation>Не больше одного письма каждые {seconds} с.</translation>
+    </message>
+    <message>
         <source>Mon</source>
         <translation>Пн</translation>
     </message>
@@ -680,6 +700,10 @@
     <message>
         <source>Time zone</source>
         <translation>Часовой пояс</translation>
+    </message>
+    <message>
+        <source>Pacing</source>
+        <translation>Равномерность</translation>
     </message>
     <message>
         <source>Provider quota sync</source>
@@ -1270,6 +1294,18 @@
     <message>
         <source>enter a timeout from 1 to 600 seconds</source>
         <translation>введите тайм-аут от 1 до 600 секунд</translation>
+    </message>
+    <message>
+        <source>{value} is not a sign-in method; choose password, microsoft or google</source>
+        <translation>{value} — неизвестный способ входа; выберите password, microsoft или google</translation>
+    </message>
+    <message>
+        <source>{value} is not a pacing mode; choose off, spread or min_gap</source>
+        <translation>{value} — неизвестный режим равномерности; выберите off, spread или min_gap</translation>
+    </message>
+    <message>
+        <source>enter a gap between messages of more than 0 and at most {most} seconds</source>
+        <translation>укажите промежуток между письмами больше 0 и не больше {most} секунд</translation>
     </message>
     <message>
         <source>{file}: {problem}; choose the CA file again</source>
@@ -1865,6 +1901,10 @@
         <translation>Отменена</translation>
     </message>
     <message>
+        <source>Sending · next in %1</source>
+        <translation>Отправка · далее через %1</translation>
+    </message>
+    <message>
         <source>{d} d {h} h</source>
         <translation>{d} д {h} ч</translation>
     </message>
@@ -2127,6 +2167,14 @@
         <translation>Нет: без шифрования (только локальные серверы)</translation>
     </message>
     <message>
+        <source>Choose your provider to fill the fields…</source>
+        <translation>Выберите провайдера, чтобы заполнить поля…</translation>
+    </message>
+    <message>
+        <source>Filled from the {name} preset; the limits as documented at &lt;a href=&quot;{url}&quot;&gt;{site}&lt;/a&gt; (written down {checked}). Check them for your plan.</source>
+        <translation>Заполнено по шаблону {name}; лимиты — из документации &lt;a href=&quot;{url}&quot;&gt;{site}&lt;/a&gt; (записаны {checked}). Сверьте их со своим тарифом.</translation>
+    </message>
+    <message>
         <source>optional</source>
         <translation>необязательно</translation>
     </message>
@@ -2173,6 +2221,10 @@
     <message>
         <source>Account</source>
         <translation>Учётная запись</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>Провайдер</translation>
     </message>
     <message>
         <source>SMTP server</source>

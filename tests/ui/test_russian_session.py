@@ -49,6 +49,7 @@ from sqlalchemy import select
 
 from mailer_gui.core.clock import SimClock
 from mailer_gui.core.codes import RecipientStatus
+from mailer_gui.core.config import presets
 from mailer_gui.core.config.secrets import SecretStore
 from mailer_gui.core.context import AppContext, open_context
 from mailer_gui.core.sending import queue, snapshot
@@ -138,12 +139,13 @@ ZONES = zoneinfo.available_timezones()
 
 
 def _is_name(text: str) -> bool:
-    """A zone or encoding offered by name (``Europe/Moscow``, ``koi8-r``): a code."""
+    """A zone or encoding offered by name (``Europe/Moscow``, ``koi8-r``): a code;
+    or a provider's own name (``Gmail``, ``Amazon SES (eu-west-1)``): a brand."""
     try:
         codecs.lookup(text)
         return True
     except LookupError:
-        return text in ZONES
+        return text in ZONES or text in {p.name for p in presets.load()}
 
 
 def english_words(text: str) -> list[str]:

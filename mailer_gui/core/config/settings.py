@@ -22,6 +22,9 @@ from mailer_gui.core.sending import calendar as cal
 from mailer_gui.core.store.models import Setting
 
 SECURITY_MODES = ("none", "starttls", "tls")
+SIGNIN_METHODS = ("password", "microsoft", "google")
+PACING_MODES = ("off", "spread", "min_gap")
+MAX_MIN_GAP = 86_400.0  # seconds: one message a day at the slowest
 DAY_NAMES = cal.DAY_NAMES
 _HHMM = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 _ADDR = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
@@ -43,6 +46,7 @@ class SmtpSettings:
     # is what TLS uses (so it works wherever the database is opened).
     ca_file: str = ""
     ca_pem: str = ""
+    signin: str = "password"  # "password" | "microsoft" | "google"
 
     def validate(self) -> None:
         if not self.host.strip() or any(c.isspace() for c in self.host):
@@ -62,6 +66,8 @@ class SmtpSettings:
             raise SettingsError("unsubscribe_url", Message("settings.unsubscribe_url"))
         if not 1 <= self.timeout <= 600:
             raise SettingsError("timeout", Message("settings.timeout"))
+        if self.signin not in SIGNIN_METHODS:
+            raise SettingsError("signin", Message("settings.signin", value=repr(self.signin)))
         if self.ca_pem:
             try:
                 describe_ca(self.ca_pem)
@@ -112,10 +118,15 @@ class LimitSettings:
     windows: tuple[str, ...] = ()
     days_off: tuple[str, ...] = ()  # ISO dates, sorted
     holidays: str = ""  # "" or a country code of the holidays package, "RU", "US-CA"
+    # Even pacing (core/sending/pacing.py): "off", "spread" (one message per
+    # window / limit of the strictest rule) or "min_gap" (``min_gap`` seconds).
+    pacing: str = "off"
+    min_gap: float = 0.0
 
     def validate(self) -> None:
         if not 1 <= self.hourly <= 1_000_000:
             raise SettingsError("hourly", Message("settings.hourly"))
+        self._validate_pacing()
         if not 1 <= self.monthly <= 100_000_000:
             raise SettingsError("monthly", Message("settings.monthly"))
         if not 0 <= self.per_minute <= 1_000_000:
@@ -146,6 +157,12 @@ class LimitSettings:
             if d not in DAY_NAMES:
                 raise SettingsError("days", Message("settings.not_a_day", value=repr(d)))
         self._validate_calendar()
+
+    def _validate_pacing(self) -> None:
+        if self.pacing not in PACING_MODES:
+            raise SettingsError("pacing", Message("settings.pacing", value=repr(self.pacing)))
+        if self.pacing == "min_gap" and not 0 < self.min_gap <= MAX_MIN_GAP:
+            raise SettingsError("min_gap", Message("settings.min_gap", most=int(MAX_MIN_GAP)))
 
     def _validate_calendar(self) -> None:
         if self.windows:

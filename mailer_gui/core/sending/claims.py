@@ -45,8 +45,10 @@ class Claim:
 
 @dataclass(frozen=True)
 class StepResult:
-    """What one step did: ``idle`` (nothing can send now), ``deferred`` (a pause
-    was recorded), ``finished`` (an entry ended) or an outcome kind."""
+    """What one step did: ``idle`` (nothing can send now), ``paced`` (the entry
+    sends, but its next message waits for the pacing gap until
+    ``next_wake_at``: not a pause), ``deferred`` (a pause was recorded),
+    ``finished`` (an entry ended) or an outcome kind."""
 
     kind: str
     entry_id: int | None = None

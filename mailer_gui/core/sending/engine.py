@@ -34,7 +34,7 @@ from mailer_gui.core.config.settings import AppSettings, SmtpSettings
 from mailer_gui.core.content.compose import build_message, new_message_id
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.messages import Message
-from mailer_gui.core.sending import claims, deliver, lease, limits, outcomes, queue
+from mailer_gui.core.sending import claims, deliver, lease, limits, outcomes, pacing, queue
 from mailer_gui.core.sending.claims import Claim, StepResult
 from mailer_gui.core.sending.lease import HEARTBEAT_EVERY, LEASE_TTL, LeaseLostError
 from mailer_gui.core.sending.smtp import (
@@ -48,6 +48,13 @@ log = logging.getLogger(__name__)
 __all__ = ["HEARTBEAT_EVERY", "LEASE_TTL", "Claim", "Engine", "LeaseLostError", "StepResult"]
 
 RECHECK_EVERY = 30.0  # the idle loop re-reads the queue at least this often
+WAITS = ("idle", "paced")  # step kinds after which nothing can be sent at this moment
+KEEP_LINE_FOR = 60.0  # seconds: a paced wait this short keeps the SMTP connection
+
+
+def _short(until: datetime | None, now: datetime) -> bool:
+    return until is not None and (until - now).total_seconds() <= KEEP_LINE_FOR
+
 
 TransportFactory = Callable[[SmtpSettings, str | None], Any]
 
@@ -266,6 +273,9 @@ class Engine:
         if entry.status != EntryStatus.PROCESSING:
             queue.start_processing(s, claims.entry(s, entry), now)
             s.flush()
+        paced = pacing.next_slot(s, st.limits, now)
+        if paced is not None:  # not a pause: no defer, no notification (README "Even pacing")
+            return StepResult("paced", entry.id, entry.campaign_id, next_wake_at=paced)
         message_id = recipient.message_id or new_message_id(st.smtp.from_addr)
         slot_id = claims.claim(
             s, recipient.id, entry.campaign_id, message_id, self.id, now, st.limits
@@ -347,7 +357,7 @@ class Engine:
             while max_steps is None or len(results) < max_steps:
                 r = self.step()
                 results.append(r)
-                if r.kind == "idle" or self._stop.is_set():
+                if r.kind in WAITS or self._stop.is_set():
                     break
         finally:
             last = self.flush()
@@ -384,9 +394,10 @@ class Engine:
             r = self.step()
             if on_step is not None:
                 on_step(r)
-            if r.kind != "idle":
+            if r.kind not in WAITS:
                 continue
-            self._close_transport()
+            if r.kind == "idle" or not _short(r.next_wake_at, self.ctx.clock.now()):
+                self._close_transport()  # a paced gap under a minute keeps the line open
             wait = RECHECK_EVERY
             if r.next_wake_at is not None:
                 wait = min(

@@ -6,8 +6,8 @@ kept between calls, so a snapshot can always be rebuilt from the database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -18,13 +18,12 @@ from mailer_gui.core.codes import RECIPIENT_STATES, EntryKind, Reason
 from mailer_gui.core.codes import EntryStatus as Status
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.config.settings import AppSettings
-from mailer_gui.core.sending import limits, queue
+from mailer_gui.core.sending import limits, pacing, queue
+from mailer_gui.core.sending.eta import Estimator
+from mailer_gui.core.sending.pacing import Pacing
 from mailer_gui.core.store.models import FINAL_STATUSES, Campaign, QueueEntry
 from mailer_gui.core.store.queries import counts_by_scope
 
-# Assumed time per message when estimating; sending is much faster than the
-# limits almost always, so this only matters for huge hourly limits.
-SECONDS_PER_MESSAGE = 1.0
 FINISHED_SHOWN = 200
 
 
@@ -44,6 +43,9 @@ class EntryStatus:
     priority: int = 0
     queued_at: datetime | None = None
     finished_at: datetime | None = None
+    # The active entry between two paced messages: when the next one may go
+    # (a paced wait is not a pause: the entry is processing, with no reason).
+    paced_until: datetime | None = None
 
     @property
     def total(self) -> int:
@@ -74,6 +76,7 @@ class Snapshot:
     entries: list[EntryStatus] = field(default_factory=list)
     # The settings' zone: the one every time is shown in (core/timefmt).
     timezone: str = "UTC"
+    pacing: Pacing = field(default_factory=lambda: Pacing("off", None, None, None))
 
     def to_json(self) -> dict[str, Any]:
         """The CLI's ``status --json`` object (times ISO 8601 with a UTC offset)."""
@@ -86,6 +89,7 @@ class Snapshot:
             "next_campaign_at": iso(self.next_campaign_at),
             "smtp_configured": self.smtp_configured,
             "limits": _limits_json(self.budget),
+            "pacing": self.pacing.to_json(),
             "entries": [_entry_json(e) for e in self.entries],
         }
 
@@ -138,53 +142,8 @@ def _entry_json(e: EntryStatus) -> dict[str, Any]:
         "priority": e.priority,
         "queued_at": iso(e.queued_at),
         "finished_at": iso(e.finished_at),
+        "paced_until": iso(e.paced_until),
     }
-
-
-class _Estimator:
-    """Walks time forward hour by hour, spending capacity in queue order."""
-
-    def __init__(self, st: AppSettings, budget: Budget, now: datetime) -> None:
-        self.st, self.now = st, now
-        self.cur_hour = limits.clock_hour_start(now)
-        self.hour_left = max(0, budget.hourly_limit - budget.hourly_used)
-        self.month_end = budget.resets_at
-        self.month_left = max(0, budget.monthly_limit - budget.monthly_used)
-        self.t = now
-        if budget.next_slot_at is not None:
-            self.hour_left = 0
-
-    def spend(self, start: datetime, n: int, working_hours: bool) -> datetime:
-        t = max(self.t, start)
-        lim = self.st.limits
-        for _ in range(100_000):
-            if n <= 0:
-                break
-            if t >= self.month_end:
-                self.month_end = limits.next_month_start(lim, t)
-                self.month_left = lim.monthly
-            if working_hours and not limits.is_open(lim, t):
-                t = limits.next_open(lim, t)
-                continue
-            if self.month_left <= 0:
-                t = self.month_end
-                continue
-            hs = limits.clock_hour_start(t)
-            if hs != self.cur_hour:
-                self.cur_hour, self.hour_left = hs, lim.hourly
-            if self.hour_left <= 0:
-                t = hs + timedelta(hours=1)
-                continue
-            k = min(n, self.hour_left, self.month_left)
-            if working_hours:
-                room = (limits.window_end(lim, t) - t).total_seconds() / SECONDS_PER_MESSAGE
-                k = max(1, min(k, int(room)))
-            n -= k
-            self.hour_left -= k
-            self.month_left -= k
-            t = t + timedelta(seconds=k * SECONDS_PER_MESSAGE)
-        self.t = t
-        return t
 
 
 def _budget(session: Session, st: AppSettings, now: datetime) -> Budget:
@@ -228,14 +187,16 @@ def _scope(e: QueueEntry) -> tuple[int, int | None]:
 
 def _live_statuses(
     st: AppSettings,
-    est: _Estimator,
+    est: Estimator,
     now: datetime,
     order: list[QueueEntry],
     active: QueueEntry | None,
     names: dict[int, str],
     counts: dict[tuple[int, int | None], dict[str, int]],
+    pace: Pacing,
 ) -> tuple[list[EntryStatus], datetime | None]:
-    """Each live entry's status in queue order, and the next time one may run."""
+    """Each live entry's status in queue order, and the next time one may run
+    (the active entry between paced messages: when its next one may go)."""
     entries: list[EntryStatus] = []
     next_at: datetime | None = None
     for pos, e in enumerate(order, start=1):
@@ -252,9 +213,14 @@ def _live_statuses(
             eta = est.spend(utc(start), c["pending"] + c["sending"], e.kind == EntryKind.CAMPAIGN)
         if runnable:
             when = e.next_run_at if e.status == Status.DEFERRED and e.next_run_at else now
+            if e.status == Status.PROCESSING and pace.next_slot_at is not None:
+                when = pace.next_slot_at  # between two paced messages
             next_at = when if next_at is None else min(next_at, when)
         name = names.get(e.campaign_id, "?")
-        entries.append(_entry_status(e, name, pos, reason, e.reason_detail, e.next_run_at, c, eta))
+        status = _entry_status(e, name, pos, reason, e.reason_detail, e.next_run_at, c, eta)
+        if e.status == Status.PROCESSING and pace.next_slot_at is not None:
+            status = replace(status, paced_until=pace.next_slot_at)
+        entries.append(status)
     return entries, next_at
 
 
@@ -324,8 +290,11 @@ def build(session: Session, now: datetime) -> Snapshot:
     live = queue.live_entries(session)
     order = _queue_order(session, live, now)
     active = next((e for e in live if e.status == Status.PROCESSING), None)
-    est = _Estimator(st, budget, now)
-    entries, next_at = _live_statuses(st, est, now, order, active, names, counts)
+    pace = pacing.status(session, st.limits, now)
+    est = Estimator(
+        session, st, budget.monthly_limit - budget.monthly_used, budget.resets_at, pace, now
+    )
+    entries, next_at = _live_statuses(st, est, now, order, active, names, counts, pace)
     entries += _finished_statuses(session, names, counts)
     queued = sum(
         1 for e in live if e.kind == EntryKind.CAMPAIGN and (active is None or e.id != active.id)
@@ -341,4 +310,5 @@ def build(session: Session, now: datetime) -> Snapshot:
         smtp_configured=st.smtp is not None,
         entries=entries,
         timezone=st.limits.timezone,
+        pacing=pace,
     )

@@ -66,6 +66,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Settings"))
         self.smtp_page = SmtpPage(self.marks)
         self.limits_page = LimitsPage(self.marks)
+        self.smtp_page.preset_chosen.connect(self.limits_page.apply_preset)
         self._build()
         self._fill()
 

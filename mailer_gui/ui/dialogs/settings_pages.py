@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDateEdit,
+    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,9 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mailer_gui.core.config.settings import DAY_NAMES, LimitSettings, QuotaSync
+from mailer_gui.core.config import presets
+from mailer_gui.core.config.settings import DAY_NAMES, MAX_MIN_GAP, LimitSettings, QuotaSync
 from mailer_gui.core.errors import SettingsError
 from mailer_gui.core.sending import calendar as cal
+from mailer_gui.core.sending import pacing
 from mailer_gui.ui import countries
 from mailer_gui.ui.editor.field_validation import FieldMarks
 from mailer_gui.ui.timefmt import full_time
@@ -59,6 +62,7 @@ class LimitsPage(QWidget):
         self.monthly = QSpinBox()
         self.monthly.setRange(0, 100_000_000)
         self.monthly.setGroupSeparatorShown(True)
+        self._build_pacing()
         self._build_windows()
         self._build_days_off()
         self._build_holidays()
@@ -70,6 +74,64 @@ class LimitsPage(QWidget):
         self.quota_info = QLabel()
         self.quota_info.setWordWrap(True)
         self._layout()
+
+    def _build_pacing(self) -> None:
+        self.pacing = QComboBox()
+        for code, label in (
+            ("off", self.tr("Off: as fast as the limits allow")),
+            ("spread", self.tr("Spread evenly over the strictest limit")),
+            ("min_gap", self.tr("At least a fixed gap between messages")),
+        ):
+            self.pacing.addItem(label, code)
+        self.min_gap = QDoubleSpinBox()
+        self.min_gap.setRange(0.1, MAX_MIN_GAP)
+        self.min_gap.setDecimals(1)
+        self.min_gap.setValue(10.0)
+        self.min_gap.setSuffix(self.tr(" s"))
+        self.min_gap.setMaximumWidth(180)
+        self.pacing_info = QLabel()
+        self.pacing_info.setObjectName("pacingInfo")
+        self.pacing_info.setStyleSheet("color: #666;")
+        self.pacing.currentIndexChanged.connect(self._show_pacing)
+        self.min_gap.valueChanged.connect(self._show_pacing)
+        for spin in (self.per_minute, self.hourly, self.daily):
+            spin.valueChanged.connect(self._show_pacing)
+
+    def _pacing_settings(self) -> LimitSettings:
+        mode = str(self.pacing.currentData())
+        return LimitSettings(
+            hourly=max(1, self.hourly.value()),
+            per_minute=self.per_minute.value(),
+            daily=self.daily.value(),
+            pacing=mode,
+            min_gap=self.min_gap.value() if mode == "min_gap" else 0.0,
+        )
+
+    def _show_pacing(self) -> None:
+        """The gap the chosen pacing gives with the limits as entered now."""
+        self.min_gap.setEnabled(self.pacing.currentData() == "min_gap")
+        gap = pacing.gap(self._pacing_settings())
+        self.pacing_info.setText(
+            ""
+            if gap is None
+            else self.tr("At most one message every {seconds} s.").format(
+                seconds=f"{gap.total_seconds():g}"
+            )
+        )
+
+    def apply_preset(self, p: presets.Preset) -> None:
+        """The preset's documented limits (the rest stays as entered)."""
+        cur = LimitSettings(
+            hourly=max(1, self.hourly.value()),
+            monthly=max(1, self.monthly.value()),
+            per_minute=self.per_minute.value(),
+            daily=self.daily.value(),
+        )
+        new = presets.limits_of(p, cur)
+        self.per_minute.setValue(new.per_minute)
+        self.hourly.setValue(new.hourly)
+        self.daily.setValue(new.daily)
+        self.monthly.setValue(new.monthly)
 
     def _day_labels(self) -> tuple[str, ...]:
         return (
@@ -197,6 +259,11 @@ class LimitsPage(QWidget):
         f1.addRow(self.tr("Messages per hour"), m.wrap("hourly", self.hourly))
         f1.addRow(self.tr("Messages per day"), m.wrap("daily", self.daily))
         f1.addRow(self.tr("Messages per month"), m.wrap("monthly", self.monthly))
+        pace = QHBoxLayout()
+        pace.addWidget(m.wrap("pacing", self.pacing), 1)
+        pace.addWidget(m.wrap("min_gap", self.min_gap))
+        f1.addRow(self.tr("Pacing"), pace)
+        f1.addRow("", self.pacing_info)
         rules_hint = QLabel(
             self.tr(
                 "Each limit holds over the clock minute, hour, local day or calendar month "
@@ -266,6 +333,10 @@ class LimitsPage(QWidget):
         self.hourly.setValue(limits.hourly)
         self.daily.setValue(limits.daily)
         self.monthly.setValue(limits.monthly)
+        self.pacing.setCurrentIndex(max(0, self.pacing.findData(limits.pacing)))
+        if limits.pacing == "min_gap":
+            self.min_gap.setValue(limits.min_gap)
+        self._show_pacing()
         for day, windows in enumerate(limits.week):
             self.set_windows(day, ", ".join(w.text.replace("-", "–") for w in windows))
         self._set_days_off(limits.days_off)
@@ -297,6 +368,8 @@ class LimitsPage(QWidget):
             monthly=self.monthly.value(),
             per_minute=self.per_minute.value(),
             daily=self.daily.value(),
+            pacing=str(self.pacing.currentData()),
+            min_gap=self.min_gap.value() if self.pacing.currentData() == "min_gap" else 0.0,
             timezone=self.timezone.currentText().strip(),
             days_off=self.days_off(),
             holidays=f"{code}-{sub}" if code and sub else code,

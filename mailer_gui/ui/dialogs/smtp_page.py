@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mailer_gui.core.config import presets
 from mailer_gui.core.config.settings import SmtpSettings
 from mailer_gui.core.config.trust import describe as describe_ca
 from mailer_gui.core.config.trust import read_ca_file
@@ -28,12 +31,20 @@ DEFAULT_PORTS = {"none": 25, "starttls": 587, "tls": 465}
 
 
 class SmtpPage(QWidget):
-    """Host, port, security, login and sender; ``collect()`` returns SmtpSettings."""
+    """Host, port, security, login and sender; ``collect()`` returns SmtpSettings.
+
+    A provider preset fills host, port, security and the sign-in method here
+    and, through ``preset_chosen``, the limits on the limits page; every field
+    stays editable afterwards."""
+
+    preset_chosen = Signal(object)  # the core's presets.Preset
 
     def __init__(self, marks: FieldMarks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.marks = marks
         self._timeout = 30.0
+        self._signin = "password"
+        self._build_preset()
         self.host = QLineEdit()
         self.host.setPlaceholderText("smtp.example.com")
         self.port = QSpinBox()
@@ -54,6 +65,45 @@ class SmtpPage(QWidget):
         self._build_account_fields()
         self._build_ca_fields()
         self._layout()
+
+    def _build_preset(self) -> None:
+        self.preset = QComboBox()
+        self.preset.addItem(self.tr("Choose your provider to fill the fields…"), "")
+        for p in presets.load():
+            self.preset.addItem(p.name, p.id)
+        self.preset.activated.connect(self._on_preset)
+        self.preset_info = QLabel()
+        self.preset_info.setObjectName("presetInfo")
+        self.preset_info.setWordWrap(True)
+        self.preset_info.setOpenExternalLinks(True)
+        self.preset_info.setStyleSheet("color: #666;")
+        self.preset_info.hide()
+
+    def _on_preset(self) -> None:
+        pid = str(self.preset.currentData() or "")
+        if pid:
+            self.apply_preset(presets.get(pid))
+
+    def apply_preset(self, p: presets.Preset) -> None:
+        """Fill the server fields from ``p`` and tell the dialog (the limits)."""
+        self.security.setCurrentIndex(max(0, self.security.findData(p.security)))
+        self.port.setValue(p.port)
+        self.host.setText(p.host)
+        self._signin = p.signin
+        self.preset.setCurrentIndex(max(0, self.preset.findData(p.id)))
+        self.preset_info.setText(
+            self.tr(
+                "Filled from the {name} preset; the limits as documented at "
+                '<a href="{url}">{site}</a> (written down {checked}). Check them for your plan.'
+            ).format(
+                name=_html(p.name),
+                url=_html(p.source),
+                site=_html(urlsplit(p.source).netloc),
+                checked=p.checked,
+            )
+        )
+        self.preset_info.show()
+        self.preset_chosen.emit(p)
 
     def _build_account_fields(self) -> None:
         self.user = QLineEdit()
@@ -148,6 +198,8 @@ class SmtpPage(QWidget):
         m = self.marks
         server = QGroupBox(self.tr("Account"))
         f1 = QFormLayout(server)
+        f1.addRow(self.tr("Provider"), self.preset)
+        f1.addRow(self.preset_info)
         f1.addRow(self.tr("SMTP server"), m.wrap("host", self.host))
         f1.addRow(self.tr("Port"), m.wrap("port", self.port))
         f1.addRow(self.tr("Security"), m.wrap("security", self.security))
@@ -181,6 +233,7 @@ class SmtpPage(QWidget):
         if smtp is None:
             return
         self._timeout = smtp.timeout
+        self._signin = smtp.signin
         self.security.setCurrentIndex(max(0, self.security.findData(smtp.security)))
         self.port.setValue(smtp.port)
         for name in ("host", "user", "from_addr", "from_name", "reply_to", "unsubscribe_url"):
@@ -201,6 +254,7 @@ class SmtpPage(QWidget):
             timeout=self._timeout,
             ca_file=self._ca_file,
             ca_pem=self._ca_pem,
+            signin=self._signin,
             **texts,
         )
 

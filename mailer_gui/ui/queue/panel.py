@@ -40,7 +40,7 @@ from mailer_gui.ui import messages
 from mailer_gui.ui.models.updates import emit_rows_changed
 from mailer_gui.ui.optional import optional_class
 from mailer_gui.ui.queue import actions as queue_actions
-from mailer_gui.ui.queue.reasons import countdown_text, reason_text, status_text
+from mailer_gui.ui.queue.reasons import countdown_text, paced_text, reason_text, status_text
 from mailer_gui.ui.timefmt import DEFAULT_ZONE, display_time, widest_time_text
 
 COL_POSITION, COL_CAMPAIGN, COL_STATUS, COL_PROGRESS, COL_REASON, COL_NEXT_RUN, COL_ETA = range(7)
@@ -90,7 +90,7 @@ class QueueModel(QAbstractTableModel):
     def tick(self) -> None:
         if self._entries:
             self.dataChanged.emit(
-                self.index(0, COL_NEXT_RUN),
+                self.index(0, COL_STATUS),  # a paced wait counts down there too
                 self.index(len(self._entries) - 1, COL_NEXT_RUN),
                 [Qt.ItemDataRole.DisplayRole],
             )
@@ -161,7 +161,8 @@ class QueueModel(QAbstractTableModel):
                 else self.tr("Test send: %1").replace("%1", e.name)
             )
         if col == COL_STATUS:
-            return status_text(e.status)
+            left = self._paced_seconds(e)
+            return status_text(e.status) if left is None else paced_text(left)
         if col == COL_PROGRESS:
             c = e.counts
             return (
@@ -172,12 +173,22 @@ class QueueModel(QAbstractTableModel):
         if col == COL_REASON:
             return reason_text(e.reason_code)
         if col == COL_NEXT_RUN:
+            left = self._paced_seconds(e)
+            if left is not None:
+                return countdown_text(left)
             if e.next_run_at is None or e.position is None:
                 return ""
             return countdown_text((e.next_run_at - self.now()).total_seconds())
         if col == COL_ETA:
             return display_time(e.eta, self.zone, self.now())
         return ""
+
+    def _paced_seconds(self, e: EntryStatus) -> float | None:
+        """Seconds until the active entry's next paced message, if it waits for one."""
+        if e.paced_until is None:
+            return None
+        left = (e.paced_until - self.now()).total_seconds()
+        return left if left > 0 else None
 
     def _tooltip(self, e: EntryStatus, col: int) -> str | None:
         if col == COL_REASON and e.reason_code:

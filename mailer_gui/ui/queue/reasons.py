@@ -58,6 +58,13 @@ def status_text(status: str) -> str:
     return texts.get(status, status)
 
 
+def paced_text(seconds: float) -> str:
+    """The active entry between two paced messages (not a pause)."""
+    return QCoreApplication.translate("Reasons", "Sending · next in %1").replace(
+        "%1", countdown_text(seconds)
+    )
+
+
 def countdown_text(seconds: float) -> str:
     """A countdown: ``04:12`` under an hour, ``1:04:12`` under a day, ``2 d 3 h`` beyond."""
     s = max(0, int(seconds + 0.999))  # round up: never show 00:00 before it is time
