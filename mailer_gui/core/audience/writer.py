@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mailer_gui.core.audience import addresses
+from mailer_gui.core.audience import addresses, forget
 from mailer_gui.core.codes import RecipientStatus
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.messages import Message
@@ -117,6 +117,8 @@ class RecipientWriter:
         self.suppressed: set[str] | None = None
         if n_supp <= SUPPRESSIONS_IN_MEMORY:
             self.suppressed = set(session.scalars(select(Suppression.email_norm)))
+        # Forgotten people (core/audience/forget.py) are refused, never stored again.
+        self.forgotten = forget.Marks(session)
 
     def add(self, row: int, value: str, fields_json: str) -> None:
         """One row: its address as written (stripped) and its fields as a JSON object."""
@@ -165,7 +167,12 @@ class RecipientWriter:
         seen: dict[str, int] = {}
         out: list[tuple[Any, ...]] = []
         res = self.result
+        forgotten = self.forgotten if self.forgotten else None
         for row, value, email, norm, fields in self.batch:
+            if forgotten is not None and forgotten.has(norm):
+                res.suppressed += 1  # on the suppression list, as a hash
+                res._reject(row, value, Message("import.forgotten"))
+                continue
             if norm in seen:
                 why = Message("import.duplicate", row=seen[norm])
             elif norm in existing:
