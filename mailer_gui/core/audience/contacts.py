@@ -164,7 +164,7 @@ class _RowParser:
         self.flush()
 
 
-class _Importer(_RowParser, RecipientWriter):
+class _Importer(RecipientWriter, _RowParser):  # RecipientWriter's add and flush
     """One file import into one campaign, in one open write session."""
 
     def __init__(self, session: Session, campaign_id: int, keys: list[str | None]) -> None:

@@ -111,6 +111,17 @@ def forget(session: Session, email: str, now: datetime) -> Forgotten:
         ) from None
     norm = checked.norm
     conn = session.connection()
+    # Deleted and overwritten content is zeroed in the file, not left in free pages.
+    conn.exec_driver_sql("PRAGMA secure_delete = ON")
+    try:
+        return _erase(session, checked, email, now)
+    finally:
+        conn.exec_driver_sql("PRAGMA secure_delete = OFF")
+
+
+def _erase(session: Session, checked: addresses.Checked, email: str, now: datetime) -> Forgotten:
+    norm = checked.norm
+    conn = session.connection()
     members = conn.execute(
         text(
             "DELETE FROM list_members WHERE contact_id IN "
