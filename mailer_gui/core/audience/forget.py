@@ -109,7 +109,6 @@ def forget(session: Session, email: str, now: datetime) -> Forgotten:
         raise ForgetError(
             Message("forget.invalid", address=repr(email.strip()), problem=str(exc))
         ) from None
-    norm = checked.norm
     conn = session.connection()
     # Deleted and overwritten content is zeroed in the file, not left in free pages.
     conn.exec_driver_sql("PRAGMA secure_delete = ON")
