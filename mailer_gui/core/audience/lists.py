@@ -235,7 +235,6 @@ class ContactWriter(_RowParser):
             res.updated += len(known)
         else:
             res.kept += len(known)
-        out.sort(key=lambda r: r[1])  # index order: fewer pages touched per batch
         conn = self.s.connection()
         conflict = (
             "DO UPDATE SET fields = json_patch(contacts.fields, excluded.fields), "
