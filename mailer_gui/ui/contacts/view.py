@@ -98,15 +98,21 @@ class ContactsView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.model.modelReset.connect(self._set_widths)
+        self._set_widths()
         lay.addWidget(self.table, 1)
-        foot = QHBoxLayout()
         self.count_label = QLabel(box)
         self.status = QLabel(box)
         self.status.setWordWrap(True)
-        foot.addWidget(self.count_label)
-        foot.addWidget(self.status, 1)
-        lay.addLayout(foot)
+        lay.addWidget(self.count_label)
+        lay.addWidget(self.status)
         return box
+
+    def _set_widths(self) -> None:
+        """Room for a typical address and a file name; fields share the rest."""
+        chars = self.table.fontMetrics().averageCharWidth()
+        self.table.setColumnWidth(0, chars * 30)
+        self.table.setColumnWidth(1, chars * 16)
 
     # -- lists ---------------------------------------------------------------------
     def reload_lists(self) -> None:
