@@ -44,12 +44,16 @@ class ContactsModel(QAbstractTableModel):
         self._fields: list[str] = []
         self._more = False
         self._generation = 0
+        # The tasks stay referenced after they deliver: dropping the last reference
+        # inside the task's own slot would delete its signal object mid-emission.
         self._task: BackgroundTask | None = None
         self._count_task: BackgroundTask | None = None
+        self._busy = False
+        self._tasks: list[BackgroundTask] = []
 
     @property
     def loading(self) -> bool:
-        return self._task is not None
+        return self._busy
 
     def show(self, list_id: int | None, search: str = "") -> None:
         """Start showing ``list_id``'s contacts matching ``search`` (pages follow)."""
@@ -57,7 +61,6 @@ class ContactsModel(QAbstractTableModel):
         self._generation += 1
         self.list_id, self.search = list_id, search
         self._rows, self._fields, self._more = [], [], True
-        self._task = None
         self.endResetModel()
         self._fetch(first=True)
         self._count()
@@ -73,13 +76,14 @@ class ContactsModel(QAbstractTableModel):
                 names = lists.field_names(s, list_id) if first else None
             return gen, page, names
 
-        self._task = BackgroundTask(work, self._arrived, self._failed).start()
+        self._busy = True
+        self._task = self._keep(BackgroundTask(work, self._arrived, self._failed).start())
 
     def _arrived(self, result: tuple[int, list[lists.ContactRow], list[str] | None]) -> None:
         gen, page, names = result
         if gen != self._generation:
             return
-        self._task = None
+        self._busy = False
         if names is not None and names != self._fields:
             self.beginResetModel()
             self._fields = names
@@ -93,7 +97,7 @@ class ContactsModel(QAbstractTableModel):
         self.loaded.emit()
 
     def _failed(self, exc: BaseException) -> None:
-        self._task = None
+        self._busy = False
         self._more = False
         self.loaded.emit()
 
@@ -108,10 +112,15 @@ class ContactsModel(QAbstractTableModel):
             if result[0] == self._generation:
                 self.counted.emit(result[1])
 
-        self._count_task = BackgroundTask(work, done, lambda _exc: None).start()
+        self._count_task = self._keep(BackgroundTask(work, done, lambda _exc: None).start())
+
+    def _keep(self, task: BackgroundTask) -> BackgroundTask:
+        """Tasks of an older list or search stay referenced until they deliver."""
+        self._tasks = [t for t in self._tasks if t.running] + [task]
+        return task
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._more and self._task is None
+        return not parent.isValid() and self._more and not self._busy
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if self.canFetchMore(parent):

@@ -43,7 +43,7 @@ class AudienceTab(QWidget):
         self.ctx = ctx
         self.campaign_id: int | None = None
         self.last_count: audiences.AudienceCount | None = None
-        self._task: BackgroundTask | None = None
+        self._tasks: list[BackgroundTask] = []
         self._loading = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -186,7 +186,9 @@ class AudienceTab(QWidget):
                 return aud, audiences.count(s, aud)
 
         self.count_label.setText(self.tr("Counting…"))
-        self._task = BackgroundTask(work, self._counted, self._count_failed).start()
+        task = BackgroundTask(work, self._counted, self._count_failed).start()
+        # Older counts stay referenced until they deliver (their signals live in them).
+        self._tasks = [t for t in self._tasks if t.running] + [task]
 
     def _counted(self, result: tuple[audiences.Audience, audiences.AudienceCount]) -> None:
         aud, n = result
