@@ -286,3 +286,17 @@ def test_duplicate_copies_content_attachments_audience_not_recipients(ctx, tmp_p
         assert audiences.get(s, new) == audiences.Audience((lid,))
         assert s.query(Recipient).filter_by(campaign_id=new).count() == 0
         assert queue.campaign_entry(s, new) is None
+
+
+def test_a_row_repeated_across_batches_is_a_duplicate(ctx, tmp_path, monkeypatch):
+    monkeypatch.setattr(lists, "BATCH", 3)
+    lid = _new_list(ctx)
+    f = tmp_path / "rep.csv"
+    f.write_text(
+        "email\na@example.org\nb@example.org\nc@example.org\nd@example.org\nA@example.org\n"
+    )
+    r = lists.import_file(ctx.db, lid, f, ctx.clock.now())
+    assert (r.imported, r.new, r.duplicate, r.kept, r.already) == (4, 4, 1, 0, 0)
+    assert [(x.row, x.reason) for x in r.rejects] == [(6, "duplicate of a row earlier in the file")]
+    r = lists.import_file(ctx.db, lid, f, ctx.clock.now())  # again: all known, on the list
+    assert (r.imported, r.new, r.kept, r.already, r.duplicate) == (4, 0, 4, 4, 1)

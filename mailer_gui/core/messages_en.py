@@ -178,7 +178,9 @@ ENGLISH: dict[str, str] = {
         "Messages",
         "this person asked to be forgotten; the address is blocked and was not imported",
     ),
-    "import.already_on_list": QT_TRANSLATE_NOOP("Messages", "already on the list"),
+    "import.duplicate_earlier": QT_TRANSLATE_NOOP(
+        "Messages", "duplicate of a row earlier in the file"
+    ),
     "forget.invalid": QT_TRANSLATE_NOOP(
         "Messages", "{address} is not an email address ({problem}); give the address to forget"
     ),

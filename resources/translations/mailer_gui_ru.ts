@@ -1325,8 +1325,8 @@
         <translation>этот человек попросил удалить его данные; адрес заблокирован и не импортирован</translation>
     </message>
     <message>
-        <source>already on the list</source>
-        <translation>уже в списке</translation>
+        <source>duplicate of a row earlier in the file</source>
+        <translation>повтор строки, которая есть в файле выше</translation>
     </message>
     <message>
         <source>{address} is not an email address ({problem}); give the address to forget</source>

@@ -177,14 +177,34 @@ def resolve(session: Session, campaign_id: int) -> Resolved | None:
         return None
     conn = session.connection()
     params: dict[str, Any] = {"c": campaign_id, "pending": RecipientStatus.PENDING}
-    dropped = conn.execute(
+    # Recipients an earlier resolution added and that may still change (none the
+    # first time: then only the insert runs).
+    earlier = conn.execute(
         text(
-            "DELETE FROM recipients WHERE campaign_id = :c AND test_entry_id IS NULL "
-            "AND row_number IS NULL AND status = :pending AND attempts = 0 "
-            f"AND email_norm NOT IN (SELECT email_norm FROM ({_why_sql(audience)}) WHERE why = 0)"
+            "SELECT 1 FROM recipients WHERE campaign_id = :c AND test_entry_id IS NULL "
+            "AND row_number IS NULL AND status = :pending AND attempts = 0 LIMIT 1"
         ),
         params,
-    ).rowcount
+    ).first()
+    dropped = 0
+    if earlier is not None:
+        dropped = conn.execute(
+            text(
+                "DELETE FROM recipients WHERE campaign_id = :c AND test_entry_id IS NULL "
+                "AND row_number IS NULL AND status = :pending AND attempts = 0 AND email_norm "
+                f"NOT IN (SELECT email_norm FROM ({_why_sql(audience)}) WHERE why = 0)"
+            ),
+            params,
+        ).rowcount
+        conn.execute(
+            text(
+                "UPDATE recipients SET fields = (SELECT c.fields FROM contacts c "
+                "WHERE c.email_norm = recipients.email_norm) WHERE campaign_id = :c "
+                "AND test_entry_id IS NULL AND row_number IS NULL AND status = :pending "
+                "AND attempts = 0 AND email_norm IN (SELECT email_norm FROM contacts)"
+            ),
+            params,
+        )
     added = conn.execute(
         text(
             "INSERT OR IGNORE INTO recipients (campaign_id, email, email_norm, fields, "
@@ -193,13 +213,4 @@ def resolve(session: Session, campaign_id: int) -> Resolved | None:
         ),
         params,
     ).rowcount
-    conn.execute(
-        text(
-            "UPDATE recipients SET fields = (SELECT c.fields FROM contacts c "
-            "WHERE c.email_norm = recipients.email_norm) WHERE campaign_id = :c "
-            "AND test_entry_id IS NULL AND row_number IS NULL AND status = :pending "
-            "AND attempts = 0 AND email_norm IN (SELECT email_norm FROM contacts)"
-        ),
-        params,
-    )
     return Resolved(count(session, audience), int(added or 0), int(dropped or 0))

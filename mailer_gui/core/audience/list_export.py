@@ -26,23 +26,25 @@ TAIL = ["source", "added_at"]
 
 
 def _all_fields(session: Session, list_id: int | None) -> list[str]:
-    where, params = lists._where(list_id, "", None)
+    source, params = lists._where(list_id, "", None)
+    lists._key(params)
     return sorted(
         str(k)
         for k in session.scalars(
-            text(f"SELECT DISTINCT j.key FROM contacts c, json_each(c.fields) j WHERE {where}"),
+            text(
+                f"SELECT DISTINCT j.key FROM (SELECT c.fields AS fields {source}) r, "
+                "json_each(r.fields) j"
+            ),
             params,
         )
     )
 
 
 def _rows(session: Session, list_id: int | None, names: list[str]) -> Iterator[list[str]]:
-    where, params = lists._where(list_id, "", None)
+    source, params = lists._where(list_id, "", None)
+    key = lists._key(params)
     result = session.execute(
-        text(
-            "SELECT c.email, c.fields, c.source, c.created_at FROM contacts c "
-            f"WHERE {where} ORDER BY c.id"
-        ),
+        text(f"SELECT c.email, c.fields, c.source, c.created_at {source} ORDER BY {key}"),
         params,
     )
     for email, fields, source, created in result:

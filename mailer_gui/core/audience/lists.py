@@ -31,7 +31,7 @@ from mailer_gui.core.errors import MailerError
 from mailer_gui.core.messages import Message
 from mailer_gui.core.store.db import Database
 from mailer_gui.core.store.hotsql import ts
-from mailer_gui.core.store.models import ContactList, ListMember
+from mailer_gui.core.store.models import Contact, ContactList, ListMember
 
 SEARCH_LIMIT = 200  # page size of the Contacts view
 
@@ -171,6 +171,9 @@ class ContactWriter(_RowParser):
         self.result: ListImportResult = ListImportResult()
         self.batch: list[tuple[int, str, str, str, str]] = []
         self.forgotten = forget.Marks(session)
+        # Contacts above this id were made by this import (a later row repeating one).
+        self.first_new = int(session.scalar(select(func.coalesce(func.max(Contact.id), 0))) or 0)
+        self.touched: set[str] = set()  # contacts stored before, met in this import
 
     def add(self, row: int, value: str, fields_json: str) -> None:
         addr = addresses.quick(value)
@@ -189,20 +192,20 @@ class ContactWriter(_RowParser):
         if len(self.batch) >= BATCH:
             self.flush()
 
-    def _known(self, norms: list[str]) -> dict[str, bool]:
-        """Stored contacts among ``norms``: norm -> already on this list."""
+    def _known(self, norms: list[str]) -> dict[str, tuple[int, bool]]:
+        """Stored contacts among ``norms``: norm -> (id, already on this list)."""
         marks = ",".join("?" * len(norms))
-        return {
-            n: bool(on)
-            for n, on in self.s.connection()
+        rows = (
+            self.s.connection()
             .exec_driver_sql(
-                f"SELECT c.email_norm, m.list_id IS NOT NULL FROM contacts c LEFT JOIN "
-                f"list_members m ON m.contact_id = c.id AND m.list_id = ? "
+                "SELECT c.email_norm, c.id, m.list_id IS NOT NULL FROM contacts c LEFT JOIN "
+                "list_members m ON m.contact_id = c.id AND m.list_id = ? "
                 f"WHERE c.email_norm IN ({marks})",
                 (self.list_id, *norms),
             )
             .all()
-        }
+        )
+        return {str(n): (int(i), bool(on)) for n, i, on in rows}
 
     def flush(self) -> None:
         if not self.batch:
@@ -210,7 +213,7 @@ class ContactWriter(_RowParser):
         res = self.result
         forgotten = self.forgotten if self.forgotten else None
         seen: dict[str, int] = {}
-        out: list[tuple[str, str, str, str | None, str, str]] = []
+        out: list[tuple[int, str, str, str, str | None, str, str]] = []
         for row, value, email, norm, fields in self.batch:
             if forgotten is not None and forgotten.has(norm):
                 res.suppressed += 1
@@ -220,15 +223,28 @@ class ContactWriter(_RowParser):
                 res._reject(row, value, Message("import.duplicate", row=seen[norm]))
             else:
                 seen[norm] = row
-                out.append((email, norm, fields, self.source, self.now, self.now))
+                out.append((row, email, norm, fields, self.source, self.now, self.now))
         self.batch.clear()
         if out:
             self._store(out)
 
-    def _store(self, out: list[tuple[str, str, str, str | None, str, str]]) -> None:
+    def _store(self, out: list[tuple[int, str, str, str, str | None, str, str]]) -> None:
         res = self.result
-        known = self._known([o[1] for o in out])
-        res.already += sum(known.values())
+        known = self._known([o[2] for o in out])
+        # A later row repeating an address: made by this import (its id is new), or
+        # stored before and already met in this import.
+        again = {n for n, k in known.items() if k[0] > self.first_new or n in self.touched}
+        self.touched.update(n for n in known if n not in again)
+        if again:  # repeats of rows earlier in this file
+            for o in out:
+                if o[2] in again:
+                    res.duplicate += 1
+                    res._reject(o[0], o[1], Message("import.duplicate_earlier"))
+            out = [o for o in out if o[2] not in again]
+            known = {n: k for n, k in known.items() if n not in again}
+            if not out:
+                return
+        res.already += sum(1 for k in known.values() if k[1])
         res.imported += len(out)
         res.new += len(out) - len(known)
         if self.update:
@@ -245,13 +261,13 @@ class ContactWriter(_RowParser):
         conn.exec_driver_sql(
             "INSERT INTO contacts (email, email_norm, fields, source, created_at, updated_at) "
             f"VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email_norm) {conflict}",
-            out,
+            [o[1:] for o in out],
         )
         marks = ",".join("?" * len(out))
         conn.exec_driver_sql(
             "INSERT OR IGNORE INTO list_members (list_id, contact_id, added_at) "
             f"SELECT ?, id, ? FROM contacts WHERE email_norm IN ({marks})",
-            (self.list_id, self.now, *(o[1] for o in out)),
+            (self.list_id, self.now, *(o[2] for o in out)),
         )
 
 
@@ -310,20 +326,32 @@ def add_contacts(
 def _where(
     list_id: int | None, search: str, filters: Mapping[str, str] | None
 ) -> tuple[str, dict[str, Any]]:
+    """``FROM ... WHERE ...`` for the contacts (alias ``c``) of a list or all, with
+    ``k`` their id: a list is read through its primary key (list, contact), in
+    contact order, so a page is found without reading the whole list."""
     parts: list[str] = []
     params: dict[str, Any] = {}
     if list_id is not None:
-        parts.append("c.id IN (SELECT contact_id FROM list_members WHERE list_id = :list)")
+        source = "FROM list_members m JOIN contacts c ON c.id = m.contact_id"
+        parts.append("m.list_id = :list")
         params["list"] = list_id
+        key = "m.contact_id"
+    else:
+        source, key = "FROM contacts c", "c.id"
     if search.strip():
         parts.append("(c.email_norm LIKE :q ESCAPE '\\' OR c.fields LIKE :q ESCAPE '\\')")
         q = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params["q"] = f"%{q}%"
-    for i, (key, value) in enumerate((filters or {}).items()):
+    for i, (name, value) in enumerate((filters or {}).items()):
         parts.append(f"json_extract(c.fields, :fk{i}) = :fv{i}")
-        params[f"fk{i}"] = "$." + json.dumps(key)
+        params[f"fk{i}"] = "$." + json.dumps(name)
         params[f"fv{i}"] = value
-    return (" AND ".join(parts) or "1"), params
+    where = " AND ".join(parts) or "1"
+    return f"{source} WHERE {where}", {**params, "_key": key}
+
+
+def _key(params: dict[str, Any]) -> str:
+    return str(params.pop("_key"))
 
 
 def contact_page(
@@ -337,11 +365,12 @@ def contact_page(
     """Up to ``limit`` contacts after ``after_id`` (id order), of one list or all,
     matching ``search`` (in the address or any field, any case) and every
     ``filters`` field exactly."""
-    where, params = _where(list_id, search, filters)
+    source, params = _where(list_id, search, filters)
+    key = _key(params)
     rows = session.execute(
         text(
-            "SELECT c.id, c.email, c.fields, c.source, c.created_at, c.updated_at FROM contacts c "
-            f"WHERE {where} AND c.id > :after ORDER BY c.id LIMIT :limit"
+            "SELECT c.id, c.email, c.fields, c.source, c.created_at, c.updated_at "
+            f"{source} AND {key} > :after ORDER BY {key} LIMIT :limit"
         ),
         {**params, "after": after_id, "limit": limit},
     ).all()
@@ -363,22 +392,28 @@ def contact_count(
     search: str = "",
     filters: Mapping[str, str] | None = None,
 ) -> int:
-    where, params = _where(list_id, search, filters)
-    return int(
-        session.execute(text(f"SELECT count(*) FROM contacts c WHERE {where}"), params).scalar()
-        or 0
-    )
+    if list_id is not None and not search.strip() and not filters:
+        return int(
+            session.scalar(
+                select(func.count()).select_from(ListMember).where(ListMember.list_id == list_id)
+            )
+            or 0
+        )
+    source, params = _where(list_id, search, filters)
+    _key(params)
+    return int(session.execute(text(f"SELECT count(*) {source}"), params).scalar() or 0)
 
 
 def field_names(session: Session, list_id: int | None, sample: int = 500) -> list[str]:
     """The field names of (a sample of) a list's contacts, sorted."""
-    where, params = _where(list_id, "", None)
+    source, params = _where(list_id, "", None)
+    key = _key(params)
     return sorted(
         str(k)
         for k in session.scalars(
             text(
-                f"SELECT DISTINCT j.key FROM (SELECT fields FROM contacts c WHERE {where} "
-                f"ORDER BY c.id LIMIT {int(sample)}) r, json_each(r.fields) j"
+                f"SELECT DISTINCT j.key FROM (SELECT c.fields AS fields {source} "
+                f"ORDER BY {key} LIMIT {int(sample)}) r, json_each(r.fields) j"
             ),
             params,
         )
