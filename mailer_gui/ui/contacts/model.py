@@ -24,7 +24,7 @@ from mailer_gui.core.context import AppContext
 from mailer_gui.ui.background_task import BackgroundTask
 
 Index = QModelIndex | QPersistentModelIndex
-PAGE = 200
+PAGE = 100
 COL_EMAIL, COL_SOURCE = 0, 1
 FIXED = 2  # then one column per field
 

@@ -46,6 +46,8 @@ class ContactsView(QWidget):
         self.model = ContactsModel(ctx, self)
         self.model.counted.connect(self._show_count)
         self._task: BackgroundTask | None = None
+        self._tasks: list[BackgroundTask] = []
+        self._wanted: int | None = None  # a list asked for before the lists arrived
         self.last_result: Any = None
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -115,10 +117,21 @@ class ContactsView(QWidget):
         self.table.setColumnWidth(1, chars * 16)
 
     # -- lists ---------------------------------------------------------------------
-    def reload_lists(self) -> None:
-        current = self.current_list()
-        with self.ctx.db.read() as s:
-            infos = lists.list_lists(s)
+    def reload_lists(self, select: int | None = None) -> BackgroundTask:
+        """Read the lists (with their counts) off the GUI thread, then show them."""
+        wanted = select if select is not None else self.current_list()
+        db = self.ctx.db
+
+        def work(_task: BackgroundTask) -> tuple[int | None, list[lists.ListInfo]]:
+            with db.read() as s:
+                return wanted, lists.list_lists(s)
+
+        task = BackgroundTask(work, self._lists_arrived, self._task_failed).start()
+        self._tasks = [t for t in self._tasks if t.running] + [task]
+        return task
+
+    def _lists_arrived(self, result: tuple[int | None, list[lists.ListInfo]]) -> None:
+        wanted, infos = result
         self.lists.blockSignals(True)
         self.lists.clear()
         item = QListWidgetItem(self.tr("All contacts"))
@@ -129,7 +142,8 @@ class ContactsView(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, info.id)
             self.lists.addItem(item)
         self.lists.blockSignals(False)
-        self.select_list(current)
+        target, self._wanted = (self._wanted if self._wanted is not None else wanted), None
+        self.select_list(target)  # shows its contacts (anew after an import)
 
     def current_list(self) -> int | None:
         item = self.lists.currentItem()
@@ -137,6 +151,9 @@ class ContactsView(QWidget):
         return None if value in (None, ALL) else value
 
     def select_list(self, list_id: int | None) -> None:
+        if self.lists.count() == 0:  # the lists are still being read
+            self._wanted = list_id
+            return
         wanted = ALL if list_id is None else list_id
         for row in range(self.lists.count()):
             if self.lists.item(row).data(Qt.ItemDataRole.UserRole) == wanted:
@@ -171,8 +188,7 @@ class ContactsView(QWidget):
         except lists.ListError as exc:
             self.status.setText(messages.text(exc))
             return None
-        self.reload_lists()
-        self.select_list(list_id)
+        self.reload_lists(select=list_id)
         self.listsChanged.emit()
         return list_id
 
