@@ -127,7 +127,7 @@ def cmd_contact_forget(ctx: AppContext, a: argparse.Namespace) -> int:
     ctx.emit("queue")
     print(
         f"forgotten: {done.contacts} contact(s), {done.memberships} list membership(s), "
-        f"{done.recipients} campaign recipient(s) made anonymous, {done.texts} stored text(s) "
+        f"{done.recipients} campaign recipient(s) made anonymous, {done.texts} stored note(s) "
         "cleaned; the address is blocked from future imports"
     )
     return 0

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, text
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mailer_gui.core.audience import addresses, contacts, forget
@@ -103,29 +102,6 @@ def list_lists(session: Session) -> list[ListInfo]:
         ListInfo(r.id, r.name, int(counts.get(r.id, 0)), r.created_at)
         for r in session.scalars(select(ContactList).order_by(ContactList.id))
     ]
-
-
-def rename_list(session: Session, list_id: int, name: str) -> None:
-    row = get_list(session, list_id)
-    name = name.strip()
-    if not name:
-        raise ListError(Message("lists.name_missing"))
-    row.name = name
-    try:
-        session.flush()
-    except IntegrityError:
-        raise ListError(Message("lists.name_taken", name=repr(name), list_id="?")) from None
-
-
-def delete_list(session: Session, list_id: int) -> None:
-    """The list goes (its memberships with it); its contacts stay."""
-    session.delete(get_list(session, list_id))
-    session.execute(
-        text(
-            "DELETE FROM campaign_audience WHERE kind IN ('list', 'exclude_list') AND ref_id = :l"
-        ),
-        {"l": list_id},
-    )
 
 
 def remove(session: Session, list_id: int, email: str) -> None:

@@ -79,10 +79,6 @@ class RepeatScheduler:
                 misfire_grace_time=3600,
             )
 
-    def rebuild_now(self) -> None:
-        """After a repeat changed (window or CLI): sync and re-plan the wake-ups."""
-        self.wake()
-
     def stop(self) -> None:
         if self._sched.running:
             self._sched.shutdown(wait=False)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -34,7 +34,6 @@ from mailer_gui.core.sending import queue
 from mailer_gui.core.store.models import (
     Campaign,
     CampaignRepeat,
-    QueueEntry,
     Recipient,
     RepeatOccurrence,
 )
@@ -334,23 +333,3 @@ def wake_times(session: Session) -> list[tuple[int, datetime]]:
         out.append((occ.template_id, occ.due_at - REFRESH_LEAD))
         out.append((occ.template_id, occ.due_at))
     return out
-
-
-def history(session: Session, template_id: int) -> list[dict[str, Any]]:
-    """The occurrences of a repeat, newest first (for the CLI's --json and the window)."""
-    rows = session.execute(
-        select(
-            RepeatOccurrence.due_at,
-            RepeatOccurrence.campaign_id,
-            RepeatOccurrence.outcome,
-            RepeatOccurrence.missed,
-            QueueEntry.status,
-        )
-        .outerjoin(QueueEntry, QueueEntry.campaign_id == RepeatOccurrence.campaign_id)
-        .where(RepeatOccurrence.template_id == template_id)
-        .order_by(RepeatOccurrence.due_at.desc())
-    ).all()
-    return [
-        {"due_at": d, "campaign_id": c, "outcome": o, "missed": m, "entry_status": st}
-        for d, c, o, m, st in rows
-    ]
