@@ -37,8 +37,8 @@ from mailer_gui.core.audience.writer import Reject as Reject
 from mailer_gui.core.audience.writer import add_recipients as add_recipients
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.messages import Message
-from mailer_gui.core.sending import queue
 from mailer_gui.core.store.db import Database
+from mailer_gui.core.store.queries import get_campaign
 
 PREVIEW_ROWS = 20
 CHECK_EVERY = 500  # rows between progress reports and cancel checks
@@ -189,7 +189,7 @@ def import_file(
     opts = options or ImportOptions()
     src = _source(path, opts)
     with db.write() as s:
-        queue.get_campaign(s, campaign_id)
+        get_campaign(s, campaign_id)
         result = run_rows(src, opts, lambda keys: _Importer(s, campaign_id, keys), progress, cancel)
     result.rejects.sort(key=lambda r: r.row)
     if progress:

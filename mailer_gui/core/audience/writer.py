@@ -21,8 +21,8 @@ from mailer_gui.core.audience import addresses, forget
 from mailer_gui.core.codes import RecipientStatus
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.messages import Message
-from mailer_gui.core.sending import queue
 from mailer_gui.core.store.models import Recipient, Suppression
+from mailer_gui.core.store.queries import get_campaign
 
 BATCH = 2000  # rows validated, de-duplicated and inserted together
 # A suppression list up to this size is held in memory for the import (not the file).
@@ -218,7 +218,7 @@ def add_recipients(
     savepoint inside the caller's transaction). Otherwise invalid rows are
     counted and listed in the result, as a file import does.
     """
-    queue.get_campaign(session, campaign_id)
+    get_campaign(session, campaign_id)
     with session.begin_nested():  # an exception rolls back to here
         w = RecipientWriter(session, campaign_id)
         for n, (row, email, fields) in enumerate(rows, start=1):
