@@ -45,6 +45,7 @@ class AudienceTab(QWidget):
         self.last_count: audiences.AudienceCount | None = None
         self._tasks: list[BackgroundTask] = []
         self._loading = False
+        self.loaded = False  # the lists and rules of this campaign are shown
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(COUNT_DELAY_MS)
@@ -101,25 +102,42 @@ class AudienceTab(QWidget):
         self.campaign_id = campaign_id
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self) -> BackgroundTask:
+        """Read the lists, the other campaigns and this one's rules off the GUI thread."""
+        cid, db, now = self.campaign_id, self.ctx.db, self.ctx.clock.now()
+
+        def work(_task: BackgroundTask) -> tuple[int | None, Any, Any, Any, Any]:
+            with db.read() as s:
+                infos = lists.list_lists(s)
+                others = [(c.id, c.name) for c in campaigns.listing(s) if c.id != cid]
+                aud = audiences.get(s, cid) if cid else audiences.Audience()
+                rep = repeats.info(s, cid, now) if cid else None
+            return cid, infos, others, aud, rep
+
+        self.loaded = False
+        for w in (self.send_to, self.leave_out, self.not_sent, self.cron, self.repeat_button):
+            w.setEnabled(False)
+        return self._keep(BackgroundTask(work, self._arrived, self._count_failed).start())
+
+    def _keep(self, task: BackgroundTask) -> BackgroundTask:
+        # Older tasks stay referenced until they deliver (their signals live in them).
+        self._tasks = [t for t in self._tasks if t.running] + [task]
+        return task
+
+    def _arrived(self, result: tuple[int | None, Any, Any, Any, Any]) -> None:
+        cid, infos, others, aud, rep = result
+        if cid != self.campaign_id:
+            return  # another campaign was opened meanwhile
         self._loading = True
-        with self.ctx.db.read() as s:
-            infos = lists.list_lists(s)
-            others = [c for c in campaigns.listing(s) if c.id != self.campaign_id]
-            aud = audiences.get(s, self.campaign_id) if self.campaign_id else audiences.Audience()
-            rep = (
-                repeats.info(s, self.campaign_id, self.ctx.clock.now())
-                if self.campaign_id
-                else None
-            )
         self._fill(self.send_to, [(i.id, f"{i.name} ({i.contacts})") for i in infos], aud.lists)
         self._fill(self.leave_out, [(i.id, i.name) for i in infos], aud.exclude_lists)
-        self._fill(self.not_sent, [(c.id, c.name) for c in others], aud.not_sent_to)
+        self._fill(self.not_sent, others, aud.not_sent_to)
         self.cron.setText(rep.cron if rep else "")
         self.stop_button.setEnabled(rep is not None)
         for w in (self.send_to, self.leave_out, self.not_sent, self.cron, self.repeat_button):
             w.setEnabled(self.campaign_id is not None)
         self._loading = False
+        self.loaded = True
         self._show_next()
         self._count(aud)
 
@@ -186,9 +204,7 @@ class AudienceTab(QWidget):
                 return aud, audiences.count(s, aud)
 
         self.count_label.setText(self.tr("Counting…"))
-        task = BackgroundTask(work, self._counted, self._count_failed).start()
-        # Older counts stay referenced until they deliver (their signals live in them).
-        self._tasks = [t for t in self._tasks if t.running] + [task]
+        self._keep(BackgroundTask(work, self._counted, self._count_failed).start())
 
     def _counted(self, result: tuple[audiences.Audience, audiences.AudienceCount]) -> None:
         aud, n = result
