@@ -36,11 +36,12 @@ class RepeatScheduler:
 
     def start(self) -> list[str]:
         """Sync the repeats with the clock (catch-ups, plans) and start waking them."""
+        from apscheduler.triggers.interval import IntervalTrigger
+
         said = self.wake()
         self._sched.add_job(
             self.wake,
-            "interval",
-            seconds=CHECK_EVERY.total_seconds(),
+            IntervalTrigger(seconds=CHECK_EVERY.total_seconds()),
             id="check",
             coalesce=True,
             misfire_grace_time=None,
@@ -63,6 +64,10 @@ class RepeatScheduler:
         return said
 
     def _rebuild(self, times: list[tuple[int, Any]]) -> None:
+        # Trigger objects, not the "date"/"interval" aliases: those are found
+        # through package entry points, which a frozen app may not carry.
+        from apscheduler.triggers.date import DateTrigger
+
         now = self.ctx.clock.now()
         for job in self._sched.get_jobs():
             if job.id != "check":
@@ -72,8 +77,7 @@ class RepeatScheduler:
                 continue
             self._sched.add_job(
                 self.wake,
-                "date",
-                run_date=at,
+                DateTrigger(run_date=at),
                 id=f"repeat-{template_id}-{i}",
                 coalesce=True,
                 misfire_grace_time=3600,
