@@ -15,7 +15,9 @@ Run as a script (pytest does not collect it):
   transaction). Target <= 2 s.
 * view: the Contacts view (``ui/contacts``) opened on the list of 100,000 until
   its first page is shown, and a search answered (first page + count), with the
-  longest GUI-thread stall while it loads. Targets 300 ms, 100 ms, 50 ms.
+  longest GUI-thread stall while it loads. Targets 300 ms, 100 ms, 50 ms. Qt's
+  first-widget costs (styles, fonts), which the running app paid at start, are
+  paid before the clock starts.
 """
 
 from __future__ import annotations
@@ -155,6 +157,20 @@ def _wait(app, done) -> None:
     check.stop()
 
 
+def _warm_up(app) -> None:
+    """The widgets the main window has already made when Contacts opens (a
+    splitter, a table, a line edit, a list): their first construction loads
+    styles and fonts, which a running app paid at start."""
+    from PySide6.QtWidgets import QLineEdit, QListWidget, QSplitter, QTableView
+
+    s = QSplitter()
+    for w in (QListWidget(), QTableView(), QLineEdit()):
+        s.addWidget(w)
+    s.show()
+    app.processEvents()
+    s.close()
+
+
 def _gui(ctx, list_id: int) -> list[tuple[str, float, float | None, str]]:
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
@@ -162,6 +178,7 @@ def _gui(ctx, list_id: int) -> list[tuple[str, float, float | None, str]]:
     from mailer_gui.ui.contacts.view import ContactsView
 
     app = QApplication.instance() or QApplication([])
+    _warm_up(app)
     stalls: list[float] = []
     last = [time.perf_counter()]
 
