@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mailer_gui.core.audience import audiences, lists
+from mailer_gui.core.audience import audiences
 from mailer_gui.core.content import campaigns
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import MailerError
@@ -102,11 +102,17 @@ class AudienceTab(QWidget):
         self.campaign_id = campaign_id
         self.reload()
 
-    def reload(self) -> BackgroundTask:
-        """Read the lists, the other campaigns and this one's rules off the GUI thread."""
+    def reload(self) -> BackgroundTask | None:
+        """Read the lists, the other campaigns and this one's rules off the GUI
+        thread (nothing for a campaign not saved yet: it can have no audience)."""
         cid, db, now = self.campaign_id, self.ctx.db, self.ctx.clock.now()
+        if cid is None:
+            self._arrived((None, [], [], audiences.Audience(), None))
+            return None
 
         def work(_task: BackgroundTask) -> tuple[int | None, Any, Any, Any, Any]:
+            from mailer_gui.core.audience import lists  # the import machinery: when used
+
             with db.read() as s:
                 infos = lists.list_lists(s)
                 others = [(c.id, c.name) for c in campaigns.listing(s) if c.id != cid]
