@@ -12,7 +12,8 @@ Run as a script (pytest does not collect it):
 * resolve: an audience of the 100,000 minus an exclusion list of 10,000 minus
   the 20,000 sent an earlier campaign, counted (``audiences.count``) and then
   resolved into the campaign's recipients (``audiences.resolve``, one write
-  transaction). Target <= 2 s.
+  transaction). Target <= 2 s; for scale, the baseline copies every contact
+  into a plain table. The search's baseline is one plain LIKE scan.
 * view: the Contacts view (``ui/contacts``) opened on the list of 100,000 until
   its first page is shown, and a search answered (first page + count), with the
   longest GUI-thread stall while it loads. Targets 300 ms, 100 ms, 50 ms. Qt's
@@ -105,11 +106,12 @@ def main() -> None:
         n = audiences.count(s, aud)
     counted = time.perf_counter() - t
     results.append(("count audience (reasons)", counted, None, ""))
+    copy_base = _copy_baseline(ctx)
     t = time.perf_counter()
     with ctx.db.write() as s:
         resolved = audiences.resolve(s, cid)
     took = time.perf_counter() - t
-    results.append(("resolve audience into recipients", took, None, "<= 2 s"))
+    results.append(("resolve audience into recipients", took, copy_base, "<= 2 s"))
     print(f"audience: {n.as_dict()}; added {resolved.added if resolved else None}")
 
     t = time.perf_counter()
@@ -117,15 +119,42 @@ def main() -> None:
         lists.contact_page(s, main_list)
         lists.contact_count(s, main_list)
     results.append(("core: first page + count", time.perf_counter() - t, None, ""))
+    scan = _scan_baseline(ctx)
     t = time.perf_counter()
     with ctx.db.read() as s:
         lists.contact_page(s, main_list, "name4242")
-        lists.contact_count(s, main_list, "name4242")
-    results.append(("core: search page + count", time.perf_counter() - t, None, ""))
+    results.append(("core: search, first page", time.perf_counter() - t, scan, ""))
     if not a.no_gui:
         results.extend(_gui(ctx, main_list))
     ctx.close()
     _print(results, base)
+
+
+def _copy_baseline(ctx) -> float:
+    """Copying every contact into a plain table in one transaction (sqlite3)."""
+    conn = sqlite3.connect(ctx.db.path, isolation_level=None)
+    conn.execute("PRAGMA synchronous = FULL")
+    t = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("CREATE TABLE copy_base AS SELECT email, email_norm, fields FROM contacts")
+    conn.execute("COMMIT")
+    took = time.perf_counter() - t
+    conn.execute("DROP TABLE copy_base")
+    conn.close()
+    return took
+
+
+def _scan_baseline(ctx) -> float:
+    """One plain LIKE scan of every contact's address and fields (sqlite3)."""
+    conn = sqlite3.connect(ctx.db.path)
+    t = time.perf_counter()
+    conn.execute(
+        "SELECT count(*) FROM contacts WHERE email_norm LIKE '%name4242%' "
+        "OR fields LIKE '%name4242%'"
+    ).fetchall()
+    took = time.perf_counter() - t
+    conn.close()
+    return took
 
 
 def _prepare_audience(ctx, main_list: int, vip: int, now: datetime) -> None:
@@ -225,7 +254,10 @@ def _print(results: list[tuple[str, float, float | None, str]], base: float) -> 
         bt = f"{b * 1000:7.0f}ms" if b else ""
         ratio = f"{took / b:6.2f}x" if b else ""
         print(f"{name:<36} {took * 1000:7.0f}ms {bt:>9} {ratio:>7}  {target}")
-    print(f"(baseline: csv + executemany into a plain table, {base * 1000:.0f} ms)")
+    print(
+        f"(import baseline: csv + executemany into a plain table, {base * 1000:.0f} ms; "
+        "resolve: CREATE TABLE AS SELECT of the contacts; search: one LIKE scan)"
+    )
 
 
 if __name__ == "__main__":

@@ -70,9 +70,8 @@ class AudienceCount:
 
 @dataclass
 class Resolved:
-    """What queuing made of the audience: the count, recipients added and dropped."""
+    """What queuing made of the audience: recipients added and dropped."""
 
-    count: AudienceCount
     added: int = 0
     dropped: int = 0
 
@@ -213,4 +212,4 @@ def resolve(session: Session, campaign_id: int) -> Resolved | None:
         ),
         params,
     ).rowcount
-    return Resolved(count(session, audience), int(added or 0), int(dropped or 0))
+    return Resolved(int(added or 0), int(dropped or 0))

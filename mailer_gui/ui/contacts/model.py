@@ -57,13 +57,17 @@ class ContactsModel(QAbstractTableModel):
 
     def show(self, list_id: int | None, search: str = "") -> None:
         """Start showing ``list_id``'s contacts matching ``search`` (pages follow)."""
+        same_list = list_id == self.list_id and self._fields
         self.beginResetModel()
         self._generation += 1
         self.list_id, self.search = list_id, search
-        self._rows, self._fields, self._more = [], [], True
+        self._rows, self._more = [], True
+        if not same_list:
+            self._fields = []
         self.endResetModel()
-        self._fetch(first=True)
-        self._count()
+        # A new search of the same list keeps its columns; the count starts once
+        # the first page is in (the two would share the cores).
+        self._fetch(first=not same_list)
 
     def _fetch(self, first: bool = False) -> None:
         gen, list_id, search = self._generation, self.list_id, self.search
@@ -84,6 +88,8 @@ class ContactsModel(QAbstractTableModel):
         if gen != self._generation:
             return
         self._busy = False
+        if not self._rows:
+            self._count()
         if names is not None and names != self._fields:
             self.beginResetModel()
             self._fields = names
