@@ -77,10 +77,12 @@ def test_each_occurrence_goes_to_the_audience_as_it_is_then(ctx, repeating, smtp
     with ctx.db.write() as s:
         lists.add_contacts(s, lid, [(None, "c@example.org", {})], clock.now())
         lists.remove(s, lid, "a@example.org")
+        campaigns.update(s, cid, clock.now(), subject="News, edited")
     _sync(ctx)  # the scheduler's wake-up before the time
     clock.set(MON_30_NOV)
     drain(ctx)
     assert sorted(m.rcpt_tos[0] for m in smtp_server.received) == ["b@example.org", "c@example.org"]
+    assert all(m.message["Subject"] == "News, edited" for m in smtp_server.received)
     _sync(ctx)  # the wake-up at the time: the next copy is planned
     assert [o[:2] for o in _occurrences(ctx, cid)] == [
         (MON_30_NOV, repeats.DUE),

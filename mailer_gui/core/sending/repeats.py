@@ -240,11 +240,15 @@ def _plan_next(session: Session, rep: CampaignRepeat, now: datetime) -> RepeatOc
 
 
 def _queue_copy(session: Session, occ: RepeatOccurrence, now: datetime) -> None:
-    """Resolve the copy's audience now and queue it for its time (``scheduled``)."""
+    """Take the campaign's content, attachments and audience into the copy again
+    (edits since it was planned reach it), resolve its audience now, and queue
+    it for its time (``scheduled``). Called only while nothing went out from it."""
     from mailer_gui.core.audience import audiences
+    from mailer_gui.core.content.duplicate import refresh_copy
 
     if occ.campaign_id is None:
         return
+    refresh_copy(session, occ.template_id, occ.campaign_id, now)
     entry = queue.campaign_entry(session, occ.campaign_id)
     if entry is not None and entry.status in (EntryStatus.QUEUED, EntryStatus.DEFERRED):
         audiences.resolve(session, occ.campaign_id)  # live but not started: safe
