@@ -19,13 +19,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mailer_gui.cli import app, campaign, config, content, report, run
+from mailer_gui.cli import app, campaign, config, content, lists, report, run
 from mailer_gui.cli.common import UsageError
 from mailer_gui.core.context import default_log_dir, open_context
 from mailer_gui.core.errors import MailerError
 
 log = logging.getLogger("mailer_gui.cli.main")
-COMMAND_GROUPS = (config, campaign, run, content, report, app)
+COMMAND_GROUPS = (config, campaign, run, content, lists, report, app)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -70,13 +70,19 @@ def cmd_run(ctx: AppContext, a: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     sent = 0
+    from mailer_gui.core.sending.repeat_scheduler import RepeatScheduler
+
+    scheduler = RepeatScheduler(ctx, on_change=engine.wake)
     try:
+        for said in scheduler.wake() if a.until_idle else scheduler.start():
+            print(said, file=sys.stderr)  # a missed repeat: caught up once, or skipped
         if a.until_idle:
             results = engine.run_until_idle()
             sent = sum(1 for r in results if r.outcome is not None and r.outcome.kind == "sent")
         else:
             engine.run_forever()
     finally:
+        scheduler.stop()
         engine.release()
     if a.until_idle:
         print(f"idle: {sent} message(s) sent in this run")

@@ -88,6 +88,7 @@ class NotificationKind(StrEnum):
     DEFERRED = "deferred"
     FINISHED = "finished"
     UNCERTAIN = "uncertain"
+    REPEAT = "repeat"  # occurrences of a repeat missed while the app was closed
 
 
 class SuppressionReason(StrEnum):
@@ -98,6 +99,9 @@ class SuppressionReason(StrEnum):
     HARD_BOUNCE = "hard_bounce"
     COMPLAINT = "complaint"
     IMPORTED = "imported"
+    # A forgotten person (``contact forget``): the entry holds a keyed hash of
+    # the address, never the address (core/audience/forget.py).
+    FORGOTTEN = "forgotten"
 
 
 RECIPIENT_STATES: tuple[str, ...] = tuple(RecipientStatus)

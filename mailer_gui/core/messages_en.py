@@ -174,6 +174,62 @@ ENGLISH: dict[str, str] = {
     "import.invalid_address": QT_TRANSLATE_NOOP("Messages", "not a valid email address: {problem}"),
     "import.duplicate": QT_TRANSLATE_NOOP("Messages", "duplicate of row {row}"),
     "import.already_in": QT_TRANSLATE_NOOP("Messages", "already in the campaign"),
+    "import.forgotten": QT_TRANSLATE_NOOP(
+        "Messages",
+        "this person asked to be forgotten; the address is blocked and was not imported",
+    ),
+    "import.duplicate_earlier": QT_TRANSLATE_NOOP(
+        "Messages", "duplicate of a row earlier in the file"
+    ),
+    "forget.invalid": QT_TRANSLATE_NOOP(
+        "Messages", "{address} is not an email address ({problem}); give the address to forget"
+    ),
+    "lists.name_missing": QT_TRANSLATE_NOOP("Messages", "a list needs a name; give --name"),
+    "lists.name_taken": QT_TRANSLATE_NOOP(
+        "Messages", "a list named {name} exists already (id {list_id}); choose another name"
+    ),
+    "lists.not_found": QT_TRANSLATE_NOOP(
+        "Messages", "there is no list {list_id}; `list ls` shows the lists"
+    ),
+    "lists.not_member": QT_TRANSLATE_NOOP(
+        "Messages", "{address} is not on list {list_id}; `list show {list_id}` shows its contacts"
+    ),
+    "lists.bad_address": QT_TRANSLATE_NOOP(
+        "Messages", "{address} is not an email address ({problem})"
+    ),
+    "audience.no_list": QT_TRANSLATE_NOOP(
+        "Messages", "an audience needs at least one list to send to; give --list"
+    ),
+    "audience.no_campaign": QT_TRANSLATE_NOOP(
+        "Messages",
+        "--not-sent-to-campaign {campaign_id}: there is no such campaign; "
+        "`campaign list` shows them",
+    ),
+    "audience.locked": QT_TRANSLATE_NOOP(
+        "Messages",
+        "campaign {campaign_id} is in the queue ({status}); pause or cancel it before "
+        "changing its audience",
+    ),
+    "repeat.bad_cron": QT_TRANSLATE_NOOP(
+        "Messages",
+        "{cron} is not a calendar rule ({problem}); use five fields "
+        'minute hour day month weekday, e.g. "0 10 * * mon"',
+    ),
+    "repeat.no_audience": QT_TRANSLATE_NOOP(
+        "Messages",
+        "campaign {campaign_id} has no audience; give it lists with `campaign audience` "
+        "before it can repeat",
+    ),
+    "repeat.caught_up": QT_TRANSLATE_NOOP(
+        "Messages",
+        "{name}: {missed} repeat(s) were missed while the app was closed; one catch-up "
+        "(campaign {campaign_id}) is sent now instead",
+    ),
+    "repeat.skipped": QT_TRANSLATE_NOOP(
+        "Messages",
+        "{name}: {missed} repeat(s) were missed while the app was closed, the last more "
+        "than {grace} ago; none is sent, the next one is as planned",
+    ),
     "import.cell_count": QT_TRANSLATE_NOOP(
         "Messages",
         "{cells} cells but the header has {width} columns; put values that "

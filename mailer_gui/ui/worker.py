@@ -60,6 +60,7 @@ class EngineWorker(QThread):
         self._last_snapshot = 0.0
         self._last_note_id = self._max_notification_id()
         self._thread_ident: int | None = None
+        self._repeats: Any = None  # the RepeatScheduler, while this window holds the lease
         ctx.listeners.append(self._on_event)
 
     @property
@@ -130,8 +131,22 @@ class EngineWorker(QThread):
             self._sleep(ERROR_RETRY_SECONDS)
             return False
         self.leaseHeld.emit("")
+        self._start_repeats()
         self._publish(force=True)
         return True
+
+    def _start_repeats(self) -> None:
+        """The lease holder wakes the recurring sends; the first sync (catch-ups,
+        plans) runs here, before the engine's first step."""
+        if self._repeats is not None:
+            return
+        from mailer_gui.core.sending.repeat_scheduler import RepeatScheduler
+
+        try:
+            self._repeats = RepeatScheduler(self.ctx, on_change=self.wake)
+            self._repeats.start()
+        except Exception:
+            log.exception("could not start the repeat scheduler")
 
     def _run_engine(self) -> None:
         try:
@@ -156,6 +171,9 @@ class EngineWorker(QThread):
                     self._publish(force=True)
 
     def _release(self) -> None:
+        if self._repeats is not None:
+            self._repeats.stop()
+            self._repeats = None
         try:
             self.engine.release()
         except Exception:

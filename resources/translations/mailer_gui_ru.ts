@@ -89,6 +89,57 @@
     </message>
 </context>
 <context>
+    <name>AudienceTab</name>
+    <message>
+        <source>Send to these lists</source>
+        <translation>Отправить этим спискам</translation>
+    </message>
+    <message>
+        <source>Leave out these lists</source>
+        <translation>Исключить эти списки</translation>
+    </message>
+    <message>
+        <source>Leave out those sent</source>
+        <translation>Исключить получивших</translation>
+    </message>
+    <message>
+        <source>Repeat</source>
+        <translation>Повторять</translation>
+    </message>
+    <message>
+        <source>e.g. 0 10 * * mon (every Monday at 10:00)</source>
+        <translation>например, 0 10 * * mon (каждый понедельник в 10:00)</translation>
+    </message>
+    <message>
+        <source>Stop repeating</source>
+        <translation>Больше не повторять</translation>
+    </message>
+    <message>
+        <source>Calendar rule (cron)</source>
+        <translation>Правило календаря (cron)</translation>
+    </message>
+    <message>
+        <source>No list chosen: the campaign sends to the recipients imported into it.</source>
+        <translation>Список не выбран: рассылка уйдёт получателям, импортированным в неё.</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>Подсчёт…</translation>
+    </message>
+    <message>
+        <source>Reaches %1 of %2 contacts on the lists. Left out: %3 on a list left out, %4 sent an earlier campaign, %5 on the suppression list.</source>
+        <translation>Получат %1 из %2 контактов в списках. Исключены: %3 в исключённом списке, %4 уже получили прежнюю рассылку, %5 в стоп-листе.</translation>
+    </message>
+    <message>
+        <source>Does not repeat.</source>
+        <translation>Не повторяется.</translation>
+    </message>
+    <message>
+        <source>Next: %1</source>
+        <translation>Следующие: %1</translation>
+    </message>
+</context>
+<context>
     <name>BudgetLabel</name>
     <message>
         <source>This hour %1/%2 · Month %3/%4</source>
@@ -108,6 +159,10 @@
     <message>
         <source>Recipients</source>
         <translation>Получатели</translation>
+    </message>
+    <message>
+        <source>Audience</source>
+        <translation>Аудитория</translation>
     </message>
     <message>
         <source>e.g. November newsletter</source>
@@ -208,6 +263,10 @@
         <source>Filter campaigns</source>
         <translation>Поиск рассылок</translation>
     </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>Дублировать</translation>
+    </message>
 </context>
 <context>
     <name>CampaignModel</name>
@@ -230,6 +289,100 @@
     <message>
         <source>Draft</source>
         <translation>Черновик</translation>
+    </message>
+</context>
+<context>
+    <name>ContactsModel</name>
+    <message>
+        <source>Email</source>
+        <translation>Эл. почта</translation>
+    </message>
+    <message>
+        <source>Came from</source>
+        <translation>Откуда</translation>
+    </message>
+</context>
+<context>
+    <name>ContactsView</name>
+    <message>
+        <source>Lists</source>
+        <translation>Списки</translation>
+    </message>
+    <message>
+        <source>New list…</source>
+        <translation>Новый список…</translation>
+    </message>
+    <message>
+        <source>Search address or any field</source>
+        <translation>Поиск по адресу или любому полю</translation>
+    </message>
+    <message>
+        <source>Import into list…</source>
+        <translation>Импорт в список…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Экспорт…</translation>
+    </message>
+    <message>
+        <source>All contacts</source>
+        <translation>Все контакты</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n contact(s)</source>
+        <translation>
+            <numerusform>%n контакт</numerusform>
+            <numerusform>%n контакта</numerusform>
+            <numerusform>%n контактов</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>New list</source>
+        <translation>Новый список</translation>
+    </message>
+    <message>
+        <source>Name of the list</source>
+        <translation>Название списка</translation>
+    </message>
+    <message>
+        <source>Import into list</source>
+        <translation>Импорт в список</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.txt *.xlsx)</source>
+        <translation>Таблицы (*.csv *.txt *.xlsx)</translation>
+    </message>
+    <message>
+        <source>Some contacts may be stored already. What about their fields?</source>
+        <translation>Некоторые контакты, возможно, уже есть. Что делать с их полями?</translation>
+    </message>
+    <message>
+        <source>Keep theirs</source>
+        <translation>Оставить прежние</translation>
+    </message>
+    <message>
+        <source>Take the file&apos;s</source>
+        <translation>Взять из файла</translation>
+    </message>
+    <message>
+        <source>On the list: %1 (new %2, updated %3, kept %4). Rejected: %5 invalid, %6 duplicate, %7 blocked.</source>
+        <translation>В списке: %1 (новых %2, обновлено %3, без изменений %4). Отклонено: %5 неверных, %6 повторов, %7 заблокировано.</translation>
+    </message>
+    <message>
+        <source>Export contacts</source>
+        <translation>Экспорт контактов</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv);;Excel (*.xlsx)</source>
+        <translation>CSV (*.csv);;Excel (*.xlsx)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n contact(s) exported</source>
+        <translation>
+            <numerusform>экспортирован %n контакт</numerusform>
+            <numerusform>экспортировано %n контакта</numerusform>
+            <numerusform>экспортировано %n контактов</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -869,6 +1022,22 @@
         <translation>Приостановить или возобновить текущую рассылку</translation>
     </message>
     <message>
+        <source>&amp;Duplicate</source>
+        <translation>&amp;Дублировать</translation>
+    </message>
+    <message>
+        <source>A new campaign with this content, attachments and audience</source>
+        <translation>Новая рассылка с тем же содержимым, вложениями и аудиторией</translation>
+    </message>
+    <message>
+        <source>C&amp;ontacts</source>
+        <translation>К&amp;онтакты</translation>
+    </message>
+    <message>
+        <source>Contact lists kept between campaigns</source>
+        <translation>Списки контактов, которые хранятся между рассылками</translation>
+    </message>
+    <message>
         <source>Se&amp;ttings…</source>
         <translation>&amp;Настройки…</translation>
     </message>
@@ -1174,6 +1343,66 @@
     <message>
         <source>already in the campaign</source>
         <translation>уже есть в рассылке</translation>
+    </message>
+    <message>
+        <source>this person asked to be forgotten; the address is blocked and was not imported</source>
+        <translation>этот человек попросил удалить его данные; адрес заблокирован и не импортирован</translation>
+    </message>
+    <message>
+        <source>duplicate of a row earlier in the file</source>
+        <translation>повтор строки, которая есть в файле выше</translation>
+    </message>
+    <message>
+        <source>{address} is not an email address ({problem}); give the address to forget</source>
+        <translation>{address} — не адрес эл. почты ({problem}); укажите адрес, который нужно забыть</translation>
+    </message>
+    <message>
+        <source>a list needs a name; give --name</source>
+        <translation>у списка должно быть название; укажите --name</translation>
+    </message>
+    <message>
+        <source>a list named {name} exists already (id {list_id}); choose another name</source>
+        <translation>список с названием {name} уже есть (id {list_id}); выберите другое название</translation>
+    </message>
+    <message>
+        <source>there is no list {list_id}; `list ls` shows the lists</source>
+        <translation>списка {list_id} нет; `list ls` показывает списки</translation>
+    </message>
+    <message>
+        <source>{address} is not on list {list_id}; `list show {list_id}` shows its contacts</source>
+        <translation>{address} нет в списке {list_id}; `list show {list_id}` показывает его контакты</translation>
+    </message>
+    <message>
+        <source>{address} is not an email address ({problem})</source>
+        <translation>{address} — не адрес эл. почты ({problem})</translation>
+    </message>
+    <message>
+        <source>an audience needs at least one list to send to; give --list</source>
+        <translation>аудитории нужен хотя бы один список получателей; укажите --list</translation>
+    </message>
+    <message>
+        <source>--not-sent-to-campaign {campaign_id}: there is no such campaign; `campaign list` shows them</source>
+        <translation>--not-sent-to-campaign {campaign_id}: такой рассылки нет; `campaign list` показывает рассылки</translation>
+    </message>
+    <message>
+        <source>campaign {campaign_id} is in the queue ({status}); pause or cancel it before changing its audience</source>
+        <translation>рассылка {campaign_id} в очереди ({status}); приостановите или отмените её, прежде чем менять аудиторию</translation>
+    </message>
+    <message>
+        <source>{cron} is not a calendar rule ({problem}); use five fields minute hour day month weekday, e.g. &quot;0 10 * * mon&quot;</source>
+        <translation>{cron} — не правило календаря ({problem}); укажите пять полей: минута час день месяц день_недели, например &quot;0 10 * * mon&quot;</translation>
+    </message>
+    <message>
+        <source>campaign {campaign_id} has no audience; give it lists with `campaign audience` before it can repeat</source>
+        <translation>у рассылки {campaign_id} нет аудитории; задайте списки командой `campaign audience`, чтобы она могла повторяться</translation>
+    </message>
+    <message>
+        <source>{name}: {missed} repeat(s) were missed while the app was closed; one catch-up (campaign {campaign_id}) is sent now instead</source>
+        <translation>{name}: пока приложение было закрыто, пропущено повторов: {missed}; вместо них сейчас отправляется одна рассылка (рассылка {campaign_id})</translation>
+    </message>
+    <message>
+        <source>{name}: {missed} repeat(s) were missed while the app was closed, the last more than {grace} ago; none is sent, the next one is as planned</source>
+        <translation>{name}: пока приложение было закрыто, пропущено повторов: {missed}, последний — больше {grace} назад; ничего не отправлено, следующий — по плану</translation>
     </message>
     <message>
         <source>{cells} cells but the header has {width} columns; put values that contain the delimiter in double quotes</source>

@@ -122,6 +122,8 @@ ALLOWED = {
     "none",
     "b",
     "email",
+    "cron",  # the Repeat rule's syntax, typed as is: "0 10 * * mon"
+    "mon",
 }
 # Tokens that are not words: addresses, URLs, paths, file patterns, {{ fields }},
 # {placeholders}, zone names (Europe/Moscow) and host names (smtp.example.com).

@@ -37,8 +37,8 @@ from mailer_gui.core.audience.writer import Reject as Reject
 from mailer_gui.core.audience.writer import add_recipients as add_recipients
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.messages import Message
-from mailer_gui.core.sending import queue
 from mailer_gui.core.store.db import Database
+from mailer_gui.core.store.queries import get_campaign
 
 PREVIEW_ROWS = 20
 CHECK_EVERY = 500  # rows between progress reports and cancel checks
@@ -119,11 +119,20 @@ def preview_file(path: str | Path, options: ImportOptions | None = None) -> File
 # ------------------------------------------------------------------ import
 
 
-class _Importer(RecipientWriter):
-    """One file import into one open write session."""
+class _RowParser:
+    """Splits file rows into the address and the fields (JSON) and hands them to
+    ``add``: shared by the campaign import and the list import
+    (:mod:`~mailer_gui.core.audience.lists`), whose writers differ."""
 
-    def __init__(self, session: Session, campaign_id: int, keys: list[str | None]) -> None:
-        super().__init__(session, campaign_id)
+    result: ImportResult
+
+    def add(self, row: int, value: str, fields_json: str) -> None:
+        raise NotImplementedError
+
+    def flush(self) -> None:
+        raise NotImplementedError
+
+    def set_keys(self, keys: list[str | None]) -> None:
         self.width = len(keys)
         self.email_col = keys.index(None)
         # Field values are JSON-encoded by hand (the keys once): json.dumps per row
@@ -155,6 +164,14 @@ class _Importer(RecipientWriter):
         self.flush()
 
 
+class _Importer(RecipientWriter, _RowParser):  # RecipientWriter's add and flush
+    """One file import into one campaign, in one open write session."""
+
+    def __init__(self, session: Session, campaign_id: int, keys: list[str | None]) -> None:
+        RecipientWriter.__init__(self, session, campaign_id)
+        self.set_keys(keys)
+
+
 def import_file(
     db: Database,
     campaign_id: int,
@@ -172,8 +189,8 @@ def import_file(
     opts = options or ImportOptions()
     src = _source(path, opts)
     with db.write() as s:
-        queue.get_campaign(s, campaign_id)
-        result = _run(s, campaign_id, src, opts, progress, cancel)
+        get_campaign(s, campaign_id)
+        result = run_rows(src, opts, lambda keys: _Importer(s, campaign_id, keys), progress, cancel)
     result.rejects.sort(key=lambda r: r.row)
     if progress:
         progress(src.size, src.size)
@@ -181,8 +198,8 @@ def import_file(
 
 
 def _start(
-    s: Session, campaign_id: int, row: int, cells: list[str], opts: ImportOptions
-) -> _Importer:
+    row: int, cells: list[str], opts: ImportOptions, make: Callable[[list[str | None]], _RowParser]
+) -> _RowParser:
     headers = clean_headers(cells)
     _looks_like_data(headers, row)
     mapping = dict(opts.mapping) if opts.mapping else guess_mapping(headers)
@@ -190,18 +207,19 @@ def _start(
         raise ImportFileError(
             Message("import.no_email_column", row=row, columns=", ".join(headers))
         )
-    return _Importer(s, campaign_id, field_keys(headers, mapping, row))
+    return make(field_keys(headers, mapping, row))
 
 
-def _run(
-    s: Session,
-    campaign_id: int,
+def run_rows(
     src: tabular.Source,
     opts: ImportOptions,
+    make: Callable[[list[str | None]], _RowParser],
     progress: Callable[[int, int], None] | None,
     cancel: Callable[[], bool] | None,
 ) -> ImportResult:
-    imp: _Importer | None = None
+    """Read ``src`` (header row, then data rows in batches) into the writer
+    ``make(field keys)`` returns; the caller holds the write transaction."""
+    imp: _RowParser | None = None
     pending: list[tuple[int, list[str]]] = []
     reader = tabular.Records(src)
     try:
@@ -209,7 +227,7 @@ def _run(
             if not "".join(cells).strip():
                 continue  # a blank row
             if imp is None:
-                imp = _start(s, campaign_id, row, cells, opts)
+                imp = _start(row, cells, opts, make)
                 continue
             pending.append((row, cells))
             if len(pending) % CHECK_EVERY == 0:
@@ -228,6 +246,11 @@ def _run(
         raise ImportFileError(Message("import.no_rows", file=src.path.name))
     imp.process(pending)
     return imp.result
+
+
+def source(path: str | Path, options: ImportOptions) -> tabular.Source:
+    """The file opened for an import (ImportFileError if it cannot be read)."""
+    return _source(path, options)
 
 
 def count_recipients(session: Session, campaign_id: int) -> dict[str, int]:

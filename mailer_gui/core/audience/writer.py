@@ -17,12 +17,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mailer_gui.core.audience import addresses
+from mailer_gui.core.audience import addresses, forget
 from mailer_gui.core.codes import RecipientStatus
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.messages import Message
-from mailer_gui.core.sending import queue
 from mailer_gui.core.store.models import Recipient, Suppression
+from mailer_gui.core.store.queries import get_campaign
 
 BATCH = 2000  # rows validated, de-duplicated and inserted together
 # A suppression list up to this size is held in memory for the import (not the file).
@@ -117,6 +117,8 @@ class RecipientWriter:
         self.suppressed: set[str] | None = None
         if n_supp <= SUPPRESSIONS_IN_MEMORY:
             self.suppressed = set(session.scalars(select(Suppression.email_norm)))
+        # Forgotten people (core/audience/forget.py) are refused, never stored again.
+        self.forgotten = forget.Marks(session)
 
     def add(self, row: int, value: str, fields_json: str) -> None:
         """One row: its address as written (stripped) and its fields as a JSON object."""
@@ -165,7 +167,12 @@ class RecipientWriter:
         seen: dict[str, int] = {}
         out: list[tuple[Any, ...]] = []
         res = self.result
+        forgotten = self.forgotten if self.forgotten else None
         for row, value, email, norm, fields in self.batch:
+            if forgotten is not None and forgotten.has(norm):
+                res.suppressed += 1  # on the suppression list, as a hash
+                res._reject(row, value, Message("import.forgotten"))
+                continue
             if norm in seen:
                 why = Message("import.duplicate", row=seen[norm])
             elif norm in existing:
@@ -211,7 +218,7 @@ def add_recipients(
     savepoint inside the caller's transaction). Otherwise invalid rows are
     counted and listed in the result, as a file import does.
     """
-    queue.get_campaign(session, campaign_id)
+    get_campaign(session, campaign_id)
     with session.begin_nested():  # an exception rolls back to here
         w = RecipientWriter(session, campaign_id)
         for n, (row, email, fields) in enumerate(rows, start=1):

@@ -112,6 +112,8 @@ def enqueue(
     :func:`enqueue_checked`), every pending recipient is rendered first.
     """
     campaign = get_campaign(session, campaign_id)
+    if not checked:
+        resolve_audience(session, campaign_id)
     entry = _refuse_if_not_queueable(session, campaign.id)
     if not checked:
         _refuse_if_preflight_fails(session, campaign_id)
@@ -133,6 +135,17 @@ def enqueue(
     if entry.start_at is not None and entry.start_at > now:
         defer(session, entry, Reason.SCHEDULED, entry.start_at, now)
     return entry
+
+
+def resolve_audience(session: Session, campaign_id: int) -> None:
+    """A campaign with an audience gets its recipients from it now, as it is
+    (``core/audience/audiences.py``); not while it is in the queue."""
+    entry = campaign_entry(session, campaign_id)
+    if entry is not None and entry.status in LIVE_STATUSES:
+        return  # _refuse_if_not_queueable says so
+    from mailer_gui.core.audience import audiences  # loads with the first audience
+
+    audiences.resolve(session, campaign_id)
 
 
 def _refuse_if_not_queueable(session: Session, campaign_id: int) -> QueueEntry | None:
@@ -167,8 +180,10 @@ def enqueue_checked(
     """Preflight in a read transaction (rendering a large list takes seconds and
     must not hold the write lock the engine needs), then enqueue in a short
     write transaction. Returns the entry's status."""
-    with db.read() as s:
+    with db.write() as s:
         get_campaign(s, campaign_id)
+        resolve_audience(s, campaign_id)
+    with db.read() as s:
         _refuse_if_preflight_fails(s, campaign_id)
     with db.write() as s:
         return enqueue(s, campaign_id, now, start_at, priority, checked=True).status

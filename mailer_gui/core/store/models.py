@@ -301,3 +301,87 @@ class Lease(Base):
     label: Mapped[str | None] = mapped_column(String(64), nullable=True)
     acquired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Contact(Base):
+    """One stored address (the import's normalisation: ``email_norm`` unique),
+    its fields, where and when it came (migration 0006)."""
+
+    __tablename__ = "contacts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), nullable=False)
+    email_norm: Mapped[str] = mapped_column(String(320), nullable=False)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    source: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (Index("uq_contacts_email_norm", "email_norm", unique=True),)
+
+
+class ContactList(Base):
+    __tablename__ = "contact_lists"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (Index("uq_contact_lists_name", "name", unique=True),)
+
+
+class ListMember(Base):
+    __tablename__ = "list_members"
+    list_id: Mapped[int] = mapped_column(
+        ForeignKey("contact_lists.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (Index("ix_list_members_contact", "contact_id"),)
+
+
+class AudienceRule(Base):
+    """One rule of a campaign's audience: ``list``, ``exclude_list`` (ref: a
+    list id) or ``not_sent_to`` (ref: a campaign id)."""
+
+    __tablename__ = "campaign_audience"
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    ref_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class CampaignRepeat(Base):
+    """A campaign that repeats on a calendar rule (cron text in ``timezone``)."""
+
+    __tablename__ = "campaign_repeats"
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    cron: Mapped[str] = mapped_column(String(100), nullable=False)
+    timezone: Mapped[str] = mapped_column(String(64), nullable=False)
+    misfire_grace_s: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class RepeatOccurrence(Base):
+    """One occurrence of a repeat: the copy made for it (``campaign_id``), its
+    time, and what became of it (``planned``, ``due``, ``caught_up``,
+    ``skipped``); ``missed`` counts the occurrences coalesced into it."""
+
+    __tablename__ = "repeat_occurrences"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    template_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False
+    )
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="SET NULL"), nullable=True
+    )
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    outcome: Mapped[str] = mapped_column(String(16), nullable=False)
+    missed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+    __table_args__ = (Index("uq_repeat_occurrences", "template_id", "due_at", unique=True),)

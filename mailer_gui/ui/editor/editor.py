@@ -32,6 +32,7 @@ from mailer_gui.core.errors import MailerError
 from mailer_gui.core.sending import queue
 from mailer_gui.core.sending.snapshot import Snapshot
 from mailer_gui.ui import messages
+from mailer_gui.ui.editor.audience import AudienceTab
 from mailer_gui.ui.editor.enqueue import EnqueueBar
 from mailer_gui.ui.editor.field_picker import FieldPicker
 from mailer_gui.ui.editor.field_validation import FieldMarks
@@ -76,6 +77,8 @@ class CampaignEditor(EditorSaving, QWidget):
         self.recipients.importRequested.connect(self.open_import_wizard)
         self.recipients.checkRequested.connect(self.check)
         self.tabs.addTab(self.recipients, self.tr("Recipients"))
+        self.audience = AudienceTab(self.ctx)
+        self.tabs.addTab(self.audience, self.tr("Audience"))
         lay = QVBoxLayout(self)
         lay.addWidget(self.tabs, 1)
         lay.addWidget(self._build_send_bar())
@@ -231,6 +234,7 @@ class CampaignEditor(EditorSaving, QWidget):
         self._load_settings()
         self.enqueue_bar.reset(self._limits)
         self.reload_recipients()
+        self.audience.set_campaign(campaign_id)
         self.preview.render_now()
 
     def reload_recipients(self) -> None:

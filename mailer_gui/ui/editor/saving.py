@@ -131,8 +131,12 @@ class EditorSaving:
             )
             self.refresh_lock()
             return False
+        new = self._campaign_id is None
         self._campaign_id = cid
         self._saved_state = self._state()
+        audience = getattr(self, "audience", None)
+        if new and audience is not None:
+            audience.set_campaign(cid)
         self.saved.emit(cid)
         return True
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -154,6 +155,7 @@ class CampaignList(QWidget):
     """The list with a filter box; ``campaignChosen(id)`` when the operator picks one."""
 
     campaignChosen = Signal(int)
+    duplicateRequested = Signal(int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -196,7 +198,17 @@ class CampaignList(QWidget):
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.activated.connect(self._chosen)
         view.clicked.connect(self._chosen)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._context_menu)
         return view
+
+    def _context_menu(self, pos: Any) -> None:
+        cid = self.view.indexAt(pos).data(CampaignIdRole)
+        if cid is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(self.tr("Duplicate"), lambda: self.duplicateRequested.emit(int(cid)))
+        menu.popup(self.view.viewport().mapToGlobal(pos))
 
     def _set_widths(self, view: QTableView) -> None:
         for col, width in self._column_widths(view).items():

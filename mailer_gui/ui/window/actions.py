@@ -19,6 +19,8 @@ class WindowActions:
     send_test: QAction
     enqueue: QAction
     pause_resume: QAction
+    duplicate: QAction
+    contacts: QAction
     settings: QAction
     export: QAction
     import_: QAction
@@ -86,6 +88,22 @@ def _campaign_actions(w: Any) -> dict[str, QAction]:
             w.pause_resume,
             QCoreApplication.translate("MainWindow", "Pause or resume the current campaign"),
         ),
+        duplicate=_action(
+            w,
+            QCoreApplication.translate("MainWindow", "&Duplicate"),
+            "Ctrl+D",
+            w.duplicate_campaign,
+            QCoreApplication.translate(
+                "MainWindow", "A new campaign with this content, attachments and audience"
+            ),
+        ),
+        contacts=_action(
+            w,
+            QCoreApplication.translate("MainWindow", "C&ontacts"),
+            "Ctrl+L",
+            w.open_contacts,
+            QCoreApplication.translate("MainWindow", "Contact lists kept between campaigns"),
+        ),
     )
 
 
@@ -134,9 +152,10 @@ def build_menus(w: Any, a: WindowActions, docks: list[Any]) -> None:
     for act in (a.new, a.save, None, a.import_, a.export, None, a.settings, None, a.quit):
         file_menu.addSeparator() if act is None else file_menu.addAction(act)
     camp = bar.addMenu(QCoreApplication.translate("MainWindow", "&Campaign"))
-    for act in (a.send_test, a.enqueue, a.pause_resume):
+    for act in (a.send_test, a.enqueue, a.pause_resume, a.duplicate):
         camp.addAction(act)
     view = bar.addMenu(QCoreApplication.translate("MainWindow", "&View"))
+    view.addAction(a.contacts)
     for dock in docks:
         view.addAction(dock.toggleViewAction())
     view.addSeparator()
@@ -147,7 +166,7 @@ def build_menus(w: Any, a: WindowActions, docks: list[Any]) -> None:
     help_menu.addAction(a.about)
     tb = QToolBar(QCoreApplication.translate("MainWindow", "Main toolbar"), w)
     tb.setObjectName("MainToolbar")
-    for act in (a.new, a.save, a.send_test, a.enqueue, a.pause_resume, a.export):
+    for act in (a.new, a.save, a.send_test, a.enqueue, a.pause_resume, a.export, a.contacts):
         tb.addAction(act)
     if w.demo is not None:
         tb.addAction(a.outbox)

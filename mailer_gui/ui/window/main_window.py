@@ -88,6 +88,7 @@ class MainWindow(WindowClosing, QMainWindow):
         self.holds_lease = False
         self._quitting = self._stopping = self._closed = self._shown_once = False
         self._outbox: Any = None
+        self.contacts: Any = None  # the Contacts view, made when first opened
         self.worker = worker or EngineWorker(ctx)
         self.notifier = notifier or Notifier(parent=self)
         self.setWindowIcon(app_icon())
@@ -131,6 +132,7 @@ class MainWindow(WindowClosing, QMainWindow):
         self.notifier.shown.connect(self._on_notification_shown)
         self.notifier.markedRead.connect(self._mark_notifications_read)
         self.campaign_list.campaignChosen.connect(self.open_campaign)
+        self.campaign_list.duplicateRequested.connect(self.duplicate_campaign)
         self.campaign_list.view.selectionModel().selectionChanged.connect(self._update_actions)
         self.stack.currentChanged.connect(self._update_actions)
         self.welcome.settingsRequested.connect(self.open_settings)
@@ -290,6 +292,31 @@ class MainWindow(WindowClosing, QMainWindow):
         a.outbox.setVisible(self.demo is not None)
 
     # -- actions ----------------------------------------------------------------------
+    def open_contacts(self) -> None:
+        """The Contacts view, made when first shown (a page of the central stack)."""
+        if self.contacts is None:
+            from mailer_gui.ui.contacts.view import ContactsView
+
+            self.contacts = ContactsView(self.ctx, self.stack)
+            if self.editor is not None and hasattr(self.editor, "audience"):
+                self.contacts.listsChanged.connect(self.editor.audience.reload)
+            self.stack.addWidget(self.contacts)
+        self.stack.setCurrentWidget(self.contacts)
+
+    def duplicate_campaign(self, campaign_id: int | None = None) -> int | None:
+        """Copy the chosen (or current) campaign and open the copy."""
+        from mailer_gui.core.content.duplicate import duplicate
+
+        cid = campaign_id or self.campaign_list.current_id() or self.current_campaign_id()
+        if cid is None:
+            return None
+        with self.ctx.db.write() as s:
+            new_id = duplicate(s, cid, self.ctx.clock.now())
+        self.campaign_list.reload()
+        self.campaign_list.select(new_id)
+        self.open_campaign(new_id)
+        return new_id
+
     def new_campaign(self) -> None:
         if self.editor is not None and self.editor.maybe_save():
             self.editor.new_campaign()

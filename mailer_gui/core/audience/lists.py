@@ -1,0 +1,396 @@
+"""Contacts and lists: the marketer's lasting audience, kept between campaigns.
+
+One contact per stored address (the import's normalisation, ``email_norm``
+unique), with its fields and where and when it came; lists group contacts (a
+contact may be on many). A file goes into a list through the same import as a
+campaign's (encodings, mapping, rejects: :func:`contacts.run_rows`), with a
+choice for contacts already stored: keep their fields, or update them (the
+file's values replace those it names). Suppressed addresses are kept as
+contacts (the suppression list applies when an audience is resolved); a
+forgotten person's address is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from mailer_gui.core.audience import addresses, contacts, forget
+from mailer_gui.core.audience.contacts import ImportOptions, _RowParser
+from mailer_gui.core.audience.writer import BATCH, ImportResult
+from mailer_gui.core.clock import utc
+from mailer_gui.core.errors import MailerError
+from mailer_gui.core.messages import Message
+from mailer_gui.core.store.db import Database
+from mailer_gui.core.store.hotsql import ts
+from mailer_gui.core.store.models import Contact, ContactList, ListMember
+
+SEARCH_LIMIT = 200  # page size of the Contacts view
+
+
+class ListError(MailerError):
+    """A list operation refused; the message says why and what to do."""
+
+
+@dataclass
+class ListImportResult(ImportResult):
+    """``imported`` counts the rows put on the list; of those, ``new`` contacts
+    were created, ``updated`` had their fields replaced, ``kept`` kept theirs.
+    ``already`` were on the list before (still counted in ``imported``)."""
+
+    new: int = 0
+    updated: int = 0
+    kept: int = 0
+    already: int = 0
+
+
+@dataclass(frozen=True)
+class ListInfo:
+    id: int
+    name: str
+    contacts: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    id: int
+    email: str
+    fields: dict[str, Any]
+    source: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+# ------------------------------------------------------------------ lists
+
+
+def create_list(session: Session, name: str, now: datetime) -> int:
+    """A new empty list; its id. Refuses an empty or taken name."""
+    name = name.strip()
+    if not name:
+        raise ListError(Message("lists.name_missing"))
+    taken = session.scalar(select(ContactList.id).where(ContactList.name == name))
+    if taken is not None:
+        raise ListError(Message("lists.name_taken", name=repr(name), list_id=taken))
+    row = ContactList(name=name, created_at=utc(now))
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def get_list(session: Session, list_id: int) -> ContactList:
+    row = session.get(ContactList, list_id)
+    if row is None:
+        raise ListError(Message("lists.not_found", list_id=list_id))
+    return row
+
+
+def list_lists(session: Session) -> list[ListInfo]:
+    """Every list in id order with its number of contacts."""
+    counts = dict(
+        session.execute(select(ListMember.list_id, func.count()).group_by(ListMember.list_id)).all()
+    )
+    return [
+        ListInfo(r.id, r.name, int(counts.get(r.id, 0)), r.created_at)
+        for r in session.scalars(select(ContactList).order_by(ContactList.id))
+    ]
+
+
+def remove(session: Session, list_id: int, email: str) -> None:
+    """Take one address off a list (the contact stays, as on other lists)."""
+    get_list(session, list_id)
+    try:
+        norm = addresses.check(email).norm
+    except addresses.InvalidAddress as exc:
+        raise ListError(
+            Message("lists.bad_address", address=repr(email.strip()), problem=str(exc))
+        ) from None
+    n = (
+        session.connection()
+        .execute(
+            text(
+                "DELETE FROM list_members WHERE list_id = :l AND contact_id = "
+                "(SELECT id FROM contacts WHERE email_norm = :n)"
+            ),
+            {"l": list_id, "n": norm},
+        )
+        .rowcount
+    )
+    if not n:
+        raise ListError(Message("lists.not_member", address=email.strip(), list_id=list_id))
+
+
+# ------------------------------------------------------------------ import
+
+
+class ContactWriter(_RowParser):
+    """Rows into contacts and onto one list, in batches in the caller's write
+    session: the contact is created, or (``update``) its fields replaced by the
+    file's, or kept as it is; then it is put on the list."""
+
+    def __init__(
+        self, session: Session, list_id: int, now: datetime, update: bool, source: str | None
+    ) -> None:
+        self.s = session
+        self.list_id = list_id
+        self.now = ts(utc(now))
+        self.update = update
+        self.source = source
+        self.result: ListImportResult = ListImportResult()
+        self.batch: list[tuple[int, str, str, str, str]] = []
+        self.forgotten = forget.Marks(session)
+        # Contacts above this id were made by this import (a later row repeating one).
+        self.first_new = int(session.scalar(select(func.coalesce(func.max(Contact.id), 0))) or 0)
+        self.touched: set[str] = set()  # contacts stored before, met in this import
+
+    def add(self, row: int, value: str, fields_json: str) -> None:
+        addr = addresses.quick(value)
+        if addr is None:
+            try:
+                addr = addresses.check(value)
+            except addresses.InvalidAddress as exc:
+                self.result.invalid += 1
+                self.result._reject(
+                    row,
+                    value,
+                    Message("import.invalid_address", problem=exc.args[0] if exc.args else exc),
+                )
+                return
+        self.batch.append((row, value, addr[0], addr[1], fields_json))
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def _known(self, norms: list[str]) -> dict[str, tuple[int, bool]]:
+        """Stored contacts among ``norms``: norm -> (id, already on this list)."""
+        marks = ",".join("?" * len(norms))
+        rows = (
+            self.s.connection()
+            .exec_driver_sql(
+                "SELECT c.email_norm, c.id, m.list_id IS NOT NULL FROM contacts c LEFT JOIN "
+                "list_members m ON m.contact_id = c.id AND m.list_id = ? "
+                f"WHERE c.email_norm IN ({marks})",
+                (self.list_id, *norms),
+            )
+            .all()
+        )
+        return {str(n): (int(i), bool(on)) for n, i, on in rows}
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        res = self.result
+        forgotten = self.forgotten if self.forgotten else None
+        seen: dict[str, int] = {}
+        out: list[tuple[int, str, str, str, str | None, str, str]] = []
+        for row, value, email, norm, fields in self.batch:
+            if forgotten is not None and forgotten.has(norm):
+                res.suppressed += 1
+                res._reject(row, value, Message("import.forgotten"))
+            elif norm in seen:
+                res.duplicate += 1
+                res._reject(row, value, Message("import.duplicate", row=seen[norm]))
+            else:
+                seen[norm] = row
+                out.append((row, email, norm, fields, self.source, self.now, self.now))
+        self.batch.clear()
+        if out:
+            self._store(out)
+
+    def _store(self, out: list[tuple[int, str, str, str, str | None, str, str]]) -> None:
+        res = self.result
+        known = self._known([o[2] for o in out])
+        # A later row repeating an address: made by this import (its id is new), or
+        # stored before and already met in this import.
+        again = {n for n, k in known.items() if k[0] > self.first_new or n in self.touched}
+        self.touched.update(n for n in known if n not in again)
+        if again:  # repeats of rows earlier in this file
+            for o in out:
+                if o[2] in again:
+                    res.duplicate += 1
+                    res._reject(o[0], o[1], Message("import.duplicate_earlier"))
+            out = [o for o in out if o[2] not in again]
+            known = {n: k for n, k in known.items() if n not in again}
+            if not out:
+                return
+        res.already += sum(1 for k in known.values() if k[1])
+        res.imported += len(out)
+        res.new += len(out) - len(known)
+        if self.update:
+            res.updated += len(known)
+        else:
+            res.kept += len(known)
+        conn = self.s.connection()
+        conflict = (
+            "DO UPDATE SET fields = json_patch(contacts.fields, excluded.fields), "
+            "email = excluded.email, updated_at = excluded.updated_at"
+            if self.update
+            else "DO NOTHING"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO contacts (email, email_norm, fields, source, created_at, updated_at) "
+            f"VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email_norm) {conflict}",
+            [o[1:] for o in out],
+        )
+        marks = ",".join("?" * len(out))
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO list_members (list_id, contact_id, added_at) "
+            f"SELECT ?, id, ? FROM contacts WHERE email_norm IN ({marks})",
+            (self.list_id, self.now, *(o[2] for o in out)),
+        )
+
+
+def import_file(
+    db: Database,
+    list_id: int,
+    path: str | Path,
+    now: datetime,
+    options: ImportOptions | None = None,
+    update: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> ListImportResult:
+    """Import a file into a list, all or nothing (ImportFileError, ImportCancelled)."""
+    opts = options or ImportOptions()
+    src = contacts.source(path, opts)
+    with db.write() as s:
+        get_list(s, list_id)
+        writer = ContactWriter(s, list_id, now, update, src.path.name)
+        contacts.run_rows(src, opts, lambda keys: _keyed(writer, keys), progress, cancel)
+    writer.result.rejects.sort(key=lambda r: r.row)
+    if progress:
+        progress(src.size, src.size)
+    return writer.result
+
+
+def _keyed(writer: ContactWriter, keys: list[str | None]) -> ContactWriter:
+    writer.set_keys(keys)
+    return writer
+
+
+def add_contacts(
+    session: Session,
+    list_id: int,
+    rows: Iterable[tuple[int | None, str, Mapping[str, Any]]],
+    now: datetime,
+    update: bool = False,
+    source: str | None = None,
+) -> ListImportResult:
+    """``(row, address, fields)`` rows onto a list (invalid rows are rejected and listed)."""
+    get_list(session, list_id)
+    w = ContactWriter(session, list_id, now, update, source)
+    for n, (row, email, fields) in enumerate(rows, start=1):
+        w.add(
+            row if row is not None else n,
+            str(email).strip(),
+            json.dumps(dict(fields), ensure_ascii=False, separators=(",", ":")),
+        )
+    w.flush()
+    return w.result
+
+
+# ------------------------------------------------------------------ reading
+
+
+def _where(
+    list_id: int | None, search: str, filters: Mapping[str, str] | None
+) -> tuple[str, dict[str, Any]]:
+    """``FROM ... WHERE ...`` for the contacts (alias ``c``) of a list or all, with
+    ``k`` their id: a list is read through its primary key (list, contact), in
+    contact order, so a page is found without reading the whole list."""
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    if list_id is not None:
+        source = "FROM list_members m JOIN contacts c ON c.id = m.contact_id"
+        parts.append("m.list_id = :list")
+        params["list"] = list_id
+        key = "m.contact_id"
+    else:
+        source, key = "FROM contacts c", "c.id"
+    if search.strip():
+        parts.append("(c.email_norm LIKE :q ESCAPE '\\' OR c.fields LIKE :q ESCAPE '\\')")
+        q = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params["q"] = f"%{q}%"
+    for i, (name, value) in enumerate((filters or {}).items()):
+        parts.append(f"json_extract(c.fields, :fk{i}) = :fv{i}")
+        params[f"fk{i}"] = "$." + json.dumps(name)
+        params[f"fv{i}"] = value
+    where = " AND ".join(parts) or "1"
+    return f"{source} WHERE {where}", {**params, "_key": key}
+
+
+def _key(params: dict[str, Any]) -> str:
+    return str(params.pop("_key"))
+
+
+def contact_page(
+    session: Session,
+    list_id: int | None,
+    search: str = "",
+    filters: Mapping[str, str] | None = None,
+    after_id: int = 0,
+    limit: int = SEARCH_LIMIT,
+) -> list[ContactRow]:
+    """Up to ``limit`` contacts after ``after_id`` (id order), of one list or all,
+    matching ``search`` (in the address or any field, any case) and every
+    ``filters`` field exactly."""
+    source, params = _where(list_id, search, filters)
+    key = _key(params)
+    rows = session.execute(
+        text(
+            "SELECT c.id, c.email, c.fields, c.source, c.created_at, c.updated_at "
+            f"{source} AND {key} > :after ORDER BY {key} LIMIT :limit"
+        ),
+        {**params, "after": after_id, "limit": limit},
+    ).all()
+    return [
+        ContactRow(
+            int(r[0]), str(r[1]), json.loads(r[2]) if r[2] else {}, r[3], _at(r[4]), _at(r[5])
+        )
+        for r in rows
+    ]
+
+
+def _at(stored: str) -> datetime:
+    return datetime.fromisoformat(stored).replace(tzinfo=UTC)
+
+
+def contact_count(
+    session: Session,
+    list_id: int | None,
+    search: str = "",
+    filters: Mapping[str, str] | None = None,
+) -> int:
+    if list_id is not None and not search.strip() and not filters:
+        return int(
+            session.scalar(
+                select(func.count()).select_from(ListMember).where(ListMember.list_id == list_id)
+            )
+            or 0
+        )
+    source, params = _where(list_id, search, filters)
+    _key(params)
+    return int(session.execute(text(f"SELECT count(*) {source}"), params).scalar() or 0)
+
+
+def field_names(session: Session, list_id: int | None, sample: int = 500) -> list[str]:
+    """The field names of (a sample of) a list's contacts, sorted."""
+    source, params = _where(list_id, "", None)
+    key = _key(params)
+    return sorted(
+        str(k)
+        for k in session.scalars(
+            text(
+                f"SELECT DISTINCT j.key FROM (SELECT c.fields AS fields {source} "
+                f"ORDER BY {key} LIMIT {int(sample)}) r, json_each(r.fields) j"
+            ),
+            params,
+        )
+    )

@@ -1,0 +1,281 @@
+"""The Contacts view: lists in a sidebar, the contacts of the chosen one in a
+lazy table with a search box, and import into a list and export of it. Reads,
+imports and exports run off the GUI thread (BackgroundTask)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mailer_gui.core.audience import list_export, lists
+from mailer_gui.core.context import AppContext
+from mailer_gui.ui import messages
+from mailer_gui.ui.background_task import BackgroundTask
+from mailer_gui.ui.contacts.model import ContactsModel
+
+SEARCH_DELAY_MS = 150
+ALL = -1  # the sidebar's "All contacts"
+
+
+class ContactsView(QWidget):
+    """``listsChanged`` after a list is made or filled (the editor's picker re-reads)."""
+
+    listsChanged = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = ContactsModel(ctx, self)
+        self.model.counted.connect(self._show_count)
+        self._task: BackgroundTask | None = None
+        self._tasks: list[BackgroundTask] = []
+        self._wanted: int | None = None  # a list asked for before the lists arrived
+        self.last_result: Any = None
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_search)
+        splitter = QSplitter(self)
+        splitter.addWidget(self._build_sidebar())
+        splitter.addWidget(self._build_table())
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([220, 700])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(splitter)
+        self.reload_lists()
+
+    # -- construction ------------------------------------------------------------
+    def _build_sidebar(self) -> QWidget:
+        box = QWidget(self)
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(QLabel(self.tr("Lists"), box))
+        self.lists = QListWidget(box)
+        self.lists.currentItemChanged.connect(lambda *_: self._list_chosen())
+        lay.addWidget(self.lists, 1)
+        self.new_button = QPushButton(self.tr("New list…"), box)
+        self.new_button.clicked.connect(self.ask_new_list)
+        lay.addWidget(self.new_button)
+        return box
+
+    def _build_table(self) -> QWidget:
+        box = QWidget(self)
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        self.search = QLineEdit(box)
+        self.search.setPlaceholderText(self.tr("Search address or any field"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        bar.addWidget(self.search, 1)
+        self.import_button = QPushButton(self.tr("Import into list…"), box)
+        self.import_button.clicked.connect(self.ask_import)
+        self.export_button = QPushButton(self.tr("Export…"), box)
+        self.export_button.clicked.connect(self.ask_export)
+        bar.addWidget(self.import_button)
+        bar.addWidget(self.export_button)
+        lay.addLayout(bar)
+        self.table = QTableView(box)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.model.modelReset.connect(self._set_widths)
+        self._set_widths()
+        lay.addWidget(self.table, 1)
+        self.count_label = QLabel(box)
+        self.status = QLabel(box)
+        self.status.setWordWrap(True)
+        lay.addWidget(self.count_label)
+        lay.addWidget(self.status)
+        return box
+
+    def _set_widths(self) -> None:
+        """Room for a typical address and a file name; fields share the rest."""
+        chars = self.table.fontMetrics().averageCharWidth()
+        self.table.setColumnWidth(0, chars * 30)
+        self.table.setColumnWidth(1, chars * 16)
+
+    # -- lists ---------------------------------------------------------------------
+    def reload_lists(self, select: int | None = None) -> BackgroundTask:
+        """Read the lists (with their counts) off the GUI thread, then show them."""
+        wanted = select if select is not None else self.current_list()
+        db = self.ctx.db
+
+        def work(_task: BackgroundTask) -> tuple[int | None, list[lists.ListInfo]]:
+            with db.read() as s:
+                return wanted, lists.list_lists(s)
+
+        task = BackgroundTask(work, self._lists_arrived, self._task_failed).start()
+        self._tasks = [t for t in self._tasks if t.running] + [task]
+        return task
+
+    def _lists_arrived(self, result: tuple[int | None, list[lists.ListInfo]]) -> None:
+        wanted, infos = result
+        self.lists.blockSignals(True)
+        self.lists.clear()
+        item = QListWidgetItem(self.tr("All contacts"))
+        item.setData(Qt.ItemDataRole.UserRole, ALL)
+        self.lists.addItem(item)
+        for info in infos:
+            item = QListWidgetItem(f"{info.name} ({info.contacts})")
+            item.setData(Qt.ItemDataRole.UserRole, info.id)
+            self.lists.addItem(item)
+        self.lists.blockSignals(False)
+        target, self._wanted = (self._wanted if self._wanted is not None else wanted), None
+        self.select_list(target)  # shows its contacts (anew after an import)
+
+    def current_list(self) -> int | None:
+        item = self.lists.currentItem()
+        value = None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+        return None if value in (None, ALL) else value
+
+    def select_list(self, list_id: int | None) -> None:
+        if self.lists.count() == 0:  # the lists are still being read
+            self._wanted = list_id
+            return
+        wanted = ALL if list_id is None else list_id
+        for row in range(self.lists.count()):
+            if self.lists.item(row).data(Qt.ItemDataRole.UserRole) == wanted:
+                self.lists.setCurrentRow(row)
+                return
+        self.lists.setCurrentRow(0)
+
+    def _list_chosen(self) -> None:
+        self.import_button.setEnabled(self.current_list() is not None)
+        self.model.show(self.current_list(), self.search.text())
+
+    def _apply_search(self) -> None:
+        self._search_timer.stop()
+        self.model.show(self.current_list(), self.search.text())
+
+    @property
+    def loading(self) -> bool:
+        return self.model.loading
+
+    def _show_count(self, n: int) -> None:
+        self.count_label.setText(self.tr("%n contact(s)", "", n))
+
+    def ask_new_list(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("New list"), self.tr("Name of the list"))
+        if ok:
+            self.create_list(name)
+
+    def create_list(self, name: str) -> int | None:
+        try:
+            with self.ctx.db.write() as s:
+                list_id = lists.create_list(s, name, self.ctx.clock.now())
+        except lists.ListError as exc:
+            self.status.setText(messages.text(exc))
+            return None
+        self.reload_lists(select=list_id)
+        self.listsChanged.emit()
+        return list_id
+
+    # -- import and export -----------------------------------------------------------
+    def ask_import(self) -> None:
+        list_id = self.current_list()
+        if list_id is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import into list"), "", self.tr("Tables (*.csv *.txt *.xlsx)")
+        )
+        if not path:
+            return
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("Import into list"))
+        box.setText(self.tr("Some contacts may be stored already. What about their fields?"))
+        keep = box.addButton(self.tr("Keep theirs"), QMessageBox.ButtonRole.AcceptRole)
+        update = box.addButton(self.tr("Take the file's"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() in (keep, update):
+            self.import_file(list_id, Path(path), update=box.clickedButton() is update)
+
+    def import_file(self, list_id: int, path: Path, update: bool) -> BackgroundTask:
+        db, now = self.ctx.db, self.ctx.clock.now()
+
+        def work(task: BackgroundTask) -> lists.ListImportResult:
+            return lists.import_file(
+                db,
+                list_id,
+                path,
+                now,
+                update=update,
+                progress=task.report,
+                cancel=lambda: task.cancelled,
+            )
+
+        self._set_busy(True)
+        self._task = BackgroundTask(work, self._imported, self._task_failed).start()
+        return self._task
+
+    def _imported(self, r: lists.ListImportResult) -> None:
+        self._set_busy(False)
+        self.last_result = r
+        self.reload_lists()
+        self.listsChanged.emit()
+        self.status.setText(
+            self.tr(
+                "On the list: %1 (new %2, updated %3, kept %4). Rejected: %5 invalid, "
+                "%6 duplicate, %7 blocked."
+            )
+            .replace("%1", str(r.imported))
+            .replace("%2", str(r.new))
+            .replace("%3", str(r.updated))
+            .replace("%4", str(r.kept))
+            .replace("%5", str(r.invalid))
+            .replace("%6", str(r.duplicate))
+            .replace("%7", str(r.suppressed))
+        )
+
+    def ask_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export contacts"), "contacts.csv", self.tr("CSV (*.csv);;Excel (*.xlsx)")
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> BackgroundTask:
+        db, list_id = self.ctx.db, self.current_list()
+        self._set_busy(True)
+        self._task = BackgroundTask(
+            lambda _t: list_export.export(db, list_id, path), self._exported, self._task_failed
+        ).start()
+        return self._task
+
+    def _exported(self, n: int) -> None:
+        self._set_busy(False)
+        self.last_result = n
+        self.status.setText(self.tr("%n contact(s) exported", "", n))
+
+    def _task_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.last_result = exc
+        self.status.setText(messages.text(exc))
+
+    def _set_busy(self, busy: bool) -> None:
+        for w in (self.import_button, self.export_button, self.new_button):
+            w.setEnabled(not busy)
+        if not busy:
+            self.import_button.setEnabled(self.current_list() is not None)

@@ -1,0 +1,146 @@
+"""The issue-13 CLI contract: list, contact, campaign audience/duplicate/repeat
+(names, options, stdout, JSON fields, exit codes)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mailer_gui.cli import main as cli
+
+
+def run(data: Path, *args: str) -> int:
+    return cli.main(["--data-dir", str(data), *args], allow_reserved_domains=True)
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+def out_of(capsys, data: Path, *args: str, code: int = 0) -> str:
+    capsys.readouterr()
+    assert run(data, *args) == code
+    return capsys.readouterr().out
+
+
+def test_list_contract(data, tmp_path, capsys):
+    lid = out_of(capsys, data, "list", "create", "--name", "Customers")
+    assert lid == "1\n"
+    assert run(data, "list", "create", "--name", "Customers") == 1
+    assert "exists already" in capsys.readouterr().err
+    f = tmp_path / "people.csv"
+    f.write_bytes("Почта;Имя\nann@example.org;Анна\nbob@example.org;Боря\n".encode("cp1251"))
+    out = out_of(
+        capsys, data, "list", "import", "1", str(f), "--encoding", "cp1251", "--delimiter", ";"
+    )
+    assert out.startswith("on the list 2 (new 2")
+    g = tmp_path / "more.csv"
+    g.write_text("Mail,Name\nann@example.org,Ann\ncid@example.org,Cid\n", encoding="utf-8")
+    out_of(
+        capsys,
+        data,
+        "list",
+        "import",
+        "1",
+        str(g),
+        "--map",
+        "email=Mail,first_name=Name",
+        "--update",
+    )
+    ls = json.loads(out_of(capsys, data, "list", "ls", "--json"))
+    assert [(x["id"], x["name"], x["contacts"]) for x in ls] == [(1, "Customers", 3)]
+    shown = json.loads(out_of(capsys, data, "list", "show", "1", "--json"))
+    assert [(c["email"], c["fields"]) for c in shown["contacts"]] == [
+        ("ann@example.org", {"first_name": "Ann"}),
+        ("bob@example.org", {"first_name": "Боря"}),
+        ("cid@example.org", {"first_name": "Cid"}),
+    ]
+    assert "removed" in out_of(capsys, data, "list", "remove", "1", "BOB@example.org")
+    assert run(data, "list", "remove", "1", "bob@example.org") == 1
+    assert "is not on list 1" in capsys.readouterr().err
+    assert run(data, "list", "show", "7") == 1
+    assert "no list 7" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        run(data, "list", "import", "1")  # no FILE: a usage error
+    assert exc.value.code == 2
+    out_of(capsys, data, "list", "export", "1", str(tmp_path / "l.xlsx"))
+    assert (tmp_path / "l.xlsx").stat().st_size > 0
+    assert "forgotten: 1 contact(s)" in out_of(capsys, data, "contact", "forget", "ann@example.org")
+    shown = json.loads(out_of(capsys, data, "list", "show", "1", "--json"))
+    assert [c["email"] for c in shown["contacts"]] == ["cid@example.org"]
+    capsys.readouterr()
+    assert run(data, "list", "import", "1", str(g), "--map", "email=Mail,first_name=Name") == 0
+    out, err = capsys.readouterr()
+    assert "blocked 1" in out
+    assert "row 2: 'ann@example.org': this person asked to be forgotten" in err
+
+
+def test_campaign_audience_duplicate_repeat(data, tmp_path, capsys):
+    html = tmp_path / "b.html"
+    html.write_text("<p>Hi</p>", encoding="utf-8")
+    cid = out_of(
+        capsys,
+        data,
+        "campaign",
+        "create",
+        "--name",
+        "P",
+        "--subject",
+        "S",
+        "--html-file",
+        str(html),
+    ).strip()
+    prev = out_of(
+        capsys,
+        data,
+        "campaign",
+        "create",
+        "--name",
+        "Old",
+        "--subject",
+        "S",
+        "--html-file",
+        str(html),
+    ).strip()
+    for name in ("Main", "VIP"):
+        out_of(capsys, data, "list", "create", "--name", name)
+    f = tmp_path / "p.csv"
+    f.write_text("email\na@example.org\nb@example.org\nc@example.org\n", encoding="utf-8")
+    out_of(capsys, data, "list", "import", "1", str(f))
+    v = tmp_path / "v.csv"
+    v.write_text("email\na@example.org\n", encoding="utf-8")
+    out_of(capsys, data, "list", "import", "2", str(v))
+    out = out_of(
+        capsys,
+        data,
+        "campaign",
+        "audience",
+        cid,
+        "--list",
+        "1",
+        "--exclude-list",
+        "2",
+        "--not-sent-to-campaign",
+        prev,
+    )
+    assert out.startswith(f"campaign {cid} reaches 2 of 3 contact(s)")
+    assert "1 on an exclusion list" in out
+    assert run(data, "campaign", "audience", cid, "--list", "9") == 1
+    assert "no list 9" in capsys.readouterr().err
+    new = out_of(capsys, data, "campaign", "duplicate", cid)
+    assert new.strip().isdigit() and new == f"{int(cid) + 2}\n"
+    counted = json.loads(out_of(capsys, data, "campaign", "audience", new.strip(), "--json"))
+    assert counted["reached"] == 2 and counted["excluded_by_list"] == 1
+    out = out_of(capsys, data, "campaign", "repeat", cid, "--cron", "0 10 * * mon")
+    assert f"campaign {cid} repeats on '0 10 * * mon' (Europe/Moscow)" in out
+    assert run(data, "campaign", "repeat", cid, "--cron", "0 25 * * *") == 1
+    assert "not a calendar rule" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        run(data, "campaign", "repeat", cid)  # neither --cron nor --off
+    assert exc.value.code == 2
+    assert "no longer repeats" in out_of(capsys, data, "campaign", "repeat", cid, "--off")
+    hist = json.loads(out_of(capsys, data, "contact", "history", "a@example.org", "--json"))
+    assert hist == []

@@ -1,0 +1,302 @@
+"""Contacts and lists, audiences, forgetting and duplicating (issue 13), on a
+real SQLite file and a real SMTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from datetime import timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from mailer_gui.core.audience import (
+    audiences,
+    contacts,
+    forget,
+    history,
+    list_export,
+    lists,
+    suppression,
+)
+from mailer_gui.core.audience.mapping import ImportFileError
+from mailer_gui.core.content import attachments, campaigns
+from mailer_gui.core.content.duplicate import duplicate
+from mailer_gui.core.errors import StateError
+from mailer_gui.core.reports.export import export_report
+from mailer_gui.core.reports.formats import ExportRequest
+from mailer_gui.core.sending import queue
+from mailer_gui.core.store.models import Recipient
+
+from .conftest import configure, drain
+
+CP1251 = (
+    "E-mail;Имя;Город\nann@example.org;Анна;Москва\nBOB@Example.org;Боря;Казань\n"
+    "not-an-address;X;Y\nann@example.org;Дубль;Сочи\n"
+)
+
+
+def _new_list(ctx, name="Customers"):
+    with ctx.db.write() as s:
+        return lists.create_list(s, name, ctx.clock.now())
+
+
+def _add(ctx, list_id, *emails, update=False, **fields):
+    with ctx.db.write() as s:
+        return lists.add_contacts(
+            s, list_id, [(None, e, dict(fields)) for e in emails], ctx.clock.now(), update=update
+        )
+
+
+def _campaign(ctx, name="Promo"):
+    with ctx.db.write() as s:
+        return campaigns.create(
+            s, name, "Hi {{ first_name }}", "<p>Hi {{ first_name }}</p>", None, ctx.clock.now()
+        ).id
+
+
+def test_import_into_list_reuses_the_import(ctx, tmp_path):
+    f = tmp_path / "people.csv"
+    f.write_bytes(CP1251.encode("cp1251"))
+    lid = _new_list(ctx)
+    r = lists.import_file(ctx.db, lid, f, ctx.clock.now())
+    assert (r.imported, r.new, r.invalid, r.duplicate) == (2, 2, 1, 1)
+    assert [(x.row, x.value) for x in r.rejects] == [(4, "not-an-address"), (5, "ann@example.org")]
+    with ctx.db.read() as s:
+        rows = lists.contact_page(s, lid)
+    assert [(c.email, c.fields) for c in rows] == [
+        ("ann@example.org", {"first_name": "Анна", "город": "Москва"}),
+        ("BOB@example.org", {"first_name": "Боря", "город": "Казань"}),
+    ]
+    assert rows[0].source == "people.csv"
+
+
+def test_keep_or_update_existing_contacts(ctx):
+    a, b = _new_list(ctx, "A"), _new_list(ctx, "B")
+    _add(ctx, a, "x@example.org", city="Omsk", age="30")
+    r = _add(ctx, b, "X@example.org", city="Kazan")
+    assert (r.new, r.kept, r.updated) == (0, 1, 0)
+    with ctx.db.read() as s:
+        assert lists.contact_page(s, b)[0].fields == {"city": "Omsk", "age": "30"}
+    r = _add(ctx, b, "x@example.org", update=True, city="Kazan")
+    assert (r.already, r.updated) == (1, 1)
+    with ctx.db.read() as s:
+        (c,) = lists.contact_page(s, None)  # one contact, on both lists
+        assert c.fields == {"city": "Kazan", "age": "30"}
+        assert [(i.name, i.contacts) for i in lists.list_lists(s)] == [("A", 1), ("B", 1)]
+
+
+def test_bad_file_changes_nothing(ctx, tmp_path):
+    lid = _new_list(ctx)
+    f = tmp_path / "nocol.csv"
+    f.write_text("name,city\nAnn,Omsk\n")
+    with pytest.raises(ImportFileError, match="email"):
+        lists.import_file(ctx.db, lid, f, ctx.clock.now())
+    with ctx.db.read() as s:
+        assert lists.contact_count(s, None) == 0
+
+
+def test_names_remove_search_filter(ctx):
+    lid = _new_list(ctx)
+    with ctx.db.write() as s, pytest.raises(lists.ListError, match="exists already"):
+        lists.create_list(s, " Customers ", ctx.clock.now())
+    with ctx.db.write() as s, pytest.raises(lists.ListError, match="needs a name"):
+        lists.create_list(s, "  ", ctx.clock.now())
+    _add(ctx, lid, "ann@example.org", city="Omsk")
+    _add(ctx, lid, "bob@example.org", city="Kazan_1")
+    _add(ctx, lid, "cid@example.org", city="Omsk")
+    with ctx.db.read() as s:
+        assert [c.email for c in lists.contact_page(s, lid, "OMSK")] == [
+            "ann@example.org",
+            "cid@example.org",
+        ]
+        assert [c.email for c in lists.contact_page(s, lid, "n_")] == ["bob@example.org"]
+        assert [c.email for c in lists.contact_page(s, lid, filters={"city": "Omsk"})] == [
+            "ann@example.org",
+            "cid@example.org",
+        ]
+        assert lists.contact_count(s, lid, "bob") == 1
+    with ctx.db.write() as s:
+        lists.remove(s, lid, "ANN@example.org")
+        with pytest.raises(lists.ListError, match="is not on list"):
+            lists.remove(s, lid, "ann@example.org")
+    with ctx.db.read() as s:
+        assert lists.contact_count(s, lid) == 2
+        assert lists.contact_count(s, None) == 3  # the contact stays
+
+
+def test_export_neutralises_cells(ctx, tmp_path):
+    lid = _new_list(ctx)
+    _add(ctx, lid, "ann@example.org", note='=HYPERLINK("http://evil")')
+    n = list_export.export(ctx.db, lid, tmp_path / "l.csv")
+    assert n == 1
+    with open(tmp_path / "l.csv", encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["email", "note", "source", "added_at"]
+    assert rows[1][:2] == ["ann@example.org", '\'=HYPERLINK("http://evil")']
+    list_export.export(ctx.db, lid, tmp_path / "l.xlsx")
+    ws = load_workbook(tmp_path / "l.xlsx").active
+    assert ws.cell(2, 2).value == '\'=HYPERLINK("http://evil")'
+    assert ws.cell(2, 2).data_type == "s"
+
+
+def _sent_campaign(ctx, smtp_server, list_id):
+    configure(ctx, smtp_server)
+    cid = _campaign(ctx, "Last week")
+    with ctx.db.write() as s:
+        audiences.set_audience(s, cid, audiences.Audience(lists=(list_id,)))
+    queue.enqueue_checked(ctx.db, cid, ctx.clock.now())
+    drain(ctx)
+    return cid
+
+
+def test_audience_count_reasons_and_resolution(ctx, smtp_server):
+    main, vip = _new_list(ctx, "Main"), _new_list(ctx, "VIP")
+    _add(ctx, main, *(f"r{i}@example.org" for i in range(10)), first_name="R")
+    _add(ctx, vip, "r0@example.org", "r1@example.org")
+    early = _new_list(ctx, "Early")
+    _add(ctx, early, "r2@example.org", "r3@example.org", first_name="E")
+    last_week = _sent_campaign(ctx, smtp_server, early)
+    assert len(smtp_server.received) == 2
+    with ctx.db.write() as s:
+        suppression.add(s, "r4@example.org", "unsubscribed", ctx.clock.now())
+    cid = _campaign(ctx)
+    aud = audiences.Audience((main,), (vip,), (last_week,))
+    with ctx.db.write() as s:
+        audiences.set_audience(s, cid, aud)
+        assert audiences.count(s, aud).as_dict() == {
+            "on_lists": 10,
+            "excluded_by_list": 2,
+            "sent_before": 2,
+            "suppressed": 1,
+            "reached": 5,
+        }
+        # Nothing is resolved before the campaign is queued.
+        assert campaigns.content_state(s, cid).received == 0
+        assert s.query(Recipient).filter_by(campaign_id=cid).count() == 0
+    # A contact joins after the count: queueing takes the audience as it is then.
+    _add(ctx, main, "late@example.org", first_name="L")
+    queue.enqueue_checked(ctx.db, cid, ctx.clock.now())
+    drain(ctx)
+    got = sorted(r.rcpt_tos[0] for r in smtp_server.received[2:])
+    assert got == ["late@example.org"] + [f"r{i}@example.org" for i in (5, 6, 7, 8, 9)]
+    with ctx.db.write() as s, pytest.raises(StateError):
+        queue.enqueue(s, last_week, ctx.clock.now())  # nothing left to send: not re-sent
+
+
+def test_audience_is_refused_while_queued(ctx, smtp_server):
+    lid = _new_list(ctx)
+    _add(ctx, lid, "a@example.org", first_name="A")
+    cid, other = _campaign(ctx), _campaign(ctx, "X")
+    with ctx.db.write() as s:
+        audiences.set_audience(s, cid, audiences.Audience((lid,)))
+        queue.enqueue(s, cid, ctx.clock.now())
+        with pytest.raises(StateError, match="in the queue"):
+            audiences.set_audience(s, cid, audiences.Audience((lid,)))
+        with pytest.raises(lists.ListError, match="no list 99"):
+            audiences.set_audience(s, other, audiences.Audience((99,)))
+
+
+def test_forget_erases_everywhere_keeps_counts_blocks_reimport(ctx, smtp_server, tmp_path):
+    lid = _new_list(ctx)
+    other = _new_list(ctx, "Other")
+    _add(ctx, lid, "Ann.Person@Example.org", "bob@example.org", first_name="Ann")
+    _add(ctx, other, "ann.person@example.org", first_name="Ann")
+    cid = _sent_campaign(ctx, smtp_server, lid)
+    with ctx.db.write() as s:
+        queue.notify(s, ctx.clock.now(), "finished", "sent to ann.person@example.org at last")
+        assert [h.status for h in history.contact_history(s, "ann.person@example.org")] == ["sent"]
+        done = forget.forget(s, " ANN.person@example.org ", ctx.clock.now())
+    assert (done.contacts, done.memberships, done.recipients) == (1, 2, 1)
+    with ctx.db.read() as s:
+        assert lists.contact_count(s, None) == 1
+        assert history.contact_history(s, "ann.person@example.org") == []
+        assert forget.is_forgotten(s, "Ann.Person@example.org")
+        assert queue.counts_for(s, queue.campaign_entry(s, cid))["sent"] == 2  # counts kept
+    for fmt in ("csv", "xlsx"):
+        out = tmp_path / f"r.{fmt}"
+        export_report(ctx, ExportRequest(fmt=fmt, out=out, campaign_id=cid))
+        assert b"ann.person" not in out.read_bytes().lower()
+    today = ctx.clock.now().date()
+    out = tmp_path / "period.csv"
+    export_report(ctx, ExportRequest(fmt="csv", out=out, start=today, end=today + timedelta(1)))
+    assert b"ann.person" not in out.read_bytes().lower()
+    list_export.export(ctx.db, None, tmp_path / "all.csv")
+    assert "ann.person" not in (tmp_path / "all.csv").read_text(encoding="utf-8-sig").lower()
+    # No clear address anywhere in the database file.
+    ctx.db.dispose()
+    con = sqlite3.connect(ctx.db.path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    assert b"ann.person" not in ctx.db.path.read_bytes().lower()
+    # A re-import is blocked, into a list and into a campaign.
+    r = _add(ctx, lid, "ann.person@example.org", first_name="Again")
+    assert (r.imported, r.suppressed) == (0, 1)
+    f = tmp_path / "again.csv"
+    f.write_text("email\nANN.PERSON@example.org\ncarl@example.org\n")
+    c2 = _campaign(ctx, "Next")
+    res = contacts.import_file(ctx.db, c2, f)
+    assert (res.imported, res.suppressed) == (1, 1)
+    assert "forgotten" in res.rejects[0].reason
+
+
+def test_forget_a_pending_recipient_is_never_sent(ctx, smtp_server):
+    configure(ctx, smtp_server)
+    cid = _campaign(ctx)
+    with ctx.db.write() as s:
+        campaigns.add_recipients(
+            s,
+            cid,
+            [
+                (2, "ann@example.org", {"first_name": "A"}),
+                (3, "bob@example.org", {"first_name": "B"}),
+            ],
+        )
+        queue.enqueue(s, cid, ctx.clock.now())
+        forget.forget(s, "ann@example.org", ctx.clock.now())
+    drain(ctx)
+    assert [r.rcpt_tos[0] for r in smtp_server.received] == ["bob@example.org"]
+    with ctx.db.read() as s:
+        assert queue.campaign_entry(s, cid).status == "completed"
+
+
+def test_forget_refuses_a_non_address(ctx):
+    with ctx.db.write() as s, pytest.raises(forget.ForgetError, match="not an email address"):
+        forget.forget(s, "nobody", ctx.clock.now())
+
+
+def test_duplicate_copies_content_attachments_audience_not_recipients(ctx, tmp_path):
+    lid = _new_list(ctx)
+    cid = _campaign(ctx)
+    f = tmp_path / "a.txt"
+    f.write_bytes(b"attached")
+    with ctx.db.write() as s:
+        campaigns.update(s, cid, ctx.clock.now(), reply_to="r@example.org")
+        campaigns.add_recipients(s, cid, [(2, "ann@example.org", {})])
+        attachments.attach_file(s, cid, f, now=ctx.clock.now())
+        audiences.set_audience(s, cid, audiences.Audience((lid,)))
+        new = duplicate(s, cid, ctx.clock.now())
+    with ctx.db.read() as s:
+        src, cp = campaigns.find(s, cid), campaigns.find(s, new)
+        assert cp.name == "Promo (copy)"
+        assert (cp.subject, cp.html_body, cp.reply_to) == (src.subject, src.html_body, src.reply_to)
+        assert [(a.filename, a.content) for a in attachments.list_for(s, new)] == [
+            ("a.txt", b"attached")
+        ]
+        assert audiences.get(s, new) == audiences.Audience((lid,))
+        assert s.query(Recipient).filter_by(campaign_id=new).count() == 0
+        assert queue.campaign_entry(s, new) is None
+
+
+def test_a_row_repeated_across_batches_is_a_duplicate(ctx, tmp_path, monkeypatch):
+    monkeypatch.setattr(lists, "BATCH", 3)
+    lid = _new_list(ctx)
+    f = tmp_path / "rep.csv"
+    f.write_text(
+        "email\na@example.org\nb@example.org\nc@example.org\nd@example.org\nA@example.org\n"
+    )
+    r = lists.import_file(ctx.db, lid, f, ctx.clock.now())
+    assert (r.imported, r.new, r.duplicate, r.kept, r.already) == (4, 4, 1, 0, 0)
+    assert [(x.row, x.reason) for x in r.rejects] == [(6, "duplicate of a row earlier in the file")]
+    r = lists.import_file(ctx.db, lid, f, ctx.clock.now())  # again: all known, on the list
+    assert (r.imported, r.new, r.kept, r.already, r.duplicate) == (4, 0, 4, 4, 1)

@@ -1,0 +1,163 @@
+"""The Contacts view, the editor's Audience tab (live count, Repeat) and
+Duplicate, as real widgets offscreen over a real database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from mailer_gui.core.audience import audiences, lists, suppression
+from mailer_gui.core.content import campaigns
+from mailer_gui.core.sending import repeats
+from mailer_gui.ui import i18n
+from mailer_gui.ui.contacts.view import ContactsView
+from mailer_gui.ui.editor.audience import AudienceTab
+
+from .gui_helpers import gui_settings_dir_fixture  # noqa: F401 (fixture)
+
+SHOTS = Path("/tmp/aud_shots")
+
+
+def _people(ctx, n=250):
+    now = ctx.clock.now()
+    with ctx.db.write() as s:
+        main = lists.create_list(s, "Customers", now)
+        vip = lists.create_list(s, "VIP", now)
+        lists.add_contacts(
+            s,
+            main,
+            [
+                (None, f"p{i}@example.org", {"first_name": f"P{i}", "city": "Omsk"})
+                for i in range(n)
+            ],
+            now,
+        )
+        lists.add_contacts(
+            s, vip, [(None, "p1@example.org", {}), (None, "p2@example.org", {})], now
+        )
+        suppression.add(s, "p3@example.org", "unsubscribed", now)
+    return main, vip
+
+
+def _shot(widget, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    assert widget.grab().save(str(SHOTS / name))
+
+
+def test_contacts_view_lazy_search_import_export(qtbot, ctx, tmp_path):
+    main, _ = _people(ctx)
+    view = ContactsView(ctx)
+    qtbot.addWidget(view)
+    view.resize(1000, 500)
+    view.show()
+    view.select_list(main)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 100 and not view.loading)
+    for n in (200, 250):  # the view asks for more as it scrolls
+        assert view.model.canFetchMore()
+        view.model.fetchMore()
+        qtbot.waitUntil(lambda n=n: view.model.rowCount() == n and not view.loading)
+    assert not view.model.canFetchMore()
+    qtbot.waitUntil(lambda: view.count_label.text() == "250 contact(s)")
+    view.search.setText("p24")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 11 and not view.loading)  # p24, p240..p249
+    assert view.model.contact_at(0).email == "p24@example.org"
+    f = tmp_path / "more.csv"
+    f.write_text("email,city\np24@example.org,Kazan\nnew@example.org,Tver\nbad\n", encoding="utf-8")
+    view.import_file(main, f, update=True)
+    qtbot.waitUntil(lambda: view.last_result is not None)
+    r = view.last_result
+    assert (r.imported, r.new, r.updated, r.invalid) == (2, 1, 1, 1)
+    assert "new 1" in view.status.text()
+    view.last_result = None
+    view.export_to(tmp_path / "out.csv")
+    qtbot.waitUntil(lambda: view.last_result is not None)
+    assert view.last_result == 251
+    view.search.setText("")
+    view._apply_search()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 100 and not view.loading)
+    _shot(view, "contacts_en.png")
+
+
+def test_audience_tab_live_count_and_repeat(qtbot, ctx):
+    main, vip = _people(ctx, 20)
+    with ctx.db.write() as s:
+        cid = campaigns.create(s, "Promo", "Hi", "<p>Hi</p>", None, ctx.clock.now()).id
+    tab = AudienceTab(ctx)
+    qtbot.addWidget(tab)
+    tab.resize(900, 500)
+    tab.show()
+    tab.set_campaign(cid)
+    qtbot.waitUntil(lambda: tab.loaded)
+    tab.check(tab.send_to, main)
+    qtbot.waitUntil(lambda: tab.last_count is not None and tab.last_count.reached == 19)
+    tab.check(tab.leave_out, vip)
+    qtbot.waitUntil(lambda: tab.last_count.excluded_by_list == 2)
+    assert tab.last_count.as_dict() == {
+        "on_lists": 20,
+        "excluded_by_list": 2,
+        "sent_before": 0,
+        "suppressed": 1,
+        "reached": 17,
+    }
+    assert "Reaches 17 of 20" in tab.count_label.text()
+    with ctx.db.read() as s:
+        assert audiences.get(s, cid) == audiences.Audience((main,), (vip,))
+    tab.cron.setText("0 10 * * mon")
+    assert tab.next_label.text().startswith("Next: ")
+    tab.apply_repeat()
+    with ctx.db.read() as s:
+        assert repeats.info(s, cid, ctx.clock.now()).cron == "0 10 * * mon"
+    _shot(tab, "audience_en.png")
+    tab.cron.setText("0 99 * * *")
+    assert "not a calendar rule" in tab.next_label.text()
+
+
+@pytest.fixture
+def russian():
+    app = QApplication.instance()
+    i18n.install_translators(app, "ru")
+    yield
+    i18n.install_translators(app, "en")
+
+
+def test_russian_screenshots(qtbot, ctx, russian):
+    main, vip = _people(ctx, 20)
+    with ctx.db.write() as s:
+        cid = campaigns.create(s, "Промо", "Hi", "<p>Hi</p>", None, ctx.clock.now()).id
+    view = ContactsView(ctx)
+    qtbot.addWidget(view)
+    view.resize(1000, 500)
+    view.show()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 20 and not view.loading)
+    qtbot.waitUntil(lambda: view.count_label.text() != "")
+    assert view.import_button.text() == "Импорт в список…"
+    _shot(view, "contacts_ru.png")
+    tab = AudienceTab(ctx)
+    qtbot.addWidget(tab)
+    tab.resize(900, 500)
+    tab.show()
+    tab.set_campaign(cid)
+    qtbot.waitUntil(lambda: tab.loaded)
+    tab.check(tab.send_to, main)
+    qtbot.waitUntil(lambda: tab.last_count is not None)
+    tab.cron.setText("0 10 * * mon")
+    _shot(tab, "audience_ru.png")
+
+
+def test_duplicate_from_the_window(qtbot, ctx, gui_settings_dir):
+    from mailer_gui.ui.window.main_window import MainWindow
+
+    with ctx.db.write() as s:
+        cid = campaigns.create(s, "Promo", "Hi", "<p>Hi</p>", None, ctx.clock.now()).id
+    w = MainWindow(ctx, start_worker=False)
+    qtbot.addWidget(w)
+    w.campaign_list.reload()
+    new = w.duplicate_campaign(cid)
+    with ctx.db.read() as s:
+        assert campaigns.find(s, new).name == "Promo (copy)"
+    assert w.editor.campaign_id == new
+    w.open_contacts()
+    assert w.stack.currentWidget() is w.contacts
+    w.worker.stop_and_wait()
