@@ -79,7 +79,7 @@ def test_older_database_is_copied_aside_then_upgraded(tmp_path):
     with d.engine.connect() as c:
         names = {r[1] for r in c.exec_driver_sql("PRAGMA index_list(recipients)")}
         assert "ix_recipients_finished_at" in names
-    assert dbmod._current_revision(d) == dbmod.SCHEMA_HEAD == "0004"
+    assert dbmod._current_revision(d) == dbmod.SCHEMA_HEAD == "0005"
     d.dispose()
 
 
