@@ -66,6 +66,7 @@ namespace inbox {{
   separator = /
   mailbox Sent {{
     special_use = \\Sent
+    auto = create
   }}
 }}
 service imap-login {{

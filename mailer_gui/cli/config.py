@@ -9,6 +9,7 @@ import json
 import sys
 from typing import Any
 
+from mailer_gui.cli import mailbox
 from mailer_gui.cli.common import CliError
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.context import AppContext
@@ -238,6 +239,7 @@ def register(sub: Any) -> None:
     cfg = sub.add_parser("config", help="settings").add_subparsers(dest="sub", required=True)
     _register_smtp(cfg)
     _register_limits(cfg)
+    mailbox.register_config(cfg)
     p = cfg.add_parser("quota-sync", help="usage this month as the provider reports it")
     p.add_argument("--used", type=int, required=True)
     p.set_defaults(func=cmd_config_quota_sync)

@@ -313,7 +313,7 @@ class MainWindow(WindowClosing, QMainWindow):
         entry = self.campaign_entry(self.current_campaign_id())
         if entry is None:
             self.statusBar().showMessage(self.tr("This campaign is not in the queue."), 5000)
-        elif entry.status == Status.PAUSED or entry.reason_code in queue.OPERATOR_REASONS:
+        elif entry.status == Status.PAUSED or entry.reason_code in queue.HELD_REASONS:
             queue_actions.resume(self.ctx, self, entry)
         else:
             queue_actions.pause(self.ctx, self, entry)
