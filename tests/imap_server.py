@@ -118,6 +118,8 @@ def dovecot_available() -> bool:
 class TestImapServer:
     """Dovecot in ``root``; ``deliver()`` drops a message into a folder's Maildir."""
 
+    __test__ = False  # not a pytest test class
+
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="mailer-dovecot-")))
     user: str = USER
     password: str = PASSWORD
