@@ -699,6 +699,116 @@
     </message>
 </context>
 <context>
+    <name>MailboxLabel</name>
+    <message>
+        <source>Mailbox: checking…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mailbox %1: %2 bounces, %3 unsubscribes, %4 complaints</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last mailbox check: %1 new messages, %2 soft bounces, %3 ignored, %4 unreadable; %5 addresses suppressed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mailbox: check failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MailboxPage</name>
+    <message>
+        <source>TLS (usually port 993)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>STARTTLS (usually port 143)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None: plain text (local servers only)</source>
+        <translation type="unfinished">Нет: без шифрования (только локальные серверы)</translation>
+    </message>
+    <message>
+        <source>Use the SMTP account&apos;s password (same login)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use the server found for the SMTP account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mailbox (IMAP)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>IMAP server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation type="unfinished">Порт</translation>
+    </message>
+    <message>
+        <source>Security</source>
+        <translation type="unfinished">Шифрование</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation type="unfinished">Логин</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation type="unfinished">Пароль</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking and the bounce-rate guard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check every</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pause a campaign at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>…of hard bounces, once sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bounces, unsubscribe replies and spam complaints that reach this mailbox put the address on the suppression list. Messages read are flagged, never deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saved; leave empty to keep it</source>
+        <translation type="unfinished">сохранён; оставьте пустым, чтобы не менять</translation>
+    </message>
+    <message>
+        <source>The mailbox has not been checked yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last check %1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last check %1: %2 bounces, %3 unsubscribes, %4 complaints</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Mailer</source>
@@ -879,6 +989,14 @@
     <message>
         <source>Messages caught by the demo server</source>
         <translation>Письма, принятые демо-сервером</translation>
+    </message>
+    <message>
+        <source>Check &amp;mailbox now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read bounces, unsubscribes and complaints from the mailbox</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -1428,6 +1546,74 @@
         <translation>приложение остановилось во время SMTP-передачи; сервер мог принять это письмо</translation>
     </message>
     <message>
+        <source>enter the IMAP user name (usually your address)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>enter the folder to read, e.g. INBOX</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>enter how often to check the mailbox: 1 to 1440 minutes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>enter the bounce-rate threshold as a percentage above 0, at most 100</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>enter how many messages must go out before the guard applies: 1 or more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the mailbox (IMAP) is not set up: use `config imap` or Settings, Mailbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no IMAP password for {user}: give it with `config imap --password-stdin` or in Settings, or set MAILER_GUI_IMAP_PASSWORD for this run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the IMAP server refused the login of {user}: {reply}. Check the user and password (some providers want an app password for IMAP)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot connect to the IMAP server {host}:{port}: {problem}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the IMAP server {host}:{port} did not answer in time; check the host, port and security</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the IMAP server answered: {problem}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot open the IMAP folder {folder}: {reply}. Check the folder name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the IMAP server&apos;s certificate for {host} does not verify ({detail})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>port {port} does not speak TLS from the first byte; choose STARTTLS (port 143) or the TLS port (993)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>IMAP TLS failed: {problem}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>campaign {campaign} paused: {bounced} of {sent} messages bounced for good ({percent} %, the limit is {threshold} %). Providers suspend accounts with many bounces: clean the list, then resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mailbox check: {bounces} hard bounces, {soft_bounces} soft bounces, {unsubscribes} unsubscribes, {complaints} complaints; {suppressed} addresses suppressed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>subject</source>
         <translation>тема</translation>
     </message>
@@ -1825,6 +2011,10 @@
         <translation>Сервер отклонил отправителя, содержимое или параметры подключения</translation>
     </message>
     <message>
+        <source>Too many hard bounces: check the list, then resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Scheduled</source>
         <translation>Запланирована</translation>
     </message>
@@ -2052,6 +2242,10 @@
         <translation>Лимиты и рабочие часы</translation>
     </message>
     <message>
+        <source>Mailbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Language</source>
         <translation>Язык</translation>
     </message>
@@ -2078,6 +2272,10 @@
     <message>
         <source>enter the password for this account</source>
         <translation>введите пароль от этой учётной записи</translation>
+    </message>
+    <message>
+        <source>enter the password for this mailbox</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>enter the SMTP server name first</source>

@@ -6,7 +6,7 @@ kept between calls, so a snapshot can always be rebuilt from the database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ from mailer_gui.core.codes import RECIPIENT_STATES, EntryKind, Reason
 from mailer_gui.core.codes import EntryStatus as Status
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.config.settings import AppSettings
+from mailer_gui.core.mailbox.stats import feedback_counts
 from mailer_gui.core.sending import limits, queue
 from mailer_gui.core.store.models import FINAL_STATUSES, Campaign, QueueEntry
 from mailer_gui.core.store.queries import counts_by_scope
@@ -44,6 +45,8 @@ class EntryStatus:
     priority: int = 0
     queued_at: datetime | None = None
     finished_at: datetime | None = None
+    # From the mailbox: {"unsubscribed": n, "complaints": n} (campaigns with any).
+    feedback: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -138,6 +141,7 @@ def _entry_json(e: EntryStatus) -> dict[str, Any]:
         "priority": e.priority,
         "queued_at": iso(e.queued_at),
         "finished_at": iso(e.finished_at),
+        "feedback": dict(e.feedback),
     }
 
 
@@ -313,6 +317,19 @@ def _finished_statuses(
     ]
 
 
+def _with_feedback(session: Session, entries: list[EntryStatus]) -> list[EntryStatus]:
+    """The mailbox's unsubscribes and complaints on each campaign's own entry."""
+    fb = feedback_counts(session)
+    if not fb:
+        return entries
+    return [
+        replace(e, feedback=fb[e.campaign_id])
+        if e.kind == EntryKind.CAMPAIGN and e.campaign_id in fb
+        else e
+        for e in entries
+    ]
+
+
 def build(session: Session, now: datetime) -> Snapshot:
     """The complete status: active campaign, queued count, next run, limits,
     and for every entry its reason, next run time, counts and ETA."""
@@ -327,6 +344,7 @@ def build(session: Session, now: datetime) -> Snapshot:
     est = _Estimator(st, budget, now)
     entries, next_at = _live_statuses(st, est, now, order, active, names, counts)
     entries += _finished_statuses(session, names, counts)
+    entries = _with_feedback(session, entries)
     queued = sum(
         1 for e in live if e.kind == EntryKind.CAMPAIGN and (active is None or e.id != active.id)
     )

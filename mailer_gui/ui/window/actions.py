@@ -24,6 +24,7 @@ class WindowActions:
     import_: QAction
     about: QAction
     outbox: QAction
+    check_mailbox: QAction
     quit: QAction
 
 
@@ -122,6 +123,15 @@ def _dialog_actions(w: Any) -> dict[str, QAction]:
             w.open_outbox,
             QCoreApplication.translate("MainWindow", "Messages caught by the demo server"),
         ),
+        check_mailbox=_action(
+            w,
+            QCoreApplication.translate("MainWindow", "Check &mailbox now"),
+            None,
+            w.check_mailbox,
+            QCoreApplication.translate(
+                "MainWindow", "Read bounces, unsubscribes and complaints from the mailbox"
+            ),
+        ),
         quit=_action(
             w, QCoreApplication.translate("MainWindow", "&Quit"), "Ctrl+Q", w.request_quit
         ),
@@ -134,8 +144,8 @@ def build_menus(w: Any, a: WindowActions, docks: list[Any]) -> None:
     for act in (a.new, a.save, None, a.import_, a.export, None, a.settings, None, a.quit):
         file_menu.addSeparator() if act is None else file_menu.addAction(act)
     camp = bar.addMenu(QCoreApplication.translate("MainWindow", "&Campaign"))
-    for act in (a.send_test, a.enqueue, a.pause_resume):
-        camp.addAction(act)
+    for act in (a.send_test, a.enqueue, a.pause_resume, None, a.check_mailbox):
+        camp.addSeparator() if act is None else camp.addAction(act)
     view = bar.addMenu(QCoreApplication.translate("MainWindow", "&View"))
     for dock in docks:
         view.addAction(dock.toggleViewAction())
