@@ -702,110 +702,110 @@
     <name>MailboxLabel</name>
     <message>
         <source>Mailbox: checking…</source>
-        <translation type="unfinished"></translation>
+        <translation>Почтовый ящик: проверка…</translation>
     </message>
     <message>
         <source>Mailbox %1: %2 bounces, %3 unsubscribes, %4 complaints</source>
-        <translation type="unfinished"></translation>
+        <translation>Почтовый ящик %1: возвратов %2, отписок %3, жалоб %4</translation>
     </message>
     <message>
         <source>Last mailbox check: %1 new messages, %2 soft bounces, %3 ignored, %4 unreadable; %5 addresses suppressed</source>
-        <translation type="unfinished"></translation>
+        <translation>Последняя проверка ящика: новых писем %1, временных возвратов %2, пропущено %3, нечитаемых %4; в список исключений добавлено адресов: %5</translation>
     </message>
     <message>
         <source>Mailbox: check failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Почтовый ящик: проверка не удалась</translation>
     </message>
 </context>
 <context>
     <name>MailboxPage</name>
     <message>
         <source>TLS (usually port 993)</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS (обычно порт 993)</translation>
     </message>
     <message>
         <source>STARTTLS (usually port 143)</source>
-        <translation type="unfinished"></translation>
+        <translation>STARTTLS (обычно порт 143)</translation>
     </message>
     <message>
         <source>None: plain text (local servers only)</source>
-        <translation type="unfinished">Нет: без шифрования (только локальные серверы)</translation>
+        <translation>Нет: без шифрования (только локальные серверы)</translation>
     </message>
     <message>
         <source>Use the SMTP account&apos;s password (same login)</source>
-        <translation type="unfinished"></translation>
+        <translation>Использовать пароль SMTP (тот же логин)</translation>
     </message>
     <message>
         <source>Use the server found for the SMTP account</source>
-        <translation type="unfinished"></translation>
+        <translation>Подставить сервер по SMTP-аккаунту</translation>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> мин</translation>
     </message>
     <message>
         <source>Mailbox (IMAP)</source>
-        <translation type="unfinished"></translation>
+        <translation>Почтовый ящик (IMAP)</translation>
     </message>
     <message>
         <source>IMAP server</source>
-        <translation type="unfinished"></translation>
+        <translation>Сервер IMAP</translation>
     </message>
     <message>
         <source>Port</source>
-        <translation type="unfinished">Порт</translation>
+        <translation>Порт</translation>
     </message>
     <message>
         <source>Security</source>
-        <translation type="unfinished">Шифрование</translation>
+        <translation>Шифрование</translation>
     </message>
     <message>
         <source>User name</source>
-        <translation type="unfinished">Логин</translation>
+        <translation>Логин</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished">Пароль</translation>
+        <translation>Пароль</translation>
     </message>
     <message>
         <source>Folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Папка</translation>
     </message>
     <message>
         <source>Checking and the bounce-rate guard</source>
-        <translation type="unfinished"></translation>
+        <translation>Проверка и защита от возвратов</translation>
     </message>
     <message>
         <source>Check every</source>
-        <translation type="unfinished"></translation>
+        <translation>Проверять каждые</translation>
     </message>
     <message>
         <source>Pause a campaign at</source>
-        <translation type="unfinished"></translation>
+        <translation>Приостановить рассылку при</translation>
     </message>
     <message>
         <source>…of hard bounces, once sent</source>
-        <translation type="unfinished"></translation>
+        <translation>…постоянных возвратов, когда отправлено не менее</translation>
     </message>
     <message>
         <source>Bounces, unsubscribe replies and spam complaints that reach this mailbox put the address on the suppression list. Messages read are flagged, never deleted.</source>
-        <translation type="unfinished"></translation>
+        <translation>Возвраты, ответы с отпиской и жалобы на спам, пришедшие в этот ящик, добавляют адрес в список исключений. Прочитанные письма помечаются и никогда не удаляются.</translation>
     </message>
     <message>
         <source>saved; leave empty to keep it</source>
-        <translation type="unfinished">сохранён; оставьте пустым, чтобы не менять</translation>
+        <translation>сохранён; оставьте пустым, чтобы не менять</translation>
     </message>
     <message>
         <source>The mailbox has not been checked yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ящик ещё не проверялся.</translation>
     </message>
     <message>
         <source>Last check %1 failed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Проверка %1 не удалась: %2</translation>
     </message>
     <message>
         <source>Last check %1: %2 bounces, %3 unsubscribes, %4 complaints</source>
-        <translation type="unfinished"></translation>
+        <translation>Последняя проверка %1: возвратов %2, отписок %3, жалоб %4</translation>
     </message>
 </context>
 <context>
@@ -992,11 +992,11 @@
     </message>
     <message>
         <source>Check &amp;mailbox now</source>
-        <translation type="unfinished"></translation>
+        <translation>Проверить &amp;почтовый ящик</translation>
     </message>
     <message>
         <source>Read bounces, unsubscribes and complaints from the mailbox</source>
-        <translation type="unfinished"></translation>
+        <translation>Прочитать возвраты, отписки и жалобы из почтового ящика</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -1547,71 +1547,71 @@
     </message>
     <message>
         <source>enter the IMAP user name (usually your address)</source>
-        <translation type="unfinished"></translation>
+        <translation>введите имя пользователя IMAP (обычно ваш адрес)</translation>
     </message>
     <message>
         <source>enter the folder to read, e.g. INBOX</source>
-        <translation type="unfinished"></translation>
+        <translation>введите папку для чтения, например INBOX</translation>
     </message>
     <message>
         <source>enter how often to check the mailbox: 1 to 1440 minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>укажите, как часто проверять ящик: от 1 до 1440 минут</translation>
     </message>
     <message>
         <source>enter the bounce-rate threshold as a percentage above 0, at most 100</source>
-        <translation type="unfinished"></translation>
+        <translation>укажите порог возвратов в процентах: больше 0, не более 100</translation>
     </message>
     <message>
         <source>enter how many messages must go out before the guard applies: 1 or more</source>
-        <translation type="unfinished"></translation>
+        <translation>укажите, сколько писем должно уйти, прежде чем включится защита: 1 или больше</translation>
     </message>
     <message>
         <source>the mailbox (IMAP) is not set up: use `config imap` or Settings, Mailbox</source>
-        <translation type="unfinished"></translation>
+        <translation>почтовый ящик (IMAP) не настроен: используйте `config imap` или «Настройки», «Почтовый ящик»</translation>
     </message>
     <message>
         <source>no IMAP password for {user}: give it with `config imap --password-stdin` or in Settings, or set MAILER_GUI_IMAP_PASSWORD for this run</source>
-        <translation type="unfinished"></translation>
+        <translation>нет пароля IMAP для {user}: укажите его через `config imap --password-stdin` или в настройках либо задайте MAILER_GUI_IMAP_PASSWORD для этого запуска</translation>
     </message>
     <message>
         <source>the IMAP server refused the login of {user}: {reply}. Check the user and password (some providers want an app password for IMAP)</source>
-        <translation type="unfinished"></translation>
+        <translation>сервер IMAP отклонил вход {user}: {reply}. Проверьте имя пользователя и пароль (некоторые провайдеры требуют для IMAP пароль приложения)</translation>
     </message>
     <message>
         <source>cannot connect to the IMAP server {host}:{port}: {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>не удаётся подключиться к серверу IMAP {host}:{port}: {problem}</translation>
     </message>
     <message>
         <source>the IMAP server {host}:{port} did not answer in time; check the host, port and security</source>
-        <translation type="unfinished"></translation>
+        <translation>сервер IMAP {host}:{port} не ответил вовремя; проверьте сервер, порт и защиту</translation>
     </message>
     <message>
         <source>the IMAP server answered: {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>ответ сервера IMAP: {problem}</translation>
     </message>
     <message>
         <source>cannot open the IMAP folder {folder}: {reply}. Check the folder name</source>
-        <translation type="unfinished"></translation>
+        <translation>не удаётся открыть папку IMAP {folder}: {reply}. Проверьте имя папки</translation>
     </message>
     <message>
         <source>the IMAP server&apos;s certificate for {host} does not verify ({detail})</source>
-        <translation type="unfinished"></translation>
+        <translation>сертификат сервера IMAP для {host} не прошёл проверку ({detail})</translation>
     </message>
     <message>
         <source>port {port} does not speak TLS from the first byte; choose STARTTLS (port 143) or the TLS port (993)</source>
-        <translation type="unfinished"></translation>
+        <translation>порт {port} не использует TLS с первого байта; выберите STARTTLS (порт 143) или порт TLS (993)</translation>
     </message>
     <message>
         <source>IMAP TLS failed: {problem}</source>
-        <translation type="unfinished"></translation>
+        <translation>ошибка TLS при подключении к IMAP: {problem}</translation>
     </message>
     <message>
         <source>campaign {campaign} paused: {bounced} of {sent} messages bounced for good ({percent} %, the limit is {threshold} %). Providers suspend accounts with many bounces: clean the list, then resume</source>
-        <translation type="unfinished"></translation>
+        <translation>рассылка {campaign} приостановлена: {bounced} из {sent} писем вернулись с постоянной ошибкой ({percent} %, порог {threshold} %). Провайдеры блокируют аккаунты с большим числом возвратов: очистите список, затем возобновите</translation>
     </message>
     <message>
         <source>mailbox check: {bounces} hard bounces, {soft_bounces} soft bounces, {unsubscribes} unsubscribes, {complaints} complaints; {suppressed} addresses suppressed</source>
-        <translation type="unfinished"></translation>
+        <translation>проверка ящика: постоянных возвратов {bounces}, временных {soft_bounces}, отписок {unsubscribes}, жалоб {complaints}; в список исключений добавлено адресов: {suppressed}</translation>
     </message>
     <message>
         <source>subject</source>
@@ -1904,6 +1904,10 @@
         <source>sent %1, failed %2, uncertain %3, pending %4</source>
         <translation>отправлено %1, ошибок %2, неясно %3, ждут %4</translation>
     </message>
+    <message>
+        <source>from the mailbox: %1 bounced, %2 unsubscribed, %3 complaints</source>
+        <translation>из почтового ящика: возвратов %1, отписок %2, жалоб %3</translation>
+    </message>
 </context>
 <context>
     <name>QueuePanel</name>
@@ -2012,7 +2016,7 @@
     </message>
     <message>
         <source>Too many hard bounces: check the list, then resume</source>
-        <translation type="unfinished"></translation>
+        <translation>Слишком много возвратов: проверьте список, затем возобновите</translation>
     </message>
     <message>
         <source>Scheduled</source>
@@ -2100,6 +2104,10 @@
     <message>
         <source>suppressed</source>
         <translation>исключено</translation>
+    </message>
+    <message>
+        <source>bounced</source>
+        <translation>возврат</translation>
     </message>
 </context>
 <context>
@@ -2243,7 +2251,7 @@
     </message>
     <message>
         <source>Mailbox</source>
-        <translation type="unfinished"></translation>
+        <translation>Почтовый ящик</translation>
     </message>
     <message>
         <source>Language</source>
@@ -2275,7 +2283,7 @@
     </message>
     <message>
         <source>enter the password for this mailbox</source>
-        <translation type="unfinished"></translation>
+        <translation>введите пароль от этого ящика</translation>
     </message>
     <message>
         <source>enter the SMTP server name first</source>

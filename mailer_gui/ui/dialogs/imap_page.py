@@ -121,9 +121,7 @@ class MailboxPage(QWidget):
     ) -> None:
         self._loaded, self._smtp = imap, smtp
         self.suggest.setEnabled(smtp is not None)
-        self.password.setPlaceholderText(
-            self.tr("saved; leave empty to keep it") if has_password else ""
-        )
+        self.set_has_password(has_password)
         self.check_minutes.setValue(mailbox.check_minutes)
         self.percent.setValue(mailbox.bounce_rate_percent)
         self.min_sent.setValue(mailbox.bounce_rate_min_sent)
@@ -136,6 +134,9 @@ class MailboxPage(QWidget):
         self.user.setText(imap.user)
         self.folder.setText(imap.folder)
         self.reuse_smtp.setChecked(imap.reuse_smtp)
+
+    def set_has_password(self, has: bool) -> None:
+        self.password.setPlaceholderText(self.tr("saved; leave empty to keep it") if has else "")
 
     def _last_text(self, last: dict[str, Any] | None, zone: str) -> str:
         if not last or last.get("checked_at") is None:

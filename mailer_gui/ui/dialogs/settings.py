@@ -297,6 +297,7 @@ class SettingsDialog(QDialog):
         if typed:
             self.ctx.secrets.set_password(imap.keyring_account, typed)
             self.mailbox_page.password.clear()
+            self.mailbox_page.set_has_password(True)
         self._imap, self._mailbox = imap, mailbox
 
     def _store_password(self, smtp: SmtpSettings) -> None:
