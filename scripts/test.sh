@@ -4,7 +4,7 @@
 #
 # `scripts/test.sh --zones [pytest args]` runs the tests whose outcome depends
 # on the laptop's time zone (engine, lease, processes, queue, limits,
-# simulation, reports, CLI) once more under each of ZONES, west and east of
+# simulation, reports, CLI, the mailbox loop) once more under each of ZONES, west and east of
 # UTC; CI runs it after the whole suite. These are core tests: they run
 # without pytest-qt, so that one importing Qt fails (tests/conftest.py).
 set -euo pipefail
@@ -19,7 +19,8 @@ ZONES=${ZONES:-"America/Los_Angeles Asia/Kolkata"}
 shopt -s nullglob
 files=(tests/test_engine*.py tests/test_lease*.py tests/test_processes.py tests/test_queue*.py
        tests/test_limits*.py tests/test_simulation*.py tests/test_hotsql.py
-       tests/test_smtp_faults.py tests/test_reports.py tests/test_cli.py tests/test_cli_run.py)
+       tests/test_smtp_faults.py tests/test_reports.py tests/test_cli.py tests/test_cli_run.py
+       tests/test_mailbox.py)
 for zone in $ZONES; do
   echo "== TZ=$zone: ${#files[@]} files" >&2
   TZ=$zone .venv/bin/python -m pytest -q -p no:pytest-qt -W ignore::pytest.PytestConfigWarning \
