@@ -19,7 +19,8 @@ from mailer_gui.core.codes import RecipientStatus, SuppressionReason
 from mailer_gui.core.config import imap as imap_settings
 from mailer_gui.core.content import campaigns
 from mailer_gui.core.mailbox import check, imap
-from mailer_gui.core.sending import queue
+from mailer_gui.core.reports.campaign import campaign_summary
+from mailer_gui.core.sending import queue, snapshot
 from mailer_gui.core.store.models import MailboxState, Recipient
 
 from .bounce_corpus import render
@@ -139,6 +140,14 @@ def test_campaign_bounces_come_back_and_are_suppressed_once(
     # Every message is flagged, none deleted.
     got = flags(imap_server)
     assert len(got) == 11 and all(imap.PROCESSED_FLAG in f for f in got)
+
+    # The report and the snapshot say so per campaign.
+    with ctx.db.read() as s:
+        summary = campaign_summary(s, cid, ctx.clock.now())
+        (entry,) = [e for e in snapshot.build(s, ctx.clock.now()).entries if e.campaign_id == cid]
+    assert summary.counts["bounced"] == 3 and summary.counts["sent"] == 7
+    assert summary.feedback == {"unsubscribed": 1, "complaints": 1}
+    assert entry.counts["bounced"] == 3 and entry.feedback == summary.feedback
 
     before = suppressed(ctx)
     second = inbox_check(ctx, capsys)
