@@ -6,7 +6,7 @@ check changes nothing; the next campaign skips them."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,6 +20,7 @@ from mailer_gui.core.config import imap as imap_settings
 from mailer_gui.core.content import campaigns
 from mailer_gui.core.mailbox import check, imap
 from mailer_gui.core.reports.campaign import campaign_summary
+from mailer_gui.core.reports.period import period_summary
 from mailer_gui.core.sending import queue, snapshot
 from mailer_gui.core.store.models import MailboxState, Recipient
 
@@ -148,6 +149,14 @@ def test_campaign_bounces_come_back_and_are_suppressed_once(
     assert summary.counts["bounced"] == 3 and summary.counts["sent"] == 7
     assert summary.feedback == {"unsubscribed": 1, "complaints": 1}
     assert entry.counts["bounced"] == 3 and entry.feedback == summary.feedback
+    # The CLI's check ran on the real clock: the period report spans it and the campaign.
+    days = sorted([ctx.clock.now().date(), datetime.now(UTC).date()])
+    with ctx.db.read() as s:
+        period = period_summary(
+            s, days[0] - timedelta(days=1), days[1] + timedelta(days=1), ctx.clock.now()
+        )
+    assert period.feedback == {"bounces": 3, "unsubscribed": 1, "complaints": 1}
+    assert period.results.get("bounced") == 3
 
     before = suppressed(ctx)
     second = inbox_check(ctx, capsys)

@@ -4,6 +4,8 @@ counted with the others)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -41,3 +43,27 @@ def campaign_feedback(session: Session, campaign_id: int) -> dict[str, int]:
     return feedback_counts(session, campaign_id).get(
         campaign_id, dict.fromkeys(FEEDBACK_KINDS.values(), 0)
     )
+
+
+PERIOD_KINDS = {
+    MailboxEventKind.BOUNCE: "bounces",
+    MailboxEventKind.UNSUBSCRIBE: "unsubscribed",
+    MailboxEventKind.COMPLAINT: "complaints",
+}
+
+
+def period_feedback(session: Session, lo: datetime, hi: datetime) -> dict[str, int]:
+    """Hard bounces, unsubscribes and complaints the mailbox brought in
+    ``[lo, hi)`` (when they were read), for the period report."""
+    out = dict.fromkeys(PERIOD_KINDS.values(), 0)
+    for kind, n in session.execute(
+        select(MailboxEvent.kind, func.count())
+        .where(
+            MailboxEvent.at >= lo,
+            MailboxEvent.at < hi,
+            MailboxEvent.kind.in_(tuple(PERIOD_KINDS)),
+        )
+        .group_by(MailboxEvent.kind)
+    ):
+        out[PERIOD_KINDS[MailboxEventKind(kind)]] = int(n)
+    return out

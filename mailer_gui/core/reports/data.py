@@ -201,6 +201,8 @@ class PeriodSummary:
     days: tuple[DayTotal, ...]
     hours: tuple[HourCount, ...]  # only hours with sends
     limits_in_force: tuple[LimitPeriod, ...] = ()
+    # What the mailbox brought in the period: {"bounces", "unsubscribed", "complaints"}.
+    feedback: dict[str, int] = field(default_factory=dict)
 
     @property
     def hours_over_limit(self) -> tuple[HourCount, ...]:

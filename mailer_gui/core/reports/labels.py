@@ -89,6 +89,7 @@ _RU = {
         "Слишком много возвратов: проверьте список, затем возобновите"
     ),
     "Unsubscribed (from the mailbox)": "Отписались (из почтового ящика)",
+    "Hard bounces read from the mailbox": "Постоянные возвраты из почтового ящика",
     "Complaints (from the mailbox)": "Жалобы (из почтового ящика)",
     "Scheduled": "Запланирована",
     "Paused by you": "Приостановлена вами",
