@@ -295,3 +295,55 @@ def test_starttls_and_reused_smtp_password(ctx, smtp_server, imap_server, monkey
     with ctx.db.write() as s:
         imap_settings.save_imap(s, st.with_ca_file(str(ca_file)))
     assert check.check_once(ctx).messages == 0
+
+
+def _two_uncertain(ctx: Any, smtp_server: Any) -> tuple[int, list[Any]]:
+    """A campaign of 4 whose r1 and r2 end uncertain (stored, then the line dropped)."""
+    configure(ctx, smtp_server)
+    order = sorted(f"r{i}@example.org" for i in range(4))
+    for addr in order[1:3]:
+        smtp_server.rules[f"data:{addr}"] = "store-then-drop"
+    cid = make_campaign(ctx, 4)
+    drain(ctx)
+    r = sent(ctx, cid)
+    unsure = [r[a] for a in order[1:3]]
+    assert {x.status for x in unsure} == {RecipientStatus.UNCERTAIN}
+    return cid, unsure
+
+
+def _copy_to_sent(smtp_server: Any, imap_server: TestImapServer, r: Recipient) -> None:
+    (m,) = [m for m in smtp_server.received if r.email in m.rcpt_tos]
+    imap_server.deliver(m.data, folder="Sent")
+
+
+def test_uncertain_found_in_the_sent_folder_is_offered(ctx, smtp_server, imap_server) -> None:
+    cid, (found, missing) = _two_uncertain(ctx, smtp_server)
+    setup_imap(ctx, imap_server)
+    _copy_to_sent(smtp_server, imap_server, found)
+    result = check.check_once(ctx)
+    assert (result.uncertain_found, result.uncertain_marked_sent) == (1, 0)
+    with ctx.db.read() as s:
+        listed = {u.email: u for u in queue.uncertain_recipients(s, cid)}
+    # The decision stays the operator's: both still uncertain, the evidence on one.
+    assert set(listed) == {found.email, missing.email}
+    assert "found in the Sent folder Sent" in (listed[found.email].reply or "")
+    assert "Sent folder" not in (listed[missing.email].reply or "")
+    again = check.check_once(ctx)
+    assert again.uncertain_found == 0  # found once, announced once
+
+
+def test_uncertain_found_in_sent_is_marked_sent_when_opted_in(
+    ctx, smtp_server, imap_server, capsys
+) -> None:
+    cid, (found, missing) = _two_uncertain(ctx, smtp_server)
+    setup_imap(ctx, imap_server)
+    _copy_to_sent(smtp_server, imap_server, found)
+    code = cli.main(
+        ["--data-dir", str(ctx.data_dir), "config", "mailbox", "--auto-resolve-uncertain", "on"]
+    )
+    assert code == 0
+    out = inbox_check(ctx, capsys)
+    assert (out["uncertain_found"], out["uncertain_marked_sent"]) == (1, 1)
+    r = sent(ctx, cid)
+    assert r[found.email].status == RecipientStatus.SENT
+    assert r[missing.email].status == RecipientStatus.UNCERTAIN

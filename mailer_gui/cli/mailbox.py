@@ -93,6 +93,15 @@ def cmd_inbox_check(ctx: AppContext, a: argparse.Namespace) -> int:
     )
     for cid in result.paused:
         print(f"campaign {cid} paused: too many hard bounces (bounce_rate); see `status`")
+    if result.uncertain_found:
+        print(
+            f"{result.uncertain_found} uncertain recipient(s) found in the Sent folder"
+            + (
+                f", {result.uncertain_marked_sent} marked sent"
+                if result.uncertain_marked_sent
+                else "; `campaign resolve-uncertain ID --list` shows them"
+            )
+        )
     for note in result.notes:
         print(f"note: {note}")
     if result.more:

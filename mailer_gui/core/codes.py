@@ -114,6 +114,7 @@ class MailboxEventKind(StrEnum):
     COMPLAINT = "complaint"  # an ARF feedback report (RFC 5965)
     IGNORED = "ignored"  # auto-reply, a bounce of nobody of ours, anything else
     UNREADABLE = "unreadable"  # could not be parsed: skipped with a note
+    IN_SENT = "in_sent"  # an uncertain recipient's message found in the Sent folder
 
 
 RECIPIENT_STATES: tuple[str, ...] = tuple(RecipientStatus)

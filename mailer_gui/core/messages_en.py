@@ -466,4 +466,10 @@ ENGLISH: dict[str, str] = {
         "mailbox check: {bounces} hard bounces, {soft_bounces} soft bounces, "
         "{unsubscribes} unsubscribes, {complaints} complaints; {suppressed} addresses suppressed",
     ),
+    "mailbox.uncertain_in_sent": QT_TRANSLATE_NOOP(
+        "Messages",
+        "{n} uncertain recipient(s) of {campaign} were found in the Sent folder {folder}: "
+        "they were sent. Mark them sent (Resolve uncertain, or `campaign resolve-uncertain "
+        "{campaign_id} --mark-sent`)",
+    ),
 }

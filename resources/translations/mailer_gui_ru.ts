@@ -1614,6 +1614,10 @@
         <translation>проверка ящика: постоянных возвратов {bounces}, временных {soft_bounces}, отписок {unsubscribes}, жалоб {complaints}; в список исключений добавлено адресов: {suppressed}</translation>
     </message>
     <message>
+        <source>{n} uncertain recipient(s) of {campaign} were found in the Sent folder {folder}: they were sent. Mark them sent (Resolve uncertain, or `campaign resolve-uncertain {campaign_id} --mark-sent`)</source>
+        <translation>Получатели рассылки {campaign} с неясным результатом найдены в папке отправленных {folder} ({n}): письма были отправлены. Отметьте их отправленными («Разобрать неясные» или `campaign resolve-uncertain {campaign_id} --mark-sent`)</translation>
+    </message>
+    <message>
         <source>subject</source>
         <translation>тема</translation>
     </message>

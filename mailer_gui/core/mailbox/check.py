@@ -21,7 +21,7 @@ from mailer_gui.core.codes import MailboxEventKind, NotificationKind
 from mailer_gui.core.config import imap as imap_settings
 from mailer_gui.core.config.settings import load as load_settings
 from mailer_gui.core.context import AppContext
-from mailer_gui.core.mailbox import apply, guard, imap
+from mailer_gui.core.mailbox import apply, guard, imap, sent
 from mailer_gui.core.mailbox.classify import classify
 from mailer_gui.core.messages import Message
 from mailer_gui.core.sending.pauses import notify
@@ -41,6 +41,8 @@ class CheckResult:
     notes: list[str] = field(default_factory=list)
     messages: int = 0
     more: bool = False
+    uncertain_found: int = 0  # uncertain recipients found in the Sent folder now
+    uncertain_marked_sent: int = 0  # ... and marked sent (the operator opted in)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +51,8 @@ class CheckResult:
             "suppressed": self.suppressed,
             "paused_campaigns": list(self.paused),
             "more": self.more,
+            "uncertain_found": self.uncertain_found,
+            "uncertain_marked_sent": self.uncertain_marked_sent,
             "notes": list(self.notes),
             "mailbox": self.mailbox,
         }
@@ -92,12 +96,36 @@ def check_once(ctx: AppContext) -> CheckResult:
         result = _record(ctx, st, fetched, items)
         if fetched.keywords and items:
             imap.flag_processed(client, [i.uid for i in items])
+        _resolve_from_sent(ctx, st, client, result)
         return result
     except imap.MailboxError as exc:
         _note_error(ctx, st, exc)
         raise
     finally:
         imap.close(client)
+
+
+def _resolve_from_sent(
+    ctx: AppContext, st: imap_settings.ImapSettings, client: Any, result: CheckResult
+) -> None:
+    """Look the uncertain recipients' Message-IDs up in the Sent folder (:mod:`sent`)."""
+    with ctx.db.read() as s:
+        wanted = sent.to_look_up(s)
+        auto = imap_settings.load_mailbox(s).auto_resolve_uncertain
+    folder, found = sent.search(client, list(wanted))
+    if not found and not auto:
+        return
+    with ctx.db.write() as s:
+        result.uncertain_found, result.uncertain_marked_sent = sent.record(
+            s,
+            st.mailbox_key,
+            folder,
+            {mid: wanted[mid] for mid in found},
+            ctx.clock.now(),
+            auto,
+        )
+    if result.uncertain_found or result.uncertain_marked_sent:
+        ctx.emit("queue")
 
 
 def _classify(ctx: AppContext, fetched: imap.Fetched) -> list[apply.Item]:
