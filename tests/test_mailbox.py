@@ -347,3 +347,27 @@ def test_uncertain_found_in_sent_is_marked_sent_when_opted_in(
     r = sent(ctx, cid)
     assert r[found.email].status == RecipientStatus.SENT
     assert r[missing.email].status == RecipientStatus.UNCERTAIN
+
+
+def test_config_imap_and_show(ctx, capsys) -> None:
+    base = ["--data-dir", str(ctx.data_dir)]
+    code = cli.main(
+        [*base, "config", "imap", "--host", "imap.example.net", "--port", "993"]
+        + ["--security", "tls", "--user", "news@example.com", "--folder", "Bounces"]
+    )
+    assert code == 0, capsys.readouterr().err
+    capsys.readouterr()
+    assert cli.main([*base, "config", "show"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["imap"]["host"] == "imap.example.net" and shown["imap"]["folder"] == "Bounces"
+    assert shown["mailbox"]["bounce_rate_percent"] == 5.0
+    assert "password" not in json.dumps(shown["imap"])
+    # Bad input: a clear error naming the field, nothing changed.
+    code = cli.main(
+        [*base, "config", "imap", "--host", "bad host", "--port", "993"]
+        + ["--security", "tls", "--user", "u"]
+    )
+    assert code == 1 and "host" in capsys.readouterr().err
+    with ctx.db.read() as s:
+        assert imap_settings.load_imap(s).host == "imap.example.net"
+    assert cli.main([*base, "config", "imap", "--port", "993"]) == 2

@@ -229,6 +229,7 @@ def cmd_config_show(ctx: AppContext, a: argparse.Namespace) -> int:
         if st.quota is None
         else {"used": st.quota.used, "synced_at": st.quota.synced_at.isoformat()},
         "keychain_available": ctx.secrets.keychain_available(),
+        **mailbox.settings_json(ctx),
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0

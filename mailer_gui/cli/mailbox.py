@@ -121,6 +121,19 @@ def cmd_inbox_status(ctx: AppContext, a: argparse.Namespace) -> int:
     return 0
 
 
+def settings_json(ctx: AppContext) -> dict[str, Any]:
+    """``config show``'s ``imap`` (no password, the CA as its path) and ``mailbox``."""
+    from dataclasses import asdict
+
+    with ctx.db.read() as s:
+        st = imap_settings.load_imap(s)
+        ms = imap_settings.load_mailbox(s)
+    imap_out = None
+    if st is not None:
+        imap_out = {k: v for k, v in asdict(st).items() if k != "ca_pem"}
+    return {"imap": imap_out, "mailbox": asdict(ms)}
+
+
 def register_config(cfg: Any) -> None:
     """Add ``config imap`` and ``config mailbox`` to the ``config`` group."""
     p = cfg.add_parser("imap", help="the mailbox (IMAP) that bounces and unsubscribes reach")

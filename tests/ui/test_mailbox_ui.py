@@ -134,3 +134,17 @@ def test_worker_reports_a_failed_check(qtbot, ctx, imap_server):
     assert "refused the login" in got.args[0]
     assert "wrong-secret-77" not in got.args[0]
     assert label.toolTip() == got.args[0]
+
+
+def test_bounce_rate_notification_says_why(qtbot, ctx, smtp_server, imap_server):
+    from mailer_gui.ui.queue.notifications import notification_text
+    from mailer_gui.ui.worker import notification_history
+
+    from ..test_bounce_guard import send_52_and_bounce
+
+    send_52_and_bounce(ctx, smtp_server, imap_server, 3)
+    check.check_once(ctx)
+    rows = [d for d in notification_history(ctx) if d.get("reason_code") == "bounce_rate"]
+    assert len(rows) == 1
+    text = notification_text(rows[0])
+    assert "3 of 52" in text and "5.8 %" in text
