@@ -370,4 +370,6 @@ def test_config_imap_and_show(ctx, capsys) -> None:
     assert code == 1 and "host" in capsys.readouterr().err
     with ctx.db.read() as s:
         assert imap_settings.load_imap(s).host == "imap.example.net"
-    assert cli.main([*base, "config", "imap", "--port", "993"]) == 2
+    with pytest.raises(SystemExit) as usage:
+        cli.main([*base, "config", "imap", "--port", "993"])
+    assert usage.value.code == 2
