@@ -999,6 +999,14 @@
         <translation>Прочитать возвраты, отписки и жалобы из почтового ящика</translation>
     </message>
     <message>
+        <source>Suppression &amp;list…</source>
+        <translation>Список &amp;исключений…</translation>
+    </message>
+    <message>
+        <source>Addresses never mailed again, with the reason and the date</source>
+        <translation>Адреса, на которые больше не отправляются письма, с причиной и датой</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>&amp;Выход</translation>
     </message>
@@ -2431,6 +2439,71 @@
     <message>
         <source>saved; leave empty to keep it</source>
         <translation>сохранён; оставьте пустым, чтобы не менять</translation>
+    </message>
+</context>
+<context>
+    <name>Suppression</name>
+    <message>
+        <source>added by hand</source>
+        <translation>добавлен вручную</translation>
+    </message>
+    <message>
+        <source>unsubscribed</source>
+        <translation>отписался</translation>
+    </message>
+    <message>
+        <source>refused by the server</source>
+        <translation>отклонён сервером</translation>
+    </message>
+    <message>
+        <source>bounced (mailbox)</source>
+        <translation>возврат (почтовый ящик)</translation>
+    </message>
+    <message>
+        <source>spam complaint</source>
+        <translation>жалоба на спам</translation>
+    </message>
+    <message>
+        <source>imported</source>
+        <translation>импортирован</translation>
+    </message>
+</context>
+<context>
+    <name>SuppressionDialog</name>
+    <message>
+        <source>Suppression list</source>
+        <translation>Список исключений</translation>
+    </message>
+    <message>
+        <source>Filter by address, reason or detail</source>
+        <translation>Фильтр по адресу, причине или подробностям</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Загрузка…</translation>
+    </message>
+    <message>
+        <source>%1 addresses are never mailed again.</source>
+        <translation>Адресов, на которые больше не отправляются письма: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>SuppressionModel</name>
+    <message>
+        <source>Address</source>
+        <translation>Адрес</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>Добавлен</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Подробности</translation>
     </message>
 </context>
 <context>

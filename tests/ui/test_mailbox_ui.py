@@ -148,3 +148,51 @@ def test_bounce_rate_notification_says_why(qtbot, ctx, smtp_server, imap_server)
     assert len(rows) == 1
     text = notification_text(rows[0])
     assert "3 of 52" in text and "5.8 %" in text
+
+
+def _suppression_dialog(qtbot, ctx):  # type: ignore[no-untyped-def]
+    from mailer_gui.ui.dialogs.suppression import SuppressionDialog
+
+    dlg = SuppressionDialog(ctx)
+    qtbot.addWidget(dlg)
+    qtbot.waitUntil(lambda: dlg.model.rowCount() > 0, timeout=10_000)
+    return dlg
+
+
+def _suppress_some(ctx) -> None:  # type: ignore[no-untyped-def]
+    from mailer_gui.core.audience import suppression
+
+    with ctx.db.write() as s:
+        now = ctx.clock.now()
+        suppression.add(s, "gone@example.org", "bounce", now, "smtp; 550 5.1.1 User unknown")
+        suppression.add(s, "bye@example.org", "unsubscribed", now, "unsubscribe reply")
+        suppression.add(s, "angry@example.org", "complaint", now, "feedback report (abuse)")
+
+
+def test_suppression_list_shows_reasons_and_dates(qtbot, ctx):
+    _suppress_some(ctx)
+    dlg = _suppression_dialog(qtbot, ctx)
+    shown = {
+        dlg.proxy.index(r, 0).data(): dlg.proxy.index(r, 1).data()
+        for r in range(dlg.proxy.rowCount())
+    }
+    assert shown == {
+        "gone@example.org": "bounced (mailbox)",
+        "bye@example.org": "unsubscribed",
+        "angry@example.org": "spam complaint",
+    }
+    assert "3 addresses" in dlg.summary.text()
+    assert dlg.proxy.index(0, 2).data()  # the date
+    dlg.filter.setText("550")
+    assert dlg.proxy.rowCount() == 1
+    dlg.filter.clear()
+    dlg.show()
+    _shot(dlg, "suppression-en.png")
+
+
+def test_suppression_list_in_russian(qtbot, ctx, russian):  # noqa: F811
+    _suppress_some(ctx)
+    dlg = _suppression_dialog(qtbot, ctx)
+    assert dlg.windowTitle() == "Список исключений"
+    dlg.show()
+    _shot(dlg, "suppression-ru.png")

@@ -25,6 +25,7 @@ class WindowActions:
     about: QAction
     outbox: QAction
     check_mailbox: QAction
+    suppression: QAction
     quit: QAction
 
 
@@ -132,6 +133,15 @@ def _dialog_actions(w: Any) -> dict[str, QAction]:
                 "MainWindow", "Read bounces, unsubscribes and complaints from the mailbox"
             ),
         ),
+        suppression=_action(
+            w,
+            QCoreApplication.translate("MainWindow", "Suppression &list…"),
+            None,
+            w.open_suppression,
+            QCoreApplication.translate(
+                "MainWindow", "Addresses never mailed again, with the reason and the date"
+            ),
+        ),
         quit=_action(
             w, QCoreApplication.translate("MainWindow", "&Quit"), "Ctrl+Q", w.request_quit
         ),
@@ -144,7 +154,7 @@ def build_menus(w: Any, a: WindowActions, docks: list[Any]) -> None:
     for act in (a.new, a.save, None, a.import_, a.export, None, a.settings, None, a.quit):
         file_menu.addSeparator() if act is None else file_menu.addAction(act)
     camp = bar.addMenu(QCoreApplication.translate("MainWindow", "&Campaign"))
-    for act in (a.send_test, a.enqueue, a.pause_resume, None, a.check_mailbox):
+    for act in (a.send_test, a.enqueue, a.pause_resume, None, a.check_mailbox, a.suppression):
         camp.addSeparator() if act is None else camp.addAction(act)
     view = bar.addMenu(QCoreApplication.translate("MainWindow", "&View"))
     for dock in docks:

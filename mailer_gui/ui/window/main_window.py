@@ -338,6 +338,9 @@ class MainWindow(WindowClosing, QMainWindow):
             self.mailbox_worker.start()
         self.mailbox_worker.check_now()
 
+    def open_suppression(self) -> None:
+        window_dialogs.open_dialog(self, "suppression", self)
+
     def open_export(self) -> None:
         window_dialogs.open_dialog(self, "export", self.current_campaign_id(), self)
 
