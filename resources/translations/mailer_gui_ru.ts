@@ -2145,6 +2145,10 @@
         <translation>{state} — {n}</translation>
     </message>
     <message>
+        <source> · from the mailbox: {u} unsubscribed, {c} complaints</source>
+        <translation> · из почтового ящика: отписок {u}, жалоб {c}</translation>
+    </message>
+    <message>
         <source>{total} recipients</source>
         <translation>Получатели ({total})</translation>
     </message>

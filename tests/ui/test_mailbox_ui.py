@@ -196,3 +196,22 @@ def test_suppression_list_in_russian(qtbot, ctx, russian):  # noqa: F811
     assert dlg.windowTitle() == "Список исключений"
     dlg.show()
     _shot(dlg, "suppression-ru.png")
+
+
+def test_editor_counts_bounced_and_the_mailbox_feedback(qtbot, ctx, smtp_server, imap_server):
+    from mailer_gui.ui.editor.editor import CampaignEditor
+
+    configure(ctx, smtp_server)
+    setup_imap(ctx, imap_server)
+    cid = make_campaign(ctx, 4)
+    drain(ctx)
+    r = sent(ctx, cid)
+    deliver(ctx, imap_server, "postfix_user_unknown", r["r0@example.org"])
+    deliver(ctx, imap_server, "unsubscribe_gmail", r["r1@example.org"])
+    check.check_once(ctx)
+    editor = CampaignEditor(ctx)
+    qtbot.addWidget(editor)
+    editor.load(cid)
+    text = editor.recipients.counts_label.text()
+    assert "3 sent" in text and "1 bounced" in text
+    assert "from the mailbox: 1 unsubscribed, 0 complaints" in text
