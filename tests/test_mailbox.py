@@ -373,3 +373,21 @@ def test_config_imap_and_show(ctx, capsys) -> None:
     with pytest.raises(SystemExit) as usage:
         cli.main([*base, "config", "imap", "--port", "993"])
     assert usage.value.code == 2
+
+
+def test_a_backlog_is_read_in_batches_oldest_first(ctx, smtp_server, imap_server, monkeypatch):
+    configure(ctx, smtp_server)
+    setup_imap(ctx, imap_server)
+    cid = make_campaign(ctx, 5)
+    drain(ctx)
+    for x in sent(ctx, cid).values():
+        deliver(ctx, imap_server, "sendmail_user_unknown", x)
+    monkeypatch.setattr(imap, "MAX_MESSAGES", 2)
+    seen = []
+    for _ in range(5):
+        result = check.check_once(ctx)
+        seen.append((result.messages, result.more))
+        if not result.more:
+            break
+    assert seen == [(2, True), (2, True), (1, False)]
+    assert {x.status for x in sent(ctx, cid).values()} == {RecipientStatus.BOUNCED}

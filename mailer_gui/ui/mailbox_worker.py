@@ -104,3 +104,5 @@ class MailboxWorker(QThread):
         out = result.to_json()
         out["checked_at"] = self.ctx.clock.now().isoformat()
         self.checked.emit(out)
+        if result.more:  # a backlog (the first check of a full INBOX): go on at once
+            self._now_asked = True

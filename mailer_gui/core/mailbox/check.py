@@ -95,7 +95,10 @@ def check_once(ctx: AppContext) -> CheckResult:
         items = _classify(ctx, fetched)
         result = _record(ctx, st, fetched, items)
         if fetched.keywords and items:
-            imap.flag_processed(client, [i.uid for i in items])
+            try:
+                imap.flag_processed(client, [i.uid for i in items])
+            except imap.MailboxError as exc:  # recorded already: the UIDs keep them counted once
+                result.notes.append(f"the processed messages could not be flagged: {exc}")
         _resolve_from_sent(ctx, st, client, result)
         return result
     except imap.MailboxError as exc:

@@ -129,11 +129,14 @@ def close(client: Any) -> None:
 
 
 def fetch_new(
-    client: Any, folder: str, uidvalidity: int | None, last_uid: int, limit: int = MAX_MESSAGES
+    client: Any, folder: str, uidvalidity: int | None, last_uid: int, limit: int | None = None
 ) -> Fetched:
     """The messages after ``last_uid`` not yet flagged processed (all of them
-    if the folder's UIDVALIDITY changed), oldest first, at most ``limit``."""
+    if the folder's UIDVALIDITY changed), oldest first, at most ``limit``
+    (default :data:`MAX_MESSAGES`)."""
     from imapclient.exceptions import IMAPClientError
+
+    limit = limit or MAX_MESSAGES
 
     try:
         info = client.select_folder(folder)
