@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from mailer_gui.core.audience import suppression
+from mailer_gui.core.audience import addresses
 from mailer_gui.core.clock import utc
 from mailer_gui.core.codes import (
     LIVE_STATUSES,
@@ -32,7 +32,7 @@ from mailer_gui.core.codes import (
     SuppressionReason,
 )
 from mailer_gui.core.mailbox.classify import Classified
-from mailer_gui.core.store.models import MailboxEvent, QueueEntry, Recipient
+from mailer_gui.core.store.models import MailboxEvent, QueueEntry, Recipient, Suppression
 
 SOFT_IN_A_ROW = 3
 _SENT_STATES = (RecipientStatus.SENT, RecipientStatus.BOUNCED, RecipientStatus.UNCERTAIN)
@@ -66,6 +66,8 @@ class Applied:
     suppressed: int = 0
     campaigns: set[int] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    newly_suppressed: set[str] = field(default_factory=set)
+    soft_recipients: set[int] = field(default_factory=set)  # soft-bounced, not flushed yet
 
     def to_json(self) -> dict[str, Any]:
         return {**self.counts, "suppressed": self.suppressed, "notes": list(self.notes)}
@@ -76,10 +78,28 @@ def apply(s: Session, mailbox: str, uidvalidity: int, items: list[Item], now: da
     out = Applied()
     now = utc(now)
     done = _already_recorded(s, mailbox, uidvalidity, [i.uid for i in items])
+    # One flush at the end (and before a soft-bounce count), not one per look-up.
+    with s.no_autoflush:
+        _apply_items(s, mailbox, uidvalidity, items, now, out, done)
+    s.flush()
+    skip_pending(s, out.newly_suppressed)
+    return out
+
+
+def _apply_items(
+    s: Session,
+    mailbox: str,
+    uidvalidity: int,
+    items: list[Item],
+    now: datetime,
+    out: Applied,
+    done: set[int],
+) -> None:
+    known = by_message_id(s, items)
     for item in items:
         if item.uid in done:
             continue
-        ctx = _Ctx(s, mailbox, uidvalidity, item.uid, now, out)
+        ctx = _Ctx(s, mailbox, uidvalidity, item.uid, now, out, known)
         c = item.classified
         if c is None:
             ctx.event(MailboxEventKind.UNREADABLE, "", None, item.note)
@@ -92,8 +112,6 @@ def apply(s: Session, mailbox: str, uidvalidity: int, items: list[Item], now: da
             _complaint(ctx, c)
         else:
             ctx.event(MailboxEventKind.IGNORED, "", None, c.detail)
-    s.flush()
-    return out
 
 
 def _already_recorded(s: Session, mailbox: str, uidvalidity: int, uids: list[int]) -> set[int]:
@@ -118,6 +136,7 @@ class _Ctx:
     uid: int
     now: datetime
     out: Applied
+    known: dict[str, list[Recipient]] = field(default_factory=dict)
     seen: set[str] = field(default_factory=set)
 
     def event(self, kind: str, norm: str, r: Recipient | None, detail: str) -> bool:
@@ -144,25 +163,34 @@ class _Ctx:
         return True
 
     def suppress(self, norm: str, reason: str, detail: str) -> None:
+        """Suppress ``norm`` (as ``suppression.add`` does, without its flush: the
+        check flushes once at the end)."""
+        if norm in self.out.newly_suppressed:
+            return  # suppressed by an earlier message of this check (not flushed yet)
         try:
-            added = suppression.add(self.s, norm, reason, self.now, detail[:500])
-        except suppression.SuppressionError:
+            norm = addresses.check(norm).norm
+        except addresses.InvalidAddress:
             return
-        if added:
+        if self.s.get(Suppression, norm) is None:
+            self.s.add(
+                Suppression(email_norm=norm, reason=reason, detail=detail[:500], added_at=self.now)
+            )
             self.out.suppressed += 1
-        skip_pending(self.s, norm)
+        self.out.newly_suppressed.add(norm)
 
 
-def skip_pending(s: Session, norm: str) -> int:
-    """A newly suppressed address is not sent by a campaign already queued:
-    its pending recipients become ``suppressed``."""
+def skip_pending(s: Session, norms: set[str]) -> int:
+    """Newly suppressed addresses are not sent by a campaign already queued:
+    their pending recipients become ``suppressed``."""
+    if not norms:
+        return 0
     live = select(QueueEntry.campaign_id).where(
         QueueEntry.kind == EntryKind.CAMPAIGN, QueueEntry.status.in_(LIVE_STATUSES)
     )
     res = s.execute(
         update(Recipient)
         .where(
-            Recipient.email_norm == norm,
+            Recipient.email_norm.in_(sorted(norms)),
             Recipient.status == RecipientStatus.PENDING,
             Recipient.test_entry_id.is_(None),
             Recipient.campaign_id.in_(live),
@@ -173,16 +201,32 @@ def skip_pending(s: Session, norm: str) -> int:
     return int(getattr(res, "rowcount", 0) or 0)
 
 
-def match(s: Session, c: Classified, norm: str | None) -> Recipient | None:
-    """The campaign recipient a notification is about (see the module's docstring)."""
-    if c.message_ids:
-        rows = list(
-            s.scalars(
-                select(Recipient).where(
-                    Recipient.message_id.in_(c.message_ids), Recipient.test_entry_id.is_(None)
-                )
+def by_message_id(s: Session, items: list[Item]) -> dict[str, list[Recipient]]:
+    """The campaign recipients the items' Message-IDs name, in one query."""
+    ids = sorted({m for i in items if i.classified for m in i.classified.message_ids})
+    out: dict[str, list[Recipient]] = {}
+    for n in range(0, len(ids), 500):
+        for r in s.scalars(
+            select(Recipient).where(
+                Recipient.message_id.in_(ids[n : n + 500]), Recipient.test_entry_id.is_(None)
             )
-        )
+        ):
+            out.setdefault(str(r.message_id), []).append(r)
+    return out
+
+
+def match(
+    s: Session,
+    c: Classified,
+    norm: str | None,
+    known: dict[str, list[Recipient]] | None = None,
+) -> Recipient | None:
+    """The campaign recipient a notification is about (see the module's docstring);
+    ``known``: :func:`by_message_id` for these messages, else it is queried."""
+    if c.message_ids:
+        if known is None:
+            known = by_message_id(s, [Item(0, c)])
+        rows = [r for m in c.message_ids for r in known.get(m, [])]
         exact = [r for r in rows if norm is None or r.email_norm == norm]
         if exact:
             return exact[0]
@@ -203,7 +247,7 @@ def match(s: Session, c: Classified, norm: str | None) -> Recipient | None:
 
 def _bounce(ctx: _Ctx, c: Classified) -> None:
     for norm in c.addresses:
-        r = match(ctx.s, c, norm)
+        r = match(ctx.s, c, norm, ctx.known)
         if r is None:
             ctx.event(MailboxEventKind.IGNORED, norm, None, f"bounce for no recipient: {c.detail}")
             continue
@@ -218,8 +262,8 @@ def _bounce(ctx: _Ctx, c: Classified) -> None:
         else:
             if not ctx.event(MailboxEventKind.SOFT_BOUNCE, r.email_norm, r, c.detail):
                 continue
-            ctx.s.flush()
-            if soft_in_a_row(ctx.s, r.email_norm) >= SOFT_IN_A_ROW:
+            ctx.out.soft_recipients.add(r.id)
+            if soft_in_a_row(ctx.s, r.email_norm, ctx.out.soft_recipients) >= SOFT_IN_A_ROW:
                 ctx.suppress(
                     r.email_norm,
                     SuppressionReason.BOUNCE,
@@ -227,7 +271,7 @@ def _bounce(ctx: _Ctx, c: Classified) -> None:
                 )
 
 
-def soft_in_a_row(s: Session, norm: str) -> int:
+def soft_in_a_row(s: Session, norm: str, pending: set[int] | frozenset[int] = frozenset()) -> int:
     """How many of the address's latest sent messages, newest first, came back
     with a temporary bounce before one that did not."""
     recent = list(
@@ -251,6 +295,7 @@ def soft_in_a_row(s: Session, norm: str) -> int:
             )
         )
     )
+    soft |= set(pending)
     n = 0
     for rid in recent:
         if rid not in soft:
@@ -279,7 +324,7 @@ def _unsubscribe(ctx: _Ctx, c: Classified) -> None:
 def _complaint(ctx: _Ctx, c: Classified) -> None:
     targets: list[tuple[str, Recipient | None]] = []
     for norm in c.addresses or (None,):
-        r = match(ctx.s, c, norm)
+        r = match(ctx.s, c, norm, ctx.known)
         if r is not None:
             targets.append((r.email_norm, r))
     if not targets:

@@ -28,6 +28,7 @@ from mailer_gui.core.sending.pauses import notify
 from mailer_gui.core.store.models import MailboxState
 
 log = logging.getLogger("mailer_gui.core.mailbox")
+WRITE_CHUNK = 100  # messages per write transaction: each holds the lock briefly
 
 
 @dataclass
@@ -152,27 +153,57 @@ def _record(
     fetched: imap.Fetched,
     items: list[apply.Item],
 ) -> CheckResult:
-    now = ctx.clock.now()
+    """Write the results in short transactions of :data:`WRITE_CHUNK` messages
+    (the engine waits for the write lock meanwhile), each one complete: its
+    events, suppressions, the guard and the UID reached."""
     out = CheckResult(st.mailbox_key, messages=len(items), more=fetched.more)
-    with ctx.db.write() as s:
-        done = apply.apply(s, st.mailbox_key, fetched.uidvalidity, items, now)
-        ms = imap_settings.load_mailbox(s)
-        out.paused = [cid for cid in sorted(done.campaigns) if guard.check(s, cid, now, ms)]
-        out.counts, out.suppressed, out.notes = done.counts, done.suppressed, done.notes
-        state = s.get(MailboxState, st.mailbox_key)
-        if state is None:
-            state = MailboxState(mailbox=st.mailbox_key, last_uid=0)
-            s.add(state)
-        if state.uidvalidity != fetched.uidvalidity:
-            state.uidvalidity, state.last_uid = fetched.uidvalidity, 0
-        state.last_uid = max([state.last_uid, *(i.uid for i in items)])
-        state.checked_at, state.error = now, None
-        state.result = out.to_json()
-        if out.suppressed or out.paused:
-            notify(s, now, NotificationKind.MAILBOX, _summary(out))
+    paused: set[int] = set()
+    for i in range(0, max(len(items), 1), WRITE_CHUNK):
+        chunk = items[i : i + WRITE_CHUNK]
+        last = i + WRITE_CHUNK >= len(items)
+        with ctx.db.write() as s:
+            _record_chunk(s, ctx.clock.now(), st, fetched.uidvalidity, chunk, out, paused)
+            if last:
+                _finish_state(s, ctx.clock.now(), st, out, sorted(paused))
     if out.paused or out.suppressed:
         ctx.emit("queue")
     return out
+
+
+def _record_chunk(
+    s: Any,
+    now: Any,
+    st: imap_settings.ImapSettings,
+    uidvalidity: int,
+    chunk: list[apply.Item],
+    out: CheckResult,
+    paused: set[int],
+) -> None:
+    done = apply.apply(s, st.mailbox_key, uidvalidity, chunk, now)
+    ms = imap_settings.load_mailbox(s)
+    paused.update(cid for cid in sorted(done.campaigns) if guard.check(s, cid, now, ms))
+    for k, v in done.counts.items():
+        out.counts[k] += v
+    out.suppressed += done.suppressed
+    out.notes += done.notes
+    state = s.get(MailboxState, st.mailbox_key)
+    if state is None:
+        state = MailboxState(mailbox=st.mailbox_key, last_uid=0)
+        s.add(state)
+    if state.uidvalidity != uidvalidity:
+        state.uidvalidity, state.last_uid = uidvalidity, 0
+    state.last_uid = max([state.last_uid, *(i.uid for i in chunk)])
+
+
+def _finish_state(
+    s: Any, now: Any, st: imap_settings.ImapSettings, out: CheckResult, paused: list[int]
+) -> None:
+    out.paused = paused
+    state = s.get(MailboxState, st.mailbox_key)
+    state.checked_at, state.error = now, None
+    state.result = out.to_json()
+    if out.suppressed or out.paused:
+        notify(s, now, NotificationKind.MAILBOX, _summary(out))
 
 
 def _summary(out: CheckResult) -> Message:
