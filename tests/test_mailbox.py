@@ -391,3 +391,24 @@ def test_a_backlog_is_read_in_batches_oldest_first(ctx, smtp_server, imap_server
             break
     assert seen == [(2, True), (2, True), (1, False)]
     assert {x.status for x in sent(ctx, cid).values()} == {RecipientStatus.BOUNCED}
+
+
+def test_results_are_written_in_short_transactions(ctx, smtp_server, imap_server, monkeypatch):
+    """Five messages in write transactions of two: all counted, the UID reached kept."""
+    configure(ctx, smtp_server)
+    st = setup_imap(ctx, imap_server)
+    cid = make_campaign(ctx, 5)
+    drain(ctx)
+    for x in sent(ctx, cid).values():
+        deliver(ctx, imap_server, "exim_failed", x)
+    monkeypatch.setattr(check, "WRITE_CHUNK", 2)
+    writes = []
+    real = check._record_chunk
+    monkeypatch.setattr(
+        check, "_record_chunk", lambda s, *a: writes.append(len(a[3])) or real(s, *a)
+    )
+    result = check.check_once(ctx)
+    assert writes == [2, 2, 1] and result.counts["bounces"] == 5 and result.suppressed == 5
+    with ctx.db.read() as s:
+        state = s.get(MailboxState, st.mailbox_key)
+        assert state.last_uid == 5 and state.result["bounces"] == 5
