@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 QT_PKGS="libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 libxkbcommon0
  libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
  libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 fonts-dejavu-core"
-TEST_PKGS="poppler-utils desktop-file-utils appstream spamassassin postgresql"
+TEST_PKGS="poppler-utils desktop-file-utils appstream spamassassin dovecot-imapd postgresql"
 
 mode=app
 force=0

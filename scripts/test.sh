@@ -4,7 +4,8 @@
 #
 # `scripts/test.sh --zones [pytest args]` runs the tests whose outcome depends
 # on the laptop's time zone (engine, lease, processes, queue, limits, limit
-# rules, calendar, pacing, ETA, simulation, reports, CLI) once more under each of ZONES, west and east of
+# rules, calendar, pacing, ETA, simulation, reports, CLI, the mailbox loop,
+# repeats, lists) once more under each of ZONES, west and east of
 # UTC; CI runs it after the whole suite. These are core tests: they run
 # without pytest-qt, so that one importing Qt fails (tests/conftest.py).
 set -euo pipefail
@@ -21,7 +22,7 @@ files=(tests/test_engine*.py tests/test_lease*.py tests/test_processes.py tests/
        tests/test_limits*.py tests/test_limit_rules.py tests/test_calendar.py
        tests/test_pacing.py tests/test_eta.py tests/test_simulation*.py tests/test_hotsql.py
        tests/test_smtp_faults.py tests/test_reports.py tests/test_cli.py tests/test_cli_run.py
-       tests/test_repeats.py tests/test_lists.py)
+       tests/test_repeats.py tests/test_lists.py tests/test_mailbox.py)
 for zone in $ZONES; do
   echo "== TZ=$zone: ${#files[@]} files" >&2
   TZ=$zone .venv/bin/python -m pytest -q -p no:pytest-qt -W ignore::pytest.PytestConfigWarning \

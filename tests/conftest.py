@@ -26,6 +26,7 @@ from mailer_gui.core.content import campaigns
 from mailer_gui.core.context import AppContext, open_context
 from mailer_gui.core.sending import queue
 
+from .imap_server import TestImapServer, dovecot_available
 from .smtp_server import TestSmtpServer
 
 # Wednesday 2026-11-25 10:00 in Moscow (07:00 UTC): inside default working hours.
@@ -105,6 +106,16 @@ def ctx(tmp_path: Path, clock: SimClock) -> Iterator[AppContext]:
 @pytest.fixture
 def smtp_server() -> Iterator[TestSmtpServer]:
     server = TestSmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def imap_server() -> Iterator[TestImapServer]:
+    """Dovecot on 127.0.0.1 in a temporary folder (tests/imap_server.py)."""
+    if not dovecot_available():
+        pytest.fail("dovecot is not installed: run scripts/setup.sh --test (dovecot-imapd)")
+    server = TestImapServer().start()
     yield server
     server.stop()
 

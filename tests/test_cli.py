@@ -131,6 +131,7 @@ def test_full_flow_and_status_json_contract(data, tmp_path, smtp_server, capsys)
         "failed": 0,
         "uncertain": 0,
         "suppressed": 0,
+        "bounced": 0,
     }
     assert sorted(r.rcpt_tos[0] for r in smtp_server.received) == [
         "ann@example.org",

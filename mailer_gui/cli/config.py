@@ -9,7 +9,7 @@ import json
 import sys
 from typing import Any
 
-from mailer_gui.cli import presets
+from mailer_gui.cli import mailbox, presets
 from mailer_gui.cli.common import CliError
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.context import AppContext
@@ -261,6 +261,7 @@ def cmd_config_show(ctx: AppContext, a: argparse.Namespace) -> int:
         if st.quota is None
         else {"used": st.quota.used, "synced_at": st.quota.synced_at.isoformat()},
         "keychain_available": ctx.secrets.keychain_available(),
+        **mailbox.settings_json(ctx),
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0
@@ -273,6 +274,7 @@ def register(sub: Any) -> None:
     _register_limits(cfg)
     _register_pacing(cfg)
     presets.register(cfg)
+    mailbox.register_config(cfg)
     p = cfg.add_parser("quota-sync", help="usage this month as the provider reports it")
     p.add_argument("--used", type=int, required=True)
     p.set_defaults(func=cmd_config_quota_sync)

@@ -6,7 +6,7 @@ saying what went wrong and how to fix it).
 Each command group is a module of this package with ``register(subparsers)``,
 which adds its parsers and sets ``func=handler(ctx, args) -> int`` on them:
 ``config``, ``campaign`` (and ``content``, which adds to that group), ``run``
-(test-send, run, status), ``report`` and ``app`` (smoke). This module only
+(test-send, run, status), ``mailbox`` (inbox), ``report`` and ``app`` (smoke). This module only
 builds the parser from them and runs the chosen handler.
 """
 
@@ -19,13 +19,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mailer_gui.cli import app, campaign, config, content, lists, report, run
+from mailer_gui.cli import app, campaign, config, content, lists, mailbox, report, run
 from mailer_gui.cli.common import UsageError
 from mailer_gui.core.context import default_log_dir, open_context
 from mailer_gui.core.errors import MailerError
 
 log = logging.getLogger("mailer_gui.cli.main")
-COMMAND_GROUPS = (config, campaign, run, content, lists, report, app)
+COMMAND_GROUPS = (config, campaign, run, content, lists, mailbox, report, app)
 
 
 class _Parser(argparse.ArgumentParser):

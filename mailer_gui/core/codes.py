@@ -34,7 +34,8 @@ FINAL_STATUSES = (EntryStatus.COMPLETED, EntryStatus.COMPLETED_WITH_ERRORS, Entr
 
 
 class RecipientStatus(StrEnum):
-    """A recipient's state; ``suppressed``: imported but on the suppression list."""
+    """A recipient's state; ``suppressed``: imported but on the suppression list;
+    ``bounced``: sent, then a delivery status notification said it failed for good."""
 
     PENDING = "pending"
     SENDING = "sending"
@@ -42,6 +43,7 @@ class RecipientStatus(StrEnum):
     FAILED = "failed"
     UNCERTAIN = "uncertain"
     SUPPRESSED = "suppressed"
+    BOUNCED = "bounced"
 
 
 class Reason(StrEnum):
@@ -58,6 +60,7 @@ class Reason(StrEnum):
     SMTP_NOT_CONFIGURED = "smtp_not_configured"
     SMTP_AUTH_FAILED = "smtp_auth_failed"
     SMTP_REJECTED = "smtp_rejected"
+    BOUNCE_RATE = "bounce_rate"  # the mailbox's hard bounces passed the guard's threshold
     PAUSED = "paused"
     WAITING = "waiting"  # derived in the snapshot, never stored
 
@@ -89,6 +92,7 @@ class NotificationKind(StrEnum):
     FINISHED = "finished"
     UNCERTAIN = "uncertain"
     REPEAT = "repeat"  # occurrences of a repeat missed while the app was closed
+    MAILBOX = "mailbox"  # a mailbox check found bounces, unsubscribes or complaints
 
 
 class SuppressionReason(StrEnum):
@@ -96,12 +100,25 @@ class SuppressionReason(StrEnum):
 
     MANUAL = "manual"
     UNSUBSCRIBED = "unsubscribed"
-    HARD_BOUNCE = "hard_bounce"
+    HARD_BOUNCE = "hard_bounce"  # refused with a 5xx at RCPT
+    BOUNCE = "bounce"  # a delivery status notification in the mailbox (or 3 soft ones)
     COMPLAINT = "complaint"
     IMPORTED = "imported"
     # A forgotten person (``contact forget``): the entry holds a keyed hash of
     # the address, never the address (core/audience/forget.py).
     FORGOTTEN = "forgotten"
+
+
+class MailboxEventKind(StrEnum):
+    """What one message in the mailbox was (``core/mailbox``)."""
+
+    BOUNCE = "bounce"  # permanent failure
+    SOFT_BOUNCE = "soft_bounce"  # temporary failure
+    UNSUBSCRIBE = "unsubscribe"  # a reply to the List-Unsubscribe mailto
+    COMPLAINT = "complaint"  # an ARF feedback report (RFC 5965)
+    IGNORED = "ignored"  # auto-reply, a bounce of nobody of ours, anything else
+    UNREADABLE = "unreadable"  # could not be parsed: skipped with a note
+    IN_SENT = "in_sent"  # an uncertain recipient's message found in the Sent folder
 
 
 RECIPIENT_STATES: tuple[str, ...] = tuple(RecipientStatus)

@@ -474,4 +474,67 @@ ENGLISH: dict[str, str] = {
         "Messages",
         "the app stopped during the SMTP transaction; the server may have accepted this message",
     ),
+    # --- the mailbox loop (IMAP)
+    "imap.user": QT_TRANSLATE_NOOP("Messages", "enter the IMAP user name (usually your address)"),
+    "imap.folder": QT_TRANSLATE_NOOP("Messages", "enter the folder to read, e.g. INBOX"),
+    "imap.check_minutes": QT_TRANSLATE_NOOP(
+        "Messages", "enter how often to check the mailbox: 1 to 1440 minutes"
+    ),
+    "imap.bounce_rate_percent": QT_TRANSLATE_NOOP(
+        "Messages", "enter the bounce-rate threshold as a percentage above 0, at most 100"
+    ),
+    "imap.bounce_rate_min_sent": QT_TRANSLATE_NOOP(
+        "Messages", "enter how many messages must go out before the guard applies: 1 or more"
+    ),
+    "imap.not_configured": QT_TRANSLATE_NOOP(
+        "Messages",
+        "the mailbox (IMAP) is not set up: use `config imap` or Settings, Mailbox",
+    ),
+    "imap.no_password": QT_TRANSLATE_NOOP(
+        "Messages",
+        "no IMAP password for {user}: give it with `config imap --password-stdin` or in "
+        "Settings, or set MAILER_GUI_IMAP_PASSWORD for this run",
+    ),
+    "imap.login_failed": QT_TRANSLATE_NOOP(
+        "Messages",
+        "the IMAP server refused the login of {user}: {reply}. Check the user and password "
+        "(some providers want an app password for IMAP)",
+    ),
+    "imap.connect_failed": QT_TRANSLATE_NOOP(
+        "Messages", "cannot connect to the IMAP server {host}:{port}: {problem}"
+    ),
+    "imap.timeout": QT_TRANSLATE_NOOP(
+        "Messages",
+        "the IMAP server {host}:{port} did not answer in time; check the host, port and security",
+    ),
+    "imap.protocol": QT_TRANSLATE_NOOP("Messages", "the IMAP server answered: {problem}"),
+    "imap.no_folder": QT_TRANSLATE_NOOP(
+        "Messages", "cannot open the IMAP folder {folder}: {reply}. Check the folder name"
+    ),
+    "imap.cert": QT_TRANSLATE_NOOP(
+        "Messages", "the IMAP server's certificate for {host} does not verify ({detail})"
+    ),
+    "imap.plain_port": QT_TRANSLATE_NOOP(
+        "Messages",
+        "port {port} does not speak TLS from the first byte; choose STARTTLS (port 143) "
+        "or the TLS port (993)",
+    ),
+    "imap.tls_failed": QT_TRANSLATE_NOOP("Messages", "IMAP TLS failed: {problem}"),
+    "guard.bounce_rate": QT_TRANSLATE_NOOP(
+        "Messages",
+        "campaign {campaign} paused: {bounced} of {sent} messages bounced for good "
+        "({percent} %, the limit is {threshold} %). Providers suspend accounts with many "
+        "bounces: clean the list, then resume",
+    ),
+    "mailbox.found": QT_TRANSLATE_NOOP(
+        "Messages",
+        "mailbox check: {bounces} hard bounces, {soft_bounces} soft bounces, "
+        "{unsubscribes} unsubscribes, {complaints} complaints; {suppressed} addresses suppressed",
+    ),
+    "mailbox.uncertain_in_sent": QT_TRANSLATE_NOOP(
+        "Messages",
+        "{n} uncertain recipient(s) of {campaign} were found in the Sent folder {folder}: "
+        "they were sent. Mark them sent (Resolve uncertain, or `campaign resolve-uncertain "
+        "{campaign_id} --mark-sent`)",
+    ),
 }

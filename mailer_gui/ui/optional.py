@@ -21,6 +21,7 @@ PARTS = {
     "import": ("mailer_gui.ui.dialogs.import_wizard", "ImportWizard"),
     "about": ("mailer_gui.ui.window.about", "AboutDialog"),
     "outbox": ("mailer_gui.ui.window.outbox", "OutboxWindow"),
+    "suppression": ("mailer_gui.ui.dialogs.suppression", "SuppressionDialog"),
 }
 
 

@@ -876,6 +876,116 @@
     </message>
 </context>
 <context>
+    <name>MailboxLabel</name>
+    <message>
+        <source>Mailbox: checking…</source>
+        <translation>Почтовый ящик: проверка…</translation>
+    </message>
+    <message>
+        <source>Mailbox %1: %2 bounces, %3 unsubscribes, %4 complaints</source>
+        <translation>Почтовый ящик %1: возвратов %2, отписок %3, жалоб %4</translation>
+    </message>
+    <message>
+        <source>Last mailbox check: %1 new messages, %2 soft bounces, %3 ignored, %4 unreadable; %5 addresses suppressed</source>
+        <translation>Последняя проверка ящика: новых писем %1, временных возвратов %2, пропущено %3, нечитаемых %4; в список исключений добавлено адресов: %5</translation>
+    </message>
+    <message>
+        <source>Mailbox: check failed</source>
+        <translation>Почтовый ящик: проверка не удалась</translation>
+    </message>
+</context>
+<context>
+    <name>MailboxPage</name>
+    <message>
+        <source>TLS (usually port 993)</source>
+        <translation>TLS (обычно порт 993)</translation>
+    </message>
+    <message>
+        <source>STARTTLS (usually port 143)</source>
+        <translation>STARTTLS (обычно порт 143)</translation>
+    </message>
+    <message>
+        <source>None: plain text (local servers only)</source>
+        <translation>Нет: без шифрования (только локальные серверы)</translation>
+    </message>
+    <message>
+        <source>Use the SMTP account&apos;s password (same login)</source>
+        <translation>Использовать пароль SMTP (тот же логин)</translation>
+    </message>
+    <message>
+        <source>Use the server found for the SMTP account</source>
+        <translation>Подставить сервер по SMTP-аккаунту</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> мин</translation>
+    </message>
+    <message>
+        <source>Mailbox (IMAP)</source>
+        <translation>Почтовый ящик (IMAP)</translation>
+    </message>
+    <message>
+        <source>IMAP server</source>
+        <translation>Сервер IMAP</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Порт</translation>
+    </message>
+    <message>
+        <source>Security</source>
+        <translation>Шифрование</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>Логин</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Папка</translation>
+    </message>
+    <message>
+        <source>Checking and the bounce-rate guard</source>
+        <translation>Проверка и защита от возвратов</translation>
+    </message>
+    <message>
+        <source>Check every</source>
+        <translation>Проверять каждые</translation>
+    </message>
+    <message>
+        <source>Pause a campaign at</source>
+        <translation>Приостановить рассылку при</translation>
+    </message>
+    <message>
+        <source>…of hard bounces, once sent</source>
+        <translation>…постоянных возвратов, когда отправлено не менее</translation>
+    </message>
+    <message>
+        <source>Bounces, unsubscribe replies and spam complaints that reach this mailbox put the address on the suppression list. Messages read are flagged, never deleted.</source>
+        <translation>Возвраты, ответы с отпиской и жалобы на спам, пришедшие в этот ящик, добавляют адрес в список исключений. Прочитанные письма помечаются и никогда не удаляются.</translation>
+    </message>
+    <message>
+        <source>saved; leave empty to keep it</source>
+        <translation>сохранён; оставьте пустым, чтобы не менять</translation>
+    </message>
+    <message>
+        <source>The mailbox has not been checked yet.</source>
+        <translation>Ящик ещё не проверялся.</translation>
+    </message>
+    <message>
+        <source>Last check %1 failed: %2</source>
+        <translation>Проверка %1 не удалась: %2</translation>
+    </message>
+    <message>
+        <source>Last check %1: %2 bounces, %3 unsubscribes, %4 complaints</source>
+        <translation>Последняя проверка %1: возвратов %2, отписок %3, жалоб %4</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Mailer</source>
@@ -1072,6 +1182,22 @@
     <message>
         <source>Messages caught by the demo server</source>
         <translation>Письма, принятые демо-сервером</translation>
+    </message>
+    <message>
+        <source>Check &amp;mailbox now</source>
+        <translation>Проверить &amp;почтовый ящик</translation>
+    </message>
+    <message>
+        <source>Read bounces, unsubscribes and complaints from the mailbox</source>
+        <translation>Прочитать возвраты, отписки и жалобы из почтового ящика</translation>
+    </message>
+    <message>
+        <source>Suppression &amp;list…</source>
+        <translation>Список &amp;исключений…</translation>
+    </message>
+    <message>
+        <source>Addresses never mailed again, with the reason and the date</source>
+        <translation>Адреса, на которые больше не отправляются письма, с причиной и датой</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -1693,6 +1819,78 @@
         <translation>приложение остановилось во время SMTP-передачи; сервер мог принять это письмо</translation>
     </message>
     <message>
+        <source>enter the IMAP user name (usually your address)</source>
+        <translation>введите имя пользователя IMAP (обычно ваш адрес)</translation>
+    </message>
+    <message>
+        <source>enter the folder to read, e.g. INBOX</source>
+        <translation>введите папку для чтения, например INBOX</translation>
+    </message>
+    <message>
+        <source>enter how often to check the mailbox: 1 to 1440 minutes</source>
+        <translation>укажите, как часто проверять ящик: от 1 до 1440 минут</translation>
+    </message>
+    <message>
+        <source>enter the bounce-rate threshold as a percentage above 0, at most 100</source>
+        <translation>укажите порог возвратов в процентах: больше 0, не более 100</translation>
+    </message>
+    <message>
+        <source>enter how many messages must go out before the guard applies: 1 or more</source>
+        <translation>укажите, сколько писем должно уйти, прежде чем включится защита: 1 или больше</translation>
+    </message>
+    <message>
+        <source>the mailbox (IMAP) is not set up: use `config imap` or Settings, Mailbox</source>
+        <translation>почтовый ящик (IMAP) не настроен: используйте `config imap` или «Настройки», «Почтовый ящик»</translation>
+    </message>
+    <message>
+        <source>no IMAP password for {user}: give it with `config imap --password-stdin` or in Settings, or set MAILER_GUI_IMAP_PASSWORD for this run</source>
+        <translation>нет пароля IMAP для {user}: укажите его через `config imap --password-stdin` или в настройках либо задайте MAILER_GUI_IMAP_PASSWORD для этого запуска</translation>
+    </message>
+    <message>
+        <source>the IMAP server refused the login of {user}: {reply}. Check the user and password (some providers want an app password for IMAP)</source>
+        <translation>сервер IMAP отклонил вход {user}: {reply}. Проверьте имя пользователя и пароль (некоторые провайдеры требуют для IMAP пароль приложения)</translation>
+    </message>
+    <message>
+        <source>cannot connect to the IMAP server {host}:{port}: {problem}</source>
+        <translation>не удаётся подключиться к серверу IMAP {host}:{port}: {problem}</translation>
+    </message>
+    <message>
+        <source>the IMAP server {host}:{port} did not answer in time; check the host, port and security</source>
+        <translation>сервер IMAP {host}:{port} не ответил вовремя; проверьте сервер, порт и защиту</translation>
+    </message>
+    <message>
+        <source>the IMAP server answered: {problem}</source>
+        <translation>ответ сервера IMAP: {problem}</translation>
+    </message>
+    <message>
+        <source>cannot open the IMAP folder {folder}: {reply}. Check the folder name</source>
+        <translation>не удаётся открыть папку IMAP {folder}: {reply}. Проверьте имя папки</translation>
+    </message>
+    <message>
+        <source>the IMAP server&apos;s certificate for {host} does not verify ({detail})</source>
+        <translation>сертификат сервера IMAP для {host} не прошёл проверку ({detail})</translation>
+    </message>
+    <message>
+        <source>port {port} does not speak TLS from the first byte; choose STARTTLS (port 143) or the TLS port (993)</source>
+        <translation>порт {port} не использует TLS с первого байта; выберите STARTTLS (порт 143) или порт TLS (993)</translation>
+    </message>
+    <message>
+        <source>IMAP TLS failed: {problem}</source>
+        <translation>ошибка TLS при подключении к IMAP: {problem}</translation>
+    </message>
+    <message>
+        <source>campaign {campaign} paused: {bounced} of {sent} messages bounced for good ({percent} %, the limit is {threshold} %). Providers suspend accounts with many bounces: clean the list, then resume</source>
+        <translation>рассылка {campaign} приостановлена: {bounced} из {sent} писем вернулись с постоянной ошибкой ({percent} %, порог {threshold} %). Провайдеры блокируют аккаунты с большим числом возвратов: очистите список, затем возобновите</translation>
+    </message>
+    <message>
+        <source>mailbox check: {bounces} hard bounces, {soft_bounces} soft bounces, {unsubscribes} unsubscribes, {complaints} complaints; {suppressed} addresses suppressed</source>
+        <translation>проверка ящика: постоянных возвратов {bounces}, временных {soft_bounces}, отписок {unsubscribes}, жалоб {complaints}; в список исключений добавлено адресов: {suppressed}</translation>
+    </message>
+    <message>
+        <source>{n} uncertain recipient(s) of {campaign} were found in the Sent folder {folder}: they were sent. Mark them sent (Resolve uncertain, or `campaign resolve-uncertain {campaign_id} --mark-sent`)</source>
+        <translation>Получатели рассылки {campaign} с неясным результатом найдены в папке отправленных {folder} ({n}): письма были отправлены. Отметьте их отправленными («Разобрать неясные» или `campaign resolve-uncertain {campaign_id} --mark-sent`)</translation>
+    </message>
+    <message>
         <source>subject</source>
         <translation>тема</translation>
     </message>
@@ -1983,6 +2181,10 @@
         <source>sent %1, failed %2, uncertain %3, pending %4</source>
         <translation>отправлено %1, ошибок %2, неясно %3, ждут %4</translation>
     </message>
+    <message>
+        <source>from the mailbox: %1 bounced, %2 unsubscribed, %3 complaints</source>
+        <translation>из почтового ящика: возвратов %1, отписок %2, жалоб %3</translation>
+    </message>
 </context>
 <context>
     <name>QueuePanel</name>
@@ -2090,6 +2292,10 @@
         <translation>Сервер отклонил отправителя, содержимое или параметры подключения</translation>
     </message>
     <message>
+        <source>Too many hard bounces: check the list, then resume</source>
+        <translation>Слишком много возвратов: проверьте список, затем возобновите</translation>
+    </message>
+    <message>
         <source>Scheduled</source>
         <translation>Запланирована</translation>
     </message>
@@ -2180,6 +2386,10 @@
         <source>suppressed</source>
         <translation>исключено</translation>
     </message>
+    <message>
+        <source>bounced</source>
+        <translation>возврат</translation>
+    </message>
 </context>
 <context>
     <name>RecipientsTab</name>
@@ -2202,6 +2412,10 @@
     <message>
         <source>{n} {state}</source>
         <translation>{state} — {n}</translation>
+    </message>
+    <message>
+        <source> · from the mailbox: {u} unsubscribed, {c} complaints</source>
+        <translation> · из почтового ящика: отписок {u}, жалоб {c}</translation>
     </message>
     <message>
         <source>{total} recipients</source>
@@ -2321,6 +2535,10 @@
         <translation>Лимиты и рабочие часы</translation>
     </message>
     <message>
+        <source>Mailbox</source>
+        <translation>Почтовый ящик</translation>
+    </message>
+    <message>
         <source>Language</source>
         <translation>Язык</translation>
     </message>
@@ -2347,6 +2565,10 @@
     <message>
         <source>enter the password for this account</source>
         <translation>введите пароль от этой учётной записи</translation>
+    </message>
+    <message>
+        <source>enter the password for this mailbox</source>
+        <translation>введите пароль от этого ящика</translation>
     </message>
     <message>
         <source>enter the SMTP server name first</source>
@@ -2502,6 +2724,71 @@
     <message>
         <source>saved; leave empty to keep it</source>
         <translation>сохранён; оставьте пустым, чтобы не менять</translation>
+    </message>
+</context>
+<context>
+    <name>Suppression</name>
+    <message>
+        <source>added by hand</source>
+        <translation>добавлен вручную</translation>
+    </message>
+    <message>
+        <source>unsubscribed</source>
+        <translation>отписался</translation>
+    </message>
+    <message>
+        <source>refused by the server</source>
+        <translation>отклонён сервером</translation>
+    </message>
+    <message>
+        <source>bounced (mailbox)</source>
+        <translation>возврат (почтовый ящик)</translation>
+    </message>
+    <message>
+        <source>spam complaint</source>
+        <translation>жалоба на спам</translation>
+    </message>
+    <message>
+        <source>imported</source>
+        <translation>импортирован</translation>
+    </message>
+</context>
+<context>
+    <name>SuppressionDialog</name>
+    <message>
+        <source>Suppression list</source>
+        <translation>Список исключений</translation>
+    </message>
+    <message>
+        <source>Filter by address, reason or detail</source>
+        <translation>Фильтр по адресу, причине или подробностям</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Загрузка…</translation>
+    </message>
+    <message>
+        <source>%1 addresses are never mailed again.</source>
+        <translation>Адресов, на которые больше не отправляются письма: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>SuppressionModel</name>
+    <message>
+        <source>Address</source>
+        <translation>Адрес</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>Добавлен</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Подробности</translation>
     </message>
 </context>
 <context>

@@ -161,6 +161,7 @@ def test_settings_dialog_and_editor_speak_russian(qtbot, ctx, tmp_path, russian)
     assert [dlg.tabs.tabText(i) for i in range(dlg.tabs.count())] == [
         "Сервер",
         "Лимиты и рабочие часы",
+        "Почтовый ящик",
         "Язык",
     ]
     assert dlg.test_button.text() == "Проверить подключение"

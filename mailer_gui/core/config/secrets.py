@@ -23,6 +23,7 @@ from pathlib import Path
 
 SERVICE = "mailer-gui"
 ENV_PASSWORD = "MAILER_GUI_SMTP_PASSWORD"
+ENV_IMAP_PASSWORD = "MAILER_GUI_IMAP_PASSWORD"
 UNSUBSCRIBE_ACCOUNT = "unsubscribe-key"
 UNSUBSCRIBE_KEY_FILE = "unsubscribe.key"
 _KEY_BYTES = 32
@@ -54,6 +55,23 @@ class SecretStore:
                 return self._session[account]
         if self._use_env and os.environ.get(ENV_PASSWORD):
             return os.environ[ENV_PASSWORD]
+        if self.keychain_available():
+            import keyring
+
+            try:
+                return keyring.get_password(SERVICE, account)
+            except Exception:
+                return None
+        return None
+
+    def get_imap_password(self, account: str) -> str | None:
+        """The IMAP password: this session's, ``MAILER_GUI_IMAP_PASSWORD``, or the
+        keychain's (never the SMTP variable: another account)."""
+        with self._lock:
+            if account in self._session:
+                return self._session[account]
+        if self._use_env and os.environ.get(ENV_IMAP_PASSWORD):
+            return os.environ[ENV_IMAP_PASSWORD]
         if self.keychain_available():
             import keyring
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from mailer_gui.core.clock import utc
 from mailer_gui.core.config import settings as settings_mod
+from mailer_gui.core.mailbox.stats import campaign_feedback
 from mailer_gui.core.reports import recipient_rows
 from mailer_gui.core.reports.data import (
     Bounds,
@@ -176,7 +177,8 @@ def campaign_summary(session: Session, campaign_id: int, now: datetime) -> Campa
     duration = None if started is None else max(timedelta(0), (finished or now) - started)
     pauses = _pauses(session, campaign_id, now)
     active = _active(duration, pauses, started, finished or now)
-    rate, active_rate = _per_hour(counts["sent"], duration), _per_hour(counts["sent"], active)
+    went_out = counts["sent"] + counts.get("bounced", 0)
+    rate, active_rate = _per_hour(went_out, duration), _per_hour(went_out, active)
     periods = limits_in_force(session, "campaign_id = :cid", {"cid": campaign_id})
     versions, starts = _versions(session, c)
     return CampaignSummary(
@@ -202,6 +204,7 @@ def campaign_summary(session: Session, campaign_id: int, now: datetime) -> Campa
         content_version=c.content_version,
         versions=versions,
         version_starts=starts,
+        feedback=campaign_feedback(session, campaign_id),
     )
 
 

@@ -16,7 +16,7 @@ XLSX in :mod:`~mailer_gui.core.reports.formats`; the PDF is drawn with Qt in
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from mailer_gui.core.codes import RECIPIENT_STATES
@@ -111,6 +111,8 @@ class CampaignSummary:
     # (version, subject, recipients sent that version), oldest first
     versions: tuple[tuple[int, str, int], ...] = ()
     version_starts: tuple[datetime, ...] = ()
+    # From the mailbox: {"unsubscribed": n, "complaints": n}.
+    feedback: dict[str, int] = field(default_factory=dict)
 
     @property
     def busiest_hour(self) -> HourCount | None:
@@ -199,6 +201,8 @@ class PeriodSummary:
     days: tuple[DayTotal, ...]
     hours: tuple[HourCount, ...]  # only hours with sends
     limits_in_force: tuple[LimitPeriod, ...] = ()
+    # What the mailbox brought in the period: {"bounces", "unsubscribed", "complaints"}.
+    feedback: dict[str, int] = field(default_factory=dict)
 
     @property
     def hours_over_limit(self) -> tuple[HourCount, ...]:

@@ -19,6 +19,7 @@ STATES = {
     "failed": "failed",
     "uncertain": "uncertain",
     "suppressed": "suppressed",
+    "bounced": "bounced",
 }
 
 # Queue entry statuses, as the queue panel names them (ui/reasons.status_text).
@@ -44,6 +45,7 @@ REASONS = {
     "smtp_not_configured": "SMTP is not set up: open Settings",
     "smtp_auth_failed": "The server refused the login: check the password",
     "smtp_rejected": "The server refused the sender, the content or the connection settings",
+    "bounce_rate": "Too many hard bounces: check the list, then resume",
     "scheduled": "Scheduled",
     "paused": "Paused by you",
     "waiting": "Waiting for its turn",
@@ -62,6 +64,7 @@ _RU = {
     "failed": "ошибка",
     "uncertain": "неясно",
     "suppressed": "исключено",
+    "bounced": "возврат",
     # statuses and reasons (ui/queue/reasons.py)
     "Queued": "В очереди",
     "Sending": "Отправляется",
@@ -82,6 +85,12 @@ _RU = {
     "The server refused the sender, the content or the connection settings": (
         "Сервер отклонил отправителя, содержимое или параметры подключения"
     ),
+    "Too many hard bounces: check the list, then resume": (
+        "Слишком много возвратов: проверьте список, затем возобновите"
+    ),
+    "Unsubscribed (from the mailbox)": "Отписались (из почтового ящика)",
+    "Hard bounces read from the mailbox": "Постоянные возвраты из почтового ящика",
+    "Complaints (from the mailbox)": "Жалобы (из почтового ящика)",
     "Scheduled": "Запланирована",
     "Paused by you": "Приостановлена вами",
     "Waiting for its turn": "Ждёт своей очереди",

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from mailer_gui.core.clock import utc
 from mailer_gui.core.config import settings as settings_mod
+from mailer_gui.core.mailbox.stats import period_feedback
 from mailer_gui.core.reports.data import (
     MAX_PERIOD_DAYS,
     YIELD_PER,
@@ -132,6 +133,7 @@ def period_summary(session: Session, start: date, end: date, now: datetime) -> P
         days=_day_totals(session, hours, start, end, limits.tz),
         hours=tuple(hours),
         limits_in_force=periods,
+        feedback=period_feedback(session, lo, hi),
     )
 
 

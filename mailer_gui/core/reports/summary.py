@@ -118,6 +118,8 @@ def _campaign_info(s: CampaignSummary, labels: Labels, tz: ZoneInfo) -> list[lis
         ],
         [t("Limits in force"), limits_in_force_text(labels, s.limits_in_force, tz)],
         [t("Limits in settings now"), _limits_text(labels, s.hourly_limit, s.monthly_limit)],
+        [t("Unsubscribed (from the mailbox)"), s.feedback.get("unsubscribed", 0)],
+        [t("Complaints (from the mailbox)"), s.feedback.get("complaints", 0)],
         [t("Time zone"), s.timezone],
         [t("Report made"), local_time(s.generated_at, tz)],
     ]
@@ -177,6 +179,9 @@ def _period_info(s: PeriodSummary, labels: Labels, tz: ZoneInfo) -> list[list[An
         [t("Limits in force"), limits_in_force_text(labels, s.limits_in_force, tz)],
         [t("Limits in settings now"), _limits_text(labels, s.hourly_limit, s.monthly_limit)],
         [t("Hours over the hourly limit"), len(s.hours_over_limit)],
+        [t("Hard bounces read from the mailbox"), s.feedback.get("bounces", 0)],
+        [t("Unsubscribed (from the mailbox)"), s.feedback.get("unsubscribed", 0)],
+        [t("Complaints (from the mailbox)"), s.feedback.get("complaints", 0)],
         [t("Report made"), local_time(s.generated_at, tz)],
     ]
 

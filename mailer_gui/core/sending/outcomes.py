@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from mailer_gui.core.codes import EntryKind, EntryStatus, Reason, RecipientStatus, SuppressionReason
+from mailer_gui.core.mailbox import guard
 from mailer_gui.core.messages import Message
 from mailer_gui.core.sending import limits, queue
 from mailer_gui.core.sending.claims import Claim, StepResult
@@ -91,6 +92,8 @@ def _record_other(s: Session, claim: Claim, outcome: Outcome, now: datetime) -> 
         r.status, r.finished_at = RecipientStatus.FAILED, now
         if outcome.phase == "rcpt" and entry.kind == EntryKind.CAMPAIGN:
             _suppress(s, r, outcome, now)
+            s.flush()
+            guard.check(s, entry.campaign_id, now)  # too many hard bounces: pause
         if kind == CONTENT_REJECTED:
             entry.content_reject_count += 1
             if entry.content_reject_count >= CONTENT_REJECT_LIMIT:

@@ -46,7 +46,12 @@ TIMED_REASONS = frozenset(
 OPERATOR_REASONS = frozenset(
     {Reason.SMTP_NOT_CONFIGURED, Reason.SMTP_AUTH_FAILED, Reason.SMTP_REJECTED}
 )
-REASONS = TIMED_REASONS | OPERATOR_REASONS | {Reason.PAUSED, Reason.WAITING}
+# Holds that only the operator's resume ends: no settings save releases them
+# (``bounce_rate``: the mailbox's hard bounces passed the guard's threshold).
+GUARD_REASONS = frozenset({Reason.BOUNCE_RATE})
+# Every hold that waits for the operator (a resume ends it).
+HELD_REASONS = OPERATOR_REASONS | GUARD_REASONS
+REASONS = TIMED_REASONS | OPERATOR_REASONS | GUARD_REASONS | {Reason.PAUSED, Reason.WAITING}
 # The operator asked for these; telling them again is noise.
 SILENT_REASONS = frozenset({Reason.PAUSED, Reason.SCHEDULED})
 # Waits the settings and the ledger decide: a settings save recomputes them (D).
@@ -142,7 +147,7 @@ def _check_defer(reason: str, next_run_at: datetime | None) -> None:
     """A known reason, with a time exactly when it is a timed one."""
     if reason not in REASONS or reason == Reason.WAITING:
         raise ValueError(f"unknown defer reason {reason!r}")
-    if reason in OPERATOR_REASONS or reason == Reason.PAUSED:
+    if reason in OPERATOR_REASONS or reason in GUARD_REASONS or reason == Reason.PAUSED:
         if next_run_at is not None:
             raise ValueError(f"{reason} waits for the operator and takes no time")
     elif next_run_at is None:

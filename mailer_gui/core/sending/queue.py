@@ -32,6 +32,12 @@ from mailer_gui.core.sending.holds import replan as replan
 from mailer_gui.core.sending.holds import resume as resume
 from mailer_gui.core.sending.holds import settings_hold as settings_hold
 from mailer_gui.core.sending.pauses import (
+    GUARD_REASONS as GUARD_REASONS,
+)
+from mailer_gui.core.sending.pauses import (
+    HELD_REASONS as HELD_REASONS,
+)
+from mailer_gui.core.sending.pauses import (
     OPERATOR_REASONS as OPERATOR_REASONS,
 )
 from mailer_gui.core.sending.pauses import (

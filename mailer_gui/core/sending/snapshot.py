@@ -18,6 +18,7 @@ from mailer_gui.core.codes import RECIPIENT_STATES, EntryKind, Reason
 from mailer_gui.core.codes import EntryStatus as Status
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.config.settings import AppSettings
+from mailer_gui.core.mailbox.stats import feedback_counts
 from mailer_gui.core.sending import limits, pacing, queue
 from mailer_gui.core.sending.eta import Estimator
 from mailer_gui.core.sending.pacing import Pacing
@@ -46,6 +47,8 @@ class EntryStatus:
     # The active entry between two paced messages: when the next one may go
     # (a paced wait is not a pause: the entry is processing, with no reason).
     paced_until: datetime | None = None
+    # From the mailbox: {"unsubscribed": n, "complaints": n} (campaigns with any).
+    feedback: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -143,6 +146,7 @@ def _entry_json(e: EntryStatus) -> dict[str, Any]:
         "queued_at": iso(e.queued_at),
         "finished_at": iso(e.finished_at),
         "paced_until": iso(e.paced_until),
+        "feedback": dict(e.feedback),
     }
 
 
@@ -279,6 +283,19 @@ def _finished_statuses(
     ]
 
 
+def _with_feedback(session: Session, entries: list[EntryStatus]) -> list[EntryStatus]:
+    """The mailbox's unsubscribes and complaints on each campaign's own entry."""
+    fb = feedback_counts(session)
+    if not fb:
+        return entries
+    return [
+        replace(e, feedback=fb[e.campaign_id])
+        if e.kind == EntryKind.CAMPAIGN and e.campaign_id in fb
+        else e
+        for e in entries
+    ]
+
+
 def build(session: Session, now: datetime) -> Snapshot:
     """The complete status: active campaign, queued count, next run, limits,
     and for every entry its reason, next run time, counts and ETA."""
@@ -296,6 +313,7 @@ def build(session: Session, now: datetime) -> Snapshot:
     )
     entries, next_at = _live_statuses(st, est, now, order, active, names, counts, pace)
     entries += _finished_statuses(session, names, counts)
+    entries = _with_feedback(session, entries)
     queued = sum(
         1 for e in live if e.kind == EntryKind.CAMPAIGN and (active is None or e.id != active.id)
     )

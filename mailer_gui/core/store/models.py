@@ -187,6 +187,7 @@ class Recipient(Base):
         ),
         Index("ix_recipients_test_entry", "test_entry_id"),
         Index("ix_recipients_finished_at", "finished_at"),
+        Index("ix_recipients_message_id", "message_id"),
     )
 
 
@@ -301,6 +302,52 @@ class Lease(Base):
     label: Mapped[str | None] = mapped_column(String(64), nullable=True)
     acquired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class MailboxState(Base):
+    """How far one mailbox (account and folder) was read: its UIDVALIDITY and the
+    last UID processed; when it was last checked and what that found."""
+
+    __tablename__ = "mailbox_state"
+    mailbox: Mapped[str] = mapped_column(String(400), primary_key=True)
+    uidvalidity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_uid: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default=text("0")
+    )
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    error: Mapped[str | None] = mapped_column(MessageText, nullable=True)
+
+
+class MailboxEvent(Base):
+    """What one processed message said about one address (a bounce, an
+    unsubscribe, a complaint) or that it was ignored; unique per message and
+    address, so processing a message again adds nothing."""
+
+    __tablename__ = "mailbox_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mailbox: Mapped[str] = mapped_column(String(400), nullable=False)
+    uidvalidity: Mapped[int] = mapped_column(Integer, nullable=False)
+    uid: Mapped[int] = mapped_column(Integer, nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    email_norm: Mapped[str] = mapped_column(
+        String(320), nullable=False, default="", server_default=""
+    )
+    recipient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recipients.id", ondelete="SET NULL"), nullable=True
+    )
+    campaign_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (
+        Index(
+            "uq_mailbox_events_message", "mailbox", "uidvalidity", "uid", "email_norm", unique=True
+        ),
+        Index("ix_mailbox_events_campaign", "campaign_id", "kind"),
+        Index("ix_mailbox_events_recipient", "recipient_id"),
+        Index("ix_mailbox_events_email", "email_norm", "kind"),
+    )
 
 
 class Contact(Base):

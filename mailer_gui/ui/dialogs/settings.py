@@ -1,4 +1,5 @@
-"""Settings: SMTP (with "Test connection"), limits, working hours, quota sync, language.
+"""Settings: SMTP (with "Test connection"), limits, working hours, quota sync, the
+mailbox (IMAP) and its bounce-rate guard, language.
 
 Every value is validated by the core (``SettingsError.field`` names the field),
 marked at the field with what to enter, and nothing is saved while any is
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mailer_gui.core.config import imap as imap_mod
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.config.settings import LimitSettings, SmtpSettings
 from mailer_gui.core.context import AppContext
@@ -30,6 +32,7 @@ from mailer_gui.core.sending import replan
 from mailer_gui.core.sending.smtp import SENT, Outcome, SmtpTransport
 from mailer_gui.ui import messages
 from mailer_gui.ui.background_task import BackgroundTask
+from mailer_gui.ui.dialogs.imap_page import MailboxPage
 from mailer_gui.ui.dialogs.settings_pages import LimitsPage
 from mailer_gui.ui.dialogs.smtp_page import SmtpPage
 from mailer_gui.ui.editor.field_validation import FieldMarks
@@ -61,12 +64,18 @@ class SettingsDialog(QDialog):
         self.marks = FieldMarks()
         self._qsettings = qsettings if qsettings is not None else _gui_settings()
         self._task: BackgroundTask | None = None
+        self._mailbox_values: (
+            tuple[imap_mod.ImapSettings | None, imap_mod.MailboxSettings] | None
+        ) = None
         with ctx.db.read() as s:
             self._loaded = settings_mod.load(s)
+            self._imap = imap_mod.load_imap(s)
+            self._mailbox = imap_mod.load_mailbox(s)
         self.setWindowTitle(self.tr("Settings"))
         self.smtp_page = SmtpPage(self.marks)
         self.limits_page = LimitsPage(self.marks)
         self.smtp_page.preset_chosen.connect(self.limits_page.apply_preset)
+        self.mailbox_page = MailboxPage(self.marks)
         self._build()
         self._fill()
 
@@ -75,6 +84,7 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_smtp_tab(), self.tr("Server"))
         self.tabs.addTab(self.limits_page, self.tr("Limits and hours"))
+        self.tabs.addTab(self.mailbox_page, self.tr("Mailbox"))
         self.tabs.addTab(self._build_general_tab(), self.tr("Language"))
         self.general_error = QLabel()
         self.general_error.setStyleSheet("color: #c62828;")
@@ -145,8 +155,23 @@ class SettingsDialog(QDialog):
         stored = self._stored_password(smtp)
         self.smtp_page.fill(smtp, has_password=bool(stored))
         self.limits_page.fill(self._loaded.limits, self._loaded.quota)
+        self._fill_mailbox()
         code = str(self._qsettings.value(LANGUAGE_KEY, "system") or "system")
         self.language.setCurrentIndex(max(0, self.language.findData(code)))
+
+    def _fill_mailbox(self) -> None:
+        from mailer_gui.core.mailbox.check import last_check
+
+        imap = self._imap
+        has = bool(imap and self.ctx.secrets.get_imap_password(imap.keyring_account))
+        self.mailbox_page.fill(
+            imap,
+            self._mailbox,
+            self._loaded.smtp,
+            has,
+            last_check(self.ctx),
+            self._loaded.limits.timezone,
+        )
 
     # -- reading and validating ---------------------------------------------------
     def _stored_password(self, smtp: SmtpSettings | None) -> str | None:
@@ -187,13 +212,31 @@ class SettingsDialog(QDialog):
             return None
         return limits
 
+    def _valid_mailbox(
+        self,
+    ) -> tuple[imap_mod.ImapSettings | None, imap_mod.MailboxSettings] | None:
+        try:
+            imap, mailbox = self.mailbox_page.collect()
+        except SettingsError as exc:
+            self._mark(exc)
+            return None
+        if imap is not None and not imap.reuse_smtp and not self._imap_password(imap):
+            self.marks.mark("imap_password", self.tr("enter the password for this mailbox"))
+            return None
+        return imap, mailbox
+
+    def _imap_password(self, imap: imap_mod.ImapSettings) -> str | None:
+        typed = self.mailbox_page.password.text()
+        return typed or self.ctx.secrets.get_imap_password(imap.keyring_account)
+
     def validate(self) -> tuple[SmtpSettings | None, LimitSettings] | None:
         """Mark every invalid field; None while any is invalid."""
         self.marks.clear()
         self.general_error.hide()
         ok, smtp = self._valid_smtp()
         limits = self._valid_limits()
-        if not ok or limits is None:
+        self._mailbox_values = self._valid_mailbox()
+        if not ok or limits is None or self._mailbox_values is None:
             self._show_first_marked()
             return None
         return smtp, limits
@@ -232,6 +275,7 @@ class SettingsDialog(QDialog):
                 replan.save_and_replan(
                     s, now, smtp=smtp, limits=limits, quota_used=used, recheck_smtp=smtp_changed
                 )
+                self._save_mailbox(s)
                 self._loaded = settings_mod.load(s)
         except SettingsError as exc:
             self._mark(exc)
@@ -242,6 +286,20 @@ class SettingsDialog(QDialog):
         self.ctx.emit("settings")
         self.settingsSaved.emit()
         return True
+
+    def _save_mailbox(self, s: object) -> None:
+        assert self._mailbox_values is not None
+        imap, mailbox = self._mailbox_values
+        imap_mod.save_mailbox(s, mailbox)  # type: ignore[arg-type]
+        if imap is None:
+            return
+        imap_mod.save_imap(s, imap)  # type: ignore[arg-type]
+        typed = self.mailbox_page.password.text()
+        if typed:
+            self.ctx.secrets.set_password(imap.keyring_account, typed)
+            self.mailbox_page.password.clear()
+            self.mailbox_page.set_has_password(True)
+        self._imap, self._mailbox = imap, mailbox
 
     def _store_password(self, smtp: SmtpSettings) -> None:
         password = self.smtp_page.password.text() or self._password_for(smtp)

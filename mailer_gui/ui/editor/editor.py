@@ -317,7 +317,7 @@ class CampaignEditor(EditorSaving, QWidget):
             None,
         )
         if own is not None and own.counts != self.recipients.counts:
-            self.recipients.set_counts(own.counts)  # live, without a query
+            self.recipients.set_counts(own.counts, own.feedback)  # live, without a query
         key = None if own is None else (own.status, own.counts.get("sent", 0))
         if key != self._lock_key:  # started, paused, resumed or finished: lock or unlock
             self._lock_key = key

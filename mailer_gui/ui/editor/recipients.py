@@ -36,6 +36,7 @@ class RecipientsTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.counts: dict[str, int] = dict.fromkeys(STATES, 0)
+        self.feedback: dict[str, int] = {}
         self.counts_label = QLabel()
         self.counts_label.setObjectName("recipientCounts")
         self.import_button = QPushButton(self.tr("Import from file…"))
@@ -72,28 +73,41 @@ class RecipientsTab(QWidget):
 
     def reload(self, campaign_id: int | None) -> list[str]:
         """Re-read counts, fields and the first rows; returns the field names."""
+        from mailer_gui.core.mailbox.stats import campaign_feedback
+
         with self.ctx.db.read() as s:
             self.counts = recipient_counts(s, campaign_id)
             fields = field_names(s, campaign_id)
+            feedback = campaign_feedback(s, campaign_id) if campaign_id is not None else {}
         self.model.set_campaign(campaign_id, [f for f in fields if f not in BUILTINS])
-        self.set_counts(self.counts)
+        self.set_counts(self.counts, feedback)
         header = self.table.horizontalHeader()
         for col, width in ((0, 60), (1, 230), (2, 90)):
             header.resizeSection(col, width)
         return fields
 
-    def set_counts(self, counts: dict[str, int]) -> None:
-        """Show counts by state (from the DB, or live from a snapshot entry)."""
+    def set_counts(self, counts: dict[str, int], feedback: dict[str, int] | None = None) -> None:
+        """Show counts by state (from the DB, or live from a snapshot entry), and
+        the mailbox's unsubscribes and complaints (None: as before)."""
         self.counts = {k: int(counts.get(k, 0)) for k in STATES}
+        if feedback is not None:
+            self.feedback = dict(feedback)
         total = sum(self.counts.values())
         parts = [
             self.tr("{n} {state}").format(n=f"{self.counts[k]:,}", state=status_name(k))
             for k in STATES
             if self.counts[k]
         ]
+        fb = self.feedback
+        mailbox = ""
+        if fb.get("unsubscribed") or fb.get("complaints"):
+            mailbox = self.tr(" · from the mailbox: {u} unsubscribed, {c} complaints").format(
+                u=fb.get("unsubscribed", 0), c=fb.get("complaints", 0)
+            )
         self.counts_label.setText(
             self.tr("{total} recipients").format(total=f"{total:,}")
             + (": " + " · ".join(parts) if parts else "")
+            + mailbox
         )
 
     def total(self) -> int:

@@ -173,5 +173,6 @@ def status_name(status: str) -> str:
         RecipientStatus.FAILED: QCoreApplication.translate("RecipientsModel", "failed"),
         RecipientStatus.UNCERTAIN: QCoreApplication.translate("RecipientsModel", "uncertain"),
         RecipientStatus.SUPPRESSED: QCoreApplication.translate("RecipientsModel", "suppressed"),
+        RecipientStatus.BOUNCED: QCoreApplication.translate("RecipientsModel", "bounced"),
     }
     return names.get(status, status)

@@ -95,6 +95,8 @@ def _uncertain_text(d: dict[str, Any], name: str) -> str | None:
 
 
 def _deferred_text(d: dict[str, Any], name: str) -> str:
+    if d["reason_code"] == "bounce_rate" and d.get("worded"):
+        return str(d["worded"])  # the guard's own words: how many of how many, and why
     text = (
         QCoreApplication.translate("Notifications", "“%1” waits: %2")
         .replace("%1", name)
@@ -179,6 +181,7 @@ class Notifier(QObject):
                 "smtp_auth_failed",
                 "smtp_rejected",
                 "smtp_not_configured",
+                "bounce_rate",
             ):
                 icon = QSystemTrayIcon.MessageIcon.Warning
             if d.get("kind") == "uncertain":

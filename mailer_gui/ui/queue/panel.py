@@ -138,7 +138,7 @@ class QueueModel(QAbstractTableModel):
         if role == ProgressRole:
             c = e.counts
             return (
-                c.get("sent", 0),
+                c.get("sent", 0) + c.get("bounced", 0),
                 c.get("failed", 0),
                 c.get("uncertain", 0),
                 e.total - c.get("suppressed", 0),
@@ -167,7 +167,7 @@ class QueueModel(QAbstractTableModel):
             c = e.counts
             return (
                 self.tr("%1 of %2 sent")
-                .replace("%1", str(c.get("sent", 0)))
+                .replace("%1", str(c.get("sent", 0) + c.get("bounced", 0)))
                 .replace("%2", str(e.total - c.get("suppressed", 0)))
             )
         if col == COL_REASON:
@@ -198,13 +198,22 @@ class QueueModel(QAbstractTableModel):
             return display_time(e.next_run_at, self.zone, self.now())
         if col == COL_PROGRESS:
             c = e.counts
-            return (
+            text = (
                 self.tr("sent %1, failed %2, uncertain %3, pending %4")
-                .replace("%1", str(c.get("sent", 0)))
+                .replace("%1", str(c.get("sent", 0) + c.get("bounced", 0)))
                 .replace("%2", str(c.get("failed", 0)))
                 .replace("%3", str(c.get("uncertain", 0)))
                 .replace("%4", str(c.get("pending", 0)))
             )
+            fb = e.feedback
+            if c.get("bounced", 0) or fb:
+                text += "\n" + (
+                    self.tr("from the mailbox: %1 bounced, %2 unsubscribed, %3 complaints")
+                    .replace("%1", str(c.get("bounced", 0)))
+                    .replace("%2", str(fb.get("unsubscribed", 0)))
+                    .replace("%3", str(fb.get("complaints", 0)))
+                )
+            return text
         return None
 
     @staticmethod

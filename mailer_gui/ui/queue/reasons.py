@@ -34,6 +34,9 @@ def reason_text(code: str | None) -> str:
         Reason.SMTP_REJECTED: QCoreApplication.translate(
             "Reasons", "The server refused the sender, the content or the connection settings"
         ),
+        Reason.BOUNCE_RATE: QCoreApplication.translate(
+            "Reasons", "Too many hard bounces: check the list, then resume"
+        ),
         Reason.SCHEDULED: QCoreApplication.translate("Reasons", "Scheduled"),
         Reason.PAUSED: QCoreApplication.translate("Reasons", "Paused by you"),
         Reason.WAITING: QCoreApplication.translate("Reasons", "Waiting for its turn"),

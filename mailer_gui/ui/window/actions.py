@@ -26,6 +26,8 @@ class WindowActions:
     import_: QAction
     about: QAction
     outbox: QAction
+    check_mailbox: QAction
+    suppression: QAction
     quit: QAction
 
 
@@ -140,6 +142,24 @@ def _dialog_actions(w: Any) -> dict[str, QAction]:
             w.open_outbox,
             QCoreApplication.translate("MainWindow", "Messages caught by the demo server"),
         ),
+        check_mailbox=_action(
+            w,
+            QCoreApplication.translate("MainWindow", "Check &mailbox now"),
+            None,
+            w.check_mailbox,
+            QCoreApplication.translate(
+                "MainWindow", "Read bounces, unsubscribes and complaints from the mailbox"
+            ),
+        ),
+        suppression=_action(
+            w,
+            QCoreApplication.translate("MainWindow", "Suppression &list…"),
+            None,
+            w.open_suppression,
+            QCoreApplication.translate(
+                "MainWindow", "Addresses never mailed again, with the reason and the date"
+            ),
+        ),
         quit=_action(
             w, QCoreApplication.translate("MainWindow", "&Quit"), "Ctrl+Q", w.request_quit
         ),
@@ -152,8 +172,16 @@ def build_menus(w: Any, a: WindowActions, docks: list[Any]) -> None:
     for act in (a.new, a.save, None, a.import_, a.export, None, a.settings, None, a.quit):
         file_menu.addSeparator() if act is None else file_menu.addAction(act)
     camp = bar.addMenu(QCoreApplication.translate("MainWindow", "&Campaign"))
-    for act in (a.send_test, a.enqueue, a.pause_resume, a.duplicate):
-        camp.addAction(act)
+    for act in (
+        a.send_test,
+        a.enqueue,
+        a.pause_resume,
+        a.duplicate,
+        None,
+        a.check_mailbox,
+        a.suppression,
+    ):
+        camp.addSeparator() if act is None else camp.addAction(act)
     view = bar.addMenu(QCoreApplication.translate("MainWindow", "&View"))
     view.addAction(a.contacts)
     for dock in docks:

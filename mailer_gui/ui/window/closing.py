@@ -58,6 +58,7 @@ class WindowClosing:
         self.statusBar().showMessage(
             QCoreApplication.translate("MainWindow", "Stopping after the current message…")
         )
+        self.mailbox_worker.stop()
         if self.worker.isRunning():
             self.worker.finished.connect(self._finish_close)
             self.worker.stop()
@@ -67,6 +68,7 @@ class WindowClosing:
 
     def _finish_close(self) -> None:
         self.worker.stop_and_wait()
+        self.mailbox_worker.stop_and_wait()
         self._closed = True
         if isinstance(self.notifier.tray, QSystemTrayIcon):
             self.notifier.tray.hide()

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
 from mailer_gui.ui.queue.campaign_list import CampaignList
 from mailer_gui.ui.queue.panel import QueuePanel
+from mailer_gui.ui.timefmt import settings_zone
+from mailer_gui.ui.window.mailbox_status import MailboxLabel
 from mailer_gui.ui.window.status_budget import BudgetLabel
 
 # Bumped when the default arrangement changes, so that a layout saved by an
@@ -84,12 +86,14 @@ def build_status_bar(w: Any) -> None:
     w.lease_label = QLabel(w)
     w.lease_label.hide()
     w.budget_label = BudgetLabel(w)
+    w.mailbox_label = MailboxLabel(settings_zone(w.ctx), w)
     bar = w.statusBar()
     bar.addWidget(w.activity_label, 1)
     w.demo_label = demo_label(w) if w.demo is not None else None
     if w.demo_label is not None:
         bar.addPermanentWidget(w.demo_label)
     bar.addPermanentWidget(w.lease_label)
+    bar.addPermanentWidget(w.mailbox_label)
     bar.addPermanentWidget(w.budget_label)
 
 

@@ -34,6 +34,7 @@ from mailer_gui.core.sending import notices, queue
 from mailer_gui.core.sending.snapshot import EntryStatus, Snapshot
 from mailer_gui.ui import i18n, messages
 from mailer_gui.ui.icons import app_icon
+from mailer_gui.ui.mailbox_worker import MailboxWorker
 from mailer_gui.ui.optional import optional_available, optional_class
 from mailer_gui.ui.queue import actions as queue_actions
 from mailer_gui.ui.queue.notifications import Notifier
@@ -41,6 +42,7 @@ from mailer_gui.ui.window import dialogs as window_dialogs
 from mailer_gui.ui.window import layout as window_layout
 from mailer_gui.ui.window.actions import build_actions, build_menus
 from mailer_gui.ui.window.closing import WindowClosing
+from mailer_gui.ui.window.mailbox_status import MailboxLabel
 from mailer_gui.ui.window.welcome import WelcomePage, create_sample
 from mailer_gui.ui.worker import EngineWorker, notification_history
 
@@ -69,6 +71,7 @@ class MainWindow(WindowClosing, QMainWindow):
     activity_label: QLabel
     lease_label: QLabel
     budget_label: BudgetLabel
+    mailbox_label: MailboxLabel
     demo_label: QLabel | None
 
     def __init__(
@@ -90,6 +93,7 @@ class MainWindow(WindowClosing, QMainWindow):
         self._outbox: Any = None
         self.contacts: Any = None  # the Contacts view, made when first opened
         self.worker = worker or EngineWorker(ctx)
+        self.mailbox_worker = MailboxWorker(ctx)
         self.notifier = notifier or Notifier(parent=self)
         self.setWindowIcon(app_icon())
         self._build_central()
@@ -129,6 +133,10 @@ class MainWindow(WindowClosing, QMainWindow):
         w.notificationsReady.connect(self.notifier.on_notifications)
         w.leaseHeld.connect(self.on_lease)
         w.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
+        mw = self.mailbox_worker
+        mw.started_check.connect(self.mailbox_label.on_started)
+        mw.checked.connect(self.mailbox_label.on_checked)
+        mw.failed.connect(self.mailbox_label.on_failed)
         self.notifier.shown.connect(self._on_notification_shown)
         self.notifier.markedRead.connect(self._mark_notifications_read)
         self.campaign_list.campaignChosen.connect(self.open_campaign)
@@ -340,7 +348,7 @@ class MainWindow(WindowClosing, QMainWindow):
         entry = self.campaign_entry(self.current_campaign_id())
         if entry is None:
             self.statusBar().showMessage(self.tr("This campaign is not in the queue."), 5000)
-        elif entry.status == Status.PAUSED or entry.reason_code in queue.OPERATOR_REASONS:
+        elif entry.status == Status.PAUSED or entry.reason_code in queue.HELD_REASONS:
             queue_actions.resume(self.ctx, self, entry)
         else:
             queue_actions.pause(self.ctx, self, entry)
@@ -350,6 +358,15 @@ class MainWindow(WindowClosing, QMainWindow):
             self.ctx.emit("settings")
             if self.stack.currentWidget() is self.welcome:
                 self._show_start_page()
+
+    def check_mailbox(self) -> None:
+        """Check the mailbox now, in the mailbox worker's thread."""
+        if not self.mailbox_worker.isRunning() and not self._stopping:
+            self.mailbox_worker.start()
+        self.mailbox_worker.check_now()
+
+    def open_suppression(self) -> None:
+        window_dialogs.open_dialog(self, "suppression", self)
 
     def open_export(self) -> None:
         window_dialogs.open_dialog(self, "export", self.current_campaign_id(), self)
@@ -399,3 +416,5 @@ class MainWindow(WindowClosing, QMainWindow):
     def _start_worker_now(self) -> None:
         if not (self._stopping or self._closed or self.worker.isRunning()):
             self.worker.start()
+        if not (self._stopping or self._closed or self.mailbox_worker.isRunning()):
+            self.mailbox_worker.start()
