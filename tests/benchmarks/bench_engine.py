@@ -18,8 +18,8 @@ minute, hour, day, month, each far above what is sent) and so is pacing
 (a gap too small to wait), so the check covers them all. Besides the engine's
 rate it times the per-message limit check alone (``capacity_hold`` and the
 pacing probe, inside one write transaction, a new "now" each time) and prints
-full/empty ratios: the check counts from per-bucket counts, so it should not
-grow with the ledger (ratio about 1.0).
+full/empty ratios, and the check once more with four times LEDGER: the check
+counts from per-bucket counts, so it should not grow with the ledger.
 """
 
 from __future__ import annotations
