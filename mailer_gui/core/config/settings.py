@@ -22,6 +22,7 @@ from mailer_gui.core.sending import calendar as cal
 from mailer_gui.core.store.models import Setting
 
 SECURITY_MODES = ("none", "starttls", "tls")
+SIGNIN_MODES = ("password", "microsoft", "google")
 DAY_NAMES = cal.DAY_NAMES
 _HHMM = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 _ADDR = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
@@ -43,6 +44,7 @@ class SmtpSettings:
     # is what TLS uses (so it works wherever the database is opened).
     ca_file: str = ""
     ca_pem: str = ""
+    signin: str = "password"  # "password" | "microsoft" | "google"
 
     def validate(self) -> None:
         if not self.host.strip() or any(c.isspace() for c in self.host):
@@ -51,6 +53,8 @@ class SmtpSettings:
             raise SettingsError("port", Message("settings.port"))
         if self.security not in SECURITY_MODES:
             raise SettingsError("security", Message("settings.security"))
+        if self.signin not in SIGNIN_MODES:
+            raise SettingsError("signin", Message("settings.signin"))
         if not _ADDR.match(self.from_addr):
             raise SettingsError("from_addr", Message("settings.from_addr"))
         if self.reply_to and not _ADDR.match(self.reply_to):
@@ -87,6 +91,11 @@ class SmtpSettings:
             return replace(self, ca_file="", ca_pem="")
         pem, _ = read_ca_file(path)
         return replace(self, ca_file=str(Path(path).expanduser().resolve()), ca_pem=pem)
+
+    @property
+    def uses_password(self) -> bool:
+        """True when the account logs in with a password (not a sign-in grant)."""
+        return self.signin == "password"
 
     @property
     def keyring_account(self) -> str:
