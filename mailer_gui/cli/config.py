@@ -9,7 +9,9 @@ import json
 import sys
 from typing import Any
 
+from mailer_gui.cli import signin
 from mailer_gui.cli.common import CliError
+from mailer_gui.core.config import oauth
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import SettingsError
@@ -26,6 +28,7 @@ def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
         user=a.user or "",
         reply_to=a.reply_to or "",
         unsubscribe_url=a.unsubscribe_url or "",
+        signin=a.signin,
     )
     with ctx.db.read() as s:
         old = settings_mod.load(s).smtp
@@ -37,6 +40,8 @@ def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
         # may have changed in the keychain or the environment): try it again.
         counts = replan.save_and_replan(s, ctx.clock.now(), smtp=smtp, recheck_smtp=True)
     print(f"SMTP settings saved: {smtp.host}:{smtp.port} ({smtp.security})")
+    if not smtp.uses_password and not ctx.oauth.state(smtp.signin, oauth.login_of(smtp)).signed_in:
+        print(f"next: sign in with `config signin --provider {smtp.signin}`")
     for cert in smtp.ca_certs:
         print(
             f"trusting {cert.subject or 'a certificate'} from {smtp.ca_file} "
@@ -228,6 +233,7 @@ def cmd_config_show(ctx: AppContext, a: argparse.Namespace) -> int:
         if st.quota is None
         else {"used": st.quota.used, "synced_at": st.quota.synced_at.isoformat()},
         "keychain_available": ctx.secrets.keychain_available(),
+        "signin": signin.grant_json(ctx, st.smtp),
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0
@@ -244,6 +250,7 @@ def register(sub: Any) -> None:
     cfg.add_parser("show", help="print the settings (no password)").set_defaults(
         func=cmd_config_show
     )
+    signin.register(cfg)
 
 
 def _register_smtp(cfg: Any) -> None:
@@ -257,6 +264,12 @@ def _register_smtp(cfg: Any) -> None:
     p.add_argument("--reply-to")
     p.add_argument("--unsubscribe-url")
     p.add_argument("--password-stdin", action="store_true")
+    p.add_argument(
+        "--signin",
+        choices=settings_mod.SIGNIN_MODES,
+        default="password",
+        help="log in with a password, or with a Microsoft or Google sign-in (then `config signin`)",
+    )
     ca = p.add_mutually_exclusive_group()
     ca.add_argument(
         "--ca-file",
