@@ -7,7 +7,8 @@ It serves both providers' endpoints:
 - ``GET /<tenant>/v2.0/.well-known/openid-configuration`` (MSAL's discovery),
 - ``POST /devicecode`` (the device authorization endpoint, RFC 8628),
 - ``GET /device?user_code=...`` (the operator entering the code: approves it),
-- ``GET /authorize`` (the browser step: redirects to ``redirect_uri`` with a code),
+- ``GET /authorize`` (the browser step: redirects to ``redirect_uri`` with a code,
+  or, for ``response_mode=form_post`` as MSAL asks, a page whose form posts it),
 - ``POST /token`` with the ``refresh_token``, ``device_code`` and
   ``authorization_code`` grants; a revoked or unknown refresh token gets
   ``400 {"error": "invalid_grant"}``.
@@ -20,6 +21,7 @@ XOAUTH2 authenticator calls it). ``expires_in`` sets their lifetime and
 from __future__ import annotations
 
 import base64
+import html
 import json
 import secrets
 import ssl
@@ -53,7 +55,8 @@ class OAuthServer:
         self.access_tokens: dict[str, tuple[str, float]] = {}  # token -> (account, expires)
         self.issued: set[str] = set()  # every token ever given out, for the leak test
         self.devices: dict[str, dict[str, Any]] = {}  # device_code -> state
-        self.codes: dict[str, str] = {}  # authorization code -> account
+        # authorization code -> (account, nonce, scope asked)
+        self.codes: dict[str, tuple[str, str, str]] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []  # method, path, form
         self.lock = threading.Lock()
         cert = ca.issue_cert("127.0.0.1")
@@ -99,7 +102,7 @@ class OAuthServer:
             )
 
     # -- issuing -------------------------------------------------------------
-    def _issue(self, account: str, scope: str = "") -> dict[str, Any]:
+    def _issue(self, account: str, scope: str = "", nonce: str = "") -> dict[str, Any]:
         access, refresh = "at-" + secrets.token_urlsafe(24), "rt-" + secrets.token_urlsafe(24)
         with self.lock:
             self.access_tokens[access] = (account, time.time() + self.expires_in)
@@ -120,6 +123,7 @@ class OAuthServer:
                     "iat": int(time.time()),
                     "preferred_username": account,
                     "email": account,
+                    **({"nonce": nonce} if nonce else {}),
                 }
             ),
         }
@@ -151,10 +155,10 @@ class OAuthServer:
             return 200, self._issue(dev["account"], form.get("scope", ""))
         if grant == "authorization_code":
             with self.lock:
-                account = self.codes.pop(form.get("code", ""), None)
-            if account is None:
+                got = self.codes.pop(form.get("code", ""), None)
+            if got is None:
                 return 400, {"error": "invalid_grant"}
-            return 200, self._issue(account, form.get("scope", ""))
+            return 200, self._issue(got[0], got[2], nonce=got[1])
         return 400, {"error": "unsupported_grant_type"}
 
     def _device(self, form: dict[str, str]) -> dict[str, Any]:
@@ -215,8 +219,28 @@ class OAuthServer:
                 elif url.path == "/authorize":
                     code = secrets.token_urlsafe(12)
                     with server.lock:
-                        server.codes[code] = query.get("login_hint") or server.account
+                        server.codes[code] = (
+                            query.get("login_hint") or server.account,
+                            query.get("nonce", ""),
+                            query.get("scope", ""),
+                        )
                     back = {"code": code, "state": query.get("state", "")}
+                    if query.get("response_mode") == "form_post":  # MSAL's way
+                        inputs = "".join(
+                            f'<input type="hidden" name="{k}" value="{html.escape(v)}">'
+                            for k, v in back.items()
+                        )
+                        page = (
+                            f'<html><body onload="document.forms[0].submit()"><form method="post" '
+                            f'action="{html.escape(query["redirect_uri"])}">{inputs}</form>'
+                            "</body></html>"
+                        ).encode()
+                        self.send_response(200)
+                        self.send_header("Content-Type", "text/html")
+                        self.send_header("Content-Length", str(len(page)))
+                        self.end_headers()
+                        self.wfile.write(page)
+                        return
                     self.send_response(302)
                     self.send_header("Location", f"{query['redirect_uri']}?{urlencode(back)}")
                     self.send_header("Content-Length", "0")

@@ -316,3 +316,60 @@ def test_no_token_in_database_logs_reports_or_errors(
     for name, text in haystacks.items():
         for secret in secrets:
             assert secret not in text, f"a token is in {name}"
+
+
+class _Browser:
+    """The system browser for the interactive sign-in: it opens the address
+    (our authorization endpoint) and follows its redirect to the app's
+    loopback address, as a browser does once the operator has signed in."""
+
+    def __init__(self) -> None:
+        self.opened: list[str] = []
+
+    def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+
+        self.opened.append(url)
+        threading.Thread(target=self._visit, args=(url,), daemon=True).start()
+        return True
+
+    @staticmethod
+    def _visit(url: str) -> None:
+        import html
+        import re
+
+        import requests
+
+        page = requests.get(url, timeout=10)
+        form = re.search(r'<form method="post" action="([^"]+)">(.*)</form>', page.text)
+        if form:  # the page's script would submit it at once
+            fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(2)))
+            requests.post(
+                html.unescape(form.group(1)),
+                data={k: html.unescape(v) for k, v in fields.items()},
+                timeout=10,
+            )
+
+    open_new = open_new_tab = open
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> _Browser:
+    import webbrowser
+
+    b = _Browser()
+    monkeypatch.setattr(webbrowser, "_tryorder", ["test-browser"])
+    monkeypatch.setattr(webbrowser, "_browsers", {"test-browser": [None, b]})
+    return b
+
+
+@pytest.mark.parametrize("provider", ["microsoft", "google"])
+def test_interactive_sign_in_through_the_browser_loopback(
+    ctx, token_server, xoauth_smtp, browser, memory_keyring, provider
+):
+    cfg = configure_signin(ctx, xoauth_smtp, provider, token_server)
+    state = ctx.oauth.interactive_sign_in(provider, USER)
+    assert state.signed_in and state.account == USER
+    (url,) = browser.opened
+    assert url.startswith(f"{token_server.base}/authorize?") and "redirect_uri=http" in url
+    assert token_server.grants("authorization_code") == 1
+    assert SmtpTransport(cfg, None, access_token=ctx.oauth.source(cfg)).check().kind == SENT

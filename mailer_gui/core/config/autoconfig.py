@@ -186,30 +186,31 @@ def discover(
     urls = [u.format(domain=domain, address=quote(address.strip(), safe="@")) for u in domain_urls]
     if ispdb_url:
         urls.append(ispdb_url.format(domain=domain, address=quote(address.strip(), safe="@")))
-    results: list[Discovery | None | bool] = [False] * len(urls)  # False: still asking
+    found: list[Discovery | None] = [None] * len(urls)
+    answered = [False] * len(urls)
     done = threading.Condition()
     deadline = monotonic() + timeout
 
     def ask(i: int, url: str) -> None:
         data = _fetch(url, max(0.1, deadline - monotonic()))
-        found = parse(data, address, url) if data is not None else None
+        result = parse(data, address, url) if data is not None else None
         with done:
-            results[i] = found
+            found[i], answered[i] = result, True
             done.notify_all()
 
     for i, url in enumerate(urls):
         threading.Thread(target=ask, args=(i, url), daemon=True, name="autoconfig").start()
     with done:
         while True:
-            # The first source in order that answered, once all before it have.
-            for r in results:
-                if r is False:
+            # The first source in order that found something, once all before it answered.
+            for result, came in zip(found, answered, strict=True):
+                if not came:
                     break
-                if r is not None:
-                    return r
+                if result is not None:
+                    return result
             else:
                 return None
             left = deadline - monotonic()
             if left <= 0:
-                return next((r for r in results if isinstance(r, Discovery)), None)
+                return next((r for r in found if r is not None), None)
             done.wait(left)

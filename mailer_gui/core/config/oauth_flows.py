@@ -35,7 +35,13 @@ MICROSOFT_SCOPES = (
     "https://outlook.office.com/SMTP.Send",
     "https://outlook.office.com/IMAP.AccessAsUser.All",
 )
-GOOGLE_SCOPES = ("https://mail.google.com/", "openid", "email")
+# The address under its full name: Google answers with that name, and
+# oauthlib refuses a token whose scopes read differently from those asked.
+GOOGLE_SCOPES = (
+    "https://mail.google.com/",
+    "openid",
+    "https://www.googleapis.com/auth/userinfo.email",
+)
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 HTTP_TIMEOUT = 15.0
 INTERACTIVE_TIMEOUT = 300  # seconds the browser sign-in may take
@@ -219,6 +225,8 @@ class MicrosoftClient:
             resp = func()
         except requests.RequestException as exc:
             raise _unreachable(MICROSOFT, exc) from None
+        except (RuntimeError, ValueError, OSError) as exc:  # MSAL's own checks, the browser
+            raise _problem(MICROSOFT, type(exc).__name__, _clean(exc, 200)) from None
         return _tokens(MICROSOFT, resp)
 
     def refresh(self, refresh_token: str) -> Tokens:
@@ -383,6 +391,8 @@ class GoogleClient:
                 host="localhost",
                 port=0,
                 open_browser=True,
+                authorization_prompt_message="",
+                success_message="Signed in: you may close this window and return to Mailer.",
                 timeout_seconds=INTERACTIVE_TIMEOUT,
                 access_type="offline",
                 prompt="consent",
