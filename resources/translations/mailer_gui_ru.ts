@@ -233,6 +233,49 @@
     </message>
 </context>
 <context>
+    <name>DiscoverPanel</name>
+    <message>
+        <source>Find settings</source>
+        <translation>Найти настройки</translation>
+    </message>
+    <message>
+        <source>Look up the server settings of this address (its provider&apos;s autoconfig)</source>
+        <translation>Найти настройки сервера для этого адреса (автонастройка провайдера)</translation>
+    </message>
+    <message>
+        <source>Use these settings</source>
+        <translation>Использовать эти настройки</translation>
+    </message>
+    <message>
+        <source>Enter the sender address first.</source>
+        <translation>Сначала введите адрес отправителя.</translation>
+    </message>
+    <message>
+        <source>Looking up {address}…</source>
+        <translation>Поиск настроек для {address}…</translation>
+    </message>
+    <message>
+        <source>Nothing found for this address: enter your provider&apos;s server below.</source>
+        <translation>Для этого адреса ничего не найдено: укажите сервер провайдера вручную.</translation>
+    </message>
+    <message>
+        <source>sign in with Microsoft</source>
+        <translation>вход через Microsoft</translation>
+    </message>
+    <message>
+        <source>sign in with Google</source>
+        <translation>вход через Google</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>пароль</translation>
+    </message>
+    <message>
+        <source>{provider}: {host}:{port} ({security}), {how}</source>
+        <translation>{provider}: {host}:{port} ({security}), {how}</translation>
+    </message>
+</context>
+<context>
     <name>EnqueueBar</name>
     <message>
         <source>Start at</source>
@@ -1428,6 +1471,46 @@
         <translation>приложение остановилось во время SMTP-передачи; сервер мог принять это письмо</translation>
     </message>
     <message>
+        <source>choose how to sign in: password, microsoft or google</source>
+        <translation>выберите способ входа: password, microsoft или google</translation>
+    </message>
+    <message>
+        <source>the {provider} sign-in has expired or was revoked ({error}): sign in again in Settings (or `config signin`)</source>
+        <translation>срок входа через {provider} истёк или доступ был отозван ({error}): войдите снова в настройках (или командой `config signin`)</translation>
+    </message>
+    <message>
+        <source>{login} is not signed in with {provider}: sign in in Settings (or `config signin`)</source>
+        <translation>{login} не выполнил вход через {provider}: войдите в настройках (или командой `config signin`)</translation>
+    </message>
+    <message>
+        <source>the server refused the {provider} sign-in: {reply}. Sign in again in Settings (or `config signin`); if it persists, check that the account may send by SMTP</source>
+        <translation>сервер не принял вход через {provider}: {reply}. Войдите снова в настройках (или командой `config signin`); если не поможет, проверьте, разрешена ли учётной записи отправка по SMTP</translation>
+    </message>
+    <message>
+        <source>could not reach the {provider} sign-in service: {problem}</source>
+        <translation>не удалось связаться со службой входа {provider}: {problem}</translation>
+    </message>
+    <message>
+        <source>the {provider} sign-in did not complete: {error}</source>
+        <translation>вход через {provider} не завершён: {error}</translation>
+    </message>
+    <message>
+        <source>no {provider} app (client id) is set: enter your organisation&apos;s (`config oauth`; see README, Sign in with Microsoft or Google)</source>
+        <translation>не задано приложение {provider} (client id): укажите приложение вашей организации (`config oauth`; см. README, раздел «Sign in with Microsoft or Google»)</translation>
+    </message>
+    <message>
+        <source>the sign-in authority {authority} cannot be used: {problem}</source>
+        <translation>адрес службы входа {authority} не подходит: {problem}</translation>
+    </message>
+    <message>
+        <source>{url} is not an https:// address</source>
+        <translation>{url} — не адрес https://</translation>
+    </message>
+    <message>
+        <source>the server does not offer sign-in with a token (AUTH XOAUTH2); check the server name and port, or sign in with a password</source>
+        <translation>сервер не поддерживает вход по токену (AUTH XOAUTH2); проверьте имя сервера и порт или входите по паролю</translation>
+    </message>
+    <message>
         <source>subject</source>
         <translation>тема</translation>
     </message>
@@ -2113,6 +2196,61 @@
     </message>
 </context>
 <context>
+    <name>SignInPanel</name>
+    <message>
+        <source>Sign in with a code instead</source>
+        <translation>Войти по коду</translation>
+    </message>
+    <message>
+        <source>For a computer where no browser can open: enter a code on another device</source>
+        <translation>Для компьютера, где не открывается браузер: введите код на другом устройстве</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Выйти</translation>
+    </message>
+    <message>
+        <source>Remove the sign-in from the keychain</source>
+        <translation>Удалить данные входа из хранилища паролей</translation>
+    </message>
+    <message>
+        <source>Sign in with {provider}</source>
+        <translation>Войти через {provider}</translation>
+    </message>
+    <message>
+        <source>Enter the address first, then sign in.</source>
+        <translation>Сначала введите адрес, затем войдите.</translation>
+    </message>
+    <message>
+        <source>{login} is not signed in.</source>
+        <translation>{login}: вход не выполнен.</translation>
+    </message>
+    <message>
+        <source>The sign-in of {account} has expired or was revoked: sign in again.</source>
+        <translation>Срок входа {account} истёк или доступ был отозван: войдите снова.</translation>
+    </message>
+    <message>
+        <source>Signed in as {account} (since {when}).</source>
+        <translation>Вход выполнен: {account} (с {when}).</translation>
+    </message>
+    <message>
+        <source>No keychain: the sign-in lasts until the app closes.</source>
+        <translation>Нет хранилища паролей: вход действует до закрытия программы.</translation>
+    </message>
+    <message>
+        <source>Sign in in the browser window that opened…</source>
+        <translation>Войдите в открывшемся окне браузера…</translation>
+    </message>
+    <message>
+        <source>Asking {provider} for a code…</source>
+        <translation>Запрос кода у {provider}…</translation>
+    </message>
+    <message>
+        <source>Open &lt;a href=&quot;{url}&quot;&gt;{url}&lt;/a&gt; on any device and enter the code &lt;b&gt;{code}&lt;/b&gt;. Waiting…</source>
+        <translation>Откройте &lt;a href=&quot;{url}&quot;&gt;{url}&lt;/a&gt; на любом устройстве и введите код &lt;b&gt;{code}&lt;/b&gt;. Ожидание…</translation>
+    </message>
+</context>
+<context>
     <name>SmtpPage</name>
     <message>
         <source>STARTTLS (usually port 587)</source>
@@ -2125,6 +2263,14 @@
     <message>
         <source>None: plain text (local servers only)</source>
         <translation>Нет: без шифрования (только локальные серверы)</translation>
+    </message>
+    <message>
+        <source>Microsoft (Outlook.com, Microsoft 365)</source>
+        <translation>Microsoft (Outlook.com, Microsoft 365)</translation>
+    </message>
+    <message>
+        <source>Google (Gmail, Google Workspace)</source>
+        <translation>Google (Gmail, Google Workspace)</translation>
     </message>
     <message>
         <source>optional</source>
@@ -2187,6 +2333,10 @@
         <translation>Шифрование</translation>
     </message>
     <message>
+        <source>Sign in with</source>
+        <translation>Способ входа</translation>
+    </message>
+    <message>
         <source>User name</source>
         <translation>Логин</translation>
     </message>
@@ -2217,6 +2367,10 @@
     <message>
         <source>Unsubscribe page</source>
         <translation>Страница отписки</translation>
+    </message>
+    <message>
+        <source>optional: the sender address signs in</source>
+        <translation>необязательно: вход выполняется с адресом отправителя</translation>
     </message>
     <message>
         <source>saved; leave empty to keep it</source>
