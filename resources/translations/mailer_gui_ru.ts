@@ -2462,6 +2462,14 @@
 3. Отправьте себе тестовое письмо, затем поставьте рассылку в очередь.</translation>
     </message>
     <message>
+        <source>Your sender address, e.g. news@example.com</source>
+        <translation>Ваш адрес отправителя, например news@example.com</translation>
+    </message>
+    <message>
+        <source>Settings looks its server up; for Outlook.com, Microsoft 365 and Gmail it offers to sign in with Microsoft or Google</source>
+        <translation>В настройках для него будет найден сервер; для Outlook.com, Microsoft 365 и Gmail будет предложен вход через Microsoft или Google</translation>
+    </message>
+    <message>
         <source>Set up SMTP…</source>
         <translation>Настроить SMTP…</translation>
     </message>

@@ -183,3 +183,25 @@ def test_sign_in_rows_in_russian(
         dlg.grab().save(str(SHOTS / "settings-signin-ru.png"))
     finally:
         QCoreApplication.removeTranslator(tr)
+
+
+def test_first_run_address_is_looked_up_when_settings_open(qtbot, ctx, qsettings, monkeypatch):
+    from mailer_gui.ui.window.welcome import WelcomePage
+
+    welcome = WelcomePage()
+    qtbot.addWidget(welcome)
+    assert welcome.address.placeholderText().startswith("Your sender address")
+    web = AutoconfigServer()
+    try:
+        web.routes["/own/example.com/mail/config-v1.1.xml"] = (200, MICROSOFT_XML, 0.0)
+        urls = web.urls()
+        monkeypatch.setattr(autoconfig, "DOMAIN_URLS", urls["domain_urls"])
+        monkeypatch.setattr(autoconfig, "ISPDB_URL", urls["ispdb_url"])
+        dlg = SettingsDialog(ctx, qsettings=qsettings, address="owner@example.com")
+        qtbot.addWidget(dlg)
+        assert dlg.smtp_page.from_addr.text() == "owner@example.com"
+        qtbot.waitUntil(lambda: dlg.discover_panel.use_button.isVisibleTo(dlg), timeout=10_000)
+        assert "sign in with Microsoft" in dlg.discover_panel.result.text()
+    finally:
+        web.httpd.shutdown()
+        web.httpd.server_close()

@@ -55,7 +55,11 @@ class SettingsDialog(QDialog):
     settingsSaved = Signal()
 
     def __init__(
-        self, ctx: AppContext, parent: QWidget | None = None, qsettings: QSettings | None = None
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        qsettings: QSettings | None = None,
+        address: str = "",
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -71,6 +75,9 @@ class SettingsDialog(QDialog):
         self._build()
         self._fill()
         self._build_signin()
+        if address and self._loaded.smtp is None:  # the first-run welcome's address
+            self.smtp_page.from_addr.setText(address)
+            self._discover_if_new()
 
     # -- construction ----------------------------------------------------------
     def _build(self) -> None:
