@@ -74,6 +74,12 @@ def _setup(data: Path, smtp_port: int, server, provider: str) -> None:
     assert run(data, "config", "limits", "--hours", "00:00-24:00", "--days", "mon-sun") == 0
 
 
+def _shown(data: Path, capsys) -> dict:
+    capsys.readouterr()
+    assert run(data, "config", "show") == 0
+    return json.loads(capsys.readouterr().out)
+
+
 def _signin(data: Path, *args: str) -> tuple[int, str]:
     out = _Operator()
     with contextlib.redirect_stdout(out):
@@ -170,6 +176,27 @@ def test_cli_signout_and_errors(
             "none",
             "--from-addr",
             USER,
+        )
+        == 0
+    )
+    assert "signin" in _shown(data, capsys)["smtp"] and _shown(data, capsys)["smtp"]["signin"] == (
+        "microsoft"
+    )  # kept: --signin was not given
+    assert (
+        run(
+            data,
+            "config",
+            "smtp",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "25",
+            "--security",
+            "none",
+            "--from-addr",
+            USER,
+            "--signin",
+            "password",
         )
         == 0
     )

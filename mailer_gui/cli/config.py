@@ -28,11 +28,15 @@ def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
         user=a.user or "",
         reply_to=a.reply_to or "",
         unsubscribe_url=a.unsubscribe_url or "",
-        signin=a.signin,
+        signin=a.signin or "password",
     )
     with ctx.db.read() as s:
         old = settings_mod.load(s).smtp
     smtp = _with_ca(smtp, a, old)
+    if a.signin is None and old is not None:  # keep the sign-in chosen before
+        from dataclasses import replace
+
+        smtp = replace(smtp, signin=old.signin)
     smtp.validate()
     _store_password(ctx, a, smtp)
     with ctx.db.write() as s:
@@ -267,8 +271,8 @@ def _register_smtp(cfg: Any) -> None:
     p.add_argument(
         "--signin",
         choices=settings_mod.SIGNIN_MODES,
-        default="password",
-        help="log in with a password, or with a Microsoft or Google sign-in (then `config signin`)",
+        help="log in with a password, or with a Microsoft or Google sign-in "
+        "(then `config signin`); default: as before, else password",
     )
     ca = p.add_mutually_exclusive_group()
     ca.add_argument(

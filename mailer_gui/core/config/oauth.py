@@ -54,6 +54,7 @@ __all__ = [
     "GrantState",
     "OAuthBroker",
     "OAuthSettings",
+    "imap_credentials",
     "load_settings",
     "save_settings",
     "xoauth2_string",
@@ -287,6 +288,13 @@ class OAuthBroker:
         ``oauth2_login(user, access_token)`` takes (one grant for SMTP and IMAP)."""
         login = login_of(smtp)
         return login, self.access_token(smtp.signin, login)
+
+
+def imap_credentials(broker: OAuthBroker, smtp: SmtpSettings) -> tuple[str, str]:
+    """``(user, access_token)`` for the mailbox of the account ``smtp`` signs in
+    with (IMAPClient: ``client.oauth2_login(user, access_token)``); raises
+    GrantError as the SMTP side does ("sign in again" when revoked)."""
+    return broker.credentials(smtp)
 
 
 @dataclass(frozen=True)
