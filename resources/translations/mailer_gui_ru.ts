@@ -2218,6 +2218,10 @@
         <translation>Войти через {provider}</translation>
     </message>
     <message>
+        <source>Sign in</source>
+        <translation>Войти</translation>
+    </message>
+    <message>
         <source>Enter the address first, then sign in.</source>
         <translation>Сначала введите адрес, затем войдите.</translation>
     </message>

@@ -121,6 +121,11 @@ ALLOWED = {
     "none",
     "b",
     "email",
+    # the sign-in providers' names (brands)
+    "microsoft",
+    "google",
+    "gmail",
+    "workspace",
 }
 # Tokens that are not words: addresses, URLs, paths, file patterns, {{ fields }},
 # {placeholders}, zone names (Europe/Moscow) and host names (smtp.example.com).

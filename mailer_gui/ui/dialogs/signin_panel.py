@@ -79,6 +79,8 @@ class SignInPanel(QWidget):
         provider, login = self._provider(), self._login()
         self.sign_in_button.setText(
             self.tr("Sign in with {provider}").format(provider=self.provider_name())
+            if provider in oauth.PROVIDERS
+            else self.tr("Sign in")
         )
         if self.busy:
             return
