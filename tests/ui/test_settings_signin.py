@@ -69,6 +69,8 @@ def test_sign_in_with_a_code_then_test_connection_and_sign_out(
     requests.get(code.url, params={"user_code": code.user_code}, timeout=5)  # the operator
     qtbot.waitUntil(lambda: "Signed in as" in panel.state_label.text(), timeout=15_000)
     assert USER in panel.state_label.text() and panel.sign_out_button.isEnabled()
+    # 07:00 UTC on the simulated clock, shown in the settings' zone (Moscow).
+    assert "(since 2026-11-25 10:00" in panel.state_label.text()
     assert ("mailer-gui", f"oauth:microsoft:{USER}") in memory_keyring.store
     dlg.grab().save(str(SHOTS / "settings-signin-en.png"))
 

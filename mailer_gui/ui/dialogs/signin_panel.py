@@ -5,6 +5,7 @@ thread (BackgroundTask); the widgets only show plain results."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -13,6 +14,7 @@ from mailer_gui.core.config import autoconfig, oauth
 from mailer_gui.core.context import AppContext
 from mailer_gui.ui import messages
 from mailer_gui.ui.background_task import BackgroundTask
+from mailer_gui.ui.timefmt import full_time, settings_zone
 
 GREEN, RED, GREY = "#2e7d32", "#c62828", "#555555"
 
@@ -101,11 +103,21 @@ class SignInPanel(QWidget):
             )
         else:
             text = self.tr("Signed in as {account} (since {when}).").format(
-                account=st.account or login, when=(st.signed_in_at or "").replace("T", " ")[:16]
+                account=st.account or login, when=self._since(st.signed_in_at)
             )
             if not st.in_keychain:
                 text += " " + self.tr("No keychain: the sign-in lasts until the app closes.")
             self._show(text, GREEN)
+
+    def _since(self, stamp: str | None) -> str:
+        """When the grant was made, in the settings' zone (stored in UTC)."""
+        if not stamp:
+            return "?"
+        try:
+            when = datetime.fromisoformat(stamp)
+        except ValueError:
+            return stamp
+        return full_time(when, settings_zone(self.ctx))
 
     def _show(self, text: str, color: str) -> None:
         self.state_label.setStyleSheet(f"color: {color};")
