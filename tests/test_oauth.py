@@ -373,3 +373,22 @@ def test_interactive_sign_in_through_the_browser_loopback(
     assert url.startswith(f"{token_server.base}/authorize?") and "redirect_uri=http" in url
     assert token_server.grants("authorization_code") == 1
     assert SmtpTransport(cfg, None, access_token=ctx.oauth.source(cfg)).check().kind == SENT
+
+
+def test_without_a_keychain_the_grant_lives_in_memory_only(ctx, token_server, xoauth_smtp):
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        cfg = configure_signin(ctx, xoauth_smtp, "microsoft", token_server)
+        state = sign_in(ctx, "microsoft", token_server)
+        assert state.signed_in and not state.in_keychain
+        assert SmtpTransport(cfg, None, access_token=ctx.oauth.source(cfg)).check().kind == SENT
+        db = (ctx.data_dir / "mailer.db").read_bytes()
+        assert not any(t.encode() in db for t in token_server.issued)
+        ctx.oauth.sign_out("microsoft", USER)
+        assert not ctx.oauth.state("microsoft", USER).signed_in
+    finally:
+        keyring.set_keyring(previous)
