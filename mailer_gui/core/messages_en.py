@@ -435,8 +435,8 @@ ENGLISH: dict[str, str] = {
     ),
     "oauth.no_client_id": QT_TRANSLATE_NOOP(
         "Messages",
-        "no {provider} app (client id) is set: enter your organisation's "
-        "(`config oauth`; see README, Sign in with Microsoft or Google)",
+        "no {provider} app (client id) is set: enter your organisation's in Settings → "
+        "Sign-in apps (or `config oauth`; see README, Sign in with Microsoft or Google)",
     ),
     "oauth.bad_authority": QT_TRANSLATE_NOOP(
         "Messages", "the sign-in authority {authority} cannot be used: {problem}"

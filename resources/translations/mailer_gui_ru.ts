@@ -54,6 +54,33 @@
     </message>
 </context>
 <context>
+    <name>AppsDialog</name>
+    <message>
+        <source>Sign-in apps</source>
+        <translation>Приложения для входа</translation>
+    </message>
+    <message>
+        <source>Microsoft app (client) id</source>
+        <translation>ID приложения Microsoft</translation>
+    </message>
+    <message>
+        <source>Microsoft authority</source>
+        <translation>Служба входа Microsoft (authority)</translation>
+    </message>
+    <message>
+        <source>Google client id</source>
+        <translation>ID клиента Google</translation>
+    </message>
+    <message>
+        <source>Google client secret</source>
+        <translation>Секрет клиента Google</translation>
+    </message>
+    <message>
+        <source>Google documents the client secret of a desktop app as not confidential; it is stored with the settings. The sign-in itself goes to the keychain.</source>
+        <translation>Google считает секрет клиента настольного приложения неконфиденциальным; он хранится вместе с настройками. Сами данные входа хранятся в хранилище паролей.</translation>
+    </message>
+</context>
+<context>
     <name>AttachmentsPanel</name>
     <message>
         <source>Add file…</source>
@@ -1495,8 +1522,8 @@
         <translation>вход через {provider} не завершён: {error}</translation>
     </message>
     <message>
-        <source>no {provider} app (client id) is set: enter your organisation&apos;s (`config oauth`; see README, Sign in with Microsoft or Google)</source>
-        <translation>не задано приложение {provider} (client id): укажите приложение вашей организации (`config oauth`; см. README, раздел «Sign in with Microsoft or Google»)</translation>
+        <source>no {provider} app (client id) is set: enter your organisation&apos;s in Settings → Sign-in apps (or `config oauth`; see README, Sign in with Microsoft or Google)</source>
+        <translation>не задано приложение {provider} (client id): укажите приложение вашей организации в «Настройки → Приложения для входа» (или командой `config oauth`; см. README, раздел «Sign in with Microsoft or Google»)</translation>
     </message>
     <message>
         <source>the sign-in authority {authority} cannot be used: {problem}</source>
@@ -2212,6 +2239,14 @@
     <message>
         <source>Remove the sign-in from the keychain</source>
         <translation>Удалить данные входа из хранилища паролей</translation>
+    </message>
+    <message>
+        <source>Sign-in apps…</source>
+        <translation>Приложения для входа…</translation>
+    </message>
+    <message>
+        <source>Your organisation&apos;s registered app (client id) for Microsoft and Google</source>
+        <translation>Зарегистрированное приложение вашей организации (его ID) для Microsoft и Google</translation>
     </message>
     <message>
         <source>Sign in with {provider}</source>

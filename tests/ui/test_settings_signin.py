@@ -207,3 +207,26 @@ def test_first_run_address_is_looked_up_when_settings_open(qtbot, ctx, qsettings
     finally:
         web.httpd.shutdown()
         web.httpd.server_close()
+
+
+def test_sign_in_apps_dialog_stores_the_client_ids(qtbot, ctx):
+    from mailer_gui.ui.dialogs.signin_panel import AppsDialog
+
+    dlg = AppsDialog(ctx)
+    qtbot.addWidget(dlg)
+    assert dlg.edits["microsoft_authority"].text() == "https://login.microsoftonline.com/common"
+    dlg.edits["microsoft_client_id"].setText(" 11111111-2222-3333-4444-555555555555 ")
+    dlg.edits["microsoft_authority"].setText("http://login.example.com/tenant")
+    assert not dlg.save()
+    assert "https://" in dlg.error.text()
+    with ctx.db.read() as s:
+        assert oauth.load_settings(s).microsoft_client_id == ""  # nothing saved
+    dlg.edits["microsoft_authority"].setText("https://login.microsoftonline.com/contoso.com")
+    assert dlg.save()
+    with ctx.db.read() as s:
+        saved = oauth.load_settings(s)
+    assert saved.microsoft_client_id == "11111111-2222-3333-4444-555555555555"
+    assert saved.microsoft_authority == "https://login.microsoftonline.com/contoso.com"
+    dlg.show()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dlg.grab().save(str(SHOTS / "settings-signin-apps-en.png"))

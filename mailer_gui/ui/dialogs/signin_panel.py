@@ -8,10 +8,21 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mailer_gui.core.config import autoconfig, oauth
 from mailer_gui.core.context import AppContext
+from mailer_gui.core.errors import SettingsError
 from mailer_gui.ui import messages
 from mailer_gui.ui.background_task import BackgroundTask
 from mailer_gui.ui.timefmt import full_time, settings_zone
@@ -58,9 +69,14 @@ class SignInPanel(QWidget):
         self.sign_out_button = QPushButton(self.tr("Sign out"))
         self.sign_out_button.setToolTip(self.tr("Remove the sign-in from the keychain"))
         self.sign_out_button.clicked.connect(self.sign_out)
+        self.apps_button = QPushButton(self.tr("Sign-in apps…"))
+        self.apps_button.setToolTip(
+            self.tr("Your organisation's registered app (client id) for Microsoft and Google")
+        )
+        self.apps_button.clicked.connect(self.edit_apps)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        for b in (self.sign_in_button, self.code_button, self.sign_out_button):
+        for b in (self.sign_in_button, self.code_button, self.sign_out_button, self.apps_button):
             row.addWidget(b)
         row.addStretch(1)
         lay = QVBoxLayout(self)
@@ -199,6 +215,79 @@ class SignInPanel(QWidget):
     def cancel(self) -> None:
         if self._task is not None and self._task.running:
             self._task.cancel()
+
+    @Slot()
+    def edit_apps(self) -> None:
+        AppsDialog(self.ctx, self).exec()
+        self.refresh()
+
+
+class AppsDialog(QDialog):
+    """The sign-in apps (client ids) and the Microsoft authority: the
+    ``oauth`` settings, as ``config oauth`` sets them (README: registering
+    your organisation's app)."""
+
+    FIELDS = (
+        "microsoft_client_id",
+        "microsoft_authority",
+        "google_client_id",
+        "google_client_secret",
+    )
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("Sign-in apps"))
+        with ctx.db.read() as s:
+            self._loaded = oauth.load_settings(s)
+        labels = {
+            "microsoft_client_id": self.tr("Microsoft app (client) id"),
+            "microsoft_authority": self.tr("Microsoft authority"),
+            "google_client_id": self.tr("Google client id"),
+            "google_client_secret": self.tr("Google client secret"),
+        }
+        form = QFormLayout()
+        self.edits: dict[str, QLineEdit] = {}
+        for name in self.FIELDS:
+            edit = QLineEdit(str(getattr(self._loaded, name)))
+            self.edits[name] = edit
+            form.addRow(labels[name], edit)
+        note = QLabel(
+            self.tr(
+                "Google documents the client secret of a desktop app as not confidential; "
+                "it is stored with the settings. The sign-in itself goes to the keychain."
+            )
+        )
+        note.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setStyleSheet(f"color: {RED};")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(note)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
+        self.resize(520, 0)
+
+    @Slot()
+    def save(self) -> bool:
+        from dataclasses import replace
+
+        new = replace(self._loaded, **{n: e.text().strip() for n, e in self.edits.items()})
+        try:
+            with self.ctx.db.write() as s:
+                oauth.save_settings(s, new)
+        except SettingsError as exc:
+            self.error.setText(messages.text(exc.message))
+            return False
+        self.error.clear()
+        self.accept()
+        return True
 
 
 class DiscoverPanel(QWidget):
