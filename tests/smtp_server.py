@@ -14,16 +14,20 @@ user).
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword, syntax
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword, syntax
 
 
 def free_port() -> int:
@@ -151,6 +155,43 @@ class _Handler:
         return "250 2.0.0 OK queued"
 
 
+class _XOAuth2Handler(_Handler):
+    """A handler that also offers AUTH XOAUTH2 (RFC 7628 style, as Microsoft and
+    Google do): ``check(user, token)`` says whether the bearer token is valid."""
+
+    def __init__(self, state: _State, check: Callable[[str, str], bool]) -> None:
+        super().__init__(state)
+        self.check = check
+        self.logins: list[str] = []  # the users that signed in, in order
+
+    async def auth_XOAUTH2(self, server: Any, args: list[str]) -> AuthResult:
+        rule = self._rule("auth")
+        if rule:
+            return AuthResult(success=False, handled=False, message=rule)
+        if len(args) == 2:
+            try:
+                blob = base64.b64decode(args[1], validate=True)
+            except binascii.Error:
+                return AuthResult(success=False, handled=False, message="501 5.5.2 bad base64")
+        else:
+            got = await server.challenge_auth("")
+            if got is MISSING:
+                return AuthResult(success=False, handled=True)
+            blob = got
+        fields = dict(part.split("=", 1) for part in blob.decode().split("\x01") if "=" in part)
+        user, bearer = fields.get("user", ""), fields.get("auth", "")
+        token = bearer[len("Bearer ") :] if bearer.startswith("Bearer ") else ""
+        if self.check(user, token):
+            with self.state.lock:
+                self.logins.append(user)
+            return AuthResult(success=True, handled=False)
+        # The error document, then the client's empty line, then the refusal.
+        await server.challenge_auth(json.dumps({"status": "401", "schemes": "bearer"}))
+        return AuthResult(
+            success=False, handled=False, message="535 5.7.3 Authentication unsuccessful"
+        )
+
+
 class _Server(SMTP):
     """aiosmtpd's server with a ``greeting`` and a ``starttls`` rule."""
 
@@ -182,6 +223,7 @@ class _Controller(Controller):
 class TestSmtpServer:
     """Start with ``start()``; ``port``, ``rules``, ``received`` and ``delay`` are live.
 
+    ``xoauth2=check`` offers AUTH XOAUTH2 only, ``check(user, token)`` deciding.
     ``tls_context`` makes it require STARTTLS, or with ``implicit_tls`` speak TLS
     from the first byte (as on port 465); ``eight_bit_mime=False`` leaves 8BITMIME
     out of the EHLO reply. ``commands`` lists the commands seen, in order.
@@ -197,11 +239,17 @@ class TestSmtpServer:
         port: int | None = None,
         implicit_tls: bool = False,
         eight_bit_mime: bool = True,
+        xoauth2: Callable[[str, str], bool] | None = None,
     ) -> None:
         self.state = _State(eight_bit_mime=eight_bit_mime)
         self.port = port or free_port()
-        handler = _Handler(self.state)
+        handler = _Handler(self.state) if xoauth2 is None else _XOAuth2Handler(self.state, xoauth2)
+        self.handler = handler
         kwargs: dict[str, Any] = {}
+        if xoauth2 is not None:
+            # XOAUTH2 only (PLAIN and LOGIN left out, as a provider that has
+            # turned basic authentication off), and over plain text for the test.
+            kwargs.update(auth_require_tls=False, auth_exclude_mechanism=["LOGIN", "PLAIN"])
         if user is not None:
 
             def authenticator(

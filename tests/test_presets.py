@@ -63,7 +63,7 @@ def test_every_provider_is_there_and_valid():
     for p in items:
         assert p.source.startswith("https://")
         assert date.fromisoformat(p.checked)
-        assert p.signin in settings.SIGNIN_METHODS
+        assert p.signin in settings.SIGNIN_MODES
         settings.SmtpSettings(
             host=p.host, port=p.port, security=p.security, from_addr="a@b.example", signin=p.signin
         ).validate()

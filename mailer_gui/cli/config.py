@@ -9,8 +9,9 @@ import json
 import sys
 from typing import Any
 
-from mailer_gui.cli import mailbox, presets
+from mailer_gui.cli import mailbox, presets, signin
 from mailer_gui.cli.common import CliError
+from mailer_gui.core.config import oauth
 from mailer_gui.core.config import settings as settings_mod
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import SettingsError
@@ -22,6 +23,10 @@ def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
     with ctx.db.read() as s:
         old = settings_mod.load(s).smtp
     smtp = _with_ca(smtp, a, old)
+    if a.signin is None and preset is None and old is not None:  # keep the sign-in chosen before
+        from dataclasses import replace
+
+        smtp = replace(smtp, signin=old.signin)
     smtp.validate()
     _store_password(ctx, a, smtp)
     with ctx.db.write() as s:
@@ -37,6 +42,8 @@ def cmd_config_smtp(ctx: AppContext, a: argparse.Namespace) -> int:
     if limits is not None and preset is not None:
         print(f"limits of the {preset.name} preset (documented, checked {preset.checked}):")
         _print_limits(limits)
+    if not smtp.uses_password and not ctx.oauth.state(smtp.signin, oauth.login_of(smtp)).signed_in:
+        print(f"next: sign in with `config signin --provider {smtp.signin}`")
     for cert in smtp.ca_certs:
         print(
             f"trusting {cert.subject or 'a certificate'} from {smtp.ca_file} "
@@ -262,6 +269,7 @@ def cmd_config_show(ctx: AppContext, a: argparse.Namespace) -> int:
         else {"used": st.quota.used, "synced_at": st.quota.synced_at.isoformat()},
         "keychain_available": ctx.secrets.keychain_available(),
         **mailbox.settings_json(ctx),
+        "signin": signin.grant_json(ctx, st.smtp),
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0
@@ -281,6 +289,7 @@ def register(sub: Any) -> None:
     cfg.add_parser("show", help="print the settings (no password)").set_defaults(
         func=cmd_config_show
     )
+    signin.register(cfg)
 
 
 def _register_pacing(cfg: Any) -> None:
@@ -320,6 +329,12 @@ def _register_smtp(cfg: Any) -> None:
     p.add_argument("--reply-to")
     p.add_argument("--unsubscribe-url")
     p.add_argument("--password-stdin", action="store_true")
+    p.add_argument(
+        "--signin",
+        choices=settings_mod.SIGNIN_MODES,
+        help="log in with a password, or with a Microsoft or Google sign-in "
+        "(then `config signin`); default: as before, else password",
+    )
     ca = p.add_mutually_exclusive_group()
     ca.add_argument(
         "--ca-file",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailer_gui.core.clock import Clock, RealClock
+from mailer_gui.core.config.oauth import OAuthBroker
 from mailer_gui.core.config.secrets import SecretStore
 from mailer_gui.core.store.db import Database, open_database
 
@@ -44,6 +45,11 @@ class AppContext:
     # preflight then lets recipients at reserved example domains through. Never
     # a setting or a command-line option; see open_context.
     allow_reserved_domains: bool = False
+    # Sign-in grants (Microsoft, Google) and their access tokens in memory.
+    oauth: OAuthBroker = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.oauth = OAuthBroker(self.db, self.secrets, self.clock)
 
     def emit(self, event: str) -> None:
         """Tell listeners something changed ("queue", "settings"); they re-read the DB."""

@@ -537,4 +537,39 @@ ENGLISH: dict[str, str] = {
         "they were sent. Mark them sent (Resolve uncertain, or `campaign resolve-uncertain "
         "{campaign_id} --mark-sent`)",
     ),
+    # --- sign-in with Microsoft or Google (XOAUTH2)
+    "oauth.sign_in_again": QT_TRANSLATE_NOOP(
+        "Messages",
+        "the {provider} sign-in has expired or was revoked ({error}): sign in again "
+        "in Settings (or `config signin`)",
+    ),
+    "oauth.not_signed_in": QT_TRANSLATE_NOOP(
+        "Messages",
+        "{login} is not signed in with {provider}: sign in in Settings (or `config signin`)",
+    ),
+    "oauth.refused": QT_TRANSLATE_NOOP(
+        "Messages",
+        "the server refused the {provider} sign-in: {reply}. Sign in again in Settings "
+        "(or `config signin`); if it persists, check that the account may send by SMTP",
+    ),
+    "oauth.unreachable": QT_TRANSLATE_NOOP(
+        "Messages", "could not reach the {provider} sign-in service: {problem}"
+    ),
+    "oauth.flow_failed": QT_TRANSLATE_NOOP(
+        "Messages", "the {provider} sign-in did not complete: {error}"
+    ),
+    "oauth.no_client_id": QT_TRANSLATE_NOOP(
+        "Messages",
+        "no {provider} app (client id) is set: enter your organisation's in Settings → "
+        "Sign-in apps (or `config oauth`; see README, Sign in with Microsoft or Google)",
+    ),
+    "oauth.bad_authority": QT_TRANSLATE_NOOP(
+        "Messages", "the sign-in authority {authority} cannot be used: {problem}"
+    ),
+    "oauth.bad_url": QT_TRANSLATE_NOOP("Messages", "{url} is not an https:// address"),
+    "oauth.no_xoauth2": QT_TRANSLATE_NOOP(
+        "Messages",
+        "the server does not offer sign-in with a token (AUTH XOAUTH2); check the server "
+        "name and port, or sign in with a password",
+    ),
 }

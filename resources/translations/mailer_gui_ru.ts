@@ -54,6 +54,33 @@
     </message>
 </context>
 <context>
+    <name>AppsDialog</name>
+    <message>
+        <source>Sign-in apps</source>
+        <translation>Приложения для входа</translation>
+    </message>
+    <message>
+        <source>Microsoft app (client) id</source>
+        <translation>ID приложения Microsoft</translation>
+    </message>
+    <message>
+        <source>Microsoft authority</source>
+        <translation>Служба входа Microsoft (authority)</translation>
+    </message>
+    <message>
+        <source>Google client id</source>
+        <translation>ID клиента Google</translation>
+    </message>
+    <message>
+        <source>Google client secret</source>
+        <translation>Секрет клиента Google</translation>
+    </message>
+    <message>
+        <source>Google documents the client secret of a desktop app as not confidential; it is stored with the settings. The sign-in itself goes to the keychain.</source>
+        <translation>Google считает секрет клиента настольного приложения неконфиденциальным; он хранится вместе с настройками. Сами данные входа хранятся в хранилище паролей.</translation>
+    </message>
+</context>
+<context>
     <name>AttachmentsPanel</name>
     <message>
         <source>Add file…</source>
@@ -383,6 +410,49 @@
             <numerusform>экспортировано %n контакта</numerusform>
             <numerusform>экспортировано %n контактов</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>DiscoverPanel</name>
+    <message>
+        <source>Find settings</source>
+        <translation>Найти настройки</translation>
+    </message>
+    <message>
+        <source>Look up the server settings of this address (its provider&apos;s autoconfig)</source>
+        <translation>Найти настройки сервера для этого адреса (автонастройка провайдера)</translation>
+    </message>
+    <message>
+        <source>Use these settings</source>
+        <translation>Использовать эти настройки</translation>
+    </message>
+    <message>
+        <source>Enter the sender address first.</source>
+        <translation>Сначала введите адрес отправителя.</translation>
+    </message>
+    <message>
+        <source>Looking up {address}…</source>
+        <translation>Поиск настроек для {address}…</translation>
+    </message>
+    <message>
+        <source>Nothing found for this address: enter your provider&apos;s server below.</source>
+        <translation>Для этого адреса ничего не найдено: укажите сервер провайдера вручную.</translation>
+    </message>
+    <message>
+        <source>sign in with Microsoft</source>
+        <translation>вход через Microsoft</translation>
+    </message>
+    <message>
+        <source>sign in with Google</source>
+        <translation>вход через Google</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>пароль</translation>
+    </message>
+    <message>
+        <source>{provider}: {host}:{port} ({security}), {how}</source>
+        <translation>{provider}: {host}:{port} ({security}), {how}</translation>
     </message>
 </context>
 <context>
@@ -1891,6 +1961,42 @@
         <translation>Получатели рассылки {campaign} с неясным результатом найдены в папке отправленных {folder} ({n}): письма были отправлены. Отметьте их отправленными («Разобрать неясные» или `campaign resolve-uncertain {campaign_id} --mark-sent`)</translation>
     </message>
     <message>
+        <source>the {provider} sign-in has expired or was revoked ({error}): sign in again in Settings (or `config signin`)</source>
+        <translation>срок входа через {provider} истёк или доступ был отозван ({error}): войдите снова в настройках (или командой `config signin`)</translation>
+    </message>
+    <message>
+        <source>{login} is not signed in with {provider}: sign in in Settings (or `config signin`)</source>
+        <translation>{login} не выполнил вход через {provider}: войдите в настройках (или командой `config signin`)</translation>
+    </message>
+    <message>
+        <source>the server refused the {provider} sign-in: {reply}. Sign in again in Settings (or `config signin`); if it persists, check that the account may send by SMTP</source>
+        <translation>сервер не принял вход через {provider}: {reply}. Войдите снова в настройках (или командой `config signin`); если не поможет, проверьте, разрешена ли учётной записи отправка по SMTP</translation>
+    </message>
+    <message>
+        <source>could not reach the {provider} sign-in service: {problem}</source>
+        <translation>не удалось связаться со службой входа {provider}: {problem}</translation>
+    </message>
+    <message>
+        <source>the {provider} sign-in did not complete: {error}</source>
+        <translation>вход через {provider} не завершён: {error}</translation>
+    </message>
+    <message>
+        <source>no {provider} app (client id) is set: enter your organisation&apos;s in Settings → Sign-in apps (or `config oauth`; see README, Sign in with Microsoft or Google)</source>
+        <translation>не задано приложение {provider} (client id): укажите приложение вашей организации в «Настройки → Приложения для входа» (или командой `config oauth`; см. README, раздел «Sign in with Microsoft or Google»)</translation>
+    </message>
+    <message>
+        <source>the sign-in authority {authority} cannot be used: {problem}</source>
+        <translation>адрес службы входа {authority} не подходит: {problem}</translation>
+    </message>
+    <message>
+        <source>{url} is not an https:// address</source>
+        <translation>{url} — не адрес https://</translation>
+    </message>
+    <message>
+        <source>the server does not offer sign-in with a token (AUTH XOAUTH2); check the server name and port, or sign in with a password</source>
+        <translation>сервер не поддерживает вход по токену (AUTH XOAUTH2); проверьте имя сервера и порт или входите по паролю</translation>
+    </message>
+    <message>
         <source>subject</source>
         <translation>тема</translation>
     </message>
@@ -2604,6 +2710,73 @@
     </message>
 </context>
 <context>
+    <name>SignInPanel</name>
+    <message>
+        <source>Sign in with a code instead</source>
+        <translation>Войти по коду</translation>
+    </message>
+    <message>
+        <source>For a computer where no browser can open: enter a code on another device</source>
+        <translation>Для компьютера, где не открывается браузер: введите код на другом устройстве</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>Выйти</translation>
+    </message>
+    <message>
+        <source>Remove the sign-in from the keychain</source>
+        <translation>Удалить данные входа из хранилища паролей</translation>
+    </message>
+    <message>
+        <source>Sign-in apps…</source>
+        <translation>Приложения для входа…</translation>
+    </message>
+    <message>
+        <source>Your organisation&apos;s registered app (client id) for Microsoft and Google</source>
+        <translation>Зарегистрированное приложение вашей организации (его ID) для Microsoft и Google</translation>
+    </message>
+    <message>
+        <source>Sign in with {provider}</source>
+        <translation>Войти через {provider}</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Войти</translation>
+    </message>
+    <message>
+        <source>Enter the address first, then sign in.</source>
+        <translation>Сначала введите адрес, затем войдите.</translation>
+    </message>
+    <message>
+        <source>{login} is not signed in.</source>
+        <translation>{login}: вход не выполнен.</translation>
+    </message>
+    <message>
+        <source>The sign-in of {account} has expired or was revoked: sign in again.</source>
+        <translation>Срок входа {account} истёк или доступ был отозван: войдите снова.</translation>
+    </message>
+    <message>
+        <source>Signed in as {account} (since {when}).</source>
+        <translation>Вход выполнен: {account} (с {when}).</translation>
+    </message>
+    <message>
+        <source>No keychain: the sign-in lasts until the app closes.</source>
+        <translation>Нет хранилища паролей: вход действует до закрытия программы.</translation>
+    </message>
+    <message>
+        <source>Sign in in the browser window that opened…</source>
+        <translation>Войдите в открывшемся окне браузера…</translation>
+    </message>
+    <message>
+        <source>Asking {provider} for a code…</source>
+        <translation>Запрос кода у {provider}…</translation>
+    </message>
+    <message>
+        <source>Open &lt;a href=&quot;{url}&quot;&gt;{url}&lt;/a&gt; on any device and enter the code &lt;b&gt;{code}&lt;/b&gt;. Waiting…</source>
+        <translation>Откройте &lt;a href=&quot;{url}&quot;&gt;{url}&lt;/a&gt; на любом устройстве и введите код &lt;b&gt;{code}&lt;/b&gt;. Ожидание…</translation>
+    </message>
+</context>
+<context>
     <name>SmtpPage</name>
     <message>
         <source>STARTTLS (usually port 587)</source>
@@ -2624,6 +2797,14 @@
     <message>
         <source>Filled from the {name} preset; the limits as documented at &lt;a href=&quot;{url}&quot;&gt;{site}&lt;/a&gt; (written down {checked}). Check them for your plan.</source>
         <translation>Заполнено по шаблону {name}; лимиты — из документации &lt;a href=&quot;{url}&quot;&gt;{site}&lt;/a&gt; (записаны {checked}). Сверьте их со своим тарифом.</translation>
+    </message>
+    <message>
+        <source>Microsoft (Outlook.com, Microsoft 365)</source>
+        <translation>Microsoft (Outlook.com, Microsoft 365)</translation>
+    </message>
+    <message>
+        <source>Google (Gmail, Google Workspace)</source>
+        <translation>Google (Gmail, Google Workspace)</translation>
     </message>
     <message>
         <source>optional</source>
@@ -2690,6 +2871,10 @@
         <translation>Шифрование</translation>
     </message>
     <message>
+        <source>Sign in with</source>
+        <translation>Способ входа</translation>
+    </message>
+    <message>
         <source>User name</source>
         <translation>Логин</translation>
     </message>
@@ -2720,6 +2905,10 @@
     <message>
         <source>Unsubscribe page</source>
         <translation>Страница отписки</translation>
+    </message>
+    <message>
+        <source>optional: the sender address signs in</source>
+        <translation>необязательно: вход выполняется с адресом отправителя</translation>
     </message>
     <message>
         <source>saved; leave empty to keep it</source>
@@ -2874,6 +3063,14 @@
 1. Укажите SMTP-сервер провайдера, адрес отправителя и лимиты.
 2. Посмотрите пример рассылки или начните новую (Ctrl+N).
 3. Отправьте себе тестовое письмо, затем поставьте рассылку в очередь.</translation>
+    </message>
+    <message>
+        <source>Your sender address, e.g. news@example.com</source>
+        <translation>Ваш адрес отправителя, например news@example.com</translation>
+    </message>
+    <message>
+        <source>Settings looks its server up; for Outlook.com, Microsoft 365 and Gmail it offers to sign in with Microsoft or Google</source>
+        <translation>В настройках для него будет найден сервер; для Outlook.com, Microsoft 365 и Gmail будет предложен вход через Microsoft или Google</translation>
     </message>
     <message>
         <source>Set up SMTP…</source>

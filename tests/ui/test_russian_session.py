@@ -124,6 +124,11 @@ ALLOWED = {
     "email",
     "cron",  # the Repeat rule's syntax, typed as is: "0 10 * * mon"
     "mon",
+    # the sign-in providers' names (brands)
+    "microsoft",
+    "google",
+    "gmail",
+    "workspace",
 }
 # Tokens that are not words: addresses, URLs, paths, file patterns, {{ fields }},
 # {placeholders}, zone names (Europe/Moscow) and host names (smtp.example.com).

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from mailer_gui.core.config.settings import SIGNIN_METHODS, LimitSettings
+from mailer_gui.core.config.settings import SIGNIN_MODES, LimitSettings
 from mailer_gui.core.errors import SettingsError
 
 PRESETS_FILE = Path(__file__).with_name("presets.json")
@@ -62,7 +62,7 @@ def _check(raw: Any, index: int) -> Preset:
         "host": isinstance(p.host, str) and bool(p.host) and not any(c.isspace() for c in p.host),
         "port": isinstance(p.port, int) and 1 <= p.port <= 65535,
         "security": p.security in PRESET_SECURITY,
-        "signin": p.signin in SIGNIN_METHODS,
+        "signin": p.signin in SIGNIN_MODES,
         "source": isinstance(p.source, str) and p.source.startswith("https://"),
         **{f: type(getattr(p, f)) is int and getattr(p, f) >= 0 for f in LIMIT_FIELDS},
     }

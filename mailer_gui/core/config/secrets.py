@@ -55,6 +55,17 @@ class SecretStore:
                 return self._session[account]
         if self._use_env and os.environ.get(ENV_PASSWORD):
             return os.environ[ENV_PASSWORD]
+        return self._keychain_get(account)
+
+    def get_token(self, account: str) -> str | None:
+        """A sign-in grant (:mod:`oauth`): the session's, else the keychain's.
+        Unlike :meth:`get_password`, never ``MAILER_GUI_SMTP_PASSWORD``."""
+        with self._lock:
+            if account in self._session:
+                return self._session[account]
+        return self._keychain_get(account)
+
+    def _keychain_get(self, account: str) -> str | None:
         if self.keychain_available():
             import keyring
 

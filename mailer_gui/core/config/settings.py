@@ -22,7 +22,7 @@ from mailer_gui.core.sending import calendar as cal
 from mailer_gui.core.store.models import Setting
 
 SECURITY_MODES = ("none", "starttls", "tls")
-SIGNIN_METHODS = ("password", "microsoft", "google")
+SIGNIN_MODES = ("password", "microsoft", "google")
 PACING_MODES = ("off", "spread", "min_gap")
 MAX_MIN_GAP = 86_400.0  # seconds: one message a day at the slowest
 DAY_NAMES = cal.DAY_NAMES
@@ -66,7 +66,7 @@ class SmtpSettings:
             raise SettingsError("unsubscribe_url", Message("settings.unsubscribe_url"))
         if not 1 <= self.timeout <= 600:
             raise SettingsError("timeout", Message("settings.timeout"))
-        if self.signin not in SIGNIN_METHODS:
+        if self.signin not in SIGNIN_MODES:
             raise SettingsError("signin", Message("settings.signin", value=repr(self.signin)))
         if self.ca_pem:
             try:
@@ -93,6 +93,11 @@ class SmtpSettings:
             return replace(self, ca_file="", ca_pem="")
         pem, _ = read_ca_file(path)
         return replace(self, ca_file=str(Path(path).expanduser().resolve()), ca_pem=pem)
+
+    @property
+    def uses_password(self) -> bool:
+        """True when the account logs in with a password (not a sign-in grant)."""
+        return self.signin == "password"
 
     @property
     def keyring_account(self) -> str:

@@ -95,7 +95,7 @@ class Engine:
         self.ctx = ctx
         self.label = label
         self.id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self._factory: TransportFactory = transport_factory or SmtpTransport
+        self._factory: TransportFactory = transport_factory or self._smtp_transport
         self._transport: Any = None
         self._transport_key: tuple[SmtpSettings, str | None] | None = None
         self._last_beat = 0.0
@@ -225,7 +225,7 @@ class Engine:
             return self._defer_all(
                 s, rows, Reason.SMTP_NOT_CONFIGURED, None, now, Message("queue.no_smtp")
             )
-        if st.smtp.user:
+        if st.smtp.user and st.smtp.uses_password:
             password = self._password_for(st.smtp)
             if not password:
                 return self._defer_all(
@@ -315,6 +315,11 @@ class Engine:
         )
 
     # -- SMTP ----------------------------------------------------------------
+    def _smtp_transport(self, smtp: SmtpSettings, password: str | None) -> SmtpTransport:
+        """The real transport; a signed-in account gets its access tokens."""
+        tokens = None if smtp.uses_password else self.ctx.oauth.source(smtp)
+        return SmtpTransport(smtp, password, access_token=tokens)
+
     def _transport_for(self, smtp: SmtpSettings, password: str | None) -> Any:
         key = (smtp, password)
         if self._transport is None or self._transport_key != key:

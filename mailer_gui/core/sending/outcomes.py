@@ -130,13 +130,15 @@ def _defer_for(s: Session, entry: QueueEntry, outcome: Outcome, now: datetime) -
             wait = min(wait, timedelta(seconds=max(60.0, outcome.retry_after)))
         _defer_live(s, _account_entries(s, entry), Reason.PROVIDER_LIMIT, now + wait, now, text)
     elif kind == AUTH_FAILED:
+        # A sign-in grant's own message ("sign in again") is kept as it is.
+        signin = isinstance(outcome.text, Message) and outcome.text.code.startswith("oauth.")
         _defer_live(
             s,
             _account_entries(s, entry),
             Reason.SMTP_AUTH_FAILED,
             None,
             now,
-            Message("smtp.refused_login", reply=text),
+            outcome.text if signin else Message("smtp.refused_login", reply=text),
         )
     elif kind == REJECTED:
         scope = [entry] if outcome.phase in ("data", "body") else _account_entries(s, entry)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from email.message import EmailMessage
 
 from mailer_gui.core.audience import addresses
+from mailer_gui.core.config.oauth import AccessTokenSource, GrantError, xoauth2_string
 from mailer_gui.core.config.settings import SmtpSettings
 from mailer_gui.core.config.trust import client_context
 from mailer_gui.core.content.compose import seven_bit
@@ -198,9 +199,12 @@ class SmtpTransport:
         settings: SmtpSettings,
         password: str | None,
         tls_context: ssl.SSLContext | None = None,
+        *,
+        access_token: AccessTokenSource | None = None,
     ) -> None:
         self.settings = settings
         self._password = password
+        self._tokens = access_token  # signin "microsoft"/"google": AUTH XOAUTH2
         self._ctx = tls_context or client_context(settings.ca_pem)
         self._conn: smtplib.SMTP | None = None
 
@@ -218,7 +222,10 @@ class SmtpTransport:
             if s.security == "starttls":
                 phase = "tls"
                 self._starttls(conn)
-            if s.user:
+            if not s.uses_password:
+                phase = "auth"
+                self._xoauth2(conn)
+            elif s.user:
                 phase = "auth"
                 self._authenticate(conn, s.user)
             return conn
@@ -245,6 +252,38 @@ class SmtpTransport:
             raise ConnectError(classify("auth", exc.smtp_code, _text(exc.smtp_error))) from None
         except smtplib.SMTPNotSupportedError:
             raise ConnectError(Outcome(REJECTED, "auth", None, Message("smtp.no_auth"))) from None
+
+    def _xoauth2(self, conn: smtplib.SMTP) -> None:
+        """AUTH XOAUTH2 with the account's access token (refreshed first when it
+        is near expiry). A grant the provider refuses, or a token the server
+        refuses, is ``auth_failed`` with "sign in again": no retry here."""
+        tokens = self._tokens
+        if tokens is None:
+            raise ConnectError(Outcome(REJECTED, "auth", None, Message("smtp.no_password")))
+        if "XOAUTH2" not in conn.esmtp_features.get("auth", "").upper().split():
+            raise ConnectError(Outcome(REJECTED, "auth", None, Message("oauth.no_xoauth2")))
+        try:
+            token = tokens.get()
+        except GrantError as exc:
+            kind = TRANSIENT if exc.kind == "unreachable" else AUTH_FAILED
+            raise ConnectError(Outcome(kind, "auth", None, exc.message)) from None
+        response = xoauth2_string(tokens.login, token)
+        try:
+            # After a refusal the server sends a 334 with an error document; the
+            # empty reply to it ends the exchange (RFC 7628 section 3.2.3).
+            conn.auth("XOAUTH2", lambda challenge=None: response if challenge is None else "")
+        except smtplib.SMTPAuthenticationError as exc:
+            tokens.refused()
+            reply = _text(exc.smtp_error)
+            outcome = classify("auth", exc.smtp_code, reply)
+            if outcome.kind == AUTH_FAILED:
+                outcome = Outcome(
+                    AUTH_FAILED,
+                    "auth",
+                    exc.smtp_code,
+                    Message("oauth.refused", provider=tokens.provider_name, reply=reply),
+                )
+            raise ConnectError(outcome) from None
 
     def _on_silence(self) -> None:
         """The server said nothing at first: if the port speaks TLS from the first

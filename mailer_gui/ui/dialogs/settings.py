@@ -34,6 +34,7 @@ from mailer_gui.ui import messages
 from mailer_gui.ui.background_task import BackgroundTask
 from mailer_gui.ui.dialogs.imap_page import MailboxPage
 from mailer_gui.ui.dialogs.settings_pages import LimitsPage
+from mailer_gui.ui.dialogs.signin_panel import DiscoverPanel, SignInPanel
 from mailer_gui.ui.dialogs.smtp_page import SmtpPage
 from mailer_gui.ui.editor.field_validation import FieldMarks
 
@@ -57,7 +58,11 @@ class SettingsDialog(QDialog):
     settingsSaved = Signal()
 
     def __init__(
-        self, ctx: AppContext, parent: QWidget | None = None, qsettings: QSettings | None = None
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        qsettings: QSettings | None = None,
+        address: str = "",
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -76,8 +81,13 @@ class SettingsDialog(QDialog):
         self.limits_page = LimitsPage(self.marks)
         self.smtp_page.preset_chosen.connect(self.limits_page.apply_preset)
         self.mailbox_page = MailboxPage(self.marks)
+        self._signed_in_now = False
         self._build()
         self._fill()
+        self._build_signin()
+        if address and self._loaded.smtp is None:  # the first-run welcome's address
+            self.smtp_page.from_addr.setText(address)
+            self._discover_if_new()
 
     # -- construction ----------------------------------------------------------
     def _build(self) -> None:
@@ -133,6 +143,42 @@ class SettingsDialog(QDialog):
         lay.addLayout(row)
         lay.addStretch(1)
         return box
+
+    def _build_signin(self) -> None:
+        """Sign-in with Microsoft or Google, and "Find settings" (signin_panel.py)."""
+        page = self.smtp_page
+        self.signin_panel = SignInPanel(
+            self.ctx, lambda: str(page.signin.currentData()), page.login
+        )
+        page.add_signin_panel(self.signin_panel)
+        self.discover_panel = DiscoverPanel(page.from_addr.text)
+        page.add_discover_panel(self.discover_panel)
+        self.discover_panel.useRequested.connect(page.apply_discovery)
+        page.signinChanged.connect(lambda _code: self.signin_panel.refresh())
+        page.accountChanged.connect(self.signin_panel.refresh)
+        page.from_addr.editingFinished.connect(self._discover_if_new)
+        self.signin_panel.signedIn.connect(self._on_signed_in)
+
+    @Slot()
+    def _discover_if_new(self) -> None:
+        """A new account's address: look its server up at once."""
+        if not self.smtp_page.host.text().strip() and self._loaded.smtp is None:
+            self.discover_panel.find()
+
+    @Slot()
+    def _on_signed_in(self) -> None:
+        """Signed in (again): entries held for the sign-in may send now, if the
+        saved account is the one that signed in."""
+        self._signed_in_now = True
+        saved = self._loaded.smtp
+        page = self.smtp_page
+        if saved is None or saved.signin != page.signin.currentData():
+            return
+        if (saved.user or saved.from_addr) != page.login():
+            return
+        with self.ctx.db.write() as s:
+            replan.save_and_replan(s, self.ctx.clock.now(), smtp=saved, recheck_smtp=True)
+        self.ctx.emit("settings")
 
     def _build_general_tab(self) -> QWidget:
         self.language = QComboBox()
@@ -198,7 +244,7 @@ class SettingsDialog(QDialog):
         except SettingsError as exc:
             self._mark(exc)
             return False, None
-        if smtp.user and not self._password_for(smtp):
+        if smtp.user and smtp.uses_password and not self._password_for(smtp):
             self.marks.mark("password", self.tr("enter the password for this account"))
             return False, None
         return True, smtp
@@ -265,8 +311,10 @@ class SettingsDialog(QDialog):
             return False
         smtp, limits = values
         used = self.limits_page.quota_used()
-        smtp_changed = smtp != self._loaded.smtp or bool(self.smtp_page.password.text())
-        if smtp is not None:
+        smtp_changed = (
+            smtp != self._loaded.smtp or bool(self.smtp_page.password.text()) or self._signed_in_now
+        )
+        if smtp is not None and smtp.uses_password:
             self._store_password(smtp)
         now = self.ctx.clock.now()
         try:
@@ -319,14 +367,15 @@ class SettingsDialog(QDialog):
                 self.marks.mark("host", self.tr("enter the SMTP server name first"))
             self._set_result(self.tr("Fix the marked fields first."), "#c62828")
             return
-        password = self._password_for(smtp)
+        password = self._password_for(smtp) if smtp.uses_password else None
+        tokens = None if smtp.uses_password else self.ctx.oauth.source(smtp)
         self.test_button.setEnabled(False)
         self._set_result(
             self.tr("Connecting to {host}:{port}…").format(host=smtp.host, port=smtp.port),
             "#555555",
         )
         self._task = BackgroundTask(
-            lambda _t: SmtpTransport(smtp, password).check(),
+            lambda _t: SmtpTransport(smtp, password, access_token=tokens).check(),
             self._on_check_done,
             self._on_check_failed,
         ).start()
@@ -365,4 +414,6 @@ class SettingsDialog(QDialog):
     def done(self, result: int) -> None:
         if self._task is not None and self._task.running:
             self._task.cancel()
+        self.signin_panel.cancel()
+        self.discover_panel.cancel()
         super().done(result)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from mailer_gui.core.config import presets
+from mailer_gui.core.config.autoconfig import Discovery
 from mailer_gui.core.config.settings import SmtpSettings
 from mailer_gui.core.config.trust import describe as describe_ca
 from mailer_gui.core.config.trust import read_ca_file
@@ -39,11 +40,13 @@ class SmtpPage(QWidget):
 
     preset_chosen = Signal(object)  # the core's presets.Preset
 
+    signinChanged = Signal(str)
+    accountChanged = Signal()  # the address that signs in may have changed
+
     def __init__(self, marks: FieldMarks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.marks = marks
         self._timeout = 30.0
-        self._signin = "password"
         self._build_preset()
         self.host = QLineEdit()
         self.host.setPlaceholderText("smtp.example.com")
@@ -89,7 +92,7 @@ class SmtpPage(QWidget):
         self.security.setCurrentIndex(max(0, self.security.findData(p.security)))
         self.port.setValue(p.port)
         self.host.setText(p.host)
-        self._signin = p.signin
+        self.signin.setCurrentIndex(max(0, self.signin.findData(p.signin)))
         self.preset.setCurrentIndex(max(0, self.preset.findData(p.id)))
         self.preset_info.setText(
             self.tr(
@@ -106,11 +109,22 @@ class SmtpPage(QWidget):
         self.preset_chosen.emit(p)
 
     def _build_account_fields(self) -> None:
+        self._signin_panel: QWidget | None = None
+        self.signin = QComboBox()
+        for code, label in (
+            ("password", self.tr("Password")),
+            ("microsoft", self.tr("Microsoft (Outlook.com, Microsoft 365)")),
+            ("google", self.tr("Google (Gmail, Google Workspace)")),
+        ):
+            self.signin.addItem(label, code)
+        self.signin.currentIndexChanged.connect(self._on_signin_changed)
         self.user = QLineEdit()
+        self.user.editingFinished.connect(self.accountChanged)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.from_addr = QLineEdit()
         self.from_addr.setPlaceholderText("news@example.com")
+        self.from_addr.editingFinished.connect(self.accountChanged)
         self.from_name = QLineEdit()
         self.reply_to = QLineEdit()
         self.reply_to.setPlaceholderText(self.tr("optional"))
@@ -203,13 +217,17 @@ class SmtpPage(QWidget):
         f1.addRow(self.tr("SMTP server"), m.wrap("host", self.host))
         f1.addRow(self.tr("Port"), m.wrap("port", self.port))
         f1.addRow(self.tr("Security"), m.wrap("security", self.security))
+        f1.addRow(self.tr("Sign in with"), m.wrap("signin", self.signin))
         f1.addRow(self.tr("User name"), m.wrap("user", self.user))
-        f1.addRow(self.tr("Password"), m.wrap("password", self.password))
+        self._password_field = m.wrap("password", self.password)
+        f1.addRow(self.tr("Password"), self._password_field)
+        self.account_form = f1
         f1.addRow(self.tr("CA file"), m.wrap("ca_file", self.ca_box))
         f1.addRow("", self.ca_info)
         sender = QGroupBox(self.tr("Sender"))
         f2 = QFormLayout(sender)
         f2.addRow(self.tr("From address"), m.wrap("from_addr", self.from_addr))
+        self.sender_form = f2
         f2.addRow(self.tr("From name"), m.wrap("from_name", self.from_name))
         f2.addRow(self.tr("Reply-to"), m.wrap("reply_to", self.reply_to))
         f2.addRow(self.tr("Unsubscribe page"), m.wrap("unsubscribe_url", self.unsubscribe_url))
@@ -217,6 +235,43 @@ class SmtpPage(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(server)
         lay.addWidget(sender)
+
+    def add_signin_panel(self, panel: QWidget) -> None:
+        """The sign-in state and buttons, under the password's row (shown instead)."""
+        row = self.account_form.getWidgetPosition(self._password_field)[0] + 1
+        self.account_form.insertRow(row, "", panel)
+        self._signin_panel = panel
+        self._on_signin_changed()
+
+    def add_discover_panel(self, panel: QWidget) -> None:
+        """ "Find settings", under the sender address."""
+        self.sender_form.insertRow(1, "", panel)
+
+    def _on_signin_changed(self) -> None:
+        code = str(self.signin.currentData())
+        self.account_form.setRowVisible(self._password_field, code == "password")
+        if self._signin_panel is not None:
+            self.account_form.setRowVisible(self._signin_panel, code != "password")
+        self.user.setPlaceholderText(
+            "" if code == "password" else self.tr("optional: the sender address signs in")
+        )
+        self.signinChanged.emit(code)
+
+    def login(self) -> str:
+        """The address that signs in with Microsoft or Google, as entered."""
+        return self.user.text().strip() or self.from_addr.text().strip()
+
+    def apply_discovery(self, found: Discovery | None) -> None:
+        """Fill in the server, port, security, user name and sign-in found."""
+        if found is None:
+            return
+        s = found.smtp
+        self.host.setText(s.hostname)
+        self.security.setCurrentIndex(max(0, self.security.findData(s.security)))
+        self.port.setValue(s.port)
+        self.user.setText(s.username)
+        self.signin.setCurrentIndex(max(0, self.signin.findData(s.signin)))
+        self.accountChanged.emit()
 
     def _on_security_changed(self) -> None:
         """Follow the usual port for the mode, unless the user chose another one."""
@@ -233,8 +288,8 @@ class SmtpPage(QWidget):
         if smtp is None:
             return
         self._timeout = smtp.timeout
-        self._signin = smtp.signin
         self.security.setCurrentIndex(max(0, self.security.findData(smtp.security)))
+        self.signin.setCurrentIndex(max(0, self.signin.findData(smtp.signin)))
         self.port.setValue(smtp.port)
         for name in ("host", "user", "from_addr", "from_name", "reply_to", "unsubscribe_url"):
             getattr(self, name).setText(getattr(smtp, name))
@@ -254,7 +309,7 @@ class SmtpPage(QWidget):
             timeout=self._timeout,
             ca_file=self._ca_file,
             ca_pem=self._ca_pem,
-            signin=self._signin,
+            signin=str(self.signin.currentData()),
             **texts,
         )
 

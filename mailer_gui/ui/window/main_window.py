@@ -354,7 +354,10 @@ class MainWindow(WindowClosing, QMainWindow):
             queue_actions.pause(self.ctx, self, entry)
 
     def open_settings(self) -> None:
-        if window_dialogs.open_dialog(self, "settings", self) is not None:
+        first_run = self.stack.currentWidget() is self.welcome
+        address = self.welcome.address.text().strip() if first_run else ""
+        extra = {"address": address} if address else {}
+        if window_dialogs.open_dialog(self, "settings", self, **extra) is not None:
             self.ctx.emit("settings")
             if self.stack.currentWidget() is self.welcome:
                 self._show_start_page()

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from mailer_gui.core.content import campaigns
 from mailer_gui.core.context import AppContext
@@ -38,13 +38,24 @@ class WelcomePage(QWidget):
             self,
         )
         body.setWordWrap(True)
+        self.address = QLineEdit(self)
+        self.address.setObjectName("welcomeAddress")
+        self.address.setPlaceholderText(self.tr("Your sender address, e.g. news@example.com"))
+        self.address.setToolTip(
+            self.tr(
+                "Settings looks its server up; for Outlook.com, Microsoft 365 and Gmail "
+                "it offers to sign in with Microsoft or Google"
+            )
+        )
+        self.address.setMinimumWidth(360)
+        self.address.returnPressed.connect(self.settingsRequested)
         self.settings_button = QPushButton(self.tr("Set up SMTP…"), self)
         self.sample_button = QPushButton(self.tr("Open the sample campaign"), self)
         self.settings_button.clicked.connect(self.settingsRequested)
         self.sample_button.clicked.connect(self.sampleRequested)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        for w in (title, body, self.settings_button, self.sample_button):
+        for w in (title, body, self.address, self.settings_button, self.sample_button):
             layout.addWidget(w, 0, Qt.AlignmentFlag.AlignHCenter)
         body.setMaximumWidth(560)
         layout.addStretch(2)
