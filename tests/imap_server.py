@@ -46,7 +46,7 @@ default_login_user = {login}
 first_valid_uid = 0
 first_valid_gid = 0
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{oauth_mechanisms}
 ssl = yes
 ssl_cert = <{root}/cert.pem
 ssl_key = <{root}/key.pem
@@ -57,7 +57,7 @@ passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/passwd
 }}
-userdb {{
+{oauth_passdb}userdb {{
   driver = static
   args = uid={uid} gid={gid} home={root}/home/%u
 }}
@@ -126,6 +126,9 @@ class TestImapServer:
     port: int = 0
     tls_port: int = 0
     ca_pem: str = ""
+    # An OAuth 2.0 token introspection URL (RFC 7662, POST): when set, the
+    # server also takes SASL XOAUTH2 and OAUTHBEARER, tokens judged there.
+    oauth_introspection: str = ""
     _proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     _owner: tuple[int, int] = (0, 0)
 
@@ -148,8 +151,24 @@ class TestImapServer:
         (self.root / "passwd").write_text(f"{self.user}:{{PLAIN}}{self.password}::::::\n")
         (self.root / "passwd").chmod(0o644)  # a throwaway test password
         self.port, self.tls_port = free_port(), free_port()
+        oauth_passdb = ""
+        if self.oauth_introspection:
+            (self.root / "oauth2.conf.ext").write_text(
+                "introspection_mode = post\n"
+                f"introspection_url = {self.oauth_introspection}\n"
+                "force_introspection = yes\n"
+                "username_attribute = email\n"
+                "active_attribute = active\n"
+                "active_value = true\n"
+            )
+            (self.root / "oauth2.conf.ext").chmod(0o644)
+            oauth_passdb = (
+                f"passdb {{\n  driver = oauth2\n  args = {self.root}/oauth2.conf.ext\n}}\n"
+            )
         (self.root / "dovecot.conf").write_text(
             _CONF.format(
+                oauth_mechanisms=" xoauth2 oauthbearer" if self.oauth_introspection else "",
+                oauth_passdb=oauth_passdb,
                 root=self.root,
                 **_service_users(),
                 uid=self._owner[0],

@@ -19,6 +19,7 @@ from typing import Any
 
 from mailer_gui.core.codes import MailboxEventKind, NotificationKind
 from mailer_gui.core.config import imap as imap_settings
+from mailer_gui.core.config import oauth
 from mailer_gui.core.config.settings import load as load_settings
 from mailer_gui.core.context import AppContext
 from mailer_gui.core.mailbox import apply, guard, imap, sent
@@ -59,15 +60,26 @@ class CheckResult:
         }
 
 
-def password_for(ctx: AppContext, st: imap_settings.ImapSettings) -> str | None:
-    """The IMAP password: its own (session, ``MAILER_GUI_IMAP_PASSWORD``, keychain),
-    else the SMTP account's when the settings say it is the same account."""
+def password_for(ctx: AppContext, st: imap_settings.ImapSettings) -> str | imap.Bearer | None:
+    """The IMAP credential: its own password (session, ``MAILER_GUI_IMAP_PASSWORD``,
+    keychain), else, when the settings say it is the SMTP account, that
+    account's: its password, or an access token of its Microsoft or Google
+    grant (one grant serves SMTP and IMAP; a refused grant is a MailboxError
+    saying "sign in again", as on the SMTP side)."""
     own = ctx.secrets.get_imap_password(st.keyring_account)
     if own or not st.reuse_smtp:
         return own
     with ctx.db.read() as s:
         smtp = load_settings(s).smtp
-    return ctx.secrets.get_password(smtp.keyring_account) if smtp else None
+    if smtp is None:
+        return None
+    if not smtp.uses_password:
+        try:
+            user, token = oauth.imap_credentials(ctx.oauth, smtp)
+        except oauth.GrantError as exc:
+            raise imap.MailboxError(exc.message) from None
+        return imap.Bearer(user, token, oauth.PROVIDER_NAMES.get(smtp.signin, smtp.signin))
+    return ctx.secrets.get_password(smtp.keyring_account)
 
 
 def load(ctx: AppContext) -> tuple[imap_settings.ImapSettings, MailboxState | None]:
@@ -83,9 +95,8 @@ def check_once(ctx: AppContext) -> CheckResult:
     periodic check, ``inbox check``). Raises MailboxError when the mailbox
     cannot be read (the failure is noted on the mailbox's state too)."""
     st, state = load(ctx)
-    password = password_for(ctx, st)
     try:
-        client = imap.connect(st, password)
+        client = imap.connect(st, password_for(ctx, st))
     except imap.MailboxError as exc:
         _note_error(ctx, st, exc)
         raise

@@ -42,8 +42,19 @@ class Fetched:
     more: bool = False  # more new messages than one check reads
 
 
-def connect(imap: ImapSettings, password: str | None) -> Any:
-    """An ``IMAPClient`` logged in to the account; raises MailboxError."""
+@dataclass(frozen=True)
+class Bearer:
+    """An OAuth access token for SASL XOAUTH2 (the SMTP account's Microsoft or
+    Google grant, reused for its mailbox). ``repr`` never shows the token."""
+
+    user: str
+    token: str = field(repr=False)
+    provider: str = ""
+
+
+def connect(imap: ImapSettings, password: str | Bearer | None) -> Any:
+    """An ``IMAPClient`` logged in to the account (with a password, or XOAUTH2
+    with a :class:`Bearer`); raises MailboxError."""
     from imapclient import IMAPClient
     from imapclient.exceptions import IMAPClientError
 
@@ -74,13 +85,20 @@ def connect(imap: ImapSettings, password: str | None) -> Any:
         raise MailboxError(_connect_problem(exc, imap)) from None
 
 
-def login(client: Any, imap: ImapSettings, password: str) -> None:
-    """Sign in: the one place the credential is used (XOAUTH2 goes here)."""
+def login(client: Any, imap: ImapSettings, password: str | Bearer) -> None:
+    """Sign in: the one place the credential is used (a password, or XOAUTH2)."""
     from imapclient.exceptions import LoginError
 
     try:
-        client.login(imap.user, password)
+        if isinstance(password, Bearer):
+            client.oauth2_login(password.user, password.token)
+        else:
+            client.login(imap.user, password)
     except LoginError as exc:
+        if isinstance(password, Bearer):
+            raise MailboxError(
+                Message("oauth.refused", provider=password.provider, reply=_reply(exc))
+            ) from None
         raise MailboxError(
             Message("imap.login_failed", user=imap.user, reply=_reply(exc))
         ) from None
