@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from mailer_gui.core.audience import addresses, contacts, forget
 from mailer_gui.core.audience.contacts import ImportOptions, _RowParser
-from mailer_gui.core.audience.writer import BATCH, ImportResult
+from mailer_gui.core.audience.writer import BATCH, ImportResult, checked_address
 from mailer_gui.core.clock import utc
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.messages import Message
@@ -152,18 +152,9 @@ class ContactWriter(_RowParser):
         self.touched: set[str] = set()  # contacts stored before, met in this import
 
     def add(self, row: int, value: str, fields_json: str) -> None:
-        addr = addresses.quick(value)
+        addr = checked_address(self.result, row, value)
         if addr is None:
-            try:
-                addr = addresses.check(value)
-            except addresses.InvalidAddress as exc:
-                self.result.invalid += 1
-                self.result._reject(
-                    row,
-                    value,
-                    Message("import.invalid_address", problem=exc.args[0] if exc.args else exc),
-                )
-                return
+            return
         self.batch.append((row, value, addr[0], addr[1], fields_json))
         if len(self.batch) >= BATCH:
             self.flush()

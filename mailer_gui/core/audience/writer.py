@@ -71,6 +71,22 @@ class ImportResult:
             self.rejects_dropped += 1
 
 
+def checked_address(result: ImportResult, row: int, value: str) -> tuple[str, str] | None:
+    """``value``'s (envelope, normalised) address, or None with the row counted
+    invalid and rejected with the reason (the campaign and list imports alike)."""
+    addr = addresses.quick(value)
+    if addr is not None:
+        return addr
+    try:
+        return addresses.check(value)
+    except addresses.InvalidAddress as exc:
+        result.invalid += 1
+        result._reject(
+            row, value, Message("import.invalid_address", problem=exc.args[0] if exc.args else exc)
+        )
+        return None
+
+
 def _neutralise(value: str) -> str:
     """OWASP CSV injection: a cell starting with = + - @ tab or CR is not a formula."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
@@ -122,18 +138,9 @@ class RecipientWriter:
 
     def add(self, row: int, value: str, fields_json: str) -> None:
         """One row: its address as written (stripped) and its fields as a JSON object."""
-        addr = addresses.quick(value)
+        addr = checked_address(self.result, row, value)
         if addr is None:
-            try:
-                addr = addresses.check(value)
-            except addresses.InvalidAddress as exc:
-                self.result.invalid += 1
-                self.result._reject(
-                    row,
-                    value,
-                    Message("import.invalid_address", problem=exc.args[0] if exc.args else exc),
-                )
-                return
+            return
         self.batch.append((row, value, addr[0], addr[1], fields_json))
         if len(self.batch) >= BATCH:
             self.flush()
