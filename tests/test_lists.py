@@ -300,3 +300,53 @@ def test_a_row_repeated_across_batches_is_a_duplicate(ctx, tmp_path, monkeypatch
     assert [(x.row, x.reason) for x in r.rejects] == [(6, "duplicate of a row earlier in the file")]
     r = lists.import_file(ctx.db, lid, f, ctx.clock.now())  # again: all known, on the list
     assert (r.imported, r.new, r.kept, r.already, r.duplicate) == (4, 0, 4, 4, 1)
+
+
+SEARCHES = ("omsk", "OMSK", "ann", "example.org", "n_", "%", "100", "ка", "Иван", "zz", "Омск")
+
+
+def _search_results(ctx, list_ids):
+    out = {}
+    with ctx.db.read() as s:
+        for lid in list_ids:
+            for q in SEARCHES:
+                page = [c.email for c in lists.contact_page(s, lid, q, limit=3)]
+                more = [c.email for c in lists.contact_page(s, lid, q, after_id=1, limit=1000)]
+                out[lid, q] = (page, more, lists.contact_count(s, lid, q))
+    return out
+
+
+def test_search_index_and_scan_find_the_same(ctx, monkeypatch):
+    """The FTS5 trigram index (migration 0007) and the LIKE scan (no index:
+    PostgreSQL, or a search under three characters) give the same contacts,
+    the index kept in step by its triggers through inserts, updates and deletes."""
+    a, b = _new_list(ctx, "A"), _new_list(ctx, "B")
+    _add(ctx, a, "ann@example.org", city="Omsk", first_name="Анна")
+    _add(ctx, a, "bob@example.org", city="Kazan_1", n="100%")
+    _add(ctx, b, "ivan@example.net", city="Омск", first_name="Иван")
+    _add(ctx, b, "city@example.com", note="no key is searched")
+    for i in range(30):
+        _add(ctx, a if i % 2 else b, f"p{i}@example.org", city="Omsk" if i % 3 else "Tver")
+    _add(ctx, a, "bob@example.org", update=True, city="Omsk-2")  # an update: indexed anew
+    with ctx.db.write() as s:
+        forget.forget(s, "p4@example.org", ctx.clock.now())  # a delete: gone from the index
+    with ctx.db.read() as s:
+        assert lists._has_index(s)
+        assert [c.email for c in lists.contact_page(s, None, "omsk-2")] == ["bob@example.org"]
+        assert lists.contact_page(s, None, "Kazan") == []  # the old value left the index
+        assert lists.contact_page(s, None, "p4@") == []
+        assert lists.contact_count(s, None, "city") == 1  # the address, not the key
+        assert [c.email for c in lists.contact_page(s, None, "Иван")] == ["ivan@example.net"]
+    indexed = _search_results(ctx, (None, a, b))
+    # A common search pages by the scan; force the index for every page too.
+    monkeypatch.setattr(lists, "DENSE", 10**9)
+    assert _search_results(ctx, (None, a, b)) == indexed
+    monkeypatch.setattr(lists, "DENSE", 1)
+    assert _search_results(ctx, (None, a, b)) == indexed
+    with sqlite3.connect(ctx.db.path) as con:
+        con.execute("DROP TABLE contacts_fts")  # the triggers go with it
+    with ctx.db.read() as s:
+        assert not lists._has_index(s)
+    scanned = _search_results(ctx, (None, a, b))
+    assert scanned == indexed
+    assert scanned[a, "omsk"][2] == 12 and scanned[None, "example.org"][2] == 31
