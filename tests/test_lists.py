@@ -290,6 +290,7 @@ def test_duplicate_copies_content_attachments_audience_not_recipients(ctx, tmp_p
 
 def test_a_row_repeated_across_batches_is_a_duplicate(ctx, tmp_path, monkeypatch):
     monkeypatch.setattr(lists, "BATCH", 3)
+    monkeypatch.setattr(contacts, "BATCH", 3)  # the file's rows, parsed in contacts.py
     lid = _new_list(ctx)
     f = tmp_path / "rep.csv"
     f.write_text(
@@ -350,3 +351,39 @@ def test_search_index_and_scan_find_the_same(ctx, monkeypatch):
     scanned = _search_results(ctx, (None, a, b))
     assert scanned == indexed
     assert scanned[a, "omsk"][2] == 12 and scanned[None, "example.org"][2] == 31
+
+
+def test_the_inline_address_path_agrees_with_the_check(ctx, tmp_path):
+    """The row loop's inline fast path (contacts._RowParser.process) stores what
+    addresses.check gives, for the campaign and the list import alike."""
+    from mailer_gui.core.audience import addresses
+
+    tricky = [
+        "Plain@Example.org",
+        "info@Example.org",  # the library lower-cases these local parts
+        "user@пример.рф",  # an internationalised domain: punycode
+        "o'brien+tag@example.org",
+        "x@sub.EXAMPLE.org",
+        "a..b@example.org",  # invalid: two periods
+        "no-at-sign.example.org",
+        "trailing.@example.org",
+    ]
+    f = tmp_path / "tricky.csv"
+    f.write_text("email,name\n" + "".join(f"{a},N{i}\n" for i, a in enumerate(tricky)))
+    lid = _new_list(ctx)
+    r = lists.import_file(ctx.db, lid, f, ctx.clock.now())
+    cid = _campaign(ctx)
+    rc = contacts.import_file(ctx.db, cid, f)
+    want = []
+    for a in tricky:
+        try:
+            want.append(addresses.check(a).email)
+        except addresses.InvalidAddress:
+            pass
+    assert r.imported == rc.imported == len(want) == 5
+    assert r.invalid == rc.invalid == 3
+    with ctx.db.read() as s:
+        assert sorted(c.email for c in lists.contact_page(s, lid)) == sorted(want)
+        stored = s.query(Recipient.email, Recipient.fields).filter_by(campaign_id=cid).all()
+    assert sorted(e for e, _ in stored) == sorted(want)
+    assert all(set(fields) == {"name"} for _, fields in stored)

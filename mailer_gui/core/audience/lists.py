@@ -225,10 +225,16 @@ class ContactWriter(_RowParser):
             if self.update
             else "DO NOTHING"
         )
+        # One statement for the batch (its rows as a JSON array), not one per
+        # row: SQLite's FTS5 writes its pending index at the end of every
+        # statement (migration 0007's trigger), so per-row statements cost it
+        # a segment per contact.
         conn.exec_driver_sql(
             "INSERT INTO contacts (email, email_norm, fields, source, created_at, updated_at) "
-            f"VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email_norm) {conflict}",
-            [o[1:] for o in out],
+            "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+            "json_extract(value, '$[2]'), ?, ?, ? FROM json_each(?) "
+            f"WHERE true ON CONFLICT (email_norm) {conflict}",
+            (self.source, self.now, self.now, json.dumps([o[1:4] for o in out])),
         )
         marks = ",".join("?" * len(out))
         conn.exec_driver_sql(
