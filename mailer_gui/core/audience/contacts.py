@@ -173,6 +173,8 @@ class _RowParser:
                     continue
                 cells = cells[:width] + [""] * (width - n)
             value = cells[col].strip()
+            if not value and not "".join(cells).strip():
+                continue  # a blank row
             fields = template % tuple(map(enc, map(strip, cells_of(cells))))
             m = fast(value)
             if m is not None and len(value) <= max_len:
@@ -255,21 +257,21 @@ def run_rows(
     pending: list[tuple[int, list[str]]] = []
     reader = tabular.Records(src)
     try:
-        for row, cells in reader:
-            if not "".join(cells).strip():
-                continue  # a blank row
+        for chunk in reader.chunks(CHECK_EVERY):
             if imp is None:
-                imp = _start(row, cells, opts, make)
-                continue
-            pending.append((row, cells))
-            if len(pending) % CHECK_EVERY == 0:
-                if cancel is not None and cancel():
-                    raise ImportCancelled("import cancelled; no recipient was added")
-                if progress is not None:
-                    progress(reader.bytes_done(), src.size)
-                if len(pending) >= BATCH:
-                    imp.process(pending)
-                    pending = []
+                first = next((i for i, (_r, c) in enumerate(chunk) if "".join(c).strip()), None)
+                if first is None:
+                    continue  # blank rows before the header
+                imp = _start(chunk[first][0], chunk[first][1], opts, make)
+                chunk = chunk[first + 1 :]
+            pending.extend(chunk)  # blank rows are skipped by process()
+            if cancel is not None and cancel():
+                raise ImportCancelled("import cancelled; no recipient was added")
+            if progress is not None:
+                progress(reader.bytes_done(), src.size)
+            if len(pending) >= BATCH:
+                imp.process(pending)
+                pending = []
     except tabular.FileFormatError as exc:
         raise ImportFileError(exc.message) from None
     finally:
