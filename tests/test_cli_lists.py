@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -140,6 +142,24 @@ def test_campaign_audience_duplicate_repeat(data, tmp_path, capsys):
     assert "not a calendar rule" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:
         run(data, "campaign", "repeat", cid)  # neither --cron nor --off
+    assert exc.value.code == 2
+    out = out_of(capsys, data, "campaign", "repeat", cid, "--first-working-day", "9:30")
+    assert f"campaign {cid} repeats on 'first working day 09:30' (Europe/Moscow)" in out
+    nexts = out.split("next: ")[1].split(";")[0].split(", ")
+    for t in nexts:  # Monday to Friday at 09:30 Moscow, in the first week of a month
+        local = datetime.fromisoformat(t).astimezone(ZoneInfo("Europe/Moscow"))
+        assert (local.hour, local.minute, local.day <= 7, local.weekday() < 5) == (
+            9,
+            30,
+            True,
+            True,
+        )
+    assert run(data, "campaign", "repeat", cid, "--first-working-day", "9") == 1
+    assert "not a time of day" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:  # one rule at a time
+        run(
+            data, "campaign", "repeat", cid, "--cron", "0 10 * * mon", "--first-working-day", "9:30"
+        )
     assert exc.value.code == 2
     assert "no longer repeats" in out_of(capsys, data, "campaign", "repeat", cid, "--off")
     hist = json.loads(out_of(capsys, data, "contact", "history", "a@example.org", "--json"))

@@ -191,7 +191,12 @@ def cmd_campaign_repeat(ctx: AppContext, a: argparse.Namespace) -> int:
             print(f"campaign {a.id} " + ("no longer repeats" if was else "did not repeat"))
             return 0
         grace = timedelta(hours=a.misfire_grace_hours)
-        info = repeats.set_repeat(s, a.id, a.cron, now, grace)
+        rule = (
+            repeats.working_day_rule(a.first_working_day)
+            if a.first_working_day is not None
+            else a.cron
+        )
+        info = repeats.set_repeat(s, a.id, rule, now, grace)
     ctx.emit("queue")
     nexts = ", ".join(t.isoformat() for t in info.next_runs[:3])
     print(
@@ -285,10 +290,18 @@ def _register_campaign(sub: Any) -> None:
     p.add_argument("id", type=int)
     p.add_argument("--name", help="default: the name with ' (copy)'")
     p.set_defaults(func=cmd_campaign_duplicate)
-    p = camp.add_parser("repeat", help="repeat on a calendar rule (cron), or stop")
+    p = camp.add_parser(
+        "repeat", help="repeat on a calendar rule (cron, first working day), or stop"
+    )
     p.add_argument("id", type=int)
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--cron", help='five fields, in the settings\' zone, e.g. "0 10 * * mon"')
+    g.add_argument(
+        "--first-working-day",
+        metavar="HH:MM",
+        help="the first working day of each month at this time (Monday to Friday, "
+        "not a day off or public holiday of the settings' calendar)",
+    )
     g.add_argument("--off", action="store_true")
     p.add_argument(
         "--misfire-grace-hours",

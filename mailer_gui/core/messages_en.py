@@ -215,6 +215,10 @@ ENGLISH: dict[str, str] = {
         "{cron} is not a calendar rule ({problem}); use five fields "
         'minute hour day month weekday, e.g. "0 10 * * mon"',
     ),
+    "repeat.bad_time": QT_TRANSLATE_NOOP(
+        "Messages",
+        "{at} is not a time of day; use HH:MM, e.g. 10:00",
+    ),
     "repeat.no_audience": QT_TRANSLATE_NOOP(
         "Messages",
         "campaign {campaign_id} has no audience; give it lists with `campaign audience` "
