@@ -146,6 +146,14 @@
         <translation>Правило календаря (cron)</translation>
     </message>
     <message>
+        <source>First working day of the month at</source>
+        <translation>Первый рабочий день месяца в</translation>
+    </message>
+    <message>
+        <source>e.g. 10:00 (Monday to Friday, not a day off or public holiday)</source>
+        <translation>например, 10:00 (понедельник–пятница, кроме выходных и праздников)</translation>
+    </message>
+    <message>
         <source>No list chosen: the campaign sends to the recipients imported into it.</source>
         <translation>Список не выбран: рассылка уйдёт получателям, импортированным в неё.</translation>
     </message>
@@ -1587,6 +1595,10 @@
     <message>
         <source>{cron} is not a calendar rule ({problem}); use five fields minute hour day month weekday, e.g. &quot;0 10 * * mon&quot;</source>
         <translation>{cron} — не правило календаря ({problem}); укажите пять полей: минута час день месяц день_недели, например &quot;0 10 * * mon&quot;</translation>
+    </message>
+    <message>
+        <source>{at} is not a time of day; use HH:MM, e.g. 10:00</source>
+        <translation>{at} — не время суток; укажите ЧЧ:ММ, например 10:00</translation>
     </message>
     <message>
         <source>campaign {campaign_id} has no audience; give it lists with `campaign audience` before it can repeat</source>

@@ -9,11 +9,13 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from mailer_gui.core.audience import audiences, lists, suppression
+from mailer_gui.core.config import settings
 from mailer_gui.core.content import campaigns
 from mailer_gui.core.sending import repeats
 from mailer_gui.ui import i18n
 from mailer_gui.ui.contacts.view import ContactsView
-from mailer_gui.ui.editor.audience import AudienceTab
+from mailer_gui.ui.editor.audience import WORKING_DAY, AudienceTab
+from mailer_gui.ui.timefmt import display_time
 
 from .gui_helpers import gui_settings_dir_fixture  # noqa: F401 (fixture)
 
@@ -112,6 +114,29 @@ def test_audience_tab_live_count_and_repeat(qtbot, ctx):
     _shot(tab, "audience_en.png")
     tab.cron.setText("0 99 * * *")
     assert "not a calendar rule" in tab.next_label.text()
+    # The first working day of the month: a choice beside the cron line.
+    tab.rule_kind.setCurrentIndex(tab.rule_kind.findData(WORKING_DAY))
+    tab.cron.setText("10:00")
+    with ctx.db.read() as s:
+        want = repeats.next_times(
+            "first working day 10:00",
+            settings.load(s).limits.tz,
+            ctx.clock.now(),
+            3,
+            repeats.closed_days(s),
+        )
+    shown = tab.next_label.text()
+    assert shown.startswith("Next: ") and shown.count(",") == 2
+    assert all(display_time(t, "Europe/Moscow", ctx.clock.now()) in shown for t in want)
+    tab.apply_repeat()
+    with ctx.db.read() as s:
+        assert repeats.info(s, cid, ctx.clock.now()).cron == "first working day 10:00"
+    _shot(tab, "audience_working_day_en.png")
+    tab.cron.setText("25:00")
+    assert "not a time of day" in tab.next_label.text()
+    tab.set_campaign(cid)  # read back: the choice and its time
+    qtbot.waitUntil(lambda: tab.loaded)
+    assert (tab.rule_kind.currentData(), tab.cron.text()) == (WORKING_DAY, "10:00")
 
 
 @pytest.fixture
@@ -142,7 +167,8 @@ def test_russian_screenshots(qtbot, ctx, russian):
     qtbot.waitUntil(lambda: tab.loaded)
     tab.check(tab.send_to, main)
     qtbot.waitUntil(lambda: tab.last_count is not None)
-    tab.cron.setText("0 10 * * mon")
+    tab.rule_kind.setCurrentIndex(tab.rule_kind.findData(WORKING_DAY))
+    tab.cron.setText("10:00")
     _shot(tab, "audience_ru.png")
 
 
