@@ -360,6 +360,58 @@
         <translation>Экспорт…</translation>
     </message>
     <message>
+        <source>Campaign</source>
+        <translation>Рассылка</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Когда</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Итог</translation>
+    </message>
+    <message>
+        <source>Select a contact to see the campaigns sent to it.</source>
+        <translation>Выберите контакт, чтобы увидеть отправленные ему рассылки.</translation>
+    </message>
+    <message>
+        <source>Campaigns sent to %1</source>
+        <translation>Рассылки, отправленные на %1</translation>
+    </message>
+    <message>
+        <source>No campaign was sent to %1 yet.</source>
+        <translation>На %1 ещё не отправляли рассылок.</translation>
+    </message>
+    <message>
+        <source>Waiting to be sent</source>
+        <translation>Ждёт отправки</translation>
+    </message>
+    <message>
+        <source>Being sent</source>
+        <translation>Отправляется</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Отправлено</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Не доставлено</translation>
+    </message>
+    <message>
+        <source>Uncertain (may have arrived)</source>
+        <translation>Неизвестно (могло дойти)</translation>
+    </message>
+    <message>
+        <source>Not sent: on the suppression list</source>
+        <translation>Не отправлено: в стоп-листе</translation>
+    </message>
+    <message>
+        <source>Bounced</source>
+        <translation>Возврат</translation>
+    </message>
+    <message>
         <source>All contacts</source>
         <translation>Все контакты</translation>
     </message>

@@ -159,6 +159,10 @@ def test_russian_screenshots(qtbot, ctx, russian):
     qtbot.waitUntil(lambda: view.count_label.text() != "")
     assert view.import_button.text() == "Импорт в список…"
     _shot(view, "contacts_ru.png")
+    view.table.selectRow(0)
+    qtbot.waitUntil(lambda: view.history_loaded is not None)
+    assert view.history.headerItem().text(2) == "Итог"
+    _shot(view, "contact_history_ru.png")
     tab = AudienceTab(ctx)
     qtbot.addWidget(tab)
     tab.resize(900, 500)
@@ -187,3 +191,45 @@ def test_duplicate_from_the_window(qtbot, ctx, gui_settings_dir):
     w.open_contacts()
     assert w.stack.currentWidget() is w.contacts
     w.worker.stop_and_wait()
+
+
+def test_selecting_a_contact_shows_its_history(qtbot, ctx, smtp_server):
+    """Which campaigns went to the selected contact, when (the settings' zone,
+    labelled) and with what outcome; a real send to the SMTP server on 127.0.0.1."""
+    from tests.conftest import configure, drain
+
+    from mailer_gui.core.audience import history
+    from mailer_gui.core.sending import queue
+
+    configure(ctx, smtp_server)
+    main, _vip = _people(ctx, 5)
+    now = ctx.clock.now()
+    with ctx.db.write() as s:
+        sent = campaigns.create(s, "November news", "Hi", "<p>Hi</p>", None, now).id
+        audiences.set_audience(s, sent, audiences.Audience((main,)))
+        queue.enqueue(s, sent, now)
+    drain(ctx)
+    view = ContactsView(ctx)
+    qtbot.addWidget(view)
+    view.resize(1000, 600)
+    view.show()
+    view.select_list(main)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 5 and not view.loading)
+    assert "Select a contact" in view.history_title.text()
+    row = next(r for r in range(5) if view.model.contact_at(r).email == "p0@example.org")
+    view.table.selectRow(row)
+    qtbot.waitUntil(lambda: view.history_loaded is not None)
+    with ctx.db.read() as s:
+        (line,) = history.contact_history(s, "p0@example.org")
+    assert line.status == "sent" and line.at is not None
+    assert view.history.topLevelItemCount() == 1
+    item = view.history.topLevelItem(0)
+    when = display_time(line.at, "Europe/Moscow", ctx.clock.now())
+    assert [item.text(i) for i in range(3)] == ["November news", when, "Sent"]
+    assert view.history_title.text() == "Campaigns sent to p0@example.org"
+    _shot(view, "contact_history_en.png")
+    row3 = next(r for r in range(5) if view.model.contact_at(r).email == "p3@example.org")
+    view.table.selectRow(row3)  # on the suppression list: left out of the audience
+    qtbot.waitUntil(lambda: view.history_loaded is not None)
+    assert view.history.topLevelItemCount() == 0
+    assert view.history_title.text() == "No campaign was sent to p3@example.org yet."

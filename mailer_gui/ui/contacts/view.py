@@ -1,6 +1,8 @@
 """The Contacts view: lists in a sidebar, the contacts of the chosen one in a
-lazy table with a search box, and import into a list and export of it. Reads,
-imports and exports run off the GUI thread (BackgroundTask)."""
+lazy table with a search box, the history of the selected contact (the
+campaigns sent to it, when, with what outcome), and import into a list and
+export of it. Reads, imports and exports run off the GUI thread
+(BackgroundTask)."""
 
 from __future__ import annotations
 
@@ -21,15 +23,19 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from mailer_gui.core.audience import list_export, lists
+from mailer_gui.core.audience import history, list_export, lists
+from mailer_gui.core.codes import RecipientStatus
 from mailer_gui.core.context import AppContext
 from mailer_gui.ui import messages
 from mailer_gui.ui.background_task import BackgroundTask
 from mailer_gui.ui.contacts.model import ContactsModel
+from mailer_gui.ui.timefmt import display_time
 
 SEARCH_DELAY_MS = 150
 ALL = -1  # the sidebar's "All contacts"
@@ -49,6 +55,7 @@ class ContactsView(QWidget):
         self._tasks: list[BackgroundTask] = []
         self._wanted: int | None = None  # a list asked for before the lists arrived
         self.last_result: Any = None
+        self.history_loaded: list[history.HistoryLine] | None = None
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -101,8 +108,22 @@ class ContactsView(QWidget):
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.model.modelReset.connect(self._set_widths)
+        self.model.modelReset.connect(self._show_history)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_history())
         self._set_widths()
         lay.addWidget(self.table, 1)
+        self.history_title = QLabel(box)
+        lay.addWidget(self.history_title)
+        self.history = QTreeWidget(box)
+        self.history.setRootIsDecorated(False)
+        self.history.setHeaderLabels([self.tr("Campaign"), self.tr("When"), self.tr("Outcome")])
+        self.history.setMaximumHeight(self.fontMetrics().height() * 9)
+        chars = self.fontMetrics().averageCharWidth()
+        self.history.setColumnWidth(0, chars * 36)
+        self.history.setColumnWidth(1, chars * 20)
+        lay.addWidget(self.history)
+        self._history_for: str | None = None  # the address whose history is shown
+        self._show_history()
         self.count_label = QLabel(box)
         self.status = QLabel(box)
         self.status.setWordWrap(True)
@@ -115,6 +136,70 @@ class ContactsView(QWidget):
         chars = self.table.fontMetrics().averageCharWidth()
         self.table.setColumnWidth(0, chars * 30)
         self.table.setColumnWidth(1, chars * 16)
+
+    # -- the selected contact's history ------------------------------------------------
+    def selected_contact(self) -> lists.ContactRow | None:
+        row = self.table.currentIndex().row()
+        return self.model.contact_at(row) if 0 <= row < self.model.rowCount() else None
+
+    def _show_history(self) -> None:
+        """Read the selected contact's campaigns off the GUI thread, then show them."""
+        contact = self.selected_contact()
+        self.history.clear()
+        self.history_loaded = None
+        if contact is None:
+            self._history_for = None
+            self.history_title.setText(self.tr("Select a contact to see the campaigns sent to it."))
+            return
+        email, db, now = contact.email, self.ctx.db, self.ctx.clock.now()
+        self._history_for = email
+        self.history_title.setText(self.tr("Campaigns sent to %1").replace("%1", email))
+
+        def work(_task: BackgroundTask) -> tuple[str, str, list[history.HistoryLine]]:
+            from mailer_gui.core.config import settings as settings_mod
+
+            with db.read() as s:
+                zone = settings_mod.load(s).limits.timezone
+                return email, zone, history.contact_history(s, email)
+
+        def arrived(result: tuple[str, str, list[history.HistoryLine]]) -> None:
+            shown, zone, lines = result
+            if shown != self._history_for:
+                return  # another contact was selected meanwhile
+            self.history.clear()
+            for line in lines:
+                item = QTreeWidgetItem(
+                    [
+                        line.campaign,
+                        display_time(line.at, zone, now) if line.at else "",
+                        self._outcome(line),
+                    ]
+                )
+                item.setToolTip(2, line.reply)
+                self.history.addTopLevelItem(item)
+            if not lines:
+                self.history_title.setText(
+                    self.tr("No campaign was sent to %1 yet.").replace("%1", shown)
+                )
+            self.history_loaded = lines
+
+        task = BackgroundTask(work, arrived, self._task_failed).start()
+        self._tasks = [t for t in self._tasks if t.running] + [task]
+
+    def _outcome(self, line: history.HistoryLine) -> str:
+        words = {
+            RecipientStatus.PENDING: self.tr("Waiting to be sent"),
+            RecipientStatus.SENDING: self.tr("Being sent"),
+            RecipientStatus.SENT: self.tr("Sent"),
+            RecipientStatus.FAILED: self.tr("Failed"),
+            RecipientStatus.UNCERTAIN: self.tr("Uncertain (may have arrived)"),
+            RecipientStatus.SUPPRESSED: self.tr("Not sent: on the suppression list"),
+            RecipientStatus.BOUNCED: self.tr("Bounced"),
+        }
+        word = words.get(line.status, line.status)
+        if line.reply and line.status in (RecipientStatus.FAILED, RecipientStatus.BOUNCED):
+            return f"{word}: {line.reply}"
+        return word
 
     # -- lists ---------------------------------------------------------------------
     def reload_lists(self, select: int | None = None) -> BackgroundTask:
