@@ -8,15 +8,16 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from mailer_gui.core.audience import audiences, lists, suppression
+from mailer_gui.core.audience import audiences, history, lists, suppression
 from mailer_gui.core.config import settings
 from mailer_gui.core.content import campaigns
-from mailer_gui.core.sending import repeats
+from mailer_gui.core.sending import queue, repeats
 from mailer_gui.ui import i18n
 from mailer_gui.ui.contacts.view import ContactsView
 from mailer_gui.ui.editor.audience import WORKING_DAY, AudienceTab
 from mailer_gui.ui.timefmt import display_time
 
+from ..conftest import configure, drain
 from .gui_helpers import gui_settings_dir_fixture  # noqa: F401 (fixture)
 
 SHOTS = Path("/tmp/aud_shots")
@@ -196,11 +197,6 @@ def test_duplicate_from_the_window(qtbot, ctx, gui_settings_dir):
 def test_selecting_a_contact_shows_its_history(qtbot, ctx, smtp_server):
     """Which campaigns went to the selected contact, when (the settings' zone,
     labelled) and with what outcome; a real send to the SMTP server on 127.0.0.1."""
-    from tests.conftest import configure, drain
-
-    from mailer_gui.core.audience import history
-    from mailer_gui.core.sending import queue
-
     configure(ctx, smtp_server)
     main, _vip = _people(ctx, 5)
     now = ctx.clock.now()
