@@ -164,3 +164,26 @@ def test_campaign_audience_duplicate_repeat(data, tmp_path, capsys):
     assert "no longer repeats" in out_of(capsys, data, "campaign", "repeat", cid, "--off")
     hist = json.loads(out_of(capsys, data, "contact", "history", "a@example.org", "--json"))
     assert hist == []
+
+
+def test_list_rename_and_delete(data, tmp_path, capsys):
+    out_of(capsys, data, "list", "create", "--name", "Customers")
+    out_of(capsys, data, "list", "create", "--name", "VIP")
+    f = tmp_path / "p.csv"
+    f.write_text("email\nann@example.org\nbob@example.org\n", encoding="utf-8")
+    out_of(capsys, data, "list", "import", "1", str(f))
+    g = tmp_path / "v.csv"
+    g.write_text("email\nann@example.org\n", encoding="utf-8")
+    out_of(capsys, data, "list", "import", "2", str(g))
+    assert out_of(capsys, data, "list", "rename", "1", "--name", "All") == "list 1 is now 'All'\n"
+    assert run(data, "list", "rename", "1", "--name", "VIP") == 1
+    assert "exists already" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        run(data, "list", "rename", "1")  # no --name
+    assert exc.value.code == 2
+    out = out_of(capsys, data, "list", "delete", "1")
+    assert out.startswith("list 1 'All' deleted; its 2 contact(s) stay (1 now on no list)")
+    ls = json.loads(out_of(capsys, data, "list", "ls", "--json"))
+    assert [(x["id"], x["name"], x["contacts"]) for x in ls] == [(2, "VIP", 1)]
+    assert run(data, "list", "delete", "1") == 1
+    assert "no list 1" in capsys.readouterr().err

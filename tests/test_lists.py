@@ -387,3 +387,57 @@ def test_the_inline_address_path_agrees_with_the_check(ctx, tmp_path):
         stored = s.query(Recipient.email, Recipient.fields).filter_by(campaign_id=cid).all()
     assert sorted(e for e, _ in stored) == sorted(want)
     assert all(set(fields) == {"name"} for _, fields in stored)
+
+
+def test_rename_and_delete_a_list_keeps_the_contacts(ctx, smtp_server):
+    a, b = _new_list(ctx, "A"), _new_list(ctx, "B")
+    _add(ctx, a, "both@example.org", "only-a@example.org", city="Omsk")
+    _add(ctx, b, "both@example.org")
+    with ctx.db.write() as s:
+        assert lists.rename_list(s, a, "  Customers ").name == "Customers"
+        with pytest.raises(lists.ListError, match="exists already"):
+            lists.rename_list(s, a, "B")
+        with pytest.raises(lists.ListError, match="needs a name"):
+            lists.rename_list(s, a, " ")
+        with pytest.raises(lists.ListError, match="no list 99"):
+            lists.rename_list(s, 99, "X")
+    cid = _campaign(ctx)
+    other = _campaign(ctx, "Other")
+    with ctx.db.write() as s:
+        audiences.set_audience(s, cid, audiences.Audience((b,), (a,)))
+        audiences.set_audience(s, other, audiences.Audience((a,)))
+    with ctx.db.write() as s:
+        gone = lists.delete_list(s, a)
+    assert (gone.name, len(gone.members), gone.orphans) == ("Customers", 2, 1)
+    assert sorted(gone.rules) == [(cid, "exclude_list"), (other, "list")]
+    with ctx.db.read() as s:
+        assert [i.name for i in lists.list_lists(s)] == ["B"]
+        # Both contacts stay: one on B, one on no list at all (with its fields).
+        assert sorted(c.email for c in lists.contact_page(s, None)) == [
+            "both@example.org",
+            "only-a@example.org",
+        ]
+        assert lists.contact_page(s, None, "only-a")[0].fields == {"city": "Omsk"}
+        assert audiences.get(s, cid) == audiences.Audience((b,))
+        assert audiences.get(s, other) == audiences.Audience()
+    with ctx.db.write() as s:  # the window's undo
+        back = lists.restore_list(s, gone)
+    with ctx.db.read() as s:
+        assert back == a
+        assert lists.contact_count(s, a) == 2
+        assert audiences.get(s, cid) == audiences.Audience((b,), (a,))
+        assert audiences.get(s, other) == audiences.Audience((a,))
+
+
+def test_a_list_in_a_queued_campaigns_audience_is_not_deleted(ctx, smtp_server):
+    configure(ctx, smtp_server)
+    lid = _new_list(ctx)
+    _add(ctx, lid, "a@example.org", first_name="Ann")
+    cid = _campaign(ctx)
+    with ctx.db.write() as s:
+        audiences.set_audience(s, cid, audiences.Audience((lid,)))
+        queue.enqueue(s, cid, ctx.clock.now())
+    with ctx.db.write() as s, pytest.raises(lists.ListError, match="pause or cancel it"):
+        lists.delete_list(s, lid)
+    with ctx.db.read() as s:
+        assert lists.contact_count(s, lid) == 1  # nothing changed

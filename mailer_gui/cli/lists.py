@@ -115,6 +115,24 @@ def cmd_list_remove(ctx: AppContext, a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_list_rename(ctx: AppContext, a: argparse.Namespace) -> int:
+    with ctx.db.write() as s:
+        info = lists.rename_list(s, a.list_id, a.name)
+    print(f"list {info.id} is now {info.name!r}")
+    return 0
+
+
+def cmd_list_delete(ctx: AppContext, a: argparse.Namespace) -> int:
+    with ctx.db.write() as s:
+        gone = lists.delete_list(s, a.list_id)
+    print(
+        f"list {gone.id} {gone.name!r} deleted; its {len(gone.members)} contact(s) stay "
+        f"({gone.orphans} now on no list); {len(gone.rules)} campaign audience rule(s) "
+        "named it and were removed"
+    )
+    return 0
+
+
 def cmd_list_export(ctx: AppContext, a: argparse.Namespace) -> int:
     n = list_export.export(ctx.db, a.list_id, a.out, a.format)
     print(f"{n} contact(s) written to {a.out}")
@@ -251,6 +269,13 @@ def _register_list(sub: Any) -> None:
     p.add_argument("list_id", type=int)
     p.add_argument("email")
     p.set_defaults(func=cmd_list_remove)
+    p = ls.add_parser("rename", help="give a list another name")
+    p.add_argument("list_id", type=int)
+    p.add_argument("--name", required=True)
+    p.set_defaults(func=cmd_list_rename)
+    p = ls.add_parser("delete", help="delete a list (its contacts stay)")
+    p.add_argument("list_id", type=int)
+    p.set_defaults(func=cmd_list_delete)
     p = ls.add_parser("export", help="write a list's contacts to a CSV or XLSX file")
     p.add_argument("list_id", type=int)
     p.add_argument("out")

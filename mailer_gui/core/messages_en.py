@@ -191,6 +191,11 @@ ENGLISH: dict[str, str] = {
     "lists.not_found": QT_TRANSLATE_NOOP(
         "Messages", "there is no list {list_id}; `list ls` shows the lists"
     ),
+    "lists.in_use": QT_TRANSLATE_NOOP(
+        "Messages",
+        "list {list_id} is in the audience of campaign {campaign_id}, which is in the queue "
+        "({status}); pause or cancel it before deleting the list",
+    ),
     "lists.not_member": QT_TRANSLATE_NOOP(
         "Messages", "{address} is not on list {list_id}; `list show {list_id}` shows its contacts"
     ),

@@ -128,6 +128,140 @@ def remove(session: Session, list_id: int, email: str) -> None:
         raise ListError(Message("lists.not_member", address=email.strip(), list_id=list_id))
 
 
+def rename_list(session: Session, list_id: int, name: str) -> ListInfo:
+    """Give a list another name (refused when empty or another list's)."""
+    row = get_list(session, list_id)
+    name = name.strip()
+    if not name:
+        raise ListError(Message("lists.name_missing"))
+    taken = session.scalar(
+        select(ContactList.id).where(ContactList.name == name, ContactList.id != list_id)
+    )
+    if taken is not None:
+        raise ListError(Message("lists.name_taken", name=repr(name), list_id=taken))
+    row.name = name
+    session.flush()
+    return next(i for i in list_lists(session) if i.id == list_id)
+
+
+@dataclass(frozen=True)
+class DeletedList:
+    """What :func:`delete_list` removed, enough to put it back
+    (:func:`restore_list`): the list, its members and the audience rules that
+    named it. ``orphans``: contacts that are on no list any more (they stay)."""
+
+    id: int
+    name: str
+    created_at: datetime
+    members: tuple[tuple[int, str], ...]  # (contact id, added_at as stored)
+    rules: tuple[tuple[int, str], ...]  # (campaign id, kind) naming the list
+    orphans: int
+
+
+def _audience_users(session: Session, list_id: int) -> list[tuple[int, str]]:
+    return [
+        (int(c), str(k))
+        for c, k in session.execute(
+            text(
+                "SELECT campaign_id, kind FROM campaign_audience WHERE ref_id = :l "
+                "AND kind IN ('list', 'exclude_list') ORDER BY campaign_id"
+            ),
+            {"l": list_id},
+        )
+    ]
+
+
+def delete_list(session: Session, list_id: int) -> DeletedList:
+    """Delete a list: its contacts stay (on their other lists, or as contacts on
+    no list), and campaigns' audiences no longer name it. Refused while a
+    campaign whose audience names it is in the queue (its recipients were
+    resolved from it: pause or cancel it first)."""
+    from mailer_gui.core.store.models import LIVE_STATUSES, QueueEntry
+
+    row = get_list(session, list_id)
+    rules = _audience_users(session, list_id)
+    if rules:
+        live = session.execute(
+            select(QueueEntry.campaign_id, QueueEntry.status)
+            .where(
+                QueueEntry.campaign_id.in_([c for c, _k in rules]),
+                QueueEntry.kind == "campaign",
+                QueueEntry.status.in_(LIVE_STATUSES),
+            )
+            .limit(1)
+        ).first()
+        if live is not None:
+            raise ListError(
+                Message("lists.in_use", list_id=list_id, campaign_id=live[0], status=str(live[1]))
+            )
+    conn = session.connection()
+    members = tuple(
+        (int(c), str(a))
+        for c, a in conn.execute(
+            text(
+                "SELECT contact_id, added_at FROM list_members WHERE list_id = :l "
+                "ORDER BY contact_id"
+            ),
+            {"l": list_id},
+        )
+    )
+    conn.execute(text("DELETE FROM list_members WHERE list_id = :l"), {"l": list_id})
+    orphans = int(
+        conn.execute(
+            text(
+                "SELECT count(*) FROM json_each(:ids) j WHERE NOT EXISTS "
+                "(SELECT 1 FROM list_members m WHERE m.contact_id = j.value)"
+            ),
+            {"ids": json.dumps([c for c, _a in members])},
+        ).scalar()
+        or 0
+    )
+    conn.execute(
+        text(
+            "DELETE FROM campaign_audience WHERE ref_id = :l AND kind IN ('list', 'exclude_list')"
+        ),
+        {"l": list_id},
+    )
+    deleted = DeletedList(row.id, row.name, row.created_at, members, tuple(rules), orphans)
+    session.delete(row)
+    session.flush()
+    return deleted
+
+
+def restore_list(session: Session, deleted: DeletedList) -> int:
+    """Put a deleted list back (the window's Undo): its name, its members that
+    are still contacts, the audience rules that named it. Its id if free, else
+    a new one; returns the id."""
+    name = deleted.name
+    taken = session.scalar(select(ContactList.id).where(ContactList.name == name))
+    if taken is not None:
+        raise ListError(Message("lists.name_taken", name=repr(name), list_id=taken))
+    free = session.get(ContactList, deleted.id) is None
+    row = ContactList(name=name, created_at=deleted.created_at)
+    if free:
+        row.id = deleted.id
+    session.add(row)
+    session.flush()
+    conn = session.connection()
+    conn.execute(
+        text(
+            "INSERT OR IGNORE INTO list_members (list_id, contact_id, added_at) "
+            "SELECT :l, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]') "
+            "FROM json_each(:rows) j JOIN contacts c ON c.id = json_extract(j.value, '$[0]')"
+        ),
+        {"l": row.id, "rows": json.dumps(deleted.members)},
+    )
+    for campaign_id, kind in deleted.rules:
+        conn.execute(
+            text(
+                "INSERT OR IGNORE INTO campaign_audience (campaign_id, kind, ref_id) "
+                "SELECT :c, :k, :l WHERE EXISTS (SELECT 1 FROM campaigns WHERE id = :c)"
+            ),
+            {"c": campaign_id, "k": kind, "l": row.id},
+        )
+    return row.id
+
+
 # ------------------------------------------------------------------ import
 
 
