@@ -372,6 +372,10 @@
         <translation>Итог</translation>
     </message>
     <message>
+        <source>Undo</source>
+        <translation>Отменить</translation>
+    </message>
+    <message>
         <source>Select a contact to see the campaigns sent to it.</source>
         <translation>Выберите контакт, чтобы увидеть отправленные ему рассылки.</translation>
     </message>
@@ -430,6 +434,38 @@
     <message>
         <source>Name of the list</source>
         <translation>Название списка</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Переименовать…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Удалить…</translation>
+    </message>
+    <message>
+        <source>Rename list</source>
+        <translation>Переименовать список</translation>
+    </message>
+    <message>
+        <source>New name of the list</source>
+        <translation>Новое название списка</translation>
+    </message>
+    <message>
+        <source>Delete list</source>
+        <translation>Удалить список</translation>
+    </message>
+    <message>
+        <source>Delete the list %1? Its contacts stay (on their other lists, or as contacts on no list), and campaigns no longer send to it.</source>
+        <translation>Удалить список %1? Его контакты останутся (в других списках или как контакты вне списков), а рассылки больше не будут отправляться по нему.</translation>
+    </message>
+    <message>
+        <source>List %1 deleted; its %2 contact(s) stay.</source>
+        <translation>Список %1 удалён; его контакты (%2) остались.</translation>
+    </message>
+    <message>
+        <source>The list is back.</source>
+        <translation>Список восстановлен.</translation>
     </message>
     <message>
         <source>Import into list</source>
@@ -1623,6 +1659,10 @@
     <message>
         <source>there is no list {list_id}; `list ls` shows the lists</source>
         <translation>списка {list_id} нет; `list ls` показывает списки</translation>
+    </message>
+    <message>
+        <source>list {list_id} is in the audience of campaign {campaign_id}, which is in the queue ({status}); pause or cancel it before deleting the list</source>
+        <translation>список {list_id} входит в аудиторию рассылки {campaign_id}, которая стоит в очереди ({status}); приостановите или отмените её, прежде чем удалять список</translation>
     </message>
     <message>
         <source>{address} is not on list {list_id}; `list show {list_id}` shows its contacts</source>

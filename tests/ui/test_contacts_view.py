@@ -229,3 +229,49 @@ def test_selecting_a_contact_shows_its_history(qtbot, ctx, smtp_server):
     qtbot.waitUntil(lambda: view.history_loaded is not None)
     assert view.history.topLevelItemCount() == 0
     assert view.history_title.text() == "No campaign was sent to p3@example.org yet."
+
+
+def _sidebar(view):
+    return [view.lists.item(i).text() for i in range(view.lists.count())]
+
+
+def test_rename_and_delete_a_list_from_the_sidebar(qtbot, ctx, monkeypatch):
+    """F2 renames, Delete asks and deletes (the contacts stay), Undo puts it back."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    main, vip = _people(ctx, 5)
+    view = ContactsView(ctx)
+    qtbot.addWidget(view)
+    view.resize(1000, 500)
+    view.show()
+    view.select_list(vip)
+    qtbot.waitUntil(lambda: view.current_list() == vip and not view.loading)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Best customers", True))
+    view.lists.setFocus()
+    qtbot.keyClick(view.lists, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: "Best customers (2)" in _sidebar(view))
+    assert view.current_list() == vip
+    asked = []
+
+    def yes(_parent, title, text, *a, **k):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", yes)
+    qtbot.keyClick(view.lists, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: view.undo_button.isVisible())
+    assert "Delete the list 'Best customers'?" in asked[0]
+    qtbot.waitUntil(lambda: _sidebar(view) == ["All contacts", "Customers (5)"])
+    assert view.status.text() == "List 'Best customers' deleted; its 2 contact(s) stay."
+    with ctx.db.read() as s:
+        assert lists.contact_count(s, None) == 5  # the contacts stay
+    _shot(view, "list_deleted_en.png")
+    qtbot.mouseClick(view.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Best customers (2)" in _sidebar(view))
+    assert not view.undo_button.isVisible()
+    assert view.current_list() == vip
+    # "All contacts" has no rename or delete.
+    view.select_list(None)
+    qtbot.keyClick(view.lists, Qt.Key.Key_Delete)
+    assert len(asked) == 1

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -56,6 +58,7 @@ class ContactsView(QWidget):
         self._wanted: int | None = None  # a list asked for before the lists arrived
         self.last_result: Any = None
         self.history_loaded: list[history.HistoryLine] | None = None
+        self._undo: lists.DeletedList | None = None  # the last list deleted (Undo)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -78,6 +81,15 @@ class ContactsView(QWidget):
         lay.addWidget(QLabel(self.tr("Lists"), box))
         self.lists = QListWidget(box)
         self.lists.currentItemChanged.connect(lambda *_: self._list_chosen())
+        self.lists.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.lists.customContextMenuRequested.connect(self._list_menu)
+        for key, slot in (
+            (QKeySequence(Qt.Key.Key_F2), self.ask_rename),
+            (QKeySequence(QKeySequence.StandardKey.Delete), self.ask_delete),
+        ):
+            shortcut = QShortcut(key, self.lists)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(slot)
         lay.addWidget(self.lists, 1)
         self.new_button = QPushButton(self.tr("New list…"), box)
         self.new_button.clicked.connect(self.ask_new_list)
@@ -128,7 +140,13 @@ class ContactsView(QWidget):
         self.status = QLabel(box)
         self.status.setWordWrap(True)
         lay.addWidget(self.count_label)
-        lay.addWidget(self.status)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        self.undo_button = QPushButton(self.tr("Undo"), box)
+        self.undo_button.clicked.connect(self.undo_delete)
+        self.undo_button.hide()
+        status_row.addWidget(self.undo_button)
+        lay.addLayout(status_row)
         return box
 
     def _set_widths(self) -> None:
@@ -276,6 +294,108 @@ class ContactsView(QWidget):
         self.reload_lists(select=list_id)
         self.listsChanged.emit()
         return list_id
+
+    # -- rename and delete (context menu, F2, Delete) -----------------------------------
+    def _list_menu(self, pos: QPoint) -> None:
+        item = self.lists.itemAt(pos)
+        if item is None or int(item.data(Qt.ItemDataRole.UserRole)) == ALL:
+            return
+        self.lists.setCurrentItem(item)
+        menu = QMenu(self)
+        menu.addAction(self.tr("Rename…"), self.ask_rename)
+        menu.addAction(self.tr("Delete…"), self.ask_delete)
+        menu.exec(self.lists.viewport().mapToGlobal(pos))
+
+    def _list_name(self, list_id: int) -> str:
+        with self.ctx.db.read() as s:
+            return lists.get_list(s, list_id).name
+
+    def ask_rename(self) -> None:
+        list_id = self.current_list()
+        if list_id is None:
+            return
+        name, ok = QInputDialog.getText(
+            self,
+            self.tr("Rename list"),
+            self.tr("New name of the list"),
+            text=self._list_name(list_id),
+        )
+        if ok:
+            self.rename_list(list_id, name)
+
+    def rename_list(self, list_id: int, name: str) -> bool:
+        try:
+            with self.ctx.db.write() as s:
+                lists.rename_list(s, list_id, name)
+        except lists.ListError as exc:
+            self.status.setText(messages.text(exc))
+            return False
+        self.status.setText("")
+        self.reload_lists(select=list_id)
+        self.listsChanged.emit()
+        return True
+
+    def ask_delete(self) -> None:
+        list_id = self.current_list()
+        if list_id is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete list"),
+            self.tr(
+                "Delete the list %1? Its contacts stay (on their other lists, or as contacts "
+                "on no list), and campaigns no longer send to it."
+            ).replace("%1", repr(self._list_name(list_id))),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.delete_list(list_id)
+
+    def delete_list(self, list_id: int) -> BackgroundTask:
+        """Delete off the GUI thread (a big list has many members); Undo puts it back."""
+        db = self.ctx.db
+
+        def work(_task: BackgroundTask) -> lists.DeletedList:
+            with db.write() as s:
+                return lists.delete_list(s, list_id)
+
+        self._set_busy(True)
+        self._task = BackgroundTask(work, self._deleted, self._task_failed).start()
+        return self._task
+
+    def _deleted(self, gone: lists.DeletedList) -> None:
+        self._set_busy(False)
+        self.last_result = self._undo = gone
+        self.status.setText(
+            self.tr("List %1 deleted; its %2 contact(s) stay.")
+            .replace("%1", repr(gone.name))
+            .replace("%2", str(len(gone.members)))
+        )
+        self.undo_button.show()
+        self.reload_lists(select=ALL)
+        self.listsChanged.emit()
+
+    def undo_delete(self) -> BackgroundTask | None:
+        gone = self._undo
+        if gone is None:
+            return None
+        db = self.ctx.db
+
+        def work(_task: BackgroundTask) -> int:
+            with db.write() as s:
+                return lists.restore_list(s, gone)
+
+        self.undo_button.hide()
+        self._undo = None
+        self._set_busy(True)
+        self._task = BackgroundTask(work, self._restored, self._task_failed).start()
+        return self._task
+
+    def _restored(self, list_id: int) -> None:
+        self._set_busy(False)
+        self.last_result = list_id
+        self.status.setText(self.tr("The list is back."))
+        self.reload_lists(select=list_id)
+        self.listsChanged.emit()
 
     # -- import and export -----------------------------------------------------------
     def ask_import(self) -> None:
