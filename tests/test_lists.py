@@ -441,3 +441,31 @@ def test_a_list_in_a_queued_campaigns_audience_is_not_deleted(ctx, smtp_server):
         lists.delete_list(s, lid)
     with ctx.db.read() as s:
         assert lists.contact_count(s, lid) == 1  # nothing changed
+
+
+def test_migration_0007_indexes_the_contacts_already_stored(tmp_path):
+    """A database at 0006 with contacts: the upgrade builds the index from them."""
+    from alembic import command
+
+    from mailer_gui.core.store import db as dbmod
+
+    d = dbmod.Database(tmp_path / "mailer.db")
+    cfg = dbmod._alembic_config(d)
+    with d.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0006")
+    with sqlite3.connect(d.path) as con:
+        con.execute(
+            "INSERT INTO contacts (email, email_norm, fields, created_at, updated_at) VALUES "
+            "('old@example.org', 'old@example.org', '{\"city\": \"Tver\"}', '2026-01-01', "
+            "'2026-01-01')"
+        )
+    dbmod.upgrade(d)
+    with d.read() as s:
+        assert lists._has_index(s)
+        n = s.connection().exec_driver_sql(
+            "SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH '\"tver\"'"
+        )
+        assert n.scalar() == 1
+        assert [c.email for c in lists.contact_page(s, None, "Tver")] == ["old@example.org"]
+    d.dispose()
