@@ -344,8 +344,10 @@ def test_search_index_and_scan_find_the_same(ctx, monkeypatch):
     assert _search_results(ctx, (None, a, b)) == indexed
     monkeypatch.setattr(lists, "DENSE", 1)
     assert _search_results(ctx, (None, a, b)) == indexed
-    with sqlite3.connect(ctx.db.path) as con:
-        con.execute("DROP TABLE contacts_fts")  # the triggers go with it
+    with sqlite3.connect(ctx.db.path) as con:  # a database without the index
+        for trigger in ("contacts_fts_ai", "contacts_fts_ad", "contacts_fts_au"):
+            con.execute(f"DROP TRIGGER {trigger}")
+        con.execute("DROP TABLE contacts_fts")
     with ctx.db.read() as s:
         assert not lists._has_index(s)
     scanned = _search_results(ctx, (None, a, b))
@@ -469,3 +471,62 @@ def test_migration_0007_indexes_the_contacts_already_stored(tmp_path):
         assert n.scalar() == 1
         assert [c.email for c in lists.contact_page(s, None, "Tver")] == ["old@example.org"]
     d.dispose()
+
+
+def test_contacts_not_indexed_yet_are_found_and_kept_right(ctx, tmp_path, monkeypatch):
+    """An import leaves its contacts to lists.index_new_contacts (after its
+    transaction); until then a search reads them, and updates or deletes of
+    them before they are indexed leave the index right."""
+    import importlib.util
+
+    from mailer_gui.core.store import db as dbmod
+
+    spec = importlib.util.spec_from_file_location(
+        "m0007", dbmod.MIGRATIONS_DIR / "versions" / "0007_contact_search.py"
+    )
+    m0007 = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m0007)
+    assert lists.INDEX_TEXT == m0007._TEXT  # a contentless delete needs the same text
+
+    lid = _new_list(ctx)
+    _add(ctx, lid, "early@example.org", city="Omsk")  # add_contacts indexes at once
+    f = tmp_path / "p.csv"
+    f.write_text(
+        "email,city\n" + "".join(f"u{i}@example.org,Omsk{i % 7}\n" for i in range(40)),
+        encoding="utf-8",
+    )
+    lists.import_file(ctx.db, lid, f, ctx.clock.now())
+    with ctx.db.read() as s:
+        mark = lists.index_mark(s)
+        assert lists.contact_count(s, None) == 41
+        assert mark == 1  # the import's 40 are not in the index yet
+        assert lists.contact_count(s, lid, "omsk") == 41
+        assert [c.email for c in lists.contact_page(s, lid, "omsk3")] == [
+            f"u{i}@example.org" for i in range(40) if i % 7 == 3
+        ]
+    # Changed and deleted before they are indexed: the triggers leave them.
+    g = tmp_path / "q.csv"
+    g.write_text("email,city\nu1@example.org,Kazan\n", encoding="utf-8")
+    lists.import_file(ctx.db, lid, g, ctx.clock.now(), update=True)
+    with ctx.db.write() as s:
+        forget.forget(s, "u2@example.org", ctx.clock.now())
+    before = _search_results(ctx, (None, lid))
+    monkeypatch.setattr(lists, "INDEX_CHUNK", 7)
+    assert lists.index_new_contacts(ctx.db, chunk=7) == 39
+    assert lists.index_new_contacts(ctx.db) == 0
+    with ctx.db.read() as s:
+        assert lists.index_mark(s) == 41
+        n = s.connection().exec_driver_sql(
+            "SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH '\"kazan\"'"
+        )
+        assert n.scalar() == 1
+    assert _search_results(ctx, (None, lid)) == before
+    # Indexed now: an update and a delete go through the triggers.
+    with ctx.db.write() as s:
+        forget.forget(s, "u1@example.org", ctx.clock.now())
+    with ctx.db.read() as s:
+        assert lists.contact_page(s, None, "kazan") == []
+        n = s.connection().exec_driver_sql(
+            "SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH '\"kazan\"'"
+        )
+        assert n.scalar() == 0

@@ -55,6 +55,8 @@ def cmd_list_import(ctx: AppContext, a: argparse.Namespace) -> int:
                 f"... and {len(r.rejects) - _SHOW_REJECTS} more; use --rejects-out FILE",
                 file=sys.stderr,
             )
+    sys.stdout.flush()
+    lists.index_new_contacts(ctx.db)  # the search index, after the import's transaction
     return 0
 
 

@@ -388,7 +388,10 @@ def import_file(
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> ListImportResult:
-    """Import a file into a list, all or nothing (ImportFileError, ImportCancelled)."""
+    """Import a file into a list, all or nothing (ImportFileError, ImportCancelled).
+    The new contacts enter the search index afterwards: call
+    :func:`index_new_contacts` (the CLI and the window do, off the import's
+    transaction); searches find them meanwhile."""
     opts = options or ImportOptions()
     src = contacts.source(path, opts)
     with db.write() as s:
@@ -424,6 +427,7 @@ def add_contacts(
             json.dumps(dict(fields), ensure_ascii=False, separators=(",", ":")),
         )
     w.flush()
+    index_new(session)  # a few contacts: indexed in the same transaction
     return w.result
 
 
@@ -436,18 +440,77 @@ FTS_MIN = 3
 # A search whose index candidates reach this many is common: a page is found
 # sooner by reading the contacts in id order (it stops at the page's end).
 DENSE = 2000
+# Contacts indexed per write transaction when the index catches up (short
+# transactions: the engine never waits long for the write lock).
+INDEX_CHUNK = 5000
+# The text indexed for a contact: exactly migration 0007's (a test compares
+# them; a contentless FTS5 delete must be given the text that was inserted).
+INDEX_TEXT = (
+    "{r}.email_norm || ' ' || "
+    "coalesce((SELECT group_concat(j.value, ' ') FROM json_each({r}.fields) j), '')"
+)
+
+
+def index_mark(session: Session) -> int | None:
+    """The id up to which contacts are in the search index, or None when the
+    database has no index (PostgreSQL, or SQLite before 0007)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    tables = session.execute(
+        text(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+            "AND name IN ('contacts_fts', 'contacts_fts_mark')"
+        )
+    ).scalar()
+    if tables != 2:
+        return None
+    return int(session.execute(text("SELECT indexed_to FROM contacts_fts_mark")).scalar() or 0)
 
 
 def _has_index(session: Session) -> bool:
-    """True when the database has the contact search index (SQLite with 0007)."""
-    if session.get_bind().dialect.name != "sqlite":
-        return False
-    return (
-        session.execute(
-            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'contacts_fts'")
-        ).first()
-        is not None
+    return index_mark(session) is not None
+
+
+def index_new(session: Session, limit: int | None = None) -> int:
+    """Put the contacts added since the last time (above the mark) into the
+    search index, at most ``limit`` of them, in the caller's write
+    transaction, in one statement; how many."""
+    mark = index_mark(session)
+    if mark is None:
+        return 0
+    conn = session.connection()
+    top, n = conn.execute(
+        text(
+            "SELECT max(id), count(*) FROM (SELECT id FROM contacts WHERE id > :m "
+            "ORDER BY id LIMIT :n)"
+        ),
+        {"m": mark, "n": -1 if limit is None else limit},
+    ).one()
+    if not n:
+        return 0
+    conn.execute(
+        text(
+            f"INSERT INTO contacts_fts (rowid, body) SELECT c.id, {INDEX_TEXT.format(r='c')} "
+            "FROM contacts c WHERE c.id > :m AND c.id <= :top"
+        ),
+        {"m": mark, "top": top},
     )
+    conn.execute(text("UPDATE contacts_fts_mark SET indexed_to = :top"), {"top": top})
+    return int(n)
+
+
+def index_new_contacts(db: Database, chunk: int = INDEX_CHUNK) -> int:
+    """Bring the search index up to date (after an import: its contacts are
+    indexed here rather than in the import's transaction), ``chunk`` contacts
+    per write transaction; how many. Searches find the contacts meanwhile
+    (they read those not yet indexed)."""
+    total = 0
+    while True:
+        with db.write() as s:
+            n = index_new(s, chunk)
+        if not n:
+            return total
+        total += n
 
 
 def _phrase(search: str) -> str:
@@ -455,13 +518,14 @@ def _phrase(search: str) -> str:
     return '"' + search.replace('"', '""') + '"'
 
 
-def _dense(session: Session, phrase: str) -> bool:
+def _dense(session: Session, phrase: str, mark: int) -> bool:
     n = session.execute(
         text(
-            "SELECT count(*) FROM (SELECT 1 FROM contacts_fts WHERE contacts_fts MATCH :p "
-            f"LIMIT {DENSE})"
+            "SELECT (SELECT count(*) FROM (SELECT 1 FROM contacts_fts WHERE contacts_fts "
+            f"MATCH :p LIMIT {DENSE})) + (SELECT count(*) FROM (SELECT 1 FROM contacts "
+            f"WHERE id > :m LIMIT {DENSE}))"
         ),
-        {"p": phrase},
+        {"p": phrase, "m": mark},
     ).scalar()
     return int(n or 0) >= DENSE
 
@@ -478,9 +542,10 @@ def _where(
     contact order, so a page is found without reading the whole list.
 
     A search matches the address or any field's value containing it (LIKE: any
-    case for Latin letters, others as typed). With the search index and three characters or
-    more, the index gives the candidates and the same test confirms them, so
-    both ways find the same contacts; for a ``page`` of a common search
+    case for Latin letters, others as typed). With the search index and three
+    characters or more, the index gives the candidates (with the contacts not
+    indexed yet) and the same test confirms them, so both ways find the same
+    contacts; for a ``page`` of a common search
     (:data:`DENSE` candidates or more) the scan in id order is quicker."""
     parts: list[str] = []
     params: dict[str, Any] = {}
@@ -488,12 +553,17 @@ def _where(
     # The index's candidates first, then their contacts (CROSS JOIN keeps that
     # order: the list is not read through).
     indexed = ""
-    if len(wanted) >= FTS_MIN and _has_index(session):
+    mark = index_mark(session) if len(wanted) >= FTS_MIN else None
+    if mark is not None:
         phrase = _phrase(wanted)
-        if not (page and _dense(session, phrase)):
-            indexed = "FROM contacts_fts f CROSS JOIN contacts c ON c.id = f.rowid"
-            parts.append("f.contacts_fts MATCH :p")
-            params["p"] = phrase
+        if not (page and _dense(session, phrase, mark)):
+            # The index's candidates, and the contacts not indexed yet.
+            indexed = (
+                "FROM (SELECT rowid AS id FROM contacts_fts WHERE contacts_fts MATCH :p "
+                "UNION ALL SELECT id FROM contacts WHERE id > :mark) f "
+                "CROSS JOIN contacts c ON c.id = f.id"
+            )
+            params["p"], params["mark"] = phrase, mark
     if list_id is not None:
         source = (
             f"{indexed} CROSS JOIN list_members m ON m.contact_id = c.id"

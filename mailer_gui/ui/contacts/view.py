@@ -72,6 +72,7 @@ class ContactsView(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(splitter)
         self.reload_lists()
+        self.index_new_contacts()
 
     # -- construction ------------------------------------------------------------
     def _build_sidebar(self) -> QWidget:
@@ -397,6 +398,16 @@ class ContactsView(QWidget):
         self.reload_lists(select=list_id)
         self.listsChanged.emit()
 
+    def index_new_contacts(self) -> BackgroundTask:
+        """Bring the search index up to date off the GUI thread (after an
+        import, and when the view opens: an import the CLI left unindexed)."""
+        db = self.ctx.db
+        task = BackgroundTask(
+            lambda _t: lists.index_new_contacts(db), lambda _n: None, lambda _exc: None
+        ).start()
+        self._tasks = [t for t in self._tasks if t.running] + [task]
+        return task
+
     # -- import and export -----------------------------------------------------------
     def ask_import(self) -> None:
         list_id = self.current_list()
@@ -438,6 +449,7 @@ class ContactsView(QWidget):
     def _imported(self, r: lists.ListImportResult) -> None:
         self._set_busy(False)
         self.last_result = r
+        self.index_new_contacts()
         self.reload_lists()
         self.listsChanged.emit()
         self.status.setText(
