@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -141,6 +143,47 @@ def test_campaign_audience_duplicate_repeat(data, tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         run(data, "campaign", "repeat", cid)  # neither --cron nor --off
     assert exc.value.code == 2
+    out = out_of(capsys, data, "campaign", "repeat", cid, "--first-working-day", "9:30")
+    assert f"campaign {cid} repeats on 'first working day 09:30' (Europe/Moscow)" in out
+    nexts = out.split("next: ")[1].split(";")[0].split(", ")
+    for t in nexts:  # Monday to Friday at 09:30 Moscow, in the first week of a month
+        local = datetime.fromisoformat(t).astimezone(ZoneInfo("Europe/Moscow"))
+        assert (local.hour, local.minute, local.day <= 7, local.weekday() < 5) == (
+            9,
+            30,
+            True,
+            True,
+        )
+    assert run(data, "campaign", "repeat", cid, "--first-working-day", "9") == 1
+    assert "not a time of day" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:  # one rule at a time
+        run(
+            data, "campaign", "repeat", cid, "--cron", "0 10 * * mon", "--first-working-day", "9:30"
+        )
+    assert exc.value.code == 2
     assert "no longer repeats" in out_of(capsys, data, "campaign", "repeat", cid, "--off")
     hist = json.loads(out_of(capsys, data, "contact", "history", "a@example.org", "--json"))
     assert hist == []
+
+
+def test_list_rename_and_delete(data, tmp_path, capsys):
+    out_of(capsys, data, "list", "create", "--name", "Customers")
+    out_of(capsys, data, "list", "create", "--name", "VIP")
+    f = tmp_path / "p.csv"
+    f.write_text("email\nann@example.org\nbob@example.org\n", encoding="utf-8")
+    out_of(capsys, data, "list", "import", "1", str(f))
+    g = tmp_path / "v.csv"
+    g.write_text("email\nann@example.org\n", encoding="utf-8")
+    out_of(capsys, data, "list", "import", "2", str(g))
+    assert out_of(capsys, data, "list", "rename", "1", "--name", "All") == "list 1 is now 'All'\n"
+    assert run(data, "list", "rename", "1", "--name", "VIP") == 1
+    assert "exists already" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        run(data, "list", "rename", "1")  # no --name
+    assert exc.value.code == 2
+    out = out_of(capsys, data, "list", "delete", "1")
+    assert out.startswith("list 1 'All' deleted; its 2 contact(s) stay (1 now on no list)")
+    ls = json.loads(out_of(capsys, data, "list", "ls", "--json"))
+    assert [(x["id"], x["name"], x["contacts"]) for x in ls] == [(2, "VIP", 1)]
+    assert run(data, "list", "delete", "1") == 1
+    assert "no list 1" in capsys.readouterr().err

@@ -290,6 +290,7 @@ def test_duplicate_copies_content_attachments_audience_not_recipients(ctx, tmp_p
 
 def test_a_row_repeated_across_batches_is_a_duplicate(ctx, tmp_path, monkeypatch):
     monkeypatch.setattr(lists, "BATCH", 3)
+    monkeypatch.setattr(contacts, "BATCH", 3)  # the file's rows, parsed in contacts.py
     lid = _new_list(ctx)
     f = tmp_path / "rep.csv"
     f.write_text(
@@ -300,3 +301,256 @@ def test_a_row_repeated_across_batches_is_a_duplicate(ctx, tmp_path, monkeypatch
     assert [(x.row, x.reason) for x in r.rejects] == [(6, "duplicate of a row earlier in the file")]
     r = lists.import_file(ctx.db, lid, f, ctx.clock.now())  # again: all known, on the list
     assert (r.imported, r.new, r.kept, r.already, r.duplicate) == (4, 0, 4, 4, 1)
+
+
+SEARCHES = ("omsk", "OMSK", "ann", "example.org", "n_", "%", "100", "ка", "Иван", "zz", "Омск")
+
+
+def _search_results(ctx, list_ids):
+    out = {}
+    with ctx.db.read() as s:
+        for lid in list_ids:
+            for q in SEARCHES:
+                page = [c.email for c in lists.contact_page(s, lid, q, limit=3)]
+                more = [c.email for c in lists.contact_page(s, lid, q, after_id=1, limit=1000)]
+                out[lid, q] = (page, more, lists.contact_count(s, lid, q))
+    return out
+
+
+def test_search_index_and_scan_find_the_same(ctx, monkeypatch):
+    """The FTS5 trigram index (migration 0007) and the LIKE scan (no index:
+    PostgreSQL, or a search under three characters) give the same contacts,
+    the index kept in step by its triggers through inserts, updates and deletes."""
+    a, b = _new_list(ctx, "A"), _new_list(ctx, "B")
+    _add(ctx, a, "ann@example.org", city="Omsk", first_name="Анна")
+    _add(ctx, a, "bob@example.org", city="Kazan_1", n="100%")
+    _add(ctx, b, "ivan@example.net", city="Омск", first_name="Иван")
+    _add(ctx, b, "city@example.com", note="no key is searched")
+    for i in range(30):
+        _add(ctx, a if i % 2 else b, f"p{i}@example.org", city="Omsk" if i % 3 else "Tver")
+    _add(ctx, a, "bob@example.org", update=True, city="Omsk-2")  # an update: indexed anew
+    with ctx.db.write() as s:
+        forget.forget(s, "p4@example.org", ctx.clock.now())  # a delete: gone from the index
+    with ctx.db.read() as s:
+        assert lists._has_index(s)
+        assert [c.email for c in lists.contact_page(s, None, "omsk-2")] == ["bob@example.org"]
+        assert lists.contact_page(s, None, "Kazan") == []  # the old value left the index
+        assert lists.contact_page(s, None, "p4@") == []
+        assert lists.contact_count(s, None, "city") == 1  # the address, not the key
+        assert [c.email for c in lists.contact_page(s, None, "Иван")] == ["ivan@example.net"]
+    indexed = _search_results(ctx, (None, a, b))
+    # A common search pages by the scan; force the index for every page too.
+    monkeypatch.setattr(lists, "DENSE", 10**9)
+    assert _search_results(ctx, (None, a, b)) == indexed
+    monkeypatch.setattr(lists, "DENSE", 1)
+    assert _search_results(ctx, (None, a, b)) == indexed
+    with sqlite3.connect(ctx.db.path) as con:  # a database without the index
+        for trigger in ("contacts_fts_ad", "contacts_fts_au"):
+            con.execute(f"DROP TRIGGER {trigger}")
+        con.execute("DROP TABLE contacts_fts")
+    with ctx.db.read() as s:
+        assert not lists._has_index(s)
+    scanned = _search_results(ctx, (None, a, b))
+    assert scanned == indexed
+    assert scanned[a, "omsk"][2] == 12 and scanned[None, "example.org"][2] == 31
+
+
+def test_the_inline_address_path_agrees_with_the_check(ctx, tmp_path):
+    """The row loop's inline fast path (contacts._RowParser.process) stores what
+    addresses.check gives, for the campaign and the list import alike."""
+    from mailer_gui.core.audience import addresses
+
+    tricky = [
+        "Plain@Example.org",
+        "info@Example.org",  # the library lower-cases these local parts
+        "user@пример.рф",  # an internationalised domain: punycode
+        "o'brien+tag@example.org",
+        "x@sub.EXAMPLE.org",
+        "a..b@example.org",  # invalid: two periods
+        "no-at-sign.example.org",
+        "trailing.@example.org",
+    ]
+    f = tmp_path / "tricky.csv"
+    f.write_text("email,name\n" + "".join(f"{a},N{i}\n" for i, a in enumerate(tricky)))
+    lid = _new_list(ctx)
+    r = lists.import_file(ctx.db, lid, f, ctx.clock.now())
+    cid = _campaign(ctx)
+    rc = contacts.import_file(ctx.db, cid, f)
+    want = []
+    for a in tricky:
+        try:
+            want.append(addresses.check(a).email)
+        except addresses.InvalidAddress:
+            pass
+    assert r.imported == rc.imported == len(want) == 5
+    assert r.invalid == rc.invalid == 3
+    with ctx.db.read() as s:
+        assert sorted(c.email for c in lists.contact_page(s, lid)) == sorted(want)
+        stored = s.query(Recipient.email, Recipient.fields).filter_by(campaign_id=cid).all()
+    assert sorted(e for e, _ in stored) == sorted(want)
+    assert all(set(fields) == {"name"} for _, fields in stored)
+
+
+def test_rename_and_delete_a_list_keeps_the_contacts(ctx, smtp_server):
+    a, b = _new_list(ctx, "A"), _new_list(ctx, "B")
+    _add(ctx, a, "both@example.org", "only-a@example.org", city="Omsk")
+    _add(ctx, b, "both@example.org")
+    with ctx.db.write() as s:
+        assert lists.rename_list(s, a, "  Customers ").name == "Customers"
+        with pytest.raises(lists.ListError, match="exists already"):
+            lists.rename_list(s, a, "B")
+        with pytest.raises(lists.ListError, match="needs a name"):
+            lists.rename_list(s, a, " ")
+        with pytest.raises(lists.ListError, match="no list 99"):
+            lists.rename_list(s, 99, "X")
+    cid = _campaign(ctx)
+    other = _campaign(ctx, "Other")
+    with ctx.db.write() as s:
+        audiences.set_audience(s, cid, audiences.Audience((b,), (a,)))
+        audiences.set_audience(s, other, audiences.Audience((a,)))
+    with ctx.db.write() as s:
+        gone = lists.delete_list(s, a)
+    assert (gone.name, len(gone.members), gone.orphans) == ("Customers", 2, 1)
+    assert sorted(gone.rules) == [(cid, "exclude_list"), (other, "list")]
+    with ctx.db.read() as s:
+        assert [i.name for i in lists.list_lists(s)] == ["B"]
+        # Both contacts stay: one on B, one on no list at all (with its fields).
+        assert sorted(c.email for c in lists.contact_page(s, None)) == [
+            "both@example.org",
+            "only-a@example.org",
+        ]
+        assert lists.contact_page(s, None, "only-a")[0].fields == {"city": "Omsk"}
+        assert audiences.get(s, cid) == audiences.Audience((b,))
+        assert audiences.get(s, other) == audiences.Audience()
+    with ctx.db.write() as s:  # the window's undo
+        back = lists.restore_list(s, gone)
+    with ctx.db.read() as s:
+        assert back == a
+        assert lists.contact_count(s, a) == 2
+        assert audiences.get(s, cid) == audiences.Audience((b,), (a,))
+        assert audiences.get(s, other) == audiences.Audience((a,))
+
+
+def test_a_list_in_a_queued_campaigns_audience_is_not_deleted(ctx, smtp_server):
+    configure(ctx, smtp_server)
+    lid = _new_list(ctx)
+    _add(ctx, lid, "a@example.org", first_name="Ann")
+    cid = _campaign(ctx)
+    with ctx.db.write() as s:
+        audiences.set_audience(s, cid, audiences.Audience((lid,)))
+        queue.enqueue(s, cid, ctx.clock.now())
+    with ctx.db.write() as s, pytest.raises(lists.ListError, match="pause or cancel it"):
+        lists.delete_list(s, lid)
+    with ctx.db.read() as s:
+        assert lists.contact_count(s, lid) == 1  # nothing changed
+
+
+def test_migration_0007_indexes_the_contacts_already_stored(tmp_path):
+    """A database at 0006 with contacts: the upgrade builds the index from them."""
+    from alembic import command
+
+    from mailer_gui.core.store import db as dbmod
+
+    d = dbmod.Database(tmp_path / "mailer.db")
+    cfg = dbmod._alembic_config(d)
+    with d.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0006")
+    with sqlite3.connect(d.path) as con:
+        con.execute(
+            "INSERT INTO contacts (email, email_norm, fields, created_at, updated_at) VALUES "
+            "('old@example.org', 'old@example.org', '{\"city\": \"Tver\"}', '2026-01-01', "
+            "'2026-01-01')"
+        )
+    dbmod.upgrade(d)
+    with d.read() as s:
+        assert lists._has_index(s)
+        n = s.connection().exec_driver_sql(
+            "SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH '\"tver\"'"
+        )
+        assert n.scalar() == 1
+        assert [c.email for c in lists.contact_page(s, None, "Tver")] == ["old@example.org"]
+    d.dispose()
+
+
+def test_contacts_not_indexed_yet_are_found_and_kept_right(ctx, tmp_path, monkeypatch):
+    """An import leaves its contacts to lists.index_new_contacts (after its
+    transaction); until then a search reads them, and updates or deletes of
+    them before they are indexed leave the index right."""
+    import importlib.util
+
+    from mailer_gui.core.store import db as dbmod
+
+    spec = importlib.util.spec_from_file_location(
+        "m0007", dbmod.MIGRATIONS_DIR / "versions" / "0007_contact_search.py"
+    )
+    m0007 = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m0007)
+    assert lists.INDEX_TEXT == m0007._TEXT  # a contentless delete needs the same text
+
+    lid = _new_list(ctx)
+    _add(ctx, lid, "early@example.org", city="Omsk")  # add_contacts indexes at once
+    f = tmp_path / "p.csv"
+    f.write_text(
+        "email,city\n" + "".join(f"u{i}@example.org,Omsk{i % 7}\n" for i in range(40)),
+        encoding="utf-8",
+    )
+    lists.import_file(ctx.db, lid, f, ctx.clock.now())
+    with ctx.db.read() as s:
+        mark = lists.index_mark(s)
+        assert lists.contact_count(s, None) == 41
+        assert mark == 1  # the import's 40 are not in the index yet
+        assert lists.contact_count(s, lid, "omsk") == 41
+        assert [c.email for c in lists.contact_page(s, lid, "omsk3")] == [
+            f"u{i}@example.org" for i in range(40) if i % 7 == 3
+        ]
+    # Changed and deleted before they are indexed: the triggers leave them.
+    g = tmp_path / "q.csv"
+    g.write_text("email,city\nu1@example.org,Kazan\n", encoding="utf-8")
+    lists.import_file(ctx.db, lid, g, ctx.clock.now(), update=True)
+    with ctx.db.write() as s:
+        forget.forget(s, "u2@example.org", ctx.clock.now())
+    before = _search_results(ctx, (None, lid))
+    monkeypatch.setattr(lists, "INDEX_CHUNK", 7)
+    assert lists.index_new_contacts(ctx.db, chunk=7) == 39
+    assert lists.index_new_contacts(ctx.db) == 0
+    with ctx.db.read() as s:
+        assert lists.index_mark(s) == 41
+        n = s.connection().exec_driver_sql(
+            "SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH '\"kazan\"'"
+        )
+        assert n.scalar() == 1
+    assert _search_results(ctx, (None, lid)) == before
+    # Indexed now: an update and a delete go through the triggers.
+    with ctx.db.write() as s:
+        forget.forget(s, "u1@example.org", ctx.clock.now())
+    with ctx.db.read() as s:
+        assert lists.contact_page(s, None, "kazan") == []
+        n = s.connection().exec_driver_sql(
+            "SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH '\"kazan\"'"
+        )
+        assert n.scalar() == 0
+
+
+def test_an_id_given_again_after_a_delete_is_still_found(ctx, tmp_path):
+    """SQLite gives a new row the highest id plus one: after the highest
+    contact is deleted, its id comes back; the delete lowered the mark, so the
+    new contact is read as not indexed yet (and indexed later)."""
+    lid = _new_list(ctx)
+    _add(ctx, lid, "a@example.org", "b@example.org", city="Omsk")
+    with ctx.db.read() as s:
+        assert lists.index_mark(s) == 2
+    with ctx.db.write() as s:
+        forget.forget(s, "b@example.org", ctx.clock.now())
+    with ctx.db.read() as s:
+        assert lists.index_mark(s) == 1
+    f = tmp_path / "c.csv"
+    f.write_text("email,city\nc@example.org,Tver\n", encoding="utf-8")
+    lists.import_file(ctx.db, lid, f, ctx.clock.now())  # no catch-up yet
+    with ctx.db.read() as s:
+        (c,) = lists.contact_page(s, None, "tver")
+        assert (c.id, c.email) == (2, "c@example.org")
+    assert lists.index_new_contacts(ctx.db) == 1
+    with ctx.db.read() as s:
+        assert [x.email for x in lists.contact_page(s, None, "tver")] == ["c@example.org"]
+        assert lists.contact_page(s, None, "b@exa") == []

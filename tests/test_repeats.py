@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -163,3 +164,106 @@ def test_scheduler_is_rebuilt_from_the_database_and_wakes(ctx, repeating, clock)
     finally:
         sched.stop()
     assert [o[1] for o in _occurrences(ctx, cid)] == [repeats.CAUGHT_UP, repeats.PLANNED]
+
+
+# "First working day of the month" (a cron line cannot say it): Monday to
+# Friday, not a day off or public holiday of the settings' calendar, in its zone.
+WORKING_DAY_CASES = [
+    # RU: 1-8 January 2027 are holidays (then a weekend): Monday 11 January; 1 May
+    # 2027 is a Saturday and a holiday, 3 May a holiday too: Tuesday 4 May.
+    (
+        "Europe/Moscow",
+        "RU",
+        (),
+        [
+            datetime(2027, 1, 11, 7, 0, tzinfo=UTC),
+            datetime(2027, 2, 1, 7, 0, tzinfo=UTC),
+            datetime(2027, 3, 1, 7, 0, tzinfo=UTC),
+            datetime(2027, 4, 1, 7, 0, tzinfo=UTC),
+            datetime(2027, 5, 4, 7, 0, tzinfo=UTC),
+        ],
+    ),
+    # US: 1 January 2027 (a Friday) is a holiday: Monday 4 January; Monday 1
+    # February is a day off: the 2nd; April is after the clocks went forward.
+    (
+        "America/Los_Angeles",
+        "US",
+        ("2027-02-01",),
+        [
+            datetime(2027, 1, 4, 18, 0, tzinfo=UTC),
+            datetime(2027, 2, 2, 18, 0, tzinfo=UTC),
+            datetime(2027, 3, 1, 18, 0, tzinfo=UTC),
+            datetime(2027, 4, 1, 17, 0, tzinfo=UTC),
+            datetime(2027, 5, 3, 17, 0, tzinfo=UTC),
+        ],
+    ),
+    # Kolkata (UTC+05:30), no holidays: 1 January 2027 is a Friday, 1 May a Saturday.
+    (
+        "Asia/Kolkata",
+        "",
+        (),
+        [
+            datetime(2027, 1, 1, 4, 30, tzinfo=UTC),
+            datetime(2027, 2, 1, 4, 30, tzinfo=UTC),
+            datetime(2027, 3, 1, 4, 30, tzinfo=UTC),
+            datetime(2027, 4, 1, 4, 30, tzinfo=UTC),
+            datetime(2027, 5, 3, 4, 30, tzinfo=UTC),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("zone", "country", "days_off", "expected"), WORKING_DAY_CASES)
+def test_first_working_day_rule_with_real_holidays(
+    ctx, smtp_server, clock, zone, country, days_off, expected
+):
+    configure(ctx, smtp_server, timezone=zone, holidays=country, days_off=days_off)
+    clock.set(datetime(2026, 12, 15, 12, 0, tzinfo=UTC))
+    now = clock.now()
+    with ctx.db.write() as s:
+        lid = lists.create_list(s, "Monthly", now)
+        lists.add_contacts(s, lid, [(None, "a@example.org", {})], now)
+        cid = campaigns.create(s, "Monthly news", "News", "<p>News</p>", None, now).id
+        audiences.set_audience(s, cid, audiences.Audience((lid,)))
+        info = repeats.set_repeat(s, cid, " first working day 10:00 ", now)
+    assert info.cron == "first working day 10:00"
+    assert info.timezone == zone
+    assert info.next_runs == expected
+    with ctx.db.read() as s:
+        entry = queue.campaign_entry(s, info.planned_campaign_id)
+        assert (entry.status, entry.next_run_at) == (EntryStatus.DEFERRED, expected[0])
+    # Through APScheduler's own interface: the trigger is one of its BaseTriggers.
+    from apscheduler.triggers.base import BaseTrigger
+
+    trig = repeats.trigger(info.cron, ZoneInfo(zone), repeats.closed_days_of(ctx))
+    assert isinstance(trig, BaseTrigger)
+    assert trig.get_next_fire_time(None, expected[1]) == expected[1]
+
+
+def test_first_working_day_missed_while_closed_is_caught_up_once(ctx, smtp_server, clock):
+    configure(ctx, smtp_server, holidays="RU")
+    clock.set(datetime(2026, 12, 15, 12, 0, tzinfo=UTC))
+    now = clock.now()
+    with ctx.db.write() as s:
+        lid = lists.create_list(s, "Monthly", now)
+        lists.add_contacts(s, lid, [(None, "a@example.org", {})], now)
+        cid = campaigns.create(s, "Monthly news", "News", "<p>News</p>", None, now).id
+        audiences.set_audience(s, cid, audiences.Audience((lid,)))
+        repeats.set_repeat(s, cid, repeats.working_day_rule("10:00"), now)
+    # The laptop was closed from before 11 January to 1 February 13:00 Moscow.
+    clock.set(datetime(2027, 2, 1, 10, 0, tzinfo=UTC))
+    said = _sync(ctx)
+    assert len(said) == 1 and "2 repeat(s) were missed" in said[0]
+    drain(ctx)
+    assert [m.rcpt_tos[0] for m in smtp_server.received] == ["a@example.org"]
+    assert _occurrences(ctx, cid) == [
+        (datetime(2027, 1, 11, 7, 0, tzinfo=UTC), repeats.CAUGHT_UP, 2),
+        (datetime(2027, 3, 1, 7, 0, tzinfo=UTC), repeats.PLANNED, 0),
+    ]
+
+
+def test_working_day_rule_refuses_a_bad_time():
+    for bad in ("25:00", "10", "10:7", "ten"):
+        with pytest.raises(repeats.RepeatError, match="not a time of day"):
+            repeats.working_day_rule(bad)
+    assert repeats.working_day_rule(" 9:05 ") == "first working day 09:05"

@@ -55,6 +55,8 @@ def cmd_list_import(ctx: AppContext, a: argparse.Namespace) -> int:
                 f"... and {len(r.rejects) - _SHOW_REJECTS} more; use --rejects-out FILE",
                 file=sys.stderr,
             )
+    sys.stdout.flush()
+    lists.index_new_contacts(ctx.db)  # the search index, after the import's transaction
     return 0
 
 
@@ -112,6 +114,24 @@ def cmd_list_remove(ctx: AppContext, a: argparse.Namespace) -> int:
     with ctx.db.write() as s:
         lists.remove(s, a.list_id, a.email)
     print(f"{a.email.strip()} removed from list {a.list_id}")
+    return 0
+
+
+def cmd_list_rename(ctx: AppContext, a: argparse.Namespace) -> int:
+    with ctx.db.write() as s:
+        info = lists.rename_list(s, a.list_id, a.name)
+    print(f"list {info.id} is now {info.name!r}")
+    return 0
+
+
+def cmd_list_delete(ctx: AppContext, a: argparse.Namespace) -> int:
+    with ctx.db.write() as s:
+        gone = lists.delete_list(s, a.list_id)
+    print(
+        f"list {gone.id} {gone.name!r} deleted; its {len(gone.members)} contact(s) stay "
+        f"({gone.orphans} now on no list); {len(gone.rules)} campaign audience rule(s) "
+        "named it and were removed"
+    )
     return 0
 
 
@@ -191,7 +211,12 @@ def cmd_campaign_repeat(ctx: AppContext, a: argparse.Namespace) -> int:
             print(f"campaign {a.id} " + ("no longer repeats" if was else "did not repeat"))
             return 0
         grace = timedelta(hours=a.misfire_grace_hours)
-        info = repeats.set_repeat(s, a.id, a.cron, now, grace)
+        rule = (
+            repeats.working_day_rule(a.first_working_day)
+            if a.first_working_day is not None
+            else a.cron
+        )
+        info = repeats.set_repeat(s, a.id, rule, now, grace)
     ctx.emit("queue")
     nexts = ", ".join(t.isoformat() for t in info.next_runs[:3])
     print(
@@ -246,6 +271,13 @@ def _register_list(sub: Any) -> None:
     p.add_argument("list_id", type=int)
     p.add_argument("email")
     p.set_defaults(func=cmd_list_remove)
+    p = ls.add_parser("rename", help="give a list another name")
+    p.add_argument("list_id", type=int)
+    p.add_argument("--name", required=True)
+    p.set_defaults(func=cmd_list_rename)
+    p = ls.add_parser("delete", help="delete a list (its contacts stay)")
+    p.add_argument("list_id", type=int)
+    p.set_defaults(func=cmd_list_delete)
     p = ls.add_parser("export", help="write a list's contacts to a CSV or XLSX file")
     p.add_argument("list_id", type=int)
     p.add_argument("out")
@@ -285,10 +317,18 @@ def _register_campaign(sub: Any) -> None:
     p.add_argument("id", type=int)
     p.add_argument("--name", help="default: the name with ' (copy)'")
     p.set_defaults(func=cmd_campaign_duplicate)
-    p = camp.add_parser("repeat", help="repeat on a calendar rule (cron), or stop")
+    p = camp.add_parser(
+        "repeat", help="repeat on a calendar rule (cron, first working day), or stop"
+    )
     p.add_argument("id", type=int)
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--cron", help='five fields, in the settings\' zone, e.g. "0 10 * * mon"')
+    g.add_argument(
+        "--first-working-day",
+        metavar="HH:MM",
+        help="the first working day of each month at this time (Monday to Friday, "
+        "not a day off or public holiday of the settings' calendar)",
+    )
     g.add_argument("--off", action="store_true")
     p.add_argument(
         "--misfire-grace-hours",

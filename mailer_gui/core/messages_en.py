@@ -191,6 +191,11 @@ ENGLISH: dict[str, str] = {
     "lists.not_found": QT_TRANSLATE_NOOP(
         "Messages", "there is no list {list_id}; `list ls` shows the lists"
     ),
+    "lists.in_use": QT_TRANSLATE_NOOP(
+        "Messages",
+        "list {list_id} is in the audience of campaign {campaign_id}, which is in the queue "
+        "({status}); pause or cancel it before deleting the list",
+    ),
     "lists.not_member": QT_TRANSLATE_NOOP(
         "Messages", "{address} is not on list {list_id}; `list show {list_id}` shows its contacts"
     ),
@@ -214,6 +219,10 @@ ENGLISH: dict[str, str] = {
         "Messages",
         "{cron} is not a calendar rule ({problem}); use five fields "
         'minute hour day month weekday, e.g. "0 10 * * mon"',
+    ),
+    "repeat.bad_time": QT_TRANSLATE_NOOP(
+        "Messages",
+        "{at} is not a time of day; use HH:MM, e.g. 10:00",
     ),
     "repeat.no_audience": QT_TRANSLATE_NOOP(
         "Messages",

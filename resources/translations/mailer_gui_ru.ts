@@ -146,6 +146,14 @@
         <translation>Правило календаря (cron)</translation>
     </message>
     <message>
+        <source>First working day of the month at</source>
+        <translation>Первый рабочий день месяца в</translation>
+    </message>
+    <message>
+        <source>e.g. 10:00 (Monday to Friday, not a day off or public holiday)</source>
+        <translation>например, 10:00 (понедельник–пятница, кроме выходных и праздников)</translation>
+    </message>
+    <message>
         <source>No list chosen: the campaign sends to the recipients imported into it.</source>
         <translation>Список не выбран: рассылка уйдёт получателям, импортированным в неё.</translation>
     </message>
@@ -352,6 +360,62 @@
         <translation>Экспорт…</translation>
     </message>
     <message>
+        <source>Campaign</source>
+        <translation>Рассылка</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Когда</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Итог</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Отменить</translation>
+    </message>
+    <message>
+        <source>Select a contact to see the campaigns sent to it.</source>
+        <translation>Выберите контакт, чтобы увидеть отправленные ему рассылки.</translation>
+    </message>
+    <message>
+        <source>Campaigns sent to %1</source>
+        <translation>Рассылки, отправленные на %1</translation>
+    </message>
+    <message>
+        <source>No campaign was sent to %1 yet.</source>
+        <translation>На %1 ещё не отправляли рассылок.</translation>
+    </message>
+    <message>
+        <source>Waiting to be sent</source>
+        <translation>Ждёт отправки</translation>
+    </message>
+    <message>
+        <source>Being sent</source>
+        <translation>Отправляется</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Отправлено</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Не доставлено</translation>
+    </message>
+    <message>
+        <source>Uncertain (may have arrived)</source>
+        <translation>Неизвестно (могло дойти)</translation>
+    </message>
+    <message>
+        <source>Not sent: on the suppression list</source>
+        <translation>Не отправлено: в стоп-листе</translation>
+    </message>
+    <message>
+        <source>Bounced</source>
+        <translation>Возврат</translation>
+    </message>
+    <message>
         <source>All contacts</source>
         <translation>Все контакты</translation>
     </message>
@@ -370,6 +434,38 @@
     <message>
         <source>Name of the list</source>
         <translation>Название списка</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Переименовать…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Удалить…</translation>
+    </message>
+    <message>
+        <source>Rename list</source>
+        <translation>Переименовать список</translation>
+    </message>
+    <message>
+        <source>New name of the list</source>
+        <translation>Новое название списка</translation>
+    </message>
+    <message>
+        <source>Delete list</source>
+        <translation>Удалить список</translation>
+    </message>
+    <message>
+        <source>Delete the list %1? Its contacts stay (on their other lists, or as contacts on no list), and campaigns no longer send to it.</source>
+        <translation>Удалить список %1? Его контакты останутся (в других списках или как контакты вне списков), а рассылки больше не будут отправляться по нему.</translation>
+    </message>
+    <message>
+        <source>List %1 deleted; its %2 contact(s) stay.</source>
+        <translation>Список %1 удалён; его контакты (%2) остались.</translation>
+    </message>
+    <message>
+        <source>The list is back.</source>
+        <translation>Список восстановлен.</translation>
     </message>
     <message>
         <source>Import into list</source>
@@ -1565,6 +1661,10 @@
         <translation>списка {list_id} нет; `list ls` показывает списки</translation>
     </message>
     <message>
+        <source>list {list_id} is in the audience of campaign {campaign_id}, which is in the queue ({status}); pause or cancel it before deleting the list</source>
+        <translation>список {list_id} входит в аудиторию рассылки {campaign_id}, которая стоит в очереди ({status}); приостановите или отмените её, прежде чем удалять список</translation>
+    </message>
+    <message>
         <source>{address} is not on list {list_id}; `list show {list_id}` shows its contacts</source>
         <translation>{address} нет в списке {list_id}; `list show {list_id}` показывает его контакты</translation>
     </message>
@@ -1587,6 +1687,10 @@
     <message>
         <source>{cron} is not a calendar rule ({problem}); use five fields minute hour day month weekday, e.g. &quot;0 10 * * mon&quot;</source>
         <translation>{cron} — не правило календаря ({problem}); укажите пять полей: минута час день месяц день_недели, например &quot;0 10 * * mon&quot;</translation>
+    </message>
+    <message>
+        <source>{at} is not a time of day; use HH:MM, e.g. 10:00</source>
+        <translation>{at} — не время суток; укажите ЧЧ:ММ, например 10:00</translation>
     </message>
     <message>
         <source>campaign {campaign_id} has no audience; give it lists with `campaign audience` before it can repeat</source>

@@ -41,11 +41,11 @@ _CASE_INSENSITIVE = (
     "uucp",
     "ftp",
 )
-_FAST = re.compile(
+FAST = re.compile(
     r"(?!(?i:" + "|".join(_CASE_INSENSITIVE) + r")@)"
     r"([" + _ATEXT + r"]+(?:\.[" + _ATEXT + r"]+)*)@([A-Za-z0-9.\-]+)\Z"
 )
-_MAX_LEN = 254
+MAX_LEN = 254
 
 
 class Checked(NamedTuple):
@@ -74,13 +74,13 @@ class InvalidAddress(ValueError):
     """The address is not valid; the message says why, in the library's words."""
 
 
-_DOMAINS: dict[str, str | None] = {}  # domain as written -> ASCII form, None if invalid
-_DOMAINS_MAX = 20_000
+DOMAINS: dict[str, str | None] = {}  # domain as written -> ASCII form, None if invalid
+DOMAINS_MAX = 20_000
 
 
-def _domain(domain: str) -> str | None:
+def ascii_domain(domain: str) -> str | None:
     try:
-        return _DOMAINS[domain]
+        return DOMAINS[domain]
     except KeyError:
         pass
     from email_validator import EmailNotValidError, validate_email  # loaded when first used
@@ -90,9 +90,9 @@ def _domain(domain: str) -> str | None:
         result: str | None = str(info.ascii_domain)
     except EmailNotValidError:
         result = None
-    if len(_DOMAINS) >= _DOMAINS_MAX:
-        _DOMAINS.clear()
-    _DOMAINS[domain] = result
+    if len(DOMAINS) >= DOMAINS_MAX:
+        DOMAINS.clear()
+    DOMAINS[domain] = result
     return result
 
 
@@ -113,15 +113,15 @@ def _full(value: str) -> Checked:
 def quick(value: str) -> tuple[str, str] | None:
     """The fast path alone: the result for a plain address it is sure of, else None
     (then call :func:`check`). ``value`` must be stripped already."""
-    m = _FAST.match(value)
-    if m is None or len(value) > _MAX_LEN:
+    m = FAST.match(value)
+    if m is None or len(value) > MAX_LEN:
         return None
     local, domain = m.groups()
-    ascii_domain = _DOMAINS.get(domain) or _domain(domain)
-    if ascii_domain is None:
+    found_domain = DOMAINS.get(domain) or ascii_domain(domain)
+    if found_domain is None:
         return None  # the library words the error
-    email = local + "@" + ascii_domain
-    if len(email) > _MAX_LEN:
+    email = local + "@" + found_domain
+    if len(email) > MAX_LEN:
         return None
     return email, email.lower()
 
@@ -148,10 +148,10 @@ def envelope(value: str) -> str:
         raise InvalidAddress(Message("address.local_not_ascii", local=repr(local)))
     if domain.isascii():
         return value
-    ascii_domain = _domain(domain)
-    if ascii_domain is None:
+    found_domain = ascii_domain(domain)
+    if found_domain is None:
         raise InvalidAddress(Message("address.bad_idn", domain=repr(domain)))
-    return f"{local}@{ascii_domain}"
+    return f"{local}@{found_domain}"
 
 
 # Names that reach nobody (RFC 2606 and RFC 6761): the three example

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from json.encoder import encode_basestring
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import text
@@ -35,6 +36,7 @@ from mailer_gui.core.audience.writer import InvalidRecipients as InvalidRecipien
 from mailer_gui.core.audience.writer import RecipientWriter as RecipientWriter
 from mailer_gui.core.audience.writer import Reject as Reject
 from mailer_gui.core.audience.writer import add_recipients as add_recipients
+from mailer_gui.core.audience.writer import checked_address
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.messages import Message
 from mailer_gui.core.store.db import Database
@@ -120,11 +122,13 @@ def preview_file(path: str | Path, options: ImportOptions | None = None) -> File
 
 
 class _RowParser:
-    """Splits file rows into the address and the fields (JSON) and hands them to
-    ``add``: shared by the campaign import and the list import
-    (:mod:`~mailer_gui.core.audience.lists`), whose writers differ."""
+    """Splits file rows into the address and the fields (JSON) and puts them in
+    the writer's batch (``(row, value, email, norm, fields JSON)``, as ``add``
+    does), ``flush`` storing it: shared by the campaign import and the list
+    import (:mod:`~mailer_gui.core.audience.lists`), whose writers differ."""
 
     result: ImportResult
+    batch: list[tuple[int, str, str, str, str]]
 
     def add(self, row: int, value: str, fields_json: str) -> None:
         raise NotImplementedError
@@ -135,20 +139,32 @@ class _RowParser:
     def set_keys(self, keys: list[str | None]) -> None:
         self.width = len(keys)
         self.email_col = keys.index(None)
-        # Field values are JSON-encoded by hand (the keys once): json.dumps per row
-        # costs as much as the rest of the import.
-        self.field_cols = [
-            (i, encode_basestring(k) + ":") for i, k in enumerate(keys) if k is not None
-        ]
+        cols = [i for i, k in enumerate(keys) if k is not None]
+        # Field values are JSON-encoded by hand into a template made once from
+        # the keys: json.dumps per row costs as much as the rest of the import.
+        self.fields_template = (
+            "{" + ",".join(encode_basestring(str(keys[i])).replace("%", "%%") + ":%s" for i in cols)
+        ) + "}"
+        self.field_cells: Callable[[list[str]], tuple[str, ...]]
+        if len(cols) > 1:
+            self.field_cells = itemgetter(*cols)
+        elif cols:
+            one = cols[0]
+            self.field_cells = lambda cells: (cells[one],)
+        else:
+            self.field_cells = lambda cells: ()
 
     def process(self, rows: list[tuple[int, list[str]]]) -> None:
         """Validate data rows and store them. The loop is written for speed: it
-        runs once per row of files with a million rows."""
-        width, col, field_cols = self.width, self.email_col, self.field_cols
-        enc, res, add = encode_basestring, self.result, self.add
+        runs once per row of files with a million rows. A plain address takes
+        :func:`addresses.quick`'s path inline; any other goes through
+        :func:`checked_address` (the library's check, the reject)."""
+        width, col, res, batch = self.width, self.email_col, self.result, self.batch
+        template, cells_of, enc, strip = self.fields_template, self.field_cells, _enc, str.strip
+        fast, domains, max_len = addresses.FAST.match, addresses.DOMAINS, addresses.MAX_LEN
         for row, cells in rows:
-            n = len(cells)
-            if n != width:
+            if len(cells) != width:
+                n = len(cells)
                 if n > width and "".join(cells[width:]).strip():
                     res.invalid += 1
                     res._reject(
@@ -156,12 +172,30 @@ class _RowParser:
                     )
                     continue
                 cells = cells[:width] + [""] * (width - n)
-            add(
-                row,
-                cells[col].strip(),
-                "{" + ",".join([k + enc(cells[i].strip()) for i, k in field_cols]) + "}",
-            )
+            value = cells[col].strip()
+            if not value and not "".join(cells).strip():
+                continue  # a blank row
+            fields = template % tuple(map(enc, map(strip, cells_of(cells))))
+            m = fast(value)
+            if m is not None and len(value) <= max_len:
+                local, domain = m.groups()
+                ascii_domain = domains.get(domain) or addresses.ascii_domain(domain)
+                if ascii_domain is not None:
+                    email = value if ascii_domain == domain else local + "@" + ascii_domain
+                    if len(email) <= max_len:
+                        batch.append((row, value, email, email.lower(), fields))
+                        if len(batch) >= BATCH:
+                            self.flush()
+                        continue
+            addr = checked_address(res, row, value)
+            if addr is not None:
+                batch.append((row, value, addr[0], addr[1], fields))
+                if len(batch) >= BATCH:
+                    self.flush()
         self.flush()
+
+
+_enc = encode_basestring
 
 
 class _Importer(RecipientWriter, _RowParser):  # RecipientWriter's add and flush
@@ -223,21 +257,21 @@ def run_rows(
     pending: list[tuple[int, list[str]]] = []
     reader = tabular.Records(src)
     try:
-        for row, cells in reader:
-            if not "".join(cells).strip():
-                continue  # a blank row
+        for chunk in reader.chunks(CHECK_EVERY):
             if imp is None:
-                imp = _start(row, cells, opts, make)
-                continue
-            pending.append((row, cells))
-            if len(pending) % CHECK_EVERY == 0:
-                if cancel is not None and cancel():
-                    raise ImportCancelled("import cancelled; no recipient was added")
-                if progress is not None:
-                    progress(reader.bytes_done(), src.size)
-                if len(pending) >= BATCH:
-                    imp.process(pending)
-                    pending = []
+                first = next((i for i, (_r, c) in enumerate(chunk) if "".join(c).strip()), None)
+                if first is None:
+                    continue  # blank rows before the header
+                imp = _start(chunk[first][0], chunk[first][1], opts, make)
+                chunk = chunk[first + 1 :]
+            pending.extend(chunk)  # blank rows are skipped by process()
+            if cancel is not None and cancel():
+                raise ImportCancelled("import cancelled; no recipient was added")
+            if progress is not None:
+                progress(reader.bytes_done(), src.size)
+            if len(pending) >= BATCH:
+                imp.process(pending)
+                pending = []
     except tabular.FileFormatError as exc:
         raise ImportFileError(exc.message) from None
     finally:

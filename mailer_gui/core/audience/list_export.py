@@ -26,7 +26,7 @@ TAIL = ["source", "added_at"]
 
 
 def _all_fields(session: Session, list_id: int | None) -> list[str]:
-    source, params = lists._where(list_id, "", None)
+    source, params = lists._where(session, list_id, "", None)
     lists._key(params)
     return sorted(
         str(k)
@@ -41,7 +41,7 @@ def _all_fields(session: Session, list_id: int | None) -> list[str]:
 
 
 def _rows(session: Session, list_id: int | None, names: list[str]) -> Iterator[list[str]]:
-    source, params = lists._where(list_id, "", None)
+    source, params = lists._where(session, list_id, "", None)
     key = lists._key(params)
     result = session.execute(
         text(f"SELECT c.email, c.fields, c.source, c.created_at {source} ORDER BY {key}"),

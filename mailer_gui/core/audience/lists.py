@@ -128,6 +128,140 @@ def remove(session: Session, list_id: int, email: str) -> None:
         raise ListError(Message("lists.not_member", address=email.strip(), list_id=list_id))
 
 
+def rename_list(session: Session, list_id: int, name: str) -> ListInfo:
+    """Give a list another name (refused when empty or another list's)."""
+    row = get_list(session, list_id)
+    name = name.strip()
+    if not name:
+        raise ListError(Message("lists.name_missing"))
+    taken = session.scalar(
+        select(ContactList.id).where(ContactList.name == name, ContactList.id != list_id)
+    )
+    if taken is not None:
+        raise ListError(Message("lists.name_taken", name=repr(name), list_id=taken))
+    row.name = name
+    session.flush()
+    return next(i for i in list_lists(session) if i.id == list_id)
+
+
+@dataclass(frozen=True)
+class DeletedList:
+    """What :func:`delete_list` removed, enough to put it back
+    (:func:`restore_list`): the list, its members and the audience rules that
+    named it. ``orphans``: contacts that are on no list any more (they stay)."""
+
+    id: int
+    name: str
+    created_at: datetime
+    members: tuple[tuple[int, str], ...]  # (contact id, added_at as stored)
+    rules: tuple[tuple[int, str], ...]  # (campaign id, kind) naming the list
+    orphans: int
+
+
+def _audience_users(session: Session, list_id: int) -> list[tuple[int, str]]:
+    return [
+        (int(c), str(k))
+        for c, k in session.execute(
+            text(
+                "SELECT campaign_id, kind FROM campaign_audience WHERE ref_id = :l "
+                "AND kind IN ('list', 'exclude_list') ORDER BY campaign_id"
+            ),
+            {"l": list_id},
+        )
+    ]
+
+
+def delete_list(session: Session, list_id: int) -> DeletedList:
+    """Delete a list: its contacts stay (on their other lists, or as contacts on
+    no list), and campaigns' audiences no longer name it. Refused while a
+    campaign whose audience names it is in the queue (its recipients were
+    resolved from it: pause or cancel it first)."""
+    from mailer_gui.core.store.models import LIVE_STATUSES, QueueEntry
+
+    row = get_list(session, list_id)
+    rules = _audience_users(session, list_id)
+    if rules:
+        live = session.execute(
+            select(QueueEntry.campaign_id, QueueEntry.status)
+            .where(
+                QueueEntry.campaign_id.in_([c for c, _k in rules]),
+                QueueEntry.kind == "campaign",
+                QueueEntry.status.in_(LIVE_STATUSES),
+            )
+            .limit(1)
+        ).first()
+        if live is not None:
+            raise ListError(
+                Message("lists.in_use", list_id=list_id, campaign_id=live[0], status=str(live[1]))
+            )
+    conn = session.connection()
+    members = tuple(
+        (int(c), str(a))
+        for c, a in conn.execute(
+            text(
+                "SELECT contact_id, added_at FROM list_members WHERE list_id = :l "
+                "ORDER BY contact_id"
+            ),
+            {"l": list_id},
+        )
+    )
+    conn.execute(text("DELETE FROM list_members WHERE list_id = :l"), {"l": list_id})
+    orphans = int(
+        conn.execute(
+            text(
+                "SELECT count(*) FROM json_each(:ids) j WHERE NOT EXISTS "
+                "(SELECT 1 FROM list_members m WHERE m.contact_id = j.value)"
+            ),
+            {"ids": json.dumps([c for c, _a in members])},
+        ).scalar()
+        or 0
+    )
+    conn.execute(
+        text(
+            "DELETE FROM campaign_audience WHERE ref_id = :l AND kind IN ('list', 'exclude_list')"
+        ),
+        {"l": list_id},
+    )
+    deleted = DeletedList(row.id, row.name, row.created_at, members, tuple(rules), orphans)
+    session.delete(row)
+    session.flush()
+    return deleted
+
+
+def restore_list(session: Session, deleted: DeletedList) -> int:
+    """Put a deleted list back (the window's Undo): its name, its members that
+    are still contacts, the audience rules that named it. Its id if free, else
+    a new one; returns the id."""
+    name = deleted.name
+    taken = session.scalar(select(ContactList.id).where(ContactList.name == name))
+    if taken is not None:
+        raise ListError(Message("lists.name_taken", name=repr(name), list_id=taken))
+    free = session.get(ContactList, deleted.id) is None
+    row = ContactList(name=name, created_at=deleted.created_at)
+    if free:
+        row.id = deleted.id
+    session.add(row)
+    session.flush()
+    conn = session.connection()
+    conn.execute(
+        text(
+            "INSERT OR IGNORE INTO list_members (list_id, contact_id, added_at) "
+            "SELECT :l, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]') "
+            "FROM json_each(:rows) j JOIN contacts c ON c.id = json_extract(j.value, '$[0]')"
+        ),
+        {"l": row.id, "rows": json.dumps(deleted.members)},
+    )
+    for campaign_id, kind in deleted.rules:
+        conn.execute(
+            text(
+                "INSERT OR IGNORE INTO campaign_audience (campaign_id, kind, ref_id) "
+                "SELECT :c, :k, :l WHERE EXISTS (SELECT 1 FROM campaigns WHERE id = :c)"
+            ),
+            {"c": campaign_id, "k": kind, "l": row.id},
+        )
+    return row.id
+
+
 # ------------------------------------------------------------------ import
 
 
@@ -225,10 +359,16 @@ class ContactWriter(_RowParser):
             if self.update
             else "DO NOTHING"
         )
+        # One statement for the batch (its rows as a JSON array), not one per
+        # row: SQLite's FTS5 writes its pending index at the end of every
+        # statement (migration 0007's trigger), so per-row statements cost it
+        # a segment per contact.
         conn.exec_driver_sql(
             "INSERT INTO contacts (email, email_norm, fields, source, created_at, updated_at) "
-            f"VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email_norm) {conflict}",
-            [o[1:] for o in out],
+            "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+            "json_extract(value, '$[2]'), ?, ?, ? FROM json_each(?) "
+            f"WHERE true ON CONFLICT (email_norm) {conflict}",
+            (self.source, self.now, self.now, json.dumps([o[1:4] for o in out])),
         )
         marks = ",".join("?" * len(out))
         conn.exec_driver_sql(
@@ -248,7 +388,10 @@ def import_file(
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> ListImportResult:
-    """Import a file into a list, all or nothing (ImportFileError, ImportCancelled)."""
+    """Import a file into a list, all or nothing (ImportFileError, ImportCancelled).
+    The new contacts enter the search index afterwards: call
+    :func:`index_new_contacts` (the CLI and the window do, off the import's
+    transaction); searches find them meanwhile."""
     opts = options or ImportOptions()
     src = contacts.source(path, opts)
     with db.write() as s:
@@ -284,30 +427,162 @@ def add_contacts(
             json.dumps(dict(fields), ensure_ascii=False, separators=(",", ":")),
         )
     w.flush()
+    index_new(session)  # a few contacts: indexed in the same transaction
     return w.result
 
 
 # ------------------------------------------------------------------ reading
 
 
+# The search index (migration 0007, SQLite only) finds substrings of three
+# characters or more (the trigram tokenizer's minimum).
+FTS_MIN = 3
+# A search whose index candidates reach this many is common: a page is found
+# sooner by reading the contacts in id order (it stops at the page's end).
+DENSE = 2000
+# Contacts indexed per write transaction when the index catches up (short
+# transactions: the engine never waits long for the write lock).
+INDEX_CHUNK = 5000
+# The text indexed for a contact: exactly migration 0007's (a test compares
+# them; a contentless FTS5 delete must be given the text that was inserted).
+INDEX_TEXT = (
+    "{r}.email_norm || ' ' || "
+    "coalesce((SELECT group_concat(j.value, ' ') FROM json_each({r}.fields) j), '')"
+)
+
+
+def index_mark(session: Session) -> int | None:
+    """The id up to which contacts are in the search index, or None when the
+    database has no index (PostgreSQL, or SQLite before 0007)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    tables = session.execute(
+        text(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+            "AND name IN ('contacts_fts', 'contacts_fts_mark')"
+        )
+    ).scalar()
+    if tables != 2:
+        return None
+    return int(session.execute(text("SELECT indexed_to FROM contacts_fts_mark")).scalar() or 0)
+
+
+def _has_index(session: Session) -> bool:
+    return index_mark(session) is not None
+
+
+def index_new(session: Session, limit: int | None = None) -> int:
+    """Put the contacts added since the last time (above the mark) into the
+    search index, at most ``limit`` of them, in the caller's write
+    transaction, in one statement; how many."""
+    mark = index_mark(session)
+    if mark is None:
+        return 0
+    conn = session.connection()
+    top, n = conn.execute(
+        text(
+            "SELECT max(id), count(*) FROM (SELECT id FROM contacts WHERE id > :m "
+            "ORDER BY id LIMIT :n)"
+        ),
+        {"m": mark, "n": -1 if limit is None else limit},
+    ).one()
+    if not n:
+        return 0
+    conn.execute(
+        text(
+            f"INSERT INTO contacts_fts (rowid, body) SELECT c.id, {INDEX_TEXT.format(r='c')} "
+            "FROM contacts c WHERE c.id > :m AND c.id <= :top"
+        ),
+        {"m": mark, "top": top},
+    )
+    conn.execute(text("UPDATE contacts_fts_mark SET indexed_to = :top"), {"top": top})
+    return int(n)
+
+
+def index_new_contacts(db: Database, chunk: int = INDEX_CHUNK) -> int:
+    """Bring the search index up to date (after an import: its contacts are
+    indexed here rather than in the import's transaction), ``chunk`` contacts
+    per write transaction; how many. Searches find the contacts meanwhile
+    (they read those not yet indexed)."""
+    total = 0
+    while True:
+        with db.write() as s:
+            n = index_new(s, chunk)
+        if not n:
+            return total
+        total += n
+
+
+def _phrase(search: str) -> str:
+    """``search`` as one FTS5 phrase (a substring, with the trigram tokenizer)."""
+    return '"' + search.replace('"', '""') + '"'
+
+
+def _dense(session: Session, phrase: str, mark: int) -> bool:
+    n = session.execute(
+        text(
+            "SELECT (SELECT count(*) FROM (SELECT 1 FROM contacts_fts WHERE contacts_fts "
+            f"MATCH :p LIMIT {DENSE})) + (SELECT count(*) FROM (SELECT 1 FROM contacts "
+            f"WHERE id > :m LIMIT {DENSE}))"
+        ),
+        {"p": phrase, "m": mark},
+    ).scalar()
+    return int(n or 0) >= DENSE
+
+
 def _where(
-    list_id: int | None, search: str, filters: Mapping[str, str] | None
+    session: Session,
+    list_id: int | None,
+    search: str,
+    filters: Mapping[str, str] | None,
+    page: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     """``FROM ... WHERE ...`` for the contacts (alias ``c``) of a list or all, with
     ``k`` their id: a list is read through its primary key (list, contact), in
-    contact order, so a page is found without reading the whole list."""
+    contact order, so a page is found without reading the whole list.
+
+    A search matches the address or any field's value containing it (LIKE: any
+    case for Latin letters, others as typed). With the search index and three
+    characters or more, the index gives the candidates (with the contacts not
+    indexed yet) and the same test confirms them, so both ways find the same
+    contacts; for a ``page`` of a common search
+    (:data:`DENSE` candidates or more) the scan in id order is quicker."""
     parts: list[str] = []
     params: dict[str, Any] = {}
+    wanted = search.strip()
+    # The index's candidates first, then their contacts (CROSS JOIN keeps that
+    # order: the list is not read through).
+    indexed = ""
+    mark = index_mark(session) if len(wanted) >= FTS_MIN else None
+    if mark is not None:
+        phrase = _phrase(wanted)
+        if not (page and _dense(session, phrase, mark)):
+            # The index's candidates, and the contacts not indexed yet.
+            indexed = (
+                "FROM (SELECT rowid AS id FROM contacts_fts WHERE contacts_fts MATCH :p "
+                "UNION ALL SELECT id FROM contacts WHERE id > :mark) f "
+                "CROSS JOIN contacts c ON c.id = f.id"
+            )
+            params["p"], params["mark"] = phrase, mark
     if list_id is not None:
-        source = "FROM list_members m JOIN contacts c ON c.id = m.contact_id"
+        source = (
+            f"{indexed} CROSS JOIN list_members m ON m.contact_id = c.id"
+            if indexed
+            else "FROM list_members m JOIN contacts c ON c.id = m.contact_id"
+        )
         parts.append("m.list_id = :list")
         params["list"] = list_id
         key = "m.contact_id"
     else:
-        source, key = "FROM contacts c", "c.id"
-    if search.strip():
-        parts.append("(c.email_norm LIKE :q ESCAPE '\\' OR c.fields LIKE :q ESCAPE '\\')")
-        q = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        source, key = indexed or "FROM contacts c", "c.id"
+    if wanted:
+        parts.append(
+            "(c.email_norm LIKE :q ESCAPE '\\' OR EXISTS (SELECT 1 FROM json_each(c.fields) j "
+            "WHERE j.value LIKE :q ESCAPE '\\'))"
+        )
+        # As typed: LIKE folds the case of Latin letters only (the addresses are
+        # ASCII); other letters match as typed ("Иван" finds "Иван").
+        q = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params["q"] = f"%{q}%"
     for i, (name, value) in enumerate((filters or {}).items()):
         parts.append(f"json_extract(c.fields, :fk{i}) = :fv{i}")
@@ -332,7 +607,7 @@ def contact_page(
     """Up to ``limit`` contacts after ``after_id`` (id order), of one list or all,
     matching ``search`` (in the address or any field, any case) and every
     ``filters`` field exactly."""
-    source, params = _where(list_id, search, filters)
+    source, params = _where(session, list_id, search, filters, page=True)
     key = _key(params)
     rows = session.execute(
         text(
@@ -366,14 +641,14 @@ def contact_count(
             )
             or 0
         )
-    source, params = _where(list_id, search, filters)
+    source, params = _where(session, list_id, search, filters)
     _key(params)
     return int(session.execute(text(f"SELECT count(*) {source}"), params).scalar() or 0)
 
 
 def field_names(session: Session, list_id: int | None, sample: int = 500) -> list[str]:
     """The field names of (a sample of) a list's contacts, sorted."""
-    source, params = _where(list_id, "", None)
+    source, params = _where(session, list_id, "", None)
     key = _key(params)
     return sorted(
         str(k)

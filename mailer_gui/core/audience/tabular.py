@@ -15,6 +15,7 @@ import io
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -189,6 +190,7 @@ class Records:
         self.src = src
         self._raw: io.BufferedReader | None = None
         self._xlsx_done = 0
+        self._chunks: Generator[list[tuple[int, list[str]]], None, None] | None = None
         self._it = self._xlsx() if src.kind == "xlsx" else self._csv()
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
@@ -201,6 +203,43 @@ class Records:
 
     def close(self) -> None:
         self._it.close()
+        if self._chunks is not None:
+            self._chunks.close()
+
+    def chunks(self, n: int) -> Iterator[list[tuple[int, list[str]]]]:
+        """The same records, ``n`` at a time (the CSV reader's loop runs in C:
+        no Python step per row). Use either this or the iteration, not both."""
+        self._chunks = self._csv_chunks(n) if self.src.kind == "csv" else self._islices(n)
+        return self._chunks
+
+    def _islices(self, n: int) -> Generator[list[tuple[int, list[str]]], None, None]:
+        while chunk := list(islice(self._it, n)):
+            yield chunk
+
+    def _csv_chunks(self, n: int) -> Generator[list[tuple[int, list[str]]], None, None]:
+        src = self.src
+        csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
+        failed = False
+        with src.path.open("rb") as raw:
+            self._raw = raw
+            text = io.TextIOWrapper(raw, encoding=src.encoding, newline="")
+            records = enumerate(csv.reader(text, delimiter=src.delimiter or ","), start=1)
+            try:
+                while True:
+                    try:
+                        chunk = list(islice(records, n))
+                    except (UnicodeDecodeError, csv.Error):
+                        failed = True
+                        break
+                    if not chunk:
+                        break
+                    yield chunk
+            finally:
+                text.detach()
+        if failed:
+            # Read again record by record: the error names its row.
+            for _ in self._it:
+                pass
 
     def _csv(self) -> Generator[tuple[int, list[str]], None, None]:
         src = self.src

@@ -1,14 +1,17 @@
-"""Recurring sends: a campaign repeats on a calendar rule (cron, in the
-settings' zone). Each occurrence is a copy of the campaign (content,
-attachments, audience: ``content/duplicate.py``) queued to the audience as it
-is then, ``scheduled`` in the queue with its time.
+"""Recurring sends: a campaign repeats on a calendar rule in the settings'
+zone: a five-field cron line, or ``first working day HH:MM`` (the first
+Monday to Friday of each month that is not a day off or a public holiday of
+the settings' calendar, which a cron line cannot say). Each occurrence is a
+copy of the campaign (content, attachments, audience: ``content/duplicate.py``)
+queued to the audience as it is then, ``scheduled`` in the queue with its time.
 
 The database is the whole state: ``campaign_repeats`` (the rule) and
 ``repeat_occurrences`` (the copy made for each occurrence and what became of
 it), with the copies' queue entries. :func:`sync` recomputes everything from
 them: it is called at start (the scheduler is rebuilt from the database) and
 whenever the scheduler (``RepeatScheduler``) wakes it. APScheduler's
-``CronTrigger`` computes the occurrences; an occurrence missed while the app
+``CronTrigger`` (or the working-day rule's own BaseTrigger)
+computes the occurrences; an occurrence missed while the app
 was closed is handled as APScheduler's ``coalesce=True`` with a
 ``misfire_grace_time`` handles a misfire: all the missed occurrences become
 one catch-up, sent only if the last of them is within the grace; a
@@ -17,10 +20,14 @@ notification says so either way.
 
 from __future__ import annotations
 
+import calendar as _months
 import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -38,8 +45,7 @@ from mailer_gui.core.store.models import (
     RepeatOccurrence,
 )
 
-if TYPE_CHECKING:
-    from apscheduler.triggers.cron import CronTrigger
+Closed = Callable[[date], bool]  # is this day a day off or a public holiday?
 
 log = logging.getLogger(__name__)
 
@@ -67,19 +73,102 @@ class RepeatInfo:
     planned_campaign_id: int | None  # the copy queued for the next one
 
 
-def trigger(cron: str, tz: ZoneInfo) -> CronTrigger:
-    """APScheduler's trigger for a five-field cron rule (RepeatError if it is not one)."""
+WORKING_DAY = "first working day"
+_WORKING_DAY = re.compile(r"first working day (\d{1,2}):(\d{2})\Z")
+_SEARCH_MONTHS = 24  # a month with no working day at all: look this far at most
+
+
+def working_day_rule(at: str) -> str:
+    """The rule text for "the first working day of the month at ``at``" (HH:MM);
+    RepeatError for a time that is not one."""
+    m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", at)
+    if m is None or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise RepeatError(Message("repeat.bad_time", at=repr(at)))
+    return f"{WORKING_DAY} {int(m.group(1)):02d}:{m.group(2)}"
+
+
+def _never_closed(_day: date) -> bool:
+    return False
+
+
+class WorkingDayRule:
+    """The first working day of every month at a wall time in ``timezone``. A
+    working day is Monday to Friday and not ``closed`` (the settings' days off
+    and public holidays). A wall time the clock skips that day (spring
+    forward) reads as the time after the jump. APScheduler's
+    trigger is :func:`working_day_trigger` (this with its BaseTrigger)."""
+
+    def __init__(self, hour: int, minute: int, timezone: ZoneInfo, closed: Closed) -> None:
+        self.hour, self.minute, self.timezone, self.closed = hour, minute, timezone, closed
+
+    def first_working_day(self, year: int, month: int) -> date | None:
+        for day in range(1, _months.monthrange(year, month)[1] + 1):
+            d = date(year, month, day)
+            if d.weekday() < 5 and not self.closed(d):
+                return d
+        return None
+
+    def get_next_fire_time(self, previous_fire_time: Any, now: datetime) -> datetime | None:
+        local = now.astimezone(self.timezone)
+        year, month = local.year, local.month
+        for _ in range(_SEARCH_MONTHS):
+            day = self.first_working_day(year, month)
+            if day is not None:
+                wall = datetime.combine(day, time(self.hour, self.minute), self.timezone)
+                fire = wall.astimezone(UTC)
+                if fire >= now:
+                    return fire.astimezone(self.timezone)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return None
+
+    def __str__(self) -> str:
+        return f"{WORKING_DAY} {self.hour:02d}:{self.minute:02d}"
+
+    def __repr__(self) -> str:
+        return f"<FirstWorkingDayTrigger ({self}, timezone={self.timezone.key!r})>"
+
+
+def working_day_trigger(hour: int, minute: int, timezone: ZoneInfo, closed: Closed) -> Any:
+    """APScheduler's trigger (a BaseTrigger) for :class:`WorkingDayRule`."""
+    return _trigger_class()(hour, minute, timezone, closed)
+
+
+@cache
+def _trigger_class() -> type[WorkingDayRule]:
+    # APScheduler loads when first used (it costs the start-up ~0.1 s).
+    from apscheduler.triggers.base import BaseTrigger
+
+    class FirstWorkingDayTrigger(WorkingDayRule, BaseTrigger):  # type: ignore[misc]
+        """The rule as an APScheduler trigger."""
+
+    return FirstWorkingDayTrigger
+
+
+def trigger(cron: str, tz: ZoneInfo, closed: Closed | None = None) -> Any:
+    """APScheduler's trigger for a rule: ``first working day HH:MM`` (days off
+    and holidays from ``closed``) or a five-field cron line (RepeatError if it
+    is neither)."""
     from apscheduler.triggers.cron import CronTrigger
 
+    rule = cron.strip()
+    m = _WORKING_DAY.match(rule)
+    if m is not None:
+        hour, minute = int(m.group(1)), int(m.group(2))
+        if hour > 23 or minute > 59:
+            raise RepeatError(Message("repeat.bad_time", at=repr(rule)))
+        return working_day_trigger(hour, minute, tz, closed or _never_closed)
     try:
-        return CronTrigger.from_crontab(cron.strip(), timezone=tz)
+        trig: CronTrigger = CronTrigger.from_crontab(rule, timezone=tz)
     except (ValueError, TypeError) as exc:
         raise RepeatError(Message("repeat.bad_cron", cron=repr(cron), problem=str(exc))) from None
+    return trig
 
 
-def next_times(cron: str, tz: ZoneInfo, after: datetime, n: int) -> list[datetime]:
+def next_times(
+    cron: str, tz: ZoneInfo, after: datetime, n: int, closed: Closed | None = None
+) -> list[datetime]:
     """The next ``n`` occurrences strictly after ``after``, in UTC."""
-    trig = trigger(cron, tz)
+    trig = trigger(cron, tz, closed)
     out: list[datetime] = []
     t = utc(after)
     for _ in range(n):
@@ -91,7 +180,7 @@ def next_times(cron: str, tz: ZoneInfo, after: datetime, n: int) -> list[datetim
     return out
 
 
-def _missed(trig: CronTrigger, after: datetime, until: datetime) -> tuple[int, datetime]:
+def _missed(trig: Any, after: datetime, until: datetime) -> tuple[int, datetime]:
     """Occurrences in (after, until]: how many, and the newest (``after`` if none)."""
     n, t = 0, after
     while n < MAX_COUNTED:
@@ -106,6 +195,19 @@ def _zone(session: Session) -> ZoneInfo:
     from mailer_gui.core.config import settings as settings_mod
 
     return settings_mod.load(session).limits.tz
+
+
+def closed_days_of(ctx: Any) -> Closed:
+    """:func:`closed_days` of an app context's settings (its own read)."""
+    with ctx.db.read() as s:
+        return closed_days(s)
+
+
+def closed_days(session: Session) -> Closed:
+    """The settings' days off and public holidays, as a test of a day."""
+    from mailer_gui.core.config import settings as settings_mod
+
+    return settings_mod.load(session).limits.calendar.closed_day
 
 
 def set_repeat(
@@ -124,6 +226,7 @@ def set_repeat(
         raise RepeatError(Message("repeat.no_audience", campaign_id=campaign_id))
     tz = _zone(session)
     trigger(cron, tz)
+    cron = str(trigger(cron, tz)) if _WORKING_DAY.match(cron.strip()) else cron
     rep = session.get(CampaignRepeat, campaign_id)
     if rep is not None:
         _drop_planned(session, campaign_id)
@@ -170,7 +273,7 @@ def info(session: Session, campaign_id: int, now: datetime, n: int = 5) -> Repea
         rep.cron,
         rep.timezone,
         timedelta(seconds=rep.misfire_grace_s),
-        next_times(rep.cron, ZoneInfo(rep.timezone), now, n),
+        next_times(rep.cron, ZoneInfo(rep.timezone), now, n, closed_days(session)),
         planned.campaign_id if planned else None,
     )
 
@@ -219,7 +322,7 @@ def _plan_next(session: Session, rep: CampaignRepeat, now: datetime) -> RepeatOc
     from mailer_gui.core.content.duplicate import duplicate
 
     tz = ZoneInfo(rep.timezone)
-    times = next_times(rep.cron, tz, now, 1)
+    times = next_times(rep.cron, tz, now, 1, closed_days(session))
     if not times:
         return None
     due = times[0]
@@ -282,7 +385,7 @@ def _sync_one(session: Session, rep: CampaignRepeat, now: datetime) -> str | Non
         return None
     tz = ZoneInfo(rep.timezone)
     grace = timedelta(seconds=rep.misfire_grace_s)
-    more, newest = _missed(trigger(rep.cron, tz), occ.due_at, now)
+    more, newest = _missed(trigger(rep.cron, tz, closed_days(session)), occ.due_at, now)
     missed = 1 + more
     late = now - occ.due_at
     text: Message | None = None

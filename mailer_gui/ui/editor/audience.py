@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,6 +36,7 @@ from mailer_gui.ui.timefmt import display_time
 
 COUNT_DELAY_MS = 200
 NEXT_SHOWN = 3
+CRON, WORKING_DAY = "cron", "working_day"  # the Repeat control's rule forms
 
 
 class AudienceTab(QWidget):
@@ -80,14 +82,17 @@ class AudienceTab(QWidget):
         box = QGroupBox(self.tr("Repeat"), self)
         lay = QVBoxLayout(box)
         row = QHBoxLayout()
+        self.rule_kind = QComboBox(box)
+        self.rule_kind.addItem(self.tr("Calendar rule (cron)"), CRON)
+        self.rule_kind.addItem(self.tr("First working day of the month at"), WORKING_DAY)
+        self.rule_kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
         self.cron = QLineEdit(box)
-        self.cron.setPlaceholderText(self.tr("e.g. 0 10 * * mon (every Monday at 10:00)"))
         self.cron.textChanged.connect(lambda _t: self._show_next())
         self.repeat_button = QPushButton(self.tr("Repeat"), box)
         self.repeat_button.clicked.connect(self.apply_repeat)
         self.stop_button = QPushButton(self.tr("Stop repeating"), box)
         self.stop_button.clicked.connect(self.stop_repeat)
-        row.addWidget(QLabel(self.tr("Calendar rule (cron)"), box))
+        row.addWidget(self.rule_kind)
         row.addWidget(self.cron, 1)
         row.addWidget(self.repeat_button)
         row.addWidget(self.stop_button)
@@ -95,7 +100,32 @@ class AudienceTab(QWidget):
         self.next_label = QLabel(box)
         self.next_label.setWordWrap(True)
         lay.addWidget(self.next_label)
+        self._kind_changed()
         return box
+
+    def _kind_changed(self) -> None:
+        if self.rule_kind.currentData() == WORKING_DAY:
+            self.cron.setPlaceholderText(
+                self.tr("e.g. 10:00 (Monday to Friday, not a day off or public holiday)")
+            )
+        else:
+            self.cron.setPlaceholderText(self.tr("e.g. 0 10 * * mon (every Monday at 10:00)"))
+        self._show_next()
+
+    def rule(self) -> str:
+        """The rule as stored: the cron line, or ``first working day HH:MM``."""
+        text = self.cron.text().strip()
+        if self.rule_kind.currentData() == WORKING_DAY and text:
+            return f"{repeats.WORKING_DAY} {text}"
+        return text
+
+    def set_rule(self, rule: str) -> None:
+        if rule.startswith(repeats.WORKING_DAY):
+            self.rule_kind.setCurrentIndex(self.rule_kind.findData(WORKING_DAY))
+            self.cron.setText(rule[len(repeats.WORKING_DAY) :].strip())
+        else:
+            self.rule_kind.setCurrentIndex(self.rule_kind.findData(CRON))
+            self.cron.setText(rule)
 
     # -- loading -----------------------------------------------------------------
     def set_campaign(self, campaign_id: int | None) -> None:
@@ -121,7 +151,14 @@ class AudienceTab(QWidget):
             return cid, infos, others, aud, rep
 
         self.loaded = False
-        for w in (self.send_to, self.leave_out, self.not_sent, self.cron, self.repeat_button):
+        for w in (
+            self.send_to,
+            self.leave_out,
+            self.not_sent,
+            self.rule_kind,
+            self.cron,
+            self.repeat_button,
+        ):
             w.setEnabled(False)
         return self._keep(BackgroundTask(work, self._arrived, self._count_failed).start())
 
@@ -138,9 +175,16 @@ class AudienceTab(QWidget):
         self._fill(self.send_to, [(i.id, f"{i.name} ({i.contacts})") for i in infos], aud.lists)
         self._fill(self.leave_out, [(i.id, i.name) for i in infos], aud.exclude_lists)
         self._fill(self.not_sent, others, aud.not_sent_to)
-        self.cron.setText(rep.cron if rep else "")
+        self.set_rule(rep.cron if rep else "")
         self.stop_button.setEnabled(rep is not None)
-        for w in (self.send_to, self.leave_out, self.not_sent, self.cron, self.repeat_button):
+        for w in (
+            self.send_to,
+            self.leave_out,
+            self.not_sent,
+            self.rule_kind,
+            self.cron,
+            self.repeat_button,
+        ):
             w.setEnabled(self.campaign_id is not None)
         self._loading = False
         self.loaded = True
@@ -233,20 +277,24 @@ class AudienceTab(QWidget):
         self.count_label.setText(messages.text(exc))
 
     # -- repeat --------------------------------------------------------------------------
-    def _zone(self) -> Any:
+    def _calendar(self) -> tuple[Any, repeats.Closed]:
+        """The settings' zone and its days off and public holidays."""
         from mailer_gui.core.config import settings as settings_mod
 
         with self.ctx.db.read() as s:
-            return settings_mod.load(s).limits.tz
+            limits = settings_mod.load(s).limits
+        return limits.tz, limits.calendar.closed_day
 
     def _show_next(self) -> None:
-        rule = self.cron.text().strip()
+        rule = self.rule()
         if not rule:
             self.next_label.setText(self.tr("Does not repeat."))
             return
-        tz = self._zone()
+        tz, closed = self._calendar()
         try:
-            times = repeats.next_times(rule, tz, self.ctx.clock.now(), NEXT_SHOWN)
+            if self.rule_kind.currentData() == WORKING_DAY:
+                rule = repeats.working_day_rule(self.cron.text())
+            times = repeats.next_times(rule, tz, self.ctx.clock.now(), NEXT_SHOWN, closed)
         except MailerError as exc:
             self.next_label.setText(messages.text(exc))
             return
@@ -259,10 +307,15 @@ class AudienceTab(QWidget):
             return
         try:
             with self.ctx.db.write() as s:
+                rule = (
+                    repeats.working_day_rule(self.cron.text())
+                    if self.rule_kind.currentData() == WORKING_DAY
+                    else self.cron.text()
+                )
                 repeats.set_repeat(
                     s,
                     self.campaign_id,
-                    self.cron.text(),
+                    rule,
                     self.ctx.clock.now(),
                     repeats.DEFAULT_GRACE,
                 )
