@@ -7,8 +7,9 @@ port of 127.0.0.1 with the socket in the same folder, so no system cluster,
 config or port is touched. PostgreSQL refuses to run as root: as root (CI)
 the cluster belongs to the ``postgres`` system user the package creates, and
 every server command runs as that user; otherwise as the current user.
-The tests' role is ``mailer`` with a password, owning the database
-``mailer``; ``stop()`` ends the server and removes the folder.
+The tests' role is ``mailer`` with a password (and CREATEDB, for the
+per-test copies of a template database), owning the database ``mailer``;
+``stop()`` ends the server and removes the folder.
 """
 
 from __future__ import annotations
@@ -55,10 +56,17 @@ class PgCluster:
 
     @property
     def conninfo(self) -> str:
+        return self.conninfo_for(self.database)
+
+    def conninfo_for(self, database: str) -> str:
         return (
-            f"host=127.0.0.1 port={self.port} dbname={self.database} "
+            f"host=127.0.0.1 port={self.port} dbname={database} "
             f"user={self.user} password={self.password}"
         )
+
+    def url_for(self, database: str) -> str:
+        """The SQLAlchemy URL of another database of the cluster (no password)."""
+        return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
 
     def _run(self, *args: str, **kw: object) -> subprocess.CompletedProcess[str]:
         cmd = [str(self.bin_dir / args[0]), *args[1:]]
@@ -105,7 +113,8 @@ class PgCluster:
             f"host=127.0.0.1 port={self.port} dbname=postgres user=postgres password={superuser_pw}"
         )
         sql = (
-            f"CREATE ROLE {self.user} LOGIN PASSWORD '{self.password}';"
+            # CREATEDB: the test fixtures copy a migrated template per test.
+            f"CREATE ROLE {self.user} LOGIN CREATEDB PASSWORD '{self.password}';"
             f"CREATE DATABASE {self.database} OWNER {self.user};"
         )
         for statement in sql.split(";"):

@@ -13,6 +13,13 @@ from mailer_gui.core.config.secrets import SecretStore
 from mailer_gui.core.store.db import Database, open_database
 
 ENV_HOME = "MAILER_GUI_HOME"
+# Team mode: the database as a SQLAlchemy URL (postgresql+psycopg://user@host:port/db).
+ENV_DATABASE_URL = "MAILER_GUI_DATABASE_URL"
+
+
+def default_database_url() -> str | None:
+    """``MAILER_GUI_DATABASE_URL`` if set (team mode), else None: the SQLite file."""
+    return os.environ.get(ENV_DATABASE_URL) or None
 
 
 def default_data_dir() -> Path:
@@ -66,6 +73,7 @@ def open_context(
     secrets: SecretStore | None = None,
     *,
     allow_reserved_domains: bool = False,
+    database_url: str | None = None,
 ) -> AppContext:
     """The context for a data folder.
 
@@ -75,13 +83,20 @@ def open_context(
     refuses recipients at the reserved domains of RFC 2606/6761 (example.com,
     .test, ...), which reach nobody: the sample campaign cannot go out through
     the operator's real account.
+
+    ``database_url`` (else ``MAILER_GUI_DATABASE_URL``) names a PostgreSQL
+    database for team mode; without one (or with ``""``, whatever the
+    environment says), the SQLite file in the data folder.
+    The data folder holds logs and local preferences either way.
     """
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-    db = open_database(data_dir, allow_reserved_domains)
+    secrets = secrets or SecretStore()
+    url = (database_url if database_url is not None else default_database_url()) or None
+    db = open_database(data_dir, allow_reserved_domains, url=url, secrets=secrets)
     return AppContext(
         data_dir=data_dir,
         db=db,
-        secrets=secrets or SecretStore(),
+        secrets=secrets,
         clock=clock or RealClock(),
         allow_reserved_domains=allow_reserved_domains,
     )
