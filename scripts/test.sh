@@ -8,12 +8,17 @@
 # repeats, lists) once more under each of ZONES, west and east of
 # UTC; CI runs it after the whole suite. These are core tests: they run
 # without pytest-qt, so that one importing Qt fails (tests/conftest.py).
+#
+# Tests run in parallel on every core (pytest-xdist; the suite is CPU-bound,
+# each test has its own folder and ports). TEST_WORKERS=0 runs them in this
+# process, e.g. to use a debugger.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test >&2
 export QT_QPA_PLATFORM=offscreen
+workers=(-n "${TEST_WORKERS:-auto}")
 if [[ "${1:-}" != --zones ]]; then
-  exec .venv/bin/python -m pytest -q "$@"
+  exec .venv/bin/python -m pytest -q "${workers[@]}" "$@"
 fi
 shift
 ZONES=${ZONES:-"America/Los_Angeles Asia/Kolkata"}
@@ -25,6 +30,6 @@ files=(tests/test_engine*.py tests/test_lease*.py tests/test_processes.py tests/
        tests/test_repeats.py tests/test_lists.py tests/test_mailbox.py)
 for zone in $ZONES; do
   echo "== TZ=$zone: ${#files[@]} files" >&2
-  TZ=$zone .venv/bin/python -m pytest -q -p no:pytest-qt -W ignore::pytest.PytestConfigWarning \
+  TZ=$zone .venv/bin/python -m pytest -q "${workers[@]}" -p no:pytest-qt -W ignore::pytest.PytestConfigWarning \
     "${files[@]}" "$@"
 done
