@@ -21,6 +21,7 @@ from typing import Any
 
 from mailer_gui.cli import app, campaign, config, content, lists, mailbox, report, run
 from mailer_gui.cli.common import UsageError
+from mailer_gui.core.clock import Clock
 from mailer_gui.core.context import default_log_dir, open_context
 from mailer_gui.core.errors import MailerError
 
@@ -45,14 +46,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None, *, allow_reserved_domains: bool = False) -> int:
+def main(
+    argv: list[str] | None = None,
+    *,
+    allow_reserved_domains: bool = False,
+    clock: Clock | None = None,
+) -> int:
     """``allow_reserved_domains`` is for the test harness only (its SMTP server is
-    local, like the demo's); the command line has no way to set it."""
+    local, like the demo's); the command line has no way to set it. ``clock``
+    likewise (the team tests' laptop whose clock is wrong: tests/team_laptop.py);
+    the command line uses the wall clock."""
     parser = build_parser()
     args = parser.parse_args(argv)
     data_dir = Path(args.data_dir) if args.data_dir else None
     try:
-        ctx = open_context(data_dir, allow_reserved_domains=allow_reserved_domains)
+        ctx = open_context(data_dir, clock, allow_reserved_domains=allow_reserved_domains)
     except Exception as exc:  # unreadable folder, not a Mailer database...
         print(f"mailer-gui: error: cannot open the data folder: {exc}", file=sys.stderr)
         return 1

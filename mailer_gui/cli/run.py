@@ -73,6 +73,14 @@ def cmd_run(ctx: AppContext, a: argparse.Namespace) -> int:
     from mailer_gui.core.sending.repeat_scheduler import RepeatScheduler
 
     scheduler = RepeatScheduler(ctx, on_change=engine.wake)
+    if not a.until_idle:
+        # Team mode: a campaign queued or resumed on another laptop wakes this
+        # engine at once (LISTEN/NOTIFY), not at its next periodic re-check.
+        def on_change(_event: str) -> None:
+            engine.wake()
+
+        ctx.listeners.append(on_change)
+        ctx.listen()
     try:
         for said in scheduler.wake() if a.until_idle else scheduler.start():
             print(said, file=sys.stderr)  # a missed repeat: caught up once, or skipped

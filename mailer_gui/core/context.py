@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mailer_gui.core.clock import Clock, RealClock
+from mailer_gui.core.clock import Clock, CorrectedClock, RealClock
 from mailer_gui.core.config.oauth import OAuthBroker
 from mailer_gui.core.config.secrets import SecretStore
+from mailer_gui.core.store import servertime
+from mailer_gui.core.store.changes import ChangeFeed
 from mailer_gui.core.store.db import Database, open_database
 
 ENV_HOME = "MAILER_GUI_HOME"
@@ -54,16 +56,36 @@ class AppContext:
     allow_reserved_domains: bool = False
     # Sign-in grants (Microsoft, Google) and their access tokens in memory.
     oauth: OAuthBroker = field(init=False, repr=False)
+    # Team mode (PostgreSQL): the other apps on the database hear each emit()
+    # and this one hears theirs once listen() is called (core/store/changes.py).
+    feed: ChangeFeed | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.oauth = OAuthBroker(self.db, self.secrets, self.clock)
+        if self.db.is_postgresql:
+            self.feed = ChangeFeed(self.db, self.tell)
 
     def emit(self, event: str) -> None:
-        """Tell listeners something changed ("queue", "settings"); they re-read the DB."""
+        """Tell listeners something changed ("queue", "settings"); they re-read the DB.
+        In team mode the other apps on the database are told too."""
+        self.tell(event)
+        if self.feed is not None:
+            self.feed.announce(event)
+
+    def tell(self, event: str) -> None:
+        """Tell this app's listeners only (what another app announced)."""
         for listener in list(self.listeners):
             listener(event)
 
+    def listen(self) -> None:
+        """Hear the other apps' changes from now on (team mode; nothing on SQLite).
+        The window and ``run`` call it; a one-shot command need not."""
+        if self.feed is not None:
+            self.feed.listen()
+
     def close(self) -> None:
+        if self.feed is not None:
+            self.feed.stop()
         self.db.dispose()
 
 
@@ -74,6 +96,7 @@ def open_context(
     *,
     allow_reserved_domains: bool = False,
     database_url: str | None = None,
+    database_clock: bool = True,
 ) -> AppContext:
     """The context for a data folder.
 
@@ -88,15 +111,23 @@ def open_context(
     database for team mode; without one (or with ``""``, whatever the
     environment says), the SQLite file in the data folder.
     The data folder holds logs and local preferences either way.
+
+    On PostgreSQL the clock (``clock`` or the wall clock) is set right by the
+    database server's (:class:`CorrectedClock`), so laptops whose clocks differ
+    count one budget; ``database_clock=False`` keeps ``clock`` as given (tests
+    that move a simulated clock by hand).
     """
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     secrets = secrets or SecretStore()
     url = (database_url if database_url is not None else default_database_url()) or None
     db = open_database(data_dir, allow_reserved_domains, url=url, secrets=secrets)
+    clock = clock or RealClock()
+    if db.is_postgresql and database_clock:
+        clock = CorrectedClock(clock, lambda: servertime.server_now(db))
     return AppContext(
         data_dir=data_dir,
         db=db,
         secrets=secrets,
-        clock=clock or RealClock(),
+        clock=clock,
         allow_reserved_domains=allow_reserved_domains,
     )

@@ -3,6 +3,11 @@
 A lease row (owner, heartbeat) taken in a write transaction. A lease whose
 process is gone (same host) or whose heartbeat is older than ``LEASE_TTL`` is
 taken over, and the taker reconciles.
+
+Heartbeats and the age of a lease are read on one clock for everyone who
+shares the database: the laptop's wall clock for a SQLite file (one machine),
+the server's ``clock_timestamp()`` on PostgreSQL (team mode), so a laptop whose
+clock is wrong neither takes a live lease nor keeps a dead one.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from mailer_gui.core.clock import utc
 from mailer_gui.core.errors import LeaseHeldError, MailerError
 from mailer_gui.core.messages import Message
 from mailer_gui.core.sending import queue
-from mailer_gui.core.store import hotsql
+from mailer_gui.core.store import hotsql, servertime
 from mailer_gui.core.store.models import Lease
 
 LEASE_TTL = 90.0  # seconds without a heartbeat before a lease is taken over
@@ -45,10 +50,19 @@ def wall_now() -> datetime:
     return datetime.fromtimestamp(time.time(), UTC)
 
 
-def alive(lease: Lease) -> bool:
+def lease_now(s: Session) -> datetime:
+    """Now on the lease's clock: the database server's (PostgreSQL) or this
+    machine's wall clock (SQLite)."""
+    return servertime.in_session(s) or wall_now()
+
+
+def alive(lease: Lease, now: datetime | None = None) -> bool:
+    """Whether the holder still counts: its process is there (same host) and
+    its last heartbeat is younger than ``LEASE_TTL`` on ``now`` (the lease's clock)."""
     if lease.heartbeat_at is None:
         return False
-    age = time.time() - utc(lease.heartbeat_at).timestamp()
+    now = now or wall_now()
+    age = (now - utc(lease.heartbeat_at)).total_seconds()
     if lease.host == socket.gethostname() and lease.pid and not pid_alive(lease.pid):
         return False
     return age < LEASE_TTL
@@ -60,12 +74,12 @@ def take(s: Session, owner: str, label: str, now: datetime) -> dict[str, int]:
     if lease is None:
         lease = Lease(id=1)
         s.add(lease)
-    if lease.owner and lease.owner != owner and alive(lease):
+    wall = lease_now(s)
+    if lease.owner and lease.owner != owner and alive(lease, wall):
         since = lease.acquired_at.isoformat(timespec="seconds") if lease.acquired_at else "?"
         raise LeaseHeldError(
             Message("lease.held", label=lease.label, pid=lease.pid, host=lease.host, since=since)
         )
-    wall = wall_now()
     lease.owner, lease.host, lease.pid = owner, socket.gethostname(), os.getpid()
     lease.label, lease.acquired_at, lease.heartbeat_at = label, wall, wall
     return queue.reconcile(s, now, owner)
@@ -79,7 +93,7 @@ def check(s: Session, owner: str, beat: bool) -> None:
     if row is None or row[0] != owner:
         raise LeaseLostError(Message("lease.lost"))
     if beat:
-        con.execute(hotsql.LEASE_BEAT, (hotsql.ts(wall_now()),))
+        con.execute(hotsql.LEASE_BEAT, (hotsql.ts(lease_now(s)),))
 
 
 def give_back(s: Session, owner: str) -> None:

@@ -120,6 +120,7 @@ def _run_window(
     from mailer_gui.ui.window.main_window import MainWindow
 
     window = MainWindow(ctx, demo=demo)
+    ctx.listen()  # team mode: the other laptops' changes show at once (never blocks)
     instance.activated.connect(window.bring_forward)
     if smoke:
         window.shown.connect(lambda: QTimer.singleShot(0, window.quit_app))
