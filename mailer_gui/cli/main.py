@@ -70,6 +70,10 @@ def main(
     try:
         code = int(args.func(ctx, args))
         log.info("mailer-gui %s: exit %d", command, code)
+        if ctx.db.writes and ctx.feed is not None:
+            # Team mode: a window on another laptop shows this change at once.
+            ctx.emit("queue")
+            ctx.emit("settings")
         return code
     except UsageError as exc:
         print(f"{parser.prog}: usage error: {exc} (see --help)", file=sys.stderr)

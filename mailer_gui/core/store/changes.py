@@ -39,9 +39,12 @@ RECONNECT_AFTER = 2.0
 def _autocommit_connection(db: Database) -> Any:
     """A psycopg connection of its own (out of the pool), in autocommit."""
     raw = db.engine.raw_connection()
-    raw.detach()
     con = raw.driver_connection
-    assert con is not None
+    raw.detach()  # ours until closed: never handed back to the pool
+    if con is None:
+        raise RuntimeError("the database connection has no driver connection")
+    if con.info.transaction_status != 0:  # pq.TransactionStatus.IDLE
+        con.rollback()
     con.autocommit = True
     return con
 

@@ -189,6 +189,9 @@ class Database:
             )
             event.listen(self.engine, "begin", _on_begin_pg)
         self._writer = sessionmaker(self.engine, expire_on_commit=False, info=info)
+        # Write transactions committed through write() (a CLI command that
+        # changed something tells the other apps: cli/main.py).
+        self.writes = 0
         self._reader = sessionmaker(
             self.engine.execution_options(mailer_begin="DEFERRED"),
             expire_on_commit=False,
@@ -209,6 +212,7 @@ class Database:
         """A write transaction holding the lock from its start; commits on success."""
         with self._writer() as session, session.begin():
             yield session
+        self.writes += 1
 
     def write_session(self) -> Session:
         """A session whose transaction starts with BEGIN IMMEDIATE (SQLite) or the
