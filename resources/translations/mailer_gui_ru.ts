@@ -1082,6 +1082,22 @@
         <translation>Уведомления</translation>
     </message>
     <message>
+        <source>Team: %1</source>
+        <translation>Команда: %1</translation>
+    </message>
+    <message>
+        <source>this window</source>
+        <translation>это окно</translation>
+    </message>
+    <message>
+        <source>not known yet</source>
+        <translation>пока неизвестно</translation>
+    </message>
+    <message>
+        <source>Team mode: the queue, settings and limits live in the PostgreSQL database %1, shared with every Mailer on it. Sending: %2</source>
+        <translation>Командный режим: очередь, настройки и лимиты хранятся в базе PostgreSQL %1, общей для всех Mailer, подключённых к ней. Отправляет: %2</translation>
+    </message>
+    <message>
         <source>open the Outbox</source>
         <translation>откройте «Исходящие»</translation>
     </message>
@@ -1104,6 +1120,10 @@
     <message>
         <source>Read-only: another Mailer is sending</source>
         <translation>Только просмотр: отправляет другой экземпляр Mailer</translation>
+    </message>
+    <message>
+        <source>Read-only: %1 is sending</source>
+        <translation>Только просмотр: отправляет %1</translation>
     </message>
     <message>
         <source>This campaign is not in the queue.</source>
@@ -1399,6 +1419,26 @@
     <message>
         <source>this engine no longer holds the sending lease</source>
         <translation>этот отправитель больше не владеет правом на отправку</translation>
+    </message>
+    <message>
+        <source>{url} is not a database URL Mailer can use; give sqlite:///path or postgresql+psycopg://user@host:port/database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot reach the PostgreSQL server at {host}:{port} (database {database}): {detail}; check that the server runs and the host and port are right</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PostgreSQL at {host}:{port} refused user {user} for database {database}: {detail}; store the password with `config database-password` or in ~/.pgpass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PostgreSQL at {host}:{port} has no database {database}: {detail}; create it (createdb) or correct the URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{where} is not a Mailer database (it has tables but no schema version); give an empty database or another URL</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{path}: not a file; choose a file to attach</source>
