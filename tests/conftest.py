@@ -175,7 +175,7 @@ def ctx(tmp_path: Path, clock: SimClock, database_url: str | None) -> Iterator[A
         clock=clock,
         secrets=SecretStore(use_env=False),
         allow_reserved_domains=True,
-        database_url=database_url or "",
+        database_url=database_url,
         database_clock=False,  # the simulated clock is the one clock here
     )
     yield c

@@ -176,7 +176,9 @@ def cmd_status(ctx: AppContext, a: argparse.Namespace) -> int:
     with ctx.db.read() as s:
         snap = snapshot.build(s, ctx.clock.now())
     if a.json:
-        print(json.dumps(snap.to_json(), ensure_ascii=False, indent=2))
+        out = snap.to_json()
+        out["database"] = ctx.database_json()
+        print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     b = snap.budget
     minute = f"This minute {b.minute.used}/{b.minute.limit} · " if b.minute else ""

@@ -10,6 +10,8 @@ from pathlib import Path
 from mailer_gui.core.clock import Clock, CorrectedClock, RealClock
 from mailer_gui.core.config.oauth import OAuthBroker
 from mailer_gui.core.config.secrets import SecretStore
+from mailer_gui.core.messages import Message
+from mailer_gui.core.store import db as dbmod
 from mailer_gui.core.store import servertime
 from mailer_gui.core.store.changes import ChangeFeed
 from mailer_gui.core.store.db import Database, open_database
@@ -22,6 +24,17 @@ ENV_DATABASE_URL = "MAILER_GUI_DATABASE_URL"
 def default_database_url() -> str | None:
     """``MAILER_GUI_DATABASE_URL`` if set (team mode), else None: the SQLite file."""
     return os.environ.get(ENV_DATABASE_URL) or None
+
+
+def store_database_password(secrets: SecretStore, url: str, password: str) -> tuple[str, bool]:
+    """Keep the password of the PostgreSQL database ``url`` names in the OS keychain
+    (keyed by ``user@host:port/db``); returns that name and True if it went to the
+    keychain (False: none here, kept for this session only). A password typed in
+    the URL itself is ignored: the URL is never stored."""
+    parsed = dbmod.parse_url(url)
+    if parsed.get_backend_name() != dbmod.POSTGRESQL:
+        raise dbmod.DatabaseError(Message("db.password_sqlite"))
+    return dbmod.where(parsed), secrets.set_password(dbmod.password_account(parsed), password)
 
 
 def default_data_dir() -> Path:
@@ -83,6 +96,10 @@ class AppContext:
         if self.feed is not None:
             self.feed.listen()
 
+    def database_json(self) -> dict[str, str]:
+        """Which database this is, as ``status --json`` says it (no password)."""
+        return {"backend": self.db.backend, "where": self.db.where}
+
     def close(self) -> None:
         if self.feed is not None:
             self.feed.stop()
@@ -107,9 +124,10 @@ def open_context(
     .test, ...), which reach nobody: the sample campaign cannot go out through
     the operator's real account.
 
-    ``database_url`` (else ``MAILER_GUI_DATABASE_URL``) names a PostgreSQL
-    database for team mode; without one (or with ``""``, whatever the
-    environment says), the SQLite file in the data folder.
+    ``database_url`` names a PostgreSQL database for team mode (the front ends
+    pass ``--database-url`` or ``MAILER_GUI_DATABASE_URL``: see
+    :func:`default_database_url`; demo mode never does); without one, the
+    SQLite file in the data folder.
     The data folder holds logs and local preferences either way.
 
     On PostgreSQL the clock (``clock`` or the wall clock) is set right by the
@@ -119,7 +137,7 @@ def open_context(
     """
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     secrets = secrets or SecretStore()
-    url = (database_url if database_url is not None else default_database_url()) or None
+    url = database_url or None
     db = open_database(data_dir, allow_reserved_domains, url=url, secrets=secrets)
     clock = clock or RealClock()
     if db.is_postgresql and database_clock:

@@ -104,6 +104,11 @@ ENGLISH: dict[str, str] = {
         "PostgreSQL at {host}:{port} has no database {database}: {detail}; "
         "create it (createdb) or correct the URL",
     ),
+    "db.password_sqlite": QT_TRANSLATE_NOOP(
+        "Messages",
+        "a SQLite file has no password; give the PostgreSQL database with --database-url "
+        "or MAILER_GUI_DATABASE_URL",
+    ),
     "db.not_mailer": QT_TRANSLATE_NOOP(
         "Messages",
         "{where} is not a Mailer database (it has tables but no schema version); "

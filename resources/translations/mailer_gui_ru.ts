@@ -1422,23 +1422,27 @@
     </message>
     <message>
         <source>{url} is not a database URL Mailer can use; give sqlite:///path or postgresql+psycopg://user@host:port/database</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} — не адрес базы данных, с которым работает Mailer; укажите sqlite:///путь или postgresql+psycopg://пользователь@сервер:порт/база</translation>
     </message>
     <message>
         <source>cannot reach the PostgreSQL server at {host}:{port} (database {database}): {detail}; check that the server runs and the host and port are right</source>
-        <translation type="unfinished"></translation>
+        <translation>нет связи с сервером PostgreSQL {host}:{port} (база {database}): {detail}; проверьте, что сервер работает и что адрес и порт указаны верно</translation>
     </message>
     <message>
         <source>PostgreSQL at {host}:{port} refused user {user} for database {database}: {detail}; store the password with `config database-password` or in ~/.pgpass</source>
-        <translation type="unfinished"></translation>
+        <translation>PostgreSQL на {host}:{port} не пустил пользователя {user} в базу {database}: {detail}; сохраните пароль командой `config database-password` или в ~/.pgpass</translation>
     </message>
     <message>
         <source>PostgreSQL at {host}:{port} has no database {database}: {detail}; create it (createdb) or correct the URL</source>
-        <translation type="unfinished"></translation>
+        <translation>на PostgreSQL {host}:{port} нет базы {database}: {detail}; создайте её (createdb) или исправьте адрес</translation>
+    </message>
+    <message>
+        <source>a SQLite file has no password; give the PostgreSQL database with --database-url or MAILER_GUI_DATABASE_URL</source>
+        <translation>у файла SQLite нет пароля; укажите базу PostgreSQL через --database-url или MAILER_GUI_DATABASE_URL</translation>
     </message>
     <message>
         <source>{where} is not a Mailer database (it has tables but no schema version); give an empty database or another URL</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} — не база Mailer (в ней есть таблицы, но нет версии схемы); укажите пустую базу или другой адрес</translation>
     </message>
     <message>
         <source>{path}: not a file; choose a file to attach</source>

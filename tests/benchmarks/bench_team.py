@@ -4,13 +4,13 @@ against the engine on SQLite, and the engine on SQLite against mailmerge.
 The same N personalised messages of bench_engine's HTML template go to the
 same aiosmtpd sink (its own process), every durability guarantee on: SQLite
 in WAL with synchronous=FULL; PostgreSQL a throwaway cluster on 127.0.0.1
-(tests/pg_server.py durable: fsync and synchronous commit on, Debian's defaults), each write transaction
-taking the database's advisory write lock. Each round makes a fresh database
-for each engine run (CREATE DATABASE from a migrated template) and runs the
-three in turn, so drift hits every column. mailmerge
-(https://github.com/awdeorio/mailmerge, MIT) is not a dependency: install it
-apart and name it in MAILMERGE (see bench_mailmerge.py); without it that
-column is skipped.
+(tests/pg_server.py with durable=True: fsync and synchronous commit on,
+Debian's defaults), each write transaction taking the advisory write lock.
+Each round makes a fresh database for each engine run (CREATE DATABASE from a
+migrated template) and runs the three in turn, so drift hits every column.
+mailmerge (https://github.com/awdeorio/mailmerge, MIT) is not a dependency:
+install it apart and name it in MAILMERGE (see bench_mailmerge.py); without it
+that column is skipped.
 
     MAILMERGE=/tmp/mm/bin/mailmerge python tests/benchmarks/bench_team.py [N] [ROUNDS]
 """

@@ -56,6 +56,11 @@ class PgCon:
     def execute(self, sql: str, params: Sequence[Any] = (), /) -> Any:
         return self._con.execute(pg_sql(sql), params)
 
+    def executemany(self, sql: str, rows: Any, /) -> Any:
+        cur = self._con.cursor()
+        cur.executemany(pg_sql(sql), rows)
+        return cur
+
 
 def driver(s: Session) -> Any:
     """The driver connection of ``s``'s transaction (begun if not yet): sqlite3's
