@@ -58,21 +58,35 @@ def test_corrected_clock_takes_the_offset_at_the_midpoint_of_the_reading():
     assert reads == [1], "read again before `every` seconds passed"
 
 
-def test_corrected_clock_reads_again_after_its_period_and_keeps_the_offset_on_failure():
+def test_corrected_clock_measures_again_in_the_background_and_keeps_the_offset_on_failure():
     base = SimClock(T0)
+    gate = threading.Event()
     answers: list[object] = [T0 + timedelta(minutes=5), OSError("server away")]
+    answers.append(T0 + timedelta(minutes=7))
 
     def reference() -> datetime:
+        if len(answers) < 3:  # the second and later measures: the database is slow
+            assert gate.wait(10)
         answer = answers.pop(0)
         if isinstance(answer, Exception):
             raise answer
         return answer  # type: ignore[return-value]
 
-    clock = CorrectedClock(base, reference, every=0.0)  # every call measures again
+    clock = CorrectedClock(base, reference, every=0.0)  # every call wants a measure
+    assert clock.now() == T0 + timedelta(minutes=5)  # the first measure: waited for
+    # The next measure hangs on the database: now() still answers, at once,
+    # with the last offset (a window never waits on the server for the time).
     assert clock.now() == T0 + timedelta(minutes=5)
-    # The database is away: the last offset stays, the clock still answers.
-    assert clock.now() == T0 + timedelta(minutes=5)
+    gate.set()
+    clock.settle()
+    assert len(answers) == 1  # the measure ran, and failed: the offset stays
+    assert clock.offset == timedelta(minutes=5)
+    time.sleep(0.01)
+    clock._next_sync = 0.0  # the retry a few seconds later, without the wait
+    clock.now()
+    clock.settle()
     assert answers == []
+    assert clock.offset == timedelta(minutes=7)
 
 
 # ---------------------------------------------------------------- PostgreSQL

@@ -81,8 +81,11 @@ class CorrectedClock:
     first ``now()`` and again once ``every`` seconds of real time have passed:
     the reference is read between two readings of the base clock and taken
     as their midpoint, so the round trip's latency cancels out to half of it.
-    If the reference cannot be read, the last offset stays (no offset before
-    the first success) and the next ``now()`` tries again.
+    Only the first measure makes ``now()`` wait; later ones run in a thread of
+    their own while ``now()`` answers with the last offset, so a window never
+    waits on the database to read the time. If the reference cannot be read,
+    the last offset stays (none before the first success) and the next
+    measure is tried a few seconds later.
     """
 
     def __init__(self, base: Clock, reference: Callable[[], datetime], every: float = 30.0) -> None:
@@ -91,6 +94,7 @@ class CorrectedClock:
         self._every = every
         self._offset = timedelta(0)
         self._next_sync: float | None = None  # monotonic time of the next measure
+        self._measuring: threading.Thread | None = None
         self._lock = threading.Lock()
 
     @property
@@ -100,13 +104,34 @@ class CorrectedClock:
             return self._offset
 
     def now(self) -> datetime:
+        first = False
         with self._lock:
-            due = self._next_sync is None or time.monotonic() >= self._next_sync
-        if due:
+            if self._next_sync is None:
+                first = True
+            elif time.monotonic() >= self._next_sync and self._measuring is None:
+                self._measuring = threading.Thread(
+                    target=self._measure_in_background, name="mailer-clock", daemon=True
+                )
+                self._measuring.start()
+        if first:
             self.sync()
         with self._lock:
             offset = self._offset
         return self.base.now() + offset
+
+    def _measure_in_background(self) -> None:
+        try:
+            self.sync()
+        finally:
+            with self._lock:
+                self._measuring = None
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait for a measure running in the background, if any (tests)."""
+        with self._lock:
+            thread = self._measuring
+        if thread is not None:
+            thread.join(timeout)
 
     def sync(self) -> timedelta:
         """Measure the offset now; returns it."""
