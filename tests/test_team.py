@@ -9,6 +9,7 @@ on both backends.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -291,3 +292,41 @@ def test_sqlite_has_no_feed_and_no_server_clock(ctx):
     ctx.listen()  # nothing to do, nothing fails
     with ctx.db.read() as s:
         assert s.execute(text("SELECT 1")).scalar_one() == 1
+
+
+def other_laptop_lease(ctx: AppContext, owner: str, pid: int, age_s: float) -> None:
+    with ctx.db.write() as s:
+        beat = lease.lease_now(s) - timedelta(seconds=age_s)
+        row = s.get(Lease, 1) or Lease(id=1)
+        row.owner, row.host, row.pid, row.label = owner, socket.gethostname(), pid, "gui"
+        row.acquired_at, row.heartbeat_at = beat, beat
+        s.add(row)
+
+
+def dead_pid() -> int:
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    p.wait()
+    return p.pid
+
+
+def test_a_laptop_with_the_same_host_name_keeps_its_lease(ctx):
+    # Two laptops both called like this one: the other's process id means
+    # nothing here, so only its heartbeat's age may decide.
+    pid = dead_pid()
+    host = socket.gethostname()
+    other_laptop_lease(ctx, f"{host}:{pid}:0badf00d-12345678", pid, age_s=5)
+    with pytest.raises(LeaseHeldError):
+        Engine(ctx, label="taker").acquire()
+    # The same dead process on this very machine: taken at once.
+    other_laptop_lease(ctx, f"{host}:{pid}:{lease.machine_tag()}-12345678", pid, age_s=5)
+    engine = Engine(ctx, label="taker")
+    engine.acquire()
+    assert engine.id.split(":")[2].startswith(lease.machine_tag() + "-")
+    engine.release()
+
+
+def test_the_machine_tag_is_stable_and_names_no_host():
+    tag = lease.machine_tag()
+    assert tag == lease.machine_tag()
+    assert tag == "unknown" or (len(tag) == 8 and int(tag, 16) >= 0)
+    assert socket.gethostname() not in tag

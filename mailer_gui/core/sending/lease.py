@@ -12,10 +12,16 @@ clock is wrong neither takes a live lease nor keeps a dead one.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
+import subprocess
+import sys
 import time
+import uuid
 from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -44,6 +50,70 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=1)
+def machine_tag() -> str:
+    """Eight hex digits naming this machine, not only its host name: two laptops
+    on one team database may both be called "MacBook-Pro". From the OS's machine
+    id (Linux's /etc/machine-id, Windows' MachineGuid, macOS's platform UUID),
+    else the network card's address; "unknown" when none can be read, and then
+    no lease is ever judged to be this machine's (its age alone decides)."""
+    ident = _machine_id()
+    if not ident:
+        return "unknown"
+    return hashlib.sha256(("mailer-gui:" + ident).encode()).hexdigest()[:8]
+
+
+def _machine_id() -> str | None:
+    for path in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
+        try:
+            text = Path(path).read_text(encoding="ascii").strip()
+        except (OSError, UnicodeError):
+            continue
+        if text:
+            return text
+    if sys.platform == "win32":
+        try:
+            import winreg
+
+            key = winreg.OpenKey(  # type: ignore[attr-defined,unused-ignore]
+                winreg.HKEY_LOCAL_MACHINE,  # type: ignore[attr-defined,unused-ignore]
+                r"SOFTWARE\Microsoft\Cryptography",
+            )
+            return str(winreg.QueryValueEx(key, "MachineGuid")[0])  # type: ignore[attr-defined,unused-ignore]
+        except OSError:
+            pass
+    if sys.platform == "darwin":
+        try:
+            out = subprocess.run(
+                ["ioreg", "-rd1", "-c", "IOPlatformExpertDevice"],
+                capture_output=True,
+                text=True,
+                timeout=5,
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        for line in out.splitlines():
+            if "IOPlatformUUID" in line:
+                return line.rsplit("=", 1)[-1].strip().strip('"')
+    node = uuid.getnode()
+    if node >> 40 & 1:  # the multicast bit: a random number, not a card's address
+        return None
+    return f"{node:012x}"
+
+
+def engine_id() -> str:
+    """A new engine's id: host, pid, this machine's tag and a random part."""
+    return f"{socket.gethostname()}:{os.getpid()}:{machine_tag()}-{uuid.uuid4().hex[:8]}"
+
+
+def same_machine(lease: Lease) -> bool:
+    """Whether the lease was taken on this very machine (so its pid can be checked)."""
+    if lease.host != socket.gethostname() or not lease.owner:
+        return False
+    tag = lease.owner.rsplit(":", 1)[-1].split("-", 1)[0]
+    return tag == machine_tag() != "unknown"
+
+
 def wall_now() -> datetime:
     """The wall clock in UTC (not the injected one): heartbeats are real time,
     compared across processes and hosts whatever their time zone."""
@@ -63,7 +133,7 @@ def alive(lease: Lease, now: datetime | None = None) -> bool:
         return False
     now = now or wall_now()
     age = (now - utc(lease.heartbeat_at)).total_seconds()
-    if lease.host == socket.gethostname() and lease.pid and not pid_alive(lease.pid):
+    if lease.pid and same_machine(lease) and not pid_alive(lease.pid):
         return False
     return age < LEASE_TTL
 
