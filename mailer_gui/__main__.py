@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 # Options that belong to the window (with how many values each takes).
-GUI_OPTIONS = {"--data-dir": 1, "--demo": 0, "--smoke": 0}
+GUI_OPTIONS = {"--data-dir": 1, "--database-url": 1, "--demo": 0, "--smoke": 0}
 
 
 def _wants_cli(argv: list[str]) -> bool:

@@ -27,7 +27,7 @@ files=(tests/test_engine*.py tests/test_lease*.py tests/test_processes.py tests/
        tests/test_limits*.py tests/test_limit_rules.py tests/test_calendar.py
        tests/test_pacing.py tests/test_eta.py tests/test_simulation*.py tests/test_hotsql.py
        tests/test_smtp_faults.py tests/test_reports.py tests/test_cli.py tests/test_cli_run.py
-       tests/test_repeats.py tests/test_lists.py tests/test_mailbox.py)
+       tests/test_repeats.py tests/test_lists.py tests/test_mailbox.py tests/test_team.py)
 for zone in $ZONES; do
   echo "== TZ=$zone: ${#files[@]} files" >&2
   TZ=$zone .venv/bin/python -m pytest -q "${workers[@]}" -p no:pytest-qt -W ignore::pytest.PytestConfigWarning \

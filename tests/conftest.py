@@ -1,6 +1,11 @@
 """Shared fixtures: a real SQLite file per test, a real SMTP server, an
 in-memory keychain (the one thing this machine lacks), a simulated clock.
 
+Both backends: a module marked ``pytestmark = pytest.mark.backends`` runs each
+test that uses ``ctx`` twice, on a SQLite file and on a real PostgreSQL (one
+throwaway cluster per test session or xdist worker, started by the first test
+that needs it; a template database migrated once; a fresh copy per test).
+
 No Qt here: the tests outside ``tests/ui`` exercise the Qt-free core and the
 CLI, and import no PySide6 (``tests/ui/conftest.py`` owns the QApplication).
 Run without pytest-qt (``-p no:pytest-qt``, as ``tests/test_no_qt.py`` does),
@@ -9,6 +14,7 @@ a test that imports PySide6 fails, named (see ``pytest_runtest_call``).
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -25,9 +31,14 @@ from mailer_gui.core.config.secrets import SecretStore
 from mailer_gui.core.content import campaigns
 from mailer_gui.core.context import AppContext, open_context
 from mailer_gui.core.sending import queue
+from mailer_gui.core.store import db as dbmod
 
 from .imap_server import TestImapServer, dovecot_available
+from .pg_server import PgCluster, start_cluster
 from .smtp_server import TestSmtpServer
+
+BACKENDS = ("sqlite", "postgresql")
+PG_TEMPLATE = "mailer_template"
 
 # Wednesday 2026-11-25 10:00 in Moscow (07:00 UTC): inside default working hours.
 WEDNESDAY_10_MSK = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
@@ -89,8 +100,74 @@ def clock() -> SimClock:
     return SimClock(WEDNESDAY_10_MSK)
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A module marked ``backends``: each test using ``ctx`` (or ``backend``) runs on both."""
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("backends"):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
 @pytest.fixture
-def ctx(tmp_path: Path, clock: SimClock) -> Iterator[AppContext]:
+def backend(request: pytest.FixtureRequest) -> str:
+    """``sqlite`` unless the module opted in to both (``pytest.mark.backends``)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """One throwaway PostgreSQL cluster for the session (per xdist worker), with a
+    template database migrated to the head once."""
+    import psycopg
+
+    cluster = start_cluster()
+    try:
+        with psycopg.connect(cluster.conninfo, autocommit=True) as con:
+            con.execute(f"CREATE DATABASE {PG_TEMPLATE}")
+        url = cluster.url_for(PG_TEMPLATE).replace("@", f":{cluster.password}@", 1)
+        db = dbmod.Database(url=url)
+        try:
+            dbmod.upgrade(db)
+        finally:
+            db.dispose()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+_PG_DATABASES = itertools.count(1)
+
+
+@pytest.fixture
+def pg_url(pg_cluster: PgCluster) -> Iterator[str]:
+    """A fresh migrated PostgreSQL database (a copy of the template) for one test:
+    its URL, without the password (``pg_cluster.password``)."""
+    import psycopg
+
+    name = f"t{next(_PG_DATABASES)}"
+    with psycopg.connect(pg_cluster.conninfo, autocommit=True) as con:
+        con.execute(f"CREATE DATABASE {name} TEMPLATE {PG_TEMPLATE}")
+    yield pg_cluster.url_for(name)
+    with psycopg.connect(pg_cluster.conninfo, autocommit=True) as con:
+        con.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def database_url(
+    request: pytest.FixtureRequest, backend: str, memory_keyring: MemoryKeyring
+) -> str | None:
+    """None (the SQLite file in the data folder) or a fresh PostgreSQL database's
+    URL, its password in the (memory) keychain as ``config database-password``
+    keeps it."""
+    if backend == "sqlite":
+        return None
+    url: str = request.getfixturevalue("pg_url")
+    cluster: PgCluster = request.getfixturevalue("pg_cluster")
+    account = dbmod.password_account(dbmod.parse_url(url))
+    memory_keyring.set_password("mailer-gui", account, cluster.password)
+    return url
+
+
+@pytest.fixture
+def ctx(tmp_path: Path, clock: SimClock, database_url: str | None) -> Iterator[AppContext]:
     # The test harness, like the demo, sends only to its own local server: reserved
     # example domains may be queued (see context.open_context).
     c = open_context(
@@ -98,6 +175,8 @@ def ctx(tmp_path: Path, clock: SimClock) -> Iterator[AppContext]:
         clock=clock,
         secrets=SecretStore(use_env=False),
         allow_reserved_domains=True,
+        database_url=database_url,
+        database_clock=False,  # the simulated clock is the one clock here
     )
     yield c
     c.close()

@@ -7,8 +7,9 @@ port of 127.0.0.1 with the socket in the same folder, so no system cluster,
 config or port is touched. PostgreSQL refuses to run as root: as root (CI)
 the cluster belongs to the ``postgres`` system user the package creates, and
 every server command runs as that user; otherwise as the current user.
-The tests' role is ``mailer`` with a password, owning the database
-``mailer``; ``stop()`` ends the server and removes the folder.
+The tests' role is ``mailer`` with a password (and CREATEDB, for the
+per-test copies of a template database), owning the database ``mailer``;
+``stop()`` ends the server and removes the folder.
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ class PgCluster:
     password: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     database: str = "mailer"
     _owner: str | None = None  # the system user the server runs as (None: us)
+    # Tests need no crash-safety of the server's own files (a killed client is
+    # what they test, and the server survives it): fsync off makes them faster.
+    # The benchmarks run durable, Debian's defaults: fsync and synchronous commit on.
+    durable: bool = False
 
     @property
     def url(self) -> str:
@@ -55,10 +60,17 @@ class PgCluster:
 
     @property
     def conninfo(self) -> str:
+        return self.conninfo_for(self.database)
+
+    def conninfo_for(self, database: str) -> str:
         return (
-            f"host=127.0.0.1 port={self.port} dbname={self.database} "
+            f"host=127.0.0.1 port={self.port} dbname={database} "
             f"user={self.user} password={self.password}"
         )
+
+    def url_for(self, database: str) -> str:
+        """The SQLAlchemy URL of another database of the cluster (no password)."""
+        return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
 
     def _run(self, *args: str, **kw: object) -> subprocess.CompletedProcess[str]:
         cmd = [str(self.bin_dir / args[0]), *args[1:]]
@@ -96,8 +108,9 @@ class PgCluster:
         pwfile.unlink()
         options = (
             f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.folder}"
-            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             "pg_ctl", "-D", str(data), "-o", options, "-l", str(self.folder / "log"), "-w", "start"
         )
@@ -105,7 +118,8 @@ class PgCluster:
             f"host=127.0.0.1 port={self.port} dbname=postgres user=postgres password={superuser_pw}"
         )
         sql = (
-            f"CREATE ROLE {self.user} LOGIN PASSWORD '{self.password}';"
+            # CREATEDB: the test fixtures copy a migrated template per test.
+            f"CREATE ROLE {self.user} LOGIN CREATEDB PASSWORD '{self.password}';"
             f"CREATE DATABASE {self.database} OWNER {self.user};"
         )
         for statement in sql.split(";"):
@@ -121,14 +135,16 @@ class PgCluster:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start_cluster() -> PgCluster:
+def start_cluster(durable: bool = False) -> PgCluster:
     bin_dir = pg_bin_dir()
     if bin_dir is None:
         raise RuntimeError(
             "PostgreSQL server binaries not found: run scripts/setup.sh --test "
             "(it installs Debian's postgresql)"
         )
-    cluster = PgCluster(bin_dir, Path(tempfile.mkdtemp(prefix="mailer-pg-")), free_port())
+    cluster = PgCluster(
+        bin_dir, Path(tempfile.mkdtemp(prefix="mailer-pg-")), free_port(), durable=durable
+    )
     try:
         cluster.start()
     except BaseException:

@@ -1,9 +1,10 @@
 """A campaign with every recipient state and several pauses, built for real:
-a real SQLite file, the real engine, the real SMTP test server, a simulated
+a real database (SQLite file or PostgreSQL), the real engine, the real SMTP test server, a simulated
 clock. Shared by the report tests (core, PDF, dialog)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mailer_gui.core.content import campaigns
@@ -52,7 +53,6 @@ def insert_recipients(ctx: AppContext, campaign_id: int, n: int, start: int = 0)
     """``n`` finished recipients written straight into the real database (fast setup
     for size tests): mostly sent, some failed, uncertain and suppressed."""
     import json
-    import sqlite3
 
     def row(i: int) -> tuple[object, ...]:
         kind = ("failed", "uncertain", "suppressed")[i % 3] if i % 20 == 0 else "sent"
@@ -77,14 +77,30 @@ def insert_recipients(ctx: AppContext, campaign_id: int, n: int, start: int = 0)
             at if done else None,
         )
 
+    insert_rows(ctx, (row(i) for i in range(start, start + n)))
+
+
+RECIPIENT_INSERT = (
+    "INSERT INTO recipients (campaign_id, email, email_norm, fields, row_number, "
+    "status, message_id, reply, attempts, claimed_at, finished_at) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def insert_rows(ctx: AppContext, rows: Iterable[tuple[object, ...]]) -> None:
+    """Recipient rows (:data:`RECIPIENT_INSERT`'s columns) written straight into the
+    database: a plain sqlite3 connection to the file, or PostgreSQL's driver."""
+    import sqlite3
+
+    if ctx.db.path is None:
+        from mailer_gui.core.store import dialect
+
+        with ctx.db.write() as s:
+            s.connection().exec_driver_sql(dialect.native(s, RECIPIENT_INSERT), list(rows))
+        return
     conn = sqlite3.connect(ctx.db.path)
     try:
         with conn:
-            conn.executemany(
-                "INSERT INTO recipients (campaign_id, email, email_norm, fields, row_number, "
-                "status, message_id, reply, attempts, claimed_at, finished_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (row(i) for i in range(start, start + n)),
-            )
+            conn.executemany(RECIPIENT_INSERT, rows)
     finally:
         conn.close()

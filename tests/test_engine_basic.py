@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from mailer_gui.core.sending import queue, snapshot
@@ -11,6 +12,8 @@ from mailer_gui.core.sending.engine import Engine
 from mailer_gui.core.store.models import Recipient, SlotReservation
 
 from .conftest import configure, make_campaign
+
+pytestmark = pytest.mark.backends
 
 
 def _statuses(ctx, cid):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from mailer_gui.core.config import settings
@@ -11,6 +12,8 @@ from mailer_gui.core.sending.engine import Engine
 from mailer_gui.core.store.models import Attachment, Recipient, SlotReservation
 
 from .conftest import configure, make_campaign
+
+pytestmark = pytest.mark.backends
 
 
 def _send(ctx, steps):

@@ -22,6 +22,8 @@ from mailer_gui.core.store.models import SlotReservation
 from .conftest import configure, make_campaign
 from .zones import laptop_zone_fixture  # noqa: F401
 
+pytestmark = pytest.mark.backends
+
 ZONES = ["America/Los_Angeles", "Asia/Kolkata", "UTC"]
 
 
@@ -272,9 +274,11 @@ def test_migration_fills_the_counters_from_an_existing_ledger(tmp_path):
     d.dispose()
 
 
-def test_the_check_costs_the_same_with_15000_slots_in_the_month(ctx, smtp_server, clock):
+def test_the_check_costs_the_same_with_15000_slots_in_the_month(ctx, smtp_server, clock, backend):
     """The limit check's work (SQLite VM steps) does not grow with the month's
     ledger: 15 or 15,000 reservations earlier this month cost the same."""
+    if backend == "postgresql":
+        pytest.skip("counts SQLite's VM steps; PostgreSQL reads the same slot_counts rows")
     configure(ctx, smtp_server, per_minute=50, daily=5000, monthly=1_000_000)
     now = clock.now()
 

@@ -34,7 +34,9 @@ from mailer_gui.core.reports.table import safe_cell
 from mailer_gui.core.store.models import PauseEvent, QueueEntry, Recipient, SlotReservation
 
 from .conftest import make_campaign
-from .report_state import build_campaign, insert_recipients, run_engine
+from .report_state import build_campaign, insert_recipients, insert_rows, run_engine
+
+pytestmark = pytest.mark.backends
 
 
 def _export(ctx, tmp_path: Path, name: str, **kw) -> Path:
@@ -513,7 +515,8 @@ def test_export_memory_is_flat(ctx, tmp_path, fmt, small, big):
 
 
 def _cli(ctx, *args: str) -> int:
-    return cli.main(["--data-dir", str(ctx.data_dir), "report", *args])
+    team = ["--database-url", ctx.db.url.render_as_string()] if ctx.db.is_postgresql else []
+    return cli.main(["--data-dir", str(ctx.data_dir), *team, "report", *args])
 
 
 def test_cli_writes_every_format(ctx, built, tmp_path, capsys):
@@ -719,15 +722,7 @@ def test_sql_built_csv_equals_the_row_by_row_reference(ctx, clock, tmp_path, zon
                 at if i % 9 else None,
             )
         )
-    conn = sqlite3.connect(ctx.db.path)
-    with conn:
-        conn.executemany(
-            "INSERT INTO recipients (campaign_id, email, email_norm, fields, row_number, "
-            "status, message_id, reply, attempts, claimed_at, finished_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            rows,
-        )
-    conn.close()
+    insert_rows(ctx, rows)
     insert_recipients(ctx, cid, 300, start=1000)  # plain rows too, in November
     for fields in (None, ("city", "missing", 'say "hi"', "Имя")):
         req = ExportRequest(

@@ -19,6 +19,8 @@ from .conftest import configure, make_campaign
 from .conftest import drain as run
 from .smtp_server import TestSmtpServer, free_port
 
+pytestmark = pytest.mark.backends
+
 
 def state(ctx, cid):
     with ctx.db.read() as s:

@@ -1,9 +1,16 @@
-"""The SQLite store: pragmas, write transactions, migrations with a backup."""
+"""The store on both backends: SQLite's pragmas, write transactions and
+migrations with a backup; PostgreSQL's migrations, write lock, password and
+connection errors (on a throwaway cluster, tests/pg_server.py)."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -11,6 +18,8 @@ from sqlalchemy import text
 
 from mailer_gui.core.store import db as dbmod
 from mailer_gui.core.store.models import Base
+
+from .smtp_server import free_port
 
 
 def test_pragmas_and_write_lock_taken_at_begin(tmp_path):
@@ -108,5 +117,226 @@ def test_a_foreign_database_is_refused(tmp_path):
     con.close()
     d = dbmod.Database(path)
     with pytest.raises(RuntimeError, match="not a Mailer database"):
+        dbmod.upgrade(d)
+    d.dispose()
+
+
+def test_the_sqlite_schema_is_the_one_main_makes(tmp_path):
+    """The team-mode changes leave SQLite's schema byte for byte as it was
+    (tests/data/sqlite_schema.txt: the sqlite_master of a fresh database)."""
+    d = dbmod.open_database(tmp_path)
+    d.dispose()
+    con = sqlite3.connect(tmp_path / "mailer.db")
+    rows = con.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+    ).fetchall()
+    con.close()
+    dump = "".join(f"{t} {n} ON {tb}\n{sql}\n\n" for t, n, tb, sql in rows)
+    assert dump == (Path(__file__).parent / "data" / "sqlite_schema.txt").read_text()
+
+
+# ---------------------------------------------------------------- PostgreSQL
+
+
+@pytest.fixture
+def pg_empty(pg_cluster) -> Iterator[str]:
+    """An empty PostgreSQL database (no schema): its URL with the password in it."""
+    import psycopg
+
+    name = f"empty_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_cluster.conninfo, autocommit=True) as con:
+        con.execute(f"CREATE DATABASE {name}")
+    yield pg_cluster.url_for(name).replace("@", f":{pg_cluster.password}@", 1)
+    with psycopg.connect(pg_cluster.conninfo, autocommit=True) as con:
+        con.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def test_postgresql_is_migrated_to_the_head_and_matches_the_models(tmp_path, pg_empty, caplog):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    caplog.set_level(logging.INFO, logger="mailer_gui.core.store.db")
+    d = dbmod.open_database(tmp_path, url=pg_empty)
+    assert d.backend == "postgresql" and d.path is None
+    assert dbmod._current_revision(d) == dbmod.SCHEMA_HEAD
+    assert "pg_dump" in caplog.text
+    assert list(tmp_path.iterdir()) == []  # no file backup on PostgreSQL
+    with d.engine.connect() as c:
+        diff = compare_metadata(MigrationContext.configure(c), Base.metadata)
+        index = c.execute(
+            text("SELECT indexdef FROM pg_indexes WHERE indexname = 'uq_recipients_campaign_email'")
+        ).scalar()
+        kinds = dict(
+            c.execute(
+                text(
+                    "SELECT column_name, data_type FROM information_schema.columns"
+                    " WHERE table_name = 'slot_ledger'"
+                )
+            ).all()
+        )
+    assert diff == []
+    assert index is not None and "UNIQUE" in index and "WHERE (test_entry_id IS NULL)" in index
+    assert kinds["at"] == "timestamp without time zone"
+    d.dispose()
+    # Opened again: at the head, nothing to do.
+    caplog.clear()
+    d = dbmod.open_database(tmp_path, url=pg_empty)
+    assert "upgrading" not in caplog.text
+    d.dispose()
+
+
+def test_postgresql_upgrade_from_an_older_revision_fills_the_slot_counts(tmp_path, pg_empty):
+    d = dbmod.Database(url=pg_empty)
+    cfg = dbmod._alembic_config(d)
+    with d.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003")
+    with d.write() as s:
+        s.execute(
+            text(
+                "INSERT INTO slot_ledger (at) VALUES ('2026-12-01 10:14:59.999999'),"
+                " ('2026-12-01 10:15:00'), ('2026-12-02 00:00:00')"
+            )
+        )
+    dbmod.upgrade(d)
+    with d.read() as s:
+        rows = s.execute(text("SELECT key, n FROM slot_counts ORDER BY key")).all()
+    assert [tuple(r) for r in rows] == [
+        ("d2026-12-01", 2),
+        ("d2026-12-02", 1),
+        ("q2026-12-01 10:00", 1),
+        ("q2026-12-01 10:15", 1),
+        ("q2026-12-02 00:00", 1),
+    ]
+    d.dispose()
+
+
+def test_postgresql_writes_take_the_write_lock_and_reads_do_not(pg_url, pg_cluster):
+    import psycopg
+
+    d = dbmod.Database(url=pg_url.replace("@", f":{pg_cluster.password}@", 1))
+    with psycopg.connect(pg_cluster.conninfo_for(d.url.database), autocommit=True) as other:
+
+        def free() -> bool:
+            got = other.execute(
+                "SELECT pg_try_advisory_lock(%s)", (dbmod.WRITE_LOCK_KEY,)
+            ).fetchone()[0]
+            if got:
+                other.execute("SELECT pg_advisory_unlock(%s)", (dbmod.WRITE_LOCK_KEY,))
+            return bool(got)
+
+        with d.write() as s:
+            s.execute(text("SELECT 1"))
+            assert not free()
+        assert free()  # released at commit
+        session = d.write_session()
+        session.execute(text("SELECT 1"))
+        assert not free()
+        session.rollback()
+        session.close()
+        assert free()
+        with d.read() as s:
+            s.execute(text("SELECT count(*) FROM campaigns")).scalar()
+            assert free()
+        with d.engine.connect() as c:
+            level = c.exec_driver_sql("SHOW transaction_isolation").scalar()
+        assert level == "read committed"
+    d.dispose()
+
+
+def test_postgresql_count_then_insert_never_exceeds_the_limit(pg_url, pg_cluster):
+    """Two writers each count the ledger, wait, then reserve while under the
+    limit: the write lock makes each check-and-reserve atomic."""
+    d = dbmod.Database(url=pg_url.replace("@", f":{pg_cluster.password}@", 1))
+    limit, errors = 12, []
+    start = threading.Barrier(3)
+
+    def sender() -> None:
+        try:
+            start.wait(10)
+            for _ in range(limit):
+                with d.write() as s:
+                    n = s.execute(text("SELECT count(*) FROM slot_ledger")).scalar()
+                    time.sleep(0.005)  # the other writer would count the same n here
+                    if n < limit:
+                        s.execute(text("INSERT INTO slot_ledger (at) VALUES (now())"))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=sender) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    with d.read() as s:
+        assert s.execute(text("SELECT count(*) FROM slot_ledger")).scalar() == limit
+    d.dispose()
+
+
+def test_postgresql_password_typed_in_the_url_is_used_never_kept(tmp_path, pg_url, pg_cluster):
+    secret = pg_cluster.password
+    typed = pg_url.replace("@", f":{secret}@", 1)
+    d = dbmod.open_database(tmp_path, url=typed)
+    assert secret not in str(d.url) and secret not in repr(d.url)
+    assert secret not in d.url.render_as_string(hide_password=False)
+    assert secret not in repr(d.engine.url) and secret not in d.where
+    assert d.where == f"mailer@127.0.0.1:{pg_cluster.port}/{d.url.database}"
+    assert secret not in dbmod.hide_password(typed) and "***" in dbmod.hide_password(typed)
+    with d.read() as s:
+        assert s.execute(text("SELECT current_user")).scalar() == "mailer"
+    d.dispose()
+
+
+def test_postgresql_password_from_the_keychain_or_libpq(
+    tmp_path, pg_url, pg_cluster, memory_keyring, monkeypatch
+):
+    from mailer_gui.core.config.secrets import SecretStore
+
+    url = dbmod.parse_url(pg_url)
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    with pytest.raises(dbmod.DatabaseError) as refused:
+        dbmod.open_database(tmp_path, url=pg_url, secrets=SecretStore(use_env=False))
+    assert refused.value.code == "db.auth_failed"
+    # The keychain, keyed by user@host:port/db.
+    SecretStore(use_env=False).set_password(dbmod.password_account(url), pg_cluster.password)
+    d = dbmod.open_database(tmp_path, url=pg_url, secrets=SecretStore(use_env=False))
+    d.dispose()
+    # libpq's own places: PGPASSWORD here (so ~/.pgpass and services work too).
+    memory_keyring.store.clear()
+    monkeypatch.setenv("PGPASSWORD", pg_cluster.password)
+    d = dbmod.open_database(tmp_path, url=pg_url, secrets=SecretStore(use_env=False))
+    d.dispose()
+
+
+def test_postgresql_errors_name_the_database_and_what_to_do(tmp_path, pg_url, pg_cluster):
+    secret = pg_cluster.password
+    url = pg_url.replace("@", f":{secret}@", 1)
+    wrong = pg_url.replace("@", ":not-the-password@", 1)
+    down = url.replace(f":{pg_cluster.port}/", f":{free_port()}/")
+    missing = url.rsplit("/", 1)[0] + "/no_such_db"
+    cases = [
+        (wrong, "db.auth_failed", "config database-password"),
+        (down, "db.unreachable", "check that the server runs"),
+        (missing, "db.no_database", "no database no_such_db"),
+    ]
+    for given, code, says in cases:
+        with pytest.raises(dbmod.DatabaseError) as err:
+            dbmod.open_database(tmp_path, url=given)
+        text_ = str(err.value)
+        assert err.value.code == code, text_
+        assert says in text_ and "127.0.0.1" in text_
+        assert secret not in text_ and "not-the-password" not in text_
+        assert err.value.__cause__ is None and err.value.__suppress_context__
+    with pytest.raises(dbmod.DatabaseError) as err:
+        dbmod.open_database(tmp_path, url=f"mysql://u:{secret}@h/db")
+    assert err.value.code == "db.bad_url" and secret not in str(err.value)
+
+
+def test_a_foreign_postgresql_database_is_refused(tmp_path, pg_empty):
+    d = dbmod.Database(url=pg_empty)
+    with d.engine.begin() as c:
+        c.execute(text("CREATE TABLE something (x int)"))
+    with pytest.raises(dbmod.DatabaseError, match="not a Mailer database"):
         dbmod.upgrade(d)
     d.dispose()

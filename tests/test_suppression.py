@@ -16,6 +16,8 @@ from mailer_gui.core.store.models import Recipient, Suppression
 
 from .conftest import configure, make_campaign
 
+pytestmark = pytest.mark.backends
+
 
 def test_add_remove_list(ctx, clock):
     with ctx.db.write() as s:

@@ -10,10 +10,11 @@ import sys
 from typing import Any
 
 from mailer_gui.cli import mailbox, presets, signin
-from mailer_gui.cli.common import CliError
+from mailer_gui.cli.common import CliError, UsageError
 from mailer_gui.core.config import oauth
 from mailer_gui.core.config import settings as settings_mod
-from mailer_gui.core.context import AppContext
+from mailer_gui.core.config.secrets import SecretStore
+from mailer_gui.core.context import ENV_DATABASE_URL, AppContext, store_database_password
 from mailer_gui.core.errors import SettingsError
 from mailer_gui.core.sending import calendar, replan
 
@@ -275,6 +276,32 @@ def cmd_config_show(ctx: AppContext, a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_config_database_password(url: str | None, a: argparse.Namespace) -> int:
+    """Store the team database's password in the OS keychain (runs before the
+    database is opened: without the password it could not be)."""
+    if not url:
+        raise UsageError(f"give the database with --database-url URL or {ENV_DATABASE_URL}")
+    if a.stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        import getpass
+
+        password = getpass.getpass("Database password: ")
+    if not password:
+        raise CliError("no password given; nothing stored")
+    secrets = SecretStore()
+    if not secrets.keychain_available():
+        raise CliError(
+            "no OS keychain is available, so the password was not stored; "
+            "put it in ~/.pgpass (or PGPASSFILE) instead"
+        )
+    where, stored = store_database_password(secrets, url, password)
+    if not stored:
+        raise CliError("the OS keychain refused the password; put it in ~/.pgpass instead")
+    print(f"database password stored in the OS keychain for {where}")
+    return 0
+
+
 def register(sub: Any) -> None:
     """Add the ``config`` group."""
     cfg = sub.add_parser("config", help="settings").add_subparsers(dest="sub", required=True)
@@ -289,6 +316,12 @@ def register(sub: Any) -> None:
     cfg.add_parser("show", help="print the settings (no password)").set_defaults(
         func=cmd_config_show
     )
+    p = cfg.add_parser(
+        "database-password",
+        help="store the team database's password (--database-url) in the OS keychain",
+    )
+    p.add_argument("--stdin", action="store_true", help="read it from standard input")
+    p.set_defaults(func=cmd_config_database_password, without_database=True)
     signin.register(cfg)
 
 

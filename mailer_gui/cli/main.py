@@ -21,7 +21,13 @@ from typing import Any
 
 from mailer_gui.cli import app, campaign, config, content, lists, mailbox, report, run
 from mailer_gui.cli.common import UsageError
-from mailer_gui.core.context import default_log_dir, open_context
+from mailer_gui.core.clock import Clock
+from mailer_gui.core.context import (
+    ENV_DATABASE_URL,
+    default_database_url,
+    default_log_dir,
+    open_context,
+)
 from mailer_gui.core.errors import MailerError
 
 log = logging.getLogger("mailer_gui.cli.main")
@@ -39,29 +45,69 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir",
         help="data folder (default: MAILER_GUI_HOME or the platform's user data folder)",
     )
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="team mode: the PostgreSQL database, e.g. postgresql+psycopg://user@host:5432/mailer "
+        f"(default: {ENV_DATABASE_URL}, else the SQLite file in the data folder); the password "
+        "comes from `config database-password` (the keychain) or ~/.pgpass, never the URL",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for group in COMMAND_GROUPS:  # in this order: it is the order --help lists them
         group.register(sub)
     return parser
 
 
-def main(argv: list[str] | None = None, *, allow_reserved_domains: bool = False) -> int:
+def main(
+    argv: list[str] | None = None,
+    *,
+    allow_reserved_domains: bool = False,
+    clock: Clock | None = None,
+) -> int:
     """``allow_reserved_domains`` is for the test harness only (its SMTP server is
-    local, like the demo's); the command line has no way to set it."""
+    local, like the demo's); the command line has no way to set it. ``clock``
+    likewise (the team tests' laptop whose clock is wrong: tests/team_laptop.py);
+    the command line uses the wall clock."""
     parser = build_parser()
     args = parser.parse_args(argv)
     data_dir = Path(args.data_dir) if args.data_dir else None
+    url = args.database_url if args.database_url is not None else default_database_url()
+    if getattr(args, "without_database", False):  # e.g. storing the database's password
+        try:
+            return int(args.func(url, args))
+        except UsageError as exc:
+            print(f"{parser.prog}: usage error: {exc} (see --help)", file=sys.stderr)
+            return 2
+        except MailerError as exc:
+            print(f"mailer-gui: error: {exc}", file=sys.stderr)
+            return 1
     try:
-        ctx = open_context(data_dir, allow_reserved_domains=allow_reserved_domains)
+        ctx = open_context(
+            data_dir, clock, allow_reserved_domains=allow_reserved_domains, database_url=url
+        )
+    except MailerError as exc:  # the database server down, refused, missing
+        print(f"mailer-gui: error: {exc}", file=sys.stderr)
+        return 1
     except Exception as exc:  # unreadable folder, not a Mailer database...
         print(f"mailer-gui: error: cannot open the data folder: {exc}", file=sys.stderr)
         return 1
     logged = _start_log(data_dir)
     command = " ".join(str(w) for w in (args.command, getattr(args, "sub", None)) if w)
-    log.info("mailer-gui %s (data folder %s, pid %d)", command, ctx.data_dir, os.getpid())
+    log.info(
+        "mailer-gui %s (data folder %s, %s database %s, pid %d)",
+        command,
+        ctx.data_dir,
+        ctx.db.backend,
+        ctx.db.where,
+        os.getpid(),
+    )
     try:
         code = int(args.func(ctx, args))
         log.info("mailer-gui %s: exit %d", command, code)
+        if ctx.db.writes and ctx.feed is not None:
+            # Team mode: a window on another laptop shows this change at once.
+            ctx.emit("queue")
+            ctx.emit("settings")
         return code
     except UsageError as exc:
         print(f"{parser.prog}: usage error: {exc} (see --help)", file=sys.stderr)

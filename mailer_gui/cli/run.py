@@ -73,6 +73,14 @@ def cmd_run(ctx: AppContext, a: argparse.Namespace) -> int:
     from mailer_gui.core.sending.repeat_scheduler import RepeatScheduler
 
     scheduler = RepeatScheduler(ctx, on_change=engine.wake)
+    if not a.until_idle:
+        # Team mode: a campaign queued or resumed on another laptop wakes this
+        # engine at once (LISTEN/NOTIFY), not at its next periodic re-check.
+        def on_change(_event: str) -> None:
+            engine.wake()
+
+        ctx.listeners.append(on_change)
+        ctx.listen()
     try:
         for said in scheduler.wake() if a.until_idle else scheduler.start():
             print(said, file=sys.stderr)  # a missed repeat: caught up once, or skipped
@@ -168,7 +176,9 @@ def cmd_status(ctx: AppContext, a: argparse.Namespace) -> int:
     with ctx.db.read() as s:
         snap = snapshot.build(s, ctx.clock.now())
     if a.json:
-        print(json.dumps(snap.to_json(), ensure_ascii=False, indent=2))
+        out = snap.to_json()
+        out["database"] = ctx.database_json()
+        print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     b = snap.budget
     minute = f"This minute {b.minute.used}/{b.minute.limit} · " if b.minute else ""

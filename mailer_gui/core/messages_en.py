@@ -83,6 +83,37 @@ ENGLISH: dict[str, str] = {
         "database since {since}; stop it or let it finish",
     ),
     "lease.lost": QT_TRANSLATE_NOOP("Messages", "this engine no longer holds the sending lease"),
+    # --- the database (SQLite file or PostgreSQL)
+    "db.bad_url": QT_TRANSLATE_NOOP(
+        "Messages",
+        "{url} is not a database URL Mailer can use; give sqlite:///path or "
+        "postgresql+psycopg://user@host:port/database",
+    ),
+    "db.unreachable": QT_TRANSLATE_NOOP(
+        "Messages",
+        "cannot reach the PostgreSQL server at {host}:{port} (database {database}): "
+        "{detail}; check that the server runs and the host and port are right",
+    ),
+    "db.auth_failed": QT_TRANSLATE_NOOP(
+        "Messages",
+        "PostgreSQL at {host}:{port} refused user {user} for database {database}: {detail}; "
+        "store the password with `config database-password` or in ~/.pgpass",
+    ),
+    "db.no_database": QT_TRANSLATE_NOOP(
+        "Messages",
+        "PostgreSQL at {host}:{port} has no database {database}: {detail}; "
+        "create it (createdb) or correct the URL",
+    ),
+    "db.password_sqlite": QT_TRANSLATE_NOOP(
+        "Messages",
+        "a SQLite file has no password; give the PostgreSQL database with --database-url "
+        "or MAILER_GUI_DATABASE_URL",
+    ),
+    "db.not_mailer": QT_TRANSLATE_NOOP(
+        "Messages",
+        "{where} is not a Mailer database (it has tables but no schema version); "
+        "give an empty database or another URL",
+    ),
     # --- attachments
     "attachment.not_a_file": QT_TRANSLATE_NOOP(
         "Messages", "{path}: not a file; choose a file to attach"

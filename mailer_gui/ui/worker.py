@@ -46,6 +46,8 @@ class EngineWorker(QThread):
     snapshotReady = Signal(object)  # snapshot.Snapshot
     notificationsReady = Signal(list)  # list[dict]
     leaseHeld = Signal(str)  # "" when this window holds the lease
+    # Who holds it: "host (label)" of the other Mailer, "" when this window does.
+    leaseHolder = Signal(str)
     stepped = Signal(object)  # engine.StepResult
     failed = Signal(str)
 
@@ -122,6 +124,8 @@ class EngineWorker(QThread):
             self.engine.acquire()
         except LeaseHeldError as exc:
             self.leaseHeld.emit(messages.text(exc))
+            params = getattr(exc.args[0] if exc.args else None, "params", {})
+            self.leaseHolder.emit(f"{params.get('host', '?')} ({params.get('label', '?')})")
             self._publish(force=True)
             self._sleep(LEASE_RETRY_SECONDS)
             return False
@@ -131,6 +135,7 @@ class EngineWorker(QThread):
             self._sleep(ERROR_RETRY_SECONDS)
             return False
         self.leaseHeld.emit("")
+        self.leaseHolder.emit("")
         self._start_repeats()
         self._publish(force=True)
         return True

@@ -1178,6 +1178,22 @@
         <translation>Уведомления</translation>
     </message>
     <message>
+        <source>Team: %1</source>
+        <translation>Команда: %1</translation>
+    </message>
+    <message>
+        <source>this window</source>
+        <translation>это окно</translation>
+    </message>
+    <message>
+        <source>not known yet</source>
+        <translation>пока неизвестно</translation>
+    </message>
+    <message>
+        <source>Team mode: the queue, settings and limits live in the PostgreSQL database %1, shared with every Mailer on it. Sending: %2</source>
+        <translation>Командный режим: очередь, настройки и лимиты хранятся в базе PostgreSQL %1, общей для всех Mailer, подключённых к ней. Отправляет: %2</translation>
+    </message>
+    <message>
         <source>open the Outbox</source>
         <translation>откройте «Исходящие»</translation>
     </message>
@@ -1200,6 +1216,10 @@
     <message>
         <source>Read-only: another Mailer is sending</source>
         <translation>Только просмотр: отправляет другой экземпляр Mailer</translation>
+    </message>
+    <message>
+        <source>Read-only: %1 is sending</source>
+        <translation>Только просмотр: отправляет %1</translation>
     </message>
     <message>
         <source>This campaign is not in the queue.</source>
@@ -1495,6 +1515,30 @@
     <message>
         <source>this engine no longer holds the sending lease</source>
         <translation>этот отправитель больше не владеет правом на отправку</translation>
+    </message>
+    <message>
+        <source>{url} is not a database URL Mailer can use; give sqlite:///path or postgresql+psycopg://user@host:port/database</source>
+        <translation>{url} — не адрес базы данных, с которым работает Mailer; укажите sqlite:///путь или postgresql+psycopg://пользователь@сервер:порт/база</translation>
+    </message>
+    <message>
+        <source>cannot reach the PostgreSQL server at {host}:{port} (database {database}): {detail}; check that the server runs and the host and port are right</source>
+        <translation>нет связи с сервером PostgreSQL {host}:{port} (база {database}): {detail}; проверьте, что сервер работает и что адрес и порт указаны верно</translation>
+    </message>
+    <message>
+        <source>PostgreSQL at {host}:{port} refused user {user} for database {database}: {detail}; store the password with `config database-password` or in ~/.pgpass</source>
+        <translation>PostgreSQL на {host}:{port} не пустил пользователя {user} в базу {database}: {detail}; сохраните пароль командой `config database-password` или в ~/.pgpass</translation>
+    </message>
+    <message>
+        <source>PostgreSQL at {host}:{port} has no database {database}: {detail}; create it (createdb) or correct the URL</source>
+        <translation>на PostgreSQL {host}:{port} нет базы {database}: {detail}; создайте её (createdb) или исправьте адрес</translation>
+    </message>
+    <message>
+        <source>a SQLite file has no password; give the PostgreSQL database with --database-url or MAILER_GUI_DATABASE_URL</source>
+        <translation>у файла SQLite нет пароля; укажите базу PostgreSQL через --database-url или MAILER_GUI_DATABASE_URL</translation>
+    </message>
+    <message>
+        <source>{where} is not a Mailer database (it has tables but no schema version); give an empty database or another URL</source>
+        <translation>{where} — не база Mailer (в ней есть таблицы, но нет версии схемы); укажите пустую базу или другой адрес</translation>
     </message>
     <message>
         <source>{path}: not a file; choose a file to attach</source>

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from mailer_gui.core.codes import RecipientStatus
 from mailer_gui.core.errors import MailerError, StateError
 from mailer_gui.core.messages import Message
+from mailer_gui.core.store import dialect
 from mailer_gui.core.store.models import LIVE_STATUSES, AudienceRule, Campaign, QueueEntry
 from mailer_gui.core.store.queries import get_campaign
 
@@ -152,7 +153,7 @@ def count(session: Session, audience: Audience) -> AudienceCount:
         by = {
             int(w): int(n)
             for w, n in session.execute(
-                text(f"SELECT why, count(*) FROM ({_why_sql(audience)}) GROUP BY why")
+                text(f"SELECT why, count(*) FROM ({_why_sql(audience)}) AS w GROUP BY why")
             )
         }
     return AudienceCount(
@@ -191,7 +192,7 @@ def resolve(session: Session, campaign_id: int) -> Resolved | None:
             text(
                 "DELETE FROM recipients WHERE campaign_id = :c AND test_entry_id IS NULL "
                 "AND row_number IS NULL AND status = :pending AND attempts = 0 AND email_norm "
-                f"NOT IN (SELECT email_norm FROM ({_why_sql(audience)}) WHERE why = 0)"
+                f"NOT IN (SELECT email_norm FROM ({_why_sql(audience)}) AS w WHERE why = 0)"
             ),
             params,
         ).rowcount
@@ -204,11 +205,12 @@ def resolve(session: Session, campaign_id: int) -> Resolved | None:
             ),
             params,
         )
+    insert, skip = dialect.insert_ignore(conn)
     added = conn.execute(
         text(
-            "INSERT OR IGNORE INTO recipients (campaign_id, email, email_norm, fields, "
+            f"{insert} INTO recipients (campaign_id, email, email_norm, fields, "
             "row_number, status, attempts) SELECT :c, email, email_norm, fields, NULL, :pending, 0 "
-            f"FROM ({_why_sql(audience)}) WHERE why = 0 ORDER BY email_norm"
+            f"FROM ({_why_sql(audience)}) AS w WHERE why = 0 ORDER BY email_norm{skip}"
         ),
         params,
     ).rowcount

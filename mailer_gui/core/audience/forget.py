@@ -31,6 +31,7 @@ from mailer_gui.core.clock import utc
 from mailer_gui.core.codes import RecipientStatus, SuppressionReason
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.messages import Message
+from mailer_gui.core.store import dialect
 from mailer_gui.core.store.models import Setting, Suppression
 
 KEY_SETTING = "forget_hmac_key"
@@ -110,6 +111,8 @@ def forget(session: Session, email: str, now: datetime) -> Forgotten:
             Message("forget.invalid", address=repr(email.strip()), problem=str(exc))
         ) from None
     conn = session.connection()
+    if dialect.is_pg(conn):  # the server's storage: VACUUM reclaims it (README, team mode)
+        return _erase(session, checked, email, now)
     # Deleted and overwritten content is zeroed in the file, not left in free pages.
     conn.exec_driver_sql("PRAGMA secure_delete = ON")
     try:
@@ -166,11 +169,11 @@ def _erase(session: Session, checked: addresses.Checked, email: str, now: dateti
 
 # Stored texts that may quote an address: notifications (the uncertain notice
 # names recipients), pause history and queue details (a server's reply).
-_TEXT_COLUMNS = (
-    ("notifications", "text"),
-    ("pause_events", "detail"),
-    ("queue_entries", "reason_detail"),
-    ("suppressions", "detail"),
+_TEXT_COLUMNS = (  # table, column, key (PostgreSQL has no rowid)
+    ("notifications", "text", "id"),
+    ("pause_events", "detail", "id"),
+    ("queue_entries", "reason_detail", "id"),
+    ("suppressions", "detail", "email_norm"),
 )
 
 
@@ -178,21 +181,24 @@ def _scrub_texts(session: Session, forms: set[str]) -> int:
     """Replace every written form of the address in stored texts (matched
     without regard to case, as addresses are compared)."""
     conn = session.connection()
+    pg = dialect.is_pg(conn)
+    find = "strpos" if pg else "instr"
     changed = 0
-    for table, column in _TEXT_COLUMNS:
+    for table, column, key in _TEXT_COLUMNS:
+        rowid = key if pg else "rowid"
         for form in sorted(f for f in forms if f):
             low = form.lower()
             rows = conn.execute(
                 text(
-                    f"SELECT rowid, {column} FROM {table} "  # noqa: S608 (fixed names)
-                    f"WHERE instr(lower({column}), :f) > 0"
+                    f"SELECT {rowid}, {column} FROM {table} "  # noqa: S608 (fixed names)
+                    f"WHERE {find}(lower({column}), :f) > 0"
                 ),
                 {"f": low},
             ).all()
-            for rowid, value in rows:
+            for rowid_value, value in rows:
                 conn.execute(
-                    text(f"UPDATE {table} SET {column} = :v WHERE rowid = :r"),  # noqa: S608
-                    {"v": _replace_ci(str(value), low), "r": rowid},
+                    text(f"UPDATE {table} SET {column} = :v WHERE {rowid} = :r"),  # noqa: S608
+                    {"v": _replace_ci(str(value), low), "r": rowid_value},
                 )
                 changed += 1
     return changed

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from mailer_gui.core.store import dialect
 from mailer_gui.core.store.models import Recipient
 
 BUILTINS = ("email", "unsubscribe_url")  # every template may use these
@@ -41,7 +42,7 @@ def field_names(session: Session, campaign_id: int | None) -> list[str]:
                     "SELECT DISTINCT j.key FROM (SELECT fields FROM recipients "
                     "WHERE campaign_id = :c "
                     f"AND test_entry_id IS NULL ORDER BY id LIMIT {FIELD_SAMPLE}) r, "
-                    "json_each(r.fields) j"
+                    + dialect.json_keys_from(session, "r.fields")
                 ),
                 {"c": campaign_id},
             ).all()

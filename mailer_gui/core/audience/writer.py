@@ -21,6 +21,7 @@ from mailer_gui.core.audience import addresses, forget
 from mailer_gui.core.codes import RecipientStatus
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.messages import Message
+from mailer_gui.core.store import dialect
 from mailer_gui.core.store.models import Recipient, Suppression
 from mailer_gui.core.store.queries import get_campaign
 
@@ -151,8 +152,11 @@ class RecipientWriter:
         existing = {
             n: (i, r)
             for n, i, r in conn.exec_driver_sql(
-                f"SELECT email_norm, id, row_number FROM recipients WHERE campaign_id = ? AND "
-                f"test_entry_id IS NULL AND email_norm IN ({marks})",
+                dialect.native(
+                    conn,
+                    "SELECT email_norm, id, row_number FROM recipients WHERE campaign_id = ? AND "
+                    f"test_entry_id IS NULL AND email_norm IN ({marks})",
+                ),
                 (self.cid, *norms),
             ).all()
         }
@@ -161,7 +165,10 @@ class RecipientWriter:
         suppressed = {
             n
             for (n,) in conn.exec_driver_sql(
-                f"SELECT email_norm FROM suppressions WHERE email_norm IN ({marks})", tuple(norms)
+                dialect.native(
+                    conn, f"SELECT email_norm FROM suppressions WHERE email_norm IN ({marks})"
+                ),
+                tuple(norms),
             ).all()
         }
         return existing, suppressed
@@ -204,9 +211,13 @@ class RecipientWriter:
             res._reject(row, value, why)
         if out:
             out.sort(key=lambda r: r[2])  # index order: fewer pages touched per batch
-            self.s.connection().exec_driver_sql(
-                "INSERT INTO recipients (campaign_id, email, email_norm, fields, row_number, "
-                "status, attempts) VALUES (?, ?, ?, ?, ?, ?, 0)",
+            conn = self.s.connection()
+            conn.exec_driver_sql(
+                dialect.native(
+                    conn,
+                    "INSERT INTO recipients (campaign_id, email, email_norm, fields, row_number, "
+                    "status, attempts) VALUES (?, ?, ?, ?, ?, ?, 0)",
+                ),
                 out,
             )
         self.batch.clear()

@@ -33,6 +33,7 @@ from mailer_gui.core.reports.sql import (
     parse_stored,
 )
 from mailer_gui.core.sending import queue
+from mailer_gui.core.store import dialect
 from mailer_gui.core.store.db import Database
 from mailer_gui.core.store.models import Campaign as CampaignRow
 from mailer_gui.core.store.models import (
@@ -44,8 +45,8 @@ from mailer_gui.core.store.models import (
 from mailer_gui.core.store.queries import own_and_test_counts
 
 _HOUR_KINDS = (
-    "SELECT strftime('%Y-%m-%d %H:%M', l.at),"
-    " CASE WHEN l.campaign_id IS NOT :cid THEN 2"
+    "SELECT {minute},"
+    " CASE WHEN l.campaign_id {differs} :cid THEN 2"
     " WHEN r.test_entry_id IS NOT NULL THEN 1 ELSE 0 END, count(*)"
     " FROM slot_ledger l LEFT JOIN recipients r ON r.id = l.recipient_id"
     " WHERE l.at >= :lo AND l.at < :hi GROUP BY 1, 2"
@@ -66,8 +67,11 @@ def _campaign_hours(
     start = parse_stored(lo).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
     end = parse_stored(hi) + timedelta(hours=2)
     counts: dict[datetime, list[int]] = {}
+    sql = _HOUR_KINDS.format(
+        minute=dialect.minute_sql(session, "l.at"), differs=dialect.distinct_from(session)
+    )
     for minute, kind, n in session.execute(
-        text(_HOUR_KINDS),
+        text(sql),
         {
             "cid": campaign_id,
             "lo": start.strftime(STORED_FORMAT),

@@ -1,6 +1,7 @@
 """SQL pieces both reports share: times as ``UTCDateTime`` stores them, a zone's
-offsets as an SQLite expression, ledger counts per minute and hour, and the
-limits recorded with the ledger's slots."""
+offsets as an SQL expression (SQLite's or PostgreSQL's: ``store.dialect``),
+ledger counts per minute and hour, and the limits recorded with the ledger's
+slots."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from mailer_gui.core.reports.data import HourCount, LimitPeriod, ReportError
+from mailer_gui.core.store import dialect
 from mailer_gui.core.store.models import Recipient, SlotReservation
 
 
@@ -21,7 +23,7 @@ def per_minute(
     session: Session, *conds: Any, join_recipients: bool = False
 ) -> Iterator[tuple[datetime, int]]:
     """Ledger counts per UTC minute (every zone's hours start on a whole UTC minute)."""
-    minute = func.strftime("%Y-%m-%d %H:%M", SlotReservation.at)
+    minute = dialect.minute_expr(session, SlotReservation.at)
     q = select(minute, func.count()).select_from(SlotReservation)
     if join_recipients:
         q = q.join(Recipient, Recipient.id == SlotReservation.recipient_id)
@@ -41,8 +43,8 @@ _LIMIT_CHANGES = (
     " SELECT at, hourly_limit, monthly_limit,"
     " row_number() OVER w AS n,"
     " lag(hourly_limit) OVER w AS ph, lag(monthly_limit) OVER w AS pm"
-    " FROM slot_ledger WHERE {where} WINDOW w AS (ORDER BY at, id))"
-    " WHERE n = 1 OR ph IS NOT hourly_limit OR pm IS NOT monthly_limit ORDER BY at"
+    " FROM slot_ledger WHERE {where} WINDOW w AS (ORDER BY at, id)) AS c"
+    " WHERE n = 1 OR ph {differs} hourly_limit OR pm {differs} monthly_limit ORDER BY at"
 )
 
 
@@ -53,7 +55,10 @@ def limits_in_force(
     ``slot_ledger``), one period per change, oldest first."""
     return tuple(
         LimitPeriod(parse_stored(at), h, m)
-        for at, h, m in session.execute(text(_LIMIT_CHANGES.format(where=where)), params)
+        for at, h, m in session.execute(
+            text(_LIMIT_CHANGES.format(where=where, differs=dialect.distinct_from(session))),
+            params,
+        )
     )
 
 
@@ -102,32 +107,40 @@ def _offset_suffix(tz: ZoneInfo, at: datetime) -> str:
     return at.astimezone(tz).isoformat(sep=" ", timespec="seconds")[19:]
 
 
-def local_time_sql(column: str, tz: ZoneInfo, lo: datetime, hi: datetime) -> str:
-    """An SQLite expression turning stored UTC text ``column`` (times within
-    ``lo``..``hi``) into the text ``time_text`` gives in ``tz`` ('' for NULL): the
-    whole seconds shifted by the offset of the time's segment (``zone_segments``;
-    tzdata offsets are whole seconds, and ``time_text`` drops the fraction)."""
+def local_time_sql(
+    column: str, tz: ZoneInfo, lo: datetime, hi: datetime, bind: Session | None = None
+) -> str:
+    """An SQL expression (SQLite's, or for ``bind``'s dialect) turning stored UTC
+    ``column`` (times within ``lo``..``hi``) into the text ``time_text`` gives in
+    ``tz`` ('' for NULL): the whole seconds shifted by the offset of the time's
+    segment (``zone_segments``; tzdata offsets are whole seconds, and
+    ``time_text`` drops the fraction)."""
     branches: list[str] = []
     segments = zone_segments(tz, lo, hi)
     for i, (start, offset) in enumerate(segments):
         secs = int(offset.total_seconds())
         if secs != offset.total_seconds():
             raise ReportError(f"{tz.key}: an offset of {offset} is not whole seconds")
-        expr = (
-            f"datetime(substr({column}, 1, 19), '{secs:+d} seconds') "
-            f"|| '{_offset_suffix(tz, start)}'"
+        shifted = (
+            dialect.shifted_seconds_sql(bind, column, secs)
+            if bind is not None
+            else f"datetime(substr({column}, 1, 19), '{secs:+d} seconds')"
         )
+        expr = f"{shifted} || '{_offset_suffix(tz, start)}'"
         if i + 1 < len(segments):
             until = segments[i + 1][0].astimezone(UTC).strftime(STORED_FORMAT)
             branches.append(f"WHEN {column} < '{until}' THEN {expr}")
         else:
             branches.append(f"ELSE {expr}")
     if len(branches) == 1:
-        return f"ifnull({branches[0].removeprefix('ELSE ')}, '')"
-    return f"ifnull(CASE {' '.join(branches)} END, '')"
+        return f"coalesce({branches[0].removeprefix('ELSE ')}, '')"
+    return f"coalesce(CASE {' '.join(branches)} END, '')"
 
 
-def parse_stored(value: str) -> datetime:
+def parse_stored(value: str | datetime) -> datetime:
+    """A stored time (SQLite's text, PostgreSQL's naive datetime) as aware UTC."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC)
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 

@@ -1,5 +1,5 @@
 """Transaction A's per-message statements, as SQL rather than ORM loads (most of
-them raw sqlite3 on the session's own transaction: see :mod:`hotsql`).
+them raw SQL on the driver connection of the session's own transaction: see :mod:`hotsql`).
 
 Every function here runs on the caller's write session (``BEGIN IMMEDIATE``,
 so under the write lock) and reads or writes the queue tables directly: the

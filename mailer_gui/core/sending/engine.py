@@ -15,11 +15,8 @@ holder turns it into ``uncertain`` and never re-sends it on its own.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
@@ -94,7 +91,7 @@ class Engine:
     ) -> None:
         self.ctx = ctx
         self.label = label
-        self.id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.id = lease.engine_id()
         self._factory: TransportFactory = transport_factory or self._smtp_transport
         self._transport: Any = None
         self._transport_key: tuple[SmtpSettings, str | None] | None = None

@@ -1,22 +1,45 @@
-"""The SQLite store: engine, sessions, write transactions and migrations.
+"""The store: engine, sessions, write transactions and migrations.
 
-Write transactions start with ``BEGIN IMMEDIATE`` so that they hold SQLite's
-write lock from their first statement (a deferred BEGIN that later upgrades
-gets "database is locked" whatever the busy timeout). Reads use a plain
-deferred BEGIN and never block the writer in WAL mode.
+The database is a SQLite file in the data folder (the default) or, in team
+mode, a PostgreSQL database named by a SQLAlchemy URL
+(``postgresql+psycopg://user@host:port/db``).
+
+SQLite: write transactions start with ``BEGIN IMMEDIATE`` so that they hold
+SQLite's write lock from their first statement (a deferred BEGIN that later
+upgrades gets "database is locked" whatever the busy timeout). Reads use a
+plain deferred BEGIN and never block the writer in WAL mode.
+
+PostgreSQL: READ COMMITTED, and the first statement of every write
+transaction is ``SELECT pg_advisory_xact_lock(WRITE_LOCK_KEY)``: writers are
+serialised across every laptop on the database exactly as ``BEGIN IMMEDIATE``
+serialises them on one file, so each check-and-reserve (count the window,
+then insert the slot) is atomic with no change in the engine. The lock goes
+with the transaction's end. Reads take no lock.
+
+The password is never part of the URL kept, logged or shown: one typed in the
+URL is used for the connection only; otherwise the OS keychain's
+(:func:`password_account`), else libpq's own places (``PGPASSWORD``,
+``~/.pgpass``, ``PGPASSFILE``, service files).
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from mailer_gui.core.errors import MailerError
+from mailer_gui.core.messages import Message
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
 DB_FILENAME = "mailer.db"
@@ -24,6 +47,30 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # ``Session.info`` key: True only where reserved example domains may be queued
 # (demo mode, whose server is local, and the test harness): see context.py.
 ALLOW_RESERVED_DOMAINS = "allow_reserved_domains"
+
+SQLITE = "sqlite"
+POSTGRESQL = "postgresql"
+# The advisory lock every PostgreSQL write transaction takes first (one fixed
+# 64-bit key for the database: "MAILERWR" in ASCII).
+WRITE_LOCK_KEY = 0x4D41494C45525752
+_WRITE_LOCK = f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"
+# Seconds a PostgreSQL connection attempt may take before "server unreachable".
+CONNECT_TIMEOUT_S = 10
+
+
+class SecretStore(Protocol):
+    """Where the database password may be kept (``core.config.secrets.SecretStore``;
+    the store imports nothing above it)."""
+
+    def get_token(self, account: str) -> str | None: ...
+
+
+class DatabaseError(MailerError):
+    """The database named by the URL cannot be used (unreachable, refused, missing)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -44,41 +91,133 @@ def _on_begin(conn: Any) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _on_begin_pg(conn: Any) -> None:
+    # psycopg opens the transaction itself on the first statement: this one.
+    if conn.get_execution_options().get("mailer_begin", "IMMEDIATE") != "DEFERRED":
+        conn.exec_driver_sql(_WRITE_LOCK)
+
+
 def reserved_domains_allowed(session: Session) -> bool:
     """True where reserved example domains may be queued: demo mode and the
     test harness only (``context.open_context``)."""
     return bool(session.info.get(ALLOW_RESERVED_DOMAINS))
 
 
-class Database:
-    """One SQLite file: ``write()`` and ``read()`` give sessions in a transaction."""
+def hide_password(url: str | URL) -> str:
+    """The URL as it may be shown or logged: any password as ``***``."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<not a database URL>"
 
-    def __init__(self, path: Path, allow_reserved_domains: bool = False) -> None:
-        self.path = Path(path)
-        info = {ALLOW_RESERVED_DOMAINS: allow_reserved_domains}
-        self.engine: Engine = create_engine(
-            f"sqlite:///{self.path}",
-            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+
+def password_account(url: URL) -> str:
+    """The keychain account of a PostgreSQL database's password: ``user@host:port/db``."""
+    return f"postgresql:{where(url)}"
+
+
+def where(url: URL) -> str:
+    """``user@host:port/db`` (no password), as status and diagnostics name a database."""
+    return f"{url.username or ''}@{url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
+
+
+def parse_url(value: str | URL) -> URL:
+    """A database URL checked for what the app supports (SQLite or PostgreSQL through
+    psycopg); a bare ``postgresql://`` or ``postgres://`` gets the psycopg driver."""
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise DatabaseError(Message("db.bad_url", url=hide_password(str(value)))) from None
+    backend = url.get_backend_name()
+    if backend in ("postgres", POSTGRESQL):
+        url = url.set(drivername="postgresql+psycopg")
+    elif backend != SQLITE:
+        raise DatabaseError(Message("db.bad_url", url=hide_password(url)))
+    if url.get_backend_name() == POSTGRESQL and not url.database:
+        raise DatabaseError(Message("db.bad_url", url=hide_password(url)))
+    return url
+
+
+class Database:
+    """One database: ``write()`` and ``read()`` give sessions in a transaction.
+
+    ``Database(path)`` is the SQLite file at ``path``; ``Database(url=...)`` any
+    supported URL (a password in it is used, never kept in :attr:`url`)."""
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        allow_reserved_domains: bool = False,
+        *,
+        url: str | URL | None = None,
+        secrets: SecretStore | None = None,
+    ) -> None:
+        if url is None:
+            if path is None:
+                raise ValueError("Database needs a path or a URL")
+            url = URL.create("sqlite", database=str(Path(path)))
+        full = parse_url(url)
+        self.backend: str = full.get_backend_name()
+        # Never the password: the URL kept, shown and logged.
+        self.url: URL = URL.create(
+            full.drivername, full.username, None, full.host, full.port, full.database, full.query
         )
-        event.listen(self.engine, "connect", _on_connect)
-        event.listen(self.engine, "begin", _on_begin)
+        info = {ALLOW_RESERVED_DOMAINS: allow_reserved_domains}
+        self.path: Path | None
+        if self.backend == SQLITE:
+            self.path = Path(full.database or "")
+            self.engine: Engine = create_engine(
+                self.url,
+                connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            )
+            event.listen(self.engine, "connect", _on_connect)
+            event.listen(self.engine, "begin", _on_begin)
+        else:
+            self.path = None
+            connect_args: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_S}
+            password = full.password
+            if password is None and secrets is not None:
+                password = secrets.get_token(password_account(self.url))
+            if password is not None:
+                connect_args["password"] = str(password)
+            # Without one, libpq looks in PGPASSWORD, ~/.pgpass, PGPASSFILE, services.
+            self.engine = create_engine(
+                self.url,
+                connect_args=connect_args,
+                isolation_level="READ COMMITTED",
+                pool_pre_ping=True,
+            )
+            event.listen(self.engine, "begin", _on_begin_pg)
         self._writer = sessionmaker(self.engine, expire_on_commit=False, info=info)
+        # Write transactions committed through write() (a CLI command that
+        # changed something tells the other apps: cli/main.py).
+        self.writes = 0
         self._reader = sessionmaker(
             self.engine.execution_options(mailer_begin="DEFERRED"),
             expire_on_commit=False,
             info=info,
         )
 
+    @property
+    def where(self) -> str:
+        """The SQLite file's path, or ``user@host:port/db`` (no password)."""
+        return str(self.path) if self.path is not None else where(self.url)
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.backend == POSTGRESQL
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction holding the lock from its start; commits on success."""
         with self._writer() as session, session.begin():
             yield session
+        self.writes += 1
 
     def write_session(self) -> Session:
-        """A session whose transaction starts with BEGIN IMMEDIATE on first use;
-        the caller commits or closes it (the engine commits it from a helper
-        thread while SMTP commands go out)."""
+        """A session whose transaction starts with BEGIN IMMEDIATE (SQLite) or the
+        write lock (PostgreSQL) on first use; the caller commits or closes it (the
+        engine commits it from a helper thread while SMTP commands go out)."""
         session = self._writer()
         session.begin()
         return session
@@ -95,12 +234,36 @@ class Database:
         self.engine.dispose()
 
 
+def connection_error(db: Database, exc: BaseException) -> DatabaseError:
+    """One clear message for a PostgreSQL connection that failed: which database,
+    what went wrong, what to do (never the password)."""
+    url = db.url
+    detail = str(getattr(exc, "orig", None) or exc)
+    low = detail.lower()
+    params = {
+        "host": url.host or "localhost",
+        "port": url.port or 5432,
+        "database": url.database or "",
+        "user": url.username or "",
+    }
+    if "password" in low or "authentication" in low:
+        code = "db.auth_failed"
+    elif "does not exist" in low and "database" in low:
+        code = "db.no_database"
+    else:
+        code = "db.unreachable"
+    # The first line of the driver's text, which names no password.
+    first = detail.strip().splitlines()[0] if detail.strip() else type(exc).__name__
+    return DatabaseError(Message(code, detail=first, **params))
+
+
 def _alembic_config(db: Database) -> Any:
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.set_main_option("sqlalchemy.url", f"sqlite:///{db.path}")
+    # Alembic runs on the connection handed in; the URL is only a fallback.
+    cfg.set_main_option("sqlalchemy.url", hide_password(db.url).replace("%", "%%"))
     return cfg
 
 
@@ -136,12 +299,31 @@ def _stored_revision(path: Path) -> str | None:
     return None if row is None else str(row[0])
 
 
+def _stored_revision_pg(db: Database) -> str | None:
+    """The revision recorded in the PostgreSQL database (None: no version table)."""
+    with db.engine.connect() as conn:
+        if conn.execute(text("SELECT to_regclass('alembic_version')")).scalar() is None:
+            return None
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    return None if row is None else str(row[0])
+
+
 def upgrade(db: Database) -> Path | None:
     """Bring the schema to the newest revision; returns the backup made, if any.
 
-    An existing database whose revision is older is copied aside first, so a
-    failed upgrade never costs the operator their data.
+    SQLite: an existing database whose revision is older is copied aside first,
+    so a failed upgrade never costs the operator their data. PostgreSQL: no
+    file to copy; the operator runs ``pg_dump`` before upgrading (README), and
+    the upgrade runs in one transaction holding the write lock.
     """
+    if db.path is None:
+        try:
+            if _stored_revision_pg(db) == SCHEMA_HEAD:
+                return None
+            _upgrade_pg(db)
+        except OperationalError as exc:
+            raise connection_error(db, exc) from None
+        return None
     if _stored_revision(db.path) == SCHEMA_HEAD:
         return None
     from alembic import command
@@ -175,12 +357,50 @@ def upgrade(db: Database) -> Path | None:
     return backup
 
 
-def open_database(data_dir: Path, allow_reserved_domains: bool = False) -> Database:
-    """Open (creating and upgrading as needed) the database in ``data_dir``."""
+def _upgrade_pg(db: Database) -> None:
+    from alembic import command
+
+    cfg = _alembic_config(db)
+    with db.engine.connect() as conn:
+        current = _current_revision(db)
+        has_tables = bool(inspect(conn).get_table_names())
+    if current is None and has_tables:
+        raise DatabaseError(Message("db.not_mailer", where=db.where))
+    head = _head_revision(cfg)
+    if current == head:
+        return
+    log.info(
+        "upgrading the PostgreSQL database %s from %s to %s (no backup is made: "
+        "pg_dump it before upgrading)",
+        db.where,
+        current,
+        head,
+    )
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def open_database(
+    data_dir: Path,
+    allow_reserved_domains: bool = False,
+    url: str | URL | None = None,
+    secrets: SecretStore | None = None,
+) -> Database:
+    """Open (creating and upgrading as needed) the database: the SQLite file in
+    ``data_dir``, or the one ``url`` names (the data folder still holds logs
+    and local preferences)."""
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(data_dir / DB_FILENAME, allow_reserved_domains)
-    upgrade(db)
+    if url is None:
+        db = Database(data_dir / DB_FILENAME, allow_reserved_domains)
+    else:
+        db = Database(url=url, allow_reserved_domains=allow_reserved_domains, secrets=secrets)
+    try:
+        upgrade(db)
+    except BaseException:
+        db.dispose()
+        raise
     return db
 
 

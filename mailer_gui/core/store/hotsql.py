@@ -1,8 +1,8 @@
-"""The send step's hot statements, as plain SQL on the sqlite3 connection.
+"""The send step's hot statements, as plain SQL on the driver's connection.
 
 Each message runs about ten statements in transaction A/B. Through
 SQLAlchemy each costs tens of microseconds of Python; on the driver they cost
-a few. They run on :func:`driver`, the sqlite3 connection of the session's
+a few. They run on :func:`driver`, the driver connection of the session's
 *current* transaction (``BEGIN IMMEDIATE`` already emitted), so they are part
 of the same atomic step as everything the ORM does in it (E, G, H).
 
@@ -11,6 +11,13 @@ writer compare and read back the same: times as naive UTC text
 ``YYYY-MM-DD HH:MM:SS.ffffff`` (:func:`ts`; string order is time order), JSON
 as ``json.dumps`` text. Raw statements never autoflush: callers flush pending
 ORM changes first, as they did for Core statements.
+
+On PostgreSQL :func:`driver` gives a :class:`PgCon`: psycopg's connection
+with the same ``execute(sql, params)`` (``?`` becomes ``%s``, once per
+statement); the time texts are cast by the server to ``timestamp``, and rows
+read back carry ``datetime`` and parsed JSON, which :func:`from_ts` and
+:func:`from_json` take as well as text. SQLite's path is unchanged: the
+sqlite3 connection itself.
 """
 
 from __future__ import annotations
@@ -20,14 +27,50 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy.orm import Session
 
 
-def driver(s: Session) -> sqlite3.Connection:
-    """The sqlite3 connection of ``s``'s transaction (begun if not yet)."""
-    return cast(sqlite3.Connection, s.connection().connection.driver_connection)
+class Con(Protocol):
+    """What the callers use of a connection: ``execute(sql, params)`` with ``?``."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ..., /) -> Any: ...
+
+
+@lru_cache(maxsize=512)
+def pg_sql(sql: str) -> str:
+    """A statement written for sqlite3 (``?`` placeholders) in psycopg's form."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class PgCon:
+    """psycopg's connection with sqlite3's ``execute`` (its cursor has the same
+    ``fetchone``/``fetchall``/``rowcount``; no ``lastrowid``: RETURNING id)."""
+
+    __slots__ = ("_con",)
+
+    def __init__(self, con: Any) -> None:
+        self._con = con
+
+    def execute(self, sql: str, params: Sequence[Any] = (), /) -> Any:
+        return self._con.execute(pg_sql(sql), params)
+
+    def executemany(self, sql: str, rows: Any, /) -> Any:
+        cur = self._con.cursor()
+        cur.executemany(pg_sql(sql), rows)
+        return cur
+
+
+def driver(s: Session) -> Any:
+    """The driver connection of ``s``'s transaction (begun if not yet): sqlite3's
+    itself, or psycopg's in a :class:`PgCon`. Typed ``Any``: both are used
+    through ``execute(sql, params)`` and the cursor's ``fetchone``/``fetchall``/
+    ``rowcount`` (:class:`Con`)."""
+    con = s.connection().connection.driver_connection
+    if type(con) is sqlite3.Connection:
+        return con
+    return PgCon(con)
 
 
 def ts(value: datetime) -> str:
@@ -39,13 +82,19 @@ def ts(value: datetime) -> str:
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-def from_ts(text: str | None) -> datetime | None:
-    """A stored time read back as aware UTC (as UTCDateTime returns it)."""
-    return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
+def from_ts(text: str | datetime | None) -> datetime | None:
+    """A stored time read back as aware UTC (as UTCDateTime returns it): SQLite's
+    text or PostgreSQL's naive ``datetime``."""
+    if text is None:
+        return None
+    if isinstance(text, str):
+        return datetime.fromisoformat(text).replace(tzinfo=UTC)
+    return text.replace(tzinfo=UTC)
 
 
-def from_json(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
+def from_json(text: Any) -> Any:
+    """A JSON column read back: SQLite's text, or the value psycopg already parsed."""
+    return json.loads(text) if isinstance(text, str | bytes) else text
 
 
 # ---------------------------------------------------------------- lease
@@ -74,7 +123,7 @@ class EntryRow(NamedTuple):
     start_at: datetime | None
 
 
-def eligible(con: sqlite3.Connection, now: datetime) -> list[EntryRow]:
+def eligible(con: Con, now: datetime) -> list[EntryRow]:
     return [
         EntryRow(i, k, st, c, from_ts(start))
         for i, k, st, c, start in con.execute(ELIGIBLE, (ts(now),))
@@ -84,8 +133,9 @@ def eligible(con: sqlite3.Connection, now: datetime) -> list[EntryRow]:
 SETTINGS_RAW = "SELECT key, value FROM settings WHERE key IN ('smtp', 'limits', 'quota')"
 
 
-def settings_text(con: sqlite3.Connection) -> tuple[tuple[str, str], ...]:
-    """The settings rows as stored (JSON text), in a stable order."""
+def settings_text(con: Con) -> tuple[tuple[str, Any], ...]:
+    """The settings rows as stored (JSON text; parsed values on PostgreSQL), in a
+    stable order."""
     return tuple(sorted(con.execute(SETTINGS_RAW).fetchall()))
 
 
@@ -156,7 +206,7 @@ def span(lo: datetime, hi: datetime) -> tuple[str, tuple[str, ...]]:
     return " + ".join(parts), tuple(args)
 
 
-def counts(con: sqlite3.Connection, spans: Sequence[tuple[datetime, datetime]]) -> list[int]:
+def counts(con: Con, spans: Sequence[tuple[datetime, datetime]]) -> list[int]:
     """Ledger rows in each ``[lo, hi)`` of ``spans``, in one statement."""
     if not spans:
         return []
@@ -189,9 +239,7 @@ class PendingRow(NamedTuple):
     message_id: str | None
 
 
-def next_pending(
-    con: sqlite3.Connection, test: bool, entry_id: int, campaign_id: int
-) -> PendingRow | None:
+def next_pending(con: Con, test: bool, entry_id: int, campaign_id: int) -> PendingRow | None:
     args = (campaign_id, entry_id) if test else (campaign_id,)
     row = con.execute(NEXT[test], args).fetchone()
     if row is None:
@@ -212,10 +260,11 @@ RESERVE = (
     "INSERT INTO slot_ledger (at, recipient_id, campaign_id, hourly_limit, monthly_limit)"
     " VALUES (?, ?, ?, ?, ?)"
 )
+RESERVE_RETURNING = RESERVE + " RETURNING id"
 
 
 def claim(
-    con: sqlite3.Connection,
+    con: Con,
     recipient_id: int,
     campaign_id: int,
     message_id: str,
@@ -227,9 +276,10 @@ def claim(
     at = ts(now)
     if con.execute(CLAIM, (message_id, engine_id, at, recipient_id)).rowcount != 1:
         raise AssertionError(f"recipient {recipient_id} was not pending")
-    slot = con.execute(
-        RESERVE, (at, recipient_id, campaign_id, hourly_limit, monthly_limit)
-    ).lastrowid
+    args = (at, recipient_id, campaign_id, hourly_limit, monthly_limit)
+    if type(con) is PgCon:
+        return int(con.execute(RESERVE_RETURNING, args).fetchone()[0])
+    slot = con.execute(RESERVE, args).lastrowid
     assert slot is not None
     return int(slot)
 

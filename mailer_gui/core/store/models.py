@@ -184,6 +184,7 @@ class Recipient(Base):
             "email_norm",
             unique=True,
             sqlite_where=text("test_entry_id IS NULL"),
+            postgresql_where=text("test_entry_id IS NULL"),
         ),
         Index("ix_recipients_test_entry", "test_entry_id"),
         Index("ix_recipients_finished_at", "finished_at"),

@@ -100,7 +100,7 @@ def diagnostics_text(ctx: AppContext) -> str:
         f"Qt platform: {QGuiApplication.platformName()}",
         "",
         f"Data folder: {ctx.data_dir}",
-        f"Database: {ctx.db.path}",
+        f"Database: {ctx.db.backend} {ctx.db.where}",
         f"Config folder: {config_dir()}",
         f"Log folder: {log_dir(ctx)}",
         "",

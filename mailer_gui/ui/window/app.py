@@ -12,7 +12,12 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mailer_gui import __version__
-from mailer_gui.core.context import default_data_dir, default_log_dir, open_context
+from mailer_gui.core.context import (
+    default_data_dir,
+    default_database_url,
+    default_log_dir,
+    open_context,
+)
 from mailer_gui.ui import i18n
 from mailer_gui.ui.icons import app_icon
 from mailer_gui.ui.window.single_instance import SingleInstance
@@ -24,6 +29,7 @@ SMOKE_TIMEOUT_MS = 60_000
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     p = argparse.ArgumentParser(prog="mailer-gui", add_help=False)
     p.add_argument("--data-dir", type=Path, default=None)
+    p.add_argument("--database-url", default=None)  # team mode (as the CLI's)
     p.add_argument("--demo", action="store_true")
     p.add_argument("--smoke", action="store_true")
     return p.parse_known_args(argv)  # the rest goes to Qt (-style, -platform ...)
@@ -95,7 +101,9 @@ def _run(args: argparse.Namespace, qt_args: list[str], data_dir: Path, demo: Any
         return 1
     try:
         # Demo mode only: its own server on 127.0.0.1 catches the sample's example.com mail.
-        ctx = open_context(data_dir, allow_reserved_domains=demo is not None)
+        # Team mode: --database-url or MAILER_GUI_DATABASE_URL (never for the demo).
+        url = None if demo is not None else (args.database_url or default_database_url())
+        ctx = open_context(data_dir, allow_reserved_domains=demo is not None, database_url=url)
     except Exception as exc:
         log.exception("could not open %s", data_dir)
         QMessageBox.critical(
@@ -120,6 +128,7 @@ def _run_window(
     from mailer_gui.ui.window.main_window import MainWindow
 
     window = MainWindow(ctx, demo=demo)
+    ctx.listen()  # team mode: the other laptops' changes show at once (never blocks)
     instance.activated.connect(window.bring_forward)
     if smoke:
         window.shown.connect(lambda: QTimer.singleShot(0, window.quit_app))

@@ -85,6 +85,7 @@ def build_status_bar(w: Any) -> None:
     w.activity_label = QLabel(w)
     w.lease_label = QLabel(w)
     w.lease_label.hide()
+    w.database_label = database_label(w)
     w.budget_label = BudgetLabel(w)
     w.mailbox_label = MailboxLabel(settings_zone(w.ctx), w)
     bar = w.statusBar()
@@ -93,8 +94,43 @@ def build_status_bar(w: Any) -> None:
     if w.demo_label is not None:
         bar.addPermanentWidget(w.demo_label)
     bar.addPermanentWidget(w.lease_label)
+    if w.database_label is not None:
+        bar.addPermanentWidget(w.database_label)
     bar.addPermanentWidget(w.mailbox_label)
     bar.addPermanentWidget(w.budget_label)
+
+
+def database_label(w: Any) -> QLabel | None:
+    """Team mode only: which shared database this window is on (the SQLite file
+    of one laptop needs no label; About names it)."""
+    db = w.ctx.db
+    if not db.is_postgresql:
+        return None
+    label = QLabel(w)
+    label.setObjectName("DatabaseLabel")
+    label.setText(QCoreApplication.translate("MainWindow", "Team: %1").replace("%1", db.where))
+    set_database_tooltip(label, db.where, "")
+    return label
+
+
+def set_database_tooltip(label: QLabel, where: str, holder: str | None) -> None:
+    """The database label's tooltip: the database and who holds the sending lease
+    (``""``: this window; None: not known yet)."""
+    if holder == "":
+        sender = QCoreApplication.translate("MainWindow", "this window")
+    elif holder is None:
+        sender = QCoreApplication.translate("MainWindow", "not known yet")
+    else:
+        sender = holder
+    label.setToolTip(
+        QCoreApplication.translate(
+            "MainWindow",
+            "Team mode: the queue, settings and limits live in the PostgreSQL database %1, "
+            "shared with every Mailer on it. Sending: %2",
+        )
+        .replace("%1", where)
+        .replace("%2", sender)
+    )
 
 
 def demo_label(w: Any) -> QLabel:

@@ -70,6 +70,7 @@ class MainWindow(WindowClosing, QMainWindow):
     notes_dock: QDockWidget
     activity_label: QLabel
     lease_label: QLabel
+    database_label: QLabel | None  # team mode only
     budget_label: BudgetLabel
     mailbox_label: MailboxLabel
     demo_label: QLabel | None
@@ -132,6 +133,7 @@ class MainWindow(WindowClosing, QMainWindow):
         w.snapshotReady.connect(self._snapshot_arrived)
         w.notificationsReady.connect(self.notifier.on_notifications)
         w.leaseHeld.connect(self.on_lease)
+        w.leaseHolder.connect(self.on_lease_holder)
         w.failed.connect(lambda msg: self.statusBar().showMessage(msg, 10_000))
         mw = self.mailbox_worker
         mw.started_check.connect(self.mailbox_label.on_started)
@@ -210,6 +212,14 @@ class MainWindow(WindowClosing, QMainWindow):
         self.lease_label.setVisible(bool(message))
         self.lease_label.setText(self.tr("Read-only: another Mailer is sending"))
         self.lease_label.setToolTip(message)
+
+    def on_lease_holder(self, holder: str) -> None:
+        """Team mode: name the laptop that sends (it may be any on the database)."""
+        if self.database_label is None:
+            return
+        if holder:
+            self.lease_label.setText(self.tr("Read-only: %1 is sending").replace("%1", holder))
+        window_layout.set_database_tooltip(self.database_label, self.ctx.db.where, holder)
 
     def _load_notification_history(self) -> None:
         """What was said before this start (up to where the worker takes over)."""

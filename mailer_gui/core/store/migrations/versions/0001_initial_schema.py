@@ -142,7 +142,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_recipients_campaign_status', ['campaign_id', 'status'], unique=False)
         batch_op.create_index('ix_recipients_status', ['status'], unique=False)
         batch_op.create_index('ix_recipients_test_entry', ['test_entry_id'], unique=False)
-        batch_op.create_index('uq_recipients_campaign_email', ['campaign_id', 'email_norm'], unique=True, sqlite_where=sa.text('test_entry_id IS NULL'))
+        batch_op.create_index('uq_recipients_campaign_email', ['campaign_id', 'email_norm'], unique=True, sqlite_where=sa.text('test_entry_id IS NULL'), postgresql_where=sa.text('test_entry_id IS NULL'))
 
     op.create_table('slot_ledger',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -167,7 +167,7 @@ def downgrade() -> None:
 
     op.drop_table('slot_ledger')
     with op.batch_alter_table('recipients', schema=None) as batch_op:
-        batch_op.drop_index('uq_recipients_campaign_email', sqlite_where=sa.text('test_entry_id IS NULL'))
+        batch_op.drop_index('uq_recipients_campaign_email', sqlite_where=sa.text('test_entry_id IS NULL'), postgresql_where=sa.text('test_entry_id IS NULL'))
         batch_op.drop_index('ix_recipients_test_entry')
         batch_op.drop_index('ix_recipients_status')
         batch_op.drop_index('ix_recipients_campaign_status')

@@ -23,41 +23,53 @@ branch_labels = None
 depends_on = None
 
 
+def _execute(sql: str) -> None:
+    """SQLite's DDL as written; on PostgreSQL the same tables in its types
+    (an ``id`` primary key is SERIAL, DATETIME is ``timestamp``)."""
+    if op.get_bind().dialect.name == "postgresql":
+        sql = (
+            sql.replace("(id INTEGER NOT NULL PRIMARY KEY", "(id SERIAL PRIMARY KEY")
+            .replace(" DATETIME ", " TIMESTAMP WITHOUT TIME ZONE ")
+            .replace(" WITHOUT ROWID", "")
+        )
+    op.execute(sql)
+
+
 def _fk(column: str, target: str, ondelete: str) -> str:
     return f"FOREIGN KEY ({column}) REFERENCES {target} (id) ON DELETE {ondelete}"
 
 
 def upgrade() -> None:
-    op.execute(
+    _execute(
         "CREATE TABLE contacts (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(320) NOT NULL,"
         " email_norm VARCHAR(320) NOT NULL, fields JSON NOT NULL, source VARCHAR(300),"
         " created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL)"
     )
-    op.execute("CREATE UNIQUE INDEX uq_contacts_email_norm ON contacts (email_norm)")
-    op.execute(
+    _execute("CREATE UNIQUE INDEX uq_contacts_email_norm ON contacts (email_norm)")
+    _execute(
         "CREATE TABLE contact_lists (id INTEGER NOT NULL PRIMARY KEY,"
         " name VARCHAR(200) NOT NULL, created_at DATETIME NOT NULL)"
     )
-    op.execute("CREATE UNIQUE INDEX uq_contact_lists_name ON contact_lists (name)")
-    op.execute(
+    _execute("CREATE UNIQUE INDEX uq_contact_lists_name ON contact_lists (name)")
+    _execute(
         "CREATE TABLE list_members (list_id INTEGER NOT NULL, contact_id INTEGER NOT NULL,"
         " added_at DATETIME NOT NULL, PRIMARY KEY (list_id, contact_id),"
         f" {_fk('list_id', 'contact_lists', 'CASCADE')},"
         f" {_fk('contact_id', 'contacts', 'CASCADE')}) WITHOUT ROWID"
     )
-    op.execute("CREATE INDEX ix_list_members_contact ON list_members (contact_id)")
-    op.execute(
+    _execute("CREATE INDEX ix_list_members_contact ON list_members (contact_id)")
+    _execute(
         "CREATE TABLE campaign_audience (campaign_id INTEGER NOT NULL,"
         " kind VARCHAR(16) NOT NULL, ref_id INTEGER NOT NULL,"
         f" PRIMARY KEY (campaign_id, kind, ref_id), {_fk('campaign_id', 'campaigns', 'CASCADE')})"
     )
-    op.execute(
+    _execute(
         "CREATE TABLE campaign_repeats (campaign_id INTEGER NOT NULL PRIMARY KEY,"
         " cron VARCHAR(100) NOT NULL, timezone VARCHAR(64) NOT NULL,"
         " misfire_grace_s INTEGER NOT NULL, created_at DATETIME NOT NULL,"
         f" {_fk('campaign_id', 'campaigns', 'CASCADE')})"
     )
-    op.execute(
+    _execute(
         "CREATE TABLE repeat_occurrences (id INTEGER NOT NULL PRIMARY KEY,"
         " template_id INTEGER NOT NULL, campaign_id INTEGER,"
         " due_at DATETIME NOT NULL, created_at DATETIME NOT NULL,"
@@ -65,7 +77,7 @@ def upgrade() -> None:
         f" {_fk('template_id', 'campaigns', 'CASCADE')},"
         f" {_fk('campaign_id', 'campaigns', 'SET NULL')})"
     )
-    op.execute(
+    _execute(
         "CREATE UNIQUE INDEX uq_repeat_occurrences ON repeat_occurrences (template_id, due_at)"
     )
 
