@@ -50,7 +50,7 @@ if phase == "baseline":
     took = time.perf_counter() - t
     n = conn.execute("SELECT count(*) FROM rows").fetchone()[0]
 elif phase == "app-table":
-    from mailer_gui.core import campaigns
+    from mailer_gui.core.content import campaigns
     from mailer_gui.core.context import open_context
     ctx = open_context(work / "data")
     with ctx.db.write() as s:
@@ -73,7 +73,8 @@ elif phase == "app-table":
     took = time.perf_counter() - t
     n = conn.execute("SELECT count(*) FROM recipients").fetchone()[0]
 else:
-    from mailer_gui.core import campaigns, contacts
+    from mailer_gui.core.audience import contacts
+    from mailer_gui.core.content import campaigns
     from mailer_gui.core.context import open_context
     ctx = open_context(work / "data")
     with ctx.db.write() as s:
