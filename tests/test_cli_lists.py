@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,15 +12,27 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from mailer_gui.cli import main as cli
+from mailer_gui.core.store import db as dbmod
 
 
 def run(data: Path, *args: str) -> int:
     return cli.main(["--data-dir", str(data), *args], allow_reserved_domains=True)
 
 
+pytestmark = pytest.mark.backends
+
+
 @pytest.fixture
-def data(tmp_path: Path) -> Path:
-    return tmp_path / "data"
+def data(request, backend: str, tmp_path: Path, monkeypatch) -> Iterator[Path]:
+    """The data folder; on PostgreSQL the database is a fresh one named by
+    ``MAILER_GUI_DATABASE_URL`` (the password in libpq's ``PGPASSWORD``), as
+    a team member's CLI runs."""
+    if backend == "postgresql":
+        monkeypatch.setenv("MAILER_GUI_DATABASE_URL", request.getfixturevalue("pg_url"))
+        monkeypatch.setenv("PGPASSWORD", request.getfixturevalue("pg_cluster").password)
+    yield tmp_path / "data"
+    if backend == "postgresql":  # the data lived on the server
+        assert not (tmp_path / "data" / dbmod.DB_FILENAME).exists()
 
 
 def out_of(capsys, data: Path, *args: str, code: int = 0) -> str:

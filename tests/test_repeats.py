@@ -21,6 +21,8 @@ from mailer_gui.core.store.models import Notification, RepeatOccurrence
 
 from .conftest import configure, drain
 
+pytestmark = pytest.mark.backends
+
 # Mondays 10:00 in Moscow (the settings' zone) are 07:00 UTC.
 MON_30_NOV = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
 WEEK = timedelta(days=7)

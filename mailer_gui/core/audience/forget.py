@@ -136,16 +136,20 @@ def _erase(session: Session, checked: addresses.Checked, email: str, now: dateti
     ).rowcount
     # Recipients stay (the counts and the slot ledger stay right), without the address,
     # the fields or the server's reply (which often quotes the address).
+    # PostgreSQL types a parameter once: the reply (text) gets its own, apart
+    # from the address (varchar).
+    reply = ":erased_reply" if dialect.is_pg(conn) else ":erased"
     n_recipients = conn.execute(
         text(
             "UPDATE recipients SET email = :erased, email_norm = 'forgotten:' || id, "
-            "fields = '{}', reply = CASE WHEN reply IS NULL THEN NULL ELSE :erased END, "
+            f"fields = '{{}}', reply = CASE WHEN reply IS NULL THEN NULL ELSE {reply} END, "
             "status = CASE WHEN status = :pending THEN :suppressed ELSE status END "
             "WHERE email_norm = :n"
         ),
         {
             "n": norm,
             "erased": ERASED,
+            "erased_reply": ERASED,
             "pending": RecipientStatus.PENDING,
             "suppressed": RecipientStatus.SUPPRESSED,
         },

@@ -6,7 +6,6 @@ it came from and when. Cells are neutralised as the reports' are
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,9 @@ from mailer_gui.core.audience import lists
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.reports.formats import atomic_path
 from mailer_gui.core.reports.table import safe_cell
+from mailer_gui.core.store import dialect
 from mailer_gui.core.store.db import Database
+from mailer_gui.core.store.hotsql import from_json
 
 FORMATS = ("csv", "xlsx")
 HEAD = ["email"]
@@ -33,7 +34,7 @@ def _all_fields(session: Session, list_id: int | None) -> list[str]:
         for k in session.scalars(
             text(
                 f"SELECT DISTINCT j.key FROM (SELECT c.fields AS fields {source}) r, "
-                "json_each(r.fields) j"
+                f"{dialect.json_keys_from(session, 'r.fields')}"
             ),
             params,
         )
@@ -48,7 +49,7 @@ def _rows(session: Session, list_id: int | None, names: list[str]) -> Iterator[l
         params,
     )
     for email, fields, source, created in result:
-        values: dict[str, Any] = json.loads(fields) if fields else {}
+        values: dict[str, Any] = from_json(fields) or {}
         yield [
             safe_cell(email),
             *(safe_cell(values.get(n, "")) for n in names),

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,9 @@ from mailer_gui.core.audience.writer import BATCH, ImportResult, checked_address
 from mailer_gui.core.clock import utc
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.messages import Message
+from mailer_gui.core.store import dialect
 from mailer_gui.core.store.db import Database
-from mailer_gui.core.store.hotsql import ts
+from mailer_gui.core.store.hotsql import from_json, from_ts, ts
 from mailer_gui.core.store.models import Contact, ContactList, ListMember
 
 SEARCH_LIMIT = 200  # page size of the Contacts view
@@ -209,8 +210,9 @@ def delete_list(session: Session, list_id: int) -> DeletedList:
     orphans = int(
         conn.execute(
             text(
-                "SELECT count(*) FROM json_each(:ids) j WHERE NOT EXISTS "
-                "(SELECT 1 FROM list_members m WHERE m.contact_id = j.value)"
+                f"SELECT count(*) FROM {dialect.json_array_from(conn, ':ids', 'j')} "
+                "WHERE NOT EXISTS (SELECT 1 FROM list_members m WHERE m.contact_id = "
+                f"{dialect.json_int_sql(conn, 'j.value')})"
             ),
             {"ids": json.dumps([c for c, _a in members])},
         ).scalar()
@@ -243,19 +245,23 @@ def restore_list(session: Session, deleted: DeletedList) -> int:
     session.add(row)
     session.flush()
     conn = session.connection()
+    insert, skip = dialect.insert_ignore(conn)
+    contact = dialect.json_item_sql(conn, "j.value", 0, "bigint")
+    added_at = dialect.json_item_sql(conn, "j.value", 1, "timestamp")
     conn.execute(
         text(
-            "INSERT OR IGNORE INTO list_members (list_id, contact_id, added_at) "
-            "SELECT :l, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]') "
-            "FROM json_each(:rows) j JOIN contacts c ON c.id = json_extract(j.value, '$[0]')"
+            f"{insert} INTO list_members (list_id, contact_id, added_at) "
+            f"SELECT :l, {contact}, {added_at} "
+            f"FROM {dialect.json_array_from(conn, ':rows', 'j')} JOIN contacts c ON c.id = "
+            f"{contact}{skip}"
         ),
         {"l": row.id, "rows": json.dumps(deleted.members)},
     )
     for campaign_id, kind in deleted.rules:
         conn.execute(
             text(
-                "INSERT OR IGNORE INTO campaign_audience (campaign_id, kind, ref_id) "
-                "SELECT :c, :k, :l WHERE EXISTS (SELECT 1 FROM campaigns WHERE id = :c)"
+                f"{insert} INTO campaign_audience (campaign_id, kind, ref_id) "
+                f"SELECT :c, :k, :l WHERE EXISTS (SELECT 1 FROM campaigns WHERE id = :c){skip}"
             ),
             {"c": campaign_id, "k": kind, "l": row.id},
         )
@@ -296,16 +302,16 @@ class ContactWriter(_RowParser):
     def _known(self, norms: list[str]) -> dict[str, tuple[int, bool]]:
         """Stored contacts among ``norms``: norm -> (id, already on this list)."""
         marks = ",".join("?" * len(norms))
-        rows = (
-            self.s.connection()
-            .exec_driver_sql(
+        conn = self.s.connection()
+        rows = conn.exec_driver_sql(
+            dialect.native(
+                conn,
                 "SELECT c.email_norm, c.id, m.list_id IS NOT NULL FROM contacts c LEFT JOIN "
                 "list_members m ON m.contact_id = c.id AND m.list_id = ? "
                 f"WHERE c.email_norm IN ({marks})",
-                (self.list_id, *norms),
-            )
-            .all()
-        )
+            ),
+            (self.list_id, *norms),
+        ).all()
         return {str(n): (int(i), bool(on)) for n, i, on in rows}
 
     def flush(self) -> None:
@@ -353,27 +359,37 @@ class ContactWriter(_RowParser):
         else:
             res.kept += len(known)
         conn = self.s.connection()
+        patched = dialect.json_patch_sql(conn, "contacts.fields", "excluded.fields")
         conflict = (
-            "DO UPDATE SET fields = json_patch(contacts.fields, excluded.fields), "
+            f"DO UPDATE SET fields = {patched}, "
             "email = excluded.email, updated_at = excluded.updated_at"
             if self.update
             else "DO NOTHING"
         )
+        item = dialect.json_item_sql
         # One statement for the batch (its rows as a JSON array), not one per
         # row: SQLite's FTS5 writes its pending index at the end of every
         # statement (migration 0007's trigger), so per-row statements cost it
         # a segment per contact.
         conn.exec_driver_sql(
-            "INSERT INTO contacts (email, email_norm, fields, source, created_at, updated_at) "
-            "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
-            "json_extract(value, '$[2]'), ?, ?, ? FROM json_each(?) "
-            f"WHERE true ON CONFLICT (email_norm) {conflict}",
+            dialect.native(
+                conn,
+                "INSERT INTO contacts (email, email_norm, fields, source, created_at, updated_at) "
+                f"SELECT {item(conn, 'value', 0)}, {item(conn, 'value', 1)}, "
+                f"{item(conn, 'value', 2, 'json')}, ?, ?, ? "
+                f"FROM {dialect.json_array_from(conn, '?')} "
+                f"WHERE true ON CONFLICT (email_norm) {conflict}",
+            ),
             (self.source, self.now, self.now, json.dumps([o[1:4] for o in out])),
         )
         marks = ",".join("?" * len(out))
+        insert, skip = dialect.insert_ignore(conn)
         conn.exec_driver_sql(
-            "INSERT OR IGNORE INTO list_members (list_id, contact_id, added_at) "
-            f"SELECT ?, id, ? FROM contacts WHERE email_norm IN ({marks})",
+            dialect.native(
+                conn,
+                f"{insert} INTO list_members (list_id, contact_id, added_at) "
+                f"SELECT ?, id, ? FROM contacts WHERE email_norm IN ({marks}){skip}",
+            ),
             (self.list_id, self.now, *(o[2] for o in out)),
         )
 
@@ -576,19 +592,22 @@ def _where(
     else:
         source, key = indexed or "FROM contacts c", "c.id"
     if wanted:
+        fold = dialect.like_fold_sql
         parts.append(
-            "(c.email_norm LIKE :q ESCAPE '\\' OR EXISTS (SELECT 1 FROM json_each(c.fields) j "
-            "WHERE j.value LIKE :q ESCAPE '\\'))"
+            f"({fold(session, 'c.email_norm')} LIKE :q ESCAPE '\\' OR EXISTS (SELECT 1 FROM "
+            f"{dialect.json_values_from(session, 'c.fields')} "
+            f"WHERE {fold(session, 'j.value')} LIKE :q ESCAPE '\\'))"
         )
         # As typed: LIKE folds the case of Latin letters only (the addresses are
-        # ASCII); other letters match as typed ("Иван" finds "Иван").
+        # ASCII); other letters match as typed ("Иван" finds "Иван"). The same
+        # on PostgreSQL (dialect.like_fold_sql).
         q = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params["q"] = f"%{q}%"
+        params["q"] = dialect.like_fold(session, f"%{q}%")
     for i, (name, value) in enumerate((filters or {}).items()):
-        parts.append(f"json_extract(c.fields, :fk{i}) = :fv{i}")
-        params[f"fk{i}"] = "$." + json.dumps(name)
+        parts.append(f"{dialect.json_field_sql(session, 'c.fields', f'fk{i}')} = :fv{i}")
+        params[f"fk{i}"] = dialect.json_key_param(session, name)
         params[f"fv{i}"] = value
-    where = " AND ".join(parts) or "1"
+    where = " AND ".join(parts) or dialect.true_sql(session)
     return f"{source} WHERE {where}", {**params, "_key": key}
 
 
@@ -617,15 +636,16 @@ def contact_page(
         {**params, "after": after_id, "limit": limit},
     ).all()
     return [
-        ContactRow(
-            int(r[0]), str(r[1]), json.loads(r[2]) if r[2] else {}, r[3], _at(r[4]), _at(r[5])
-        )
+        ContactRow(int(r[0]), str(r[1]), from_json(r[2]) or {}, r[3], _at(r[4]), _at(r[5]))
         for r in rows
     ]
 
 
-def _at(stored: str) -> datetime:
-    return datetime.fromisoformat(stored).replace(tzinfo=UTC)
+def _at(stored: str | datetime) -> datetime:
+    """A stored time (SQLite's text, PostgreSQL's naive datetime) as aware UTC."""
+    at = from_ts(stored)
+    assert at is not None
+    return at
 
 
 def contact_count(
@@ -655,7 +675,8 @@ def field_names(session: Session, list_id: int | None, sample: int = 500) -> lis
         for k in session.scalars(
             text(
                 f"SELECT DISTINCT j.key FROM (SELECT c.fields AS fields {source} "
-                f"ORDER BY {key} LIMIT {int(sample)}) r, json_each(r.fields) j"
+                f"ORDER BY {key} LIMIT {int(sample)}) r, "
+                f"{dialect.json_keys_from(session, 'r.fields')}"
             ),
             params,
         )

@@ -149,17 +149,27 @@ class RecipientWriter:
     def _lookup(self, norms: list[str]) -> tuple[dict[str, tuple[int, int]], set[str]]:
         conn = self.s.connection()
         marks = ",".join("?" * len(norms))
-        existing = {
-            n: (i, r)
-            for n, i, r in conn.exec_driver_sql(
-                dialect.native(
-                    conn,
-                    "SELECT email_norm, id, row_number FROM recipients WHERE campaign_id = ? AND "
-                    f"test_entry_id IS NULL AND email_norm IN ({marks})",
-                ),
-                (self.cid, *norms),
-            ).all()
-        }
+        lookup = dialect.native(
+            conn,
+            "SELECT email_norm, id, row_number FROM recipients WHERE campaign_id = ? AND "
+            f"test_entry_id IS NULL AND email_norm IN ({marks})",
+        )
+        if dialect.is_pg(conn):
+            # Planned for its values every time (psycopg prepares a statement run
+            # five times; the generic plan of a long IN list, on a table grown in
+            # this transaction without statistics, reads the whole campaign per
+            # value: 100,000 rows took minutes); the values as one array.
+            cur = dialect.driver_cursor(self.s)
+            cur.execute(
+                "SELECT email_norm, id, row_number FROM recipients WHERE campaign_id = %s "
+                "AND test_entry_id IS NULL AND email_norm = ANY(%s)",
+                (self.cid, norms),
+                prepare=False,
+            )
+            found = cur.fetchall()
+        else:
+            found = conn.exec_driver_sql(lookup, (self.cid, *norms)).all()
+        existing = {n: (i, r) for n, i, r in found}
         if self.suppressed is not None:
             return existing, self.suppressed
         suppressed = {
@@ -212,14 +222,21 @@ class RecipientWriter:
         if out:
             out.sort(key=lambda r: r[2])  # index order: fewer pages touched per batch
             conn = self.s.connection()
-            conn.exec_driver_sql(
-                dialect.native(
-                    conn,
+            if dialect.is_pg(conn):
+                # One statement for the batch (a row per statement costs 0.1 ms).
+                conn.exec_driver_sql(
+                    "INSERT INTO recipients (campaign_id, email, email_norm, fields, row_number, "
+                    "status, attempts) SELECT %s, v ->> 0, v ->> 1, CAST(v ->> 2 AS json), "
+                    "CAST(v ->> 3 AS integer), v ->> 4, 0 "
+                    "FROM jsonb_array_elements(CAST(%s AS jsonb)) AS j(v)",
+                    (self.cid, json.dumps([o[1:] for o in out])),
+                )
+            else:
+                conn.exec_driver_sql(
                     "INSERT INTO recipients (campaign_id, email, email_norm, fields, row_number, "
                     "status, attempts) VALUES (?, ?, ?, ?, ?, ?, 0)",
-                ),
-                out,
-            )
+                    out,
+                )
         self.batch.clear()
 
 

@@ -135,3 +135,85 @@ def json_is_object_sql(bind: Session | Connection, column: str) -> str:
     if is_pg(bind):
         return f"(json_typeof({column}) = 'object')"
     return f"({column} LIKE '{{%')"
+
+
+def json_values_from(bind: Session | Connection, column: str, alias: str = "j") -> str:
+    """A FROM item giving one row per value of the JSON object ``column``, as
+    text in ``{alias}.value`` (``... FROM contacts c, <this>``): SQLite's
+    ``json_each``, PostgreSQL's ``json_each_text`` (objects only)."""
+    if is_pg(bind):
+        return (
+            f"json_each_text(CASE WHEN json_typeof({column}) = 'object'"
+            f" THEN {column} END) AS {alias}(key, value)"
+        )
+    return f"json_each({column}) {alias}"
+
+
+def json_array_from(bind: Session | Connection, array: str, alias: str = "") -> str:
+    """A FROM item giving one row per element of the JSON array ``array`` (a
+    bound parameter such as ``:ids`` or ``?``), the element as ``value`` (or
+    ``{alias}.value``): SQLite's ``json_each`` (the element as its SQL value),
+    PostgreSQL's ``jsonb_array_elements`` (the element as ``jsonb``: read it
+    through :func:`json_int_sql` or :func:`json_item_sql`)."""
+    if is_pg(bind):
+        return f"jsonb_array_elements(CAST({array} AS jsonb)) AS {alias or 'j'}(value)"
+    return f"json_each({array}) {alias}" if alias else f"json_each({array})"
+
+
+def json_int_sql(bind: Session | Connection, value: str) -> str:
+    """An element of :func:`json_array_from` that is a JSON integer, as an integer."""
+    if is_pg(bind):
+        return f"CAST({value} AS bigint)"
+    return value
+
+
+def json_item_sql(bind: Session | Connection, value: str, index: int, cast: str = "text") -> str:
+    """Item ``index`` of the JSON array ``value`` (an element of
+    :func:`json_array_from`): SQLite's ``json_extract(value, '$[i]')`` (its SQL
+    value, the column's affinity does the rest), PostgreSQL's ``->>`` cast to
+    ``cast`` (the column's type: ``bigint``, ``timestamp``, ``json``...)."""
+    if is_pg(bind):
+        item = f"({value} ->> {int(index)})"
+        return item if cast == "text" else f"CAST({item} AS {cast})"
+    return f"json_extract({value}, '$[{int(index)}]')"
+
+
+def json_patch_sql(bind: Session | Connection, target: str, patch: str) -> str:
+    """The JSON object ``target`` with the keys of ``patch`` set to ``patch``'s
+    values: SQLite's ``json_patch``, PostgreSQL's ``jsonb`` ``||`` (top-level
+    keys; a JSON null is kept as a value there, where json_patch removes the key)."""
+    if is_pg(bind):
+        return f"CAST(CAST({target} AS jsonb) || CAST({patch} AS jsonb) AS json)"
+    return f"json_patch({target}, {patch})"
+
+
+# ---------------------------------------------------------------- text
+
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def like_fold_sql(bind: Session | Connection, column: str) -> str:
+    """``column`` as a ``LIKE`` compares it with :func:`like_fold` of the
+    pattern, so that both dialects match alike: SQLite's ``LIKE`` ignores the
+    case of ASCII letters only (others match as typed); on PostgreSQL the
+    column's ASCII letters are lowered (``translate``: no locale, unlike
+    ``lower``/``ILIKE``, which would also fold Cyrillic)."""
+    if is_pg(bind):
+        return f"translate({column}, '{_UPPER}', '{_UPPER.lower()}')"
+    return column
+
+
+def like_fold(bind: Session | Connection, pattern: str) -> str:
+    """The ``LIKE`` pattern for a column given through :func:`like_fold_sql`."""
+    if is_pg(bind):
+        return pattern.translate(_ASCII_LOWER)
+    return pattern
+
+
+_ASCII_LOWER = str.maketrans(_UPPER, _UPPER.lower())
+
+
+def true_sql(bind: Session | Connection) -> str:
+    """A condition that always holds (an empty ``WHERE``): ``1`` on SQLite,
+    ``true`` on PostgreSQL (a boolean)."""
+    return "true" if is_pg(bind) else "1"
