@@ -101,9 +101,11 @@ def clock() -> SimClock:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A module marked ``backends``: each test using ``ctx`` (or ``backend``) runs on both."""
+    """A module marked ``backends``: each test using ``ctx`` (or ``backend``) runs on both;
+    one of its tests marked ``sqlite_only`` (about SQLite itself) runs on SQLite alone."""
     if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("backends"):
-        metafunc.parametrize("backend", BACKENDS, indirect=True)
+        only = metafunc.definition.get_closest_marker("sqlite_only")
+        metafunc.parametrize("backend", BACKENDS[:1] if only else BACKENDS, indirect=True)
 
 
 @pytest.fixture
