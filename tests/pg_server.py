@@ -47,6 +47,9 @@ class PgCluster:
     user: str = "mailer"
     password: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     database: str = "mailer"
+    # False (the tests): fsync and synchronous commit off, for speed. True (the
+    # benchmarks): every commit durable, as a real server keeps it.
+    durable: bool = False
     _owner: str | None = None  # the system user the server runs as (None: us)
 
     @property
@@ -104,8 +107,9 @@ class PgCluster:
         pwfile.unlink()
         options = (
             f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.folder}"
-            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             "pg_ctl", "-D", str(data), "-o", options, "-l", str(self.folder / "log"), "-w", "start"
         )
@@ -130,14 +134,16 @@ class PgCluster:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start_cluster() -> PgCluster:
+def start_cluster(durable: bool = False) -> PgCluster:
     bin_dir = pg_bin_dir()
     if bin_dir is None:
         raise RuntimeError(
             "PostgreSQL server binaries not found: run scripts/setup.sh --test "
             "(it installs Debian's postgresql)"
         )
-    cluster = PgCluster(bin_dir, Path(tempfile.mkdtemp(prefix="mailer-pg-")), free_port())
+    cluster = PgCluster(
+        bin_dir, Path(tempfile.mkdtemp(prefix="mailer-pg-")), free_port(), durable=durable
+    )
     try:
         cluster.start()
     except BaseException:
