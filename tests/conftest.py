@@ -95,6 +95,13 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(previous)
 
 
+@pytest.fixture(autouse=True)
+def no_team_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ``MAILER_GUI_DATABASE_URL`` of the shell running the tests never leaks in:
+    only the fixtures below (and tests) set it."""
+    monkeypatch.delenv(ENV_DATABASE_URL, raising=False)
+
+
 @pytest.fixture
 def clock() -> SimClock:
     return SimClock(WEDNESDAY_10_MSK)
