@@ -51,10 +51,6 @@ class PgCluster:
     # benchmarks): every commit durable, as a real server keeps it.
     durable: bool = False
     _owner: str | None = None  # the system user the server runs as (None: us)
-    # Tests need no crash-safety of the server's own files (a killed client is
-    # what they test, and the server survives it): fsync off makes them faster.
-    # The benchmarks run durable, Debian's defaults: fsync and synchronous commit on.
-    durable: bool = False
 
     @property
     def url(self) -> str:
