@@ -29,7 +29,7 @@ from mailer_gui.core.clock import SimClock
 from mailer_gui.core.config import settings
 from mailer_gui.core.config.secrets import SecretStore
 from mailer_gui.core.content import campaigns
-from mailer_gui.core.context import AppContext, open_context
+from mailer_gui.core.context import ENV_DATABASE_URL, AppContext, open_context
 from mailer_gui.core.sending import queue
 from mailer_gui.core.store import db as dbmod
 
@@ -95,15 +95,24 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(previous)
 
 
+@pytest.fixture(autouse=True)
+def no_team_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ``MAILER_GUI_DATABASE_URL`` of the shell running the tests never leaks in:
+    only the fixtures below (and tests) set it."""
+    monkeypatch.delenv(ENV_DATABASE_URL, raising=False)
+
+
 @pytest.fixture
 def clock() -> SimClock:
     return SimClock(WEDNESDAY_10_MSK)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A module marked ``backends``: each test using ``ctx`` (or ``backend``) runs on both."""
+    """A module marked ``backends``: each test using ``ctx`` (or ``backend``) runs on both;
+    one of its tests marked ``sqlite_only`` (about SQLite itself) runs on SQLite alone."""
     if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("backends"):
-        metafunc.parametrize("backend", BACKENDS, indirect=True)
+        only = metafunc.definition.get_closest_marker("sqlite_only")
+        metafunc.parametrize("backend", BACKENDS[:1] if only else BACKENDS, indirect=True)
 
 
 @pytest.fixture
@@ -152,17 +161,23 @@ def pg_url(pg_cluster: PgCluster) -> Iterator[str]:
 
 @pytest.fixture
 def database_url(
-    request: pytest.FixtureRequest, backend: str, memory_keyring: MemoryKeyring
+    request: pytest.FixtureRequest,
+    backend: str,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> str | None:
     """None (the SQLite file in the data folder) or a fresh PostgreSQL database's
     URL, its password in the (memory) keychain as ``config database-password``
-    keeps it."""
+    keeps it. On PostgreSQL ``MAILER_GUI_DATABASE_URL`` names it too, so the CLI
+    a test runs (``--data-dir`` only) works on the same database as ``ctx``."""
     if backend == "sqlite":
+        monkeypatch.delenv(ENV_DATABASE_URL, raising=False)
         return None
     url: str = request.getfixturevalue("pg_url")
     cluster: PgCluster = request.getfixturevalue("pg_cluster")
     account = dbmod.password_account(dbmod.parse_url(url))
     memory_keyring.set_password("mailer-gui", account, cluster.password)
+    monkeypatch.setenv(ENV_DATABASE_URL, url)
     return url
 
 

@@ -47,11 +47,10 @@ class PgCluster:
     user: str = "mailer"
     password: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     database: str = "mailer"
-    _owner: str | None = None  # the system user the server runs as (None: us)
-    # Tests need no crash-safety of the server's own files (a killed client is
-    # what they test, and the server survives it): fsync off makes them faster.
-    # The benchmarks run durable, Debian's defaults: fsync and synchronous commit on.
+    # False (the tests): fsync and synchronous commit off, for speed. True (the
+    # benchmarks): every commit durable, as a real server keeps it.
     durable: bool = False
+    _owner: str | None = None  # the system user the server runs as (None: us)
 
     @property
     def url(self) -> str:

@@ -104,3 +104,14 @@ def test_server_down_is_one_line_naming_it_without_the_password(data, capsys):
     for path in data.rglob("*"):
         if path.is_file():
             assert b"hunter2-secret" not in path.read_bytes(), path
+
+
+def test_the_window_takes_the_same_option():
+    """``python -m mailer_gui --database-url URL`` opens the window (not the CLI),
+    which reads the URL as the CLI does."""
+    from mailer_gui.__main__ import _wants_cli
+
+    url = "postgresql+psycopg://mailer@db.example.com:5432/mailer"
+    assert not _wants_cli(["--database-url", url])
+    assert not _wants_cli([f"--database-url={url}", "--data-dir", "x"])
+    assert _wants_cli(["--database-url", url, "status"])

@@ -24,6 +24,8 @@ from mailer_gui.core.store.models import Campaign, CampaignVersion, Recipient
 
 from .conftest import configure, drain, make_campaign
 
+pytestmark = pytest.mark.backends
+
 
 def _half_sent(ctx, smtp_server, clock) -> int:
     """35 recipients, hourly limit 4: four are sent, then the campaign waits."""

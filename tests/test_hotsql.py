@@ -134,3 +134,45 @@ def test_counts_match_the_orm_counts(ctx, smtp_server, clock):
             limits._count_since(s, hs, hs + limits.HOUR),
             limits._count_since(s, now - limits.HOUR),
         ]
+
+
+def test_slot_count_triggers_write_the_keys_the_counts_read(ctx):
+    """Both backends' triggers (migration 0004: SQLite's and plpgsql) keep one row
+    per UTC day and quarter hour under the keys :func:`hotsql.span` reads, on
+    insert, on delete and on a change of ``at``."""
+    times = [
+        datetime(2026, 12, 1, 10, 14, 59, 999999, tzinfo=UTC),
+        datetime(2026, 12, 1, 10, 15, tzinfo=UTC),
+        datetime(2026, 12, 1, 23, 59, 59, tzinfo=UTC),
+        datetime(2026, 12, 2, 0, 0, tzinfo=UTC),
+        datetime(2026, 12, 2, 3, 44, tzinfo=timezone(timedelta(hours=3))),  # 00:44 UTC
+        datetime(2027, 1, 1, 0, 45, 30, 5, tzinfo=UTC),
+    ]
+
+    def expected(ts: list[datetime]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for t in ts:
+            for key in (hotsql.day_key(t), hotsql.quarter_key(t)):
+                out[key] = out.get(key, 0) + 1
+        return out
+
+    def stored(s) -> dict[str, int]:
+        rows = s.execute(text("SELECT key, n FROM slot_counts WHERE n != 0")).all()
+        return {k: int(n) for k, n in rows}
+
+    with ctx.db.write() as s:
+        con = hotsql.driver(s)
+        for t in times[:3]:
+            con.execute(hotsql.RESERVE, (hotsql.ts(t), None, None, None, None))
+        for t in times[3:]:
+            s.add(SlotReservation(at=t))
+        s.flush()
+        assert stored(s) == expected(times)
+        first = s.scalars(select(SlotReservation).order_by(SlotReservation.id)).first()
+        first.at = datetime(2026, 12, 1, 10, 30, tzinfo=UTC)
+        s.flush()
+        assert stored(s) == expected([first.at, *times[1:]])
+        s.execute(text("DELETE FROM slot_ledger WHERE at >= :t"), {"t": hotsql.ts(times[3])})
+        s.expire_all()
+        assert stored(s) == expected([first.at, *times[1:3]])
+    assert "q2026-12-01 10:00" not in expected([first.at, *times[1:3]])

@@ -28,6 +28,8 @@ from .bounce_corpus import render
 from .conftest import configure, drain, make_campaign
 from .imap_server import TestImapServer
 
+pytestmark = pytest.mark.backends
+
 
 def setup_imap(ctx: Any, server: TestImapServer, **changes: Any) -> imap_settings.ImapSettings:
     fields: dict[str, Any] = {

@@ -17,6 +17,8 @@ from mailer_gui.core.store.models import Notification, PauseEvent, SlotReservati
 
 from .conftest import configure, make_campaign
 
+pytestmark = pytest.mark.backends
+
 T0 = datetime(2026, 11, 25, 7, 0, 10, tzinfo=UTC)
 
 

@@ -15,6 +15,8 @@ from mailer_gui.core.store.models import QueueEntry, Recipient
 
 from .conftest import configure
 
+pytestmark = pytest.mark.backends
+
 
 def _campaign(ctx, subject, html, text=None, rows=None) -> int:
     rows = (

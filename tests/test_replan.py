@@ -22,6 +22,8 @@ from mailer_gui.core.store.models import Notification, PauseEvent, Recipient
 from .conftest import configure, make_campaign
 from .conftest import drain as run
 
+pytestmark = pytest.mark.backends
+
 
 def entry_of(ctx, cid):
     with ctx.db.read() as s:

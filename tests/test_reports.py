@@ -515,8 +515,7 @@ def test_export_memory_is_flat(ctx, tmp_path, fmt, small, big):
 
 
 def _cli(ctx, *args: str) -> int:
-    team = ["--database-url", ctx.db.url.render_as_string()] if ctx.db.is_postgresql else []
-    return cli.main(["--data-dir", str(ctx.data_dir), *team, "report", *args])
+    return cli.main(["--data-dir", str(ctx.data_dir), "report", *args])
 
 
 def test_cli_writes_every_format(ctx, built, tmp_path, capsys):

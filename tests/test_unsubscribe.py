@@ -26,6 +26,8 @@ from mailer_gui.core.sending import queue
 
 from .conftest import configure, drain
 
+pytestmark = pytest.mark.backends
+
 KEY = os.urandom(32)
 
 

@@ -28,6 +28,18 @@
         <translation>Открыть папку</translation>
     </message>
     <message>
+        <source>Database</source>
+        <translation>База данных</translation>
+    </message>
+    <message>
+        <source>PostgreSQL {where} (team mode)</source>
+        <translation>PostgreSQL {where} (командный режим)</translation>
+    </message>
+    <message>
+        <source>SQLite file {where}</source>
+        <translation>файл SQLite {where}</translation>
+    </message>
+    <message>
         <source>Copy diagnostics</source>
         <translation>Копировать диагностику</translation>
     </message>

@@ -126,3 +126,15 @@ def test_diagnostics_keep_only_the_last_50_log_lines(ctx: AppContext, logged: Pa
     text = diagnostics_text(ctx)
     assert "line number 079" in text and "line number 030" in text
     assert "line number 029" not in text
+
+
+@pytest.mark.backends
+def test_about_and_diagnostics_name_the_database(qtbot, ctx):
+    """Which database the window is on: the SQLite file, or PostgreSQL's
+    user@host:port/db in team mode (never a password)."""
+    dialog = AboutDialog(ctx)
+    qtbot.addWidget(dialog)
+    shown = dialog.database_label.text()
+    assert ctx.db.where in shown
+    assert shown.startswith("PostgreSQL " if ctx.db.is_postgresql else "SQLite file ")
+    assert f"Database: {ctx.db.backend} {ctx.db.where}" in diagnostics_text(ctx)

@@ -179,6 +179,19 @@ class AboutDialog(QDialog):
             button.clicked.connect(lambda _checked=False, k=key: self.open_folder(k))
             self.open_buttons[key] = button
             grid.addWidget(button, row, 2)
+        row = len(self.folders)
+        title = self.tr("Database")
+        grid.addWidget(QLabel(f"<b>{title}</b>", self), row, 0)
+        db = self.ctx.db
+        where = (
+            self.tr("PostgreSQL {where} (team mode)")
+            if db.is_postgresql
+            else self.tr("SQLite file {where}")
+        ).replace("{where}", db.where)
+        self.database_label = QLabel(where, self)
+        self.database_label.setObjectName("databaseWhere")
+        self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        grid.addWidget(self.database_label, row, 1, 1, 2)
         grid.setColumnStretch(1, 1)
         return grid
 
