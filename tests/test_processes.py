@@ -25,11 +25,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from mailer_gui.core.config import settings
 from mailer_gui.core.context import open_context
 from mailer_gui.core.store.db import Database
 
-from .conftest import make_campaign
+from .conftest import configure, make_campaign
 
 pytestmark = pytest.mark.backends
 
@@ -91,28 +90,7 @@ def team(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Team:
 def prepare(team: Team, server, n: int, hourly: int = 100_000) -> Team:
     # The test harness: local server, reserved example domains allowed.
     ctx = open_context(team.data(0), allow_reserved_domains=True, database_url=team.url or "")
-    with ctx.db.write() as s:
-        settings.save_smtp(
-            s,
-            settings.SmtpSettings(
-                host="127.0.0.1",
-                port=server.port,
-                security="none",
-                from_addr="news@example.com",
-                timeout=5,
-            ),
-        )
-        settings.save_limits(
-            s,
-            settings.LimitSettings(
-                hourly=hourly,
-                monthly=1_000_000,
-                timezone="UTC",
-                start="00:00",
-                end="24:00",
-                days=settings.DAY_NAMES,
-            ),
-        )
+    configure(ctx, server, hourly=hourly, monthly=1_000_000, timezone="UTC")
     make_campaign(ctx, n)
     ctx.close()
     return team
