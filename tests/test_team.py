@@ -309,9 +309,11 @@ def dead_pid() -> int:
     return p.pid
 
 
-def test_a_laptop_with_the_same_host_name_keeps_its_lease(ctx):
+def test_a_laptop_with_the_same_host_name_keeps_its_lease(ctx, monkeypatch):
     # Two laptops both called like this one: the other's process id means
-    # nothing here, so only its heartbeat's age may decide.
+    # nothing here, so only its heartbeat's age may decide. (This machine's tag
+    # is fixed: a machine with no readable machine id has none.)
+    monkeypatch.setattr(lease, "machine_tag", lambda: "c0ffee00")
     pid = dead_pid()
     host = socket.gethostname()
     other_laptop_lease(ctx, f"{host}:{pid}:0badf00d-12345678", pid, age_s=5)
@@ -322,6 +324,22 @@ def test_a_laptop_with_the_same_host_name_keeps_its_lease(ctx):
     engine = Engine(ctx, label="taker")
     engine.acquire()
     assert engine.id.split(":")[2].startswith(lease.machine_tag() + "-")
+    engine.release()
+
+
+def test_without_a_machine_id_the_host_name_decides_as_before(ctx, monkeypatch):
+    # No machine id here, or a lease from an engine of an older version
+    # ("host:pid:random"): a dead process on a same-named host is taken at once.
+    host = socket.gethostname()
+    monkeypatch.setattr(lease, "machine_tag", lambda: "unknown")
+    pid = dead_pid()
+    other_laptop_lease(ctx, f"{host}:{pid}:0badf00d-12345678", pid, age_s=5)
+    Engine(ctx, label="taker").acquire()
+    monkeypatch.setattr(lease, "machine_tag", lambda: "c0ffee00")
+    pid = dead_pid()
+    other_laptop_lease(ctx, f"{host}:{pid}:1a2b3c4d", pid, age_s=5)  # an older engine's id
+    engine = Engine(ctx, label="taker")
+    engine.acquire()
     engine.release()
 
 

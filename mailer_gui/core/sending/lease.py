@@ -107,11 +107,16 @@ def engine_id() -> str:
 
 
 def same_machine(lease: Lease) -> bool:
-    """Whether the lease was taken on this very machine (so its pid can be checked)."""
+    """Whether the lease was taken on this very machine (so its pid can be checked):
+    the same host name and the same machine tag. Where either side has no tag
+    (no machine id could be read, or an engine of an older version) the host
+    name alone decides, as it did before tags."""
     if lease.host != socket.gethostname() or not lease.owner:
         return False
-    tag = lease.owner.rsplit(":", 1)[-1].split("-", 1)[0]
-    return tag == machine_tag() != "unknown"
+    last = lease.owner.rsplit(":", 1)[-1]
+    theirs = last.split("-", 1)[0] if "-" in last else "unknown"
+    mine = machine_tag()
+    return "unknown" in (theirs, mine) or theirs == mine
 
 
 def wall_now() -> datetime:
