@@ -38,6 +38,7 @@ from mailer_gui.core.sending.smtp import (
     Outcome,
     SmtpTransport,
 )
+from mailer_gui.core.store import hotsql
 from mailer_gui.core.store.models import QueueEntry
 
 log = logging.getLogger(__name__)
@@ -208,6 +209,9 @@ class Engine:
 
     def _pick(self, s: Session) -> Claim | StepResult:
         now = self.ctx.clock.now()
+        con = hotsql.driver(s)
+        # On PostgreSQL each read below that can go ahead goes in one round trip.
+        hotsql.ahead(con, [hotsql.eligible_read(now), (hotsql.SETTINGS_RAW, ())])
         rows = claims.eligible(s, now)
         if not rows:
             self._password = None  # read again when there is work again
@@ -234,6 +238,15 @@ class Engine:
             return self._defer_all(
                 s, campaigns, Reason.OUTSIDE_HOURS, nxt, now, queue.OUTSIDE_HOURS_DETAIL
             )
+        hotsql.ahead(
+            con,
+            [
+                limits.capacity_read(st.limits, st.quota, now),
+                hotsql.next_pending_read(entry.kind == EntryKind.TEST, entry.id, entry.campaign_id),
+                *pacing.last_read(st.limits),
+                (hotsql.CONTENT, (entry.campaign_id,)),
+            ],
+        )
         capacity = self._capacity(s, st, now)
         if capacity is not None:
             reason, when, detail = capacity
@@ -274,10 +287,10 @@ class Engine:
         if paced is not None:  # not a pause: no defer, no notification (README "Even pacing")
             return StepResult("paced", entry.id, entry.campaign_id, next_wake_at=paced)
         message_id = recipient.message_id or new_message_id(st.smtp.from_addr)
+        content = claims.content(s, entry.campaign_id)
         slot_id = claims.claim(
             s, recipient.id, entry.campaign_id, message_id, self.id, now, st.limits
         )
-        content = claims.content(s, entry.campaign_id)
         return Claim(
             entry.id,
             entry.kind,

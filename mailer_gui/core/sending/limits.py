@@ -284,6 +284,23 @@ def capacity(
     return monthly, hourly_usage(session, limits, now)
 
 
+def _hold_spans(
+    limits: LimitSettings, quota: QuotaSync | None, now: datetime
+) -> list[tuple[datetime, datetime]]:
+    _base, lo, hi = _month_span(limits, quota, now)
+    spans = [(lo, hi)]
+    for r in rules(limits):
+        spans.extend(_spans(limits, r, now))
+    return spans
+
+
+def capacity_read(
+    limits: LimitSettings, quota: QuotaSync | None, now: datetime
+) -> tuple[str, tuple[str, ...]]:
+    """The statement :func:`capacity_hold` runs first, for ``hotsql.ahead``."""
+    return hotsql.counts_read(_hold_spans(limits, quota, utc(now)))
+
+
 def capacity_hold(
     session: Session, limits: LimitSettings, quota: QuotaSync | None, now: datetime
 ) -> tuple[str, datetime, str] | None:
@@ -298,10 +315,7 @@ def capacity_hold(
     now = utc(now)
     base, lo, hi = _month_span(limits, quota, now)
     rs = rules(limits)
-    spans = [(lo, hi)]
-    for r in rs:
-        spans.extend(_spans(limits, r, now))
-    month, *per_rule = hotsql.counts(hotsql.driver(session), spans)
+    month, *per_rule = hotsql.counts(hotsql.driver(session), _hold_spans(limits, quota, now))
     if base + month >= limits.monthly:
         return (
             Reason.MONTHLY_QUOTA,

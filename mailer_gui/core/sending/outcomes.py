@@ -57,12 +57,13 @@ def _record_sent(s: Session, claim: Claim, outcome: Outcome, now: datetime) -> S
     """The common case, in raw SQL (:mod:`hotsql`): one UPDATE of the recipient
     and one read of the entry with an "anything left?" probe."""
     con = hotsql.driver(s)
-    res = con.execute(hotsql.MARK_SENT, (outcome.reply or None, hotsql.ts(now), claim.recipient_id))
-    if res.rowcount != 1:  # the operator resolved it meanwhile
+    test = claim.entry_kind == EntryKind.TEST
+    row = hotsql.mark_sent(
+        con, test, outcome.reply or None, now, claim.recipient_id, claim.entry_id
+    )
+    if row is None:  # the operator resolved it meanwhile
         return StepResult("skipped", claim.entry_id, claim.campaign_id, claim.recipient_id, outcome)
-    status, transient, rejects, left = con.execute(
-        hotsql.ENTRY_LEFT[claim.entry_kind == EntryKind.TEST], (claim.entry_id,)
-    ).fetchone()
+    status, transient, rejects, left = row
     if transient or rejects:
         con.execute(hotsql.RESET, (claim.entry_id,))
     final = None

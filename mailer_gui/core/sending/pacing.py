@@ -50,6 +50,12 @@ def gap(lim: LimitSettings) -> timedelta | None:
 _LAST = "SELECT max(at) FROM slot_ledger"
 
 
+def last_read(lim: LimitSettings) -> list[tuple[str, tuple[()]]]:
+    """What :func:`next_slot` reads under ``lim`` (nothing with pacing off), for
+    ``hotsql.ahead``."""
+    return [] if gap(lim) is None else [(_LAST, ())]
+
+
 def last_slot(session: Session) -> datetime | None:
     """The newest reservation in the ledger (test sends included); one index probe."""
     row = hotsql.driver(session).execute(_LAST).fetchone()

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import URL, Engine, create_engine, event, inspect, make_url, text
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailer_gui.core.errors import MailerError
@@ -56,6 +57,11 @@ WRITE_LOCK_KEY = 0x4D41494C45525752
 _WRITE_LOCK = f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"
 # Seconds a PostgreSQL connection attempt may take before "server unreachable".
 CONNECT_TIMEOUT_S = 10
+# A pooled PostgreSQL connection idle this long (seconds) is pinged when it is
+# checked out again; one in steady use is not (a ping is a round trip, and the
+# engine checks a connection out for every message).
+PING_AFTER_IDLE_S = 2.0
+_IDLE_SINCE = "mailer_idle_since"
 
 
 class SecretStore(Protocol):
@@ -93,8 +99,33 @@ def _on_begin(conn: Any) -> None:
 
 def _on_begin_pg(conn: Any) -> None:
     # psycopg opens the transaction itself on the first statement: this one.
+    # In pipeline mode its BEGIN and the lock go in one round trip.
     if conn.get_execution_options().get("mailer_begin", "IMMEDIATE") != "DEFERRED":
-        conn.exec_driver_sql(_WRITE_LOCK)
+        driver = conn.connection.driver_connection
+        with driver.pipeline():
+            driver.execute(_WRITE_LOCK)
+
+
+def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+    record.info[_IDLE_SINCE] = time.monotonic()
+
+
+def _ping_idle(engine: Engine) -> Any:
+    """SQLAlchemy's pessimistic disconnect handling (``pool_pre_ping``), for idle
+    connections only: one back in the pool for PING_AFTER_IDLE_S or more is
+    pinged (the dialect's own ping) when checked out, and a dead one is
+    replaced (the pool connects anew on DisconnectionError)."""
+
+    def on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # any failure: the pool discards it and connects anew
+            raise DisconnectionError(type(exc).__name__) from None
+
+    return on_checkout
 
 
 def reserved_domains_allowed(session: Session) -> bool:
@@ -185,9 +216,10 @@ class Database:
                 self.url,
                 connect_args=connect_args,
                 isolation_level="READ COMMITTED",
-                pool_pre_ping=True,
             )
             event.listen(self.engine, "begin", _on_begin_pg)
+            event.listen(self.engine, "checkin", _on_checkin)
+            event.listen(self.engine, "checkout", _ping_idle(self.engine))
         self._writer = sessionmaker(self.engine, expire_on_commit=False, info=info)
         # Write transactions committed through write() (a CLI command that
         # changed something tells the other apps: cli/main.py).

@@ -46,31 +46,68 @@ def pg_sql(sql: str) -> str:
 
 class PgCon:
     """psycopg's connection with sqlite3's ``execute`` (its cursor has the same
-    ``fetchone``/``fetchall``/``rowcount``; no ``lastrowid``: RETURNING id)."""
+    ``fetchone``/``fetchall``/``rowcount``; no ``lastrowid``: RETURNING id).
 
-    __slots__ = ("_con",)
+    :meth:`ahead` sends reads the caller is about to make in one round trip
+    (psycopg's pipeline mode); :meth:`execute` then answers the same statement
+    with the same parameters from what came back, once."""
+
+    __slots__ = ("_ahead", "_con")
 
     def __init__(self, con: Any) -> None:
         self._con = con
+        self._ahead: dict[tuple[str, tuple[Any, ...]], Any] = {}
 
     def execute(self, sql: str, params: Sequence[Any] = (), /) -> Any:
+        if self._ahead:
+            hit = self._ahead.pop((sql, tuple(params)), None)
+            if hit is not None:
+                return hit
+            # Anything else run in between may change what they read.
+            self._ahead.clear()
         return self._con.execute(pg_sql(sql), params)
 
     def executemany(self, sql: str, rows: Any, /) -> Any:
+        self._ahead.clear()
         cur = self._con.cursor()
         cur.executemany(pg_sql(sql), rows)
         return cur
 
+    def ahead(self, reads: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        self._ahead.clear()
+        con = self._con
+        with con.pipeline():
+            curs = [(sql, tuple(p), con.execute(pg_sql(sql), p)) for sql, p in reads]
+        self._ahead = {(sql, p): cur for sql, p, cur in curs}
+
+
+_DRIVER = "mailer_driver"  # Session.info: (transaction, driver connection)
+
 
 def driver(s: Session) -> Any:
     """The driver connection of ``s``'s transaction (begun if not yet): sqlite3's
-    itself, or psycopg's in a :class:`PgCon`. Typed ``Any``: both are used
-    through ``execute(sql, params)`` and the cursor's ``fetchone``/``fetchall``/
-    ``rowcount`` (:class:`Con`)."""
-    con = s.connection().connection.driver_connection
-    if type(con) is sqlite3.Connection:
-        return con
-    return PgCon(con)
+    itself, or psycopg's in a :class:`PgCon`, the same one for the whole
+    transaction. Typed ``Any``: both are used through ``execute(sql, params)``
+    and the cursor's ``fetchone``/``fetchall``/``rowcount`` (:class:`Con`)."""
+    tx = s.get_transaction()
+    known = s.info.get(_DRIVER)
+    if tx is not None and known is not None and known[0] is tx:
+        return known[1]
+    con: Any = s.connection().connection.driver_connection
+    if type(con) is not sqlite3.Connection:
+        con = PgCon(con)
+    s.info[_DRIVER] = (s.get_transaction(), con)
+    return con
+
+
+def ahead(con: Any, reads: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    """Reads about to be made on ``con``, in order, with nothing else run on the
+    transaction between them: on PostgreSQL sent at once (one round trip
+    instead of one each); on SQLite, where a statement costs no round trip,
+    nothing. Each must be run afterwards exactly as given (same SQL, same
+    parameters) to use its answer; any other statement first drops them all."""
+    if type(con) is PgCon:
+        con.ahead(reads)
 
 
 def ts(value: datetime) -> str:
@@ -123,10 +160,14 @@ class EntryRow(NamedTuple):
     start_at: datetime | None
 
 
+def eligible_read(now: datetime) -> tuple[str, tuple[str]]:
+    return ELIGIBLE, (ts(now),)
+
+
 def eligible(con: Con, now: datetime) -> list[EntryRow]:
     return [
         EntryRow(i, k, st, c, from_ts(start))
-        for i, k, st, c, start in con.execute(ELIGIBLE, (ts(now),))
+        for i, k, st, c, start in con.execute(*eligible_read(now))
     ]
 
 
@@ -206,17 +247,22 @@ def span(lo: datetime, hi: datetime) -> tuple[str, tuple[str, ...]]:
     return " + ".join(parts), tuple(args)
 
 
-def counts(con: Con, spans: Sequence[tuple[datetime, datetime]]) -> list[int]:
-    """Ledger rows in each ``[lo, hi)`` of ``spans``, in one statement."""
-    if not spans:
-        return []
+def counts_read(spans: Sequence[tuple[datetime, datetime]]) -> tuple[str, tuple[str, ...]]:
+    """The one statement :func:`counts` runs for ``spans`` (not empty)."""
     sql: list[str] = []
     args: list[str] = []
     for lo, hi in spans:
         text, a = span(lo, hi)
         sql.append(text)
         args.extend(a)
-    row = con.execute("SELECT " + ", ".join(sql), args).fetchone()
+    return "SELECT " + ", ".join(sql), tuple(args)
+
+
+def counts(con: Con, spans: Sequence[tuple[datetime, datetime]]) -> list[int]:
+    """Ledger rows in each ``[lo, hi)`` of ``spans``, in one statement."""
+    if not spans:
+        return []
+    row = con.execute(*counts_read(spans)).fetchone()
     return [int(n) for n in row]
 
 
@@ -239,9 +285,12 @@ class PendingRow(NamedTuple):
     message_id: str | None
 
 
+def next_pending_read(test: bool, entry_id: int, campaign_id: int) -> tuple[str, tuple[int, ...]]:
+    return NEXT[test], ((campaign_id, entry_id) if test else (campaign_id,))
+
+
 def next_pending(con: Con, test: bool, entry_id: int, campaign_id: int) -> PendingRow | None:
-    args = (campaign_id, entry_id) if test else (campaign_id,)
-    row = con.execute(NEXT[test], args).fetchone()
+    row = con.execute(*next_pending_read(test, entry_id, campaign_id)).fetchone()
     if row is None:
         return None
     return PendingRow(row[0], row[1], from_json(row[2]) or {}, row[3])
@@ -260,7 +309,14 @@ RESERVE = (
     "INSERT INTO slot_ledger (at, recipient_id, campaign_id, hourly_limit, monthly_limit)"
     " VALUES (?, ?, ?, ?, ?)"
 )
-RESERVE_RETURNING = RESERVE + " RETURNING id"
+
+
+# PostgreSQL: the claim and the reservation in one statement (one round trip).
+CLAIM_AND_RESERVE = (
+    "WITH c AS (" + CLAIM + " RETURNING id)"
+    " INSERT INTO slot_ledger (at, recipient_id, campaign_id, hourly_limit, monthly_limit)"
+    " SELECT ?::timestamp, c.id, ?::integer, ?::integer, ?::integer FROM c RETURNING id"
+)
 
 
 def claim(
@@ -274,11 +330,17 @@ def claim(
     monthly_limit: int | None = None,
 ) -> int:
     at = ts(now)
+    if type(con) is PgCon:
+        row = con.execute(
+            CLAIM_AND_RESERVE,
+            (message_id, engine_id, at, recipient_id, at, campaign_id, hourly_limit, monthly_limit),
+        ).fetchone()
+        if row is None:
+            raise AssertionError(f"recipient {recipient_id} was not pending")
+        return int(row[0])
     if con.execute(CLAIM, (message_id, engine_id, at, recipient_id)).rowcount != 1:
         raise AssertionError(f"recipient {recipient_id} was not pending")
     args = (at, recipient_id, campaign_id, hourly_limit, monthly_limit)
-    if type(con) is PgCon:
-        return int(con.execute(RESERVE_RETURNING, args).fetchone()[0])
     slot = con.execute(RESERVE, args).lastrowid
     assert slot is not None
     return int(slot)
@@ -306,3 +368,41 @@ ENTRY_LEFT = {
     True: _ENTRY.format(scope="r.test_entry_id = q.id"),
 }
 RESET = "UPDATE queue_entries SET transient_count = 0, content_reject_count = 0 WHERE id = ?"
+
+# PostgreSQL: MARK_SENT and ENTRY_LEFT in one statement (one round trip). The
+# probe reads the snapshot from before the update, where the recipient just
+# marked is still "sending": it is left out by its id.
+_SENT_AND_LEFT = (
+    "WITH u AS (" + MARK_SENT + " RETURNING id)"
+    " SELECT (SELECT count(*) FROM u), q.status, q.transient_count, q.content_reject_count,"
+    " (SELECT r.id FROM recipients r WHERE r.campaign_id = q.campaign_id AND {scope}"
+    " AND r.status IN ('pending', 'sending') AND r.id <> ? LIMIT 1)"
+    " FROM queue_entries q WHERE q.id = ?"
+)
+SENT_AND_LEFT = {
+    False: _SENT_AND_LEFT.format(scope="r.test_entry_id IS NULL"),
+    True: _SENT_AND_LEFT.format(scope="r.test_entry_id = q.id"),
+}
+
+
+class EntryLeft(NamedTuple):
+    status: str
+    transient_count: int
+    content_reject_count: int
+    left: int | None  # a recipient still pending or sending, if any
+
+
+def mark_sent(
+    con: Con, test: bool, reply: str | None, now: datetime, recipient_id: int, entry_id: int
+) -> EntryLeft | None:
+    """Mark the recipient sent (None if it was no longer sending or uncertain: the
+    operator resolved it meanwhile) and read its entry with an "anything
+    left?" probe."""
+    if type(con) is PgCon:
+        row = con.execute(
+            SENT_AND_LEFT[test], (reply, ts(now), recipient_id, recipient_id, entry_id)
+        ).fetchone()
+        return EntryLeft(*row[1:]) if row[0] == 1 else None
+    if con.execute(MARK_SENT, (reply, ts(now), recipient_id)).rowcount != 1:
+        return None
+    return EntryLeft(*con.execute(ENTRY_LEFT[test], (entry_id,)).fetchone())
