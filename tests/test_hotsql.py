@@ -176,3 +176,56 @@ def test_slot_count_triggers_write_the_keys_the_counts_read(ctx):
         s.expire_all()
         assert stored(s) == expected([first.at, *times[1:3]])
     assert "q2026-12-01 10:00" not in expected([first.at, *times[1:3]])
+
+
+def test_reads_sent_ahead_answer_once_and_anything_else_run_first_drops_them(ctx, backend):
+    """On PostgreSQL ``ahead`` sends the reads at once and ``execute`` answers the
+    same statement from them; any other statement first drops them, so a read
+    never answers from before a write. On SQLite it does nothing: each read
+    runs when asked. Either way every answer is the database as it is then."""
+    read = (hotsql.SETTINGS_RAW, ())
+    with ctx.db.write() as s:
+        con = hotsql.driver(s)
+        assert hotsql.driver(s) is con  # one driver connection for the transaction
+        hotsql.ahead(con, [read, hotsql.eligible_read(datetime.now(UTC))])
+        before = hotsql.settings_text(con)
+        assert [k for k, _ in before] == []
+        hotsql.ahead(con, [read])
+        con.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?)", ("quota", '{"used": 1}')
+        )  # written after the read went ahead: it must not answer
+        after = hotsql.settings_text(con)
+        assert [k for k, _ in after] == ["quota"]
+        if backend == "postgresql":
+            assert isinstance(con, hotsql.PgCon) and not con._ahead
+    if backend == "postgresql":
+        with ctx.db.write() as s:  # a new transaction: its own wrapper, nothing ahead
+            assert hotsql.driver(s) is not con
+
+
+def test_mark_sent_probes_what_is_left_without_the_recipient_just_marked(ctx, clock):
+    cid = make_campaign(ctx, 2)
+    now = clock.now()
+    with ctx.db.write() as s:
+        entry = queue.campaign_entry(s, cid)
+        queue.start_processing(s, entry, now)
+        first, second = s.scalars(
+            select(Recipient.id).where(Recipient.campaign_id == cid).order_by(Recipient.id)
+        ).all()
+        eid = entry.id
+    for rid in (first, second):
+        with ctx.db.write() as s:
+            con = hotsql.driver(s)
+            hotsql.claim(con, rid, cid, f"<m{rid}@x>", "eng", now)
+    with ctx.db.write() as s:
+        con = hotsql.driver(s)
+        row = hotsql.mark_sent(con, False, "250 ok", now, first, eid)
+        assert row is not None and row.status == "processing" and row.left == second
+        assert hotsql.mark_sent(con, False, "250 ok", now, first, eid) is None  # no longer sending
+        row = hotsql.mark_sent(con, False, "250 ok", now, second, eid)
+        assert row is not None and row.left is None
+    with ctx.db.read() as s:
+        assert s.scalars(select(Recipient.status).where(Recipient.campaign_id == cid)).all() == [
+            "sent",
+            "sent",
+        ]

@@ -244,6 +244,38 @@ def test_postgresql_writes_take_the_write_lock_and_reads_do_not(pg_url, pg_clust
     d.dispose()
 
 
+def test_postgresql_an_idle_connection_the_server_dropped_is_replaced(
+    pg_url, pg_cluster, monkeypatch
+):
+    """Connections in steady use are not pinged (a round trip a message); one
+    idle PING_AFTER_IDLE_S or more is, and a dead one is replaced, so the
+    first write after a server-side drop works. Without that ping it fails."""
+    import psycopg
+    from sqlalchemy.exc import OperationalError
+
+    d = dbmod.Database(url=pg_url.replace("@", f":{pg_cluster.password}@", 1))
+
+    def drop_ours() -> None:
+        with d.read() as s:
+            pid = s.execute(text("SELECT pg_backend_pid()")).scalar()
+        with psycopg.connect(pg_cluster.conninfo_for(d.url.database), autocommit=True) as o:
+            assert o.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()[0]
+
+    def write() -> None:
+        with d.write() as s:
+            s.execute(text("UPDATE settings SET key = key"))
+
+    monkeypatch.setattr(dbmod, "PING_AFTER_IDLE_S", 3600.0)  # never idle long enough
+    drop_ours()
+    with pytest.raises(OperationalError):
+        write()
+    write()  # the pool let the dead one go
+    monkeypatch.setattr(dbmod, "PING_AFTER_IDLE_S", 0.0)  # every checkout is "idle"
+    drop_ours()
+    write()
+    d.dispose()
+
+
 def test_postgresql_count_then_insert_never_exceeds_the_limit(pg_url, pg_cluster):
     """Two writers each count the ledger, wait, then reserve while under the
     limit: the write lock makes each check-and-reserve atomic."""

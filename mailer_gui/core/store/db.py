@@ -102,8 +102,13 @@ def _on_begin_pg(conn: Any) -> None:
     # In pipeline mode its BEGIN and the lock go in one round trip.
     if conn.get_execution_options().get("mailer_begin", "IMMEDIATE") != "DEFERRED":
         driver = conn.connection.driver_connection
-        with driver.pipeline():
-            driver.execute(_WRITE_LOCK)
+        try:
+            with driver.pipeline():
+                driver.execute(_WRITE_LOCK)
+        except Exception:
+            # Again through SQLAlchemy, which wraps the driver's error and, for
+            # a lost connection, invalidates it so the pool lets it go.
+            conn.exec_driver_sql(_WRITE_LOCK)
 
 
 def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
