@@ -352,7 +352,7 @@ def render(
 # deriving both ways; a template for which they differ, and any recipient whose
 # values are not plain, takes the ordinary path.
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
-_PLAIN_VALUE = re.compile(r"[^\s<>&\"']+(?: [^\s<>&\"']+)*\Z")
+_PLAIN_VALUE = re.compile(r"[^\s<>&\"'\x00-\x1f\x7f-\x9f]+(?: [^\s<>&\"'\x00-\x1f\x7f-\x9f]+)*\Z")
 _checked: dict[str, bool] = {}
 # The derived text ends with a newline, which Jinja would drop by default.
 _derived_env = SandboxedEnvironment(
