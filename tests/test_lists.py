@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import sqlite3
+import threading
 from datetime import timedelta
 
 import pytest
@@ -646,3 +647,122 @@ def test_an_id_given_again_after_a_delete_is_still_found(sqlite_ctx, tmp_path):
     with ctx.db.read() as s:
         assert [x.email for x in lists.contact_page(s, None, "tver")] == ["c@example.org"]
         assert lists.contact_page(s, None, "b@exa") == []
+
+
+# ------------------------------------------------- overlapped reading (lists.import_file)
+
+MIXED = (
+    "email,first_name,city\n"
+    "a@example.org,Ann,Omsk\n"  # row 2: new
+    "kept@example.org,K2,Tver\n"  # row 3: stored before, on another list
+    "not-an-address,X,Y\n"  # row 4: invalid
+    "b@example.org,Bob,Kazan\n"  # row 5
+    "A@EXAMPLE.org,Dup,Sochi\n"  # row 6: repeats row 2 (another batch)
+    "on@example.org,O2,Omsk\n"  # row 7: stored before, already on this list
+    "gone@example.org,G,Omsk\n"  # row 8: forgotten
+    "c@example.org,Cat,Omsk\n"  # row 9
+    "c@example.org,Cat2,Omsk\n"  # row 10: repeats row 9 (same batch)
+    "KEPT@example.org,K3,Tver\n"  # row 11: repeats row 3
+    "d@example.org, Dan ,\u00a0Omsk\u2003\n"  # row 12: cells stripped
+)
+
+
+@pytest.mark.parametrize("overlap", [True, False], ids=["overlapped", "in-turn"])
+@pytest.mark.parametrize("update", [False, True], ids=["keep", "update"])
+def test_a_list_import_read_in_its_own_thread_gives_what_one_in_turn_gives(
+    ctx, tmp_path, monkeypatch, overlap, update
+):
+    """The same file, read and checked in the import's reading thread while
+    batches are stored (3 rows a batch: the queue between them fills), or read,
+    checked and stored in turn: the same counts, rejects, contacts and fields."""
+    monkeypatch.setattr(contacts, "BATCH", 3)
+    monkeypatch.setattr(contacts, "QUEUED_BATCHES", 1)
+    monkeypatch.setattr(lists.ContactWriter, "overlap", overlap)
+    lid, other = _new_list(ctx), _new_list(ctx, "Other")
+    _add(ctx, other, "kept@example.org", first_name="K1", age="40")
+    _add(ctx, lid, "on@example.org", first_name="O1")
+    _add(ctx, other, "gone@example.org")
+    with ctx.db.write() as s:
+        forget.forget(s, "gone@example.org", ctx.clock.now())
+    f = tmp_path / "mixed.csv"
+    f.write_text(MIXED, encoding="utf-8")
+    r = lists.import_file(ctx.db, lid, f, ctx.clock.now(), update=update)
+    counts = (r.imported, r.new, r.already, r.invalid, r.duplicate, r.suppressed)
+    assert counts == (6, 4, 1, 1, 3, 1)
+    assert (r.kept, r.updated) == ((0, 2) if update else (2, 0))
+    assert [(x.row, x.reason.split(":")[0]) for x in r.rejects] == [
+        (4, "not a valid email address"),
+        (6, "duplicate of a row earlier in the file"),
+        (8, "this person asked to be forgotten; the address is blocked and was not imported"),
+        (10, "duplicate of row 9"),
+        (11, "duplicate of a row earlier in the file"),
+    ]
+    with ctx.db.read() as s:
+        got = {c.email: c.fields for c in lists.contact_page(s, lid, limit=100)}
+    kept = (
+        {"first_name": "K2", "city": "Tver", "age": "40"}
+        if update
+        else {
+            "first_name": "K1",
+            "age": "40",
+        }
+    )
+    on = {"first_name": "O2", "city": "Omsk"} if update else {"first_name": "O1"}
+    assert got == {
+        "on@example.org": on,
+        "a@example.org": {"first_name": "Ann", "city": "Omsk"},
+        "kept@example.org": kept,
+        "b@example.org": {"first_name": "Bob", "city": "Kazan"},
+        "c@example.org": {"first_name": "Cat", "city": "Omsk"},
+        "d@example.org": {"first_name": "Dan", "city": "Omsk"},
+    }
+
+
+def _reader_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name == "import-reader"]
+
+
+def test_a_file_error_late_in_an_overlapped_list_import_changes_nothing(ctx, tmp_path):
+    lid = _new_list(ctx)
+    good = "".join(f"u{i}@example.org,N\n" for i in range(3 * contacts.BATCH))
+    bad = 'x@example.org,"' + "y" * (1100 * 1024) + "\n"  # a quote never closed
+    f = tmp_path / "late.csv"
+    f.write_text("email,name\n" + good + bad)
+    with pytest.raises(ImportFileError, match=rf"row {3 * contacts.BATCH + 2}: .*quotes"):
+        lists.import_file(ctx.db, lid, f, ctx.clock.now())
+    assert _reader_threads() == []
+    with ctx.db.read() as s:
+        assert lists.contact_count(s, None) == 0
+
+
+def test_a_cancel_or_a_store_error_stops_the_reading_thread_and_changes_nothing(
+    ctx, tmp_path, monkeypatch
+):
+    lid = _new_list(ctx)
+    f = tmp_path / "many.csv"
+    f.write_text("email\n" + "".join(f"u{i}@example.org\n" for i in range(5 * contacts.BATCH)))
+    seen: list[int] = []
+    with pytest.raises(contacts.ImportCancelled):
+        lists.import_file(
+            ctx.db,
+            lid,
+            f,
+            ctx.clock.now(),
+            progress=lambda done, size: seen.append(done),
+            cancel=lambda: len(seen) >= 6,  # a few batches in
+        )
+    assert 0 < seen[-1] < f.stat().st_size
+    assert _reader_threads() == []
+    stored = lists.ContactWriter._store
+
+    def second_fails(self, batch):
+        if self.result.imported:
+            raise RuntimeError("disk full")
+        stored(self, batch)
+
+    monkeypatch.setattr(lists.ContactWriter, "_store", second_fails)
+    with pytest.raises(RuntimeError, match="disk full"):
+        lists.import_file(ctx.db, lid, f, ctx.clock.now())
+    assert _reader_threads() == []
+    with ctx.db.read() as s:
+        assert lists.contact_count(s, None) == 0

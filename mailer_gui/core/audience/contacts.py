@@ -12,7 +12,10 @@ the file or any other failure rolls the whole import back.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import queue
+import sys
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from json.encoder import encode_basestring
 from operator import itemgetter
@@ -129,11 +132,22 @@ class _RowParser:
 
     result: ImportResult
     batch: list[tuple[int, str, str, str, str]]
+    # Stores a batch in one statement that runs with Python's lock released:
+    # the import reads the next rows meanwhile (contacts._overlapped).
+    overlap = False
 
     def add(self, row: int, value: str, fields_json: str) -> None:
         raise NotImplementedError
 
     def flush(self) -> None:
+        raise NotImplementedError
+
+    # An overlapped import's two halves of flush: prepare (no database; the
+    # reading thread) and store (this thread).
+    def prepare(self, rows: list[tuple[int, str, str, str, str]], res: ImportResult) -> object:
+        raise NotImplementedError
+
+    def store(self, batch: object) -> None:
         raise NotImplementedError
 
     def set_keys(self, keys: list[str | None]) -> None:
@@ -231,9 +245,8 @@ def import_file(
     return result
 
 
-def _start(
-    row: int, cells: list[str], opts: ImportOptions, make: Callable[[list[str | None]], _RowParser]
-) -> _RowParser:
+def _keys(row: int, cells: list[str], opts: ImportOptions) -> list[str | None]:
+    """The field key of each column of the header row ``cells`` (None: the address)."""
     headers = clean_headers(cells)
     _looks_like_data(headers, row)
     mapping = dict(opts.mapping) if opts.mapping else guess_mapping(headers)
@@ -241,7 +254,7 @@ def _start(
         raise ImportFileError(
             Message("import.no_email_column", row=row, columns=", ".join(headers))
         )
-    return make(field_keys(headers, mapping, row))
+    return field_keys(headers, mapping, row)
 
 
 def run_rows(
@@ -252,34 +265,183 @@ def run_rows(
     cancel: Callable[[], bool] | None,
 ) -> ImportResult:
     """Read ``src`` (header row, then data rows in batches) into the writer
-    ``make(field keys)`` returns; the caller holds the write transaction."""
+    ``make(field keys)`` returns; the caller holds the write transaction.
+
+    A writer that says ``overlap`` stores its batches while the next ones are
+    read and checked in a thread of their own (:func:`_overlapped`); the others
+    read, check and store in turn."""
     imp: _RowParser | None = None
-    pending: list[tuple[int, list[str]]] = []
     reader = tabular.Records(src)
     try:
-        for chunk in reader.chunks(CHECK_EVERY):
-            if imp is None:
-                first = next((i for i, (_r, c) in enumerate(chunk) if "".join(c).strip()), None)
-                if first is None:
-                    continue  # blank rows before the header
-                imp = _start(chunk[first][0], chunk[first][1], opts, make)
-                chunk = chunk[first + 1 :]
-            pending.extend(chunk)  # blank rows are skipped by process()
-            if cancel is not None and cancel():
-                raise ImportCancelled("import cancelled; no recipient was added")
-            if progress is not None:
-                progress(reader.bytes_done(), src.size)
-            if len(pending) >= BATCH:
-                imp.process(pending)
-                pending = []
+        chunks = reader.chunks(CHECK_EVERY)
+        for chunk in chunks:
+            first = next((i for i, (_r, c) in enumerate(chunk) if "".join(c).strip()), None)
+            if first is None:
+                continue  # blank rows before the header
+            keys = _keys(chunk[first][0], chunk[first][1], opts)
+            imp = make(keys)
+            rows = chunk[first + 1 :]  # blank rows are skipped by process()
+            if imp.overlap:
+                _overlapped(imp, keys, rows, chunks, reader, src.size, progress, cancel)
+            else:
+                _in_turn(imp, rows, chunks, reader, src.size, progress, cancel)
+            break
     except tabular.FileFormatError as exc:
         raise ImportFileError(exc.message) from None
     finally:
         reader.close()
     if imp is None:
         raise ImportFileError(Message("import.no_rows", file=src.path.name))
-    imp.process(pending)
     return imp.result
+
+
+_Chunks = Iterator[list[tuple[int, list[str]]]]
+
+
+def _in_turn(
+    imp: _RowParser,
+    pending: list[tuple[int, list[str]]],
+    chunks: _Chunks,
+    reader: tabular.Records,
+    size: int,
+    progress: Callable[[int, int], None] | None,
+    cancel: Callable[[], bool] | None,
+) -> None:
+    _checkpoint(reader.bytes_done(), size, progress, cancel)
+    for chunk in chunks:
+        pending.extend(chunk)
+        _checkpoint(reader.bytes_done(), size, progress, cancel)
+        if len(pending) >= BATCH:
+            imp.process(pending)
+            pending = []
+    imp.process(pending)
+
+
+def _checkpoint(
+    done: int,
+    size: int,
+    progress: Callable[[int, int], None] | None,
+    cancel: Callable[[], bool] | None,
+) -> None:
+    if cancel is not None and cancel():
+        raise ImportCancelled("import cancelled; no recipient was added")
+    if progress is not None:
+        progress(done, size)
+
+
+class _Stopped(Exception):
+    """The storing side has stopped (an error or a cancel): the reading ends."""
+
+
+class _Reader(_RowParser):
+    """The reading side of an overlapped import: checks rows as the writer
+    would (the same keys) into batches of its own, each handed on when full; the
+    rows it rejects go in a result of its own, merged into the writer's at the
+    end (no counter is shared between the threads)."""
+
+    def __init__(
+        self, keys: list[str | None], writer: _RowParser, hand: Callable[[object], None]
+    ) -> None:
+        self.set_keys(keys)
+        self.result = ImportResult()
+        self.batch = []
+        self.writer = writer
+        self.hand = hand
+
+    def flush(self) -> None:
+        if self.batch:
+            ready = self.writer.prepare(self.batch, self.result)
+            self.batch.clear()
+            self.hand(ready)
+
+
+@dataclass(frozen=True)
+class _At:
+    done: int  # bytes of the file read
+
+
+_END = object()
+# While a batch is stored, the reading thread holds Python's lock; when the
+# statement returns, this thread waits for it up to the switch interval
+# (5 ms by default, as long as the statement itself): shortened meanwhile.
+SWITCH_S = 0.0002
+QUEUED_BATCHES = 4  # batches read ahead of the storing (memory: a few thousand rows)
+
+
+def _overlapped(
+    imp: _RowParser,
+    keys: list[str | None],
+    pending: list[tuple[int, list[str]]],
+    chunks: _Chunks,
+    reader: tabular.Records,
+    size: int,
+    progress: Callable[[int, int], None] | None,
+    cancel: Callable[[], bool] | None,
+) -> None:
+    """Read and check rows in a thread while this one stores them.
+
+    The storing side's statements run in SQLite's C code with Python's lock
+    released (one statement a batch: see the writer), so the reading side runs
+    meanwhile. The database is touched by this thread only. Progress and
+    cancel are checked here, between batches; an error on either side stops
+    both, and this thread raises it."""
+    q: queue.Queue[object] = queue.Queue(maxsize=QUEUED_BATCHES)
+    stop = threading.Event()
+
+    def hand(item: object) -> None:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+        raise _Stopped
+
+    parser = _Reader(keys, imp, hand)
+
+    def read() -> None:
+        try:
+            rows = pending
+            hand(_At(reader.bytes_done()))
+            for chunk in chunks:
+                rows.extend(chunk)
+                hand(_At(reader.bytes_done()))
+                if len(rows) >= BATCH:
+                    parser.process(rows)
+                    rows = []
+            parser.process(rows)
+            hand(_END)
+        except _Stopped:
+            pass
+        except BaseException as exc:  # raised again by the storing side
+            try:
+                hand(exc)
+            except _Stopped:
+                pass
+
+    thread = threading.Thread(target=read, name="import-reader", daemon=True)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_S)
+    thread.start()
+    try:
+        while (item := q.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            if isinstance(item, _At):
+                _checkpoint(item.done, size, progress, cancel)
+            else:
+                imp.store(item)
+    finally:
+        stop.set()
+        thread.join()
+        sys.setswitchinterval(interval)
+    res, got = imp.result, parser.result
+    res.invalid += got.invalid
+    res.duplicate += got.duplicate
+    res.suppressed += got.suppressed
+    room = max(0, MEMORY_REJECTS - len(res.rejects))
+    res.rejects.extend(got.rejects[:room])
+    res.rejects_dropped += got.rejects_dropped + max(0, len(got.rejects) - room)
 
 
 def source(path: str | Path, options: ImportOptions) -> tabular.Source:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from mailer_gui.core.audience import addresses, contacts, forget
@@ -271,10 +272,27 @@ def restore_list(session: Session, deleted: DeletedList) -> int:
 # ------------------------------------------------------------------ import
 
 
+_Row = tuple[int, str, str, str]  # row number, address, normalised, fields JSON
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Rows ready for the insert, and the JSON array the insert takes."""
+
+    rows: list[_Row]
+    payload: str
+
+
+def _payload(rows: list[_Row]) -> str:
+    return json.dumps([r[1:] for r in rows])
+
+
 class ContactWriter(_RowParser):
     """Rows into contacts and onto one list, in batches in the caller's write
     session: the contact is created, or (``update``) its fields replaced by the
     file's, or kept as it is; then it is put on the list."""
+
+    overlap = True  # each batch is one statement (contacts) and one (members)
 
     def __init__(
         self, session: Session, list_id: int, now: datetime, update: bool, source: str | None
@@ -314,14 +332,14 @@ class ContactWriter(_RowParser):
         ).all()
         return {str(n): (int(i), bool(on)) for n, i, on in rows}
 
-    def flush(self) -> None:
-        if not self.batch:
-            return
-        res = self.result
+    def prepare(self, rows: list[tuple[int, str, str, str, str]], res: ImportResult) -> _Batch:
+        """``rows`` without those refused (a forgotten person's, a repeat in the
+        batch: rejected into ``res``), with the JSON the insert takes. Reads no
+        database: an overlapped import runs it in its reading thread."""
         forgotten = self.forgotten if self.forgotten else None
         seen: dict[str, int] = {}
-        out: list[tuple[int, str, str, str, str | None, str, str]] = []
-        for row, value, email, norm, fields in self.batch:
+        out: list[_Row] = []
+        for row, value, email, norm, fields in rows:
             if forgotten is not None and forgotten.has(norm):
                 res.suppressed += 1
                 res._reject(row, value, Message("import.forgotten"))
@@ -330,27 +348,42 @@ class ContactWriter(_RowParser):
                 res._reject(row, value, Message("import.duplicate", row=seen[norm]))
             else:
                 seen[norm] = row
-                out.append((row, email, norm, fields, self.source, self.now, self.now))
-        self.batch.clear()
-        if out:
-            self._store(out)
+                out.append((row, email, norm, fields))
+        return _Batch(out, _payload(out))
 
-    def _store(self, out: list[tuple[int, str, str, str, str | None, str, str]]) -> None:
+    def flush(self) -> None:
+        if self.batch:
+            batch = self.prepare(self.batch, self.result)
+            self.batch.clear()
+            self.store(batch)
+
+    def store(self, batch: object) -> None:
+        assert isinstance(batch, _Batch)
+        if batch.rows:
+            self._store(batch)
+
+    def _store(self, batch: _Batch) -> None:
         res = self.result
-        known = self._known([o[2] for o in out])
-        # A later row repeating an address: made by this import (its id is new), or
-        # stored before and already met in this import.
-        again = {n for n, k in known.items() if k[0] > self.first_new or n in self.touched}
-        self.touched.update(n for n in known if n not in again)
-        if again:  # repeats of rows earlier in this file
-            for o in out:
-                if o[2] in again:
-                    res.duplicate += 1
-                    res._reject(o[0], o[1], Message("import.duplicate_earlier"))
-            out = [o for o in out if o[2] not in again]
-            known = {n: k for n, k in known.items() if n not in again}
-            if not out:
+        out = batch.rows
+        conn = self.s.connection()
+        known: dict[str, tuple[int, bool]] = {}
+        if self.update:
+            # A repeat of an earlier row must not update the contact again: the
+            # stored contacts are looked up before the batch is written.
+            known = self._known([o[2] for o in out])
+            fewer = self._drop_again(out, known)
+            if not fewer:
                 return
+            if len(fewer) < len(out):
+                out = fewer
+                batch = _Batch(out, _payload(out))
+        top = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM contacts").scalar_one())
+        written = self._insert(conn, batch.payload)
+        if not self.update and written < len(out):
+            # Some rows made no contact: it was stored before, or they repeat a row.
+            known = {n: k for n, k in self._known([o[2] for o in out]).items() if k[0] <= top}
+            made = [o for o in out if o[2] not in known]
+            out = made + self._drop_again([o for o in out if o[2] in known], known)
         res.already += sum(1 for k in known.values() if k[1])
         res.imported += len(out)
         res.new += len(out) - len(known)
@@ -358,7 +391,54 @@ class ContactWriter(_RowParser):
             res.updated += len(known)
         else:
             res.kept += len(known)
-        conn = self.s.connection()
+        # The contacts made have ids above the top before the batch (the write
+        # lock keeps every other writer out); the stored ones not yet on the
+        # list go by id.
+        conn.exec_driver_sql(
+            dialect.native(
+                conn,
+                "INSERT INTO list_members (list_id, contact_id, added_at) "
+                "SELECT ?, id, ? FROM contacts WHERE id > ?",
+            ),
+            (self.list_id, self.now, top),
+        )
+        ids = [k[0] for k in known.values() if not k[1]]
+        if ids:
+            conn.exec_driver_sql(
+                dialect.native(
+                    conn,
+                    "INSERT INTO list_members (list_id, contact_id, added_at) "
+                    f"SELECT ?, {dialect.json_int_sql(conn, 'value')}, ? "
+                    f"FROM {dialect.json_array_from(conn, '?')}",
+                ),
+                (self.list_id, self.now, json.dumps(ids)),
+            )
+
+    def _drop_again(
+        self,
+        out: list[_Row],
+        known: dict[str, tuple[int, bool]],
+    ) -> list[_Row]:
+        """``out`` without the rows repeating an earlier row of this import (each
+        rejected): their contact was made by this import (its id is new), or was
+        stored before and already met in it. The others among ``known`` are
+        marked met; the repeats leave ``known``."""
+        again = {n for n, k in known.items() if k[0] > self.first_new or n in self.touched}
+        self.touched.update(n for n in known if n not in again)
+        if not again:
+            return out
+        res = self.result
+        for o in out:
+            if o[2] in again:
+                res.duplicate += 1
+                res._reject(o[0], o[1], Message("import.duplicate_earlier"))
+        for n in again:
+            del known[n]
+        return [o for o in out if o[2] not in again]
+
+    def _insert(self, conn: Connection, payload: str) -> int:
+        """Write the batch's contacts; how many rows were written (made, and
+        with ``update`` also replaced)."""
         patched = dialect.json_patch_sql(conn, "contacts.fields", "excluded.fields")
         conflict = (
             f"DO UPDATE SET fields = {patched}, "
@@ -371,26 +451,18 @@ class ContactWriter(_RowParser):
         # row: SQLite's FTS5 writes its pending index at the end of every
         # statement (migration 0007's trigger), so per-row statements cost it
         # a segment per contact.
-        conn.exec_driver_sql(
-            dialect.native(
-                conn,
-                "INSERT INTO contacts (email, email_norm, fields, source, created_at, updated_at) "
-                f"SELECT {item(conn, 'value', 0)}, {item(conn, 'value', 1)}, "
-                f"{item(conn, 'value', 2, 'json')}, ?, ?, ? "
-                f"FROM {dialect.json_array_from(conn, '?')} "
-                f"WHERE true ON CONFLICT (email_norm) {conflict}",
-            ),
-            (self.source, self.now, self.now, json.dumps([o[1:4] for o in out])),
-        )
-        marks = ",".join("?" * len(out))
-        insert, skip = dialect.insert_ignore(conn)
-        conn.exec_driver_sql(
-            dialect.native(
-                conn,
-                f"{insert} INTO list_members (list_id, contact_id, added_at) "
-                f"SELECT ?, id, ? FROM contacts WHERE email_norm IN ({marks}){skip}",
-            ),
-            (self.list_id, self.now, *(o[2] for o in out)),
+        return int(
+            conn.exec_driver_sql(
+                dialect.native(
+                    conn,
+                    "INSERT INTO contacts (email, email_norm, fields, source, created_at, "
+                    f"updated_at) SELECT {item(conn, 'value', 0)}, {item(conn, 'value', 1)}, "
+                    f"{item(conn, 'value', 2, 'json')}, ?, ?, ? "
+                    f"FROM {dialect.json_array_from(conn, '?')} "
+                    f"WHERE true ON CONFLICT (email_norm) {conflict}",
+                ),
+                (self.source, self.now, self.now, payload),
+            ).rowcount
         )
 
 
