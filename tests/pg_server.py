@@ -51,6 +51,7 @@ class PgCluster:
     # benchmarks): every commit durable, as a real server keeps it.
     durable: bool = False
     _owner: str | None = None  # the system user the server runs as (None: us)
+    _options: str = ""  # the server's options (pg_ctl -o), set by start()
 
     @property
     def url(self) -> str:
@@ -115,9 +116,8 @@ class PgCluster:
             # the tests' role, fail with "must be a member of the role whose process
             # is being terminated". A test's database lives for seconds.
             options += " -c autovacuum=off"
-        self._run(
-            "pg_ctl", "-D", str(data), "-o", options, "-l", str(self.folder / "log"), "-w", "start"
-        )
+        self._options = options
+        self.resume()
         admin = (
             f"host=127.0.0.1 port={self.port} dbname=postgres user=postgres password={superuser_pw}"
         )
@@ -129,6 +129,24 @@ class PgCluster:
         for statement in sql.split(";"):
             if statement:
                 self._run("psql", "-v", "ON_ERROR_STOP=1", "-q", "-d", admin, "-c", statement)
+
+    def halt(self) -> None:
+        """Stop the server at once, as a crash or a power cut would (the folder stays)."""
+        self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start the server (again, after :meth:`halt`): same port, same data."""
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.folder / "data"),
+            "-o",
+            self._options,
+            "-l",
+            str(self.folder / "log"),
+            "-w",
+            "start",
+        )
 
     def stop(self) -> None:
         try:

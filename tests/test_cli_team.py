@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from mailer_gui.cli import main as cli
 from mailer_gui.core.store import db as dbmod
 
 from . import test_cli as contract
+from .pg_server import start_cluster
 from .smtp_server import free_port
 
 
@@ -115,3 +122,72 @@ def test_the_window_takes_the_same_option():
     assert not _wants_cli(["--database-url", url])
     assert not _wants_cli([f"--database-url={url}", "--data-dir", "x"])
     assert _wants_cli(["--database-url", url, "status"])
+
+
+# `run --until-idle` in a process of its own (the test harness's local server:
+# reserved example domains allowed, as contract.run does).
+_RUN = (
+    "import sys; from mailer_gui.cli import main as cli; sys.exit(cli.main(['--data-dir', "
+    "sys.argv[1], 'run', '--until-idle'], allow_reserved_domains=True))"
+)
+
+
+def _run_in_a_process(data: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", _RUN, str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+
+
+def test_the_server_lost_mid_run_is_one_clear_line_and_nothing_is_sent_twice(
+    data, tmp_path, smtp_server, capsys, monkeypatch
+):
+    """PostgreSQL stops (as in a crash) while `run` waits for the server's reply
+    to a message: the command ends with one line naming the server and what to
+    do, exit 1, no traceback, no password. Once the server is back, the next
+    run does not send that message again (it is uncertain, for the operator)."""
+    # Its own, durable (as a real server: fsync and synchronous commit on): this
+    # test stops it as a crash would, and the claim must survive that.
+    cluster = start_cluster(durable=True)
+    try:
+        with psycopg.connect(cluster.conninfo, autocommit=True) as con:
+            con.execute("CREATE DATABASE lost")
+        monkeypatch.setenv("MAILER_GUI_DATABASE_URL", cluster.url_for("lost"))
+        monkeypatch.setenv("PGPASSWORD", cluster.password)
+        cid = contract.setup_campaign(data, tmp_path, smtp_server, capsys)
+        assert contract.run(data, "campaign", "enqueue", str(cid)) == 0
+        capsys.readouterr()
+        smtp_server.set_slow(0.0, 1.5)  # the message stored, the reply held back
+
+        def halt_when_stored() -> None:
+            deadline = time.monotonic() + 30
+            while not smtp_server.received and time.monotonic() < deadline:
+                time.sleep(0.01)
+            cluster.halt()
+
+        halter = threading.Thread(target=halt_when_stored)
+        halter.start()
+        first_run = _run_in_a_process(data)
+        halter.join()
+        err = first_run.stderr
+        assert first_run.returncode == 1, err
+        assert err.count("\n") == 1, err
+        assert f"lost the connection to the PostgreSQL server at 127.0.0.1:{cluster.port}" in err
+        assert "run the command again once the server is back" in err
+        assert "Traceback" not in err and cluster.password not in err
+        assert len(smtp_server.received) == 1
+        first = smtp_server.received[0].rcpt_tos
+        cluster.resume()
+        smtp_server.set_slow(0.0, 0.0)
+        # The lease could not be given back (the server was gone); the first
+        # run's process has ended, so the next run on this machine takes it.
+        again = _run_in_a_process(data)
+        assert again.returncode == 0, again.stderr
+        assert "1 recipient(s) from an interrupted run are now uncertain" in again.stderr
+        sent_to = [r.rcpt_tos for r in smtp_server.received]
+        assert sent_to.count(first) == 1 and len(sent_to) == 2  # the other one, once
+    finally:
+        cluster.stop()

@@ -29,6 +29,7 @@ from mailer_gui.core.context import (
     open_context,
 )
 from mailer_gui.core.errors import MailerError
+from mailer_gui.core.store.db import lost_connection
 
 log = logging.getLogger("mailer_gui.cli.main")
 COMMAND_GROUPS = (config, campaign, run, content, lists, mailbox, report, app)
@@ -117,9 +118,14 @@ def main(
         print(f"mailer-gui: error: {exc}", file=sys.stderr)
         log.warning("mailer-gui %s: error: %s", command, exc)
         return 1
-    except Exception:
-        log.exception("mailer-gui %s: failed", command)
-        raise
+    except Exception as exc:
+        lost = lost_connection(ctx.db, exc)
+        if lost is None:
+            log.exception("mailer-gui %s: failed", command)
+            raise
+        print(f"mailer-gui: error: {lost}", file=sys.stderr)
+        log.warning("mailer-gui %s: error: %s", command, lost)
+        return 1
     finally:
         ctx.close()
         if logged:

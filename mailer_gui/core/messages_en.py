@@ -94,6 +94,12 @@ ENGLISH: dict[str, str] = {
         "cannot reach the PostgreSQL server at {host}:{port} (database {database}): "
         "{detail}; check that the server runs and the host and port are right",
     ),
+    "db.lost": QT_TRANSLATE_NOOP(
+        "Messages",
+        "lost the connection to the PostgreSQL server at {host}:{port} (database {database}): "
+        "{detail}; what was recorded is kept, and a message that was being sent is checked "
+        "when sending starts again; run the command again once the server is back",
+    ),
     "db.auth_failed": QT_TRANSLATE_NOOP(
         "Messages",
         "PostgreSQL at {host}:{port} refused user {user} for database {database}: {detail}; "

@@ -1537,6 +1537,10 @@
         <translation>нет связи с сервером PostgreSQL {host}:{port} (база {database}): {detail}; проверьте, что сервер работает и что адрес и порт указаны верно</translation>
     </message>
     <message>
+        <source>lost the connection to the PostgreSQL server at {host}:{port} (database {database}): {detail}; what was recorded is kept, and a message that was being sent is checked when sending starts again; run the command again once the server is back</source>
+        <translation>связь с сервером PostgreSQL {host}:{port} (база {database}) потеряна: {detail}; всё записанное сохранено, а письмо, которое отправлялось в этот момент, будет проверено при следующем запуске отправки; запустите команду снова, когда сервер вернётся</translation>
+    </message>
+    <message>
         <source>PostgreSQL at {host}:{port} refused user {user} for database {database}: {detail}; store the password with `config database-password` or in ~/.pgpass</source>
         <translation>PostgreSQL на {host}:{port} не пустил пользователя {user} в базу {database}: {detail}; сохраните пароль командой `config database-password` или в ~/.pgpass</translation>
     </message>

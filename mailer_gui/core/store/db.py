@@ -294,6 +294,30 @@ def connection_error(db: Database, exc: BaseException) -> DatabaseError:
     return DatabaseError(Message(code, detail=first, **params))
 
 
+def lost_connection(db: Database, exc: BaseException) -> DatabaseError | None:
+    """A PostgreSQL server lost in the middle of a command (stopped, crashed,
+    the network gone) as one clear error; None for any other error, which is a
+    bug to report. Never the password, nor the statement and its values."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    if db.backend != "postgresql" or not isinstance(exc, DBAPIError):
+        return None
+    if not (exc.connection_invalidated or isinstance(exc, OperationalError)):
+        return None
+    detail = str(exc.orig or "").strip()
+    first = detail.splitlines()[0] if detail else type(exc).__name__
+    url = db.url
+    return DatabaseError(
+        Message(
+            "db.lost",
+            host=url.host or "localhost",
+            port=url.port or 5432,
+            database=url.database or "",
+            detail=first,
+        )
+    )
+
+
 def _alembic_config(db: Database) -> Any:
     from alembic.config import Config
 
