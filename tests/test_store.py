@@ -276,6 +276,39 @@ def test_postgresql_an_idle_connection_the_server_dropped_is_replaced(
     d.dispose()
 
 
+def test_only_a_lost_server_is_worded_as_lost(tmp_path, pg_url, pg_cluster):
+    """The CLI and the window word a connection the server dropped as one clear
+    line (server, port, database; not the statement or its values); any other
+    database error, and any error on SQLite, is left as it is (a bug to report)."""
+    import psycopg
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    d = dbmod.Database(url=pg_url.replace("@", f":{pg_cluster.password}@", 1))
+    with d.read() as s:
+        pid = s.execute(text("SELECT pg_backend_pid()")).scalar()
+    with psycopg.connect(pg_cluster.conninfo_for(d.url.database), autocommit=True) as o:
+        o.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(OperationalError) as lost:
+        with d.write() as s:
+            s.execute(text("UPDATE settings SET key = :k WHERE key = 'x'"), {"k": "secret-ish"})
+    said = str(dbmod.lost_connection(d, lost.value))
+    assert said.startswith(
+        f"lost the connection to the PostgreSQL server at 127.0.0.1:{pg_cluster.port} "
+        f"(database {d.url.database}): "
+    )
+    assert "UPDATE" not in said and "secret-ish" not in said and pg_cluster.password not in said
+    with pytest.raises(IntegrityError) as dup:
+        with d.write() as s:
+            s.execute(text("INSERT INTO contact_lists (name, created_at) VALUES ('a', now())"))
+            s.execute(text("INSERT INTO contact_lists (name, created_at) VALUES ('a', now())"))
+    assert dbmod.lost_connection(d, dup.value) is None
+    assert dbmod.lost_connection(d, ValueError("x")) is None
+    d.dispose()
+    lite = dbmod.Database(tmp_path / "m.db")
+    assert dbmod.lost_connection(lite, lost.value) is None
+    lite.dispose()
+
+
 def test_postgresql_count_then_insert_never_exceeds_the_limit(pg_url, pg_cluster):
     """Two writers each count the ledger, wait, then reserve while under the
     limit: the write lock makes each check-and-reserve atomic."""

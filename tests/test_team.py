@@ -17,6 +17,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import text
 
@@ -31,6 +32,7 @@ from mailer_gui.core.store import servertime
 from mailer_gui.core.store.models import Lease, Recipient
 
 from .conftest import make_campaign
+from .pg_server import start_cluster
 
 ROOT = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
@@ -348,3 +350,59 @@ def test_the_machine_tag_is_stable_and_names_no_host():
     assert tag == lease.machine_tag()
     assert tag == "unknown" or (len(tag) == 8 and int(tag, 16) >= 0)
     assert socket.gethostname() not in tag
+
+
+# ------------------------------------------------------- the server lost mid-send
+
+
+def test_an_engine_that_lost_the_server_records_what_it_sent_once_the_server_is_back(
+    tmp_path, smtp_server
+):
+    """A durable server halted (as in a crash) while the SMTP server holds its
+    reply to a message: the engine's next write fails; once the server is back,
+    the same engine (the window's worker retries so) takes its lease again and
+    records that message as sent, from what it kept, not as uncertain; the
+    others go once each."""
+    from sqlalchemy.exc import OperationalError
+
+    from .conftest import configure
+
+    cluster = start_cluster(durable=True)
+    try:
+        with psycopg.connect(cluster.conninfo, autocommit=True) as con:
+            con.execute("CREATE DATABASE lost")
+        url = cluster.url_for("lost").replace("@", f":{cluster.password}@", 1)
+        ctx = team_ctx(tmp_path, url, "laptop", database_clock=False)
+        try:
+            configure(ctx, smtp_server)
+            make_campaign(ctx, 3)
+            eng = Engine(ctx)
+            eng.acquire()
+            smtp_server.set_slow(0.0, 1.0)  # the message stored, the reply held back
+
+            def halt_when_stored() -> None:
+                deadline = time.monotonic() + 30
+                while not smtp_server.received and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                cluster.halt()
+
+            halter = threading.Thread(target=halt_when_stored)
+            halter.start()
+            with pytest.raises(OperationalError):
+                eng.run_until_idle()
+            halter.join()
+            assert len(smtp_server.received) == 1
+            cluster.resume()
+            smtp_server.set_slow(0.0, 0.0)
+            assert eng.acquire() == {"uncertain": 0, "finished": 0}
+            eng.run_until_idle()
+            eng.release()
+            to = [r.rcpt_tos[0] for r in smtp_server.received]
+            assert sorted(to) == ["r0@example.org", "r1@example.org", "r2@example.org"]
+            with ctx.db.read() as s:
+                statuses = sorted(s.scalars(text("SELECT status FROM recipients")).all())
+            assert statuses == ["sent", "sent", "sent"]
+        finally:
+            ctx.close()
+    finally:
+        cluster.stop()

@@ -27,6 +27,7 @@ from mailer_gui.core.context import AppContext
 from mailer_gui.core.errors import LeaseHeldError
 from mailer_gui.core.sending import notices, snapshot
 from mailer_gui.core.sending.notices import notification_dict
+from mailer_gui.core.store.db import lost_connection
 from mailer_gui.ui import messages
 
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ class EngineWorker(QThread):
             return False
         except Exception as exc:  # the DB may be busy or broken: say so, retry
             log.exception("could not take the sending lease")
-            self.failed.emit(messages.text(exc))
+            self.failed.emit(self._worded(exc))
             self._sleep(ERROR_RETRY_SECONDS)
             return False
         self.leaseHeld.emit("")
@@ -158,8 +159,13 @@ class EngineWorker(QThread):
             self.engine.run_forever(on_step=self._after_step)
         except Exception as exc:
             log.exception("the send loop failed; retrying")
-            self.failed.emit(messages.text(exc))
+            self.failed.emit(self._worded(exc))
             self._sleep(ERROR_RETRY_SECONDS)
+
+    def _worded(self, exc: Exception) -> str:
+        """The error for the status line: a database server lost (team mode)
+        named as such, with what is kept; any other as it words itself."""
+        return messages.text(lost_connection(self.ctx.db, exc) or exc)
 
     def _after_step(self, result: StepResult) -> None:
         self.stepped.emit(result)
@@ -197,7 +203,7 @@ class EngineWorker(QThread):
                 notes = self._new_notifications(s, snap.timezone)
         except Exception as exc:
             log.exception("could not read the status")
-            self.failed.emit(messages.text(exc))
+            self.failed.emit(self._worded(exc))
             return
         self.snapshotReady.emit(snap)
         if notes:
