@@ -20,6 +20,9 @@ import secrets
 import shutil
 import subprocess
 import tempfile
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,6 +136,20 @@ class PgCluster:
     def halt(self) -> None:
         """Stop the server at once, as a crash or a power cut would (the folder stays)."""
         self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
+
+    def halt_when(self, ready: Callable[[], bool], timeout: float = 30.0) -> threading.Thread:
+        """A thread that halts the server as soon as ``ready()`` (polled) is true
+        (or after ``timeout`` seconds); join it."""
+
+        def wait_then_halt() -> None:
+            deadline = time.monotonic() + timeout
+            while not ready() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            self.halt()
+
+        thread = threading.Thread(target=wait_then_halt, name="halt-postgresql")
+        thread.start()
+        return thread
 
     def resume(self) -> None:
         """Start the server (again, after :meth:`halt`): same port, same data."""

@@ -11,8 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import psycopg
@@ -162,14 +160,7 @@ def test_the_server_lost_mid_run_is_one_clear_line_and_nothing_is_sent_twice(
         capsys.readouterr()
         smtp_server.set_slow(0.0, 1.5)  # the message stored, the reply held back
 
-        def halt_when_stored() -> None:
-            deadline = time.monotonic() + 30
-            while not smtp_server.received and time.monotonic() < deadline:
-                time.sleep(0.01)
-            cluster.halt()
-
-        halter = threading.Thread(target=halt_when_stored)
-        halter.start()
+        halter = cluster.halt_when(lambda: bool(smtp_server.received))
         first_run = _run_in_a_process(data)
         halter.join()
         err = first_run.stderr

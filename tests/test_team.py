@@ -380,14 +380,7 @@ def test_an_engine_that_lost_the_server_records_what_it_sent_once_the_server_is_
             eng.acquire()
             smtp_server.set_slow(0.0, 1.0)  # the message stored, the reply held back
 
-            def halt_when_stored() -> None:
-                deadline = time.monotonic() + 30
-                while not smtp_server.received and time.monotonic() < deadline:
-                    time.sleep(0.01)
-                cluster.halt()
-
-            halter = threading.Thread(target=halt_when_stored)
-            halter.start()
+            halter = cluster.halt_when(lambda: bool(smtp_server.received))
             with pytest.raises(OperationalError):
                 eng.run_until_idle()
             halter.join()
