@@ -766,3 +766,25 @@ def test_a_cancel_or_a_store_error_stops_the_reading_thread_and_changes_nothing(
     assert _reader_threads() == []
     with ctx.db.read() as s:
         assert lists.contact_count(s, None) == 0
+
+
+def test_the_cycle_collector_is_off_during_an_import_and_as_it_was_after(ctx, tmp_path):
+    """Paused while rows are read and stored (their tuples make no cycles; the
+    collections they set off cost a third of the import), then as it was."""
+    import gc
+
+    lid = _new_list(ctx)
+    f = tmp_path / "p.csv"
+    f.write_text("email\n" + "".join(f"u{i}@example.org\n" for i in range(3 * contacts.BATCH)))
+    during: list[bool] = []
+    assert gc.isenabled()
+    lists.import_file(
+        ctx.db, lid, f, ctx.clock.now(), progress=lambda *_: during.append(gc.isenabled())
+    )
+    assert gc.isenabled() and during[:-1] and not any(during[:-1])  # the last call: after
+    gc.disable()
+    try:
+        lists.import_file(ctx.db, lid, f, ctx.clock.now(), update=True)
+        assert not gc.isenabled()  # left off, as the caller had it
+    finally:
+        gc.enable()

@@ -12,10 +12,12 @@ the file or any other failure rolls the whole import back.
 
 from __future__ import annotations
 
+import gc
 import queue
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from json.encoder import encode_basestring
 from operator import itemgetter
@@ -281,10 +283,11 @@ def run_rows(
             keys = _keys(chunk[first][0], chunk[first][1], opts)
             imp = make(keys)
             rows = chunk[first + 1 :]  # blank rows are skipped by process()
-            if imp.overlap:
-                _overlapped(imp, keys, rows, chunks, reader, src.size, progress, cancel)
-            else:
-                _in_turn(imp, rows, chunks, reader, src.size, progress, cancel)
+            with cycle_collection_paused():
+                if imp.overlap:
+                    _overlapped(imp, keys, rows, chunks, reader, src.size, progress, cancel)
+                else:
+                    _in_turn(imp, rows, chunks, reader, src.size, progress, cancel)
             break
     except tabular.FileFormatError as exc:
         raise ImportFileError(exc.message) from None
@@ -293,6 +296,26 @@ def run_rows(
     if imp is None:
         raise ImportFileError(Message("import.no_rows", file=src.path.name))
     return imp.result
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector off while a file's rows are read and stored.
+
+    The rows make no reference cycles (reference counting frees them), but
+    their hundreds of thousands of short-lived tuples and lists set off
+    collections that walk every object the process holds: with the window's
+    Qt objects loaded that was a third of a 100,000-row import
+    (tests/benchmarks/bench_contacts.py). The collector is process-wide: it is
+    turned on again afterwards, unless it was off before (another import
+    running at the same time, or the caller's choice)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 _Chunks = Iterator[list[tuple[int, list[str]]]]
