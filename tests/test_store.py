@@ -244,6 +244,78 @@ def test_postgresql_writes_take_the_write_lock_and_reads_do_not(pg_url, pg_clust
     d.dispose()
 
 
+def _lock_is_free(other, key: int) -> bool:
+    got = other.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]
+    if got:
+        other.execute("SELECT pg_advisory_unlock(%s)", (key,))
+    return bool(got)
+
+
+def test_postgresql_a_write_lock_owed_goes_with_the_first_statement(pg_url, pg_cluster):
+    """``write_session(lock_with_first=True)`` (the engine's step): no lock at
+    BEGIN; the first statement takes it in the same round trip, whichever way
+    it goes: reads sent ahead, hotsql's execute, or SQLAlchemy's."""
+    import psycopg
+
+    from mailer_gui.core.store import hotsql
+
+    d = dbmod.Database(url=pg_url.replace("@", f":{pg_cluster.password}@", 1))
+    firsts = {
+        "ahead": lambda s, con: con.ahead([(hotsql.SETTINGS_RAW, ())]),
+        "execute": lambda s, con: con.execute(hotsql.LEASE_OWNER).fetchone(),
+        "sqlalchemy": lambda s, con: s.execute(text("SELECT count(*) FROM campaigns")).scalar(),
+    }
+    with psycopg.connect(pg_cluster.conninfo_for(d.url.database), autocommit=True) as other:
+        for name, first in firsts.items():
+            session = d.write_session(lock_with_first=True)
+            con = hotsql.driver(session)
+            assert _lock_is_free(other, dbmod.WRITE_LOCK_KEY), name  # begun, nothing sent
+            first(session, con)
+            assert not _lock_is_free(other, dbmod.WRITE_LOCK_KEY), name
+            con.execute(hotsql.LEASE_OWNER).fetchone()  # and not again: still one holder
+            session.rollback()
+            session.close()
+            assert _lock_is_free(other, dbmod.WRITE_LOCK_KEY), name
+    d.dispose()
+
+
+def test_postgresql_a_write_sent_ahead_runs_next_as_sent_or_nothing_goes_on(pg_url, pg_cluster):
+    """A write sent ahead (the engine's "sent" of the last message) must be the
+    next statement run, as sent; a read sent after it may answer only once it
+    ran. Anything else raises (the step rolls back: nothing is committed)."""
+    from mailer_gui.core.store import hotsql
+
+    d = dbmod.Database(url=pg_url.replace("@", f":{pg_cluster.password}@", 1))
+    write = ("UPDATE settings SET value = value WHERE key = ?", ("smtp",))
+    read = (hotsql.LEASE_OWNER, ())
+
+    def sent(*stmts):
+        session = d.write_session(lock_with_first=True)
+        con = hotsql.driver(session)
+        con.ahead(stmts)
+        return session, con
+
+    session, con = sent((hotsql.SETTINGS_RAW, ()), (*write, True), read)
+    con.execute(hotsql.SETTINGS_RAW)  # sent before the write: answers
+    with pytest.raises(RuntimeError, match="not run as sent"):
+        con.execute(*read)  # sent after the write, which has not run yet
+    session.close()  # rolls back
+    session, con = sent((*write, True), read)
+    assert con.execute(*write).rowcount == 0  # no smtp row: the write's own answer
+    assert con.execute(*read).fetchone() is None and not con._ahead
+    session.close()  # rolls back
+    session, con = sent((*write, True))
+    with pytest.raises(RuntimeError, match="not run as sent"):
+        con.execute(write[0], ("limits",))  # not as sent
+    session.close()  # rolls back
+    session, con = sent((*write, True))
+    with pytest.raises(RuntimeError, match="not run as sent"):
+        session.execute(text("SELECT 1"))  # SQLAlchemy's statement first
+    session.rollback()
+    session.close()
+    d.dispose()
+
+
 def test_postgresql_an_idle_connection_the_server_dropped_is_replaced(
     pg_url, pg_cluster, monkeypatch
 ):

@@ -101,6 +101,8 @@ class Engine:
         self._stop = threading.Event()
         self.holds_lease = False
         self._pending: tuple[Claim, Outcome] | None = None
+        # The last claim's entry and limits: the next step's reads sent ahead.
+        self._guess: tuple[str, int, int, Any, Any] | None = None
         self._settings = claims.SettingsCache()
         self._unsub_key: bytes | None = None  # read before any write transaction
         # The SMTP password and the settings it was read for, read outside any
@@ -121,8 +123,9 @@ class Engine:
         self.holds_lease = True
         return result
 
-    def _own_lease(self, s: Session) -> None:
-        beat = time.monotonic() - self._last_beat >= HEARTBEAT_EVERY
+    def _own_lease(self, s: Session, beat: bool | None = None) -> None:
+        if beat is None:
+            beat = time.monotonic() - self._last_beat >= HEARTBEAT_EVERY
         try:
             lease.check(s, self.id, beat)
         except LeaseLostError:
@@ -166,12 +169,16 @@ class Engine:
                 self._fetch_password(need.smtp)
 
     def _step(self) -> StepResult:
-        s = self.ctx.db.write_session()
+        s = self.ctx.db.write_session(lock_with_first=True)
         committer: _Committer | None = None
         try:
-            self._own_lease(s)
-            recorded = self._record_pending(s)
-            picked = self._pick(s)
+            now = self.ctx.clock.now()
+            beat = time.monotonic() - self._last_beat >= HEARTBEAT_EVERY
+            if not beat:
+                self._send_ahead(s, now)
+            self._own_lease(s, beat)
+            recorded = self._record_pending(s, now)
+            picked = self._pick(s, now)
             if not isinstance(picked, Claim):
                 s.commit()
                 self._pending = None
@@ -191,11 +198,45 @@ class Engine:
             "sending", picked.entry_id, picked.campaign_id, picked.recipient_id
         )
 
-    def _record_pending(self, s: Session) -> StepResult | None:
+    def _record_pending(self, s: Session, now: datetime | None = None) -> StepResult | None:
         if self._pending is None:
             return None
         claim, outcome = self._pending
-        return outcomes.record(s, claim, outcome, self.ctx.clock.now())
+        return outcomes.record(s, claim, outcome, now or self.ctx.clock.now())
+
+    def _send_ahead(self, s: Session, now: datetime) -> None:
+        """On PostgreSQL, what the step is about to run, in the round trip that
+        also takes the write lock and begins the transaction: the lease's
+        owner, the last message's "sent" (a write: run next, as sent), the
+        queue and the settings, and, guessed from the last claim (the same
+        entry and settings, as is usual mid-campaign), the limit counts, the
+        next recipient, the last slot and the content. A wrong guess costs a
+        second round trip, never a wrong answer: a read is used only for the
+        very statement sent (hotsql.PgCon)."""
+        con = hotsql.driver(s)
+        if type(con) is not hotsql.PgCon:
+            return
+        stmts: list[tuple[Any, ...]] = [(hotsql.LEASE_OWNER, ())]
+        if self._pending is not None:
+            sent = outcomes.sent_statement(*self._pending, now)
+            if sent is not None:
+                stmts.append((*sent, True))
+        stmts += [hotsql.eligible_read(now), (hotsql.SETTINGS_RAW, ())]
+        if self._guess is not None:
+            stmts += self._claim_reads(*self._guess, now)
+        con.ahead(stmts)
+
+    @staticmethod
+    def _claim_reads(
+        kind: str, entry_id: int, campaign_id: int, lim: Any, quota: Any, now: datetime
+    ) -> list[tuple[str, tuple[Any, ...]]]:
+        """The reads a claim for this entry makes under these limits, in order."""
+        return [
+            limits.capacity_read(lim, quota, now),
+            hotsql.next_pending_read(kind == EntryKind.TEST, entry_id, campaign_id),
+            *pacing.last_read(lim),
+            (hotsql.CONTENT, (campaign_id,)),
+        ]
 
     def flush(self) -> StepResult | None:
         """Record the last message's outcome now (before sleeping or stopping)."""
@@ -207,8 +248,8 @@ class Engine:
         self.ctx.emit("queue")
         return result
 
-    def _pick(self, s: Session) -> Claim | StepResult:
-        now = self.ctx.clock.now()
+    def _pick(self, s: Session, now: datetime | None = None) -> Claim | StepResult:
+        now = now or self.ctx.clock.now()
         con = hotsql.driver(s)
         # On PostgreSQL each read below that can go ahead goes in one round trip.
         hotsql.ahead(con, [hotsql.eligible_read(now), (hotsql.SETTINGS_RAW, ())])
@@ -238,20 +279,15 @@ class Engine:
             return self._defer_all(
                 s, campaigns, Reason.OUTSIDE_HOURS, nxt, now, queue.OUTSIDE_HOURS_DETAIL
             )
-        hotsql.ahead(
-            con,
-            [
-                limits.capacity_read(st.limits, st.quota, now),
-                hotsql.next_pending_read(entry.kind == EntryKind.TEST, entry.id, entry.campaign_id),
-                *pacing.last_read(st.limits),
-                (hotsql.CONTENT, (entry.campaign_id,)),
-            ],
-        )
+        guess = (entry.kind, entry.id, entry.campaign_id, st.limits, st.quota)
+        hotsql.ahead(con, self._claim_reads(*guess, now))
         capacity = self._capacity(s, st, now)
         if capacity is not None:
             reason, when, detail = capacity
             return self._defer_all(s, rows, reason, when, now, detail)
-        return self._claim(s, entry, st, password, now)
+        claimed = self._claim(s, entry, st, password, now)
+        self._guess = guess if isinstance(claimed, Claim) else None
+        return claimed
 
     @staticmethod
     def _capacity(s: Session, st: AppSettings, now: datetime) -> tuple[str, datetime, str] | None:

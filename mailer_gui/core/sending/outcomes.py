@@ -10,6 +10,7 @@ takes the object path, which defers through ``queue.defer`` (C).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -51,6 +52,19 @@ def record(s: Session, claim: Claim, outcome: Outcome, now: datetime) -> StepRes
     result = _record_other(s, claim, outcome, now)
     s.flush()
     return result
+
+
+def sent_statement(
+    claim: Claim, outcome: Outcome, now: datetime
+) -> tuple[str, tuple[Any, ...]] | None:
+    """The statement :func:`record` runs first for this outcome, when it is a
+    "sent" on PostgreSQL (the engine sends it ahead), else None."""
+    if outcome.kind != SENT:
+        return None
+    test = claim.entry_kind == EntryKind.TEST
+    return hotsql.sent_and_left(
+        test, outcome.reply or None, now, claim.recipient_id, claim.entry_id
+    )
 
 
 def _record_sent(s: Session, claim: Claim, outcome: Outcome, now: datetime) -> StepResult:

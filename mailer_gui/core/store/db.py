@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.messages import Message
+from mailer_gui.core.store import hotsql
 
 log = logging.getLogger(__name__)
 
@@ -94,13 +95,22 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
 
 def _on_begin(conn: Any) -> None:
     mode = conn.get_execution_options().get("mailer_begin", "IMMEDIATE")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    conn.exec_driver_sql(f"BEGIN {'IMMEDIATE' if mode == LOCK_WITH_FIRST else mode}")
+
+
+# A PostgreSQL write transaction whose write lock goes with its first statement
+# (the same round trip): the engine's step, whose first statement is its reads
+# sent ahead (hotsql.PgCon). SQLite's BEGIN IMMEDIATE costs no round trip.
+LOCK_WITH_FIRST = "WITH_FIRST"
 
 
 def _on_begin_pg(conn: Any) -> None:
     # psycopg opens the transaction itself on the first statement: this one.
     # In pipeline mode its BEGIN and the lock go in one round trip.
-    if conn.get_execution_options().get("mailer_begin", "IMMEDIATE") != "DEFERRED":
+    mode = conn.get_execution_options().get("mailer_begin", "IMMEDIATE")
+    conn.info[hotsql.PGCON] = None  # the last transaction's
+    conn.info[hotsql.LOCK_OWED] = _WRITE_LOCK if mode == LOCK_WITH_FIRST else None
+    if mode not in ("DEFERRED", LOCK_WITH_FIRST):
         driver = conn.connection.driver_connection
         try:
             with driver.pipeline():
@@ -109,6 +119,22 @@ def _on_begin_pg(conn: Any) -> None:
             # Again through SQLAlchemy, which wraps the driver's error and, for
             # a lost connection, invalidates it so the pool lets it go.
             conn.exec_driver_sql(_WRITE_LOCK)
+
+
+def _before_statement_pg(
+    conn: Any, cursor: Any, _sql: str, _params: Any, _context: Any, _many: bool
+) -> None:
+    """Before each statement SQLAlchemy runs on PostgreSQL: the reads this
+    transaction sent ahead are dropped (it may change what they read), and a
+    write lock still owed (LOCK_WITH_FIRST) is taken first."""
+    info = conn.info
+    pgcon = info.get(hotsql.PGCON)
+    if pgcon is not None:
+        pgcon.drop_ahead()
+    lock = info.get(hotsql.LOCK_OWED)
+    if lock:
+        info[hotsql.LOCK_OWED] = None
+        cursor.execute(lock)
 
 
 def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
@@ -223,9 +249,15 @@ class Database:
                 isolation_level="READ COMMITTED",
             )
             event.listen(self.engine, "begin", _on_begin_pg)
+            event.listen(self.engine, "before_cursor_execute", _before_statement_pg)
             event.listen(self.engine, "checkin", _on_checkin)
             event.listen(self.engine, "checkout", _ping_idle(self.engine))
         self._writer = sessionmaker(self.engine, expire_on_commit=False, info=info)
+        self._first_writer = sessionmaker(
+            self.engine.execution_options(mailer_begin=LOCK_WITH_FIRST),
+            expire_on_commit=False,
+            info=info,
+        )
         # Write transactions committed through write() (a CLI command that
         # changed something tells the other apps: cli/main.py).
         self.writes = 0
@@ -251,11 +283,14 @@ class Database:
             yield session
         self.writes += 1
 
-    def write_session(self) -> Session:
+    def write_session(self, lock_with_first: bool = False) -> Session:
         """A session whose transaction starts with BEGIN IMMEDIATE (SQLite) or the
         write lock (PostgreSQL) on first use; the caller commits or closes it (the
-        engine commits it from a helper thread while SMTP commands go out)."""
-        session = self._writer()
+        engine commits it from a helper thread while SMTP commands go out).
+        ``lock_with_first``: on PostgreSQL the lock goes in the round trip of
+        the transaction's first statement, made through ``hotsql.driver`` or
+        SQLAlchemy (never through a raw cursor of the driver connection)."""
+        session = (self._first_writer if lock_with_first else self._writer)()
         session.begin()
         return session
 

@@ -44,41 +44,105 @@ def pg_sql(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
+# The SQLAlchemy connection's ``info`` (it lives as long as the DBAPI
+# connection) carries, for a PostgreSQL write transaction begun with
+# ``mailer_begin="WITH_FIRST"``, the write lock still owed (db.py sets it at
+# BEGIN): it goes in the same round trip as the transaction's first statement,
+# this module's or SQLAlchemy's. And the transaction's PgCon, whose reads sent
+# ahead any statement SQLAlchemy runs must drop (db.py's listener).
+LOCK_OWED = "mailer_lock_owed"
+PGCON = "mailer_pgcon"
+
+_Key = tuple[str, tuple[Any, ...]]
+
+
 class PgCon:
     """psycopg's connection with sqlite3's ``execute`` (its cursor has the same
     ``fetchone``/``fetchall``/``rowcount``; no ``lastrowid``: RETURNING id).
 
-    :meth:`ahead` sends reads the caller is about to make in one round trip
-    (psycopg's pipeline mode); :meth:`execute` then answers the same statement
-    with the same parameters from what came back, once."""
+    :meth:`ahead` sends statements the caller is about to make in one round
+    trip (psycopg's pipeline mode); :meth:`execute` then answers the same
+    statement with the same parameters from what came back, once. A write may
+    be sent ahead too: the caller must then run it next, in order, exactly as
+    sent (anything else first is a programming error, raised)."""
 
-    __slots__ = ("_ahead", "_con")
+    __slots__ = ("_ahead", "_con", "_info", "_seq", "_writes")
 
-    def __init__(self, con: Any) -> None:
+    def __init__(self, con: Any, info: dict[Any, Any] | None = None) -> None:
         self._con = con
-        self._ahead: dict[tuple[str, tuple[Any, ...]], Any] = {}
+        self._info: dict[Any, Any] = {} if info is None else info
+        self._ahead: dict[_Key, tuple[int, Any]] = {}
+        self._writes: dict[_Key, int] = {}  # writes sent ahead, not yet run: their place
+        self._seq = 0
+        self._info[PGCON] = self
+
+    def _lock_owed(self) -> str | None:
+        lock: str | None = self._info.get(LOCK_OWED)
+        if lock:
+            self._info[LOCK_OWED] = None
+        return lock
 
     def execute(self, sql: str, params: Sequence[Any] = (), /) -> Any:
         if self._ahead:
-            hit = self._ahead.pop((sql, tuple(params)), None)
+            key = (sql, tuple(params))
+            hit = self._ahead.pop(key, None)
             if hit is not None:
-                return hit
+                place, cur = hit
+                if self._writes.pop(key, None) is None and any(
+                    w < place for w in self._writes.values()
+                ):
+                    self.drop_ahead()  # raises: a write sent before it was not run yet
+                return cur
             # Anything else run in between may change what they read.
-            self._ahead.clear()
-        return self._con.execute(pg_sql(sql), params)
+            self.drop_ahead()
+        lock = self._lock_owed()
+        if lock is None:
+            return self._con.execute(pg_sql(sql), params)
+        with self._con.pipeline():
+            self._con.execute(lock)
+            cur = self._con.execute(pg_sql(sql), params)
+        return cur
+
+    def drop_ahead(self) -> None:
+        """Forget what was sent ahead (something else ran: it may have changed
+        what they read). A write sent ahead and not run yet is a programming
+        error: raised (the transaction must not commit)."""
+        writes = list(self._writes)
+        self._ahead.clear()
+        self._writes.clear()
+        if writes:
+            raise RuntimeError(f"a statement sent ahead was not run as sent: {writes[0][0][:80]}")
 
     def executemany(self, sql: str, rows: Any, /) -> Any:
-        self._ahead.clear()
+        self.drop_ahead()
+        lock = self._lock_owed()
+        if lock is not None:
+            self._con.execute(lock)
         cur = self._con.cursor()
         cur.executemany(pg_sql(sql), rows)
         return cur
 
-    def ahead(self, reads: Sequence[tuple[str, Sequence[Any]]]) -> None:
-        self._ahead.clear()
+    def ahead(self, stmts: Sequence[tuple[Any, ...]]) -> None:
+        """Send ``stmts`` — ``(sql, params)`` reads, or ``(sql, params, True)`` a
+        write — in one round trip; those already sent ahead are not sent again."""
         con = self._con
+        new: dict[_Key, bool] = {}
+        for st in stmts:
+            key = (st[0], tuple(st[1]))
+            if key not in self._ahead and key not in new:
+                new[key] = len(st) > 2 and bool(st[2])
+        if not new:
+            return
+        lock = self._lock_owed()
         with con.pipeline():
-            curs = [(sql, tuple(p), con.execute(pg_sql(sql), p)) for sql, p in reads]
-        self._ahead = {(sql, p): cur for sql, p, cur in curs}
+            if lock is not None:
+                con.execute(lock)
+            curs = [(key, con.execute(pg_sql(key[0]), key[1])) for key in new]
+        for key, cur in curs:
+            self._seq += 1
+            self._ahead[key] = (self._seq, cur)
+            if new[key]:
+                self._writes[key] = self._seq
 
 
 _DRIVER = "mailer_driver"  # Session.info: (transaction, driver connection)
@@ -93,14 +157,15 @@ def driver(s: Session) -> Any:
     known = s.info.get(_DRIVER)
     if tx is not None and known is not None and known[0] is tx:
         return known[1]
-    con: Any = s.connection().connection.driver_connection
+    sa_con = s.connection()
+    con: Any = sa_con.connection.driver_connection
     if type(con) is not sqlite3.Connection:
-        con = PgCon(con)
+        con = PgCon(con, sa_con.info)
     s.info[_DRIVER] = (s.get_transaction(), con)
     return con
 
 
-def ahead(con: Any, reads: Sequence[tuple[str, Sequence[Any]]]) -> None:
+def ahead(con: Any, reads: Sequence[tuple[Any, ...]]) -> None:
     """Reads about to be made on ``con``, in order, with nothing else run on the
     transaction between them: on PostgreSQL sent at once (one round trip
     instead of one each); on SQLite, where a statement costs no round trip,
@@ -392,6 +457,13 @@ class EntryLeft(NamedTuple):
     left: int | None  # a recipient still pending or sending, if any
 
 
+def sent_and_left(
+    test: bool, reply: str | None, now: datetime, recipient_id: int, entry_id: int
+) -> tuple[str, tuple[Any, ...]]:
+    """PostgreSQL's one statement of :func:`mark_sent`, with its parameters."""
+    return SENT_AND_LEFT[test], (reply, ts(now), recipient_id, recipient_id, entry_id)
+
+
 def mark_sent(
     con: Con, test: bool, reply: str | None, now: datetime, recipient_id: int, entry_id: int
 ) -> EntryLeft | None:
@@ -399,9 +471,7 @@ def mark_sent(
     operator resolved it meanwhile) and read its entry with an "anything
     left?" probe."""
     if type(con) is PgCon:
-        row = con.execute(
-            SENT_AND_LEFT[test], (reply, ts(now), recipient_id, recipient_id, entry_id)
-        ).fetchone()
+        row = con.execute(*sent_and_left(test, reply, now, recipient_id, entry_id)).fetchone()
         return EntryLeft(*row[1:]) if row[0] == 1 else None
     if con.execute(MARK_SENT, (reply, ts(now), recipient_id)).rowcount != 1:
         return None
