@@ -447,7 +447,8 @@ def test_million_rows_memory_stays_flat(tmp_path):
 
     child = (
         "import resource, sys\nfrom pathlib import Path\nfrom datetime import UTC, datetime\n"
-        "from mailer_gui.core import campaigns, contacts\n"
+        "from mailer_gui.core.audience import contacts\n"
+        "from mailer_gui.core.content import campaigns\n"
         "from mailer_gui.core.context import open_context\n"
         "ctx = open_context(Path(sys.argv[2]))\n"
         "with ctx.db.write() as s:\n"
