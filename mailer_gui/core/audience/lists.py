@@ -272,7 +272,9 @@ def restore_list(session: Session, deleted: DeletedList) -> int:
 # ------------------------------------------------------------------ import
 
 
-_Row = tuple[int, str, str, str]  # row number, address, normalised, fields JSON
+# Row number, the address as written, as stored, normalised, fields JSON (the
+# tuple the row parser makes: contacts._RowParser.process).
+_Row = tuple[int, str, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -284,7 +286,7 @@ class _Batch:
 
 
 def _payload(rows: list[_Row]) -> str:
-    return json.dumps([r[1:] for r in rows])
+    return json.dumps([r[2:] for r in rows])
 
 
 class ContactWriter(_RowParser):
@@ -337,6 +339,8 @@ class ContactWriter(_RowParser):
         batch: rejected into ``res``), with the JSON the insert takes. Reads no
         database: an overlapped import runs it in its reading thread."""
         forgotten = self.forgotten if self.forgotten else None
+        if forgotten is None and len({r[3] for r in rows}) == len(rows):
+            return _Batch(list(rows), _payload(rows))  # the usual batch: nothing to refuse
         seen: dict[str, int] = {}
         out: list[_Row] = []
         for row, value, email, norm, fields in rows:
@@ -348,7 +352,7 @@ class ContactWriter(_RowParser):
                 res._reject(row, value, Message("import.duplicate", row=seen[norm]))
             else:
                 seen[norm] = row
-                out.append((row, email, norm, fields))
+                out.append((row, value, email, norm, fields))
         return _Batch(out, _payload(out))
 
     def flush(self) -> None:
@@ -370,7 +374,7 @@ class ContactWriter(_RowParser):
         if self.update:
             # A repeat of an earlier row must not update the contact again: the
             # stored contacts are looked up before the batch is written.
-            known = self._known([o[2] for o in out])
+            known = self._known([o[3] for o in out])
             fewer = self._drop_again(out, known)
             if not fewer:
                 return
@@ -381,9 +385,9 @@ class ContactWriter(_RowParser):
         written = self._insert(conn, batch.payload)
         if not self.update and written < len(out):
             # Some rows made no contact: it was stored before, or they repeat a row.
-            known = {n: k for n, k in self._known([o[2] for o in out]).items() if k[0] <= top}
-            made = [o for o in out if o[2] not in known]
-            out = made + self._drop_again([o for o in out if o[2] in known], known)
+            known = {n: k for n, k in self._known([o[3] for o in out]).items() if k[0] <= top}
+            made = [o for o in out if o[3] not in known]
+            out = made + self._drop_again([o for o in out if o[3] in known], known)
         res.already += sum(1 for k in known.values() if k[1])
         res.imported += len(out)
         res.new += len(out) - len(known)
@@ -429,12 +433,12 @@ class ContactWriter(_RowParser):
             return out
         res = self.result
         for o in out:
-            if o[2] in again:
+            if o[3] in again:
                 res.duplicate += 1
                 res._reject(o[0], o[1], Message("import.duplicate_earlier"))
         for n in again:
             del known[n]
-        return [o for o in out if o[2] not in again]
+        return [o for o in out if o[3] not in again]
 
     def _insert(self, conn: Connection, payload: str) -> int:
         """Write the batch's contacts; how many rows were written (made, and
