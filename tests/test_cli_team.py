@@ -158,7 +158,9 @@ def test_the_server_lost_mid_run_is_one_clear_line_and_nothing_is_sent_twice(
         cid = contract.setup_campaign(data, tmp_path, smtp_server, capsys)
         assert contract.run(data, "campaign", "enqueue", str(cid)) == 0
         capsys.readouterr()
-        smtp_server.set_slow(0.0, 1.5)  # the message stored, the reply held back
+        # The message stored, the reply held back: long enough for any halt
+        # (pg_ctl stop -m immediate) to finish before the engine writes again.
+        smtp_server.set_slow(0.0, 4.0)
 
         halter = cluster.halt_when(lambda: bool(smtp_server.received))
         first_run = _run_in_a_process(data)

@@ -378,7 +378,9 @@ def test_an_engine_that_lost_the_server_records_what_it_sent_once_the_server_is_
             make_campaign(ctx, 3)
             eng = Engine(ctx)
             eng.acquire()
-            smtp_server.set_slow(0.0, 1.0)  # the message stored, the reply held back
+            # The message stored, the reply held back: long enough for any halt
+            # (pg_ctl stop -m immediate) to finish before the engine writes again.
+            smtp_server.set_slow(0.0, 4.0)
 
             halter = cluster.halt_when(lambda: bool(smtp_server.received))
             with pytest.raises(OperationalError):
