@@ -229,3 +229,31 @@ def test_mark_sent_probes_what_is_left_without_the_recipient_just_marked(ctx, cl
             "sent",
             "sent",
         ]
+
+
+def test_the_next_recipient_is_found_by_the_index_of_pending_ones(ctx, backend):
+    """Half a campaign sent: the next pending recipient comes from an index
+    search, not from reading the sent ones (on PostgreSQL that read cost 4.7 ms
+    a message at 5,000 of 10,000 sent: migration 0008)."""
+    cid = make_campaign(ctx, 400)
+    with ctx.db.write() as s:
+        s.execute(
+            text(
+                "UPDATE recipients SET status = 'sent' "
+                "WHERE id <= (SELECT min(id) + 199 FROM recipients)"
+            )
+        )
+    sql, params = hotsql.next_pending_read(False, 0, cid)
+    with ctx.db.read() as s:
+        con = hotsql.driver(s)
+        first = hotsql.next_pending(con, False, 0, cid)
+        lowest = s.scalar(
+            select(Recipient.id).where(Recipient.status == "pending").order_by(Recipient.id)
+        )
+        assert first is not None and first.id == lowest
+        if backend == "postgresql":
+            plan = "\n".join(r[0] for r in con.execute("EXPLAIN " + sql, params).fetchall())
+            assert "ix_recipients_pending" in plan, plan
+        else:
+            plan = "\n".join(str(r[-1]) for r in con.execute("EXPLAIN QUERY PLAN " + sql, params))
+            assert "SEARCH recipients USING" in plan and "TEMP B-TREE" not in plan, plan

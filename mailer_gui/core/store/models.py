@@ -187,6 +187,14 @@ class Recipient(Base):
             postgresql_where=text("test_entry_id IS NULL"),
         ),
         Index("ix_recipients_test_entry", "test_entry_id"),
+        # A campaign's next pending recipient, in id order (migration 0008).
+        Index(
+            "ix_recipients_pending",
+            "campaign_id",
+            "id",
+            sqlite_where=text("status = 'pending' AND test_entry_id IS NULL"),
+            postgresql_where=text("status = 'pending' AND test_entry_id IS NULL"),
+        ),
         Index("ix_recipients_finished_at", "finished_at"),
         Index("ix_recipients_message_id", "message_id"),
     )
