@@ -436,12 +436,17 @@ RESET = "UPDATE queue_entries SET transient_count = 0, content_reject_count = 0 
 
 # PostgreSQL: MARK_SENT and ENTRY_LEFT in one statement (one round trip). The
 # probe reads the snapshot from before the update, where the recipient just
-# marked is still "sending": it is left out by its id.
+# marked is still "sending": it is left out by its id. Pending and sending are
+# asked apart, each an index search (migration 0008's index of the pending
+# ones; the campaign and status index): asked together, the planner read the
+# campaign's sent recipients too (2.5 ms a message at 5,000 of 10,000 sent).
 _SENT_AND_LEFT = (
     "WITH u AS (" + MARK_SENT + " RETURNING id)"
     " SELECT (SELECT count(*) FROM u), q.status, q.transient_count, q.content_reject_count,"
+    " coalesce((SELECT r.id FROM recipients r WHERE r.campaign_id = q.campaign_id AND {scope}"
+    " AND r.status = 'pending' LIMIT 1),"
     " (SELECT r.id FROM recipients r WHERE r.campaign_id = q.campaign_id AND {scope}"
-    " AND r.status IN ('pending', 'sending') AND r.id <> ? LIMIT 1)"
+    " AND r.status = 'sending' AND r.id <> ? LIMIT 1))"
     " FROM queue_entries q WHERE q.id = ?"
 )
 SENT_AND_LEFT = {
