@@ -462,9 +462,9 @@ def _overlapped(
     res.invalid += got.invalid
     res.duplicate += got.duplicate
     res.suppressed += got.suppressed
-    room = max(0, MEMORY_REJECTS - len(res.rejects))
-    res.rejects.extend(got.rejects[:room])
-    res.rejects_dropped += got.rejects_dropped + max(0, len(got.rejects) - room)
+    for r in got.rejects:
+        res._reject(r.row, r.value, r.reason)  # kept up to MEMORY_REJECTS, as any
+    res.rejects_dropped += got.rejects_dropped
 
 
 def source(path: str | Path, options: ImportOptions) -> tabular.Source:

@@ -306,51 +306,48 @@ class Database:
         self.engine.dispose()
 
 
+def _server_error(db: Database, code: str, exc: BaseException) -> DatabaseError:
+    """``code``'s message naming the server, port, database and user, with the
+    first line of the driver's text (which names no password, nor, unlike
+    SQLAlchemy's own text, the statement and its values)."""
+    url = db.url
+    detail = str(getattr(exc, "orig", None) or exc).strip()
+    return DatabaseError(
+        Message(
+            code,
+            host=url.host or "localhost",
+            port=url.port or 5432,
+            database=url.database or "",
+            user=url.username or "",
+            detail=detail.splitlines()[0] if detail else type(exc).__name__,
+        )
+    )
+
+
 def connection_error(db: Database, exc: BaseException) -> DatabaseError:
     """One clear message for a PostgreSQL connection that failed: which database,
     what went wrong, what to do (never the password)."""
-    url = db.url
-    detail = str(getattr(exc, "orig", None) or exc)
-    low = detail.lower()
-    params = {
-        "host": url.host or "localhost",
-        "port": url.port or 5432,
-        "database": url.database or "",
-        "user": url.username or "",
-    }
+    low = str(getattr(exc, "orig", None) or exc).lower()
     if "password" in low or "authentication" in low:
         code = "db.auth_failed"
     elif "does not exist" in low and "database" in low:
         code = "db.no_database"
     else:
         code = "db.unreachable"
-    # The first line of the driver's text, which names no password.
-    first = detail.strip().splitlines()[0] if detail.strip() else type(exc).__name__
-    return DatabaseError(Message(code, detail=first, **params))
+    return _server_error(db, code, exc)
 
 
 def lost_connection(db: Database, exc: BaseException) -> DatabaseError | None:
     """A PostgreSQL server lost in the middle of a command (stopped, crashed,
     the network gone) as one clear error; None for any other error, which is a
     bug to report. Never the password, nor the statement and its values."""
-    from sqlalchemy.exc import DBAPIError, OperationalError
+    from sqlalchemy.exc import DBAPIError
 
     if db.backend != "postgresql" or not isinstance(exc, DBAPIError):
         return None
     if not (exc.connection_invalidated or isinstance(exc, OperationalError)):
         return None
-    detail = str(exc.orig or "").strip()
-    first = detail.splitlines()[0] if detail else type(exc).__name__
-    url = db.url
-    return DatabaseError(
-        Message(
-            "db.lost",
-            host=url.host or "localhost",
-            port=url.port or 5432,
-            database=url.database or "",
-            detail=first,
-        )
-    )
+    return _server_error(db, "db.lost", exc)
 
 
 def _alembic_config(db: Database) -> Any:
