@@ -370,6 +370,12 @@ def test_only_a_lost_server_is_worded_as_lost(tmp_path, pg_url, pg_cluster):
         f"(database {d.url.database}): "
     )
     assert "UPDATE" not in said and "secret-ish" not in said and pg_cluster.password not in said
+    # The window tries again by itself: its status line says so, short, with no
+    # driver text (the log has it).
+    assert str(dbmod.lost_connection(d, lost.value, 5.0)) == (
+        f"lost the connection to the PostgreSQL server at 127.0.0.1:{pg_cluster.port} "
+        f"(database {d.url.database}); nothing recorded is lost; trying again every 5 s"
+    )
     with pytest.raises(IntegrityError) as dup:
         with d.write() as s:
             s.execute(text("INSERT INTO contact_lists (name, created_at) VALUES ('a', now())"))

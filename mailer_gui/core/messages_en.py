@@ -100,6 +100,11 @@ ENGLISH: dict[str, str] = {
         "{detail}; what was recorded is kept, and a message that was being sent is checked "
         "when sending starts again; run the command again once the server is back",
     ),
+    "db.lost_retrying": QT_TRANSLATE_NOOP(
+        "Messages",
+        "lost the connection to the PostgreSQL server at {host}:{port} (database {database}); "
+        "nothing recorded is lost; trying again every {seconds} s",
+    ),
     "db.auth_failed": QT_TRANSLATE_NOOP(
         "Messages",
         "PostgreSQL at {host}:{port} refused user {user} for database {database}: {detail}; "

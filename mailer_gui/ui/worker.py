@@ -164,8 +164,9 @@ class EngineWorker(QThread):
 
     def _worded(self, exc: Exception) -> str:
         """The error for the status line: a database server lost (team mode)
-        named as such, with what is kept; any other as it words itself."""
-        return messages.text(lost_connection(self.ctx.db, exc) or exc)
+        named as such, with what is kept and that the worker tries again; any
+        other as it words itself."""
+        return messages.text(lost_connection(self.ctx.db, exc, ERROR_RETRY_SECONDS) or exc)
 
     def _after_step(self, result: StepResult) -> None:
         self.stepped.emit(result)

@@ -1541,6 +1541,10 @@
         <translation>связь с сервером PostgreSQL {host}:{port} (база {database}) потеряна: {detail}; всё записанное сохранено, а письмо, которое отправлялось в этот момент, будет проверено при следующем запуске отправки; запустите команду снова, когда сервер вернётся</translation>
     </message>
     <message>
+        <source>lost the connection to the PostgreSQL server at {host}:{port} (database {database}); nothing recorded is lost; trying again every {seconds} s</source>
+        <translation>связь с сервером PostgreSQL {host}:{port} (база {database}) потеряна; всё записанное сохранено; новая попытка каждые {seconds} с</translation>
+    </message>
+    <message>
         <source>PostgreSQL at {host}:{port} refused user {user} for database {database}: {detail}; store the password with `config database-password` or in ~/.pgpass</source>
         <translation>PostgreSQL на {host}:{port} не пустил пользователя {user} в базу {database}: {detail}; сохраните пароль командой `config database-password` или в ~/.pgpass</translation>
     </message>

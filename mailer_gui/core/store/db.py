@@ -306,7 +306,7 @@ class Database:
         self.engine.dispose()
 
 
-def _server_error(db: Database, code: str, exc: BaseException) -> DatabaseError:
+def _server_error(db: Database, code: str, exc: BaseException, **more: Any) -> DatabaseError:
     """``code``'s message naming the server, port, database and user, with the
     first line of the driver's text (which names no password, nor, unlike
     SQLAlchemy's own text, the statement and its values)."""
@@ -320,6 +320,7 @@ def _server_error(db: Database, code: str, exc: BaseException) -> DatabaseError:
             database=url.database or "",
             user=url.username or "",
             detail=detail.splitlines()[0] if detail else type(exc).__name__,
+            **more,
         )
     )
 
@@ -337,16 +338,22 @@ def connection_error(db: Database, exc: BaseException) -> DatabaseError:
     return _server_error(db, code, exc)
 
 
-def lost_connection(db: Database, exc: BaseException) -> DatabaseError | None:
+def lost_connection(
+    db: Database, exc: BaseException, retry_s: float | None = None
+) -> DatabaseError | None:
     """A PostgreSQL server lost in the middle of a command (stopped, crashed,
     the network gone) as one clear error; None for any other error, which is a
-    bug to report. Never the password, nor the statement and its values."""
+    bug to report. Never the password, nor the statement and its values.
+    ``retry_s``: the caller tries again by itself that often (the window), and
+    the message says so, short enough for a status line."""
     from sqlalchemy.exc import DBAPIError
 
     if db.backend != "postgresql" or not isinstance(exc, DBAPIError):
         return None
     if not (exc.connection_invalidated or isinstance(exc, OperationalError)):
         return None
+    if retry_s is not None:
+        return _server_error(db, "db.lost_retrying", exc, seconds=f"{retry_s:g}")
     return _server_error(db, "db.lost", exc)
 
 
