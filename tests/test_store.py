@@ -317,6 +317,48 @@ def test_postgresql_a_write_sent_ahead_runs_next_as_sent_or_nothing_goes_on(pg_u
     d.dispose()
 
 
+def test_postgresql_a_statement_committed_with_commit_is_all_or_nothing(pg_url, pg_cluster):
+    """``PgCon.commit_after`` (the engine's claim, run with COMMIT): the
+    statement and everything before it are committed together, its row comes
+    back; when it fails, nothing of the transaction is kept and the error is
+    raised; a write sent ahead and not run yet stops it before anything goes."""
+    import psycopg
+
+    from mailer_gui.core.store import hotsql
+
+    d = dbmod.Database(url=pg_url.replace("@", f":{pg_cluster.password}@", 1))
+    put = "INSERT INTO settings (key, value) VALUES (?, ?::json) RETURNING key"
+
+    def stored() -> list[str]:
+        with psycopg.connect(pg_cluster.conninfo_for(d.url.database)) as other:
+            return [r[0] for r in other.execute("SELECT key FROM settings ORDER BY key")]
+
+    session = d.write_session(lock_with_first=True)
+    con = hotsql.driver(session)
+    con.execute(put, ("a", '"1"')).fetchone()
+    assert con.commit_after(put, ("b", '"2"')) == ("b",)
+    session.commit()
+    session.close()
+    assert stored() == ["a", "b"]
+
+    session = d.write_session(lock_with_first=True)
+    con = hotsql.driver(session)
+    con.execute(put, ("c", '"3"')).fetchone()
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        con.commit_after(put, ("a", '"again"'))  # the key is taken
+    session.close()
+    assert stored() == ["a", "b"]  # "c" went with it
+
+    session = d.write_session(lock_with_first=True)
+    con = hotsql.driver(session)
+    con.ahead([("UPDATE settings SET value = value WHERE key = ?", ("a",), True)])
+    with pytest.raises(RuntimeError, match="not run as sent"):
+        con.commit_after(put, ("d", '"4"'))
+    session.close()
+    assert stored() == ["a", "b"]
+    d.dispose()
+
+
 def test_postgresql_an_idle_connection_the_server_dropped_is_replaced(
     pg_url, pg_cluster, monkeypatch
 ):

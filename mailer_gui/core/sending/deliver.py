@@ -43,7 +43,7 @@ def send(
     transport: Any,
     claim: Claim,
     msg: EmailMessage,
-    before_body: Callable[[], None],
+    before_body: Callable[[], object],
     close_transport: Callable[[], None],
 ) -> Outcome:
     """Send ``msg``; ``before_body`` (the claim's commit) runs after the

@@ -14,6 +14,7 @@ holder turns it into ``uncertain`` and never re-sends it on its own.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -60,13 +61,28 @@ _COMMIT_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailer-comm
 
 
 class _Committer:
-    """Commits a session on the commit thread; ``wait()`` re-raises its error."""
+    """Commits a session on the commit thread; ``wait()`` re-raises its error.
 
-    def __init__(self, session: Session) -> None:
-        self._future = _COMMIT_POOL.submit(session.commit)
+    With ``claim`` (PostgreSQL: the claim's statement, not run yet) the claim
+    goes in the same round trip as COMMIT, and ``wait()`` returns its slot's id:
+    the claim costs the step no round trip of its own."""
 
-    def wait(self) -> None:
-        self._future.result()
+    def __init__(self, session: Session, claim: tuple[str, tuple[Any, ...], int] | None) -> None:
+        self._future = _COMMIT_POOL.submit(self._commit, session, claim)
+
+    @staticmethod
+    def _commit(s: Session, claim: tuple[str, tuple[Any, ...], int] | None) -> int | None:
+        if claim is None:
+            s.commit()
+            return None
+        s.flush()  # anything the ORM holds goes first, in the transaction
+        sql, params, recipient_id = claim
+        row = hotsql.driver(s).commit_after(sql, params)
+        s.commit()  # SQLAlchemy's own end of it: the driver has nothing left to send
+        return hotsql.claimed_slot(row, recipient_id)
+
+    def wait(self) -> int | None:
+        return self._future.result()
 
     def join(self) -> None:
         futures_wait([self._future])
@@ -104,6 +120,8 @@ class Engine:
         # The last claim's entry and limits: the next step's reads sent ahead.
         self._guess: tuple[str, int, int, Any, Any] | None = None
         self._settings = claims.SettingsCache()
+        # PostgreSQL: the claim _claim made, for _Committer to run with COMMIT.
+        self._deferred_claim: tuple[str, tuple[Any, ...], int] | None = None
         self._unsub_key: bytes | None = None  # read before any write transaction
         # The SMTP password and the settings it was read for, read outside any
         # transaction; dropped when the queue goes idle or on wake().
@@ -185,10 +203,14 @@ class Engine:
                 if recorded is not None or picked.kind != "idle":
                     self.ctx.emit("queue")
                 return recorded or picked
-            committer = _Committer(s)
+            committer = _Committer(s, self._deferred_claim)
+            self._deferred_claim = None
             outcome = self._deliver(picked, committer.wait)
-            committer.wait()
+            slot_id = committer.wait()
+            if slot_id is not None:
+                picked = dataclasses.replace(picked, slot_id=slot_id)
         finally:
+            self._deferred_claim = None
             if committer is not None:
                 committer.join()
             s.close()
@@ -324,9 +346,24 @@ class Engine:
             return StepResult("paced", entry.id, entry.campaign_id, next_wake_at=paced)
         message_id = recipient.message_id or new_message_id(st.smtp.from_addr)
         content = claims.content(s, entry.campaign_id)
-        slot_id = claims.claim(
-            s, recipient.id, entry.campaign_id, message_id, self.id, now, st.limits
-        )
+        if type(hotsql.driver(s)) is hotsql.PgCon:
+            # Run with COMMIT, on the commit thread (_Committer); its slot's id
+            # is known once it is durable, before the outcome needs it.
+            sql, params = hotsql.claim_and_reserve(
+                recipient.id,
+                entry.campaign_id,
+                message_id,
+                self.id,
+                now,
+                st.limits.hourly,
+                st.limits.monthly,
+            )
+            self._deferred_claim = (sql, params, recipient.id)
+            slot_id = 0
+        else:
+            slot_id = claims.claim(
+                s, recipient.id, entry.campaign_id, message_id, self.id, now, st.limits
+            )
         return Claim(
             entry.id,
             entry.kind,
@@ -380,7 +417,7 @@ class Engine:
         self._transport = None
         self._transport_key = None
 
-    def _deliver(self, claim: Claim, before_body: Callable[[], None]) -> Outcome:
+    def _deliver(self, claim: Claim, before_body: Callable[[], object]) -> Outcome:
         """Build and send one message. A failure that belongs to this recipient
         (its address, its data, any unexpected error building or sending this
         one message) fails this recipient and the run goes on; only the

@@ -122,6 +122,20 @@ class PgCon:
         cur.executemany(pg_sql(sql), rows)
         return cur
 
+    def commit_after(self, sql: str, params: Sequence[Any]) -> Any:
+        """Run ``sql`` and COMMIT in one round trip; its first row (None if it
+        returned none). An error in ``sql`` rolls the transaction back (the
+        server turns the COMMIT into a ROLLBACK) and is raised."""
+        self.drop_ahead()
+        lock = self._lock_owed()
+        con = self._con
+        with con.pipeline():
+            if lock is not None:
+                con.execute(lock)
+            cur = con.execute(pg_sql(sql), params)
+            con.commit()
+        return cur.fetchone()
+
     def ahead(self, stmts: Sequence[tuple[Any, ...]]) -> None:
         """Send ``stmts`` — ``(sql, params)`` reads, or ``(sql, params, True)`` a
         write — in one round trip; those already sent ahead are not sent again."""
@@ -384,6 +398,30 @@ CLAIM_AND_RESERVE = (
 )
 
 
+def claim_and_reserve(
+    recipient_id: int,
+    campaign_id: int,
+    message_id: str,
+    engine_id: str,
+    now: datetime,
+    hourly_limit: int | None = None,
+    monthly_limit: int | None = None,
+) -> tuple[str, tuple[Any, ...]]:
+    """PostgreSQL's one statement of :func:`claim`, with its parameters; its row
+    is the slot's id (see :func:`claimed_slot`)."""
+    at = ts(now)
+    params = (message_id, engine_id, at, recipient_id, at, campaign_id, hourly_limit, monthly_limit)
+    return CLAIM_AND_RESERVE, params
+
+
+def claimed_slot(row: Any, recipient_id: int) -> int:
+    """The slot's id from :data:`CLAIM_AND_RESERVE`'s row (none: the recipient
+    was not pending, a programming error)."""
+    if row is None:
+        raise AssertionError(f"recipient {recipient_id} was not pending")
+    return int(row[0])
+
+
 def claim(
     con: Con,
     recipient_id: int,
@@ -396,13 +434,10 @@ def claim(
 ) -> int:
     at = ts(now)
     if type(con) is PgCon:
-        row = con.execute(
-            CLAIM_AND_RESERVE,
-            (message_id, engine_id, at, recipient_id, at, campaign_id, hourly_limit, monthly_limit),
-        ).fetchone()
-        if row is None:
-            raise AssertionError(f"recipient {recipient_id} was not pending")
-        return int(row[0])
+        sql, params = claim_and_reserve(
+            recipient_id, campaign_id, message_id, engine_id, now, hourly_limit, monthly_limit
+        )
+        return claimed_slot(con.execute(sql, params).fetchone(), recipient_id)
     if con.execute(CLAIM, (message_id, engine_id, at, recipient_id)).rowcount != 1:
         raise AssertionError(f"recipient {recipient_id} was not pending")
     args = (at, recipient_id, campaign_id, hourly_limit, monthly_limit)
