@@ -137,8 +137,8 @@ def test_counts_match_the_orm_counts(ctx, smtp_server, clock):
 
 
 def test_slot_count_triggers_write_the_keys_the_counts_read(ctx):
-    """Both backends' triggers (migration 0004: SQLite's and plpgsql) keep one row
-    per UTC day and quarter hour under the keys :func:`hotsql.span` reads, on
+    """Both backends' triggers (migrations 0004 and 0009: SQLite's and plpgsql) keep one row
+    per UTC day, quarter hour and minute under the keys :func:`hotsql.span` reads, on
     insert, on delete and on a change of ``at``."""
     times = [
         datetime(2026, 12, 1, 10, 14, 59, 999999, tzinfo=UTC),
@@ -152,7 +152,7 @@ def test_slot_count_triggers_write_the_keys_the_counts_read(ctx):
     def expected(ts: list[datetime]) -> dict[str, int]:
         out: dict[str, int] = {}
         for t in ts:
-            for key in (hotsql.day_key(t), hotsql.quarter_key(t)):
+            for key in hotsql.bucket_keys(t):
                 out[key] = out.get(key, 0) + 1
         return out
 

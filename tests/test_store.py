@@ -88,7 +88,7 @@ def test_older_database_is_copied_aside_then_upgraded(tmp_path):
     with d.engine.connect() as c:
         names = {r[1] for r in c.exec_driver_sql("PRAGMA index_list(recipients)")}
         assert "ix_recipients_finished_at" in names
-    assert dbmod._current_revision(d) == dbmod.SCHEMA_HEAD == "0008"
+    assert dbmod._current_revision(d) == dbmod.SCHEMA_HEAD == "0009"
     d.dispose()
 
 
@@ -124,7 +124,7 @@ def test_a_foreign_database_is_refused(tmp_path):
 def test_the_sqlite_schema_is_the_one_main_makes(tmp_path):
     """SQLite's schema is byte for byte what its migrations make
     (tests/data/sqlite_schema.txt: the sqlite_master of a fresh database; a
-    migration that changes it changes the file: 0008 added ix_recipients_pending)."""
+    migration that changes it changes the file: 0009 counts per minute in the triggers)."""
     d = dbmod.open_database(tmp_path)
     d.dispose()
     con = sqlite3.connect(tmp_path / "mailer.db")
@@ -205,6 +205,9 @@ def test_postgresql_upgrade_from_an_older_revision_fills_the_slot_counts(tmp_pat
     assert [tuple(r) for r in rows] == [
         ("d2026-12-01", 2),
         ("d2026-12-02", 1),
+        ("m2026-12-01 10:14", 1),
+        ("m2026-12-01 10:15", 1),
+        ("m2026-12-02 00:00", 1),
         ("q2026-12-01 10:00", 1),
         ("q2026-12-01 10:15", 1),
         ("q2026-12-02 00:00", 1),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -294,10 +295,12 @@ def _hold_spans(
     return spans
 
 
+@lru_cache(maxsize=4)
 def capacity_read(
     limits: LimitSettings, quota: QuotaSync | None, now: datetime
 ) -> tuple[str, tuple[str, ...]]:
-    """The statement :func:`capacity_hold` runs first, for ``hotsql.ahead``."""
+    """The statement :func:`capacity_hold` runs first, for ``hotsql.ahead``
+    (cached: the engine's step sends it ahead, then runs it, at one "now")."""
     return hotsql.counts_read(_hold_spans(limits, quota, utc(now)))
 
 
@@ -315,7 +318,7 @@ def capacity_hold(
     now = utc(now)
     base, lo, hi = _month_span(limits, quota, now)
     rs = rules(limits)
-    month, *per_rule = hotsql.counts(hotsql.driver(session), _hold_spans(limits, quota, now))
+    month, *per_rule = hotsql.count_row(hotsql.driver(session), capacity_read(limits, quota, now))
     if base + month >= limits.monthly:
         return (
             Reason.MONTHLY_QUOTA,

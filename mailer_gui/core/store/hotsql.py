@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
@@ -261,30 +261,40 @@ def settings_text(con: Con) -> tuple[tuple[str, Any], ...]:
 
 # ---------------------------------------------------------------- capacity
 
-# A span of the ledger is counted from ``slot_counts`` (rows per UTC day and
-# per UTC quarter hour, kept equal to the ledger by triggers: migration 0004)
-# where it covers whole buckets, and from the ledger itself only at its ragged
-# ends (less than a quarter hour each). So the cost of a count does not grow
-# with the rows the span holds: a month costs about 30 day rows and 200
-# quarter rows at most, whether it holds 15 or 15,000 reservations.
+# A span of the ledger is counted from ``slot_counts`` (rows per UTC day, per
+# UTC quarter hour and per UTC minute, kept equal to the ledger by triggers:
+# migrations 0004 and 0009) where it covers whole buckets, coarsest first, and
+# from the ledger itself only at its ragged ends (less than a minute each). So
+# the cost of a count does not grow with the rows the span holds: a month
+# costs about 30 day rows and some hundred quarter and minute rows at most,
+# whether it holds 15 or 15,000 reservations, and a clock minute one row.
+MINUTE = timedelta(minutes=1)
 QUARTER = timedelta(minutes=15)
 DAY = timedelta(days=1)
 FOREVER = datetime(9999, 1, 1, tzinfo=UTC)  # "and later": reservations stamped ahead count
 
 _RAW = "(SELECT count(*) FROM slot_ledger WHERE at >= ? AND at < ?)"
 _BUCKETS = "(SELECT coalesce(sum(n), 0) FROM slot_counts WHERE key >= ? AND key < ?)"
+# A ragged end counted as its minute's row less the rest of that minute.
+_MINUTE_LESS = (
+    "((SELECT coalesce(sum(n), 0) FROM slot_counts WHERE key = ?) - " + _RAW + " - " + _RAW + ")"
+)
+
+
+def _floor_m(t: datetime) -> datetime:
+    return t.replace(second=0, microsecond=0)
 
 
 def _floor_q(t: datetime) -> datetime:
     return t.replace(minute=t.minute // 15 * 15, second=0, microsecond=0)
 
 
-def _ceil(t: datetime, floor: datetime, step: timedelta) -> datetime:
-    return floor if floor == t else floor + step
-
-
 def _floor_d(t: datetime) -> datetime:
     return t.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def minute_key(t: datetime) -> str:
+    return "m" + ts(t)[:16]
 
 
 def quarter_key(t: datetime) -> str:
@@ -295,34 +305,59 @@ def day_key(t: datetime) -> str:
     return "d" + ts(t)[:10]
 
 
+def bucket_keys(t: datetime) -> tuple[str, str, str]:
+    """The ``slot_counts`` rows a reservation stamped ``t`` counts in."""
+    return day_key(t), quarter_key(t), minute_key(t)
+
+
+# Coarsest first: (bucket length, its floor, its key).
+_LEVELS: tuple[tuple[timedelta, Callable[[datetime], datetime], Callable[[datetime], str]], ...] = (
+    (DAY, _floor_d, day_key),
+    (QUARTER, _floor_q, quarter_key),
+    (MINUTE, _floor_m, minute_key),
+)
+
+
+def _cover(lo: datetime, hi: datetime, level: int, parts: list[str], args: list[str]) -> None:
+    """Append to ``parts``/``args`` what counts ``[lo, hi)`` (UTC) from this
+    level's buckets down."""
+    if lo >= hi:
+        return
+    if level == len(_LEVELS):  # within one minute: from the ledger
+        m_lo = _floor_m(lo)
+        m_hi = m_lo + MINUTE
+        if (lo - m_lo) + (m_hi - hi) < hi - lo:
+            # The shorter way: the minute's row less the rest of the minute.
+            parts.append(_MINUTE_LESS)
+            args.extend((minute_key(m_lo), ts(m_lo), ts(lo), ts(hi), ts(m_hi)))
+        else:
+            parts.append(_RAW)
+            args.extend((ts(lo), ts(hi)))
+        return
+    step, floor, key = _LEVELS[level]
+    first = floor(lo)
+    if first < lo:
+        first += step
+    last = floor(hi)
+    if first > last:  # inside one bucket of this length
+        _cover(lo, hi, level + 1, parts, args)
+        return
+    _cover(lo, first, level + 1, parts, args)
+    if first < last:
+        parts.append(_BUCKETS)
+        args.extend((key(first), key(last)))
+    _cover(last, hi, level + 1, parts, args)
+
+
 @lru_cache(maxsize=256)
 def span(lo: datetime, hi: datetime) -> tuple[str, tuple[str, ...]]:
     """SQL (a sum of sub-selects) counting ledger rows with ``lo <= at < hi``
     (cached: a calendar period asks for the same span all period long)."""
-    lo, hi = lo.astimezone(UTC), hi.astimezone(UTC)
-    q_lo, q_hi = _ceil(lo, _floor_q(lo), QUARTER), _floor_q(hi)
-    if q_lo >= q_hi:
-        return _RAW, (ts(lo), ts(hi))
     parts: list[str] = []
     args: list[str] = []
-
-    def add(sql: str, a: str, b: str) -> None:
-        parts.append(sql)
-        args.extend((a, b))
-
-    if lo < q_lo:
-        add(_RAW, ts(lo), ts(q_lo))
-    d_lo, d_hi = _ceil(q_lo, _floor_d(q_lo), DAY), _floor_d(q_hi)
-    if d_lo < d_hi:
-        if q_lo < d_lo:
-            add(_BUCKETS, quarter_key(q_lo), quarter_key(d_lo))
-        add(_BUCKETS, day_key(d_lo), day_key(d_hi))
-        if d_hi < q_hi:
-            add(_BUCKETS, quarter_key(d_hi), quarter_key(q_hi))
-    else:
-        add(_BUCKETS, quarter_key(q_lo), quarter_key(q_hi))
-    if q_hi < hi:
-        add(_RAW, ts(q_hi), ts(hi))
+    _cover(lo.astimezone(UTC), hi.astimezone(UTC), 0, parts, args)
+    if not parts:
+        return "0", ()
     return " + ".join(parts), tuple(args)
 
 
@@ -341,8 +376,12 @@ def counts(con: Con, spans: Sequence[tuple[datetime, datetime]]) -> list[int]:
     """Ledger rows in each ``[lo, hi)`` of ``spans``, in one statement."""
     if not spans:
         return []
-    row = con.execute(*counts_read(spans)).fetchone()
-    return [int(n) for n in row]
+    return count_row(con, counts_read(spans))
+
+
+def count_row(con: Con, read: tuple[str, tuple[str, ...]]) -> list[int]:
+    """The counts of one :func:`counts_read` statement."""
+    return [int(n) for n in con.execute(*read).fetchone()]
 
 
 # ---------------------------------------------------------------- claim
