@@ -168,12 +168,22 @@ def test_legacy_rows_fail_alone_and_an_idn_domain_goes_out_as_its_a_label(
 
 
 class _FaultyTransport(SmtpTransport):
-    """A real transport that hits an unexpected error (a bug, say) for one address."""
+    """A real transport that hits an unexpected error (a bug, say) for one
+    address before anything goes, and for another once the body went out,
+    reading the server's verdict (which the engine reads at its next step)."""
 
-    def send(self, msg, from_addr, to_addr, before_body=None):  # type: ignore[override]
+    def send_owing_reply(self, msg, from_addr, to_addr, before_body=None):  # type: ignore[override]
         if to_addr.startswith("boom@"):
             raise RuntimeError("unexpected")
-        return super().send(msg, from_addr, to_addr, before_body=before_body)
+        got = super().send_owing_reply(msg, from_addr, to_addr, before_body=before_body)
+        if not to_addr.startswith("late@"):
+            return got
+
+        def verdict():
+            got()
+            raise RuntimeError("unexpected, late")
+
+        return verdict
 
 
 def test_an_unexpected_error_sending_one_message_fails_that_recipient_only(ctx, smtp_server):
@@ -188,6 +198,8 @@ def test_an_unexpected_error_sending_one_message_fails_that_recipient_only(ctx, 
                 (2, "a@plain-mail.net", {}),
                 (3, "boom@plain-mail.net", {}),
                 (4, "c@plain-mail.net", {}),
+                (5, "late@plain-mail.net", {}),
+                (6, "d@plain-mail.net", {}),
             ],
         )
         queue.enqueue(s, c.id, now)
@@ -202,7 +214,11 @@ def test_an_unexpected_error_sending_one_message_fails_that_recipient_only(ctx, 
     assert got["boom@plain-mail.net"][0] == "failed"
     assert "RuntimeError" in got["boom@plain-mail.net"][1]
     assert got["a@plain-mail.net"][0] == got["c@plain-mail.net"][0] == "sent"
-    assert len(smtp_server.received) == 2
+    # The body went out: it may have been delivered, so it is never sent again by itself.
+    assert got["late@plain-mail.net"][0] == "uncertain"
+    assert "RuntimeError: unexpected, late" in got["late@plain-mail.net"][1]
+    assert got["d@plain-mail.net"][0] == "sent"  # and the run goes on
+    assert len(smtp_server.received) == 4
 
 
 # ------------------------------------------------- every way in, the same result

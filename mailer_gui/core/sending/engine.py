@@ -116,7 +116,9 @@ class Engine:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self.holds_lease = False
-        self._pending: tuple[Claim, Outcome] | None = None
+        # The last message, and its outcome or what reads the server's verdict
+        # on it (read at the next step, once its transaction has begun).
+        self._pending: tuple[Claim, Outcome | Callable[[], Outcome]] | None = None
         # The last claim's entry and limits: the next step's reads sent ahead.
         self._guess: tuple[str, int, int, Any, Any] | None = None
         self._settings = claims.SettingsCache()
@@ -194,6 +196,10 @@ class Engine:
             beat = time.monotonic() - self._last_beat >= HEARTBEAT_EVERY
             if not beat:
                 self._send_ahead(s, now)
+            # The last message's verdict, read before any statement takes the
+            # write lock (SQLite's BEGIN IMMEDIATE; PostgreSQL's goes with the
+            # first statement): never held while the server judges a message.
+            self._settled()
             self._own_lease(s, beat)
             recorded = self._record_pending(s, now)
             picked = self._pick(s, now)
@@ -220,10 +226,22 @@ class Engine:
             "sending", picked.entry_id, picked.campaign_id, picked.recipient_id
         )
 
-    def _record_pending(self, s: Session, now: datetime | None = None) -> StepResult | None:
+    def _settled(self) -> tuple[Claim, Outcome] | None:
+        """The last message and its outcome, the server's verdict read now if
+        it was left on the line (while this step's work began)."""
         if self._pending is None:
             return None
-        claim, outcome = self._pending
+        claim, got = self._pending
+        if not isinstance(got, Outcome):
+            got = got()
+            self._pending = (claim, got)
+        return claim, got
+
+    def _record_pending(self, s: Session, now: datetime | None = None) -> StepResult | None:
+        pending = self._settled()  # the verdict, read before the lock goes
+        if pending is None:
+            return None
+        claim, outcome = pending
         return outcomes.record(s, claim, outcome, now or self.ctx.clock.now())
 
     def _send_ahead(self, s: Session, now: datetime) -> None:
@@ -235,17 +253,18 @@ class Engine:
         next recipient, the last slot and the content. A wrong guess costs a
         second round trip, never a wrong answer: a read is used only for the
         very statement sent (hotsql.PgCon)."""
-        con = hotsql.driver(s)
-        if type(con) is not hotsql.PgCon:
+        if self.ctx.db.backend != "postgresql":
             return
+        con = hotsql.driver(s)
+        assert type(con) is hotsql.PgCon
+        guessed = self._claim_reads(*self._guess, now) if self._guess is not None else []
         stmts: list[tuple[Any, ...]] = [(hotsql.LEASE_OWNER, ())]
-        if self._pending is not None:
-            sent = outcomes.sent_statement(*self._pending, now)
+        pending = self._settled()  # the verdict, read before the lock goes
+        if pending is not None:
+            sent = outcomes.sent_statement(*pending, now)
             if sent is not None:
                 stmts.append((*sent, True))
-        stmts += [hotsql.eligible_read(now), (hotsql.SETTINGS_RAW, ())]
-        if self._guess is not None:
-            stmts += self._claim_reads(*self._guess, now)
+        stmts += [hotsql.eligible_read(now), (hotsql.SETTINGS_RAW, ()), *guessed]
         con.ahead(stmts)
 
     @staticmethod
@@ -262,7 +281,7 @@ class Engine:
 
     def flush(self) -> StepResult | None:
         """Record the last message's outcome now (before sleeping or stopping)."""
-        if self._pending is None:
+        if self._settled() is None:
             return None
         with self.ctx.db.write() as s:
             result = self._record_pending(s)
@@ -302,7 +321,8 @@ class Engine:
                 s, campaigns, Reason.OUTSIDE_HOURS, nxt, now, queue.OUTSIDE_HOURS_DETAIL
             )
         guess = (entry.kind, entry.id, entry.campaign_id, st.limits, st.quota)
-        hotsql.ahead(con, self._claim_reads(*guess, now))
+        if type(con) is hotsql.PgCon:  # on SQLite a read costs no round trip
+            con.ahead(self._claim_reads(*guess, now))
         capacity = self._capacity(s, st, now)
         if capacity is not None:
             reason, when, detail = capacity
@@ -417,7 +437,9 @@ class Engine:
         self._transport = None
         self._transport_key = None
 
-    def _deliver(self, claim: Claim, before_body: Callable[[], object]) -> Outcome:
+    def _deliver(
+        self, claim: Claim, before_body: Callable[[], object]
+    ) -> Outcome | Callable[[], Outcome]:
         """Build and send one message. A failure that belongs to this recipient
         (its address, its data, any unexpected error building or sending this
         one message) fails this recipient and the run goes on; only the

@@ -40,6 +40,19 @@ from mailer_gui.core.sending.replies import Outcome as Outcome
 from mailer_gui.core.sending.tls import speaks_tls, tls_problem
 
 
+def _eight_bit(msg: EmailMessage) -> bool:
+    """True when a part of ``msg`` has an 8-bit transfer encoding (its raw
+    headers read, not parsed)."""
+    for part in msg.walk():
+        for name, value in part.raw_items():
+            if name.lower() == "content-transfer-encoding" and value.strip().lower() in (
+                "8bit",
+                "binary",
+            ):
+                return True
+    return False
+
+
 def _dot_stuff(data: bytes) -> bytes:
     data = re.sub(rb"(?:\r\n|\n|\r(?!\n))", b"\r\n", data)
     data = re.sub(rb"(?m)^\.", b"..", data)
@@ -145,13 +158,18 @@ def _rcpt_and_data(conn: smtplib.SMTP, to_addr: str) -> Outcome | None:
     return None
 
 
-def _body(conn: smtplib.SMTP, payload: bytes) -> Outcome:
-    """The body and its final dot, then the server's verdict."""
+def _send_body(conn: smtplib.SMTP, payload: bytes) -> Outcome | None:
+    """The body and its final dot (None), or why they did not go."""
     try:
         conn.send(payload)
     except (smtplib.SMTPException, OSError) as exc:
         # The final "." never reached the server, so it cannot have accepted it.
         return Outcome(TRANSIENT, "data", None, f"connection lost while sending: {_text(str(exc))}")
+    return None
+
+
+def _body_reply(conn: smtplib.SMTP) -> Outcome:
+    """The server's verdict on the body sent."""
     try:
         code, resp = conn.getreply()
     except (smtplib.SMTPException, OSError) as exc:
@@ -358,7 +376,7 @@ class SmtpTransport:
         msg: EmailMessage,
         from_addr: str,
         to_addr: str,
-        before_body: Callable[[], None] | None = None,
+        before_body: Callable[[], object] | None = None,
     ) -> Outcome:
         """Send one message to one recipient; the outcome says what happened.
 
@@ -367,6 +385,20 @@ class SmtpTransport:
         line is dropped without the dot, so nothing can be delivered, and the
         exception propagates.
         """
+        got = self.send_owing_reply(msg, from_addr, to_addr, before_body)
+        return got if isinstance(got, Outcome) else got()
+
+    def send_owing_reply(
+        self,
+        msg: EmailMessage,
+        from_addr: str,
+        to_addr: str,
+        before_body: Callable[[], object] | None = None,
+    ) -> Outcome | Callable[[], Outcome]:
+        """:meth:`send`, except that once the body is out the server's verdict
+        is not waited for: what comes back then reads it, and must be called
+        before anything else is done with this transport. The engine does its
+        next database work meanwhile (the server is judging the message)."""
         addrs = _envelope(from_addr, to_addr)
         if isinstance(addrs, Outcome):
             return addrs
@@ -378,6 +410,14 @@ class SmtpTransport:
             except ConnectError as exc:
                 return exc.outcome
         outcome = self._transaction(msg, from_addr, to_addr, reused, before_body)
+        if outcome is None:
+            conn = self._conn
+            assert conn is not None
+            return lambda: self._settled(_body_reply(conn))
+        return self._settled(outcome)
+
+    def _settled(self, outcome: Outcome) -> Outcome:
+        """The transaction ended with ``outcome``: keep the line or let it go."""
         if outcome.kind == SENT:
             return outcome
         if outcome.code is not None and outcome.code != 421:
@@ -389,19 +429,23 @@ class SmtpTransport:
         return outcome
 
     @staticmethod
-    def _payload(conn: smtplib.SMTP, msg: EmailMessage) -> tuple[bytes, list[str]]:
-        """The message as sent, and the MAIL FROM parameters it needs.
+    def _mail_options(conn: smtplib.SMTP, msg: EmailMessage) -> list[str]:
+        """The MAIL FROM parameters: ``BODY=8BITMIME`` for a message with an
+        8-bit part, to a server that offers 8BITMIME (known before the message
+        is serialised, so MAIL FROM can go first)."""
+        if conn.has_extn("8bitmime") and _eight_bit(msg):
+            return ["BODY=8BITMIME"]
+        return []
 
-        An 8-bit body goes as is, announced with ``BODY=8BITMIME``, only to a
-        server that offers 8BITMIME; any other server gets it re-encoded to
-        7 bits (quoted-printable or base64), which decodes to the same text.
-        """
+    @staticmethod
+    def _payload(msg: EmailMessage, options: list[str]) -> bytes:
+        """The message as sent. An 8-bit body goes as is only where MAIL FROM
+        announced it (``BODY=8BITMIME``); otherwise it is re-encoded to 7 bits
+        (quoted-printable or base64), which decodes to the same text."""
         raw = msg.as_bytes(policy=msg.policy)
-        if raw.isascii():
-            return _dot_stuff(raw), []
-        if conn.has_extn("8bitmime"):
-            return _dot_stuff(raw), ["BODY=8BITMIME"]
-        return _dot_stuff(seven_bit(msg).as_bytes(policy=msg.policy)), []
+        if options or raw.isascii():
+            return _dot_stuff(raw)
+        return _dot_stuff(seven_bit(msg).as_bytes(policy=msg.policy))
 
     def _transaction(
         self,
@@ -409,13 +453,21 @@ class SmtpTransport:
         from_addr: str,
         to_addr: str,
         retry_stale: bool,
-        before_body: Callable[[], None] | None,
-    ) -> Outcome:
+        before_body: Callable[[], object] | None,
+    ) -> Outcome | None:
+        """The transaction up to the body's final dot (None: the server's
+        verdict is next on the line), or how it ended before."""
         conn = self._conn
         assert conn is not None
-        payload, options = self._payload(conn, msg)
+        options = self._mail_options(conn, msg)
         try:
-            code, resp = conn.mail(from_addr, options)
+            # smtplib's mail(), with the message serialised while the server
+            # reads MAIL FROM and answers.
+            conn.putcmd(
+                "mail", f"FROM:{smtplib.quoteaddr(from_addr)}{''.join(' ' + o for o in options)}"
+            )
+            payload = self._payload(msg, options)
+            code, resp = conn.getreply()
         except (TimeoutError, smtplib.SMTPServerDisconnected, ConnectionError) as exc:
             self._drop()
             if retry_stale:
@@ -437,4 +489,4 @@ class SmtpTransport:
             except BaseException:
                 self._drop()
                 raise
-        return _body(conn, payload)
+        return _send_body(conn, payload)
