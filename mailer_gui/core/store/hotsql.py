@@ -318,21 +318,23 @@ _LEVELS: tuple[tuple[timedelta, Callable[[datetime], datetime], Callable[[dateti
 )
 
 
+def _ragged(lo: datetime, hi: datetime, parts: list[str], args: list[str]) -> None:
+    """Count ``[lo, hi)``, inside one minute, from the ledger: directly, or as
+    the minute's row less the rest of the minute, whichever is shorter."""
+    m_lo = _floor_m(lo)
+    m_hi = m_lo + MINUTE
+    if (lo - m_lo) + (m_hi - hi) < hi - lo:
+        parts.append(_MINUTE_LESS)
+        args.extend((minute_key(m_lo), ts(m_lo), ts(lo), ts(hi), ts(m_hi)))
+    else:
+        parts.append(_RAW)
+        args.extend((ts(lo), ts(hi)))
+
+
 def _cover(lo: datetime, hi: datetime, level: int, parts: list[str], args: list[str]) -> None:
-    """Append to ``parts``/``args`` what counts ``[lo, hi)`` (UTC) from this
-    level's buckets down."""
+    """Append to ``parts``/``args`` what counts ``[lo, hi)`` (UTC, whole
+    minutes) from this level's buckets down."""
     if lo >= hi:
-        return
-    if level == len(_LEVELS):  # within one minute: from the ledger
-        m_lo = _floor_m(lo)
-        m_hi = m_lo + MINUTE
-        if (lo - m_lo) + (m_hi - hi) < hi - lo:
-            # The shorter way: the minute's row less the rest of the minute.
-            parts.append(_MINUTE_LESS)
-            args.extend((minute_key(m_lo), ts(m_lo), ts(lo), ts(hi), ts(m_hi)))
-        else:
-            parts.append(_RAW)
-            args.extend((ts(lo), ts(hi)))
         return
     step, floor, key = _LEVELS[level]
     first = floor(lo)
@@ -350,12 +352,38 @@ def _cover(lo: datetime, hi: datetime, level: int, parts: list[str], args: list[
 
 
 @lru_cache(maxsize=256)
+def _whole(lo: datetime, hi: datetime) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """:func:`_cover` of whole minutes (cached: a rolling window's whole
+    minutes change once a minute, a calendar period's once a period)."""
+    parts: list[str] = []
+    args: list[str] = []
+    _cover(lo, hi, 0, parts, args)
+    return tuple(parts), tuple(args)
+
+
+@lru_cache(maxsize=64)
 def span(lo: datetime, hi: datetime) -> tuple[str, tuple[str, ...]]:
     """SQL (a sum of sub-selects) counting ledger rows with ``lo <= at < hi``
     (cached: a calendar period asks for the same span all period long)."""
+    lo, hi = lo.astimezone(UTC), hi.astimezone(UTC)
+    if lo >= hi:
+        return "0", ()
+    first = _floor_m(lo)
+    if first < lo:
+        first += MINUTE
+    last = _floor_m(hi)
     parts: list[str] = []
     args: list[str] = []
-    _cover(lo.astimezone(UTC), hi.astimezone(UTC), 0, parts, args)
+    if first > last:  # inside one minute
+        _ragged(lo, hi, parts, args)
+    else:
+        if lo < first:
+            _ragged(lo, first, parts, args)
+        whole_parts, whole_args = _whole(first, last)
+        parts.extend(whole_parts)
+        args.extend(whole_args)
+        if last < hi:
+            _ragged(last, hi, parts, args)
     if not parts:
         return "0", ()
     return " + ".join(parts), tuple(args)
