@@ -303,6 +303,7 @@ def test_lunch_break_defers_at_13_and_resumes_at_14_exactly(ctx, smtp_server, cl
     try:
         while len(smtp_server.received) < 2:
             eng.step()
+            eng.flush()  # the server's verdict read (the step leaves it on the line)
         clock.set(msk(2026, 11, 25, 13, 0))
         eng.run_until_idle(max_steps=50)
         e = entry_of(ctx, cid)
