@@ -238,7 +238,7 @@ class Engine:
         return claim, got
 
     def _record_pending(self, s: Session, now: datetime | None = None) -> StepResult | None:
-        pending = self._settled()  # the verdict, read before the lock goes
+        pending = self._settled()  # the step and flush() read the verdict before this
         if pending is None:
             return None
         claim, outcome = pending

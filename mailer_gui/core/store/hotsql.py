@@ -384,8 +384,6 @@ def span(lo: datetime, hi: datetime) -> tuple[str, tuple[str, ...]]:
         args.extend(whole_args)
         if last < hi:
             _ragged(last, hi, parts, args)
-    if not parts:
-        return "0", ()
     return " + ".join(parts), tuple(args)
 
 
