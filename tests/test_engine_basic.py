@@ -88,3 +88,36 @@ def test_snapshot_reports_reason_and_counts(ctx, smtp_server, clock):
     assert snap["limits"]["hourly"] == {"limit": 2, "used": 2, "next_slot_at": entry["next_run_at"]}
     assert snap["next_campaign_at"] == entry["next_run_at"]
     assert entry["eta"] is not None and entry["eta"] >= entry["next_run_at"]
+
+
+def test_no_write_lock_is_held_while_the_server_judges_a_message(ctx, smtp_server):
+    """The step leaves the server's verdict on the body on the line and reads it
+    at the next step, before that step takes the write lock: while a slow
+    server judges the message, another writer (the window saving a campaign)
+    is not held up."""
+    import threading
+
+    from mailer_gui.core.content import campaigns
+
+    configure(ctx, smtp_server)
+    cid = make_campaign(ctx, 3)
+    eng = Engine(ctx)
+    eng.acquire()
+    try:
+        smtp_server.set_slow(0.0, 3.0)  # each message stored, its 250 held back 3 s
+        assert eng.step().kind == "sending"  # the body is out, the verdict not read
+        stepping = threading.Thread(target=eng.step)  # reads that verdict first
+        stepping.start()
+        smtp_server.wait_for(1)
+        with ctx.db.write() as s:  # waits for any write lock the step holds
+            campaigns.find(s, cid).name = "Renamed while the server judges"
+        assert stepping.is_alive()  # the step still waits for the verdict
+        stepping.join(30)
+        smtp_server.set_slow(0.0, 0.0)
+        eng.run_until_idle()
+    finally:
+        eng.release()
+    with ctx.db.read() as s:
+        assert campaigns.find(s, cid).name == "Renamed while the server judges"
+        statuses = s.scalars(select(Recipient.status).where(Recipient.campaign_id == cid)).all()
+    assert sorted(statuses) == ["sent", "sent", "sent"]
