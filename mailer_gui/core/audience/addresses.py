@@ -41,10 +41,12 @@ _CASE_INSENSITIVE = (
     "uucp",
     "ftp",
 )
-FAST = re.compile(
-    r"(?!(?i:" + "|".join(_CASE_INSENSITIVE) + r")@)"
-    r"([" + _ATEXT + r"]+(?:\.[" + _ATEXT + r"]+)*)@([A-Za-z0-9.\-]+)\Z"
-)
+# The fast path's plain address (local part, domain). A local part among
+# ROLE_LOCAL (any case) is not for it: checked apart, as a set lookup, which
+# costs less than a look-ahead in the pattern did (half of every match).
+FAST = re.compile(r"([" + _ATEXT + r"]+(?:\.[" + _ATEXT + r"]+)*)@([A-Za-z0-9.\-]+)\Z")
+ROLE_LOCAL = frozenset(_CASE_INSENSITIVE)
+ROLE_MAX = max(map(len, _CASE_INSENSITIVE))
 MAX_LEN = 254
 
 
@@ -117,6 +119,8 @@ def quick(value: str) -> tuple[str, str] | None:
     if m is None or len(value) > MAX_LEN:
         return None
     local, domain = m.groups()
+    if len(local) <= ROLE_MAX and local.lower() in ROLE_LOCAL:
+        return None  # the library lower-cases it
     found_domain = DOMAINS.get(domain) or ascii_domain(domain)
     if found_domain is None:
         return None  # the library words the error
