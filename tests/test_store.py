@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from alembic import command
 from sqlalchemy import text
 
 from mailer_gui.core.store import db as dbmod
+from mailer_gui.core.store import hotsql
 from mailer_gui.core.store.models import Base
 
 from .smtp_server import free_port
@@ -88,7 +90,7 @@ def test_older_database_is_copied_aside_then_upgraded(tmp_path):
     with d.engine.connect() as c:
         names = {r[1] for r in c.exec_driver_sql("PRAGMA index_list(recipients)")}
         assert "ix_recipients_finished_at" in names
-    assert dbmod._current_revision(d) == dbmod.SCHEMA_HEAD == "0009"
+    assert dbmod._current_revision(d) == dbmod.SCHEMA_HEAD == "0010"
     d.dispose()
 
 
@@ -124,7 +126,7 @@ def test_a_foreign_database_is_refused(tmp_path):
 def test_the_sqlite_schema_is_the_one_main_makes(tmp_path):
     """SQLite's schema is byte for byte what its migrations make
     (tests/data/sqlite_schema.txt: the sqlite_master of a fresh database; a
-    migration that changes it changes the file: 0009 counts per minute in the triggers)."""
+    migration that changes it changes the file: 0010 rebuilds the contacts and members)."""
     d = dbmod.open_database(tmp_path)
     d.dispose()
     con = sqlite3.connect(tmp_path / "mailer.db")
@@ -261,8 +263,6 @@ def test_postgresql_a_write_lock_owed_goes_with_the_first_statement(pg_url, pg_c
     it goes: reads sent ahead, hotsql's execute, or SQLAlchemy's."""
     import psycopg
 
-    from mailer_gui.core.store import hotsql
-
     d = dbmod.Database(url=pg_url.replace("@", f":{pg_cluster.password}@", 1))
     firsts = {
         "ahead": lambda s, con: con.ahead([(hotsql.SETTINGS_RAW, ())]),
@@ -287,8 +287,6 @@ def test_postgresql_a_write_sent_ahead_runs_next_as_sent_or_nothing_goes_on(pg_u
     """A write sent ahead (the engine's "sent" of the last message) must be the
     next statement run, as sent; a read sent after it may answer only once it
     ran. Anything else raises (the step rolls back: nothing is committed)."""
-    from mailer_gui.core.store import hotsql
-
     d = dbmod.Database(url=pg_url.replace("@", f":{pg_cluster.password}@", 1))
     write = ("UPDATE settings SET value = value WHERE key = ?", ("smtp",))
     read = (hotsql.LEASE_OWNER, ())
@@ -326,8 +324,6 @@ def test_postgresql_a_statement_committed_with_commit_is_all_or_nothing(pg_url, 
     back; when it fails, nothing of the transaction is kept and the error is
     raised; a write sent ahead and not run yet stops it before anything goes."""
     import psycopg
-
-    from mailer_gui.core.store import hotsql
 
     d = dbmod.Database(url=pg_url.replace("@", f":{pg_cluster.password}@", 1))
     put = "INSERT INTO settings (key, value) VALUES (?, ?::json) RETURNING key"
@@ -528,4 +524,84 @@ def test_a_foreign_postgresql_database_is_refused(tmp_path, pg_empty):
         c.execute(text("CREATE TABLE something (x int)"))
     with pytest.raises(dbmod.DatabaseError, match="not a Mailer database"):
         dbmod.upgrade(d)
+    d.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_contacts_keep_where_and_when_they_came_through_0010_and_back(tmp_path, backend, request):
+    """0010 keeps an import's file name and time once (contact_imports), not in
+    every contact and member: contacts stored at 0009 come through with the
+    same source, times and fields, members with the time they were added,
+    the search index whole; and the downgrade puts the columns back."""
+    from mailer_gui.core.audience import lists
+
+    if backend == "sqlite":
+        d = dbmod.Database(tmp_path / "mailer.db")
+    else:
+        d = dbmod.Database(url=request.getfixturevalue("pg_empty"))
+    cfg = dbmod._alembic_config(d)
+    with d.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0009")
+    t1, t2, t3 = (f"2026-0{m}-05 10:00:00.000000" for m in (1, 2, 3))
+    with d.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO contacts (id, email, email_norm, fields, source, created_at, "
+                "updated_at) VALUES "
+                "(1, 'Ann@example.org', 'ann@example.org', '{\"city\": \"Tver\"}', 'a.csv', "
+                ":t1, :t1),"
+                "(2, 'bob@example.org', 'bob@example.org', '{}', 'a.csv', :t1, :t3),"
+                "(3, 'cy@example.org', 'cy@example.org', '{}', NULL, :t2, :t2)"
+            ),
+            {"t1": t1, "t2": t2, "t3": t3},
+        )
+        conn.execute(
+            text("INSERT INTO contact_lists (id, name, created_at) VALUES (1, 'All', :t1)"),
+            {"t1": t1},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO list_members (list_id, contact_id, added_at) VALUES "
+                "(1, 1, :t1), (1, 2, :t1), (1, 3, :t3)"
+            ),
+            {"t1": t1, "t3": t3},
+        )
+    dbmod.upgrade(d)
+    with d.read() as s:
+        rows = lists.contact_page(s, 1)
+        got = [(c.email, c.fields, c.source, c.created_at, c.updated_at) for c in rows]
+        members = s.execute(
+            text(
+                "SELECT m.contact_id, i.at FROM list_members m JOIN contact_imports i "
+                "ON i.id = m.import_id ORDER BY m.contact_id"
+            )
+        ).all()
+        imports = s.execute(text("SELECT count(*) FROM contact_imports")).scalar()
+        found = [c.email for c in lists.contact_page(s, None, "Tver")]
+    at = [datetime(2026, m, 5, 10, tzinfo=UTC) for m in (1, 2, 3)]
+    assert got == [
+        ("Ann@example.org", {"city": "Tver"}, "a.csv", at[0], at[0]),
+        ("bob@example.org", {}, "a.csv", at[0], at[2]),
+        ("cy@example.org", {}, None, at[1], at[1]),
+    ]
+    assert [(c, hotsql.from_ts(a)) for c, a in members] == [(1, at[0]), (2, at[0]), (3, at[2])]
+    assert imports == 3  # (a.csv, t1), (none, t2), and t3 for the member added later
+    assert found == ["Ann@example.org"]
+    with d.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0009")
+    with d.engine.begin() as conn:
+        back = conn.execute(
+            text("SELECT email, source, created_at, updated_at FROM contacts ORDER BY id")
+        ).all()
+        added = conn.execute(
+            text("SELECT contact_id, added_at FROM list_members ORDER BY contact_id")
+        ).all()
+    assert [(e, s_, hotsql.from_ts(c), hotsql.from_ts(u)) for e, s_, c, u in back] == [
+        ("Ann@example.org", "a.csv", at[0], at[0]),
+        ("bob@example.org", "a.csv", at[0], at[2]),
+        ("cy@example.org", None, at[1], at[1]),
+    ]
+    assert [(c, hotsql.from_ts(a)) for c, a in added] == [(1, at[0]), (2, at[0]), (3, at[2])]
     d.dispose()

@@ -183,8 +183,13 @@ def _prepare_audience(ctx, main_list: int, vip: int, now: datetime) -> None:
         old = campaigns.create(s, "old", "Hi", "<p>x</p>", None, now).id
         conn = s.connection()
         conn.exec_driver_sql(
-            "INSERT INTO list_members (list_id, contact_id, added_at) "
-            f"SELECT {vip}, id, '2026-01-01 00:00:00.000000' FROM contacts WHERE id % 10 = 0"
+            "INSERT INTO contact_imports (source, at) "
+            "VALUES ('vip.csv', '2026-01-01 00:00:00.000000')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO list_members (list_id, contact_id, import_id) "
+            f"SELECT {vip}, id, (SELECT max(id) FROM contact_imports) FROM contacts "
+            "WHERE id % 10 = 0"
         )
         conn.exec_driver_sql(
             "INSERT INTO recipients (campaign_id, email, email_norm, fields, row_number, status, "

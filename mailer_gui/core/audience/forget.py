@@ -172,8 +172,10 @@ def _erase(session: Session, checked: addresses.Checked, email: str, now: dateti
 
 
 # Stored texts that may quote an address: notifications (the uncertain notice
-# names recipients), pause history and queue details (a server's reply).
+# names recipients), pause history and queue details (a server's reply), an
+# import's file name (shared by its contacts, so kept, with the address erased).
 _TEXT_COLUMNS = (  # table, column, key (PostgreSQL has no rowid)
+    ("contact_imports", "source", "id"),
     ("notifications", "text", "id"),
     ("pause_events", "detail", "id"),
     ("queue_entries", "reason_detail", "id"),

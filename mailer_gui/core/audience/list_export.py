@@ -24,6 +24,8 @@ from mailer_gui.core.store.hotsql import from_json
 FORMATS = ("csv", "xlsx")
 HEAD = ["email"]
 TAIL = ["source", "added_at"]
+# Where from and when a contact came (its import's row, by primary key).
+_OF_IMPORT = "(SELECT i.{} FROM contact_imports i WHERE i.id = c.import_id)"
 
 
 def _all_fields(session: Session, list_id: int | None) -> list[str]:
@@ -45,7 +47,10 @@ def _rows(session: Session, list_id: int | None, names: list[str]) -> Iterator[l
     source, params = lists._where(session, list_id, "", None)
     key = lists._key(params)
     result = session.execute(
-        text(f"SELECT c.email, c.fields, c.source, c.created_at {source} ORDER BY {key}"),
+        text(
+            f"SELECT c.email, c.fields, {_OF_IMPORT.format('source')}, "
+            f"{_OF_IMPORT.format('at')} {source} ORDER BY {key}"
+        ),
         params,
     )
     for email, fields, source, created in result:

@@ -359,18 +359,30 @@ class MailboxEvent(Base):
     )
 
 
+class ContactImport(Base):
+    """One import (or addition by hand) that brought contacts or put them on a
+    list: the file's name (None when typed in) and when (migration 0010: kept
+    once, not in every contact and member it wrote)."""
+
+    __tablename__ = "contact_imports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
 class Contact(Base):
     """One stored address (the import's normalisation: ``email_norm`` unique),
-    its fields, where and when it came (migration 0006)."""
+    its fields, and the import it came with (where from and when: migrations
+    0006, 0010). ``updated_at``: when an update last replaced its fields; None
+    until then."""
 
     __tablename__ = "contacts"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320), nullable=False)
     email_norm: Mapped[str] = mapped_column(String(320), nullable=False)
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
-    source: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    import_id: Mapped[int] = mapped_column(ForeignKey("contact_imports.id"), nullable=False)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __table_args__ = (Index("uq_contacts_email_norm", "email_norm", unique=True),)
 
@@ -392,7 +404,8 @@ class ListMember(Base):
     contact_id: Mapped[int] = mapped_column(
         ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
     )
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # The import that put the contact on the list (when: its time).
+    import_id: Mapped[int] = mapped_column(ForeignKey("contact_imports.id"), nullable=False)
 
     __table_args__ = (Index("ix_list_members_contact", "contact_id"),)
 
