@@ -246,7 +246,14 @@ def test_forget_erases_everywhere_keeps_counts_blocks_reimport(ctx, smtp_server,
     lid = _new_list(ctx)
     other = _new_list(ctx, "Other")
     _add(ctx, lid, "Ann.Person@Example.org", "bob@example.org", first_name="Ann")
-    _add(ctx, other, "ann.person@example.org", first_name="Ann")
+    with ctx.db.write() as s:  # a file named after her: its name is erased too
+        lists.add_contacts(
+            s,
+            other,
+            [(1, "ann.person@example.org", {"first_name": "Ann"})],
+            ctx.clock.now(),
+            source="from Ann.Person@example.org.csv",
+        )
     cid = _sent_campaign(ctx, smtp_server, lid)
     with ctx.db.write() as s:
         queue.notify(s, ctx.clock.now(), "finished", "sent to ann.person@example.org at last")
