@@ -84,18 +84,23 @@ def _upgrade_pg() -> None:
     op.execute("ALTER TABLE list_members DROP COLUMN added_at")
 
 
-def _upgrade_sqlite() -> None:
-    # Foreign keys stay on (a transaction cannot turn them off), so no table is
-    # dropped while another refers to it: the members are set aside in a plain
-    # table and their table dropped first; the contacts' table then has no
-    # dependant and is rebuilt; the members' table is made anew on it.
-    triggers = [
+def _contact_triggers() -> list[str]:
+    """The contact search's triggers as stored (dropped with the table, made again)."""
+    return [
         str(sql)
         for (sql,) in op.get_bind().exec_driver_sql(
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'contacts' "
             "ORDER BY name"
         )
     ]
+
+
+def _upgrade_sqlite() -> None:
+    # Foreign keys stay on (a transaction cannot turn them off), so no table is
+    # dropped while another refers to it: the members are set aside in a plain
+    # table and their table dropped first; the contacts' table then has no
+    # dependant and is rebuilt; the members' table is made anew on it.
+    triggers = _contact_triggers()
     op.execute(
         "CREATE TABLE contact_imports (id INTEGER NOT NULL PRIMARY KEY, source VARCHAR(300), "
         "at DATETIME NOT NULL)"
@@ -158,13 +163,7 @@ def downgrade() -> None:
         op.execute("ALTER TABLE list_members DROP COLUMN import_id")
         op.execute("DROP TABLE contact_imports")
         return
-    triggers = [
-        str(sql)
-        for (sql,) in op.get_bind().exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'contacts' "
-            "ORDER BY name"
-        )
-    ]
+    triggers = _contact_triggers()
     op.execute(
         "CREATE TABLE members_0010 AS SELECT m.list_id, m.contact_id, i.at AS added_at "
         "FROM list_members m JOIN contact_imports i ON i.id = m.import_id"
