@@ -19,7 +19,9 @@ table), written and synced at every import.
   (its ``added_at`` is that import's time).
 
 Upgrade: one import row for each (source, time) among the contacts, and for
-each time of a list member that no import has (source unknown). SQLite
+each time of a list member that no import has (source unknown); each row
+finds its import through a passing index on the time (100,000 contacts from
+1,000 imports: 1.0 s, 15.5 s without it). SQLite
 rebuilds both tables in one transaction (the contact search triggers are
 taken as stored and made again; ids are kept, so the search index holds).
 """
@@ -41,6 +43,8 @@ def _fill_imports() -> None:
         "INSERT INTO contact_imports (source, at) SELECT source, created_at FROM contacts "
         "GROUP BY source, created_at ORDER BY min(id)"
     )
+    # For the look-ups by time below (dropped at the end: the app never asks).
+    op.execute("CREATE INDEX ix_contact_imports_0010 ON contact_imports (at)")
     op.execute(
         "INSERT INTO contact_imports (source, at) SELECT NULL, added_at FROM list_members m "
         "WHERE NOT EXISTS (SELECT 1 FROM contact_imports i WHERE i.at = m.added_at) "
@@ -82,6 +86,7 @@ def _upgrade_pg() -> None:
     op.execute(f"UPDATE list_members SET import_id = {_MEMBER_IMPORT.format(r='list_members')}")
     op.execute("ALTER TABLE list_members ALTER COLUMN import_id SET NOT NULL")
     op.execute("ALTER TABLE list_members DROP COLUMN added_at")
+    op.execute("DROP INDEX ix_contact_imports_0010")
 
 
 def _contact_triggers() -> list[str]:
@@ -140,6 +145,7 @@ def _upgrade_sqlite() -> None:
     )
     op.execute("DROP TABLE members_0010")
     op.execute("CREATE INDEX ix_list_members_contact ON list_members (contact_id)")
+    op.execute("DROP INDEX ix_contact_imports_0010")
 
 
 def downgrade() -> None:
