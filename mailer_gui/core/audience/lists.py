@@ -491,10 +491,9 @@ class ContactWriter(_RowParser):
             return int(conn.exec_driver_sql(sql, (import_id, *batch.args, *after)).rowcount)
         written, width, args = 0, self.per_statement * 3, batch.args
         for at in range(0, len(args), width):
-            values: list[str | None] = list(args[at : at + width])
-            if len(values) < width:
-                values = [*values, *_PAD[: width - len(values)]]
-            written += int(conn.exec_driver_sql(sql, (import_id, *values, *after)).rowcount)
+            values = args[at : at + width]
+            pad = _PAD[: width - len(values)]  # empty but for the batch's last statement
+            written += int(conn.exec_driver_sql(sql, (import_id, *values, *pad, *after)).rowcount)
         return written
 
     def _sql_for(self, conn: Connection) -> str:
