@@ -358,6 +358,47 @@ def test_postgresql_a_statement_committed_with_commit_is_all_or_nothing(pg_url, 
     d.dispose()
 
 
+def test_postgresql_a_commit_sent_is_made_by_the_server_before_its_answer_is_read(
+    pg_url, pg_cluster
+):
+    """``PgCon.commit_sent`` (how the engine sends its claim, then MAIL, RCPT
+    and DATA): the server commits without the caller waiting, so another
+    connection sees the rows before the answer is read; the answer is the
+    statement's row, read once. A failing statement keeps nothing, and its
+    error comes with the answer."""
+    import psycopg
+
+    d = dbmod.Database(url=pg_url.replace("@", f":{pg_cluster.password}@", 1))
+    put = "INSERT INTO settings (key, value) VALUES (?, ?::json) RETURNING key"
+
+    def stored() -> list[str]:
+        with psycopg.connect(pg_cluster.conninfo_for(d.url.database)) as other:
+            return [r[0] for r in other.execute("SELECT key FROM settings ORDER BY key")]
+
+    session = d.write_session(lock_with_first=True)
+    con = hotsql.driver(session)
+    con.execute(put, ("a", '"1"')).fetchone()
+    answer = con.commit_sent(put, ("b", '"2"'))
+    deadline = time.monotonic() + 30
+    while stored() != ["a", "b"]:  # committed by the server, the answer not read yet
+        assert time.monotonic() < deadline, stored()
+        time.sleep(0.01)
+    assert answer() == ("b",)
+    assert answer() == ("b",)  # read once, kept
+    session.commit()
+    session.close()
+
+    session = d.write_session(lock_with_first=True)
+    con = hotsql.driver(session)
+    con.execute(put, ("c", '"3"')).fetchone()
+    answer = con.commit_sent(put, ("a", '"again"'))  # the key is taken
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        answer()
+    session.close()
+    assert stored() == ["a", "b"]  # "c" went with it
+    d.dispose()
+
+
 def test_postgresql_an_idle_connection_the_server_dropped_is_replaced(
     pg_url, pg_cluster, monkeypatch
 ):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
@@ -122,19 +123,41 @@ class PgCon:
         cur.executemany(pg_sql(sql), rows)
         return cur
 
-    def commit_after(self, sql: str, params: Sequence[Any]) -> Any:
-        """Run ``sql`` and COMMIT in one round trip; its first row (None if it
-        returned none). An error in ``sql`` rolls the transaction back (the
-        server turns the COMMIT into a ROLLBACK) and is raised."""
+    def commit_sent(self, sql: str, params: Sequence[Any]) -> Callable[[], Any]:
+        """Send ``sql`` and COMMIT now, without waiting for them: the server
+        runs them (and makes the commit durable) while the caller goes on.
+        What comes back waits for their answers, once, and gives ``sql``'s
+        first row (None if it returned none); it must be called before the
+        connection is used again. An error in ``sql`` is raised there, and the
+        transaction is not committed (the server skips the COMMIT after it).
+
+        The engine sends its claim so, on the thread that goes on to the SMTP
+        exchange: a thread of its own for the commit cost the SMTP exchange
+        more, in waits for Python's lock, than the commit's round trip."""
         self.drop_ahead()
         lock = self._lock_owed()
         con = self._con
-        with con.pipeline():
+        with ExitStack() as stack:  # left open, unless sending fails
+            stack.enter_context(con.pipeline())
             if lock is not None:
                 con.execute(lock)
             cur = con.execute(pg_sql(sql), params)
-            con.commit()
-        return cur.fetchone()
+            con.execute("COMMIT", prepare=False)
+            pipeline = stack.pop_all()
+        answered: list[Any] = []
+
+        def answer() -> Any:
+            if not answered:
+                pipeline.close()  # the Sync: every answer back, errors raised
+                answered.append(cur.fetchone())
+            return answered[0]
+
+        return answer
+
+    def commit_after(self, sql: str, params: Sequence[Any]) -> Any:
+        """Run ``sql`` and COMMIT in one round trip (:meth:`commit_sent`, waited
+        for); its first row."""
+        return self.commit_sent(sql, params)()
 
     def ahead(self, stmts: Sequence[tuple[Any, ...]]) -> None:
         """Send ``stmts`` — ``(sql, params)`` reads, or ``(sql, params, True)`` a
