@@ -107,7 +107,14 @@ def next_pending(
     s: Session, kind: str, entry_id: int, campaign_id: int
 ) -> hotsql.PendingRow | None:
     """The entry's next pending recipient (id, email, fields, message_id), if any."""
-    return hotsql.next_pending(hotsql.driver(s), kind == EntryKind.TEST, entry_id, campaign_id)
+    return next_two_pending(s, kind, entry_id, campaign_id)[0]
+
+
+def next_two_pending(
+    s: Session, kind: str, entry_id: int, campaign_id: int
+) -> tuple[hotsql.PendingRow | None, hotsql.PendingRow | None]:
+    """The entry's next pending recipient and the one after it, each if any."""
+    return hotsql.next_two_pending(hotsql.driver(s), kind == EntryKind.TEST, entry_id, campaign_id)
 
 
 def any_left(s: Session, kind: str, entry_id: int, campaign_id: int) -> bool:

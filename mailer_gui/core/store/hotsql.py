@@ -159,9 +159,13 @@ class PgCon:
         for); its first row."""
         return self.commit_sent(sql, params)()
 
-    def ahead(self, stmts: Sequence[tuple[Any, ...]]) -> None:
+    def ahead(
+        self, stmts: Sequence[tuple[Any, ...]], meanwhile: Callable[[], object] | None = None
+    ) -> None:
         """Send ``stmts`` — ``(sql, params)`` reads, or ``(sql, params, True)`` a
-        write — in one round trip; those already sent ahead are not sent again."""
+        write — in one round trip; those already sent ahead are not sent again.
+        ``meanwhile`` runs once they are sent, while the server answers (it
+        must not use the connection)."""
         con = self._con
         new: dict[_Key, bool] = {}
         for st in stmts:
@@ -169,12 +173,16 @@ class PgCon:
             if key not in self._ahead and key not in new:
                 new[key] = len(st) > 2 and bool(st[2])
         if not new:
+            if meanwhile is not None:
+                meanwhile()
             return
         lock = self._lock_owed()
         with con.pipeline():
             if lock is not None:
                 con.execute(lock)
             curs = [(key, con.execute(pg_sql(key[0]), key[1])) for key in new]
+            if meanwhile is not None:
+                meanwhile()  # the answers come at the pipeline's end (its Sync)
         for key, cur in curs:
             self._seq += 1
             self._ahead[key] = (self._seq, cur)
@@ -435,9 +443,11 @@ def count_row(con: Con, read: tuple[str, tuple[str, ...]]) -> list[int]:
 
 # ---------------------------------------------------------------- claim
 
+# Two rows: the second, the one likely next after it, lets the engine on
+# PostgreSQL build that message while its next step's reads are answered.
 _NEXT = (
     "SELECT id, email, fields, message_id FROM recipients WHERE campaign_id = ?"
-    " AND {scope} AND status = 'pending' ORDER BY id LIMIT 1"
+    " AND {scope} AND status = 'pending' ORDER BY id LIMIT 2"
 )
 NEXT = {
     False: _NEXT.format(scope="test_entry_id IS NULL"),
@@ -457,10 +467,18 @@ def next_pending_read(test: bool, entry_id: int, campaign_id: int) -> tuple[str,
 
 
 def next_pending(con: Con, test: bool, entry_id: int, campaign_id: int) -> PendingRow | None:
-    row = con.execute(*next_pending_read(test, entry_id, campaign_id)).fetchone()
-    if row is None:
-        return None
-    return PendingRow(row[0], row[1], from_json(row[2]) or {}, row[3])
+    return next_two_pending(con, test, entry_id, campaign_id)[0]
+
+
+def next_two_pending(
+    con: Con, test: bool, entry_id: int, campaign_id: int
+) -> tuple[PendingRow | None, PendingRow | None]:
+    """The next pending recipient, and the one after it (None: none)."""
+    rows = [
+        PendingRow(r[0], r[1], from_json(r[2]) or {}, r[3])
+        for r in con.execute(*next_pending_read(test, entry_id, campaign_id)).fetchall()
+    ]
+    return (rows[0] if rows else None), (rows[1] if len(rows) > 1 else None)
 
 
 # The recipient records the content version it is sent (read from its campaign
