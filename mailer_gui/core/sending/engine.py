@@ -230,9 +230,10 @@ class Engine:
 
         The previous message's outcome (transaction B) and the next claim
         (transaction A) share one write transaction, so a message costs one
-        commit. That commit runs in a helper thread while MAIL, RCPT and DATA
-        go out; the body, whose final dot lets the server accept, is sent only
-        once the claim is durable.
+        commit. That commit runs while MAIL, RCPT and DATA go out (SQLite's on
+        a helper thread, PostgreSQL's on the server, sent without waiting);
+        the body, whose final dot lets the server accept, is sent only once
+        the claim is durable.
         """
         while True:
             try:

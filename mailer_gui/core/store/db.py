@@ -286,7 +286,7 @@ class Database:
     def write_session(self, lock_with_first: bool = False) -> Session:
         """A session whose transaction starts with BEGIN IMMEDIATE (SQLite) or the
         write lock (PostgreSQL) on first use; the caller commits or closes it (the
-        engine commits it from a helper thread while SMTP commands go out).
+        engine's COMMIT runs while SMTP commands go out).
         ``lock_with_first``: on PostgreSQL the lock goes in the round trip of
         the transaction's first statement, made through ``hotsql.driver`` or
         SQLAlchemy (never through a raw cursor of the driver connection)."""
