@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
@@ -115,7 +116,8 @@ class ContactsModel(QAbstractTableModel):
                 return gen, lists.contact_count(s, list_id, search)
 
         def done(result: tuple[int, int]) -> None:
-            if result[0] == self._generation:
+            # The count can come back after the view (and this model) was closed.
+            if result[0] == self._generation and shiboken6.isValid(self):
                 self.counted.emit(result[1])
 
         self._count_task = self._keep(BackgroundTask(work, done, lambda _exc: None).start())
