@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -183,6 +184,8 @@ class ContactsView(QWidget):
 
         def arrived(result: tuple[str, str, list[history.HistoryLine]]) -> None:
             shown, zone, lines = result
+            if not shiboken6.isValid(self.history):
+                return  # the view was closed while the history was read
             if shown != self._history_for:
                 return  # another contact was selected meanwhile
             self.history.clear()
