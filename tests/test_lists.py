@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from mailer_gui.core.audience import (
     audiences,
@@ -853,3 +853,52 @@ def test_the_cycle_collector_is_off_during_an_import_and_as_it_was_after(ctx, tm
         assert not gc.isenabled()  # left off, as the caller had it
     finally:
         gc.enable()
+
+
+def test_an_import_leaves_its_pages_to_the_index_pass_and_restores_the_checkpoint(
+    sqlite_ctx, tmp_path
+):
+    """A list import's commit does not copy its WAL pages into the database
+    file (db.defer_checkpoint): the search index's catch-up after it does. The
+    import is durable and readable meanwhile, and every pooled connection gets
+    its automatic checkpoint back, after a failed import too."""
+    ctx = sqlite_ctx
+    db_file = ctx.db.path
+    wal = db_file.with_name(db_file.name + "-wal")
+
+    @event.listens_for(ctx.db.engine, "connect")
+    def small_threshold(dbapi_conn, _record):
+        dbapi_conn.execute("PRAGMA wal_autocheckpoint = 10")  # 10 pages, not 1,000
+
+    ctx.db.engine.dispose()
+    lid = _new_list(ctx)
+    with sqlite3.connect(db_file) as raw:
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = db_file.stat().st_size
+    f = tmp_path / "many.csv"
+    f.write_text(
+        "email,first_name,city\n"
+        + "".join(f"user{i}@example.org,Name{i},City{i % 7}\n" for i in range(3000)),
+        encoding="utf-8",
+    )
+    r = lists.import_file(ctx.db, lid, f, ctx.clock.now())
+    assert r.imported == 3000
+    assert db_file.stat().st_size == before  # the pages are in the WAL only
+    assert wal.stat().st_size > 100 * 4096
+    with sqlite3.connect(db_file) as raw:  # committed: another connection reads it
+        n = raw.execute("SELECT count(*) FROM list_members WHERE list_id = ?", (lid,)).fetchone()
+        assert n == (3000,)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,city\nAnn,Omsk\n", encoding="utf-8")
+    with pytest.raises(ImportFileError):
+        lists.import_file(ctx.db, lid, bad, ctx.clock.now())
+    pool = ctx.db.engine.pool
+    held = [ctx.db.engine.raw_connection() for _ in range(max(pool.checkedin(), 1))]
+    try:
+        for c in held:
+            assert c.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 10
+    finally:
+        for c in held:
+            c.close()
+    assert lists.index_new_contacts(ctx.db) == 3000
+    assert db_file.stat().st_size > before + 100 * 4096  # copied by the index's commits

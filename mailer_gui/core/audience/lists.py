@@ -31,7 +31,7 @@ from mailer_gui.core.clock import utc
 from mailer_gui.core.errors import MailerError
 from mailer_gui.core.messages import Message
 from mailer_gui.core.store import dialect
-from mailer_gui.core.store.db import Database
+from mailer_gui.core.store.db import Database, defer_checkpoint
 from mailer_gui.core.store.hotsql import from_json, from_ts, ts
 from mailer_gui.core.store.models import Contact, ContactImport, ContactList, ListMember
 
@@ -550,6 +550,7 @@ def import_file(
     src = contacts.source(path, opts)
     with db.write() as s:
         get_list(s, list_id)
+        defer_checkpoint(s)  # the index's catch-up, next, copies the WAL's pages
         writer = ContactWriter(s, list_id, now, update, src.path.name)
         contacts.run_rows(src, opts, lambda keys: _keyed(writer, keys), progress, cancel)
     writer.result.rejects.sort(key=lambda r: r.row)
