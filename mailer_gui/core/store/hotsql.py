@@ -129,26 +129,43 @@ class PgCon:
         What comes back waits for their answers, once, and gives ``sql``'s
         first row (None if it returned none); it must be called before the
         connection is used again. An error in ``sql`` is raised there, and the
-        transaction is not committed (the server skips the COMMIT after it).
+        transaction is not committed (the server skips the COMMIT after it),
+        even when its answer came back while the COMMIT was being sent.
 
         The engine sends its claim so, on the thread that goes on to the SMTP
         exchange: a thread of its own for the commit cost the SMTP exchange
         more, in waits for Python's lock, than the commit's round trip."""
+        import psycopg
+
         self.drop_ahead()
         lock = self._lock_owed()
         con = self._con
+        cur: Any = None
+        early: psycopg.Error | None = None
         with ExitStack() as stack:  # left open, unless sending fails
             stack.enter_context(con.pipeline())
-            if lock is not None:
-                con.execute(lock)
-            cur = con.execute(pg_sql(sql), params)
-            con.execute("COMMIT", prepare=False)
+            try:
+                if lock is not None:
+                    con.execute(lock)
+                cur = con.execute(pg_sql(sql), params)
+                con.execute("COMMIT", prepare=False)
+            except psycopg.Error as exc:
+                # psycopg reads the answers that are back while it sends: an
+                # error may come before the COMMIT went (the server skips
+                # it). It is the answer's, like one that comes later.
+                early = exc
             pipeline = stack.pop_all()
         answered: list[Any] = []
 
         def answer() -> Any:
             if not answered:
-                pipeline.close()  # the Sync: every answer back, errors raised
+                try:
+                    pipeline.close()  # the Sync: every answer back, errors raised
+                except psycopg.Error:
+                    if early is None:
+                        raise
+                if early is not None:
+                    raise early
                 answered.append(cur.fetchone())
             return answered[0]
 
