@@ -447,14 +447,15 @@ def test_postgresql_a_commit_sent_whose_error_comes_back_before_the_commit_went_
     with pytest.raises(psycopg.errors.UniqueViolation):
         answer()  # the same answer, every time
     session.close()
-    with d.read() as s:
-        keys = [r[0] for r in s.execute(text("SELECT key FROM settings ORDER BY key"))]
-    assert keys == ["a"]  # "c" went with it
+
+    def keys() -> list[str]:
+        with d.read() as s:
+            return [r[0] for r in s.execute(text("SELECT key FROM settings ORDER BY key"))]
+
+    assert keys() == ["a"]  # "c" went with it
     with d.write() as s:  # the pooled connection is usable again
         hotsql.driver(s).execute(put, ("d", '"4"')).fetchone()
-    with d.read() as s:
-        keys = [r[0] for r in s.execute(text("SELECT key FROM settings ORDER BY key"))]
-    assert keys == ["a", "d"]
+    assert keys() == ["a", "d"]
     d.dispose()
 
 
