@@ -271,7 +271,13 @@ class Database:
             event.listen(self.engine, "checkin", _restore_checkpoint)
         else:
             self.path = None
-            connect_args: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_S}
+            # prepare_threshold=None: hotsql prepares its statements itself
+            # (pgpipe); psycopg, once it had prepared one of its own, would
+            # deallocate all of them after every rollback, ours with them.
+            connect_args: dict[str, Any] = {
+                "connect_timeout": CONNECT_TIMEOUT_S,
+                "prepare_threshold": None,
+            }
             password = full.password
             if password is None and secrets is not None:
                 password = secrets.get_token(password_account(self.url))

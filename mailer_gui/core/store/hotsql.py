@@ -13,8 +13,9 @@ as ``json.dumps`` text. Raw statements never autoflush: callers flush pending
 ORM changes first, as they did for Core statements.
 
 On PostgreSQL :func:`driver` gives a :class:`PgCon`: psycopg's connection
-with the same ``execute(sql, params)`` (``?`` becomes ``%s``, once per
-statement); the time texts are cast by the server to ``timestamp``, and rows
+with the same ``execute(sql, params)``, its statements sent through libpq
+itself (:mod:`~mailer_gui.core.store.pgpipe`: ``?`` becomes ``$1``…); the
+time texts are cast by the server to ``timestamp``, and rows
 read back carry ``datetime`` and parsed JSON, which :func:`from_ts` and
 :func:`from_json` take as well as text. SQLite's path is unchanged: the
 sqlite3 connection itself.
@@ -25,7 +26,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
@@ -58,20 +58,25 @@ _Key = tuple[str, tuple[Any, ...]]
 
 
 class PgCon:
-    """psycopg's connection with sqlite3's ``execute`` (its cursor has the same
-    ``fetchone``/``fetchall``/``rowcount``; no ``lastrowid``: RETURNING id).
+    """psycopg's connection with sqlite3's ``execute`` (its answers have the
+    cursor's ``fetchone``/``fetchall``/``rowcount``; no ``lastrowid``: RETURNING
+    id). Its statements go through libpq itself (:mod:`pgpipe`): psycopg's
+    cursors cost more Python per statement than the server took to answer.
 
     :meth:`ahead` sends statements the caller is about to make in one round
-    trip (psycopg's pipeline mode); :meth:`execute` then answers the same
-    statement with the same parameters from what came back, once. A write may
-    be sent ahead too: the caller must then run it next, in order, exactly as
-    sent (anything else first is a programming error, raised)."""
+    trip; :meth:`execute` then answers the same statement with the same
+    parameters from what came back, once. A write may be sent ahead too: the
+    caller must then run it next, in order, exactly as sent (anything else
+    first is a programming error, raised)."""
 
-    __slots__ = ("_ahead", "_con", "_info", "_seq", "_writes")
+    __slots__ = ("_ahead", "_con", "_info", "_prepared", "_seq", "_writes")
 
     def __init__(self, con: Any, info: dict[Any, Any] | None = None) -> None:
+        from mailer_gui.core.store import pgpipe  # psycopg: the optional extra
+
         self._con = con
         self._info: dict[Any, Any] = {} if info is None else info
+        self._prepared = pgpipe.prepared(self._info)
         self._ahead: dict[_Key, tuple[int, Any]] = {}
         self._writes: dict[_Key, int] = {}  # writes sent ahead, not yet run: their place
         self._seq = 0
@@ -82,6 +87,16 @@ class PgCon:
         if lock:
             self._info[LOCK_OWED] = None
         return lock
+
+    def _send(self, stmts: Sequence[tuple[str, Sequence[Any]]]) -> tuple[Any, int]:
+        """``stmts`` sent in one round trip, after the write lock if still owed;
+        what reads their answers, and how many answers come before theirs."""
+        from mailer_gui.core.store import pgpipe
+
+        lock = self._lock_owed()
+        if lock is not None:
+            stmts = [(lock, ()), *stmts]
+        return pgpipe.send(self._con, stmts, self._prepared), int(lock is not None)
 
     def execute(self, sql: str, params: Sequence[Any] = (), /) -> Any:
         if self._ahead:
@@ -96,13 +111,8 @@ class PgCon:
                 return cur
             # Anything else run in between may change what they read.
             self.drop_ahead()
-        lock = self._lock_owed()
-        if lock is None:
-            return self._con.execute(pg_sql(sql), params)
-        with self._con.pipeline():
-            self._con.execute(lock)
-            cur = self._con.execute(pg_sql(sql), params)
-        return cur
+        sent, _ = self._send([(sql, params)])
+        return sent.read()[-1]
 
     def drop_ahead(self) -> None:
         """Forget what was sent ahead (something else ran: it may have changed
@@ -127,47 +137,28 @@ class PgCon:
         """Send ``sql`` and COMMIT now, without waiting for them: the server
         runs them (and makes the commit durable) while the caller goes on.
         What comes back waits for their answers, once, and gives ``sql``'s
-        first row (None if it returned none); it must be called before the
-        connection is used again. An error in ``sql`` is raised there, and the
-        transaction is not committed (the server skips the COMMIT after it),
-        even when its answer came back while the COMMIT was being sent.
+        first row (None if it returned none), or raises its error, every time it
+        is called; it must be called before the connection is used again. When
+        ``sql`` fails the transaction is not committed (the server skips the
+        COMMIT after it).
 
         The engine sends its claim so, on the thread that goes on to the SMTP
         exchange: a thread of its own for the commit cost the SMTP exchange
         more, in waits for Python's lock, than the commit's round trip."""
-        import psycopg
-
         self.drop_ahead()
-        lock = self._lock_owed()
-        con = self._con
-        cur: Any = None
-        early: psycopg.Error | None = None
-        with ExitStack() as stack:  # left open, unless sending fails
-            stack.enter_context(con.pipeline())
-            try:
-                if lock is not None:
-                    con.execute(lock)
-                cur = con.execute(pg_sql(sql), params)
-                con.execute("COMMIT", prepare=False)
-            except psycopg.Error as exc:
-                # psycopg reads the answers that are back while it sends: an
-                # error may come before the COMMIT went (the server skips
-                # it). It is the answer's, like one that comes later.
-                early = exc
-            pipeline = stack.pop_all()
+        sent, skip = self._send([(sql, params), ("COMMIT", ())])
         answered: list[Any] = []
 
         def answer() -> Any:
             if not answered:
                 try:
-                    pipeline.close()  # the Sync: every answer back, errors raised
-                except psycopg.Error:
-                    if early is None:
-                        raise
-                if early is not None:
-                    raise early
-                answered.append(cur.fetchone())
-            return answered[0]
+                    answered.append(sent.read()[skip].fetchone())
+                except BaseException as exc:
+                    answered.append(exc)
+            got = answered[0]
+            if isinstance(got, BaseException):
+                raise got
+            return got
 
         return answer
 
@@ -183,7 +174,6 @@ class PgCon:
         write — in one round trip; those already sent ahead are not sent again.
         ``meanwhile`` runs once they are sent, while the server answers (it
         must not use the connection)."""
-        con = self._con
         new: dict[_Key, bool] = {}
         for st in stmts:
             key = (st[0], tuple(st[1]))
@@ -193,14 +183,13 @@ class PgCon:
             if meanwhile is not None:
                 meanwhile()
             return
-        lock = self._lock_owed()
-        with con.pipeline():
-            if lock is not None:
-                con.execute(lock)
-            curs = [(key, con.execute(pg_sql(key[0]), key[1])) for key in new]
+        sent, skip = self._send(list(new))
+        try:
             if meanwhile is not None:
-                meanwhile()  # the answers come at the pipeline's end (its Sync)
-        for key, cur in curs:
+                meanwhile()  # the answers are read after it
+        finally:
+            answers = sent.read()[skip:]
+        for key, cur in zip(new, answers, strict=True):
             self._seq += 1
             self._ahead[key] = (self._seq, cur)
             if new[key]:
