@@ -166,3 +166,14 @@ def test_a_value_that_cannot_be_sent_sends_nothing(database):
     assert con.execute("SELECT 3").fetchone() == (3,)
     session.rollback()
     session.close()
+
+
+def test_two_caches_on_one_connection_never_prepare_the_same_name(database):
+    """A cache forgotten (or a second one) on a connection whose statements are
+    still prepared names new ones: no "already exists"."""
+    with database.write() as s:
+        raw = hotsql.driver(s)._con
+        for cache in (pgpipe.Prepared(), pgpipe.Prepared()):
+            for _ in range(2):
+                assert pgpipe.run(raw, [("SELECT ? + 1", (1,))], cache)[0].fetchone() == (2,)
+        assert len(ours(s)) == 2

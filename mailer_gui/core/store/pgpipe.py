@@ -28,6 +28,7 @@ connection is used again (psycopg's calls included).
 
 from __future__ import annotations
 
+import itertools
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
@@ -84,18 +85,20 @@ class Answer:
 
 
 _Key = tuple[str, tuple[int, ...]]
+# Names unique in the process: one forgotten (or another cache's on the same
+# connection) is never met again.
+_NAMES = itertools.count()
 
 
 class Prepared:
     """A connection's statements: those seen once, and those prepared (by name)."""
 
-    __slots__ = ("_next", "names", "owed", "seen")
+    __slots__ = ("names", "owed", "seen")
 
     def __init__(self) -> None:
         self.seen: OrderedDict[_Key, None] = OrderedDict()
         self.names: OrderedDict[_Key, bytes] = OrderedDict()
         self.owed: list[bytes] = []  # evicted: to deallocate in the next round trip
-        self._next = 0
 
     def name_for(self, key: _Key) -> tuple[bytes | None, bool]:
         """The name to run ``key`` by (None: unnamed), and whether it must be
@@ -110,8 +113,7 @@ class Prepared:
                 self.seen.popitem(last=False)
             return None, False
         del self.seen[key]
-        name = b"mailer_%d" % self._next
-        self._next += 1
+        name = b"mailer_%d" % next(_NAMES)
         self.names[key] = name
         if len(self.names) > PREPARED_MAX:
             self.owed.append(self.names.popitem(last=False)[1])
