@@ -144,7 +144,7 @@ def test_a_connection_lost_while_answers_are_read_is_closed_and_replaced(databas
     session = database.write_session()
     con = hotsql.driver(session)
     with psycopg.connect(pg_cluster.conninfo_for(database.url.database), autocommit=True) as other:
-        sent, _ = con._send([("SELECT pg_sleep(0.5)", ())])
+        sent, _ = con._send([("SELECT pg_sleep(60)", ())])  # ended by the terminate
         other.execute("SELECT pg_terminate_backend(%s)", (pid,))
         with pytest.raises(psycopg.OperationalError):
             sent.read()
