@@ -69,13 +69,14 @@ class PgCon:
     caller must then run it next, in order, exactly as sent (anything else
     first is a programming error, raised)."""
 
-    __slots__ = ("_ahead", "_con", "_info", "_prepared", "_seq", "_writes")
+    __slots__ = ("_ahead", "_con", "_info", "_pipe", "_prepared", "_seq", "_writes")
 
     def __init__(self, con: Any, info: dict[Any, Any] | None = None) -> None:
         from mailer_gui.core.store import pgpipe  # psycopg: the optional extra
 
         self._con = con
         self._info: dict[Any, Any] = {} if info is None else info
+        self._pipe = pgpipe.send
         self._prepared = pgpipe.prepared(self._info)
         self._ahead: dict[_Key, tuple[int, Any]] = {}
         self._writes: dict[_Key, int] = {}  # writes sent ahead, not yet run: their place
@@ -91,12 +92,10 @@ class PgCon:
     def _send(self, stmts: Sequence[tuple[str, Sequence[Any]]]) -> tuple[Any, int]:
         """``stmts`` sent in one round trip, after the write lock if still owed;
         what reads their answers, and how many answers come before theirs."""
-        from mailer_gui.core.store import pgpipe
-
         lock = self._lock_owed()
         if lock is not None:
             stmts = [(lock, ()), *stmts]
-        return pgpipe.send(self._con, stmts, self._prepared), int(lock is not None)
+        return self._pipe(self._con, stmts, self._prepared), int(lock is not None)
 
     def execute(self, sql: str, params: Sequence[Any] = (), /) -> Any:
         if self._ahead:

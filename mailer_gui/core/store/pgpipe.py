@@ -161,20 +161,14 @@ _Plan = list[tuple[str, Any]]
 class Sent:
     """Statements sent, their answers not read yet: :meth:`read`, once."""
 
-    __slots__ = ("_cache", "_con", "_n", "_plan", "_tx")
+    __slots__ = ("_cache", "_con", "_plan", "_tx")
 
     def __init__(
-        self,
-        con: psycopg.Connection[Any],
-        tx: abc.Transformer,
-        plan: _Plan,
-        n: int,
-        cache: Prepared,
+        self, con: psycopg.Connection[Any], tx: abc.Transformer, plan: _Plan, cache: Prepared
     ) -> None:
         self._con = con
         self._tx = tx
         self._plan = plan
-        self._n = n
         self._cache = cache
 
     def read(self) -> list[Answer]:
@@ -193,7 +187,6 @@ class Sent:
             if error.sqlstate == "26000":  # a prepared statement of ours is gone
                 self._cache.forget()
             raise error
-        assert len(answers) == self._n
         return answers
 
     def _read(self, answers: list[Answer]) -> psycopg.Error | None:
@@ -278,7 +271,7 @@ def send(
         except BaseException:
             _abandon(con, cache)
             raise
-    return Sent(con, tx, plan, len(dumped), cache)
+    return Sent(con, tx, plan, cache)
 
 
 def run(
